@@ -1,0 +1,1 @@
+"""Pure domain model: patient facts, criteria trees, verdicts. No framework imports."""

@@ -1,0 +1,284 @@
+"""The criteria language: a tree of All / Any / Not over atoms (DESIGN.md, "Domain model").
+
+Frozen dataclasses, no framework imports. Every node may carry ``text`` (the source text it
+was read from, or a sponsor's wording) and ``id`` (stable within a criteria document, used
+to name deciding criteria and to apply sponsor overrides). ``trialmatch.domain.criteria_json``
+turns trees into JSON and back; the JSON Schema is ``trialmatch/schemas/criteria.schema.json``.
+
+Vocabulary keys (cancer types, markers, labs, drug classes, conditions, metastatic sites)
+are the keys of ``trialmatch.vocab``; codes with a system are ``Coding``.
+
+Units of atoms: ages in years; durations in days; lab values in the unit given by ``unit``
+(converted to the analyte's canonical unit by the matcher).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+from trialmatch.domain.facts import Coding
+
+COMPARATORS = (">=", ">", "<=", "<", "==")
+
+
+@dataclass(frozen=True)
+class All:
+    items: tuple["Node", ...]
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Any:
+    items: tuple["Node", ...]
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Not:
+    item: "Node"
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Age:
+    """Age in completed years, bounds inclusive unless said otherwise."""
+
+    min: float | None = None
+    max: float | None = None
+    min_inclusive: bool = True
+    max_inclusive: bool = True
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Sex:
+    sex: str  # "female" | "male"
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class CancerType:
+    """The patient has a cancer of one of these OncoTree types (descendants included).
+    ``role``: "primary" (default) or "any" (a secondary cancer counts too).
+    Special codes "_SOLID_" and "_LIQUID_" stand for all solid / all haematological types."""
+
+    codes: tuple[str, ...]
+    role: str = "primary"
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Histology:
+    """The cancer's histology (ICD-O-3 morphology or SNOMED CT morphology codes), or a
+    vocabulary key such as "adenocarcinoma" / "squamous"."""
+
+    codes: tuple[Coding, ...] = ()
+    keys: tuple[str, ...] = ()
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Stage group within the listed groups. Groups are compared by prefix: "III"
+    accepts "IIIA", "IIIB", "IIIC"; "IIIB" accepts only "IIIB" and its subgroups."""
+
+    groups: tuple[str, ...]
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Metastasis:
+    """Disease extent or metastatic site.
+
+    ``extent``: "metastatic" | "locally_advanced" | "advanced" (locally advanced or
+    metastatic) | "unresectable" | "recurrent" | None (site only).
+    ``site``: a metastatic-site key ("brain", "liver", "bone", "cns", ...) or None.
+    ``qualifier``: for sites, "active" | "untreated" | "symptomatic" | "stable" | None."""
+
+    extent: str | None = None
+    site: str | None = None
+    qualifier: str | None = None
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Biomarker:
+    """A tumor marker: by status ("positive", "negative", "low", "high", "deficient", ...)
+    and/or by value (``comparator`` ``value`` on ``scale``, e.g. PD-L1 TPS >= 50)."""
+
+    marker: str
+    status: tuple[str, ...] = ()
+    comparator: str | None = None
+    value: float | None = None
+    scale: str | None = None  # "TPS" | "CPS" | "IHC" | "%" | "mut/Mb" | ...
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A genomic alteration in ``gene``. Unset fields match anything:
+    ``protein_change`` "V600E" (one-letter, no "p."), ``protein_prefix`` "G12" (any change
+    at that position, MatchMiner's wildcard_protein_change), ``category`` "mutation" |
+    "fusion" | "amplification" | "deletion" | "CNV" | "SNV" | "insertion", ``exon``,
+    ``source`` "somatic" | "germline" | "any". ``wild_type`` True asks that the gene
+    was tested and carries no variant."""
+
+    gene: str
+    protein_change: str | None = None
+    protein_prefix: str | None = None
+    category: str | None = None
+    exon: int | None = None
+    fusion_partner: str | None = None
+    source: str = "any"
+    wild_type: bool = False
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class PerformanceStatus:
+    """ECOG between ``min`` and ``max`` inclusive (Karnofsky criteria are stored converted
+    to ECOG by the parser, with the original text kept), or Karnofsky when ``scale`` is
+    "Karnofsky"."""
+
+    max: int | None = None
+    min: int | None = None
+    scale: str = "ECOG"
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Lab:
+    """``analyte`` ``comparator`` ``value`` ``unit``, or ``comparator`` ``uln_multiple`` x ULN.
+    ``within_days`` overrides the default freshness window of labs."""
+
+    analyte: str
+    comparator: str
+    value: float | None = None
+    unit: str | None = None
+    uln_multiple: float | None = None
+    within_days: int | None = None
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class PriorTherapy:
+    """The patient received a drug or a drug of a class. ``within_days``: ended (or was
+    given) within that many days before the as-of date (a washout window is written as
+    ``Not(PriorTherapy(..., within_days=N))``). ``min_lines``/``max_lines``: number of prior
+    systemic lines (counted from distinct regimens), when the criterion is a count."""
+
+    drugs: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+    within_days: int | None = None
+    min_lines: int | None = None
+    max_lines: int | None = None
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """A surgery or radiation (``kind``), optionally of given codes or on a body site,
+    within ``within_days``."""
+
+    kind: str  # "surgery" | "radiation"
+    codes: tuple[Coding, ...] = ()
+    body_site: str | None = None
+    within_days: int | None = None
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A comorbid condition by vocabulary key ("hiv", "hepatitis_b", "autoimmune_disease",
+    "interstitial_lung_disease", "heart_failure", "other_malignancy", ...) and/or codes.
+    ``active_only``: only active conditions count."""
+
+    keys: tuple[str, ...] = ()
+    codes: tuple[Coding, ...] = ()
+    active_only: bool = True
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Pregnancy:
+    """The patient is pregnant (``status`` "pregnant") or breastfeeding ("breastfeeding").
+    Not applicable (MET when negated) for patients who cannot be pregnant is decided by the
+    matcher from sex; usually written as ``Not(Pregnancy())`` in exclusions."""
+
+    status: str = "pregnant"
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Unparsed:
+    """Text not understood (or not structurable). Always UNKNOWN. ``non_clinical`` marks
+    items no EHR can answer (consent, willingness, ability to swallow): UNKNOWN of kind
+    ``to_confirm`` instead of ``missing``."""
+
+    text: str
+    non_clinical: bool = False
+    id: str | None = None
+
+
+Atom = Union[
+    Age, Sex, CancerType, Histology, Stage, Metastasis, Biomarker, Variant,
+    PerformanceStatus, Lab, PriorTherapy, Procedure, Condition, Pregnancy, Unparsed,
+]
+Node = Union[All, Any, Not, Atom]
+
+ATOM_TYPES: tuple[type, ...] = (
+    Age, Sex, CancerType, Histology, Stage, Metastasis, Biomarker, Variant,
+    PerformanceStatus, Lab, PriorTherapy, Procedure, Condition, Pregnancy, Unparsed,
+)
+NODE_TYPES: tuple[type, ...] = (All, Any, Not) + ATOM_TYPES
+
+
+@dataclass(frozen=True)
+class Arm:
+    """An arm or cohort with criteria of its own (added to the trial's common criteria)."""
+
+    id: str
+    label: str | None
+    criteria: Node
+    suspended: bool = False
+
+
+@dataclass(frozen=True)
+class Review:
+    by: str
+    on: str  # ISO date
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class TrialCriteria:
+    """One version of a trial's criteria document."""
+
+    trial_id: str
+    title: str
+    criteria: Node
+    arms: tuple[Arm, ...] = ()
+    phase: str | None = None
+    status: str | None = None
+    conditions: tuple[str, ...] = ()
+    version: int = 1
+    source: dict | None = None
+    review: Review | None = None
