@@ -15,7 +15,7 @@ $(STAMP): setup.cfg pyproject.toml constraints.txt
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m trialmatch.cli run
+	TRIALMATCH_CATALOGUE_DIR=$${TRIALMATCH_CATALOGUE_DIR:-criteria} $(PY) -m trialmatch.cli run
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -1,0 +1,1 @@
+"""Celery worker entry (``celery -A workers.celery_app worker``) and its tasks."""

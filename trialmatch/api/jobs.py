@@ -1,0 +1,76 @@
+"""Match jobs on Celery: submit, wait, and GET /api/v1/jobs/{id}.
+
+Job ids are registered in Redis for the result lifetime, so an unknown id is a 404 (Celery
+alone cannot tell an unknown id from a queued one).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from celery.exceptions import TimeoutError as CeleryTimeout
+from flask import Blueprint, current_app, jsonify, url_for
+
+from trialmatch.api.celery import MATCH_TASK
+from trialmatch.api.errors import operation_outcome, problem_response
+
+log = logging.getLogger(__name__)
+bp = Blueprint("jobs", __name__)
+JOB_KEY = "trialmatch:job:"
+
+
+def submit_match(runtime, celery_app, *, bundle: dict, as_of: str) -> str | None:
+    """Enqueue a match job; None when the broker cannot be reached (the caller matches in-process)."""
+    if not runtime.redis_alive():
+        return None
+    try:
+        result = celery_app.send_task(MATCH_TASK, kwargs={"bundle": bundle, "as_of": as_of})
+        runtime.redis.set(JOB_KEY + result.id, "match", ex=runtime.settings.cache_ttl_seconds)
+    except Exception as exc:  # kombu/redis connection errors: fall back, never fail
+        log.warning("broker unavailable, matching in-process: %s", type(exc).__name__)
+        return None
+    return result.id
+
+
+def wait_for(celery_app, job_id: str, seconds: float) -> dict | None:
+    """The job's return value, or None if it is not finished within ``seconds``."""
+    try:
+        value = celery_app.AsyncResult(job_id).get(timeout=seconds, propagate=False)
+    except CeleryTimeout:
+        return None
+    if not isinstance(value, dict):  # the task raised: a bug, logged by the worker
+        return {"status": "error"}
+    return value
+
+
+def job_location(job_id: str) -> str:
+    return url_for("jobs.get_job", job_id=job_id)
+
+
+@bp.get("/api/v1/jobs/<job_id>")
+def get_job(job_id: str):
+    runtime = current_app.extensions["trialmatch"]
+    celery_app = current_app.extensions["celery"]
+    try:
+        known = runtime.redis is not None and runtime.redis.exists(JOB_KEY + job_id)
+    except redis.RedisError:
+        response = problem_response(503, "Service Unavailable", "the job store (Redis) is not reachable")
+        response.headers["Retry-After"] = "5"
+        return response
+    if not known:
+        return problem_response(404, "Not Found", f"no job with id {job_id!r}")
+    async_result = celery_app.AsyncResult(job_id)
+    state = async_result.state
+    if state in ("PENDING", "RECEIVED", "RETRY"):
+        return jsonify({"id": job_id, "status": "queued"})
+    if state == "STARTED":
+        return jsonify({"id": job_id, "status": "running"})
+    value = async_result.result if state == "SUCCESS" else None
+    if isinstance(value, dict) and value.get("status") == "done":
+        return jsonify({"id": job_id, "status": "done", "result": value["result"]})
+    if isinstance(value, dict) and value.get("status") == "failed":
+        error = value["error"]
+        issues = [tuple(i) for i in error.get("issues", [])]
+        return jsonify({"id": job_id, "status": "failed", "outcome": operation_outcome(issues)})
+    return jsonify({"id": job_id, "status": "error", "detail": "the job failed; it has been logged"})

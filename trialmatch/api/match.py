@@ -1,0 +1,110 @@
+"""POST /api/v1/match: an mCODE Bundle in, ranked trials with per-criterion verdicts out.
+
+The web process only checks the request's shape and the cache; matching runs in a Celery job.
+It waits up to ``match_wait_seconds`` for the job (200 with the result) and otherwise answers
+202 with the job's Location; ``Prefer: respond-async`` or ``?mode=async`` gives 202 at once.
+With no broker reachable it matches in-process, uncached, and says so (``"mode": "in-process"``).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from flask import Blueprint, current_app, jsonify, request
+
+from trialmatch import services
+from trialmatch.api.errors import job_error_response, problem_response
+from trialmatch.api.jobs import job_location, submit_match, wait_for
+from trialmatch.errors import PatientDataError
+
+bp = Blueprint("match", __name__)
+ACCEPTED_TYPES = ("application/fhir+json", "application/json")
+
+
+def read_bundle() -> dict:
+    mimetype = request.mimetype or ""
+    if mimetype and mimetype not in ACCEPTED_TYPES:
+        raise PatientDataError(f"unsupported content type {mimetype!r}; send application/fhir+json",
+                               [("", f"unsupported content type {mimetype!r}; send application/fhir+json")])
+    raw = request.get_data(cache=False)
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        message = f"the body is not valid JSON ({type(exc).__name__} at position {getattr(exc, 'pos', '?')})"
+        raise PatientDataError(message, [("", message)]) from None
+    if not isinstance(body, dict) or body.get("resourceType") != "Bundle":
+        found = body.get("resourceType") if isinstance(body, dict) else type(body).__name__
+        message = f"expected a FHIR Bundle, got resourceType {found!r}"
+        raise PatientDataError(message, [("resourceType", message)])
+    return body
+
+
+def read_as_of(today: date) -> date | None:
+    raw = request.args.get("as_of") or request.args.get("asOf")
+    if raw is None:
+        return today
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def wants_async() -> bool:
+    prefer = request.headers.get("Prefer", "")
+    return "respond-async" in prefer or request.args.get("mode") == "async"
+
+
+def result_response(view: dict, *, mode: str, cached: bool, job_id: str | None = None):
+    body = dict(view, mode=mode, cached=cached)
+    if job_id:
+        body["job"] = job_id
+    response = jsonify(body)
+    response.headers["X-Cache"] = "hit" if cached else "miss"
+    return response
+
+
+def accepted(job_id: str):
+    response = jsonify({"id": job_id, "status": "queued"})
+    response.status_code = 202
+    response.headers["Location"] = job_location(job_id)
+    return response
+
+
+@bp.post("/api/v1/match")
+def match():
+    runtime = current_app.extensions["trialmatch"]
+    celery_app = current_app.extensions["celery"]
+    bundle = read_bundle()
+    as_of = read_as_of(runtime.today())
+    if as_of is None:
+        return problem_response(400, "Bad Request", "as_of: expected a date YYYY-MM-DD")
+    catalogue = runtime.catalogues.current()
+    key = services.match_cache_key(bundle=bundle, as_of=as_of, catalogue_version=catalogue.version)
+    is_async = wants_async()
+    if not is_async:
+        cached = runtime.cache.get(key)
+        if cached is not None:
+            return result_response(cached, mode="cache", cached=True)
+    job_id = submit_match(runtime, celery_app, bundle=bundle, as_of=as_of.isoformat())
+    if job_id is None:
+        if is_async:
+            response = problem_response(503, "Service Unavailable",
+                                        "asynchronous matching needs the job queue (Redis), which is not reachable")
+            response.headers["Retry-After"] = "10"
+            return response
+        outcome = services.run_match_job(bundle=bundle, as_of=as_of, catalogue=catalogue,
+                                         vocab=runtime.vocab, cache=None)
+        return outcome_response(outcome, mode="in-process")
+    if is_async:
+        return accepted(job_id)
+    outcome = wait_for(celery_app, job_id, runtime.settings.match_wait_seconds)
+    if outcome is None:
+        return accepted(job_id)
+    return outcome_response(outcome, mode="worker", job_id=job_id)
+
+
+def outcome_response(outcome: dict, *, mode: str, job_id: str | None = None):
+    if outcome.get("status") == "done":
+        return result_response(outcome["result"], mode=mode, cached=False, job_id=job_id)
+    return job_error_response(outcome.get("error", {}))

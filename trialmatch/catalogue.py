@@ -1,0 +1,63 @@
+"""The compiled catalogue: every active trial's current criteria, compiled once and indexed.
+
+A ``Catalogue`` is immutable and belongs to one catalogue version. ``CatalogueSource``
+keeps the newest one for a long-running process (web or worker): it asks the store for the
+catalogue version at most once per ``check_interval`` seconds and rebuilds only when that
+version changed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from trialmatch.domain.criteria import TrialCriteria
+from trialmatch.matching import TrialIndex, compile_trial
+from trialmatch.store import trials as trial_store
+from trialmatch.trial_document import load_document
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    version: str
+    trials: tuple[TrialCriteria, ...]
+    index: TrialIndex
+
+
+def build_catalogue(trials: list[TrialCriteria], *, version: str, vocab) -> Catalogue:
+    compiled = [compile_trial(trial, vocab) for trial in trials]
+    return Catalogue(version=version, trials=tuple(trials), index=TrialIndex(compiled, vocab))
+
+
+def catalogue_from_store(sessionmaker, *, vocab) -> Catalogue:
+    with sessionmaker() as session:
+        version = trial_store.catalogue_version(session)
+        rows = trial_store.active_documents(session)
+    trials = [load_document(document, f"store:{trial_id}@v{v}") for trial_id, v, document in rows]
+    return build_catalogue(trials, version=version, vocab=vocab)
+
+
+class CatalogueSource:
+    def __init__(self, sessionmaker, *, vocab, check_interval: float = 1.0,
+                 monotonic: Callable[[], float] = time.monotonic):
+        self._sessionmaker = sessionmaker
+        self._vocab = vocab
+        self._interval = check_interval
+        self._monotonic = monotonic
+        self._lock = threading.Lock()
+        self._current: Catalogue | None = None
+        self._checked_at = float("-inf")
+
+    def current(self) -> Catalogue:
+        with self._lock:
+            now = self._monotonic()
+            if self._current is not None and now - self._checked_at < self._interval:
+                return self._current
+            with self._sessionmaker() as session:
+                version = trial_store.catalogue_version(session)
+            if self._current is None or self._current.version != version:
+                self._current = catalogue_from_store(self._sessionmaker, vocab=self._vocab)
+            self._checked_at = now
+            return self._current

