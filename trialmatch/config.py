@@ -9,6 +9,7 @@
 | TRIALMATCH_CACHE_TTL_SECONDS      | 86400                           | lifetime of cached match results and job results |
 | TRIALMATCH_MAX_BODY_BYTES         | 10485760                        | larger request bodies get 413 |
 | TRIALMATCH_BROKER_TIMEOUT_SECONDS | 0.5                             | how long to wait for Redis before falling back to in-process matching |
+| TRIALMATCH_QUEUE                  | trialmatch                      | Celery queue the web sends jobs to and the worker consumes |
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Settings:
     cache_ttl_seconds: int = 86400
     max_body_bytes: int = 10 * 1024 * 1024
     broker_timeout_seconds: float = 0.5
+    queue: str = "trialmatch"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -44,6 +46,7 @@ class Settings:
                 cache_ttl_seconds=int(env.get("TRIALMATCH_CACHE_TTL_SECONDS", "86400")),
                 max_body_bytes=int(env.get("TRIALMATCH_MAX_BODY_BYTES", str(10 * 1024 * 1024))),
                 broker_timeout_seconds=float(env.get("TRIALMATCH_BROKER_TIMEOUT_SECONDS", "0.5")),
+                queue=env.get("TRIALMATCH_QUEUE") or "trialmatch",
             )
         except ValueError as exc:
             raise ConfigurationError(f"invalid number in TRIALMATCH_* settings: {exc}") from None

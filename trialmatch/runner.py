@@ -130,7 +130,7 @@ def run_service(*, host: str, port: int, env: dict | None = None) -> int:
                        f"{len(summary['unchanged'])} unchanged")
         engine.dispose()
         children.start("worker", [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker",
-                                  "--loglevel=WARNING", "--concurrency=1", "--without-gossip", "--without-mingle"], env)
+                                  "--queues", settings.queue, "--loglevel=WARNING", "--concurrency=1", "--without-gossip", "--without-mingle"], env)
         children.start("web", [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"{host}:{port}",
                                "--log-level", "warning", "trialmatch.api.wsgi:app"], env)
         wait_until(lambda: http_answers(host, port) or bool(stop_requested), 60, "the HTTP server")

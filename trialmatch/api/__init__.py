@@ -23,7 +23,8 @@ def create_app(settings: Settings, *, vocab=None, today: Callable[[], date] = da
         vocab = load_vocabulary()
     app = Flask("trialmatch")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.config["CELERY"] = celery_config(settings.redis_url, result_ttl=settings.cache_ttl_seconds)
+    app.config["CELERY"] = celery_config(settings.redis_url, result_ttl=settings.cache_ttl_seconds,
+                                        queue=settings.queue)
     app.json.sort_keys = False
     app.extensions["trialmatch"] = build_runtime(settings, vocab=vocab, today=today)
     for module in (health, match, jobs, schema):

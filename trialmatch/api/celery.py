@@ -9,9 +9,10 @@ from flask import Flask
 MATCH_TASK = "trialmatch.match"
 
 
-def celery_config(redis_url: str | None, *, result_ttl: int) -> dict:
+def celery_config(redis_url: str | None, *, result_ttl: int, queue: str) -> dict:
     url = redis_url or "memory://"
     return {
+        "task_default_queue": queue,
         "broker_url": url,
         "result_backend": redis_url or "cache+memory://",
         "task_serializer": "json",
