@@ -4,6 +4,7 @@ The web process only checks the request's shape and the cache; matching runs in 
 It waits up to ``match_wait_seconds`` for the job (200 with the result) and otherwise answers
 202 with the job's Location; ``Prefer: respond-async`` or ``?mode=async`` gives 202 at once.
 With no broker reachable it matches in-process, uncached, and says so (``"mode": "in-process"``).
+``Cache-Control: no-cache`` skips the cache lookup (the fresh result is still cached).
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ def read_as_of(today: date) -> date | None:
         return None
 
 
+def wants_fresh() -> bool:
+    """``Cache-Control: no-cache``: the client asks for a freshly computed result."""
+    return "no-cache" in request.headers.get("Cache-Control", "")
+
+
 def wants_async() -> bool:
     prefer = request.headers.get("Prefer", "")
     return "respond-async" in prefer or request.args.get("mode") == "async"
@@ -82,7 +88,7 @@ def match():
     catalogue = runtime.catalogues.current()
     key = services.match_cache_key(bundle=bundle, as_of=as_of, catalogue_version=catalogue.version)
     is_async = wants_async()
-    if not is_async:
+    if not is_async and not wants_fresh():
         cached = runtime.cache.get(key)
         if cached is not None:
             return result_response(cached, mode="cache", cached=True)

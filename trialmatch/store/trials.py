@@ -69,8 +69,14 @@ def active_documents(session: Session) -> list[tuple[str, int, dict]]:
 
 
 def catalogue_version(session: Session) -> str:
-    """A short digest of which criteria versions are active: it changes whenever a trial is
-    added, retired or given a new version, so cache keys that carry it stop matching."""
-    rows = session.execute(select(Trial.id, Trial.current_version).where(Trial.active.is_(True)).order_by(Trial.id))
-    digest = hashlib.sha256("\n".join(f"{i}:{v}" for i, v in rows).encode()).hexdigest()
+    """A short digest of which criteria versions are active and what they say: it changes
+    whenever a trial is added, retired or given a new version, so cache keys that carry it stop
+    matching; two stores holding the same documents share it (and so may share cache entries)."""
+    rows = session.execute(
+        select(Trial.id, Trial.current_version, CriteriaVersion.document_hash)
+        .join(CriteriaVersion, (CriteriaVersion.trial_id == Trial.id) & (CriteriaVersion.version == Trial.current_version))
+        .where(Trial.active.is_(True))
+        .order_by(Trial.id)
+    )
+    digest = hashlib.sha256("\n".join(f"{i}:{v}:{h}" for i, v, h in rows).encode()).hexdigest()
     return digest[:16]
