@@ -1,0 +1,55 @@
+"""The service without parts of its infrastructure: no Redis, no worker, no database."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+
+from tests.integration.conftest import BUNDLES, load_catalogue
+from trialmatch.api import create_app
+from trialmatch.config import Settings
+from trialmatch.embedded_redis import free_port
+
+pytestmark = pytest.mark.integration
+BUNDLE = BUNDLES / "mcode-ig-assembled" / "Bundle-assembled-cancer-patient-john-anyperson.json"
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    url = f"sqlite:///{tmp_path}/trialmatch.db"
+    load_catalogue(url)
+    return url
+
+
+def test_without_redis_matching_runs_in_process_and_readyz_says_degraded(sqlite_url):
+    dead_redis = f"redis://127.0.0.1:{free_port()}/0"
+    app = create_app(Settings(database_url=sqlite_url, redis_url=dead_redis, broker_timeout_seconds=0.2))
+    client = app.test_client()
+    response = client.post("/api/v1/match?as_of=2026-11-26", data=BUNDLE.read_bytes(),
+                           content_type="application/fhir+json")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["mode"] == "in-process" and body["cached"] is False and body["trials"]
+    assert client.get("/readyz").get_json() == {"status": "degraded", "degraded": ["redis"]}
+    asynchronous = client.post("/api/v1/match?mode=async", data=BUNDLE.read_bytes(),
+                               content_type="application/fhir+json")
+    assert asynchronous.status_code == 503 and asynchronous.headers["Retry-After"]
+
+
+def test_when_the_wait_runs_out_the_answer_is_202_and_the_job_stays_queued(sqlite_url, redis_url):
+    # A queue no worker consumes: the job cannot finish within the (zero) wait.
+    settings = Settings(database_url=sqlite_url, redis_url=redis_url, match_wait_seconds=0.0,
+                        queue="nobody-" + uuid.uuid4().hex[:8])
+    client = create_app(settings).test_client()
+    response = client.post("/api/v1/match?as_of=2026-11-26", data=BUNDLE.read_bytes(),
+                           content_type="application/fhir+json", headers={"Cache-Control": "no-cache"})
+    assert response.status_code == 202
+    time.sleep(0.2)
+    assert client.get(response.headers["Location"]).get_json()["status"] == "queued"
+
+
+def test_readyz_is_503_when_postgres_is_unreachable():
+    app = create_app(Settings(database_url=f"postgresql://postgres@127.0.0.1:{free_port()}/test"))
+    assert app.test_client().get("/readyz").status_code == 503

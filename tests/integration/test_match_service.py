@@ -1,0 +1,121 @@
+"""The first vertical slice at the level an EHR app meets it: HTTP in, a real Celery worker
+process doing the matching, results cached in a real Redis, trials stored in SQLite and in
+PostgreSQL (each test runs against both)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.integration.conftest import BUNDLES
+
+pytestmark = pytest.mark.integration
+
+AS_OF = "2026-11-26"
+BUNDLE = BUNDLES / "mcode-ig-assembled" / "Bundle-assembled-cancer-patient-john-anyperson.json"
+CLASS_ORDER = {"eligible": 0, "possible": 1, "ineligible": 2}
+
+
+def post_match(stack, body: bytes, *, query: str = f"as_of={AS_OF}", headers: dict | None = None):
+    return stack.client.post(f"/api/v1/match?{query}", data=body, content_type="application/fhir+json",
+                             headers=headers or {})
+
+
+def poll_job(stack, location: str, seconds: float = 60) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        body = stack.client.get(location).get_json()
+        if body["status"] not in ("queued", "running"):
+            return body
+        time.sleep(0.1)
+    raise AssertionError(f"job {location} not finished in {seconds} s")
+
+
+def cached_keys(stack) -> list[bytes]:
+    return list(stack.redis.scan_iter(match="trialmatch:match:*"))
+
+
+def test_match_runs_on_the_worker_and_returns_ranked_trials_with_evidence(stack):
+    response = post_match(stack, BUNDLE.read_bytes())
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    body = response.get_json()
+    assert body["mode"] == "worker" and body["cached"] is False and body["job"]
+    assert body["as_of"] == AS_OF
+    trials = body["trials"]
+    assert trials, "the catalogue is not empty, so some trial must be reported"
+    ranks = [CLASS_ORDER[t["result"]] for t in trials]
+    assert ranks == sorted(ranks)
+    for trial in trials:
+        assert trial["criteria"], trial["trial_id"]
+        for criterion in trial["criteria"]:
+            assert criterion["verdict"] in ("met", "not_met", "unknown")
+    evidence = [e["reference"] for t in trials for c in t["criteria"] for e in c.get("evidence", [])]
+    assert any(ref.startswith("Patient/") for ref in evidence)
+    assert any(ref.startswith("Condition/") for ref in evidence)
+
+
+def test_a_second_identical_request_is_served_from_the_redis_cache(stack):
+    first = post_match(stack, BUNDLE.read_bytes())
+    assert first.status_code == 200
+    keys = cached_keys(stack)
+    assert len(keys) == 1 and AS_OF in keys[0].decode()
+    second = post_match(stack, BUNDLE.read_bytes())
+    assert second.status_code == 200 and second.headers["X-Cache"] == "hit"
+    hit = second.get_json()
+    assert hit["mode"] == "cache" and hit["cached"] is True
+    assert hit["trials"] == first.get_json()["trials"]
+    # the same bundle re-serialised with other whitespace and key order is the same key
+    same = json.dumps(json.loads(BUNDLE.read_bytes()), indent=4, sort_keys=True).encode()
+    assert post_match(stack, same).headers["X-Cache"] == "hit"
+    assert cached_keys(stack) == keys
+
+
+def test_another_as_of_date_is_another_cache_entry(stack):
+    before = set(cached_keys(stack))
+    response = post_match(stack, BUNDLE.read_bytes(), query="as_of=2025-01-01")
+    assert response.status_code == 200 and response.headers["X-Cache"] == "miss"
+    assert len(set(cached_keys(stack)) - before) == 1
+
+
+def test_respond_async_answers_202_with_a_job_that_completes(stack):
+    response = post_match(stack, BUNDLE.read_bytes(), headers={"Prefer": "respond-async"})
+    assert response.status_code == 202
+    location = response.headers["Location"]
+    assert location.startswith("/api/v1/jobs/")
+    job = poll_job(stack, location)
+    assert job["status"] == "done"
+    direct = post_match(stack, BUNDLE.read_bytes()).get_json()
+    assert job["result"]["trials"] == direct["trials"]
+
+
+def test_mode_async_query_parameter_is_the_same_as_prefer(stack):
+    response = post_match(stack, BUNDLE.read_bytes(), query=f"as_of={AS_OF}&mode=async")
+    assert response.status_code == 202
+    assert poll_job(stack, response.headers["Location"])["status"] == "done"
+
+
+def test_an_unknown_job_is_404(stack):
+    response = stack.client.get("/api/v1/jobs/00000000-0000-0000-0000-000000000000")
+    assert response.status_code == 404
+
+
+def test_a_bundle_with_nothing_usable_is_400_from_the_worker(stack):
+    response = post_match(stack, json.dumps({"resourceType": "Bundle", "type": "collection", "entry": []}).encode())
+    assert response.status_code == 400
+    outcome = response.get_json()
+    assert outcome["resourceType"] == "OperationOutcome" and outcome["issue"]
+
+
+def test_a_failed_async_job_reports_its_outcome(stack):
+    body = json.dumps({"resourceType": "Bundle", "type": "collection", "entry": []}).encode()
+    response = post_match(stack, body, headers={"Prefer": "respond-async"})
+    job = poll_job(stack, response.headers["Location"])
+    assert job["status"] == "failed"
+    assert job["outcome"]["resourceType"] == "OperationOutcome"
+
+
+def test_readyz_is_ready_with_database_and_redis(stack):
+    response = stack.client.get("/readyz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ready"}
