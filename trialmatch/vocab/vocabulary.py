@@ -1,0 +1,79 @@
+"""The Vocabulary: every table of ``trialmatch.vocab`` behind one frozen object.
+
+``load_vocabulary()`` reads and validates the package data once (cached); tests and tools
+may call ``load_vocabulary_from(path)`` on a copy of the data directory.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from trialmatch.domain.facts import Coding
+from trialmatch.errors import RuleFileError
+from trialmatch.vocab.cancer_names import CancerNames, load_cancer_names
+from trialmatch.vocab.crosswalk import CancerCrosswalk, load_crosswalk
+from trialmatch.vocab.data_file import DataDir, default_data_dir
+from trialmatch.vocab.labs import LabConcept, load_labs
+from trialmatch.vocab.markers import MarkerConcept, load_markers
+from trialmatch.vocab.oncotree import OncoTree, load_oncotree
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    oncotree: OncoTree
+    crosswalk: CancerCrosswalk
+    cancer_names: CancerNames
+    markers: dict[str, MarkerConcept]
+    labs: dict[str, LabConcept]
+    _marker_by_loinc: dict[str, str]
+    _lab_by_loinc: dict[str, str]
+
+    # --- cancer types -------------------------------------------------------------
+    def cancer_type_for(self, coding: Coding) -> str | None:
+        """SNOMED CT / ICD-10-CM / ICD-O-3 topography (or an OncoTree coding) -> OncoTree code."""
+        return self.crosswalk.cancer_type_for(coding, self.oncotree)
+
+    def oncotree_code_for_name(self, name: str) -> str | None:
+        """Current OncoTree names and old (MatchMiner) names -> OncoTree code; None if unresolved."""
+        return self.cancer_names.code_for(name)
+
+    # --- markers and labs ---------------------------------------------------------
+    def marker_for_loinc(self, code: str) -> str | None:
+        return self._marker_by_loinc.get(code.strip())
+
+    def lab_for_loinc(self, code: str) -> LabConcept | None:
+        key = self._lab_by_loinc.get(code.strip())
+        return self.labs[key] if key else None
+
+    def lab(self, key: str) -> LabConcept:
+        try:
+            return self.labs[key]
+        except KeyError:
+            raise KeyError(f"unknown lab analyte key {key!r}; known: {sorted(self.labs)}") from None
+
+
+def load_vocabulary_from(data_dir: DataDir) -> Vocabulary:
+    oncotree = load_oncotree(data_dir)
+    markers = load_markers(data_dir)
+    labs = load_labs(data_dir)
+    marker_by_loinc = {entry.code: key for key, marker in markers.items() for entry in marker.loinc}
+    lab_by_loinc = {code: key for key, lab in labs.items() for code in lab.loinc}
+    both = sorted(set(marker_by_loinc) & set(lab_by_loinc))
+    if both:
+        raise RuleFileError(f"markers.yaml/labs.yaml: LOINC code(s) {both} listed as both marker and lab")
+    return Vocabulary(
+        oncotree=oncotree,
+        crosswalk=load_crosswalk(data_dir, oncotree),
+        cancer_names=load_cancer_names(data_dir, oncotree),
+        markers=markers,
+        labs=labs,
+        _marker_by_loinc=marker_by_loinc,
+        _lab_by_loinc=lab_by_loinc,
+    )
+
+
+@functools.cache
+def load_vocabulary() -> Vocabulary:
+    """The vocabulary shipped in the package, loaded and validated once."""
+    return load_vocabulary_from(default_data_dir())
