@@ -93,7 +93,8 @@ def bench_http(uncached: int = 100, cached: int = 300) -> dict:
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, TRIALMATCH_DATABASE_URL=f"sqlite:///{tmp}/bench.db",
-                   TRIALMATCH_CATALOGUE_DIR=str(ROOT / "criteria"), TRIALMATCH_QUEUE=f"bench-{port}")
+                   TRIALMATCH_CATALOGUE_DIR=str(ROOT / "criteria"), TRIALMATCH_QUEUE=f"bench-{port}",
+                   TRIALMATCH_LOCAL_KEY_FILE=f"{tmp}/key")
         proc = subprocess.Popen([sys.executable, "-m", "trialmatch.cli", "run", "--port", str(port)], env=env,
                                 cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True)
         try:
@@ -105,7 +106,8 @@ def bench_http(uncached: int = 100, cached: int = 300) -> dict:
             body = (ROOT / EXAMPLE_BUNDLE).read_bytes()
             url = f"http://127.0.0.1:{port}/api/v1/match?as_of=2026-11-26"
             session = requests.Session()
-            headers = {"Content-Type": "application/fhir+json"}
+            key = Path(f"{tmp}/key").read_text().strip()
+            headers = {"Content-Type": "application/fhir+json", "Authorization": f"Bearer {key}"}
 
             def post(extra: dict) -> None:
                 response = session.post(url, data=body, headers={**headers, **extra}, timeout=30)

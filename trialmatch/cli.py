@@ -119,5 +119,25 @@ def match(bundle: str, as_of: str | None, trials_path: Path | None) -> None:
     click.echo(json.dumps(view, indent=2, ensure_ascii=False))
 
 
+@main.group()
+def keys() -> None:
+    """API keys."""
+
+
+@keys.command("create")
+@click.option("--role", type=click.Choice(["clinician", "sponsor", "admin"]), required=True)
+@click.option("--name", required=True, help="who holds the key (shown in the audit log)")
+def create_key(role: str, name: str) -> None:
+    """Create an API key and print it (it is shown once; only its hash is stored)."""
+    from trialmatch.store import keys as key_store
+    from trialmatch.store.database import make_engine, make_sessionmaker, migrate as upgrade
+
+    engine = make_engine(Settings.from_env().database_url)
+    upgrade(engine)
+    with make_sessionmaker(engine).begin() as session:
+        caller, secret = key_store.create_key(session, role=role, name=name, now=datetime.now(timezone.utc))
+    click.echo(json.dumps({"id": caller.key_id, "name": caller.name, "role": caller.role, "key": secret}))
+
+
 if __name__ == "__main__":
     main()

@@ -10,6 +10,7 @@
 | TRIALMATCH_MAX_BODY_BYTES         | 10485760                        | larger request bodies get 413 |
 | TRIALMATCH_BROKER_TIMEOUT_SECONDS | 0.5                             | how long to wait for Redis before falling back to in-process matching |
 | TRIALMATCH_QUEUE                  | trialmatch                      | Celery queue the web sends jobs to and the worker consumes |
+| TRIALMATCH_LOCAL_KEY_FILE         | var/local-api-key               | where `trialmatch run` keeps its local admin API key |
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Settings:
     max_body_bytes: int = 10 * 1024 * 1024
     broker_timeout_seconds: float = 0.5
     queue: str = "trialmatch"
+    local_key_file: str = "var/local-api-key"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -47,6 +49,7 @@ class Settings:
                 max_body_bytes=int(env.get("TRIALMATCH_MAX_BODY_BYTES", str(10 * 1024 * 1024))),
                 broker_timeout_seconds=float(env.get("TRIALMATCH_BROKER_TIMEOUT_SECONDS", "0.5")),
                 queue=env.get("TRIALMATCH_QUEUE") or "trialmatch",
+                local_key_file=env.get("TRIALMATCH_LOCAL_KEY_FILE") or "var/local-api-key",
             )
         except ValueError as exc:
             raise ConfigurationError(f"invalid number in TRIALMATCH_* settings: {exc}") from None

@@ -52,6 +52,25 @@ def http_answers(host: str, port: int) -> bool:
         return False
 
 
+def local_api_key(sessionmaker, path: Path) -> str:
+    """The local admin key of `make run`: the one kept in ``path`` while the store still knows
+    it, else a new one written there (readable by its owner only)."""
+    from trialmatch.store import keys as key_store
+
+    if path.exists():
+        secret = path.read_text(encoding="utf-8").strip()
+        with sessionmaker() as session:
+            if key_store.caller_for(session, secret) is not None:
+                return secret
+    with sessionmaker.begin() as session:
+        _caller, secret = key_store.create_key(session, role="admin", name="local (trialmatch run)",
+                                               now=datetime.now(timezone.utc))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(secret + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return secret
+
+
 class Children:
     def __init__(self):
         self.procs: list[tuple[str, subprocess.Popen]] = []
@@ -115,6 +134,7 @@ def run_service(*, host: str, port: int, env: dict | None = None) -> int:
                 author="trialmatch run", now=datetime.now(timezone.utc))
             click.echo(f"catalogue {settings.catalogue_dir}: {len(summary['created'])} new versions, "
                        f"{len(summary['unchanged'])} unchanged")
+        api_key = local_api_key(make_sessionmaker(engine), Path(settings.local_key_file))
         engine.dispose()
         children.start("worker", [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker",
                                   "--queues", settings.queue, "--loglevel=WARNING", "--concurrency=1", "--without-gossip", "--without-mingle"], env)
@@ -123,8 +143,9 @@ def run_service(*, host: str, port: int, env: dict | None = None) -> int:
         wait_until(lambda: http_answers(host, port) or bool(stop_requested), 60, "the HTTP server")
         url = f"http://{host}:{port}"
         click.echo(f"\ntrialmatch is running at {url}  (Ctrl-C stops it)\n\ntry:\n"
-                   f"  curl -s -X POST '{url}/api/v1/match' -H 'Content-Type: application/fhir+json' "
-                   f"--data @{EXAMPLE_BUNDLE}\n")
+                   f"  curl -s -X POST '{url}/api/v1/match' -H 'Authorization: Bearer {api_key}' "
+                   f"-H 'Content-Type: application/fhir+json' --data @{EXAMPLE_BUNDLE}\n\n"
+                   f"(a local admin key, kept in {settings.local_key_file})\n")
         while not stop_requested:
             exited = children.any_exited()
             if exited:

@@ -9,14 +9,16 @@ import json
 from datetime import date, datetime
 from pathlib import Path
 
-from trialmatch import __version__
+from trialmatch import __version__, trial_formats
 from trialmatch.cache import bundle_hash, match_key
 from trialmatch.catalogue import Catalogue
-from trialmatch.errors import CriteriaError, PatientDataError
+from trialmatch.errors import CriteriaError, NotFoundError, PatientDataError, PermissionDenied
 from trialmatch.matching import match_patient, result_to_json
 from trialmatch.mcode import extract_facts
+from trialmatch.store import audit
 from trialmatch.store import trials as trial_store
 from trialmatch.trial_document import load_document
+from trialmatch.trial_review import apply_overrides
 
 
 def read_documents(path: Path) -> list[tuple[str, dict]]:
@@ -73,3 +75,48 @@ def run_match_job(*, bundle: dict, as_of: date, catalogue: Catalogue, vocab, cac
 def match_cache_key(*, bundle: dict, as_of: date, catalogue_version: str, filters: dict | None = None) -> str:
     return match_key(bundle_digest=bundle_hash(bundle), as_of=as_of.isoformat(),
                      filters=filters or {}, catalogue_version=catalogue_version)
+
+
+def assert_may_change(session, *, trial_id: str, caller) -> None:
+    """Sponsors change only the trials they created; admins change any."""
+    trial = trial_store.get_trial(session, trial_id)
+    if trial is not None and caller.role != "admin" and trial.owner_key_id != caller.key_id:
+        raise PermissionDenied(f"trial {trial_id} belongs to another sponsor")
+
+
+def ingest_trial(*, sessionmaker, body: dict, fmt: str, vocab, caller, now: datetime) -> dict:
+    """Turn an uploaded trial (any of trial_formats.FORMATS) into a stored criteria version."""
+    document = trial_formats.to_document(body, fmt, vocab=vocab)
+    load_document(document, "body")
+    with sessionmaker.begin() as session:
+        assert_may_change(session, trial_id=document["trial_id"], caller=caller)
+        version, created = trial_store.save_trial_document(session, document=document, author=caller.name, now=now,
+                                                           owner_key_id=caller.key_id)
+        audit.record(session, at=now, key_id=caller.key_id, action="trial.upload", target=document["trial_id"],
+                     detail={"format": fmt, "version": version, "new_version": created})
+    return {"trial_id": document["trial_id"], "version": version, "created": created}
+
+
+def override_trial_criteria(*, sessionmaker, trial_id: str, overrides: list, caller, now: datetime) -> dict:
+    """A sponsor's structured corrections of chosen items, stored as a new criteria version."""
+    with sessionmaker.begin() as session:
+        trial = trial_store.get_trial(session, trial_id)
+        if trial is None or not trial.active:
+            raise NotFoundError(f"no active trial {trial_id}")
+        assert_may_change(session, trial_id=trial_id, caller=caller)
+        current = trial_store.get_version(session, trial_id, trial.current_version)
+        document = apply_overrides(current.document, overrides)
+        load_document(document, "overrides")
+        version, created = trial_store.save_trial_document(session, document=document, author=caller.name, now=now)
+        audit.record(session, at=now, key_id=caller.key_id, action="trial.override", target=trial_id,
+                     detail={"version": version, "items": [o["id"] for o in overrides]})
+    return {"trial_id": trial_id, "version": version, "created": created}
+
+
+def retire_trial(*, sessionmaker, trial_id: str, caller, now: datetime) -> None:
+    with sessionmaker.begin() as session:
+        if trial_store.get_trial(session, trial_id) is None:
+            raise NotFoundError(f"no trial {trial_id}")
+        assert_may_change(session, trial_id=trial_id, caller=caller)
+        if trial_store.retire_trial(session, trial_id, now=now):
+            audit.record(session, at=now, key_id=caller.key_id, action="trial.retire", target=trial_id)

@@ -16,6 +16,7 @@ from tests import services as real
 from trialmatch import services
 from trialmatch.api import create_app
 from trialmatch.config import Settings
+from trialmatch.store import keys as key_store
 from trialmatch.store.database import make_engine, make_sessionmaker, migrate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,10 +27,30 @@ BUNDLES = ROOT / "tests" / "data" / "bundles"
 @dataclass
 class Stack:
     app: object
-    client: object
+    client: object  # a test client holding the clinician key
     settings: Settings
     redis: redis.Redis
     database: str
+    keys: dict  # role -> secret
+
+    def client_as(self, role: str):
+        client = self.app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {self.keys[role]}"
+        return client
+
+
+def create_keys(database_url: str) -> dict:
+    engine = make_engine(database_url)
+    migrate(engine)
+    secrets = {}
+    with make_sessionmaker(engine).begin() as session:
+        for role in ("clinician", "sponsor", "admin"):
+            secrets[role] = key_store.create_key(session, role=role, name=f"test {role}",
+                                                 now=datetime.now(timezone.utc))[1]
+        secrets["other_sponsor"] = key_store.create_key(session, role="sponsor", name="test other sponsor",
+                                                        now=datetime.now(timezone.utc))[1]
+    engine.dispose()
+    return secrets
 
 
 def stack_env(database_url: str, redis_url: str, queue: str) -> dict:
@@ -63,7 +84,10 @@ def stack(request, redis_url, tmp_path_factory):
         client = redis.Redis.from_url(redis_url)
         for key in client.scan_iter(match="trialmatch:match:*"):
             client.delete(key)  # the other database's run may have cached the same catalogue
-        yield Stack(app=app, client=app.test_client(), settings=settings, redis=client, database=request.param)
+        secrets = create_keys(database_url)
+        stack = Stack(app=app, client=None, settings=settings, redis=client, database=request.param, keys=secrets)
+        stack.client = stack.client_as("clinician")
+        yield stack
         client.close()
     finally:
         worker.stop()

@@ -89,7 +89,7 @@ def test_run_serves_matches_and_ctrl_c_stops_every_process_it_started(tmp_path, 
     port = free_port()
     queue = "run-" + uuid.uuid4().hex[:8]
     env = dict(os.environ, TRIALMATCH_DATABASE_URL=f"sqlite:///{tmp_path}/t.db", TRIALMATCH_QUEUE=queue,
-               TRIALMATCH_CATALOGUE_DIR=str(CATALOGUE))
+               TRIALMATCH_CATALOGUE_DIR=str(CATALOGUE), TRIALMATCH_LOCAL_KEY_FILE=str(tmp_path / "key"))
     env.pop("TRIALMATCH_REDIS_URL", None)  # `run` starts its embedded Redis, as on a fresh machine
     proc = subprocess.Popen([sys.executable, "-m", "trialmatch.cli", "run", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -104,13 +104,15 @@ def test_run_serves_matches_and_ctrl_c_stops_every_process_it_started(tmp_path, 
             assert proc.poll() is None, proc.stdout.read()
             assert time.monotonic() < deadline, "trialmatch run not ready within 90 s"
             time.sleep(0.3)
+        key = (tmp_path / "key").read_text().strip()
         response = requests.post(f"http://127.0.0.1:{port}/api/v1/match?as_of=2026-11-26", data=BUNDLE.read_bytes(),
-                                 headers={"Content-Type": "application/fhir+json"}, timeout=60)
+                                 headers={"Content-Type": "application/fhir+json", "Authorization": f"Bearer {key}"},
+                                 timeout=60)
         assert response.status_code == 200 and response.json()["mode"] == "worker"
         assert len(processes_with(f"TRIALMATCH_QUEUE={queue}")) >= 3  # run, worker, web
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         output, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, output
-    assert "curl" in output and f"127.0.0.1:{port}" in output
+    assert "curl" in output and f"127.0.0.1:{port}" in output and key in output
     assert processes_with(f"TRIALMATCH_QUEUE={queue}") == []

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.integration.conftest import BUNDLES, load_catalogue
+from tests.integration.conftest import BUNDLES, create_keys, load_catalogue
 from trialmatch.api import create_app
 from trialmatch.config import Settings
 from trialmatch.embedded_redis import free_port
@@ -27,6 +27,7 @@ def test_without_redis_matching_runs_in_process_and_readyz_says_degraded(sqlite_
     dead_redis = f"redis://127.0.0.1:{free_port()}/0"
     app = create_app(Settings(database_url=sqlite_url, redis_url=dead_redis, broker_timeout_seconds=0.2))
     client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {create_keys(sqlite_url)['clinician']}"
     response = client.post("/api/v1/match?as_of=2026-11-26", data=BUNDLE.read_bytes(),
                            content_type="application/fhir+json")
     assert response.status_code == 200
@@ -43,6 +44,7 @@ def test_when_the_wait_runs_out_the_answer_is_202_and_the_job_stays_queued(sqlit
     settings = Settings(database_url=sqlite_url, redis_url=redis_url, match_wait_seconds=0.0,
                         queue="nobody-" + uuid.uuid4().hex[:8])
     client = create_app(settings).test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {create_keys(sqlite_url)['clinician']}"
     response = client.post("/api/v1/match?as_of=2026-11-26", data=BUNDLE.read_bytes(),
                            content_type="application/fhir+json", headers={"Cache-Control": "no-cache"})
     assert response.status_code == 202

@@ -7,6 +7,7 @@ from celery import Celery, Task
 from flask import Flask
 
 MATCH_TASK = "trialmatch.match"
+INGEST_TASK = "trialmatch.ingest_trial"
 
 
 def celery_config(redis_url: str | None, *, result_ttl: int, queue: str) -> dict:

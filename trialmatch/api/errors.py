@@ -11,6 +11,7 @@ import logging
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from trialmatch.api.auth import Unauthenticated
 from trialmatch.errors import (
     ConfigurationError, CriteriaError, NotFoundError, PatientDataError, PermissionDenied, TrialMatchError,
 )
@@ -21,6 +22,7 @@ FHIR_JSON = "application/fhir+json"
 
 STATUS_BY_ERROR: list[tuple[type, int]] = [
     (PatientDataError, 400),
+    (Unauthenticated, 401),
     (CriteriaError, 400),
     (NotFoundError, 404),
     (PermissionDenied, 403),
@@ -83,7 +85,11 @@ def register_error_handlers(app: Flask) -> None:
         if status >= 500:
             log.error("configuration error: %s", type(error).__name__)
             return problem_response(status, "Server misconfigured", "see the server log")
-        return problem_response(status, type(error).__name__, str(error))
+        title = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found"}.get(status, "Error")
+        response = problem_response(status, title, str(error))
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="trialmatch"'
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

@@ -12,7 +12,7 @@ import redis
 from celery.exceptions import TimeoutError as CeleryTimeout
 from flask import Blueprint, current_app, jsonify, url_for
 
-from trialmatch.api.celery import MATCH_TASK
+from trialmatch.api.auth import require
 from trialmatch.api.errors import operation_outcome, problem_response
 
 log = logging.getLogger(__name__)
@@ -20,13 +20,13 @@ bp = Blueprint("jobs", __name__)
 JOB_KEY = "trialmatch:job:"
 
 
-def submit_match(runtime, celery_app, *, bundle: dict, as_of: str) -> str | None:
-    """Enqueue a match job; None when the broker cannot be reached (the caller matches in-process)."""
+def submit(runtime, celery_app, task: str, kwargs: dict) -> str | None:
+    """Enqueue a job; None when the broker cannot be reached (the caller then works in-process)."""
     if not runtime.redis_alive():
         return None
     try:
-        result = celery_app.send_task(MATCH_TASK, kwargs={"bundle": bundle, "as_of": as_of})
-        runtime.redis.set(JOB_KEY + result.id, "match", ex=runtime.settings.cache_ttl_seconds)
+        result = celery_app.send_task(task, kwargs=kwargs)
+        runtime.redis.set(JOB_KEY + result.id, task, ex=runtime.settings.cache_ttl_seconds)
     except Exception as exc:  # kombu/redis connection errors: fall back, never fail
         log.warning("broker unavailable, matching in-process: %s", type(exc).__name__)
         return None
@@ -48,7 +48,16 @@ def job_location(job_id: str) -> str:
     return url_for("jobs.get_job", job_id=job_id)
 
 
+def accepted(job_id: str):
+    """202 Accepted with the job's Location."""
+    response = jsonify({"id": job_id, "status": "queued"})
+    response.status_code = 202
+    response.headers["Location"] = job_location(job_id)
+    return response
+
+
 @bp.get("/api/v1/jobs/<job_id>")
+@require("clinician", "sponsor")
 def get_job(job_id: str):
     runtime = current_app.extensions["trialmatch"]
     celery_app = current_app.extensions["celery"]
@@ -69,6 +78,8 @@ def get_job(job_id: str):
     value = async_result.result if state == "SUCCESS" else None
     if isinstance(value, dict) and value.get("status") == "done":
         return jsonify({"id": job_id, "status": "done", "result": value["result"]})
+    if isinstance(value, dict) and value.get("status") == "refused":
+        return jsonify({"id": job_id, "status": "failed", "problem": value["problem"]})
     if isinstance(value, dict) and value.get("status") == "failed":
         error = value["error"]
         issues = [tuple(i) for i in error.get("issues", [])]

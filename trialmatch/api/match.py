@@ -12,14 +12,19 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import Blueprint, current_app, jsonify, request
+import logging
+
+from flask import Blueprint, current_app, g, jsonify, request
 
 from trialmatch import services
+from trialmatch.api.auth import require
 from trialmatch.api.errors import job_error_response, problem_response
-from trialmatch.api.jobs import job_location, submit_match, wait_for
+from trialmatch.api.celery import MATCH_TASK
+from trialmatch.api.jobs import accepted, submit, wait_for
 from trialmatch.errors import PatientDataError
 
 bp = Blueprint("match", __name__)
+request_log = logging.getLogger("trialmatch.requests")  # key id and patient hash only, never patient data
 ACCEPTED_TYPES = ("application/fhir+json", "application/json")
 
 
@@ -70,14 +75,8 @@ def result_response(view: dict, *, mode: str, cached: bool, job_id: str | None =
     return response
 
 
-def accepted(job_id: str):
-    response = jsonify({"id": job_id, "status": "queued"})
-    response.status_code = 202
-    response.headers["Location"] = job_location(job_id)
-    return response
-
-
 @bp.post("/api/v1/match")
+@require("clinician")
 def match():
     runtime = current_app.extensions["trialmatch"]
     celery_app = current_app.extensions["celery"]
@@ -87,12 +86,13 @@ def match():
         return problem_response(400, "Bad Request", "as_of: expected a date YYYY-MM-DD")
     catalogue = runtime.catalogues.current()
     key = services.match_cache_key(bundle=bundle, as_of=as_of, catalogue_version=catalogue.version)
+    request_log.info("match key=%s patient=%s as_of=%s", g.caller.key_id, key.rsplit(":", 1)[-1][:16], as_of)
     is_async = wants_async()
     if not is_async and not wants_fresh():
         cached = runtime.cache.get(key)
         if cached is not None:
             return result_response(cached, mode="cache", cached=True)
-    job_id = submit_match(runtime, celery_app, bundle=bundle, as_of=as_of.isoformat())
+    job_id = submit(runtime, celery_app, MATCH_TASK, {"bundle": bundle, "as_of": as_of.isoformat()})
     if job_id is None:
         if is_async:
             response = problem_response(503, "Service Unavailable",

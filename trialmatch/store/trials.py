@@ -21,8 +21,10 @@ def document_hash(document: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def save_trial_document(session: Session, *, document: dict, author: str, now: datetime) -> tuple[int, bool]:
+def save_trial_document(session: Session, *, document: dict, author: str, now: datetime,
+                        owner_key_id: int | None = None) -> tuple[int, bool]:
     """Store ``document`` (a validated trial document) as the trial's newest criteria version.
+    ``owner_key_id`` is recorded when the trial is created (its sponsor), never changed after.
 
     Returns (version, created): an unchanged document of an active trial creates nothing.
     """
@@ -38,7 +40,7 @@ def save_trial_document(session: Session, *, document: dict, author: str, now: d
             return trial.current_version, False
         version = trial.current_version + 1
     else:
-        trial = Trial(id=document["trial_id"])
+        trial = Trial(id=document["trial_id"], owner_key_id=owner_key_id)
         session.add(trial)
         version = 1
     trial.title = document.get("title") or document["trial_id"]
@@ -80,3 +82,35 @@ def catalogue_version(session: Session) -> str:
     )
     digest = hashlib.sha256("\n".join(f"{i}:{v}:{h}" for i, v, h in rows).encode()).hexdigest()
     return digest[:16]
+
+
+def get_trial(session: Session, trial_id: str) -> Trial | None:
+    return session.get(Trial, trial_id)
+
+
+def get_version(session: Session, trial_id: str, version: int) -> CriteriaVersion | None:
+    return session.scalar(select(CriteriaVersion).where(CriteriaVersion.trial_id == trial_id,
+                                                        CriteriaVersion.version == version))
+
+
+def list_versions(session: Session, trial_id: str) -> list[dict]:
+    rows = session.scalars(select(CriteriaVersion).where(CriteriaVersion.trial_id == trial_id)
+                           .order_by(CriteriaVersion.version))
+    return [{"version": r.version, "author": r.author, "created_at": r.created_at.isoformat()} for r in rows]
+
+
+def list_trials(session: Session, *, include_retired: bool = False) -> list[Trial]:
+    query = select(Trial).order_by(Trial.id)
+    if not include_retired:
+        query = query.where(Trial.active.is_(True))
+    return list(session.scalars(query))
+
+
+def retire_trial(session: Session, trial_id: str, *, now: datetime) -> bool:
+    """Retire a trial: kept with its versions for audit, never matched again."""
+    trial = session.get(Trial, trial_id)
+    if trial is None or not trial.active:
+        return False
+    trial.active = False
+    trial.updated_at = now
+    return True

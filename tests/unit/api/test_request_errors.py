@@ -1,18 +1,37 @@
 """Bad requests are refused before any matching, with a FHIR OperationOutcome naming the problem."""
 
 import json
+from datetime import datetime, timezone
 
 import pytest
 
 from trialmatch.api import create_app
 from trialmatch.config import Settings
+from trialmatch.store import keys
+from trialmatch.store.database import make_engine, make_sessionmaker, migrate
+
+
+def api_key(database_url: str, role: str) -> str:
+    engine = make_engine(database_url)
+    migrate(engine)
+    with make_sessionmaker(engine).begin() as session:
+        _caller, secret = keys.create_key(session, role=role, name=f"test {role}", now=datetime.now(timezone.utc))
+    engine.dispose()
+    return secret
 
 
 @pytest.fixture
-def client(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/t.db", max_body_bytes=1000)
-    app = create_app(settings, vocab=object())
-    return app.test_client()
+def database_url(tmp_path):
+    return f"sqlite:///{tmp_path}/t.db"
+
+
+@pytest.fixture
+def client(database_url):
+    secret = api_key(database_url, "clinician")
+    app = create_app(Settings(database_url=database_url, max_body_bytes=1000), vocab=object())
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    return client
 
 
 def post(client, data, content_type="application/fhir+json"):
@@ -93,3 +112,28 @@ def test_an_unknown_route_is_a_json_problem(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+
+
+def test_no_key_is_401_with_a_challenge(database_url):
+    app = create_app(Settings(database_url=database_url), vocab=object())
+    api_key(database_url, "clinician")
+    response = app.test_client().post("/api/v1/match", data=b"{}", content_type="application/fhir+json")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_an_unknown_key_is_401(database_url):
+    api_key(database_url, "clinician")
+    app = create_app(Settings(database_url=database_url), vocab=object())
+    response = app.test_client().post("/api/v1/match", data=b"{}", content_type="application/fhir+json",
+                                      headers={"X-API-Key": "tm_not-a-key"})
+    assert response.status_code == 401
+
+
+def test_a_sponsor_may_not_match(database_url):
+    secret = api_key(database_url, "sponsor")
+    app = create_app(Settings(database_url=database_url), vocab=object())
+    response = app.test_client().post("/api/v1/match", data=b"{}", content_type="application/fhir+json",
+                                      headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 403
+    assert "sponsor" in response.get_json()["detail"]

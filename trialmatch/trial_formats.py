@@ -1,0 +1,74 @@
+"""The trial formats sponsors upload, recognised and turned into a trialmatch criteria document.
+
+| format          | recognised by                         | criteria from |
+|-----------------|---------------------------------------|---------------|
+| trialmatch      | ``trial_id`` and ``criteria``         | the document itself (validated) |
+| ctgov_v2        | ``protocolSection``                   | free text, parsed by trialmatch.nlp |
+| ctgov_flat      | ``nct_id`` and ``eligibility``        | free text (the oncology-trials.jsonl export), parsed |
+| research_study  | ``resourceType: ResearchStudy``       | free text in ``enrollment[].display`` (as the CodeX services write it), parsed |
+| ctml            | ``treatment_list``                    | MatchMiner CTML, converted by trialmatch.matchminer |
+
+Pure: no I/O. Parsing free text is slow (spaCy), so the API runs it in a Celery job.
+"""
+
+from __future__ import annotations
+
+from trialmatch.errors import CriteriaError
+
+FORMATS = ("trialmatch", "ctgov_v2", "ctgov_flat", "research_study", "ctml")
+FREE_TEXT_FORMATS = ("ctgov_v2", "ctgov_flat", "research_study")
+
+
+def detect_format(body: dict) -> str:
+    if not isinstance(body, dict):
+        raise CriteriaError("body: expected a JSON object")
+    if "trial_id" in body and "criteria" in body:
+        return "trialmatch"
+    if "protocolSection" in body:
+        return "ctgov_v2"
+    if body.get("resourceType") == "ResearchStudy":
+        return "research_study"
+    if "treatment_list" in body:
+        return "ctml"
+    if "nct_id" in body and "eligibility" in body:
+        return "ctgov_flat"
+    raise CriteriaError("body: not a recognised trial format; send a trialmatch criteria document, a "
+                        "ClinicalTrials.gov API v2 study record, a FHIR ResearchStudy or a MatchMiner CTML document")
+
+
+def research_study_record(study: dict) -> dict:
+    """A FHIR ResearchStudy as a flat ClinicalTrials.gov-style record (the parser's input)."""
+    nct = next((i.get("value") for i in study.get("identifier", []) if "clinicaltrials" in (i.get("system") or "")), None)
+    trial_id = nct or study.get("id")
+    if not trial_id:
+        raise CriteriaError("identifier: a ResearchStudy needs a ClinicalTrials.gov identifier or an id")
+    texts = [e.get("display") for e in study.get("enrollment", []) if isinstance(e, dict) and e.get("display")]
+    if not texts:
+        raise CriteriaError("enrollment[0].display: the ResearchStudy carries no eligibility criteria text")
+    phase = (study.get("phase") or {}).get("text")
+    return {
+        "nct_id": trial_id,
+        "title": study.get("title") or trial_id,
+        "phase": phase,
+        "status": study.get("status"),
+        "conditions": [c.get("text") for c in study.get("condition", []) if c.get("text")],
+        "eligibility": {"raw_text": "\n".join(texts)},
+    }
+
+
+def to_document(body: dict, fmt: str, *, vocab) -> dict:
+    """The trialmatch criteria document for an uploaded trial of format ``fmt``."""
+    from trialmatch.trial_document import dump_document, load_document
+
+    if fmt == "trialmatch":
+        load_document(body, "body")
+        return body
+    if fmt == "ctml":
+        from trialmatch.matchminer import ctml_to_trial
+
+        return dump_document(ctml_to_trial(body, vocab))
+    from trialmatch.nlp import trial_from_record
+
+    record = research_study_record(body) if fmt == "research_study" else body
+    trial, _parsed = trial_from_record(record, vocab)
+    return dump_document(trial)
