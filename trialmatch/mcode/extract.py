@@ -1,0 +1,216 @@
+"""extract_facts: an mCODE (FHIR R4) Bundle -> PatientFacts. Pure: no I/O, no logging.
+
+Steps: read and validate the Bundle entry by entry (``bundle_entries``); decide each
+resource's kind (``resource_kinds``: profile first, content otherwise); build cancers,
+then the facts that link to them (``link_cancers``), then the rest. Warnings collect in
+``PatientFacts.warnings``; they name locations, never values.
+"""
+
+from __future__ import annotations
+
+from trialmatch.domain.facts import PatientFacts
+from trialmatch.errors import PatientDataError
+from trialmatch.mcode import genomics, labs, patient_conditions, staging, status_observations
+from trialmatch.mcode import treatments, tumor_markers
+from trialmatch.mcode.bundle_entries import Entry, Warnings, read_bundle
+from trialmatch.mcode.fhir_read import effective_date
+from trialmatch.mcode.link_cancers import CancerLinker
+from trialmatch.mcode.mcode_rules import McodeRules, load_rules
+from trialmatch.mcode.references import ReferenceIndex
+from trialmatch.mcode.resource_kinds import condition_kind, observation_kind, profile_kind
+
+CONDITION_KINDS = frozenset({"primary_cancer", "secondary_cancer", "comorbid_condition"})
+OBSERVATION_KINDS = frozenset({"stage_group", "cancer_stage", "tnm_t", "tnm_n", "tnm_m", "tumor_marker",
+                               "genomic_variant", "region_studied", "ecog", "karnofsky",
+                               "disease_status", "pregnancy"})
+STAGE_KINDS = ("stage_group", "tnm_t", "tnm_n", "tnm_m")
+FACT_LISTS = ("cancers", "stages", "markers", "variants", "genes_tested", "performance",
+              "medications", "procedures", "labs", "conditions", "pregnancy", "disease_status")
+
+
+def extract_facts(bundle: dict, vocab) -> PatientFacts:
+    """The PatientFacts of one mCODE Bundle. Raises PatientDataError (with ``issues``) for a
+    body that is not a Bundle, a Bundle with two different Patients, or one with nothing
+    usable; any other defect drops only what it affects, with a Warning."""
+    rules = load_rules()
+    warnings = Warnings()
+    entries = read_bundle(bundle, warnings, rules.supported_types, rules.ignored_types)
+    refs = ReferenceIndex(entries)
+    kinds = {id(e): _kind(e, rules, vocab, warnings) for e in entries}
+    out: dict[str, list] = {name: [] for name in FACT_LISTS}
+    patient = _patient(entries, warnings)
+
+    cancer_entries = [e for e in entries if kinds[id(e)] in ("primary_cancer", "secondary_cancer")
+                      and not patient_conditions.is_ignored(e)]
+    for e in cancer_entries:
+        role = "primary" if kinds[id(e)] == "primary_cancer" else "secondary"
+        out["cancers"].append(patient_conditions.cancer(e, role, vocab, warnings))
+    cancers = {c.evidence for c in out["cancers"]}
+    primaries = list(dict.fromkeys(c.evidence for c in out["cancers"] if c.role == "primary"))
+    linker = CancerLinker(entries, refs, cancers, primaries, warnings)
+    _stages(entries, kinds, refs, rules, linker, out)
+    variant_genes: set[str] = set()
+    for e in entries:
+        kind = kinds[id(e)]
+        date = effective_date(e.resource)
+        if kind == "tumor_marker":
+            fact = tumor_markers.tumor_marker(e, vocab, rules, warnings, date, linker.cancer_of(e))
+            _add(out["markers"], fact)
+        elif kind == "genomic_variant":
+            for fact in genomics.variant_facts(e, rules, warnings, date, linker.cancer_of(e)):
+                target = "variants" if type(fact).__name__ == "Variant" else "genes_tested"
+                out[target].append(fact)
+                if target == "variants":
+                    variant_genes.add(fact.gene)
+        elif kind in ("ecog", "karnofsky"):
+            _add(out["performance"], status_observations.performance(e, kind, rules, warnings, date))
+        elif kind == "disease_status":
+            _add(out["disease_status"], status_observations.coded_status(
+                e, rules.values["disease_status"], "cancer disease status", warnings, date))
+        elif kind == "pregnancy":
+            _add(out["pregnancy"], status_observations.coded_status(
+                e, rules.values["pregnancy_status"], "pregnancy status", warnings, date))
+        elif kind == "lab":
+            _add(out["labs"], labs.lab(e, vocab, rules, warnings, date))
+        elif kind == "comorbid_condition" and not patient_conditions.is_ignored(e):
+            out["conditions"].append(patient_conditions.comorbid(e))
+    for e in entries:
+        if kinds[id(e)] == "region_studied":
+            out["genes_tested"] += genomics.region_facts(e, rules, warnings, effective_date(e.resource),
+                                                         linker.cancer_of(e), variant_genes)
+    _treatments(entries, kinds, refs, cancers, vocab, out)
+    facts = {name: tuple(dict.fromkeys(values)) for name, values in out.items()}
+    if patient is None and not any(facts.values()):
+        issues = [(w.location, w.message) for w in warnings.items]
+        raise PatientDataError("the Bundle holds no usable patient data",
+                               issues + [("Bundle.entry", "no Patient and no usable clinical resource")])
+    if patient is None:
+        warnings.add("Bundle.entry", "no Patient resource; age and sex unknown")
+    return PatientFacts(**(patient or {}), **facts, warnings=tuple(warnings.items))
+
+
+def _add(target: list, fact) -> None:
+    if fact is not None:
+        target.append(fact)
+
+
+def _patient(entries: list[Entry], warnings: Warnings) -> dict | None:
+    patients = [e for e in entries if e.resource_type == "Patient"]
+    distinct: dict[str, Entry] = {}
+    for e in patients:
+        if e.evidence in distinct and distinct[e.evidence].resource != e.resource:
+            warnings.add(e.location, "the same Patient appears twice with different content; first kept")
+        distinct.setdefault(e.evidence, e)
+    if len(distinct) > 1:
+        raise PatientDataError("the Bundle holds more than one Patient",
+                               [(e.location, "a second, different Patient") for e in list(distinct.values())[1:]])
+    if not distinct:
+        return None
+    return patient_conditions.patient_fields(next(iter(distinct.values())))
+
+
+def _kind(e: Entry, rules: McodeRules, vocab, warnings: Warnings) -> str | None:
+    by_profile = profile_kind(e.resource, rules)
+    rtype = e.resource_type
+    if rtype == "Patient":
+        return "patient"
+    if rtype == "Condition":
+        if by_profile in CONDITION_KINDS:
+            return by_profile
+        return condition_kind(e.resource, rules, vocab)
+    if rtype == "Observation":
+        if by_profile in OBSERVATION_KINDS:
+            return _cancer_stage(e, rules, warnings) if by_profile == "cancer_stage" else by_profile
+        return observation_kind(e.resource, rules, vocab)
+    if rtype.startswith("Medication"):
+        return "medication"
+    if rtype == "Procedure":
+        return by_profile if by_profile in ("surgery", "radiation") else "procedure"
+    return None
+
+
+def _cancer_stage(e: Entry, rules: McodeRules, warnings: Warnings) -> str | None:
+    kind = observation_kind(e.resource, rules, None)
+    if kind in STAGE_KINDS:
+        return kind
+    warnings.add(f"{e.location}.code", "staging system other than TNM; not used")
+    return None
+
+
+def _stages(entries, kinds, refs: ReferenceIndex, rules: McodeRules, linker, out) -> None:
+    by_evidence = {e.evidence: e for e in entries}
+    members_of: dict[str, dict[str, str | None]] = {}
+    consumed: set[str] = set()
+    for e in entries:
+        if kinds[id(e)] != "stage_group":
+            continue
+        members: dict[str, str | None] = {}
+        for ref in (m.get("reference") for m in e.resource.get("hasMember") or () if isinstance(m, dict)):
+            target = refs.resolve(ref) if isinstance(ref, str) else None
+            member = by_evidence.get(target) if target else None
+            if member is None or kinds[id(member)] not in ("tnm_t", "tnm_n", "tnm_m"):
+                continue
+            letter = staging.FIELD_OF_KIND[kinds[id(member)]]
+            members[letter] = staging.normalise_category(member.resource.get("valueCodeableConcept"), letter)
+            consumed.add(member.evidence)
+        members_of[e.evidence] = members
+    assessed: set[str] = set()
+    for e in entries:
+        kind = kinds[id(e)]
+        if kind not in STAGE_KINDS or (kind != "stage_group" and e.evidence in consumed):
+            continue
+        assessed.add(e.evidence)
+        profile = _profile_name(e)
+        stype = staging.staging_type(e.resource, profile, rules.staging_type)
+        date = effective_date(e.resource)
+        if kind == "stage_group":
+            out["stages"].append(staging.stage_from_group(e.evidence, e.resource, members_of[e.evidence],
+                                                          stype, date, linker.cancer_of(e)))
+        else:
+            out["stages"].append(staging.stage_from_category(e.evidence, e.resource, kind, stype, date,
+                                                             linker.cancer_of(e)))
+    for e in entries:
+        if e.resource_type != "Condition" or e.evidence not in {c.evidence for c in out["cancers"]}:
+            continue
+        for stage in e.resource.get("stage") or ():
+            targets = {refs.resolve(r) for r in (a.get("reference") for a in stage.get("assessment") or ()
+                                                 if isinstance(a, dict)) if isinstance(r, str)}
+            if targets & (assessed | consumed):
+                continue
+            _add(out["stages"], staging.stage_from_summary(e.evidence, stage, e.evidence))
+
+
+def _profile_name(e: Entry) -> str | None:
+    meta = e.resource.get("meta") or {}
+    for url in meta.get("profile") or ():
+        if isinstance(url, str) and "mcode" in url:
+            return url.rsplit("/", 1)[-1]
+    return None
+
+
+def _treatments(entries, kinds, refs: ReferenceIndex, cancers: set[str], vocab, out) -> None:
+    medications = {}
+    for e in entries:
+        if e.resource_type == "Medication" or e.resource.get("resourceType") == "Medication":
+            medications[e.evidence] = e.resource
+    profiled = {id(e) for e in entries if profile_kind(e.resource, load_rules()) in ("medication", "surgery", "radiation")}
+    for e in entries:
+        kind = kinds[id(e)]
+        if kind == "medication":
+            codes = treatments.medication_codes(e, medications)
+            names = treatments.ingredients(codes, vocab)
+            if id(e) in profiled or treatments.is_cancer_drug(names, vocab):
+                _add(out["medications"], treatments.medication(e, codes, names))
+        elif kind in ("surgery", "radiation"):
+            _add(out["procedures"], treatments.procedure(e, kind))
+        elif kind == "procedure":
+            reasons = {refs.resolve(r) for r in _reason_refs(e.resource)}
+            if reasons & cancers:
+                codes = treatments.codings_of(e.resource)
+                kind = "radiation" if treatments.is_radiation_code(codes) else "other"
+                _add(out["procedures"], treatments.procedure(e, kind))
+
+
+def _reason_refs(resource: dict) -> list[str]:
+    return [r["reference"] for r in resource.get("reasonReference") or ()
+            if isinstance(r, dict) and isinstance(r.get("reference"), str)]

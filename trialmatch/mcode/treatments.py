@@ -1,0 +1,75 @@
+"""Cancer-related medications (MedicationStatement, MedicationRequest,
+MedicationAdministration) and procedures (surgery, radiation).
+
+Without an mCODE profile a medication counts as cancer-related when the vocabulary puts
+one of its ingredients in a drug class (the classes are oncology classes), and a procedure
+when its reason is a cancer condition of the bundle; such a procedure is "radiation" when
+its code says radiotherapy, else "other" (not "surgery": a biopsy or a port placement is
+not the surgery a criterion means).
+"""
+
+from __future__ import annotations
+
+from trialmatch.domain.facts import RXNORM, Medication, Procedure
+from trialmatch.mcode.bundle_entries import Entry
+from trialmatch.mcode.fhir_read import codings, parse_date, period
+
+SKIPPED_STATUS = frozenset({"entered-in-error", "not-taken", "not-done"})
+_RADIATION_WORDS = ("radiation", "radiotherapy", "teleradiotherapy", "brachytherapy", "irradiation")
+
+
+def medication_codes(entry: Entry, medications: dict[str, dict]) -> tuple:
+    r = entry.resource
+    if "medicationCodeableConcept" in r:
+        return codings(r["medicationCodeableConcept"])
+    ref = (r.get("medicationReference") or {}).get("reference")
+    med = medications.get(ref) if isinstance(ref, str) else None
+    return codings(med.get("code")) if med else ()
+
+
+def ingredients(codes: tuple, vocab) -> tuple[str, ...]:
+    out: list[str] = []
+    drug_for = getattr(vocab, "drug_for_rxnorm", None)  # part of the vocabulary still landing
+    for c in codes:
+        if c.system == RXNORM and c.code and drug_for is not None:
+            ingredient = drug_for(c.code)
+            if ingredient and ingredient not in out:
+                out.append(ingredient)
+    return tuple(out)
+
+
+def is_cancer_drug(names: tuple[str, ...], vocab) -> bool:
+    classes_of = getattr(vocab, "drug_classes", None)
+    return classes_of is not None and any(classes_of(n) for n in names)
+
+
+def medication(entry: Entry, codes: tuple, names: tuple[str, ...]) -> Medication | None:
+    r = entry.resource
+    if r.get("status") in SKIPPED_STATUS:
+        return None
+    if entry.resource_type == "MedicationRequest":
+        start = parse_date(r.get("authoredOn"))
+        validity = (r.get("dispenseRequest") or {}).get("validityPeriod") or {}
+        end = parse_date(validity.get("end"))
+    else:
+        start, end = period(r, "effectiveDateTime", "effectivePeriod")
+    return Medication(entry.evidence, codes, names, r.get("status"), start, end)
+
+
+def is_radiation_code(codes: tuple) -> bool:
+    return any(any(w in (c.display or "").lower() for w in _RADIATION_WORDS) for c in codes)
+
+
+def procedure(entry: Entry, kind: str) -> Procedure | None:
+    r = entry.resource
+    if r.get("status") in SKIPPED_STATUS:
+        return None
+    start, _ = period(r, "performedDateTime", "performedPeriod")
+    body_site: tuple = ()
+    for site in r.get("bodySite") or ():
+        body_site += codings(site)
+    return Procedure(entry.evidence, kind, codings(r.get("code")), body_site, start)
+
+
+def codings_of(resource: dict) -> tuple:
+    return codings(resource.get("code"))
