@@ -1,0 +1,39 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from trialmatch.errors import CriteriaError
+from trialmatch.trial_formats import detect_format, research_study_record
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.mark.parametrize("body, fmt", [
+    ({"trial_id": "NCT1", "criteria": {}}, "trialmatch"),
+    ({"protocolSection": {}}, "ctgov_v2"),
+    ({"resourceType": "ResearchStudy"}, "research_study"),
+    ({"protocol_no": "1", "treatment_list": {}}, "ctml"),
+    ({"nct_id": "NCT1", "eligibility": {"raw_text": ""}}, "ctgov_flat"),
+])
+def test_each_format_is_recognised(body, fmt):
+    assert detect_format(body) == fmt
+
+
+@pytest.mark.parametrize("body", [{}, {"resourceType": "Patient"}, [], "NCT1"])
+def test_anything_else_is_refused_naming_the_formats(body):
+    with pytest.raises(CriteriaError, match="body"):
+        detect_format(body)
+
+
+def test_a_codex_research_study_becomes_a_flat_record():
+    study = json.loads((DATA / "trial-formats" / "clinical-trial-matching-service__complete_study.json").read_text())
+    record = research_study_record(study)
+    assert record["nct_id"] == "NCT02513394"
+    assert record["eligibility"]["raw_text"].startswith("Inclusion Criteria:")
+    assert record["phase"] == "Phase 3" and record["conditions"] == ["Breast Cancer"]
+
+
+def test_a_research_study_without_eligibility_text_is_refused_naming_the_field():
+    with pytest.raises(CriteriaError, match=r"enrollment\[0\]\.display"):
+        research_study_record({"resourceType": "ResearchStudy", "id": "x"})
