@@ -11,9 +11,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import from_json, to_json, walk
+from trialmatch.schemas import criteria_schema
 
 LABELS = Path(__file__).resolve().parents[1] / "data" / "nlp-labels" / "labels.jsonl"
 KEYS = {"nct_id", "section", "text", "expected", "status", "note"}
@@ -26,6 +28,7 @@ def _load() -> list[dict]:
 
 
 ITEMS = _load()
+SCHEMA = Draft202012Validator(criteria_schema())
 
 
 def test_set_size_and_spread():
@@ -48,6 +51,7 @@ def test_label_loads_and_follows_conventions(item):
     assert item["section"] in {"inclusion", "exclusion"}
     assert item["status"] in STATUSES
     assert item["text"] == item["text"].strip() and item["text"]
+    assert [e.message for e in SCHEMA.iter_errors(item["expected"])] == []
     node = from_json(item["expected"], f"labels[{item['nct_id']}]")
     assert to_json(node) == item["expected"]  # canonical form: no defaults, no text/id
     nodes = list(walk(node))
