@@ -1,0 +1,161 @@
+"""Atoms about the patient's current state: PerformanceStatus, Lab, Condition.
+
+Freshness (DESIGN.md): performance status and labs decide only within their window
+(``freshness.yaml``; a Lab criterion's ``within_days`` overrides the lab window); the
+latest result is read, and a stale one gives UNKNOWN with the old value shown.
+"""
+
+from __future__ import annotations
+
+from trialmatch.domain import criteria as c
+from trialmatch.domain.verdict import MISSING, TO_CONFIRM
+from trialmatch.matching.outcome_build import (
+    NEGATED, SYMBOLS, absent_kind, compare, day, evidence, fmt, is_fresh, met, not_met, unknown,
+)
+
+
+def compile_performance(node: c.PerformanceStatus, negated, vocab, units):
+    """ECOG criteria read ECOG grades; a Karnofsky fact is read through the ECOG grades it
+    maps to (the fact's own ``ecog``, else ``performance.yaml``): when those grades
+    disagree on the criterion, UNKNOWN. Karnofsky criteria on ECOG facts use the Karnofsky
+    range of the grade."""
+    lo, hi = node.min, node.max
+    karnofsky = node.scale.lower() == "karnofsky"
+    scale = "Karnofsky" if karnofsky else "ECOG"
+    bounds = " and ".join(p for p in (f"≥ {lo}" if lo is not None else "", f"≤ {hi}" if hi is not None else "") if p)
+
+    def inside(x):
+        return (lo is None or x >= lo) and (hi is None or x <= hi)
+
+    def evaluate(ctx):
+        facts = ctx.view.performance
+        item = f"{scale} performance status"
+        if not facts:
+            return unknown(node, "no performance status recorded", item)
+        latest = facts[0]
+        window = ctx.rules.window("performance_status")
+        shown = f"{latest.scale} {latest.value} ({day(latest.date)})"
+        ev = (evidence(latest.evidence, f"{latest.scale} {latest.value}", latest.date),)
+        if not is_fresh(latest.date, window, ctx.as_of):
+            return unknown(node, f"{shown} older than {window} days", item, MISSING, ev)
+        if karnofsky:
+            if latest.scale == "Karnofsky":
+                values = [latest.value]
+            else:
+                low_k, high_k = ctx.rules.ecog_to_karnofsky.get(latest.value, (None, None))
+                values = [low_k, high_k] if low_k is not None else []
+        elif latest.scale == "ECOG":
+            values = [latest.value]
+        else:
+            values = list(latest.ecog) or list(ctx.rules.karnofsky_to_ecog.get(latest.value, ()))
+        if not values:
+            return unknown(node, f"{shown} cannot be read on the {scale} scale", item, MISSING, ev)
+        results = {inside(x) for x in values}
+        if len(results) > 1:
+            grades = " or ".join(str(x) for x in values)
+            return unknown(node, f"{shown} maps to {scale} {grades}; they disagree on {bounds}", item, MISSING, ev)
+        ok = results.pop()
+        shown_vals = "/".join(str(x) for x in values)
+        reason = f"{shown}{'' if latest.scale == scale else f' = {scale} {shown_vals}'} {'meets' if ok else 'does not meet'} {bounds}"
+        return (met if ok else not_met)(node, reason, ev)
+
+    return evaluate
+
+
+def compile_lab(node: c.Lab, negated, vocab, units):
+    """Threshold converted once, at compile time, to the analyte's canonical unit (pint;
+    mass <-> substance through the analyte's molar mass). "x ULN" reads the result's own
+    reference range (``ref_high``), else UNKNOWN. A threshold with no unit is accepted only
+    for dimensionless analytes (INR); an unconvertible unit gives UNKNOWN."""
+    key = node.analyte
+    cmp = node.comparator
+    concept = _concept(vocab, key)
+    canonical = concept.canonical_unit if concept else None
+    name = key
+    problem = None
+    threshold = None
+    if node.uln_multiple is None:
+        if node.value is None:
+            problem = "criterion has no threshold"
+        elif concept is None:
+            problem = f"analyte {key} not in the vocabulary"
+        elif node.unit is None:
+            if units.convert(1.0, canonical, "{ratio}") == 1.0:
+                threshold = node.value
+            else:
+                problem = "threshold unit not stated"
+        else:
+            threshold = units.convert(node.value, node.unit, canonical, concept.molar_mass)
+            if threshold is None:
+                problem = f"threshold unit {node.unit} cannot be converted to {canonical}"
+        label = f"{name} {SYMBOLS[cmp]} {fmt(node.value) if node.value is not None else '?'} {node.unit or ''}".strip()
+    else:
+        label = f"{name} {SYMBOLS[cmp]} {fmt(node.uln_multiple)} × ULN"
+    item = f"{name} (lab)"
+
+    def evaluate(ctx):
+        if problem:
+            return unknown(node, problem, f"{label} (criterion unit)")
+        window = node.within_days if node.within_days is not None else ctx.rules.window("lab")
+        labs = ctx.view.labs.get(key, ())
+        if not labs:
+            return unknown(node, f"no {name} result", item)
+        lab = labs[0]
+        shown = f"{name} {fmt(lab.value)} {lab.unit or canonical or ''}".strip() + f" ({day(lab.date)})"
+        ev = (evidence(lab.evidence, f"{fmt(lab.value)} {lab.unit or canonical or ''}".strip(), lab.date),)
+        if not is_fresh(lab.date, window, ctx.as_of):
+            return unknown(node, f"{shown} older than {window} days", item, MISSING, ev)
+        if node.uln_multiple is not None:
+            if not lab.ref_high:
+                return unknown(node, f"{shown} has no reference range", f"{name} upper limit of normal", MISSING, ev)
+            ratio = lab.value / lab.ref_high
+            ok = compare(ratio, cmp, node.uln_multiple)
+            return (met if ok else not_met)(node, f"{shown} = {ratio:.2f} × ULN ({fmt(lab.ref_high)}) "
+                                                  f"{SYMBOLS[cmp] if ok else NEGATED[cmp]} {fmt(node.uln_multiple)}", ev)
+        ok = compare(lab.value, cmp, threshold)
+        shown_thr = f"{fmt(round(threshold, 6))} {canonical}"
+        return (met if ok else not_met)(node, f"{shown} {SYMBOLS[cmp] if ok else NEGATED[cmp]} {shown_thr}", ev)
+
+    return evaluate
+
+
+def _concept(vocab, key):
+    try:
+        return vocab.lab(key)
+    except (KeyError, LookupError):
+        return None
+
+
+def compile_condition(node: c.Condition, negated, vocab, units):
+    """A comorbidity by key or code. Recorded (and active, when ``active_only``) -> MET;
+    recorded with an inactive status -> NOT_MET (the record covers it); recorded with no
+    status -> UNKNOWN (to confirm); absent -> UNKNOWN, ``to_confirm`` in an exclusion.
+    ``other_malignancy`` is read from the patient's cancers other than the focus one (other
+    primaries; secondaries are the focus cancer's spread)."""
+    keys = set(node.keys)
+    codes = {(x.system, x.code) for x in node.codes}
+    label = ", ".join([*node.keys, *(x.display or x.code or "" for x in node.codes)]) or "condition"
+
+    def evaluate(ctx):
+        rules = ctx.rules
+        found = [(k, cond) for k, cond in ctx.view.conditions
+                 if k in keys or any((x.system, x.code) in codes for x in cond.codes)]
+        records = [(k or label, cond.evidence, cond.clinical_status, cond.onset or cond.recorded) for k, cond in found]
+        if "other_malignancy" in keys:
+            focus = ctx.focus.evidence if ctx.focus is not None else None
+            records += [(f"other malignancy {x.cancer_type or ''}".strip(), x.evidence, x.clinical_status,
+                         x.onset or x.recorded) for x in ctx.view.primaries if x.evidence != focus]
+        if not records:
+            return unknown(node, f"no {label} recorded", label, absent_kind(negated))
+        ev = tuple(evidence(ref, f"{what} ({status or 'status not stated'})", when) for what, ref, status, when in records)
+        if not node.active_only:
+            return met(node, f"{records[0][0]} recorded", ev)
+        active = [r for r in records if r[2] in rules.active_statuses]
+        if active:
+            return met(node, f"{active[0][0]} recorded, {active[0][2]}", ev)
+        unclear = [r for r in records if r[2] not in rules.inactive_statuses]
+        if unclear:
+            return unknown(node, f"{unclear[0][0]} recorded; whether active is not stated", label, TO_CONFIRM, ev)
+        return not_met(node, f"{records[0][0]} recorded as {records[0][2]}", ev)
+
+    return evaluate

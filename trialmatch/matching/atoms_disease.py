@@ -1,0 +1,200 @@
+"""Atoms about the cancer: CancerType, Histology, Stage, Metastasis.
+
+A CancerType atom read as an inclusion (not under ``Not``) is evaluated on the focus
+cancer, the cancer whose markers, variants and stage the trial's other atoms then read
+(DESIGN.md, "Facts belong to their cancer"); under ``Not`` it is evaluated on every
+cancer of the patient (an exclusion of a cancer type looks at them all).
+"""
+
+from __future__ import annotations
+
+from trialmatch.domain import criteria as c
+from trialmatch.domain.facts import ICDO3, SNOMED
+from trialmatch.domain.verdict import MISSING, TO_CONFIRM
+from trialmatch.matching.disease_extent import disease_extent, group_in, parse_group
+from trialmatch.matching.outcome_build import (
+    absent_kind, day, evidence, met, not_met, unknown,
+)
+
+
+def cancer_match(vocab, cancer_type: str | None, codes) -> str:
+    """"met" | "unknown" | "not_met" for one patient cancer type against criterion codes.
+    A type the vocabulary does not know, or coded above the criterion's level ("BREAST"
+    for a trial on "IDC"), is unknown, never a no."""
+    tree = vocab.oncotree
+    if not cancer_type or cancer_type not in tree:
+        return "unknown"
+    if any(tree.is_a(cancer_type, code) for code in codes):
+        return "met"
+    if any(tree.is_a(code, cancer_type) for code in codes):
+        return "unknown"
+    return "not_met"
+
+
+def compile_cancer_type(node: c.CancerType, negated, vocab, units):
+    codes = node.codes
+    names = ", ".join(vocab.oncotree.name(x) or x for x in codes)
+
+    def evaluate(ctx):
+        v = ctx.view
+        if not negated and ctx.focus is not None:
+            cancers = (ctx.focus,)
+        else:
+            cancers = v.facts.cancers if node.role == "any" else v.primaries
+        if not cancers:
+            return unknown(node, "no cancer diagnosis recorded", "cancer diagnosis")
+        found = {"met": [], "unknown": [], "not_met": []}
+        for cancer in cancers:
+            found[cancer_match(vocab, cancer.cancer_type, codes)].append(cancer)
+        def ev(cs):
+            return tuple(evidence(x.evidence, x.cancer_type or "type not recognised", x.onset) for x in cs)
+        if found["met"]:
+            return met(node, f"{found['met'][0].cancer_type} is {names}", ev(found["met"]))
+        if found["unknown"]:
+            return unknown(node, f"cancer type not specific enough for {names}", "cancer type (subtype)",
+                           MISSING, ev(found["unknown"]))
+        return not_met(node, f"{', '.join(x.cancer_type for x in found['not_met'])} is not {names}", ev(found["not_met"]))
+
+    return evaluate
+
+
+def histology_keys(rules, vocab, cancer) -> set[str]:
+    keys = set()
+    for key, h in rules.histology.items():
+        for coding in cancer.histology + cancer.codes:
+            if coding.system == SNOMED and coding.code in h.snomed:
+                keys.add(key)
+            if coding.system == ICDO3 and coding.code and coding.code[:4].isdigit():
+                number = int(coding.code[:4])
+                if any(lo <= number <= hi for lo, hi in h.icdo3):
+                    keys.add(key)
+        if cancer.cancer_type and any(vocab.oncotree.is_a(cancer.cancer_type, o) for o in h.oncotree):
+            keys.add(key)
+    return keys
+
+
+def compile_histology(node: c.Histology, negated, vocab, units):
+    wanted_codes = {(x.system, x.code) for x in node.codes}
+    label = ", ".join([*node.keys, *(x.display or x.code or "" for x in node.codes)])
+
+    def evaluate(ctx):
+        cancer = ctx.focus
+        if cancer is None:
+            return unknown(node, "no cancer to read the histology of", "histology")
+        ev = tuple(evidence(cancer.evidence, x.display or x.code) for x in cancer.histology)
+        if any((x.system, x.code) in wanted_codes for x in cancer.histology + cancer.codes):
+            return met(node, f"histology {label}", ev)
+        keys = histology_keys(ctx.rules, ctx.vocab, cancer)
+        if set(node.keys) & keys:
+            return met(node, f"histology {', '.join(sorted(set(node.keys) & keys))}", ev)
+        excluded = all(k in ctx.rules.histology for k in node.keys) and node.keys and keys and not node.codes and all(
+            all(p in ctx.rules.histology[k].excludes for k in node.keys) for p in keys)
+        if excluded:
+            return not_met(node, f"histology {', '.join(sorted(keys))}, not {label}", ev)
+        return unknown(node, f"histology does not show {label}", "histology", MISSING, ev)
+
+    return evaluate
+
+
+def compile_stage(node: c.Stage, negated, vocab, units):
+    groups = node.groups
+    bare_iv = "IV" in {g.strip().upper() for g in groups}
+    label = "/".join(groups)
+
+    def evaluate(ctx):
+        ext = disease_extent(ctx)
+        staged = next((s for s in ctx.stages if parse_group(s.group)), None)
+        m1_not_iv = bool(ctx.focus_type) and any(ctx.vocab.oncotree.is_a(ctx.focus_type, x)
+                                                 for x in ctx.rules.m1_not_always_stage_iv)
+        later_mets = [i for i in ext.positive if staged is None or i.fact is not staged and
+                      (i.when is None or staged.date is None or i.when > staged.date)]
+        mev = tuple(evidence(getattr(i.fact, "evidence", ""), i.label, i.when) for i in later_mets)
+        if later_mets and not (staged and parse_group(staged.group)[0] == "IV"):
+            since = day(later_mets[0].when)
+            if m1_not_iv:
+                return unknown(node, f"metastatic since {since}; stage group not re-assigned", "current stage", MISSING, mev)
+            if bare_iv:
+                return met(node, f"metastatic since {since} (stage IV)", mev)
+            if any(parse_group(g) and parse_group(g)[0] == "IV" for g in groups):
+                return unknown(node, f"metastatic since {since}; substage unknown", "current stage", MISSING, mev)
+            return not_met(node, f"metastatic since {since}, not stage {label}", mev)
+        if staged is None:
+            return unknown(node, "no stage recorded", "stage")
+        ev = (evidence(staged.evidence, f"stage {staged.group}", staged.date),)
+        if group_in(staged.group, groups):
+            return met(node, f"stage {staged.group} ({day(staged.date)}) in {label}", ev)
+        return not_met(node, f"stage {staged.group} ({day(staged.date)}) not in {label}", ev)
+
+    return evaluate
+
+
+def compile_metastasis(node: c.Metastasis, negated, vocab, units):
+    if node.site is not None:
+        return _compile_site(node, negated)
+    extent = node.extent
+    if extent == "unresectable":
+        return lambda ctx: unknown(node, "resectability is a clinical judgement", "resectability", TO_CONFIRM)
+    if extent == "recurrent":
+        def recurrent(ctx):
+            f = ctx.focus
+            if f is not None and f.clinical_status in ("recurrence", "relapse"):
+                return met(node, f"cancer status {f.clinical_status}", (evidence(f.evidence, f.clinical_status),))
+            return unknown(node, "no recurrence recorded", "recurrence", absent_kind(negated))
+        return recurrent
+    return _compile_extent(node, extent)
+
+
+def _compile_extent(node, extent):
+    def evaluate(ctx):
+        ext = disease_extent(ctx)
+        rules = ctx.rules
+        def ev(items):
+            return tuple(evidence(getattr(i.fact, "evidence", ""), i.label, i.when) for i in items)
+        if ext.positive:
+            reason = f"metastatic: {ext.positive[0].label} ({day(ext.positive[0].when)})"
+            if extent == "locally_advanced":
+                return not_met(node, reason, ev(ext.positive))
+            return met(node, reason, ev(ext.positive))
+        if ext.unattributed:
+            return unknown(node, "secondary cancer recorded; its primary is not stated", "disease extent",
+                           MISSING, ev(ext.unattributed))
+        latest = ext.latest_negative()
+        signals = ext.progression_after.get(latest.when, ()) if latest else ()
+        staged = next((s for s in ctx.stages if parse_group(s.group)), None)
+        if extent != "metastatic" and staged is not None and group_in(staged.group, rules.extent_met[extent]):
+            return met(node, f"stage {staged.group} ({day(staged.date)})", (evidence(staged.evidence, staged.group, staged.date),))
+        if signals:
+            return unknown(node, f"{signals[0].label} after the last staging", "current disease extent",
+                           MISSING, ev(signals))
+        if extent == "metastatic" and latest is not None:
+            return not_met(node, f"{latest.label} ({day(latest.when)}), no later metastasis recorded", ev((latest,)))
+        if staged is not None and group_in(staged.group, rules.extent_not_met[extent]):
+            return not_met(node, f"stage {staged.group} ({day(staged.date)}), no later metastasis recorded",
+                           (evidence(staged.evidence, staged.group, staged.date),))
+        return unknown(node, "disease extent not shown by stage or metastases", "disease extent (stage)")
+    return evaluate
+
+
+def _compile_site(node, negated):
+    site = node.site
+    label = f"{site} metastases"
+
+    def evaluate(ctx):
+        accepted = {site} | ctx.rules.site_groups.get(site, frozenset())
+        found = [(s, cancer) for s, cancer in ctx.view.metastatic_sites if s in accepted]
+        if not found:
+            broader = [(s, cancer) for s, cancer in ctx.view.metastatic_sites if site in ctx.rules.site_groups.get(s, ())]
+            if broader:
+                return unknown(node, f"{broader[0][0]} metastasis recorded, site not specific", label, MISSING,
+                               tuple(evidence(x.evidence, s, x.onset) for s, x in broader))
+            return unknown(node, f"no {label} recorded", label, absent_kind(negated))
+        ev = tuple(evidence(x.evidence, f"{s} ({x.clinical_status or 'status not stated'})", x.onset or x.recorded)
+                   for s, x in found)
+        if node.qualifier:
+            return unknown(node, f"{label} recorded; whether {node.qualifier} is not recorded",
+                           f"{label}: {node.qualifier}?", TO_CONFIRM, ev)
+        if all(x.clinical_status in ctx.rules.inactive_statuses for _, x in found):
+            return unknown(node, f"{label} recorded as {found[0][1].clinical_status}", label, TO_CONFIRM, ev)
+        return met(node, f"{label} recorded", ev)
+
+    return evaluate

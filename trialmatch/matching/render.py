@@ -1,0 +1,141 @@
+"""render(node) -> str: a readable rendering of a criteria node, for criteria that carry no
+source text ("ECOG ≤ 1", "PD-L1 TPS ≥ 50", "not: HIV").
+
+``display_text(node)`` is what results show for a node: its source text when it has one,
+else its rendering (shortened to ``MAX_DISPLAY`` characters).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from trialmatch.domain import criteria as c
+
+SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
+MAX_DISPLAY = 200
+
+
+def _num(x) -> str:
+    return f"{x:g}"
+
+
+def _words(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def render(node: c.Node) -> str:
+    fn = _RENDERERS.get(type(node))
+    if fn is None:
+        raise TypeError(f"not a criteria node: {type(node).__name__}")
+    return fn(node)
+
+
+@functools.lru_cache(maxsize=65536)
+def display_text(node: c.Node) -> str:
+    if node.text:
+        return node.text
+    text = render(node)
+    return text if len(text) <= MAX_DISPLAY else text[: MAX_DISPLAY - 1] + "…"
+
+
+def _range(name, lo, hi, lo_inc=True, hi_inc=True) -> str:
+    if lo is not None and hi is not None and lo_inc and hi_inc:
+        return f"{name} {_num(lo)}–{_num(hi)}"
+    parts = []
+    if lo is not None:
+        parts.append(f"{'≥' if lo_inc else '>'} {_num(lo)}")
+    if hi is not None:
+        parts.append(f"{'≤' if hi_inc else '<'} {_num(hi)}")
+    return f"{name} " + " and ".join(parts) if parts else f"any {name}"
+
+
+def _age(n: c.Age) -> str:
+    return _range("age", n.min, n.max, n.min_inclusive, n.max_inclusive)
+
+
+def _cancer_type(n: c.CancerType) -> str:
+    role = " (primary or secondary)" if n.role == "any" else ""
+    return "cancer type " + " or ".join(n.codes) + role
+
+
+def _histology(n: c.Histology) -> str:
+    return "histology " + " or ".join([*map(_words, n.keys), *(x.display or x.code or "?" for x in n.codes)])
+
+
+def _metastasis(n: c.Metastasis) -> str:
+    if n.site:
+        return f"{n.qualifier + ' ' if n.qualifier else ''}{_words(n.site)} metastases"
+    return f"{_words(n.extent or 'metastatic')} disease"
+
+
+def _biomarker(n: c.Biomarker) -> str:
+    parts = [n.marker]
+    if n.status:
+        parts.append("/".join(n.status))
+    if n.comparator is not None and n.value is not None:
+        parts.append(f"{n.scale + ' ' if n.scale else ''}{SYMBOLS[n.comparator]} {_num(n.value)}")
+    return " ".join(parts)
+
+
+def _variant(n: c.Variant) -> str:
+    parts = [n.gene]
+    if n.wild_type:
+        parts.append("wild type")
+    parts += [x for x in (n.protein_change, n.protein_prefix and f"{n.protein_prefix}*", n.category) if x]
+    if n.exon is not None:
+        parts.append(f"exon {n.exon}")
+    if n.fusion_partner:
+        parts.append(f"with {n.fusion_partner}")
+    if n.source != "any":
+        parts.append(f"({n.source})")
+    return " ".join(parts)
+
+
+def _lab(n: c.Lab) -> str:
+    if n.uln_multiple is not None:
+        text = f"{n.analyte} {SYMBOLS[n.comparator]} {_num(n.uln_multiple)} × ULN"
+    else:
+        value = _num(n.value) if n.value is not None else "?"
+        text = f"{n.analyte} {SYMBOLS[n.comparator]} {value}{' ' + n.unit if n.unit else ''}"
+    return text + (f" (within {n.within_days} days)" if n.within_days is not None else "")
+
+
+def _prior(n: c.PriorTherapy) -> str:
+    what = " or ".join([*n.drugs, *(_words(k) for k in n.classes)]) or "systemic therapy"
+    if n.min_lines is not None or n.max_lines is not None:
+        return _range(f"prior lines of {what}", n.min_lines, n.max_lines)
+    return f"prior {what}" + (f" within {n.within_days} days" if n.within_days is not None else "")
+
+
+def _procedure(n: c.Procedure) -> str:
+    what = n.kind + (f" of {_words(n.body_site)}" if n.body_site else "")
+    if n.codes:
+        what += " (" + ", ".join(x.display or x.code or "?" for x in n.codes) + ")"
+    return what + (f" within {n.within_days} days" if n.within_days is not None else "")
+
+
+def _condition(n: c.Condition) -> str:
+    what = " or ".join([*(_words(k) for k in n.keys), *(x.display or x.code or "?" for x in n.codes)])
+    return f"{'active ' if n.active_only else ''}{what}"
+
+
+_RENDERERS = {
+    c.All: lambda n: "all of: " + "; ".join(render(i) for i in n.items) if n.items else "no criteria",
+    c.Any: lambda n: "any of: " + " | ".join(render(i) for i in n.items) if n.items else "none",
+    c.Not: lambda n: f"not: {render(n.item)}",
+    c.Age: _age,
+    c.Sex: lambda n: f"sex {n.sex}",
+    c.CancerType: _cancer_type,
+    c.Histology: _histology,
+    c.Stage: lambda n: "stage " + " or ".join(n.groups),
+    c.Metastasis: _metastasis,
+    c.Biomarker: _biomarker,
+    c.Variant: _variant,
+    c.PerformanceStatus: lambda n: _range(n.scale if n.scale != "ECOG" else "ECOG", n.min, n.max),
+    c.Lab: _lab,
+    c.PriorTherapy: _prior,
+    c.Procedure: _procedure,
+    c.Condition: _condition,
+    c.Pregnancy: lambda n: n.status,
+    c.Unparsed: lambda n: n.text,
+}
