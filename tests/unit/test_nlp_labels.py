@@ -67,3 +67,45 @@ def test_label_loads_and_follows_conventions(item):
         assert not unparsed
     if item["status"] in {"full", "partial"} and item["section"] == "exclusion":
         assert isinstance(node, c.Not)
+
+
+# Keys agreed in the shared interfaces (docs of trialmatch.vocab); the vocabulary does not ship
+# drug classes, conditions and sites yet, so those are checked against the agreed lists.
+DRUG_CLASSES = {
+    "anti_pd1", "anti_pdl1", "anti_ctla4", "immune_checkpoint_inhibitor", "platinum", "taxane",
+    "anthracycline", "fluoropyrimidine", "antimetabolite", "alkylating_agent",
+    "topoisomerase_inhibitor", "vinca_alkaloid", "cdk46_inhibitor", "aromatase_inhibitor", "serd",
+    "serm", "antiandrogen", "gnrh_agonist", "endocrine_therapy", "anti_her2_antibody", "her2_tki",
+    "anti_her2", "egfr_tki", "anti_egfr_antibody", "alk_inhibitor", "ros1_inhibitor",
+    "parp_inhibitor", "braf_inhibitor", "mek_inhibitor", "kras_g12c_inhibitor", "vegf_inhibitor",
+    "multikinase_inhibitor", "mtor_inhibitor", "pi3k_inhibitor", "btk_inhibitor", "bcl2_inhibitor",
+    "adc", "bispecific", "car_t", "chemotherapy", "immunotherapy", "targeted_therapy",
+}
+CONDITIONS = {
+    "hiv", "hepatitis_b", "hepatitis_c", "autoimmune_disease", "interstitial_lung_disease",
+    "pneumonitis", "heart_failure", "myocardial_infarction", "stroke", "active_infection",
+    "tuberculosis", "organ_transplant", "other_malignancy", "diabetes", "arrhythmia",
+    "hypertension_uncontrolled",
+}
+SITES = {"brain", "cns", "leptomeningeal", "liver", "bone", "lung", "lymph_node", "peritoneum",
+         "adrenal", "pleura", "skin"}
+HISTOLOGY_KEYS = {"adenocarcinoma", "squamous", "small_cell", "neuroendocrine"}  # README
+
+
+def _atoms(kind: type) -> list:
+    return [n for item in ITEMS for n in walk(from_json(item["expected"])) if isinstance(n, kind)]
+
+
+def test_vocabulary_keys_exist():
+    from trialmatch.vocab import load_vocabulary
+
+    vocab = load_vocabulary()
+    codes = {code for n in _atoms(c.CancerType) for code in n.codes}
+    assert sorted(code for code in codes if code not in vocab.oncotree) == []
+    assert sorted({n.marker for n in _atoms(c.Biomarker)} - set(vocab.markers)) == []
+    assert sorted({n.analyte for n in _atoms(c.Lab)} - set(vocab.labs)) == []
+    assert sorted({k for n in _atoms(c.PriorTherapy) for k in n.classes} - DRUG_CLASSES) == []
+    assert sorted({k for n in _atoms(c.Condition) for k in n.keys} - CONDITIONS) == []
+    assert sorted({n.site for n in _atoms(c.Metastasis) if n.site} - SITES) == []
+    assert sorted({k for n in _atoms(c.Histology) for k in n.keys} - HISTOLOGY_KEYS) == []
+    assert all(d == d.lower() for n in _atoms(c.PriorTherapy) for d in n.drugs)
