@@ -109,3 +109,54 @@ def test_vocabulary_keys_exist():
     assert sorted({n.site for n in _atoms(c.Metastasis) if n.site} - SITES) == []
     assert sorted({k for n in _atoms(c.Histology) for k in n.keys} - HISTOLOGY_KEYS) == []
     assert all(d == d.lower() for n in _atoms(c.PriorTherapy) for d in n.drugs)
+
+
+def _draw_module():
+    import importlib.util
+
+    path = LABELS.parent / "draw.py"
+    spec = importlib.util.spec_from_file_location("nlp_labels_draw", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+RAW = """Key Inclusion Criteria:
+
+Cohort A:
+
+1. Age \\>= 18 years
+2. Adequate organ function defined as:
+
+   * ANC \\>= 1.5 x 10\\^9/L
+   continuation line of the entry above
+3\\) ECOG 0-1
+
+Note: Other protocol defined Inclusion/Exclusion criteria may apply.
+
+Exclusion Criteria:
+
+* Pregnant or breastfeeding
+  --Note: a note under the item
+A plain paragraph item.
+"""
+
+
+def test_draw_splits_items_as_documented():
+    draw = _draw_module()
+    assert draw.split_items(RAW) == [
+        ("inclusion", "Age \\>= 18 years"),
+        ("inclusion", "Adequate organ function defined as:"),
+        ("inclusion", "ANC \\>= 1.5 x 10\\^9/L"),
+        ("inclusion", "ECOG 0-1"),
+        ("exclusion", "Pregnant or breastfeeding"),
+        ("exclusion", "A plain paragraph item."),
+    ]
+
+
+def test_draw_is_deterministic_and_takes_whole_trials():
+    draw = _draw_module()
+    trials = [{"nct_id": f"NCT{n:08d}", "eligibility": {"raw_text": RAW}} for n in range(10)]
+    first = draw.draw(trials, seed=7, per_trial=5, total=12)
+    assert first == draw.draw(list(reversed(trials)), seed=7, per_trial=5, total=12)
+    assert len(first) == 15 and len({item["nct_id"] for item in first}) == 3
