@@ -119,3 +119,14 @@ def test_a_failed_async_job_reports_its_outcome(stack):
 def test_readyz_is_ready_with_database_and_redis(stack):
     response = stack.client.get("/readyz")
     assert response.status_code == 200 and response.get_json() == {"status": "ready"}
+
+
+def test_an_idempotency_key_returns_the_same_job_and_refuses_another_request(stack):
+    headers = {"Prefer": "respond-async", "Idempotency-Key": "visit-42"}
+    first = post_match(stack, BUNDLE.read_bytes(), headers=headers)
+    again = post_match(stack, BUNDLE.read_bytes(), headers=headers)
+    assert first.status_code == again.status_code == 202
+    assert first.headers["Location"] == again.headers["Location"]
+    other = post_match(stack, BUNDLE.read_bytes(), query="as_of=2024-01-01", headers=headers)
+    assert other.status_code == 400 and "Idempotency-Key" in other.get_json()["detail"]
+    assert poll_job(stack, first.headers["Location"])["status"] == "done"

@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, jsonify, url_for
 
 from trialmatch.api.auth import require
 from trialmatch.api.errors import operation_outcome, problem_response
+from trialmatch.errors import CriteriaError
 
 log = logging.getLogger(__name__)
 bp = Blueprint("jobs", __name__)
@@ -31,6 +32,34 @@ def submit(runtime, celery_app, task: str, kwargs: dict) -> str | None:
         log.warning("broker unavailable, matching in-process: %s", type(exc).__name__)
         return None
     return result.id
+
+
+IDEMPOTENCY_KEY = "trialmatch:idem:"
+
+
+def idempotent_job(runtime, *, caller_id: int, key: str, request_digest: str, start) -> str | None:
+    """The job of an earlier request with the same ``Idempotency-Key`` (same caller, same request),
+    else the job ``start()`` creates, remembered for the job lifetime. A key reused for another
+    request is refused (CriteriaError naming the header)."""
+    slot = f"{IDEMPOTENCY_KEY}{caller_id}:{key}"
+    try:
+        known = runtime.redis.get(slot) if runtime.redis is not None else None
+    except redis.RedisError:
+        known = None
+    if known is not None:
+        job_id, digest = known.decode().split("|", 1)
+        if digest != request_digest:
+            raise CriteriaError("Idempotency-Key: already used for a different request")
+        return job_id
+    job_id = start()
+    if job_id is not None:
+        try:
+            if not runtime.redis.set(slot, f"{job_id}|{request_digest}", nx=True, ex=runtime.settings.cache_ttl_seconds):
+                return idempotent_job(runtime, caller_id=caller_id, key=key, request_digest=request_digest,
+                                      start=lambda: None) or job_id
+        except redis.RedisError:
+            pass
+    return job_id
 
 
 def wait_for(celery_app, job_id: str, seconds: float) -> dict | None:

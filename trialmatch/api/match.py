@@ -5,6 +5,7 @@ It waits up to ``match_wait_seconds`` for the job (200 with the result) and othe
 202 with the job's Location; ``Prefer: respond-async`` or ``?mode=async`` gives 202 at once.
 With no broker reachable it matches in-process, uncached, and says so (``"mode": "in-process"``).
 ``Cache-Control: no-cache`` skips the cache lookup (the fresh result is still cached).
+``Idempotency-Key``: the same key with the same request returns the same job (for 24 h).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from trialmatch import services
 from trialmatch.api.auth import require
 from trialmatch.api.errors import job_error_response, problem_response
 from trialmatch.api.celery import MATCH_TASK
-from trialmatch.api.jobs import accepted, submit, wait_for
+from trialmatch.api.jobs import accepted, idempotent_job, submit, wait_for
 from trialmatch.errors import PatientDataError
 
 bp = Blueprint("match", __name__)
@@ -88,11 +89,20 @@ def match():
     key = services.match_cache_key(bundle=bundle, as_of=as_of, catalogue_version=catalogue.version)
     request_log.info("match key=%s patient=%s as_of=%s", g.caller.key_id, key.rsplit(":", 1)[-1][:16], as_of)
     is_async = wants_async()
-    if not is_async and not wants_fresh():
+    idempotency_key = request.headers.get("Idempotency-Key")
+    if not is_async and not wants_fresh() and not idempotency_key:
         cached = runtime.cache.get(key)
         if cached is not None:
             return result_response(cached, mode="cache", cached=True)
-    job_id = submit(runtime, celery_app, MATCH_TASK, {"bundle": bundle, "as_of": as_of.isoformat()})
+
+    def start() -> str | None:
+        return submit(runtime, celery_app, MATCH_TASK, {"bundle": bundle, "as_of": as_of.isoformat()})
+
+    if idempotency_key:
+        job_id = idempotent_job(runtime, caller_id=g.caller.key_id, key=idempotency_key, request_digest=key,
+                                start=start)
+    else:
+        job_id = start()
     if job_id is None:
         if is_async:
             response = problem_response(503, "Service Unavailable",
