@@ -14,6 +14,7 @@ from trialmatch.errors import RuleFileError
 from trialmatch.vocab.cancer_names import CancerNames, load_cancer_names
 from trialmatch.vocab.crosswalk import CancerCrosswalk, load_crosswalk
 from trialmatch.vocab.data_file import DataDir, default_data_dir
+from trialmatch.vocab.drugs import DrugTable, load_drugs
 from trialmatch.vocab.labs import LabConcept, load_labs
 from trialmatch.vocab.markers import MarkerConcept, load_markers
 from trialmatch.vocab.oncotree import OncoTree, load_oncotree
@@ -26,6 +27,7 @@ class Vocabulary:
     cancer_names: CancerNames
     markers: dict[str, MarkerConcept]
     labs: dict[str, LabConcept]
+    drugs: DrugTable
     _marker_by_loinc: dict[str, str]
     _lab_by_loinc: dict[str, str]
 
@@ -52,6 +54,24 @@ class Vocabulary:
         except KeyError:
             raise KeyError(f"unknown lab analyte key {key!r}; known: {sorted(self.labs)}") from None
 
+    # --- drugs --------------------------------------------------------------------
+    def drug_for_rxnorm(self, code: str) -> str | None:
+        """RxNorm ingredient or product code -> ingredient key; None for unknown codes and
+        for products with two curated ingredients (see ``drugs_for_rxnorm``)."""
+        return self.drugs.ingredient_for_rxnorm(code)
+
+    def drugs_for_rxnorm(self, code: str) -> tuple[str, ...]:
+        """Every curated ingredient of an RxNorm code (two for combination products)."""
+        return self.drugs.ingredients_for_rxnorm(code)
+
+    def drug_classes(self, ingredient: str) -> frozenset[str]:
+        drug = self.drugs.drugs.get(ingredient.strip().lower())
+        return drug.classes if drug else frozenset()
+
+    def class_members(self, class_key: str) -> frozenset[str]:
+        drug_class = self.drugs.classes.get(class_key)
+        return drug_class.members if drug_class else frozenset()
+
 
 def load_vocabulary_from(data_dir: DataDir) -> Vocabulary:
     oncotree = load_oncotree(data_dir)
@@ -68,6 +88,7 @@ def load_vocabulary_from(data_dir: DataDir) -> Vocabulary:
         cancer_names=load_cancer_names(data_dir, oncotree),
         markers=markers,
         labs=labs,
+        drugs=load_drugs(data_dir),
         _marker_by_loinc=marker_by_loinc,
         _lab_by_loinc=lab_by_loinc,
     )

@@ -1,0 +1,140 @@
+"""Drugs: RxNorm ingredient keys, their synonyms and brands, RxNorm codes, and drug classes.
+
+Data:
+- ``data/drugs.yaml``: ingredient key (RxNorm ingredient name, lower case) -> brands, synonyms;
+- ``data/drug_classes.yaml``: class key -> name, source, members, included classes;
+- ``data/drug_rxnorm.tsv``: RxNorm code (ingredient or product) -> ingredient keys, built by
+  ``trialmatch.vocab.tools.build_drug_rxnorm`` from the shared data only.
+
+A product with two curated ingredients (pertuzumab/trastuzumab, the ribociclib + letrozole
+pack) maps to both through ``ingredients_for_rxnorm``; ``ingredient_for_rxnorm`` returns a
+single ingredient or ``None`` and never picks one of two.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from trialmatch.errors import RuleFileError
+from trialmatch.vocab.data_file import (
+    DataDir,
+    check_dict,
+    check_mapping,
+    check_str,
+    check_str_list,
+    read_tsv,
+    read_yaml,
+)
+
+DRUGS = "drugs.yaml"
+CLASSES = "drug_classes.yaml"
+RXNORM = "drug_rxnorm.tsv"
+RXNORM_COLUMNS = ("code", "ingredients", "display", "source")
+RXNORM_SOURCES = ("medications.json", "mcode-example")
+_CLASS_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class DrugConcept:
+    key: str
+    brands: tuple[str, ...]
+    synonyms: tuple[str, ...]
+    rxnorm: tuple[str, ...]  # codes whose display names only this ingredient
+    classes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class DrugClass:
+    key: str
+    name: str
+    source: str
+    members: frozenset[str]  # closed over included classes
+
+
+@dataclass(frozen=True)
+class DrugTable:
+    drugs: dict[str, DrugConcept]
+    classes: dict[str, DrugClass]
+    by_rxnorm: dict[str, tuple[str, ...]]
+
+    def ingredients_for_rxnorm(self, code: str) -> tuple[str, ...]:
+        return self.by_rxnorm.get(code.strip(), ())
+
+    def ingredient_for_rxnorm(self, code: str) -> str | None:
+        found = self.ingredients_for_rxnorm(code)
+        return found[0] if len(found) == 1 else None
+
+
+def _load_classes(data_dir: DataDir, drug_keys: set[str]) -> dict[str, tuple[str, str, set[str], tuple[str, ...]]]:
+    document = check_mapping(read_yaml(data_dir, CLASSES), CLASSES, required=("classes",))
+    raw = {}
+    for key, body in check_dict(document["classes"], f"{CLASSES}: classes").items():
+        where = f"{CLASSES}: classes.{key}"
+        if not isinstance(key, str) or not _CLASS_KEY.match(key):
+            raise RuleFileError(f"{where}: class key must be snake_case")
+        check_mapping(body, where, required=("name", "source"), optional=("members", "includes"))
+        members = set(check_str_list(body.get("members"), f"{where}.members"))
+        unknown = sorted(members - drug_keys)
+        if unknown:
+            raise RuleFileError(f"{where}.members: {unknown} not in {DRUGS}")
+        includes = check_str_list(body.get("includes"), f"{where}.includes")
+        if not members and not includes:
+            raise RuleFileError(f"{where}: needs members or includes")
+        raw[key] = (check_str(body["name"], f"{where}.name"), check_str(body["source"], f"{where}.source"), members, includes)
+    for key, (_, _, _, includes) in raw.items():
+        for included in includes:
+            if included not in raw:
+                raise RuleFileError(f"{CLASSES}: classes.{key}.includes: {included!r} is not a class")
+    return raw
+
+
+def _closure(key: str, raw: dict, path: tuple[str, ...] = ()) -> set[str]:
+    if key in path:
+        raise RuleFileError(f"{CLASSES}: classes.{key}.includes: cycle {' -> '.join((*path, key))}")
+    _, _, members, includes = raw[key]
+    result = set(members)
+    for included in includes:
+        result |= _closure(included, raw, (*path, key))
+    return result
+
+
+def load_drugs(data_dir: DataDir) -> DrugTable:
+    document = check_mapping(read_yaml(data_dir, DRUGS), DRUGS, required=("drugs",))
+    entries = {}
+    for key, body in check_dict(document["drugs"], f"{DRUGS}: drugs").items():
+        where = f"{DRUGS}: drugs.{key}"
+        if not isinstance(key, str) or key != key.strip() or key.lower() != key:
+            raise RuleFileError(f"{where}: ingredient key must be the lower-case RxNorm name")
+        check_mapping(body, where, optional=("brands", "synonyms"))
+        entries[key] = (check_str_list(body.get("brands"), f"{where}.brands"), check_str_list(body.get("synonyms"), f"{where}.synonyms"))
+    raw_classes = _load_classes(data_dir, set(entries))
+    classes = {
+        key: DrugClass(key=key, name=name, source=source, members=frozenset(_closure(key, raw_classes)))
+        for key, (name, source, _, _) in raw_classes.items()
+    }
+    by_rxnorm: dict[str, tuple[str, ...]] = {}
+    for number, row in enumerate(read_tsv(data_dir, RXNORM, RXNORM_COLUMNS), start=2):
+        where = f"{RXNORM}: line {number}"
+        if not row["code"].isdigit():
+            raise RuleFileError(f"{where}: field code {row['code']!r} is not an RxNorm code")
+        if row["code"] in by_rxnorm:
+            raise RuleFileError(f"{where}: field code {row['code']} is duplicated")
+        if row["source"] not in RXNORM_SOURCES:
+            raise RuleFileError(f"{where}: field source {row['source']!r} is not one of {list(RXNORM_SOURCES)}")
+        ingredients = tuple(part for part in row["ingredients"].split(";") if part)
+        unknown = [i for i in ingredients if i not in entries]
+        if not ingredients or unknown:
+            raise RuleFileError(f"{where}: field ingredients {unknown or row['ingredients']!r} not in {DRUGS}")
+        by_rxnorm[row["code"]] = ingredients
+    drugs = {
+        key: DrugConcept(
+            key=key,
+            brands=brands,
+            synonyms=synonyms,
+            rxnorm=tuple(code for code, found in by_rxnorm.items() if found == (key,)),
+            classes=frozenset(c for c, cls in classes.items() if key in cls.members),
+        )
+        for key, (brands, synonyms) in entries.items()
+    }
+    return DrugTable(drugs=drugs, classes=classes, by_rxnorm=by_rxnorm)
