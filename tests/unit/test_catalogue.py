@@ -140,7 +140,7 @@ def test_items_have_ids_and_exclusions_are_negated(trial_id):
     for root in roots(trial):
         assert all(n.id for n in walk(root))
     for item in top_items(trial):
-        assert re.fullmatch(r"record-(age|sex)|([a-z0-9-]+\.)?(inc|exc)-\d+", item.id), item.id
+        assert re.fullmatch(r"record-(age|sex|population)|([a-z0-9-]+\.)?(inc|exc)-\d+", item.id), item.id
         if item.id.split(".")[-1].startswith("exc"):
             assert isinstance(item, c.Not), item.id
 
@@ -157,6 +157,14 @@ def test_age_and_sex_follow_the_record_fields(trial_id):
     assert by_id.get("record-age") == (c.Age(min=lo, max=hi, id="record-age") if (lo, hi) != (None, None) else None)
     sex = record["sex"]
     assert by_id.get("record-sex") == (c.Sex(sex=sex.lower(), id="record-sex") if sex != "ALL" else None)
+
+
+def test_population_from_the_title_only_where_documented():
+    """A study population stated only in the title is encoded as record-population (no text)."""
+    found = {t.trial_id: n for t in TRIALS.values() for n in t.criteria.items if n.id == "record-population"}
+    assert found == {"NCT06445062": c.CancerType(
+        codes=("BOWEL", "STOMACH", "PANCREAS", "BILIARY_TRACT", "AMPULLA_OF_VATER", "LIVER"), id="record-population")}
+    assert "Gastrointestinal Solid Tumors" in TRIALS["NCT06445062"].title
 
 
 def oncotree_codes() -> set[str]:
