@@ -189,8 +189,12 @@ def _genomic_field(g: _Genomic, key: str, raw, where: str, table: FieldTable) ->
         call = table.cnv_call.get(str(value).lower())
         if call is None:
             raise CriteriaError(f"{where}: cnv_call {value!r} not one of {sorted(table.cnv_call)}")
-        g.categories = g.categories or ("CNV",)
-        g.extras.append(c.Unparsed(text=f"copy-number call: {call} (CTML cnv_call {value!r})", id=where))
+        exact = table.cnv_call_category.get(str(value).lower())
+        if exact:
+            g.categories = (exact,)
+        else:
+            g.categories = g.categories or ("CNV",)
+            g.extras.append(c.Unparsed(text=f"copy-number call: {call} (CTML cnv_call {value!r})", id=where))
     elif kind == "not_expressible":
         g.extras.append(c.Unparsed(text=f"{rule.label}: {value} (CTML {key})", id=where))
     elif kind == "exon":

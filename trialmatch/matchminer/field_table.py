@@ -25,9 +25,12 @@ EXTENTS = frozenset({"metastatic", "locally_advanced", "advanced", "unresectable
 VARIANT_CATEGORIES = frozenset({"mutation", "fusion", "amplification", "deletion", "CNV", "SNV", "insertion"})
 MARKER_STATUSES = frozenset({"positive", "negative", "equivocal", "high", "low", "deficient", "proficient", "stable"})
 _TOP_KEYS = {"clinical_fields", "genomic_fields", "sex", "marker_status", "disease_status", "variant_category", "cnv_call",
-             "mmr", "signature", "oncotree_aliases", "trial_status", "patient"}
+             "cnv_call_category", "mmr", "signature", "oncotree_aliases", "trial_status", "patient"}
 _PATIENT_KEYS = {"variant_category", "gender", "vital_status", "mmr_status", "mmr_unassessable",
-                 "signature_fields", "signature_values", "status_fields", "status_values", "sv_comment_pattern"}
+                 "signature_fields", "signature_values", "status_fields", "status_values", "sv_comment_pattern",
+                 "variant_classification", "cnv_call"}
+# fact categories the engine reads (trialmatch/matching/data/genomics.yaml) besides the criteria ones
+FACT_CATEGORIES = VARIANT_CATEGORIES | {"missense", "nonsense", "frameshift", "splice", "gain", "loss"}
 _FIELD_KEYS = {"kind", "marker", "scale", "label"}
 
 
@@ -48,6 +51,7 @@ class FieldTable:
     disease_status: Mapping[str, str]
     variant_category: Mapping[str, tuple[str, ...]]
     cnv_call: Mapping[str, str]
+    cnv_call_category: Mapping[str, str]
     mmr: Mapping[str, tuple[tuple[str, str], ...]]
     signature: Mapping[str, str]
     oncotree_aliases: Mapping[str, str]
@@ -92,6 +96,15 @@ def _strings(value, field: str, allowed: frozenset | None = None) -> Mapping[str
     for key, item in _mapping(value, field).items():
         if not isinstance(item, str) or (allowed is not None and item not in allowed):
             _fail(f"{field}.{key}", f"{item!r} must be one of {sorted(allowed)}" if allowed else "must be a string")
+        out[str(key).lower()] = item
+    return MappingProxyType(out)
+
+
+def _optional_strings(value, field: str) -> Mapping[str, str | None]:
+    out = {}
+    for key, item in _mapping(value, field).items():
+        if item is not None and item not in FACT_CATEGORIES:
+            _fail(f"{field}.{key}", f"{item!r} must be null or one of {sorted(FACT_CATEGORIES)}")
         out[str(key).lower()] = item
     return MappingProxyType(out)
 
@@ -142,13 +155,16 @@ def parse_table(data) -> FieldTable:
         disease_status=_strings(data["disease_status"], "disease_status", EXTENTS),
         variant_category=_categories(data["variant_category"], "variant_category"),
         cnv_call=_strings(data["cnv_call"], "cnv_call"),
+        cnv_call_category=_strings(data["cnv_call_category"], "cnv_call_category", VARIANT_CATEGORIES),
         mmr=_pairs(data["mmr"], "mmr"),
         signature=_strings(data["signature"], "signature", MARKER_STATUSES),
         oncotree_aliases=_strings(data["oncotree_aliases"], "oncotree_aliases"),
         trial_status=_strings(data["trial_status"], "trial_status"),
         patient=MappingProxyType({
-            "variant_category": MappingProxyType(dict(_strings(
-                patient["variant_category"], "patient.variant_category", VARIANT_CATEGORIES))),
+            "variant_category": _optional_strings(patient["variant_category"], "patient.variant_category"),
+            "variant_classification": _strings(patient["variant_classification"], "patient.variant_classification",
+                                               FACT_CATEGORIES),
+            "cnv_call": _strings(patient["cnv_call"], "patient.cnv_call", FACT_CATEGORIES),
             "gender": _strings(patient["gender"], "patient.gender", frozenset({"female", "male", "other", "unknown"})),
             "vital_status": MappingProxyType({str(k).lower(): v for k, v in vital.items()}),
             "mmr_status": _pairs(patient["mmr_status"], "patient.mmr_status"),

@@ -133,9 +133,7 @@ def _genomic(doc: dict, ident: str, cancer_ref, table: FieldTable, out: dict) ->
                                           cancer_ref=cancer_ref))
     if doc.get("WILDTYPE") is True:
         return
-    category = table.patient["variant_category"].get(category_raw.lower())
-    if category is None:
-        out["warnings"].append(f.Warning(f"{evidence}.VARIANT_CATEGORY", "variant category not understood"))
+    category = _category(doc, category_raw, table, out["warnings"], evidence)
     hgvs_p = doc.get("TRUE_PROTEIN_CHANGE") if isinstance(doc.get("TRUE_PROTEIN_CHANGE"), str) else None
     change = hgvs_p.removeprefix("p.") if hgvs_p else None
     exon = doc.get("TRUE_TRANSCRIPT_EXON")
@@ -144,6 +142,18 @@ def _genomic(doc: dict, ident: str, cancer_ref, table: FieldTable, out: dict) ->
             evidence=evidence, gene=gene, hgvs_c=doc.get("TRUE_CDNA_CHANGE") or None, hgvs_p=hgvs_p,
             protein_change=change if change and _PROTEIN.match(change) else None, category=category,
             exon=exon if isinstance(exon, int) and not isinstance(exon, bool) else None, cancer_ref=cancer_ref))
+
+
+def _category(doc: dict, category_raw: str, table: FieldTable, warnings: list, evidence: str) -> str | None:
+    categories = table.patient["variant_category"]
+    if category_raw.lower() not in categories:
+        warnings.append(f.Warning(f"{evidence}.VARIANT_CATEGORY", "variant category not understood"))
+        return None
+    if category_raw == "MUTATION":
+        return table.patient["variant_classification"].get(str(doc.get("TRUE_VARIANT_CLASSIFICATION") or "").lower())
+    if category_raw == "CNV":
+        return table.patient["cnv_call"].get(str(doc.get("CNV_CALL") or "").lower(), "CNV")
+    return categories[category_raw.lower()]
 
 
 def _genes(doc: dict, table: FieldTable) -> tuple[str, ...]:

@@ -119,6 +119,8 @@ def test_fields_the_atoms_cannot_express_add_an_unparsed_conjunct():
     assert leaf.items == (c.Variant(gene="EGFR", category="mutation", id="p.variant1"),
                           c.Unparsed(text="variant classification: In_Frame_Del (CTML variant_classification)",
                                      id="p.variant_classification"))
+    assert genomic(hugo_symbol="MYC", cnv_call="High Amplification") == c.Variant(
+        gene="MYC", category="amplification", text="genomic: hugo_symbol=MYC, cnv_call=High Amplification", id="p")
     cnv = genomic(hugo_symbol="FH", cnv_call="Low Amplification")
     assert cnv.items == (c.Variant(gene="FH", category="CNV", id="p.variant1"),
                          c.Unparsed(text="copy-number call: gain (CTML cnv_call 'Low Amplification')", id="p.cnv_call"))

@@ -27,7 +27,7 @@ def test_wintermutant_patient_1036_golden(data_dir, vocab):
                  f.TumorMarker(evidence=ref, marker="MMR", status="proficient", cancer_ref=ref),
                  f.TumorMarker(evidence=ref, marker="MSI", status="stable", cancer_ref=ref)),
         variants=(f.Variant(evidence=genomic_ref, gene="EGFR", hgvs_c="c.2572T>G", hgvs_p="p.L858G",
-                            protein_change="L858G", category="mutation", exon=21, cancer_ref=ref),),
+                            protein_change="L858G", category="missense", exon=21, cancer_ref=ref),),
         genes_tested=(f.GeneTested(evidence=genomic_ref, gene="EGFR", cancer_ref=ref),),
     )
     assert patient.warnings == ()
@@ -55,8 +55,10 @@ def test_synthetic_bench_counts(data_dir, vocab):
     # structural variants: one fact per partner gene, "intergenic" is not a gene, GENE-GENE counts once;
     # 289 structured (60 with an intergenic partner, 29 EML4-EML4), 279 free-text (62 intergenic, 35 EML4-EML4)
     structured, free_text = 289 * 2 - 60 - 29, 279 * 2 - 62 - 35
-    assert Counter(v.category for p in patients.values() for v in p.variants) == Counter(
-        {"mutation": 3930 - 691, "CNV": 691, "fusion": structured + free_text})
+    assert Counter(v.category for p in patients.values() for v in p.variants) == Counter({
+        "missense": 2183, "nonsense": 604, "frameshift": 252, "deletion": 108, "splice": 92,  # MUTATION by class
+        "amplification": 175, "gain": 182, "loss": 169 + 165,  # CNV by call
+        "fusion": structured + free_text})
     warnings = Counter(w.message for p in patients.values() for w in p.warnings)
     assert warnings == Counter({"MMR status reported without a result; not used": 150,
                                 "OncoTree name not resolved; cancer type unknown": 41})
