@@ -8,6 +8,8 @@ then the facts that link to them (``link_cancers``), then the rest. Warnings col
 
 from __future__ import annotations
 
+import dataclasses
+
 from trialmatch.domain.facts import PatientFacts
 from trialmatch.errors import PatientDataError
 from trialmatch.mcode import genomics, labs, patient_conditions, staging, status_observations
@@ -45,10 +47,17 @@ def extract_facts(bundle: dict, vocab) -> PatientFacts:
     for e in cancer_entries:
         role = "primary" if kinds[id(e)] == "primary_cancer" else "secondary"
         out["cancers"].append(patient_conditions.cancer(e, role, vocab, warnings))
+    primary_type = {c.evidence: c.cancer_type for c in out["cancers"] if c.role == "primary"}
+    primaries = list(primary_type)
+    for i, (e, c) in enumerate(zip(cancer_entries, list(out["cancers"]))):
+        if c.role == "secondary":
+            linked = [refs.resolve(r) for r in patient_conditions.related_primary(e)]
+            linked = [x for x in linked if x in primary_type] or (primaries if len(primaries) == 1 else [])
+            if linked:
+                out["cancers"][i] = dataclasses.replace(c, cancer_type=primary_type[linked[0]])
     cancers = {c.evidence for c in out["cancers"]}
-    primaries = list(dict.fromkeys(c.evidence for c in out["cancers"] if c.role == "primary"))
     linker = CancerLinker(entries, refs, cancers, primaries, warnings)
-    _stages(entries, kinds, refs, rules, linker, out)
+    _stages(entries, kinds, refs, rules, linker, out, warnings)
     variant_genes: set[str] = set()
     for e in entries:
         kind = kinds[id(e)]
@@ -106,7 +115,7 @@ def _patient(entries: list[Entry], warnings: Warnings) -> dict | None:
                                [(e.location, "a second, different Patient") for e in list(distinct.values())[1:]])
     if not distinct:
         return None
-    return patient_conditions.patient_fields(next(iter(distinct.values())))
+    return patient_conditions.patient_fields(next(iter(distinct.values())), warnings)
 
 
 def _kind(e: Entry, rules: McodeRules, vocab, warnings: Warnings) -> str | None:
@@ -137,8 +146,9 @@ def _cancer_stage(e: Entry, rules: McodeRules, warnings: Warnings) -> str | None
     return None
 
 
-def _stages(entries, kinds, refs: ReferenceIndex, rules: McodeRules, linker, out) -> None:
+def _stages(entries, kinds, refs: ReferenceIndex, rules: McodeRules, linker, out, warnings: Warnings) -> None:
     by_evidence = {e.evidence: e for e in entries}
+    snomed = rules.values["stage_snomed"]
     members_of: dict[str, dict[str, str | None]] = {}
     consumed: set[str] = set()
     for e in entries:
@@ -151,7 +161,8 @@ def _stages(entries, kinds, refs: ReferenceIndex, rules: McodeRules, linker, out
             if member is None or kinds[id(member)] not in ("tnm_t", "tnm_n", "tnm_m"):
                 continue
             letter = staging.FIELD_OF_KIND[kinds[id(member)]]
-            members[letter] = staging.normalise_category(member.resource.get("valueCodeableConcept"), letter)
+            members[letter] = staging.normalise_category(member.resource.get("valueCodeableConcept"), letter,
+                                                         snomed)
             consumed.add(member.evidence)
         members_of[e.evidence] = members
     assessed: set[str] = set()
@@ -164,20 +175,28 @@ def _stages(entries, kinds, refs: ReferenceIndex, rules: McodeRules, linker, out
         stype = staging.staging_type(e.resource, profile, rules.staging_type)
         date = effective_date(e.resource)
         if kind == "stage_group":
-            out["stages"].append(staging.stage_from_group(e.evidence, e.resource, members_of[e.evidence],
-                                                          stype, date, linker.cancer_of(e)))
+            fact = staging.stage_from_group(e.evidence, e.resource, members_of[e.evidence], stype, date,
+                                            linker.cancer_of(e), snomed)
+            understood = fact.group
         else:
-            out["stages"].append(staging.stage_from_category(e.evidence, e.resource, kind, stype, date,
-                                                             linker.cancer_of(e)))
+            fact = staging.stage_from_category(e.evidence, e.resource, kind, stype, date,
+                                               linker.cancer_of(e), snomed)
+            understood = fact.t or fact.n or fact.m
+        if understood is None:
+            warnings.add(f"{e.location}.valueCodeableConcept", "stage value not understood")
+        out["stages"].append(fact)
     for e in entries:
         if e.resource_type != "Condition" or e.evidence not in {c.evidence for c in out["cancers"]}:
             continue
-        for stage in e.resource.get("stage") or ():
+        for i, stage in enumerate(e.resource.get("stage") or ()):
             targets = {refs.resolve(r) for r in (a.get("reference") for a in stage.get("assessment") or ()
                                                  if isinstance(a, dict)) if isinstance(r, str)}
             if targets & (assessed | consumed):
                 continue
-            _add(out["stages"], staging.stage_from_summary(e.evidence, stage, e.evidence))
+            fact = staging.stage_from_summary(e.evidence, stage, e.evidence, snomed)
+            if fact is None and stage.get("summary"):
+                warnings.add(f"{e.location}.stage[{i}].summary", "stage summary not understood")
+            _add(out["stages"], fact)
 
 
 def _profile_name(e: Entry) -> str | None:

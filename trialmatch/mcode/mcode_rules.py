@@ -27,7 +27,7 @@ KINDS = (
 ).split()
 VALUE_TABLES = (
     "marker_status disease_status pregnancy_status variant_presence genomic_source_class "
-    "variant_interpretation variant_category"
+    "variant_interpretation variant_category stage_snomed"
 ).split()
 
 

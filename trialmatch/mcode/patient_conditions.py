@@ -10,8 +10,11 @@ IGNORED_VERIFICATION = frozenset({"refuted", "entered-in-error"})
 SEXES = frozenset({"female", "male", "other", "unknown"})
 
 
-def patient_fields(entry: Entry) -> dict:
+def patient_fields(entry: Entry, warnings: Warnings) -> dict:
     r = entry.resource
+    if isinstance(r.get("birthDate"), str) and len(r["birthDate"]) < 10:
+        warnings.add(f"{entry.location}.birthDate", "birth date is partial; read as its first day "
+                     "(age may be up to one year too high)")
     address = next((a for a in r.get("address") or () if isinstance(a, dict)
                     and (a.get("postalCode") or a.get("country"))), {})
     deceased = None
@@ -38,10 +41,12 @@ def is_ignored(entry: Entry) -> bool:
 
 
 def cancer(entry: Entry, role: str, vocab, warnings: Warnings) -> Cancer:
+    """A secondary cancer's code names where it spread, not what it is: its cancer_type is
+    set later from the primary it is linked to (``with_primary_type``), else stays None."""
     r = entry.resource
     codes = codings(r.get("code"))
     cancer_type = None
-    if vocab is not None:
+    if vocab is not None and role == "primary":
         for c in codes:
             cancer_type = vocab.cancer_type_for(c)
             if cancer_type:
@@ -97,3 +102,13 @@ def _asserted(r: dict):
     for ext in extensions(r, "condition-assertedDate"):
         return parse_date(ext.get("valueDateTime"))
     return None
+
+
+def related_primary(entry: Entry) -> list[str]:
+    """References of the related primary cancer extension of a secondary cancer."""
+    out = []
+    for ext in extensions(entry.resource, "mcode-related-primary-cancer-condition"):
+        ref = (ext.get("valueReference") or {}).get("reference")
+        if isinstance(ref, str):
+            out.append(ref)
+    return out

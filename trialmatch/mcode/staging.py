@@ -7,9 +7,9 @@ T, N or M Observations nobody lists give a Stage with only that category. A Cond
 points at a stage Observation of the Bundle, which then carries the facts.
 
 Values are normalised from the AJCC code (cancerstaging.org: ``c3A``, ``3C``, ``4``,
-``cT3``, ``pN1a``) or from a SNOMED CT display that states the stage outright ("Stage 3A",
-"American Joint Committee on Cancer cT3", "T3 category"). Anything else is not understood:
-no value, and a Warning.
+``cT3``, ``pN1a``), the SNOMED CT code table (``value_codes.yaml``, ``stage_snomed``) or a
+SNOMED CT display that states the stage outright ("Stage 3A", "American Joint Committee on
+Cancer cT3", "T3 category"). Codings that disagree, or none understood: no value.
 """
 
 from __future__ import annotations
@@ -28,8 +28,14 @@ _SCT_CATEGORY = re.compile(r"^(?:American Joint Committee on Cancer )?(?:y?[cpa]
 FIELD_OF_KIND = {"tnm_t": "T", "tnm_n": "N", "tnm_m": "M"}
 
 
-def normalise_group(concept: object) -> str | None:
+def normalise_group(concept: object, snomed: dict[str, str]) -> str | None:
+    """The stage group all codings agree on; None when none is understood or they differ."""
+    found = set()
     for c in codings(concept):
+        key = f"{c.system}|{c.code}"
+        if key in snomed:
+            found.add(snomed[key])
+            continue
         m = None
         if c.system == AJCC and c.code:
             m = _AJCC_GROUP.match(c.code)
@@ -37,19 +43,26 @@ def normalise_group(concept: object) -> str | None:
             m = _SCT_GROUP.match(c.display)
         if m:
             number, letter, in_situ = (m.groups() + (None,))[:3]
-            return ROMAN.get(number, number) + (letter or "").upper() + (in_situ or "")
-    return None
+            found.add(ROMAN.get(number, number) + (letter or "").upper() + (in_situ or ""))
+    return found.pop() if len(found) == 1 else None
 
 
-def normalise_category(concept: object, letter: str) -> str | None:
+def normalise_category(concept: object, letter: str, snomed: dict[str, str]) -> str | None:
+    found = set()
     for c in codings(concept):
+        key = f"{c.system}|{c.code}"
+        if key in snomed:
+            found.add(snomed[key])
+            continue
         m = None
         if c.system == AJCC and c.code:
             m = _CATEGORY.match(c.code)
         elif c.system == SNOMED and c.display:
             m = _SCT_CATEGORY.match(c.display)
-        if m and m.group(1) == letter:
-            return letter + m.group(2)
+        if m:
+            found.add(m.group(1) + m.group(2))
+    if len(found) == 1 and next(iter(found)).startswith(letter):
+        return found.pop()
     return None
 
 
@@ -69,23 +82,24 @@ def staging_system(resource: dict) -> Coding | None:
 
 
 def stage_from_group(evidence: str, resource: dict, members: dict[str, str | None], stype, date,
-                     cancer_ref) -> Stage:
-    return Stage(evidence=evidence, group=normalise_group(resource.get("valueCodeableConcept")),
+                     cancer_ref, snomed: dict[str, str]) -> Stage:
+    return Stage(evidence=evidence, group=normalise_group(resource.get("valueCodeableConcept"), snomed),
                  t=members.get("T"), n=members.get("N"), m=members.get("M"), staging_type=stype,
                  system=staging_system(resource), date=date, cancer_ref=cancer_ref)
 
 
-def stage_from_category(evidence: str, resource: dict, kind: str, stype, date, cancer_ref) -> Stage:
+def stage_from_category(evidence: str, resource: dict, kind: str, stype, date, cancer_ref,
+                        snomed: dict[str, str]) -> Stage:
     letter = FIELD_OF_KIND[kind]
-    value = normalise_category(resource.get("valueCodeableConcept"), letter)
+    value = normalise_category(resource.get("valueCodeableConcept"), letter, snomed)
     return Stage(evidence=evidence, t=value if letter == "T" else None,
                  n=value if letter == "N" else None, m=value if letter == "M" else None,
                  staging_type=stype, system=staging_system(resource), date=date,
                  cancer_ref=cancer_ref)
 
 
-def stage_from_summary(evidence: str, stage: dict, cancer_ref: str) -> Stage | None:
-    group = normalise_group(stage.get("summary"))
+def stage_from_summary(evidence: str, stage: dict, cancer_ref: str, snomed: dict[str, str]) -> Stage | None:
+    group = normalise_group(stage.get("summary"), snomed)
     if group is None:
         return None
     stype = None

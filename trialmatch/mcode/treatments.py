@@ -53,6 +53,9 @@ def medication(entry: Entry, codes: tuple, names: tuple[str, ...]) -> Medication
         end = parse_date(validity.get("end"))
     else:
         start, end = period(r, "effectiveDateTime", "effectivePeriod")
+        if "effectiveDateTime" in r and entry.resource_type == "MedicationStatement" \
+                and r.get("status") != "completed":
+            end = None  # "taken as of" that day: the course's end is not known
     return Medication(entry.evidence, codes, names, r.get("status"), start, end)
 
 
