@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from trialmatch.domain.criteria import TrialCriteria
 from trialmatch.matching import TrialIndex, compile_trial
 from trialmatch.store import trials as trial_store
-from trialmatch.trial_document import load_document
+from trialmatch.geo import Site
+from trialmatch.trial_document import load_document, sites_of
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,18 @@ class Catalogue:
     version: str
     trials: tuple[TrialCriteria, ...]
     index: TrialIndex
+    sites: dict[str, tuple[Site, ...]] = field(default_factory=dict)
 
 
 def build_catalogue(trials: list[TrialCriteria], *, version: str, vocab) -> Catalogue:
     compiled = [compile_trial(trial, vocab) for trial in trials]
-    return Catalogue(version=version, trials=tuple(trials), index=TrialIndex(compiled, vocab))
+    sites = {trial.trial_id: tuple(_site(s) for s in sites_of(trial)) for trial in trials}
+    return Catalogue(version=version, trials=tuple(trials), index=TrialIndex(compiled, vocab), sites=sites)
+
+
+def _site(data: dict) -> Site:
+    return Site(name=data.get("name"), zip=data.get("zip"), status=data.get("status"), city=data.get("city"),
+                state=data.get("state"), country=data.get("country"))
 
 
 def catalogue_from_store(sessionmaker, *, vocab) -> Catalogue:

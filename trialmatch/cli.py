@@ -139,5 +139,19 @@ def create_key(role: str, name: str) -> None:
     click.echo(json.dumps({"id": caller.key_id, "name": caller.name, "role": caller.role, "key": secret}))
 
 
+def run_cli() -> None:
+    """Console entry: an unexpected error is one line on stderr (exit 1), not a stack trace that
+    could quote patient data; TRIALMATCH_DEBUG=1 shows the trace."""
+    import os
+
+    try:
+        main(standalone_mode=True)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("TRIALMATCH_DEBUG") == "1":
+            raise
+        click.echo(f"internal error ({type(exc).__name__}); rerun with TRIALMATCH_DEBUG=1 to see details", err=True)
+        sys.exit(1)
+
+
 if __name__ == "__main__":
-    main()
+    run_cli()

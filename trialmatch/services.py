@@ -55,6 +55,7 @@ def match_bundle(*, bundle: dict, as_of: date, catalogue: Catalogue, vocab, limi
     view["catalogue_version"] = catalogue.version
     view["service_version"] = __version__
     view["warnings"] = [{"location": w.location, "message": w.message} for w in facts.warnings]
+    view["patient_postal_code"] = facts.postal_code  # for distance filters; never logged
     return view
 
 

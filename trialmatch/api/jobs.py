@@ -6,6 +6,7 @@ alone cannot tell an unknown id from a queued one).
 
 from __future__ import annotations
 
+import json
 import logging
 
 import redis
@@ -13,7 +14,9 @@ from celery.exceptions import TimeoutError as CeleryTimeout
 from flask import Blueprint, current_app, jsonify, url_for
 
 from trialmatch.api.auth import require
+from trialmatch.api.celery import MATCH_TASK
 from trialmatch.api.errors import operation_outcome, problem_response
+from trialmatch.api.presentation import presented_body
 from trialmatch.errors import CriteriaError
 
 log = logging.getLogger(__name__)
@@ -21,13 +24,15 @@ bp = Blueprint("jobs", __name__)
 JOB_KEY = "trialmatch:job:"
 
 
-def submit(runtime, celery_app, task: str, kwargs: dict) -> str | None:
-    """Enqueue a job; None when the broker cannot be reached (the caller then works in-process)."""
+def submit(runtime, celery_app, task: str, kwargs: dict, meta: dict | None = None) -> str | None:
+    """Enqueue a job; None when the broker cannot be reached (the caller then works in-process).
+    ``meta`` (how to present the result: filters, format) is kept with the job id."""
     if not runtime.redis_alive():
         return None
     try:
         result = celery_app.send_task(task, kwargs=kwargs)
-        runtime.redis.set(JOB_KEY + result.id, task, ex=runtime.settings.cache_ttl_seconds)
+        runtime.redis.set(JOB_KEY + result.id, json.dumps({"task": task, **(meta or {})}),
+                          ex=runtime.settings.cache_ttl_seconds)
     except Exception as exc:  # kombu/redis connection errors: fall back, never fail
         log.warning("broker unavailable, matching in-process: %s", type(exc).__name__)
         return None
@@ -91,13 +96,14 @@ def get_job(job_id: str):
     runtime = current_app.extensions["trialmatch"]
     celery_app = current_app.extensions["celery"]
     try:
-        known = runtime.redis is not None and runtime.redis.exists(JOB_KEY + job_id)
+        registered = runtime.redis.get(JOB_KEY + job_id) if runtime.redis is not None else None
     except redis.RedisError:
         response = problem_response(503, "Service Unavailable", "the job store (Redis) is not reachable")
         response.headers["Retry-After"] = "5"
         return response
-    if not known:
+    if registered is None:
         return problem_response(404, "Not Found", f"no job with id {job_id!r}")
+    meta = json.loads(registered)
     async_result = celery_app.AsyncResult(job_id)
     state = async_result.state
     if state in ("PENDING", "RECEIVED", "RETRY"):
@@ -106,7 +112,11 @@ def get_job(job_id: str):
         return jsonify({"id": job_id, "status": "running"})
     value = async_result.result if state == "SUCCESS" else None
     if isinstance(value, dict) and value.get("status") == "done":
-        return jsonify({"id": job_id, "status": "done", "result": value["result"]})
+        result = value["result"]
+        if meta.get("task") == MATCH_TASK:
+            result = presented_body(result, filters=meta.get("filters", {}), fhir=meta.get("fhir", False),
+                                    wrap=meta.get("wrap"), mode="worker", cached=False, job_id=job_id)
+        return jsonify({"id": job_id, "status": "done", "result": result})
     if isinstance(value, dict) and value.get("status") == "refused":
         return jsonify({"id": job_id, "status": "failed", "problem": value["problem"]})
     if isinstance(value, dict) and value.get("status") == "failed":

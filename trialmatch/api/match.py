@@ -11,18 +11,19 @@ With no broker reachable it matches in-process, uncached, and says so (``"mode":
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date
 
-import logging
-
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, request
 
 from trialmatch import services
 from trialmatch.api.auth import require
-from trialmatch.api.errors import job_error_response, problem_response
 from trialmatch.api.celery import MATCH_TASK
+from trialmatch.api.errors import FHIR_JSON, problem_response
 from trialmatch.api.jobs import accepted, idempotent_job, submit, wait_for
+from trialmatch.api.presentation import outcome_response, present
 from trialmatch.errors import PatientDataError
+from trialmatch.result_filters import Filters, parse_filters
 
 bp = Blueprint("match", __name__)
 request_log = logging.getLogger("trialmatch.requests")  # key id and patient hash only, never patient data
@@ -67,36 +68,46 @@ def wants_async() -> bool:
     return "respond-async" in prefer or request.args.get("mode") == "async"
 
 
-def result_response(view: dict, *, mode: str, cached: bool, job_id: str | None = None):
-    body = dict(view, mode=mode, cached=cached)
-    if job_id:
-        body["job"] = job_id
-    response = jsonify(body)
-    response.headers["X-Cache"] = "hit" if cached else "miss"
-    return response
-
-
 @bp.post("/api/v1/match")
 @require("clinician")
 def match():
     runtime = current_app.extensions["trialmatch"]
-    celery_app = current_app.extensions["celery"]
     bundle = read_bundle()
     as_of = read_as_of(runtime.today())
     if as_of is None:
         return problem_response(400, "Bad Request", "as_of: expected a date YYYY-MM-DD")
+    filters = parse_filters(zip_code=request.args.get("zipCode") or request.args.get("zip"),
+                            radius=request.args.get("travelRadius") or request.args.get("radius"),
+                            phase=request.args.get("phase"),
+                            status=request.args.get("recruitmentStatus") or request.args.get("status"),
+                            limit=request.args.get("limit") or request.args.get("_count"))
+    return match_request(bundle=bundle, as_of=as_of, filters=filters, fhir=wants_fhir(), is_async=wants_async())
+
+
+def wants_fhir() -> bool:
+    best = request.accept_mimetypes.best_match([FHIR_JSON, "application/json"], default="application/json")
+    return best == FHIR_JSON and request.accept_mimetypes[FHIR_JSON] > 0
+
+
+def match_request(*, bundle: dict, as_of: date, filters: Filters, fhir: bool, is_async: bool,
+                  wrap=None):
+    """The match flow shared by /api/v1/match and the CodeX endpoints (see the module docstring).
+    ``wrap`` turns the FHIR searchset into the endpoint's own response resource."""
+    runtime = current_app.extensions["trialmatch"]
+    celery_app = current_app.extensions["celery"]
     catalogue = runtime.catalogues.current()
     key = services.match_cache_key(bundle=bundle, as_of=as_of, catalogue_version=catalogue.version)
     request_log.info("match key=%s patient=%s as_of=%s", g.caller.key_id, key.rsplit(":", 1)[-1][:16], as_of)
-    is_async = wants_async()
+    view_options = {"filters": filters.as_dict(), "fhir": fhir, "wrap": wrap}
     idempotency_key = request.headers.get("Idempotency-Key")
     if not is_async and not wants_fresh() and not idempotency_key:
         cached = runtime.cache.get(key)
         if cached is not None:
-            return result_response(cached, mode="cache", cached=True)
+            return present(cached, mode="cache", cached=True, **view_options)
 
     def start() -> str | None:
-        return submit(runtime, celery_app, MATCH_TASK, {"bundle": bundle, "as_of": as_of.isoformat()})
+        return submit(runtime, celery_app, MATCH_TASK, {"bundle": bundle, "as_of": as_of.isoformat()},
+                      meta={"filters": filters.as_dict(), "fhir": fhir, "wrap": wrap})
 
     if idempotency_key:
         job_id = idempotent_job(runtime, caller_id=g.caller.key_id, key=idempotency_key, request_digest=key,
@@ -111,16 +122,10 @@ def match():
             return response
         outcome = services.run_match_job(bundle=bundle, as_of=as_of, catalogue=catalogue,
                                          vocab=runtime.vocab, cache=None)
-        return outcome_response(outcome, mode="in-process")
+        return outcome_response(outcome, mode="in-process", **view_options)
     if is_async:
         return accepted(job_id)
     outcome = wait_for(celery_app, job_id, runtime.settings.match_wait_seconds)
     if outcome is None:
         return accepted(job_id)
-    return outcome_response(outcome, mode="worker", job_id=job_id)
-
-
-def outcome_response(outcome: dict, *, mode: str, job_id: str | None = None):
-    if outcome.get("status") == "done":
-        return result_response(outcome["result"], mode=mode, cached=False, job_id=job_id)
-    return job_error_response(outcome.get("error", {}))
+    return outcome_response(outcome, mode="worker", job_id=job_id, **view_options)

@@ -40,13 +40,12 @@ def zip_table() -> dict[str, tuple[float, float]]:
 
 
 def normalise_zip(value: str | None) -> str | None:
-    """The 5-digit ZIP of '02115', '02115-1234' or ' 2115' (leading zero lost by a spreadsheet)."""
+    """The 5-digit ZIP of '02115' or '02115-1234'; anything else (a 4-digit Australian postcode
+    included) is not a US ZIP and gives None rather than a guess."""
     if not value:
         return None
     digits = value.strip().split("-")[0]
-    if not digits.isdigit() or len(digits) > 5:
-        return None
-    return digits.zfill(5)
+    return digits if digits.isdigit() and len(digits) == 5 else None
 
 
 def coordinates(zip_code: str | None) -> tuple[float, float] | None:
@@ -60,7 +59,9 @@ def miles_between(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(h))
 
 
-RECRUITING = frozenset({"recruiting", "not yet recruiting", "enrolling by invitation", "active", None})
+US_NAMES = frozenset({"united states", "united states of america", "usa", "us"})
+RECRUITING = frozenset({"recruiting", "not yet recruiting", "not_yet_recruiting", "enrolling by invitation",
+                        "enrolling_by_invitation", "active"})
 
 
 def nearest_site(patient_zip: str | None, sites) -> tuple[Site | None, float | None]:
@@ -72,6 +73,8 @@ def nearest_site(patient_zip: str | None, sites) -> tuple[Site | None, float | N
     best: tuple[Site | None, float | None] = (None, None)
     for site in sites:
         if (site.status or "").lower() not in RECRUITING and site.status is not None:
+            continue
+        if site.country and site.country.strip().lower() not in US_NAMES:
             continue
         where = coordinates(site.zip)
         if where is None:

@@ -7,7 +7,7 @@ def test_the_bundled_table_has_every_zip_of_the_source():
     assert len(zip_table()) == 33099
 
 
-@pytest.mark.parametrize("raw, zip5", [("02115", "02115"), ("02115-1234", "02115"), ("2115", "02115"),
+@pytest.mark.parametrize("raw, zip5", [("02115", "02115"), ("02115-1234", "02115"), ("2115", None),
                                        ("", None), (None, None), ("ABCDE", None), ("123456", None)])
 def test_zip_codes_are_normalised_or_refused(raw, zip5):
     assert normalise_zip(raw) == zip5
@@ -28,3 +28,10 @@ def test_nearest_recruiting_site_wins_and_closed_sites_do_not_count():
 def test_unknown_locations_give_no_distance_rather_than_a_guess():
     assert nearest_site(None, [Site("NYC", "10016")]) == (None, None)
     assert nearest_site("02115", [Site("x", None), Site("y", "99999")]) == (None, None)
+
+
+def test_a_site_outside_the_united_states_is_never_placed_by_its_postcode():
+    # Australian postcode 2298 must not be read as US ZIP 02298
+    site, miles = nearest_site("02115", [Site("Waratah", "2298", "RECRUITING", country="Australia"),
+                                          Site("Paris", "75001", "RECRUITING", country="France")])
+    assert (site, miles) == (None, None)
