@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from trialmatch.domain.facts import Coding
 from trialmatch.errors import RuleFileError
 from trialmatch.vocab.cancer_names import CancerNames, load_cancer_names
+from trialmatch.vocab.conditions import CodeIndex, ConditionConcept, load_conditions
 from trialmatch.vocab.crosswalk import CancerCrosswalk, load_crosswalk
 from trialmatch.vocab.data_file import DataDir, default_data_dir
 from trialmatch.vocab.drugs import DrugTable, load_drugs
 from trialmatch.vocab.labs import LabConcept, load_labs
 from trialmatch.vocab.markers import MarkerConcept, load_markers
 from trialmatch.vocab.oncotree import OncoTree, load_oncotree
+from trialmatch.vocab.sites import SiteConcept, load_sites, site_is_a
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,10 @@ class Vocabulary:
     markers: dict[str, MarkerConcept]
     labs: dict[str, LabConcept]
     drugs: DrugTable
+    conditions: dict[str, ConditionConcept]
+    sites: dict[str, SiteConcept]
+    _condition_index: CodeIndex
+    _site_index: CodeIndex
     _marker_by_loinc: dict[str, str]
     _lab_by_loinc: dict[str, str]
 
@@ -72,6 +78,19 @@ class Vocabulary:
         drug_class = self.drugs.classes.get(class_key)
         return drug_class.members if drug_class else frozenset()
 
+    # --- conditions and metastatic sites -------------------------------------------
+    def condition_for(self, coding: Coding) -> str | None:
+        """SNOMED CT (exact) or ICD-10-CM (prefix) -> comorbidity key."""
+        return self._condition_index.key_for(coding)
+
+    def metastatic_site_for(self, coding: Coding) -> str | None:
+        """SNOMED body structure or secondary-neoplasm disorder, or ICD-10-CM C77-C79 -> site key."""
+        return self._site_index.key_for(coding)
+
+    def site_is_a(self, site: str, ancestor: str) -> bool:
+        """True if ``site`` is ``ancestor`` or part of it ("brain" is part of "cns")."""
+        return site_is_a(self.sites, site, ancestor)
+
 
 def load_vocabulary_from(data_dir: DataDir) -> Vocabulary:
     oncotree = load_oncotree(data_dir)
@@ -79,6 +98,8 @@ def load_vocabulary_from(data_dir: DataDir) -> Vocabulary:
     labs = load_labs(data_dir)
     marker_by_loinc = {entry.code: key for key, marker in markers.items() for entry in marker.loinc}
     lab_by_loinc = {code: key for key, lab in labs.items() for code in lab.loinc}
+    conditions, condition_index = load_conditions(data_dir)
+    sites, site_index = load_sites(data_dir)
     both = sorted(set(marker_by_loinc) & set(lab_by_loinc))
     if both:
         raise RuleFileError(f"markers.yaml/labs.yaml: LOINC code(s) {both} listed as both marker and lab")
@@ -89,6 +110,10 @@ def load_vocabulary_from(data_dir: DataDir) -> Vocabulary:
         markers=markers,
         labs=labs,
         drugs=load_drugs(data_dir),
+        conditions=conditions,
+        sites=sites,
+        _condition_index=condition_index,
+        _site_index=site_index,
         _marker_by_loinc=marker_by_loinc,
         _lab_by_loinc=lab_by_loinc,
     )

@@ -1,0 +1,127 @@
+"""Comorbid conditions: condition key ("hiv", "heart_failure", ...) <- SNOMED CT codes and
+ICD-10-CM prefixes. Data: ``data/conditions.yaml``.
+
+SNOMED CT codes match exactly (no hierarchy ships with trialmatch); ICD-10-CM codes match
+the longest listed prefix. ``other_malignancy`` has no codes: the matcher decides it from
+the patient's cancers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from trialmatch.domain.facts import Coding
+from trialmatch.errors import RuleFileError
+from trialmatch.vocab.crosswalk import normalise_icd, system_key
+from trialmatch.vocab.data_file import (
+    DataDir,
+    check_dict,
+    check_mapping,
+    check_str,
+    check_str_list,
+    read_yaml,
+)
+
+FILE = "conditions.yaml"
+CODE_SOURCES = ("valueset", "valueset-filter", "bundle", "brief", "unverified")
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_ICD_PREFIX = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+
+
+@dataclass(frozen=True)
+class CodeEntry:
+    code: str  # SNOMED code or ICD-10-CM prefix (dotted)
+    display: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ConditionConcept:
+    key: str
+    name: str
+    synonyms: tuple[str, ...]
+    snomed: tuple[CodeEntry, ...]
+    icd10cm: tuple[CodeEntry, ...]
+
+
+def parse_entries(value: Any, where: str, code_field: str) -> tuple[CodeEntry, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise RuleFileError(f"{where}: expected a list")
+    entries = []
+    for index, item in enumerate(value):
+        at = f"{where}[{index}]"
+        check_mapping(item, at, required=(code_field, "display", "source"))
+        if item["source"] not in CODE_SOURCES:
+            raise RuleFileError(f"{at}.source: {item['source']!r} is not one of {list(CODE_SOURCES)}")
+        code = check_str(str(item[code_field]), f"{at}.{code_field}")
+        if code_field == "prefix":
+            code = normalise_icd(code)
+            if not _ICD_PREFIX.match(code):
+                raise RuleFileError(f"{at}.prefix: {code!r} is not an ICD-10-CM code prefix")
+        elif not code.isdigit():
+            raise RuleFileError(f"{at}.code: {code!r} is not a SNOMED CT code")
+        entries.append(CodeEntry(code, check_str(item["display"], f"{at}.display"), item["source"]))
+    return tuple(entries)
+
+
+@dataclass(frozen=True)
+class CodeIndex:
+    """SNOMED exact codes and ICD-10-CM prefixes -> key (longest prefix wins)."""
+
+    snomed: dict[str, str]
+    icd_prefixes: tuple[tuple[str, str], ...]  # (prefix, key), longest first
+
+    def key_for(self, coding: Coding) -> str | None:
+        if not coding.code:
+            return None
+        system = system_key(coding.system)
+        if system == "snomed":
+            return self.snomed.get(coding.code.strip())
+        if system == "icd10cm":
+            code = normalise_icd(coding.code)
+            for prefix, key in self.icd_prefixes:
+                if code.startswith(prefix):
+                    return key or None
+        return None
+
+
+def build_index(pairs_snomed: list[tuple[str, str]], pairs_icd: list[tuple[str, str]], file: str) -> CodeIndex:
+    snomed: dict[str, str] = {}
+    for code, key in pairs_snomed:
+        if code in snomed and snomed[code] != key:
+            raise RuleFileError(f"{file}: SNOMED code {code} listed under both {snomed[code]} and {key}")
+        snomed[code] = key
+    seen: dict[str, str] = {}
+    for prefix, key in pairs_icd:
+        if prefix in seen and seen[prefix] != key:
+            raise RuleFileError(f"{file}: ICD-10-CM prefix {prefix} listed under both {seen[prefix]} and {key}")
+        seen[prefix] = key
+    ordered = tuple(sorted(seen.items(), key=lambda item: -len(item[0])))
+    return CodeIndex(snomed=snomed, icd_prefixes=ordered)
+
+
+def load_conditions(data_dir: DataDir) -> tuple[dict[str, ConditionConcept], CodeIndex]:
+    document = check_mapping(read_yaml(data_dir, FILE), FILE, required=("conditions",))
+    concepts: dict[str, ConditionConcept] = {}
+    for key, body in check_dict(document["conditions"], f"{FILE}: conditions").items():
+        where = f"{FILE}: conditions.{key}"
+        if not isinstance(key, str) or not _KEY.match(key):
+            raise RuleFileError(f"{where}: condition key must be snake_case")
+        check_mapping(body, where, required=("name", "snomed", "icd10cm"), optional=("synonyms",))
+        concepts[key] = ConditionConcept(
+            key=key,
+            name=check_str(body["name"], f"{where}.name"),
+            synonyms=check_str_list(body.get("synonyms"), f"{where}.synonyms"),
+            snomed=parse_entries(body["snomed"], f"{where}.snomed", "code"),
+            icd10cm=parse_entries(body["icd10cm"], f"{where}.icd10cm", "prefix"),
+        )
+    index = build_index(
+        [(e.code, c.key) for c in concepts.values() for e in c.snomed],
+        [(e.code, c.key) for c in concepts.values() for e in c.icd10cm],
+        FILE,
+    )
+    return concepts, index
