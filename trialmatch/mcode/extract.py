@@ -26,6 +26,8 @@ OBSERVATION_KINDS = frozenset({"stage_group", "cancer_stage", "tnm_t", "tnm_n", 
                                "genomic_variant", "region_studied", "ecog", "karnofsky",
                                "disease_status", "pregnancy"})
 STAGE_KINDS = ("stage_group", "tnm_t", "tnm_n", "tnm_m")
+# Resources recorded in error or withdrawn say nothing about the patient.
+VOID_STATUS = frozenset({"entered-in-error", "cancelled"})
 FACT_LISTS = ("cancers", "stages", "markers", "variants", "genes_tested", "performance",
               "medications", "procedures", "labs", "conditions", "pregnancy", "disease_status")
 
@@ -121,6 +123,8 @@ def _patient(entries: list[Entry], warnings: Warnings) -> dict | None:
 def _kind(e: Entry, rules: McodeRules, vocab, warnings: Warnings) -> str | None:
     by_profile = profile_kind(e.resource, rules)
     rtype = e.resource_type
+    if e.resource.get("status") in VOID_STATUS:
+        return None
     if rtype == "Patient":
         return "patient"
     if rtype == "Condition":

@@ -54,6 +54,7 @@ class McodeRules:
     observation_kinds: dict[str, str]  # "system|code" -> kind
     staging_type: dict[str, str]  # "system|code" -> clinical | pathological
     secondary_snomed: frozenset[str]
+    primary_snomed: frozenset[str]
     secondary_prefixes: tuple[str, ...]
     value_sets: dict[str, frozenset[str]]  # value set key -> {"system|code"}
     values: dict[str, dict[str, str]]  # table -> {"system|code": value}
@@ -210,6 +211,7 @@ def load_rules() -> McodeRules:
         observation_kinds=_code_table(content, name, "observation_codes", KINDS),
         staging_type=_code_table(content, name, "staging_type", ("clinical", "pathological")),
         secondary_snomed=frozenset(_str_list(content, name, "secondary_snomed")),
+        primary_snomed=frozenset(_str_list(content, name, "primary_snomed")),
         secondary_prefixes=tuple(p.lower() for p in _str_list(content, name, "secondary_display_prefixes")),
         value_sets=_value_sets(),
         values=values,

@@ -5,7 +5,9 @@ Content rules, in order (each documented in ``data/content_rules.yaml``):
 - Condition: secondary when coded in the mCODE secondary cancer value set (ICD-10-CM
   C77-C79, C7B), listed SNOMED codes, or a SNOMED display that says "secondary malignant
   neoplasm" / "metastasis to"; primary when coded in the mCODE primary cancer value set
-  (ICD-10-CM) or the vocabulary maps a coding to a cancer type; else comorbid.
+  (ICD-10-CM), the vocabulary maps a coding to a cancer type, the code is a listed root of
+  the primary value set, or a histology-morphology-behavior extension is present; else
+  comorbid.
 - Observation: staging, genomics, performance status, disease status and pregnancy by
   their codes; tumor markers by the vocabulary or the mCODE tumor marker test value set;
   labs by the vocabulary (the caller asks it); else nothing.
@@ -16,7 +18,7 @@ Content rules, in order (each documented in ``data/content_rules.yaml``):
 from __future__ import annotations
 
 from trialmatch.domain.facts import SNOMED
-from trialmatch.mcode.fhir_read import code_keys, codings, concept_list
+from trialmatch.mcode.fhir_read import code_keys, codings, concept_list, extensions
 from trialmatch.mcode.mcode_rules import McodeRules
 
 
@@ -45,6 +47,10 @@ def condition_kind(resource: dict, rules: McodeRules, vocab) -> str:
         if c.system == SNOMED and (c.display or "").lower().startswith(rules.secondary_prefixes):
             return "secondary_cancer"
     if any(k in rules.value_sets.get("primary_cancer", ()) for k in keys):
+        return "primary_cancer"
+    if any(c.system == SNOMED and c.code in rules.primary_snomed for c in codings(code)):
+        return "primary_cancer"
+    if extensions(resource, "mcode-histology-morphology-behavior"):
         return "primary_cancer"
     if vocab is not None and any(vocab.cancer_type_for(c) for c in codings(code)):
         return "primary_cancer"

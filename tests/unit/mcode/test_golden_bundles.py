@@ -14,6 +14,7 @@ import pytest
 
 from tests.unit.mcode.conftest import BUNDLES, load_bundle
 from trialmatch.domain.facts_json import facts_to_json
+from trialmatch.errors import PatientDataError
 from trialmatch.mcode import extract_facts
 
 GOLDENS = sorted((BUNDLES / "golden").glob("*.facts.json"))
@@ -49,6 +50,11 @@ def test_every_bundle_has_a_golden():
 @pytest.mark.parametrize("path", GOLDENS, ids=lambda p: p.name)
 def test_golden_facts(path, vocab):
     golden = _golden(path)
+    if "error" in golden:
+        with pytest.raises(PatientDataError) as caught:
+            extract_facts(load_bundle(golden["bundle"]), vocab)
+        assert [list(issue) for issue in caught.value.issues] == golden["error"]["issues"]
+        return
     facts = extract_facts(load_bundle(golden["bundle"]), vocab)
     got = facts_to_json(facts, as_of=date.fromisoformat(golden["as_of"]))
     assert _covered(got, golden["covers"]) == _covered(golden["facts"], golden["covers"])
@@ -59,6 +65,10 @@ def test_golden_facts(path, vocab):
 @pytest.mark.parametrize("path", GOLDENS, ids=lambda p: p.name)
 def test_golden_facts_without_profiles(path, vocab):
     golden = _golden(path)
+    if "error" in golden:
+        with pytest.raises(PatientDataError):
+            extract_facts(strip_profiles(load_bundle(golden["bundle"])), vocab)
+        return
     bundle = strip_profiles(copy.deepcopy(load_bundle(golden["bundle"])))
     facts = extract_facts(bundle, vocab)
     got = facts_to_json(facts, as_of=date.fromisoformat(golden["as_of"]))
