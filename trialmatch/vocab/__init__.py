@@ -5,7 +5,8 @@ conditions, metastatic sites and fuzzy term lookup, all shipped as validated dat
     vocab = load_vocabulary()   # cached; raises RuleFileError on a bad data file
 """
 
+from trialmatch.vocab.fuzzy import TermMatch
 from trialmatch.vocab.labs import LabConcept
 from trialmatch.vocab.vocabulary import Vocabulary, load_vocabulary, load_vocabulary_from
 
-__all__ = ["LabConcept", "Vocabulary", "load_vocabulary", "load_vocabulary_from"]
+__all__ = ["LabConcept", "TermMatch", "Vocabulary", "load_vocabulary", "load_vocabulary_from"]

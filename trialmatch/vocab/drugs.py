@@ -50,6 +50,7 @@ class DrugClass:
     name: str
     source: str
     members: frozenset[str]  # closed over included classes
+    synonyms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,14 +67,15 @@ class DrugTable:
         return found[0] if len(found) == 1 else None
 
 
-def _load_classes(data_dir: DataDir, drug_keys: set[str]) -> dict[str, tuple[str, str, set[str], tuple[str, ...]]]:
+def _load_classes(data_dir: DataDir, drug_keys: set[str]) -> tuple[dict, dict[str, tuple[str, ...]]]:
     document = check_mapping(read_yaml(data_dir, CLASSES), CLASSES, required=("classes",))
     raw = {}
+    synonyms: dict[str, tuple[str, ...]] = {}
     for key, body in check_dict(document["classes"], f"{CLASSES}: classes").items():
         where = f"{CLASSES}: classes.{key}"
         if not isinstance(key, str) or not _CLASS_KEY.match(key):
             raise RuleFileError(f"{where}: class key must be snake_case")
-        check_mapping(body, where, required=("name", "source"), optional=("members", "includes"))
+        check_mapping(body, where, required=("name", "source"), optional=("members", "includes", "synonyms"))
         members = set(check_str_list(body.get("members"), f"{where}.members"))
         unknown = sorted(members - drug_keys)
         if unknown:
@@ -82,11 +84,12 @@ def _load_classes(data_dir: DataDir, drug_keys: set[str]) -> dict[str, tuple[str
         if not members and not includes:
             raise RuleFileError(f"{where}: needs members or includes")
         raw[key] = (check_str(body["name"], f"{where}.name"), check_str(body["source"], f"{where}.source"), members, includes)
+        synonyms[key] = check_str_list(body.get("synonyms"), f"{where}.synonyms")
     for key, (_, _, _, includes) in raw.items():
         for included in includes:
             if included not in raw:
                 raise RuleFileError(f"{CLASSES}: classes.{key}.includes: {included!r} is not a class")
-    return raw
+    return raw, synonyms
 
 
 def _closure(key: str, raw: dict, path: tuple[str, ...] = ()) -> set[str]:
@@ -108,9 +111,15 @@ def load_drugs(data_dir: DataDir) -> DrugTable:
             raise RuleFileError(f"{where}: ingredient key must be the lower-case RxNorm name")
         check_mapping(body, where, optional=("brands", "synonyms"))
         entries[key] = (check_str_list(body.get("brands"), f"{where}.brands"), check_str_list(body.get("synonyms"), f"{where}.synonyms"))
-    raw_classes = _load_classes(data_dir, set(entries))
+    raw_classes, class_synonyms = _load_classes(data_dir, set(entries))
     classes = {
-        key: DrugClass(key=key, name=name, source=source, members=frozenset(_closure(key, raw_classes)))
+        key: DrugClass(
+            key=key,
+            name=name,
+            source=source,
+            members=frozenset(_closure(key, raw_classes)),
+            synonyms=class_synonyms[key],
+        )
         for key, (name, source, _, _) in raw_classes.items()
     }
     by_rxnorm: dict[str, tuple[str, ...]] = {}

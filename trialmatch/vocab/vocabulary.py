@@ -16,10 +16,12 @@ from trialmatch.vocab.conditions import CodeIndex, ConditionConcept, load_condit
 from trialmatch.vocab.crosswalk import CancerCrosswalk, load_crosswalk
 from trialmatch.vocab.data_file import DataDir, default_data_dir
 from trialmatch.vocab.drugs import DrugTable, load_drugs
+from trialmatch.vocab.fuzzy import KINDS, TermIndex, TermMatch, load_fuzzy_settings
 from trialmatch.vocab.labs import LabConcept, load_labs
 from trialmatch.vocab.markers import MarkerConcept, load_markers
 from trialmatch.vocab.oncotree import OncoTree, load_oncotree
 from trialmatch.vocab.sites import SiteConcept, load_sites, site_is_a
+from trialmatch.vocab.term_lists import build_term_indexes
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Vocabulary:
     sites: dict[str, SiteConcept]
     _condition_index: CodeIndex
     _site_index: CodeIndex
+    _terms: dict[str, TermIndex]
     _marker_by_loinc: dict[str, str]
     _lab_by_loinc: dict[str, str]
 
@@ -91,6 +94,14 @@ class Vocabulary:
         """True if ``site`` is ``ancestor`` or part of it ("brain" is part of "cns")."""
         return site_is_a(self.sites, site, ancestor)
 
+    # --- free text ----------------------------------------------------------------
+    def lookup(self, term: str, kind: str) -> TermMatch | None:
+        """Free text -> concept key of ``kind`` (one of KINDS), or None below the kind's
+        threshold, for inexact short terms, and for ambiguous matches."""
+        if kind not in self._terms:
+            raise ValueError(f"unknown lookup kind {kind!r}; kinds are {list(KINDS)}")
+        return self._terms[kind].lookup(term)
+
 
 def load_vocabulary_from(data_dir: DataDir) -> Vocabulary:
     oncotree = load_oncotree(data_dir)
@@ -103,17 +114,23 @@ def load_vocabulary_from(data_dir: DataDir) -> Vocabulary:
     both = sorted(set(marker_by_loinc) & set(lab_by_loinc))
     if both:
         raise RuleFileError(f"markers.yaml/labs.yaml: LOINC code(s) {both} listed as both marker and lab")
+    cancer_names = load_cancer_names(data_dir, oncotree)
+    drugs = load_drugs(data_dir)
+    terms = build_term_indexes(
+        load_fuzzy_settings(data_dir), oncotree, cancer_names, drugs, conditions, markers, labs, sites
+    )
     return Vocabulary(
         oncotree=oncotree,
         crosswalk=load_crosswalk(data_dir, oncotree),
-        cancer_names=load_cancer_names(data_dir, oncotree),
+        cancer_names=cancer_names,
         markers=markers,
         labs=labs,
-        drugs=load_drugs(data_dir),
+        drugs=drugs,
         conditions=conditions,
         sites=sites,
         _condition_index=condition_index,
         _site_index=site_index,
+        _terms=terms,
         _marker_by_loinc=marker_by_loinc,
         _lab_by_loinc=lab_by_loinc,
     )

@@ -94,3 +94,35 @@ def test_load_is_cached_and_fast(data_copy):
     load_vocabulary_from(data_copy)
     assert time.perf_counter() - started < 1.0
     assert load_vocabulary() is load_vocabulary()
+
+
+def test_fuzzy_threshold_out_of_range(data_copy):
+    edit(data_copy / "fuzzy.yaml", "  drug: 88\n", "  drug: 30\n")
+    with pytest.raises(RuleFileError, match=r"fuzzy\.yaml: thresholds\.drug: 30\.0 is outside 50\.\.100"):
+        load_vocabulary_from(data_copy)
+
+
+def test_condition_code_source_must_be_known(data_copy):
+    edit(data_copy / "conditions.yaml", "source: valueset-filter}", "source: memory}")
+    with pytest.raises(RuleFileError, match=r"conditions\.yaml: conditions\.hiv\.snomed\[0\]\.source: 'memory'"):
+        load_vocabulary_from(data_copy)
+
+
+def test_drug_class_member_must_be_a_drug(data_copy):
+    edit(data_copy / "drug_classes.yaml", "members: [cisplatin, carboplatin, oxaliplatin]",
+         "members: [cisplatin, carboplatin, oxaliplatin, unobtainium]")
+    with pytest.raises(RuleFileError, match=r"drug_classes\.yaml: classes\.platinum\.members: \['unobtainium'\] not in drugs\.yaml"):
+        load_vocabulary_from(data_copy)
+
+
+def test_drug_class_cycle_is_refused(data_copy):
+    edit(data_copy / "drug_classes.yaml", "    includes: [fluoropyrimidine]\n",
+         "    includes: [fluoropyrimidine, chemotherapy]\n")
+    with pytest.raises(RuleFileError, match=r"drug_classes\.yaml: classes\.\w+\.includes: cycle"):
+        load_vocabulary_from(data_copy)
+
+
+def test_site_code_with_unknown_site(data_copy):
+    edit(data_copy / "metastatic_site_codes.tsv", "\tbrain\tsecondary disorder\t", "\tbrainz\tsecondary disorder\t")
+    with pytest.raises(RuleFileError, match=r"metastatic_site_codes\.tsv: line \d+: field site 'brainz'"):
+        load_vocabulary_from(data_copy)
