@@ -40,9 +40,11 @@ def extract_facts(bundle: dict, vocab) -> PatientFacts:
     warnings = Warnings()
     entries = read_bundle(bundle, warnings, rules.supported_types, rules.ignored_types)
     refs = ReferenceIndex(entries)
+    patient = _patient(entries, warnings)
+    if patient is not None:
+        entries = _own_entries(entries, refs, patient["patient_ref"], warnings)
     kinds = {id(e): _kind(e, rules, vocab, warnings) for e in entries}
     out: dict[str, list] = {name: [] for name in FACT_LISTS}
-    patient = _patient(entries, warnings)
 
     cancer_entries = [e for e in entries if kinds[id(e)] in ("primary_cancer", "secondary_cancer")
                       and not patient_conditions.is_ignored(e)]
@@ -118,6 +120,21 @@ def _patient(entries: list[Entry], warnings: Warnings) -> dict | None:
     if not distinct:
         return None
     return patient_conditions.patient_fields(next(iter(distinct.values())), warnings)
+
+
+def _own_entries(entries: list[Entry], refs: ReferenceIndex, patient_ref: str,
+                 warnings: Warnings) -> list[Entry]:
+    """Drop resources whose subject (or patient) names a patient other than the Bundle's:
+    their facts belong to someone else (seen in assembled IG example bundles)."""
+    kept = []
+    for e in entries:
+        subject = e.resource.get("subject") or e.resource.get("patient")
+        ref = subject.get("reference") if isinstance(subject, dict) else None
+        if isinstance(ref, str) and refs.resolve(ref) != patient_ref:
+            warnings.add(f"{e.location}.subject", "subject is not the Bundle's Patient; resource not used")
+            continue
+        kept.append(e)
+    return kept
 
 
 def _kind(e: Entry, rules: McodeRules, vocab, warnings: Warnings) -> str | None:
