@@ -11,6 +11,11 @@
 | TRIALMATCH_BROKER_TIMEOUT_SECONDS | 0.5                             | how long to wait for Redis before falling back to in-process matching |
 | TRIALMATCH_QUEUE                  | trialmatch                      | Celery queue the web sends jobs to and the worker consumes |
 | TRIALMATCH_LOCAL_KEY_FILE         | var/local-api-key               | where `trialmatch run` keeps its local admin API key |
+| TRIALMATCH_WEBHOOK_URL            | (none)                          | where rescreen change events are POSTed (HMAC-SHA256 signed); none: events are only stored |
+| TRIALMATCH_WEBHOOK_SECRET         | (none)                          | the HMAC key of those POSTs (required with a webhook URL) |
+| TRIALMATCH_RESCREEN_CHUNK_SIZE    | 200                             | patients per rescreen chunk (one Celery task) |
+| TRIALMATCH_VISIBILITY_TIMEOUT_SECONDS | 3600                        | Redis broker: a task unacknowledged this long (its worker was killed) is delivered again; keep it above the longest chunk |
+| TRIALMATCH_STORE_RAW_BUNDLES      | 1                               | keep registered patients' raw bundles (0: facts only, `trialmatch reextract` then cannot re-read them) |
 """
 
 from __future__ import annotations
@@ -35,6 +40,11 @@ class Settings:
     broker_timeout_seconds: float = 0.5
     queue: str = "trialmatch"
     local_key_file: str = "var/local-api-key"
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    rescreen_chunk_size: int = 200
+    visibility_timeout_seconds: float = 3600.0
+    store_raw_bundles: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -50,9 +60,23 @@ class Settings:
                 broker_timeout_seconds=float(env.get("TRIALMATCH_BROKER_TIMEOUT_SECONDS", "0.5")),
                 queue=env.get("TRIALMATCH_QUEUE") or "trialmatch",
                 local_key_file=env.get("TRIALMATCH_LOCAL_KEY_FILE") or "var/local-api-key",
+                webhook_url=env.get("TRIALMATCH_WEBHOOK_URL") or None,
+                webhook_secret=env.get("TRIALMATCH_WEBHOOK_SECRET") or None,
+                rescreen_chunk_size=int(env.get("TRIALMATCH_RESCREEN_CHUNK_SIZE", "200")),
+                visibility_timeout_seconds=float(env.get("TRIALMATCH_VISIBILITY_TIMEOUT_SECONDS", "3600")),
+                store_raw_bundles=_flag(env.get("TRIALMATCH_STORE_RAW_BUNDLES", "1")),
             )
         except ValueError as exc:
             raise ConfigurationError(f"invalid number in TRIALMATCH_* settings: {exc}") from None
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
+
+
+def _flag(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"expected 1/0, true/false, yes/no or on/off, got {value!r}")

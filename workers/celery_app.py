@@ -5,4 +5,4 @@ from trialmatch.config import Settings
 
 flask_app = create_app(Settings.from_env())
 celery_app = flask_app.extensions["celery"]
-celery_app.conf.include = ["workers.tasks"]
+celery_app.conf.include = ["workers.tasks", "workers.rescreen_tasks"]

@@ -15,7 +15,7 @@ from trialmatch.config import Settings
 
 
 def create_app(settings: Settings, *, vocab=None, today: Callable[[], date] = date.today) -> Flask:
-    from trialmatch.api import codex, docs, health, jobs, match, schema, trials
+    from trialmatch.api import codex, docs, health, jobs, match, patients, rescreens, schema, trials
 
     if vocab is None:
         from trialmatch.vocab import load_vocabulary
@@ -27,7 +27,7 @@ def create_app(settings: Settings, *, vocab=None, today: Callable[[], date] = da
                                         queue=settings.queue)
     app.json.sort_keys = False
     app.extensions["trialmatch"] = build_runtime(settings, vocab=vocab, today=today)
-    for module in (health, docs, match, codex, jobs, schema, trials):
+    for module in (health, docs, match, codex, jobs, schema, trials, patients, rescreens):
         app.register_blueprint(module.bp)
     register_error_handlers(app)
     celery_init_app(app)
