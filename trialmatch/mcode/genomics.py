@@ -8,7 +8,8 @@ absent gives GeneTested(wild_type=True); a region studied gives GeneTested(wild_
 for each gene it lists that no variant Observation of the bundle names (the report found
 no variant there), else GeneTested(wild_type=False).
 
-The gene is read from its HGNC id (``hgnc_genes.tsv``) or, failing that, from a display
+An Observation naming several genes (a fusion) gives each gene a Variant without HGVS:
+which gene a single HGVS expression belongs to is not said. The gene is read from its HGNC id (``hgnc_genes.tsv``) or, failing that, from a display
 that is a gene symbol. An id and a symbol that disagree leave the gene unknown.
 """
 
@@ -119,6 +120,9 @@ def variant_facts(entry: Entry, rules: McodeRules, warnings: Warnings, date, can
         return [GeneTested(entry.evidence, g, True, date, cancer_ref) for g in genes]
     hgvs_c = _first_code(comps, "48004-6") or _first_code(comps, "81290-9")
     hgvs_p = _first_code(comps, "48005-3")
+    if len(genes) > 1:
+        # several genes (a fusion, a translocation): the change cannot be given to one gene
+        hgvs_c = hgvs_p = None
     category = _lookup(comps, "48019-4", rules.values["variant_category"])
     if category is None:
         for concept in concept_list(r.get("interpretation")):
