@@ -1,0 +1,18 @@
+"""Builders: each turns one clause (normalised text, leading subject words and negation
+already removed) into criterion nodes, or returns None when the clause is not wholly
+understood. A builder matches the whole clause, never part of it (precision first)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from trialmatch.nlp.terms import Terms
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str  # normalised, lower case, subject words and leading negation removed
+    terms: Terms
+    section: str  # "inclusion" | "exclusion" | "unknown"
+    historical: bool = False  # "history of" in front of the clause
+    qualifiers: dict = field(default_factory=dict)  # QUALIFIER context rules: word -> value

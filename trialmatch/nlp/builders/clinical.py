@@ -1,0 +1,112 @@
+"""Comorbid conditions, metastatic sites (brain/CNS with qualifiers), pregnancy."""
+
+from __future__ import annotations
+
+import re
+
+from trialmatch.domain import criteria as c
+from trialmatch.nlp.builders import Clause
+
+# "known", "active", "documented", "history of": the modifiers a condition clause may carry.
+_COND_PREFIX = re.compile(
+    r"^(?:(?:a |any )?(?:known|documented|confirmed|diagnosed|diagnosis of|presence of|evidence of|current|currently|"
+    r"active|ongoing|prior|previous|past|history of|a history of|known history of|medical history of|positive for|"
+    r"infection with|infected with|seropositive for)\s+)*"
+)
+_COND_SUFFIX = re.compile(r"\s+(?:infection|infections|disease|positivity|positive|history)$")
+_HISTORY_WORDS = re.compile(r"\b(?:history|prior|previous|past)\b")
+_HEP_BOTH = re.compile(r"^(?:viral )?hepatitis (?:b and/or c|b or c|b and c|b/c|b, c)(?: virus(?:es)?)?(?: infections?)?$|^(?:hbv|hbv and/or hcv|hbv or hcv|hbv/hcv|hbv and hcv) ?(?:infections?)?$")
+_MALIGNANCY = re.compile(
+    r"^(?:other|another|second|a second|additional|concurrent|a concurrent|other active|another active|second primary|"
+    r"active second|other concurrent|concomitant|other prior|another prior)\s+(?:active\s+)?(?:primary\s+)?"
+    r"(?:invasive\s+)?(?:malignanc(?:y|ies)|cancers?|primary malignanc(?:y|ies))$"
+)
+
+
+def build_condition(clause: Clause) -> c.Node | None:
+    t = clause.text
+    m = _COND_PREFIX.match(t)
+    prefix = m.group(0) if m else ""
+    rest = t[len(prefix):].strip()
+    historical = clause.historical or bool(_HISTORY_WORDS.search(prefix))
+    if _HEP_BOTH.match(rest):
+        keys: tuple[str, ...] = ("hepatitis_b", "hepatitis_c")
+        return c.Any(tuple(c.Condition((k,), active_only=not historical) for k in keys))
+    if _MALIGNANCY.match(rest):
+        if historical:
+            return None  # "history of another malignancy" usually carries a time window: left unparsed
+        return c.Condition(("other_malignancy",))
+    key = clause.terms.key("CONDITION", rest)
+    if key is None:
+        stripped = _COND_SUFFIX.sub("", rest)
+        key = clause.terms.key("CONDITION", stripped) if stripped != rest else None
+    if key is None:
+        return None
+    return c.Condition((key,), active_only=not historical)
+
+
+_META = re.compile(
+    r"^(?P<q>(?:[a-z/]+[\s,]+)*?)"
+    r"(?P<site>brain|cns|central nervous system|leptomeningeal|liver|hepatic|bone|osseous)\s+"
+    r"(?:metastases|metastasis|metastatic disease|mets|involvement|disease|lesions)"
+    r"(?:\s+(?:and/or|or)\s+(?P<site2>leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis))?$"
+)
+_LEPTO = re.compile(r"^(?:known |active )*(?:leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis|leptomeningeal)$")
+
+
+def build_metastasis(clause: Clause) -> c.Node | None:
+    if clause.historical:
+        return None  # "history of brain metastases": the atom has no history flag
+    t = clause.text
+    if _LEPTO.match(t):
+        return c.Metastasis(site="leptomeningeal")
+    m = _META.match(t)
+    if not m:
+        return None
+    site = clause.terms.key("SITE", m.group("site"))
+    if site is None:
+        return None
+    words = [w for w in re.split(r"[\s,]+", m.group("q")) if w]
+    connectors = {w for w in words if w in ("and", "or", "and/or")}
+    quals = []
+    for w in words:
+        if w in connectors:
+            continue
+        if w not in clause.qualifiers or clause.qualifiers[w] is None:
+            return None  # a word we do not structure ("treated", "measurable", "progressive")
+        if clause.qualifiers[w]:
+            quals.append(clause.qualifiers[w])
+    if connectors - {"or", "and/or"} and len(quals) > 1:
+        return None  # "untreated and symptomatic": both required; not a shape we structure
+    atoms: list[c.Node]
+    if not quals:
+        atoms = [c.Metastasis(site=site)]
+    else:
+        atoms = [c.Metastasis(site=site, qualifier=q) for q in quals]
+    if m.group("site2"):
+        atoms.append(c.Metastasis(site="leptomeningeal"))
+    return atoms[0] if len(atoms) == 1 else c.Any(tuple(atoms))
+
+
+_PREG_WORDS = {
+    "pregnant": "pregnant", "pregnancy": "pregnant", "breastfeeding": "breastfeeding", "breast-feeding": "breastfeeding",
+    "breast feeding": "breastfeeding", "lactating": "breastfeeding", "lactation": "breastfeeding", "nursing": "breastfeeding",
+}
+_PREG_FILLER = {"or", "and", "and/or", "women", "woman", "females", "female", "patients", "participants", "subjects",
+                "who", "are", "is", "currently", "current", "mothers", "/", "be", "a", "known"}
+
+
+def build_pregnancy(clause: Clause) -> c.Node | None:
+    t = clause.text.replace("breast feeding", "breast-feeding")
+    words = [w for w in re.split(r"[\s,]+|(?<=\w)/(?=\w)", t) if w]
+    statuses: list[str] = []
+    for w in words:
+        if w in _PREG_WORDS:
+            if _PREG_WORDS[w] not in statuses:
+                statuses.append(_PREG_WORDS[w])
+        elif w not in _PREG_FILLER:
+            return None
+    if not statuses:
+        return None
+    atoms = tuple(c.Pregnancy() if s == "pregnant" else c.Pregnancy(status=s) for s in statuses)
+    return atoms[0] if len(atoms) == 1 else c.Any(atoms)

@@ -1,0 +1,125 @@
+"""The disease clause: "[histologically confirmed] [stage IIIB-IV] [locally advanced or
+metastatic] [HR+/HER2-] [breast cancer]" -> All(Stage, Metastasis extent, markers, CancerType).
+
+Extent words joined by "or" / "/" / "and/or" are alternatives; adjacent or comma-joined
+words all hold ("unresectable locally advanced or metastatic" = (unresectable and locally
+advanced) or metastatic). A cancer phrase must resolve as a whole through the vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialmatch.domain import criteria as c
+from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.markers import marker_nodes, variant_nodes
+
+_CONFIRMED = re.compile(
+    r"^(?:(?:a |an )?(?:(?:histologically|cytologically|pathologically|histological|cytological|pathological|"
+    r"radiologically|radiographically|clinically|histologic|cytologic)(?:(?:,? and/or|,? or|,? and|,) )?)+\s*)?"
+    r"(?:(?:confirmed|documented|proven|proved|verified|established|diagnosed)(?: diagnosis of| with)?\s+)?"
+    r"(?:(?:a |an )?(?:diagnosis|evidence|confirmation) of\s+)?(?:(?:a|an)\s+)?"
+)
+_STAGE = re.compile(
+    r"(?:ajcc |clinical |pathologic(?:al)? |tnm )?stage (?P<g>(?:0|iv|i{1,3})[abc]?(?:(?: ?- ?| to |, |,? or |,? and )(?:0|iv|i{1,3})[abc]?)*)"
+)
+_EXTENT_WORDS = {
+    "metastatic": "metastatic", "locally advanced": "locally_advanced", "advanced": "advanced",
+    "unresectable": "unresectable", "non-resectable": "unresectable", "nonresectable": "unresectable",
+    "recurrent": "recurrent",
+}
+_EXTENT = re.compile(
+    r"^(?P<e>(?:(?:metastatic|locally advanced|advanced|unresectable|non-resectable|nonresectable|recurrent)"
+    r"(?:\s*,?\s*(?:or|and/or|and)\s+|\s*/\s*|\s*,\s*|\s+))+)"
+)
+_GENERIC = re.compile(r"^(?:disease|cancer|carcinoma|tumou?rs?|malignancy|malignancies|neoplasm|cancers|disease status)?$")
+_ORDER = ("0", "I", "IA", "IB", "IC", "II", "IIA", "IIB", "IIC", "III", "IIIA", "IIIB", "IIIC", "IV", "IVA", "IVB", "IVC")
+
+
+def _stage_groups(text: str) -> tuple[str, ...] | None:
+    text = text.upper()
+    m = re.fullmatch(r"(\w+) ?(?:-|TO) ?(\w+)", text)
+    if m:
+        lo, hi = m.group(1), m.group(2)
+        if lo not in _ORDER or hi not in _ORDER or _ORDER.index(lo) > _ORDER.index(hi):
+            return None
+        span = _ORDER[_ORDER.index(lo):_ORDER.index(hi) + 1]
+        # keep the coarsest groups: IIIB..IV -> IIIB, IIIC, IV (IV covers IVA..IVC)
+        out = [g for g in span if not any(g != o and g.startswith(o) and o in span for o in span)]
+        return tuple(out)
+    groups = tuple(g for g in re.split(r" ?(?:,? OR |,? AND |, ) ?", text) if g)
+    return groups if all(g in _ORDER for g in groups) else None
+
+
+def _extent_node(text: str) -> c.Node | None:
+    alternatives = re.split(r"\s*(?:,?\s*or|,?\s*and/or)\s+|\s*/\s*", text.strip(" ,"))
+    options: list[c.Node] = []
+    for alt in alternatives:
+        words = re.findall(r"locally advanced|metastatic|advanced|unresectable|non-resectable|nonresectable|recurrent", alt)
+        rest = re.sub(r"locally advanced|metastatic|advanced|unresectable|non-resectable|nonresectable|recurrent|,|\band\b", "", alt)
+        if rest.strip() or not words:
+            return None
+        atoms = tuple(c.Metastasis(extent=_EXTENT_WORDS[w]) for w in dict.fromkeys(words))
+        options.append(atoms[0] if len(atoms) == 1 else c.All(atoms))
+    return options[0] if len(options) == 1 else c.Any(tuple(options))
+
+
+def build_disease(clause: Clause) -> c.Node | None:
+    t = _CONFIRMED.sub("", clause.text, count=1).strip()
+    parts: list[c.Node] = []
+    m = re.match(_STAGE.pattern + r"\s*", t)
+    if m:
+        groups = _stage_groups(m.group("g"))
+        if groups is None:
+            return None
+        parts.append(c.Stage(groups))
+        t = t[m.end():]
+    m = _EXTENT.match(t)
+    if m:
+        node = _extent_node(m.group("e"))
+        if node is None:
+            return None
+        parts.append(node)
+        t = t[m.end():]
+    # trailing stage ("nsclc stage iv") and "(any stage)"
+    tail = re.search(r"(?:,\s*|\s+)" + _STAGE.pattern + r"$", t)
+    if tail:
+        groups = _stage_groups(tail.group("g"))
+        if groups is None:
+            return None
+        parts.append(c.Stage(groups))
+        t = t[:tail.start()]
+    t = re.sub(r"\s*\(any stage\)$", "", t).strip(" ,")
+    if t:
+        rest = _markers_and_cancer(clause, t)
+        if rest is None:
+            return None
+        parts.extend(rest)
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else c.All(tuple(parts))
+
+
+def _markers_and_cancer(clause: Clause, t: str) -> list[c.Node] | None:
+    """Marker or variant words, then a cancer phrase (or a generic word like "disease")."""
+    if _GENERIC.match(t):
+        return []
+    code = clause.terms.cancer(t)
+    if code:
+        return [c.CancerType((code,))]
+    whole = marker_nodes(t) or variant_nodes(clause, t)
+    if whole:
+        return whole
+    words = t.split(" ")
+    # try every split point: markers/variants on the left, a cancer phrase on the right
+    for i in range(1, len(words)):
+        left, right = " ".join(words[:i]), " ".join(words[i:])
+        nodes = marker_nodes(left) or variant_nodes(clause, left)
+        if not nodes:
+            continue
+        if _GENERIC.match(right):
+            return nodes
+        code = clause.terms.cancer(right)
+        if code:
+            return nodes + [c.CancerType((code,))]
+    return None

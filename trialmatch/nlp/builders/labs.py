@@ -1,0 +1,128 @@
+"""Laboratory thresholds: ``ANC >= 1.5 x10^9/l``, ``AST and ALT <= 2.5 x ULN``.
+
+Units are written in UCUM as the vocabulary's canonical units where the conversion is a
+plain power of ten (cells/mm3 and /uL to 10*9/L, g/L to g/dL); other units are kept as
+written (umol/L, mL/min) and converted by the matcher. A value with no unit is not
+structured (a guessed unit is worse than none), except for INR which has none.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialmatch.domain import criteria as c
+from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.patterns import CMP, NUM, WEEKS
+
+# normalised unit -> (UCUM unit, factor to multiply the value by)
+_UNITS: dict[str, tuple[str, float]] = {
+    "x10^9/l": ("10*9/L", 1.0),
+    "x10^3/ul": ("10*9/L", 1.0),
+    "x10^3/mm3": ("10*9/L", 1.0),
+    "x10^6/ml": ("10*9/L", 1.0),
+    "/mm3": ("10*9/L", 0.001),
+    "/ul": ("10*9/L", 0.001),
+    "k/ul": ("10*9/L", 1.0),
+    "g/dl": ("g/dL", 1.0),
+    "gm/dl": ("g/dL", 1.0),
+    "g/l": ("g/dL", 0.1),
+    "mg/dl": ("mg/dL", 1.0),
+    "umol/l": ("umol/L", 1.0),
+    "mmol/l": ("mmol/L", 1.0),
+    "ml/min": ("mL/min", 1.0),
+    "ml/minute": ("mL/min", 1.0),
+    "ml/min/1.73 m2": ("mL/min/{1.73_m2}", 1.0),
+    "ml/min/1.73m2": ("mL/min/{1.73_m2}", 1.0),
+    "ml/min/1.73 m^2": ("mL/min/{1.73_m2}", 1.0),
+    "ml/min/1.73m^2": ("mL/min/{1.73_m2}", 1.0),
+    "u/l": ("U/L", 1.0),
+    "iu/l": ("U/L", 1.0),
+    "ng/dl": ("ng/dL", 1.0),
+    "nmol/l": ("nmol/L", 1.0),
+}
+# units that make sense for an analyte (a unit of another dimension is a parse we refuse)
+_ANALYTE_UNITS = {
+    "ANC": {"10*9/L"}, "PLT": {"10*9/L"}, "WBC": {"10*9/L"}, "LYMPH": {"10*9/L"},
+    "HGB": {"g/dL", "mmol/L"}, "CREAT": {"mg/dL", "umol/L"}, "TBILI": {"mg/dL", "umol/L"},
+    "DBILI": {"mg/dL", "umol/L"}, "CRCL": {"mL/min", "mL/min/{1.73_m2}"}, "GFR": {"mL/min/{1.73_m2}", "mL/min"},
+    "AST": {"U/L"}, "ALT": {"U/L"}, "ALP": {"U/L"}, "ALB": {"g/dL"}, "INR": {None}, "APTT": set(),
+    "TESTOSTERONE": {"ng/dL", "nmol/L"},
+}
+_UNIT_RX = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
+_WITHIN = (r"(?: (?:obtained |performed |measured )?within (\d+) (days?|weeks?) (?:prior to|before|of) "
+           r"(?:the )?(?:first dose|start of (?:study )?treatment|randomi[sz]ation|enrollment|enrolment|registration|"
+           r"day 1|cycle 1 day 1|screening)(?: of (?:the )?study (?:drug|treatment|therapy|intervention))?)?")
+_TAIL = (r"(?: (?:at|during) screening)?")
+_VALUE = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?(?P<unit>{_UNIT_RX})?{_WITHIN}{_TAIL}$")
+_ULN = re.compile(rf"^(?P<an>.+?)(?: levels?| values?)?(?: of| is| must be| should be|:)? ?{CMP} ?(?:{NUM} ?x ?)?uln(?: for the institution| \(institutional\))?{_WITHIN}{_TAIL}$")
+_SPLIT = re.compile(r"\s*(?:,? and/or |,? and |,? or |/|, )\s*")
+
+
+def _analytes(clause: Clause, phrase: str) -> tuple[tuple[str, ...], str] | None:
+    """The analyte keys named by ``phrase`` and the connector ("and", "or", "" for one)."""
+    phrase = phrase.strip()
+    key = clause.terms.key("LAB", phrase)
+    if key:
+        return (key,), ""
+    parts = _SPLIT.split(phrase)
+    if len(parts) < 2:
+        return None
+    keys = tuple(clause.terms.key("LAB", p) for p in parts)
+    if None in keys:
+        return None
+    connector = "or" if re.search(r"\bor\b", phrase) and "and/or" not in phrase else "and"
+    if "and/or" in phrase:
+        connector = "and/or"
+    return keys, connector
+
+
+def _combine(clause: Clause, atoms: list[c.Lab], connector: str) -> c.Node | None:
+    if len(atoms) == 1:
+        return atoms[0]
+    # inclusion "AST and ALT <= 2.5 x ULN": each must hold. Exclusion "AST or ALT > 3 x ULN":
+    # either excludes. Other readings ("AST and ALT > 3 x ULN" in an exclusion) are ambiguous.
+    if clause.section == "inclusion" and connector in ("and", "and/or"):
+        return c.All(tuple(atoms))
+    if clause.section == "exclusion" and connector in ("or", "and/or"):
+        return c.Any(tuple(atoms))
+    return None
+
+
+def _within(groups) -> int | None:
+    n, unit = groups
+    return int(n) * WEEKS[unit] if n else None
+
+
+def build_lab(clause: Clause) -> c.Node | None:
+    t = clause.text
+    m = _ULN.match(t)
+    if m:
+        found = _analytes(clause, m.group("an"))
+        if not found:
+            return None
+        keys, connector = found
+        multiple = float(m.group(3)) if m.group(3) else 1.0
+        within = _within((m.group(4), m.group(5)))
+        atoms = [c.Lab(k, m.group(2), uln_multiple=multiple, within_days=within) for k in keys]
+        return _combine(clause, atoms, connector)
+    m = _VALUE.match(t)
+    if not m:
+        return None
+    found = _analytes(clause, m.group("an"))
+    if not found:
+        return None
+    keys, connector = found
+    value = float(m.group(3))
+    unit_text = m.group("unit")
+    if unit_text is None:
+        if set(keys) != {"INR"}:
+            return None
+        unit, factor = None, 1.0
+    else:
+        unit, factor = _UNITS[unit_text]
+    for k in keys:
+        if unit not in _ANALYTE_UNITS.get(k, set()):
+            return None
+    within = _within((m.group(5), m.group(6)))
+    atoms = [c.Lab(k, m.group(2), value=round(value * factor, 6), unit=unit, within_days=within) for k in keys]
+    return _combine(clause, atoms, connector)

@@ -1,0 +1,97 @@
+"""Age, sex and performance status (ECOG, Karnofsky, WHO)."""
+
+from __future__ import annotations
+
+import re
+
+from trialmatch.domain import criteria as c
+from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.patterns import CMP, NUM
+
+_YEARS = r"(?:years?|yrs?)(?:[- ]of[- ]age|[- ]old)?"
+_AT = (r"(?: (?:at|on|as of) (?:the )?(?:time of |day of |date of )?(?:signing|signature|screening|consent|enrollment|"
+       r"enrolment|registration|randomi[sz]ation|study entry|inclusion|diagnosis)(?: (?:of )?(?:the )?(?:written )?"
+       r"(?:informed consent|icf)(?: form)?(?: document)?)?)?")
+_AGE_WORD = r"(?:aged?|age of|age at|age)"
+
+_AGE_MIN = (
+    re.compile(rf"^(?:{_AGE_WORD} )?(>=|>) ?(\d+) ?(?:{_YEARS})?{_AT}$"),
+    re.compile(rf"^(?:{_AGE_WORD} )?(\d+) ?(?:{_YEARS})?(?: or| and) (?:older|>|above|greater|more){_AT}$"),
+    re.compile(rf"^(?:{_AGE_WORD} )?(\d+) ?\+ ?(?:{_YEARS})?{_AT}$"),
+    re.compile(rf"^(?:adults? )?(?:{_AGE_WORD} )?(>=) ?(\d+) ?(?:{_YEARS}){_AT}$"),
+)
+_AGE_MAX = (re.compile(rf"^(?:{_AGE_WORD} )?(<=|<) ?(\d+) ?(?:{_YEARS})?{_AT}$"),)
+_AGE_RANGE = (
+    re.compile(rf"^(?:{_AGE_WORD} )?(?:between )?(\d+) ?(?:{_YEARS})? ?(?:-|to|and) ?(\d+) ?(?:{_YEARS})?(?: inclusive)?{_AT}$"),
+    re.compile(rf"^(?:{_AGE_WORD} )?(>=) ?(\d+) (?:and|to|but) ?(<=|<) ?(\d+) ?(?:{_YEARS})?{_AT}$"),
+)
+
+
+def build_age(clause: Clause) -> c.Node | None:
+    t = clause.text
+    if not re.search(r"\bage|\byears?\b|\byrs?\b", t):
+        return None
+    for rx in _AGE_MIN:
+        m = rx.match(t)
+        if m:
+            groups = m.groups()
+            if len(groups) == 2:
+                return c.Age(min=float(groups[1]), min_inclusive=groups[0] == ">=")
+            return c.Age(min=float(groups[0]))
+    for rx in _AGE_MAX:
+        m = rx.match(t)
+        if m:
+            return c.Age(max=float(m.group(2)), max_inclusive=m.group(1) == "<=")
+    m = _AGE_RANGE[0].match(t)
+    if m and float(m.group(1)) < float(m.group(2)):
+        return c.Age(min=float(m.group(1)), max=float(m.group(2)))
+    m = _AGE_RANGE[1].match(t)
+    if m:
+        return c.Age(min=float(m.group(2)), max=float(m.group(4)), max_inclusive=m.group(3) == "<=")
+    return None
+
+
+_SEX = re.compile(r"^(female|male|women|men)(?: patients?| participants?| subjects?| only)?$")
+
+
+def build_sex(clause: Clause) -> c.Node | None:
+    m = _SEX.match(clause.text)
+    if not m:
+        return None
+    return c.Sex("female" if m.group(1) in ("female", "women") else "male")
+
+
+_ECOG_NAME = (r"(?:(?:an? )?(?:eastern cooperative oncology group|ecog|who|world health organi[sz]ation|ecog/who|who/ecog)"
+              r"(?: \((?:ecog|who)\))?(?: performance status| performance score| ps| performance)?(?: \(ps\))?(?: score)?)")
+_ECOG_VALUE = re.compile(
+    rf"^{_ECOG_NAME}(?: of| is| must be|:| =| score of| grade)? ?(?:(<=|<) ?(\d)|(\d) ?(?:-|to) ?(\d)|((?:\d, )*\d,? (?:or|and) \d)|(\d))"
+    r"(?: at (?:screening|baseline|study entry|enrollment|enrolment|registration))?$"
+)
+_KPS = re.compile(
+    r"^(?:a )?(?:karnofsky performance (?:status|score|scale)|karnofsky|kps)(?: \(kps\))?(?: score)?(?: of| is| must be)? ?"
+    r"(>=|>) ?(\d{2,3}) ?%?(?: at (?:screening|baseline|study entry|enrollment|registration))?$"
+)
+
+
+def build_performance(clause: Clause) -> c.Node | None:
+    t = clause.text
+    m = _ECOG_VALUE.match(t)
+    if m:
+        cmp, v1, lo, hi, listed, single = m.groups()
+        if v1 is not None:
+            top = int(v1) - (1 if cmp == "<" else 0)
+            return c.PerformanceStatus(max=top) if top >= 0 else None
+        if lo is not None:
+            return c.PerformanceStatus(max=int(hi), min=int(lo) if int(lo) > 0 else None) if int(lo) <= int(hi) else None
+        if listed is not None:
+            values = sorted(int(v) for v in re.findall(r"\d", listed))
+            if values != list(range(values[0], values[-1] + 1)):
+                return None  # "0 or 2": not a range
+            return c.PerformanceStatus(max=values[-1], min=values[0] if values[0] > 0 else None)
+        value = int(single)
+        return c.PerformanceStatus(max=value, min=value if value > 0 else None)
+    m = _KPS.match(t)
+    if m:
+        value = int(m.group(2)) + (10 if m.group(1) == ">" else 0)
+        return c.PerformanceStatus(min=value, scale="Karnofsky") if value <= 100 else None
+    return None

@@ -1,0 +1,78 @@
+"""Prior therapy: drug or class, "no prior", lines of therapy, washout windows.
+
+"Prior X" is PriorTherapy(X); in an exclusion section the item is wrapped in Not by the
+parser. "X within 4 weeks prior to the first dose" is PriorTherapy(X, within_days=28)
+(a washout: excluded if received inside the window). Durations: a week is 7 days, a month
+30 days. Lists joined by "or" / "," / "and/or" are alternatives (one atom with several
+drugs/classes); lists joined by "and" are refused (both? either?).
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialmatch.domain import criteria as c
+from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.patterns import ANCHOR, WEEKS
+
+_PRIOR_WORDS = (
+    "prior", "previous", "previously received", "received", "receipt of", "prior receipt of", "treatment with",
+    "prior treatment with", "previous treatment with", "prior therapy with", "previous therapy with", "exposure to",
+    "prior exposure to", "previously treated with", "been treated with", "treated with", "have received",
+    "has received", "had received", "undergone", "prior systemic therapy with", "prior use of", "use of",
+)
+# longest first, so "prior treatment with" wins over "prior"
+_PRIOR = r"(?:any )?(?:" + "|".join(sorted(_PRIOR_WORDS, key=len, reverse=True)) + ")"
+_THERAPY_WORD = r"(?: (?:therapy|therapies|treatment|treatments|agents?|drugs?|medications?|regimens?|inhibitor therapy))?"
+_WITHIN = rf"(?: within (\d+) (days?|weeks?|months?)(?: (?:prior to|before|of|from) (?:{ANCHOR}))?)"
+_WITH_PRIOR = re.compile(rf"^{_PRIOR}(?: (?:a|an|any))? (?P<x>.+?){_THERAPY_WORD}{_WITHIN}?$")
+_WASHOUT = re.compile(rf"^(?:(?:a|an|any) )?(?P<x>.+?){_THERAPY_WORD}{_WITHIN}$")
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
+_LINES = re.compile(
+    r"^(?:received |have received |has received )?(?:(>=) ?(one|two|three|1|2|3)|(one|two|three|1|2|3) or more)"
+    r" (?:prior |previous )?(?:lines?|regimens?)(?: of)?(?: prior| previous)?(?: systemic)?(?: anti-?cancer| antineoplastic)?"
+    r"(?: therapy| therapies| treatment| treatments)?$"
+)
+_LIST_SPLIT = re.compile(r"\s*(?:,\s*or|,\s*and/or|\s+or|\s+and/or)\s+|\s*,\s*|\s*/\s*")
+
+
+def _resolve(clause: Clause, phrase: str) -> c.PriorTherapy | None:
+    phrase = phrase.strip()
+    if re.search(r"\band\b(?!/or)", phrase):
+        return None
+    drugs: list[str] = []
+    classes: list[str] = []
+    whole = clause.terms.drug_or_class(phrase)
+    parts = [phrase] if whole else [p for p in _LIST_SPLIT.split(phrase) if p]
+    for part in parts:
+        found = clause.terms.drug_or_class(re.sub(r"^(?:a|an|any) ", "", part))
+        if found is None:
+            return None
+        (classes if found[0] == "class" else drugs).append(found[1])
+    if not drugs and not classes:
+        return None
+    return c.PriorTherapy(drugs=tuple(dict.fromkeys(drugs)), classes=tuple(dict.fromkeys(classes)))
+
+
+def _days(n: str | None, unit: str | None) -> int | None:
+    return int(n) * WEEKS[unit] if n else None
+
+
+def build_therapy(clause: Clause) -> c.Node | None:
+    t = clause.text
+    m = _LINES.match(t)
+    if m:
+        count = _NUMBERS[m.group(2) or m.group(3)]
+        return c.PriorTherapy(min_lines=count)
+    for rx in (_WITH_PRIOR, _WASHOUT):
+        m = rx.match(t)
+        if not m:
+            continue
+        atom = _resolve(clause, m.group("x"))
+        if atom is None:
+            continue
+        within = _days(m.group(2), m.group(3))
+        if within is not None:
+            atom = c.PriorTherapy(drugs=atom.drugs, classes=atom.classes, within_days=within)
+        return atom
+    return None

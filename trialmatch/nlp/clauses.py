@@ -1,0 +1,151 @@
+"""From one item's text to a node: exceptions, sentences, subject words, negation,
+compounds, then the builders.
+
+- An exception clause ("unless", "except", "Note:", "... are eligible") is kept unparsed:
+  in an inclusion the item becomes Any(head, Unparsed(exception)), in an exclusion
+  All(head, Unparsed(exception)) (then wrapped in Not), so the head decides only in the
+  direction the exception cannot change.
+- Sentences that are not understood stay as Unparsed parts of an All.
+- Compounds are split on ";", "or", "and" only when every part is understood and "and" and
+  "or" are not mixed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialmatch.domain import criteria as c
+from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.clinical import build_condition, build_metastasis, build_pregnancy
+from trialmatch.nlp.builders.disease import build_disease
+from trialmatch.nlp.builders.labs import build_lab
+from trialmatch.nlp.builders.person import build_age, build_performance, build_sex
+from trialmatch.nlp.builders.therapy import build_therapy
+from trialmatch.nlp.context import Context
+from trialmatch.nlp.normalize import normalize
+from trialmatch.nlp.terms import Terms
+
+BUILDERS = (build_age, build_sex, build_performance, build_lab, build_pregnancy, build_metastasis,
+            build_condition, build_therapy, build_disease)
+
+_SUBJECT_STEPS = tuple(re.compile(p) for p in (
+    r"^(?:(?:male or female|female or male|adult|female|male|eligible|all|any)\s+)?(?:patients?|participants?|subjects?|"
+    r"individuals?|persons?|people|candidates?)\b\s*",
+    r"^(?:men|women|adults?)\s+(?=who\b|that\b|with\b|must\b|should\b|aged?\b)",
+    r"^(?:who|that)\s+",
+    r"^(?:must|should|shall|will|need to|needs to|are required to|is required to|is|are)\s+(?:also\s+)?",
+    r"^(?:have|has|having|be|been|present with|with|show|demonstrate|exhibit)\s+",
+    r"^(?:a|an|the)\s+",
+))
+_ABBREVIATION = re.compile(r"\s*[(\[][a-z][a-z0-9\-+/&]{0,11}[)\]](?=[\s,.;:]|$)")
+_UNIT_EQUIVALENT = re.compile(
+    r"\s*[(\[](?:or |i\.e\.,? |equivalent to )?(?:>=|<=|>|<)?\s*\d+(?:\.\d+)?\s*(?:x10\^\d/[a-z0-9]+|/mm3|/ul|g/dl|g/l|mg/dl|umol/l|"
+    r"mmol/l|ml/min[^)\]]*|u/l|%)[)\]]"
+)
+_SENTENCE = re.compile(r"(?<=[a-z0-9)%\]])\.\s+(?=[a-z(])|;\s+")
+
+
+class ClauseParser:
+    def __init__(self, terms: Terms, context: Context):
+        self.terms = terms
+        self.context = context
+
+    # ---- one item -------------------------------------------------------------------
+    def parse_text(self, raw: str, section: str) -> c.Node | None:
+        """A node for an item's text (may contain Unparsed parts), or None if nothing in it
+        is understood."""
+        cut = self.context.exception_at(raw.lower())
+        head, tail = (raw[:cut], raw[cut:].strip()) if cut is not None else (raw, None)
+        if tail is not None and not head.strip(" ,;:.(-"):
+            return None
+        head_node = self._sentences(normalize(head.rstrip(" ,;:(-")), section)
+        if head_node is None:
+            return None
+        if tail is None:
+            return head_node
+        rest = c.Unparsed(tail)
+        if section == "inclusion":
+            return c.Any((head_node, rest))
+        return c.All((head_node, rest))
+
+    def _sentences(self, text: str, section: str) -> c.Node | None:
+        sentences = [s for s in _SENTENCE.split(text.strip()) if s.strip(" .;")]
+        if len(sentences) <= 1:
+            return self.parse_clause(text, section)
+        nodes: list[c.Node] = []
+        understood = False
+        for s in sentences:
+            node = self.parse_clause(s, section)
+            if node is None:
+                nodes.append(c.Unparsed(s.strip(), non_clinical=self.context.non_clinical(s)))
+            else:
+                understood = True
+                nodes.append(node)
+        return c.All(tuple(nodes)) if understood else None
+
+    # ---- one clause -----------------------------------------------------------------
+    def parse_clause(self, text: str, section: str) -> c.Node | None:
+        t, negated, historical = self.prepare(text)
+        if not t:
+            return None
+        clause = Clause(t, self.terms, section, historical, self.context.qualifiers)
+        node = self._build(clause) or self._compound(clause)
+        if node is None:
+            return None
+        return c.Not(node) if negated else node
+
+    def prepare(self, text: str) -> tuple[str, bool, bool]:
+        t = text.strip().rstrip(".;:, ")
+        t = re.sub(r"(?:;|,)?\s+(?:and|or)$", "", t)
+        t = _UNIT_EQUIVALENT.sub("", t)
+        t = _ABBREVIATION.sub("", t)
+        t = re.sub(r"\s+", " ", t).strip()
+        negated = historical = False
+        for _ in range(6):
+            before = t
+            for step in _SUBJECT_STEPS:
+                t = step.sub("", t, count=1)
+            m = self.context.negation.match(t)
+            if m and m.end() > 0:
+                if negated:
+                    return "", False, False  # a double negation: not a shape we read
+                negated, t = True, t[m.end():]
+            m = self.context.history.match(t)
+            if m:
+                historical, t = True, t[m.end():]
+            if t == before:
+                break
+        return t.strip(), negated, historical
+
+    def _build(self, clause: Clause) -> c.Node | None:
+        for builder in BUILDERS:
+            node = builder(clause)
+            if node is not None:
+                return node
+        return None
+
+    def _compound(self, clause: Clause) -> c.Node | None:
+        t = clause.text
+        has_or = re.search(r"\bor\b|\band/or\b", t) is not None
+        has_and = re.search(r"\band\b(?!/or)", t) is not None
+        if has_or and has_and:
+            return None
+        if has_or:
+            parts = re.split(r"\s*(?:,\s*or|,\s*and/or|\s+or|\s+and/or)\s+|\s*,\s*", t)
+            combine = c.Any
+        elif has_and or "," in t:
+            parts = re.split(r"\s*(?:,\s*and|\s+and)\s+|\s*,\s*", t)
+            combine = c.All
+        else:
+            return None
+        if len(parts) < 2:
+            return None
+        nodes = []
+        for p in parts:
+            sub = Clause(p.strip(), clause.terms, clause.section, clause.historical, clause.qualifiers)
+            node = self._build(sub)
+            if node is None:
+                return None
+            nodes.append(node)
+        return combine(tuple(nodes))
+

@@ -1,0 +1,52 @@
+"""Context rules applied to item text: where an exception starts, whether an item is
+non-clinical. The rules are data (``rules/context.json``, see ``rule_file``)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from trialmatch.nlp.rule_file import ContextRule, context_rules
+
+
+class Context:
+    def __init__(self, rules: tuple[ContextRule, ...]):
+        self.rules = rules
+        self._by_category: dict[str, re.Pattern] = {}
+        for category in {r.category for r in rules}:
+            sources = [r.pattern if r.pattern is not None else r"\b" + re.escape(r.literal.lower()) + r"\b"
+                       for r in rules if r.category == category]
+            self._by_category[category] = re.compile("|".join(f"(?:{s})" for s in sources))
+
+        self.negation = self._prefix("NEGATION")
+        self.history = self._prefix("HISTORICAL")
+        self.qualifiers: dict[str, str | None] = {
+            r.literal.lower(): r.value for r in rules if r.category == "QUALIFIER"}
+
+    def _prefix(self, category: str) -> re.Pattern:
+        sources = sorted((r.pattern or re.escape(r.literal.lower()) for r in self.rules if r.category == category),
+                         key=len, reverse=True)
+        return re.compile(r"^(?:" + "|".join(sources) + r")\b\s*") if sources else re.compile(r"(?!)")
+
+    def find(self, category: str, text: str) -> re.Match | None:
+        rx = self._by_category.get(category)
+        return rx.search(text) if rx is not None else None
+
+    def exception_at(self, lower_text: str) -> int | None:
+        """Offset where an exception clause starts (at its opening bracket if it is in one)."""
+        m = self.find("EXCEPTION", lower_text)
+        if m is None:
+            return None
+        start = m.start()
+        opening = lower_text.rfind("(", 0, start)
+        if opening != -1 and lower_text.rfind(")", opening, start) == -1:
+            start = opening
+        return start
+
+    def non_clinical(self, text: str) -> bool:
+        return self.find("NON_CLINICAL", text.lower()) is not None
+
+
+@lru_cache(maxsize=1)
+def default_context() -> Context:
+    return Context(context_rules())

@@ -1,0 +1,59 @@
+"""Bring eligibility text as it really is to one spelling before the patterns run.
+
+ClinicalTrials.gov text is markdown with escapes (``\\>=``, ``\\[``), and its numbers come in
+many spellings: "≥", "=>", "greater than or equal to"; "x 10^9/L", "× 10⁹/L", "10*9/L" and
+"x 109/L" (a superscript lost in export); non-breaking spaces; "upper limit of normal".
+``normalize`` returns lower-case text with one spelling of each:
+
+- comparators ``>=`` ``<=`` ``>`` ``<`` (spaced: "anc >= 1.5")
+- powers of ten ``x10^9/l``; ``uln``; ``umol/l``; ``/mm3``
+- digits grouped with commas un-grouped ("1,500" -> "1500")
+
+It never changes meaning; the offsets of the item, not of this text, are what is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+_REPLACEMENTS: tuple[tuple[str, str], ...] = (
+    (r"\\([<>=\[\]\-*~_.()+#&|])", r"\1"),
+    (r"[\u00a0\u2002\u2003\u2009\u202f]", " "),
+    (r"[\u2010-\u2015\u2212]", "-"),
+    (r"[\u2018\u2019]", "'"),
+    (r"[\u201c\u201d]", '"'),
+    (r"µ|μ", "u"),
+    (r"≥|=>|>\s*=|⩾|≧", " >= "),
+    (r"≤|=<|<\s*=|⩽|≦", " <= "),
+    (r"\b(?:greater|more|higher|larger) than or equal to\b|\bequal to or (?:greater|more|higher) than\b"
+     r"|\bequal or (?:greater|more|higher) than\b|\b(?:at least|not less than|no less than|a minimum of|minimum of)\b",
+     " >= "),
+    (r"\b(?:less|lower|fewer) than or equal to\b|\bequal to or (?:less|lower) than\b|\bequal or less than\b"
+     r"|\b(?:no more than|not more than|not greater than|no greater than|not exceeding|a maximum of|maximum of|up to)\b",
+     " <= "),
+    (r"\b(?:greater|more|higher|larger) than\b|\babove\b|\bexceeding\b|\bover\b", " > "),
+    (r"\b(?:less|lower|fewer) than\b|\bbelow\b|\bunder\b", " < "),
+    (r"\bupper limits? of (?:the )?normal(?: range)?\b|\bupper normal limits?\b|\buln\b", "uln"),
+    (r"\binstitutional uln\b|\buln institutional\b", "uln"),
+    (r"(\d),(\d{3})\b", r"\1\2"),
+    # powers of ten: "x 10^9/L", "× 10⁹/L", "10*9/L", "x 10E9/L", "x 109/L" (lost superscript)
+    (r"[x×\*]\s*10\s*(?:\^|\*|e|exp)?\s*(\d{1,2})\s*/\s*(l|ul|mm3|mm\^3|mm³)\b", r"x10^\1/\2"),
+    (r"[x×\*]\s*10\s*\(?\s*(\d{1,2})\s*\)?\s*/\s*(l|ul|mm3)\b", r"x10^\1/\2"),
+    (r"\b10\s*(?:\^|\*)\s*(\d{1,2})\s*/\s*(l|ul)\b", r"x10^\1/\2"),
+    (r"/\s*(?:mm\^?3|mm³|cu\.? ?mm|cubic millimeters?)\b", "/mm3"),
+    (r"\bcells\s*/\s*", "/"),
+    (r"\btimes\b|×", " x "),
+    (r"(\d)\s*x\s*uln", r"\1 x uln"),
+    (r"[ \t]+", " "),
+)
+_COMPILED = tuple((re.compile(p, re.IGNORECASE), r) for p, r in _REPLACEMENTS)
+
+
+def normalize(text: str) -> str:
+    out = text.translate(_SUPERSCRIPTS) if any(ch in text for ch in "⁰¹²³⁴⁵⁶⁷⁸⁹") else text
+    out = out.lower()
+    for pattern, repl in _COMPILED:
+        out = pattern.sub(repl, out)
+    return out.strip()

@@ -1,0 +1,90 @@
+"""parse_eligibility: eligibility text -> ParsedEligibility (one ParsedItem per item)."""
+
+from __future__ import annotations
+
+import re
+
+from trialmatch.domain import criteria as c
+from trialmatch.domain.criteria_json import walk
+from trialmatch.nlp.clauses import ClauseParser
+from trialmatch.nlp.context import default_context
+from trialmatch.nlp.parsed_eligibility import (
+    FULLY, NON_CLINICAL, NOT_COUNTED, PARTLY, UNPARSED, ParsedEligibility, ParsedItem,
+)
+from trialmatch.nlp.sections import CRITERION, EXCLUSION, INCLUSION, Segment, split_segments
+from trialmatch.nlp.terms import terms_for
+
+PARSER_VERSION = "trialmatch-nlp 0.1.0"
+
+# A list head whose children are alternatives ("one of the following:").
+_ANY_HEAD = re.compile(r"\b(?:one|any|either|one or more|at least one)\b(?: of)?\b.*\b(?:following|criteria|below)\b|\beither\b")
+_COUNT_HEAD = re.compile(r"\b(?:two|three|2|3) (?:or more )?of\b")
+# Words of a list head that add nothing to its children ("adequate organ function as defined below:").
+_PURE_WORDS = re.compile(r"\b(?:adequate|normal|acceptable|sufficient|function|defined|following|follows|below|evidenced|indicated|"
+                         r"organ|marrow|bone|hematologic|haematologic|hepatic|renal|liver|kidney|laboratory|lab|values|parameters|"
+                         r"must|have|has|patients?|participants?|subjects?|as|by|the|and|or|of|all|meet|criteria|within|days?|"
+                         r"prior|to|start|study|treatment|screening|reserve|are|is|be|with|\d+)\b")
+
+
+def _parser(vocab) -> ClauseParser:
+    return ClauseParser(terms_for(vocab), default_context())
+
+
+def _has_atoms(node: c.Node) -> bool:
+    return any(not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed)) for n in walk(node))
+
+
+def _has_unparsed(node: c.Node) -> bool:
+    return any(isinstance(n, c.Unparsed) for n in walk(node))
+
+
+def _children_node(parser: ClauseParser, text: str, seg: Segment) -> c.Node | None:
+    first = seg.children[0][0] - seg.start
+    head = text[: text.rfind("\n", 0, first) + 1 or first].strip()
+    if not head.endswith(":") or _COUNT_HEAD.search(head.lower()):
+        return None
+    nodes = []
+    for start, end in seg.children:
+        child = text[start - seg.start:end - seg.start]
+        node = parser.parse_text(child, seg.section) if child.strip() else None
+        if node is None:
+            node = c.Unparsed(child.strip(), non_clinical=parser.context.non_clinical(child))
+        nodes.append(node)
+    low = head.lower()
+    group = c.Any(tuple(nodes)) if _ANY_HEAD.search(low) else c.All(tuple(nodes))
+    leftover = _PURE_WORDS.sub("", low)
+    if re.sub(r"[\s,:;()/.-]", "", leftover):
+        return c.All((c.Unparsed(head), group))
+    return group
+
+
+def parse_item(parser: ClauseParser, seg: Segment) -> tuple[c.Node, str]:
+    text = seg.text
+    if seg.section not in (INCLUSION, EXCLUSION):
+        return c.Unparsed(text), UNPARSED  # inclusion or exclusion? not said: nothing structured
+    node = _children_node(parser, text, seg) if seg.children else parser.parse_text(text, seg.section)
+    if node is None or not _has_atoms(node):
+        if parser.context.non_clinical(text):
+            return c.Unparsed(text, non_clinical=True), NON_CLINICAL
+        return c.Unparsed(text), UNPARSED
+    status = PARTLY if _has_unparsed(node) else FULLY
+    if seg.scope:
+        # only part of the trial (a cohort, an arm, "one of the following"): decides only when met
+        node = c.Any((c.Unparsed(seg.scope), node))
+        status = PARTLY
+    if seg.section == EXCLUSION:
+        node = c.Not(node)
+    return node, status
+
+
+def parse_eligibility(text: str, vocab) -> ParsedEligibility:
+    parser = _parser(vocab)
+    items = []
+    for seg in split_segments(text or ""):
+        if seg.kind == CRITERION:
+            node, status = parse_item(parser, seg)
+        else:
+            node, status = c.Unparsed(seg.text), NOT_COUNTED
+        items.append(ParsedItem(seg.section, seg.kind, seg.text, seg.start, seg.end, node, status, seg.scope,
+                                PARSER_VERSION))
+    return ParsedEligibility(tuple(items), PARSER_VERSION)

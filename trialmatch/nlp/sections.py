@@ -1,0 +1,170 @@
+"""Split eligibility text into sections and items, losing no text.
+
+Every non-blank line of the text belongs to exactly one ``Segment``: a section heading
+("Inclusion Criteria:", "Key Exclusion Criteria", "* INCLUSION CRITERIA:"), a sub-heading
+("Cohort A:", "Part 2 Key Inclusion Criteria:", "Disease characteristics:"), a note
+("Note: other protocol criteria may apply") or a criterion item (a bullet, a numbered entry
+or a paragraph). Nested bullets and wrapped lines stay with the item they belong to; the
+nested bullets are kept as ``children`` (their own offsets) so a list introduced by
+"... as defined below:" can be read as a list.
+
+Sub-headings that restrict the items below them to part of the trial (a cohort, an arm, a
+part or phase, donors, controls, "one of the following") set ``scope``: those items cannot
+be applied to every patient of the trial, and the parser leaves them unstructured.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+INCLUSION, EXCLUSION, UNKNOWN_SECTION = "inclusion", "exclusion", "unknown"
+HEADING, NOTE, CRITERION = "heading", "note", "criterion"
+
+_MARKER = re.compile(
+    r"""^(?:\\?[*\-•·+▪◦‣o](?=\s)|\\?[*\-•·▪◦](?=\S)|\(?\d{1,2}(?:\.\d{1,2})*\\?[.)](?=\s|[A-Za-z])|\(\d{1,2}\)"""
+    r"""|\(?[a-zA-Z][.)](?=\s)|\([a-zA-Z]\)|\(?(?:i{1,3}|iv|v|vi{1,3}|ix|x)[.)](?=\s))\s*"""
+)
+_SECTION_WORD = re.compile(r"(?i)\b(inclusion|exclusion|inclusions|exclusions|eligibility criteria)\b")
+_NOT_A_HEADING = re.compile(r"(?i)\b(apply|applies|may|must|see|refer|will|are not limited|listed)\b")
+_SCOPE_WORDS = re.compile(
+    r"(?i)\b(cohorts?|arms?|parts?\s*\d|parts?\s+[a-z]\b|phase|dose|escalation|expansion|donors?|controls?|cases?"
+    r"|healthy|volunteers?|portion|prescreening|pre-screening|apheresis|procurement|vaccine|family|families"
+    r"|specific|only|one of|any of|either|at least|group|stage \d|step|randomi[sz]ation|registration"
+    r"|substudy|sub-study|module|tissue|screening)\b"
+)
+_NOTE = re.compile(r"(?i)^(notes?\b|n\.b\.|other (protocol|inclusion|exclusion|criteria)|please|for more information)")
+_ATTACHED_NOTE = re.compile(r"(?i)^(notes?\b|n\.b\.)")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One item of eligibility text. ``start``/``end`` are offsets into the whole text;
+    ``text`` is ``whole[start:end]`` (the marker of the first line left out)."""
+
+    section: str
+    kind: str
+    text: str
+    start: int
+    end: int
+    scope: str | None = None
+    children: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass
+class _Line:
+    start: int  # offset of the first non-blank character (marker included)
+    end: int  # offset after the last non-blank character
+    indent: int
+    marker: str
+    content_start: int
+
+
+def _lines(text: str) -> list[_Line]:
+    out = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        stripped = body.strip()
+        if stripped:
+            lead = len(body) - len(body.lstrip())
+            m = _MARKER.match(body[lead:])
+            marker = m.group(0) if m and len(m.group(0)) < len(body[lead:]) else ""
+            if marker and marker.strip().endswith((".", ")")) and re.match(r"\s*[a-zA-Z]\.", marker):
+                # "e.g." at line start is not a lettered marker
+                if body[lead:].lower().startswith(("e.g", "i.e")):
+                    marker = ""
+            start = pos + lead
+            end = pos + len(body.rstrip())
+            out.append(_Line(start, end, lead, marker, start + len(marker)))
+        pos += len(raw)
+    return out
+
+
+def _section_of(heading: str) -> str | None:
+    """The section a heading line opens, or None when the line is not a section heading."""
+    words = heading.split()
+    if len(words) > 14 or not _SECTION_WORD.search(heading):
+        return None
+    low = heading.lower()
+    if _NOT_A_HEADING.search(heading) and not low.rstrip().endswith(":"):
+        return None
+    inc = "inclusion" in low or "eligibility criteria" in low
+    exc = "exclusion" in low
+    if inc and exc:
+        return UNKNOWN_SECTION
+    if exc:
+        return EXCLUSION
+    if inc:
+        return INCLUSION
+    return None
+
+
+def _is_sub_heading(content: str, marker: str) -> bool:
+    words = content.split()
+    if not words or len(words) > 12 or re.search(r"[<>=≥≤]|\d+\s*%", content):
+        return False
+    if content.endswith(":"):
+        return not marker or _SCOPE_WORDS.search(content) is not None
+    return not marker and content.isupper() and len(words) <= 8
+
+
+def split_segments(text: str) -> tuple[Segment, ...]:
+    lines = _lines(text)
+    segments: list[Segment] = []
+    section = UNKNOWN_SECTION
+    scope: str | None = None
+    current: dict | None = None  # the item being built
+
+    def close():
+        nonlocal current
+        if current is not None:
+            seg = Segment(
+                section=current["section"], kind=current["kind"],
+                text=text[current["start"]:current["end"]], start=current["start"], end=current["end"],
+                scope=current["scope"], children=tuple(current["children"]),
+            )
+            segments.append(seg)
+            current = None
+
+    prev_end = -1
+    for line in lines:
+        content = text[line.content_start:line.end]
+        gap = prev_end >= 0 and text.count("\n", prev_end, line.start) > 1
+        prev_end = line.end
+        opens = _section_of(content)
+        if opens is not None and not (current and current["kind"] == CRITERION and line.indent > current["indent"]):
+            close()
+            section, scope = opens, (content if _SCOPE_WORDS.search(content) else None)
+            segments.append(Segment(section, HEADING, content, line.content_start, line.end, scope))
+            continue
+        if current is not None and line.indent > current["indent"]:
+            # nested bullet or wrapped line: stays with the current item
+            if line.marker and current["kind"] == CRITERION:
+                current["children"].append([line.content_start, line.end])
+            elif current["children"] and not line.marker:
+                current["children"][-1][1] = line.end
+            current["end"] = line.end
+            continue
+        if current is not None and not line.marker and not gap and current["kind"] != HEADING \
+                and not _is_sub_heading(content, line.marker) and not _NOTE.match(content):
+            # a wrapped line at the item's own indent
+            current["end"] = line.end
+            if current["children"]:
+                current["children"][-1][1] = line.end
+            continue
+        if current is not None and current["kind"] == CRITERION and _ATTACHED_NOTE.match(content) \
+                and not line.marker:
+            # "Note: ..." right after an item qualifies that item: it stays with it
+            current["end"] = line.end
+            continue
+        close()
+        if _is_sub_heading(content, line.marker):
+            scope = content if _SCOPE_WORDS.search(content) else None
+            segments.append(Segment(section, HEADING, content, line.content_start, line.end, scope))
+            continue
+        kind = NOTE if _NOTE.match(content) else CRITERION
+        current = {"section": section, "kind": kind, "start": line.content_start, "end": line.end,
+                   "indent": line.indent, "scope": scope, "children": []}
+    close()
+    return tuple(segments)

@@ -1,0 +1,92 @@
+"""Concept lookup for the builders: the lexicon rules plus the vocabulary.
+
+``Terms`` answers "which key does this exact phrase name?" for each lexicon label (labs,
+markers, conditions, metastatic sites, drug classes, genes) and, through ``trialmatch.vocab``,
+for cancer types and drugs. A phrase must name the concept as a whole (a regular expression
+full match, an exact OncoTree name, or a fuzzy vocabulary match of score >= ``MIN_SCORE``);
+anything else is None, so an item whose words are not all understood stays unparsed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from trialmatch.nlp.rule_file import LEXICON_LABELS, lexicon_rules
+
+MIN_SCORE = 95.0
+
+# Phrases meaning "any solid tumour" / "any haematological malignancy" (OncoTree specials).
+_SOLID = re.compile(r"(?:advanced |malignant )?solid (?:tumou?rs?|malignanc(?:y|ies)|cancers?|neoplasms?)(?: malignanc(?:y|ies))?")
+_LIQUID = re.compile(r"hematologic(?:al)? malignanc(?:y|ies)|haematological malignanc(?:y|ies)|blood cancers?")
+# Words that a cancer phrase may end with without changing it ("breast cancer" = "breast carcinoma").
+_GENERIC_CANCER = re.compile(r"^(?:cancer|carcinoma|tumou?r|malignancy|neoplasm)s?$")
+
+
+@dataclass(frozen=True)
+class Terms:
+    vocab: object
+    patterns: dict  # label -> tuple[(compiled regex, key)]
+
+    def key(self, label: str, phrase: str) -> str | None:
+        phrase = phrase.strip()
+        for regex, key in self.patterns.get(label, ()):
+            if regex.fullmatch(phrase):
+                return key
+        return None
+
+    def cancer(self, phrase: str) -> str | None:
+        phrase = phrase.strip(" ,.")
+        if not phrase or _GENERIC_CANCER.match(phrase) or len(phrase) < 3:
+            return None
+        if _SOLID.fullmatch(phrase):
+            return "_SOLID_"
+        if _LIQUID.fullmatch(phrase):
+            return "_LIQUID_"
+        by_name = getattr(self.vocab, "oncotree_code_for_name", None)
+        if by_name is not None:
+            code = by_name(phrase)
+            if code:
+                return code
+        return self._lookup(phrase, "cancer_type")
+
+    def drug_or_class(self, phrase: str) -> tuple[str, str] | None:
+        """("class", key) or ("drug", ingredient) for a phrase naming one of them."""
+        phrase = phrase.strip(" ,.")
+        key = self.key("DRUG_CLASS", phrase)
+        if key:
+            return ("class", key)
+        drug = self._lookup(phrase, "drug")
+        if drug:
+            return ("drug", drug)
+        cls = self._lookup(phrase, "drug_class")
+        return ("class", cls) if cls else None
+
+    def _lookup(self, phrase: str, kind: str) -> str | None:
+        lookup = getattr(self.vocab, "lookup", None)
+        if lookup is None or len(phrase) < 4:
+            return None
+        match = lookup(phrase, kind)
+        if match is None or match.score < MIN_SCORE:
+            return None
+        # a fuzzy hit must still be the same words, not a near-miss of a longer phrase
+        if len(match.matched_text) and abs(len(match.matched_text) - len(phrase)) > 2:
+            return None
+        return match.key
+
+
+_CACHE: dict[int, Terms] = {}
+
+
+def terms_for(vocab) -> Terms:
+    """The Terms of a vocabulary, built once per vocabulary object."""
+    cached = _CACHE.get(id(vocab))
+    if cached is not None and cached.vocab is vocab:
+        return cached
+    patterns: dict[str, list] = {label: [] for label in LEXICON_LABELS}
+    for rule in lexicon_rules():
+        source = rule.pattern if rule.pattern is not None else re.escape(rule.literal.lower())
+        patterns[rule.label].append((re.compile(source), rule.key))
+    terms = Terms(vocab, {label: tuple(items) for label, items in patterns.items()})
+    _CACHE[id(vocab)] = terms
+    return terms
