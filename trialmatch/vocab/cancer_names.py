@@ -41,7 +41,12 @@ class CancerNames:
 
 
 def load_cancer_names(data_dir: DataDir, oncotree: OncoTree) -> CancerNames:
-    by_name: dict[str, tuple[str, ...]] = {normalise_name(n.name): (c,) for c, n in oncotree.nodes.items()}
+    # a few names are shared by nodes of different tissues ("Yolk Sac Tumor"): such a name
+    # keeps all its codes, so code_for() refuses to pick one
+    by_name: dict[str, tuple[str, ...]] = {}
+    for code, node in oncotree.nodes.items():
+        key = normalise_name(node.name)
+        by_name[key] = (*by_name.get(key, ()), code)
     by_name[normalise_name(SOLID)] = (SOLID,)
     by_name[normalise_name(LIQUID)] = (LIQUID,)
     document = check_mapping(read_yaml(data_dir, ALIASES), ALIASES, required=("aliases",))

@@ -17,7 +17,7 @@ from trialmatch.vocab.sites import SiteConcept
 
 def cancer_type_terms(oncotree: OncoTree, names: CancerNames, settings: FuzzySettings) -> list[tuple[str, str]]:
     pairs = [(node.name, code) for code, node in oncotree.nodes.items() if code != "TISSUE"]
-    pairs += [(name, codes[0]) for name, codes in names.by_name.items() if len(codes) == 1]
+    pairs += [(name, code) for name, codes in names.by_name.items() for code in codes]  # shared names: ambiguous, refused
     # a main type ("Non-Small Cell Lung Cancer") names its shallowest node when that is unique
     by_main: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for code, node in oncotree.nodes.items():

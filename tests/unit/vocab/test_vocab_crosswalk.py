@@ -57,3 +57,42 @@ def test_oncotree_coding_and_unknown_system():
     assert vocab.cancer_type_for(Coding(ONCOTREE, "XYZ")) is None
     assert vocab.cancer_type_for(Coding("http://example.org", "C50.9")) is None
     assert vocab.cancer_type_for(Coding(SNOMED, None)) is None
+
+
+def test_generated_crosswalk_examples_verified_against_displays():
+    """Rows built by trialmatch.vocab.tools.build_cancer_crosswalk, each checked by hand
+    against its value-set display (quoted)."""
+    got = {code: snomed(code) for code in [
+        "1078901000119100",  # Primary adenocarcinoma of upper lobe of left lung (disorder)
+        "1080341000119105",  # Infiltrating lobular carcinoma of right female breast (disorder)
+        "448387008",  # Non-Hodgkin's lymphoma of testis (disorder): a lymphoma, not a testis cancer
+        "402509003",  # Basal cell carcinoma of neck (disorder)
+        "187681002",  # Malignant neoplasm of anterior epiglottis
+        "187846001",  # Malignant neoplasm of thyroid cartilage: larynx, not thyroid
+        "254860001",  # Malignant sex cord tumor of ovary
+        "302849000",  # Nephroblastoma (fuzzy candidate "neuroblastoma" rejected on review)
+        "445269007",  # Extranodal marginal zone B-cell lymphoma of MALT (fuzzy-reviewed)
+    ]}
+    assert got == {
+        "1078901000119100": "LUAD", "1080341000119105": "ILC", "448387008": "NHL", "402509003": "BCC",
+        "187681002": "HEAD_NECK", "187846001": "HEAD_NECK", "254860001": "OVARY", "302849000": "WT",
+        "445269007": "EMALT",
+    }
+
+
+def test_generated_crosswalk_refusals():
+    got = {code: snomed(code) for code in [
+        "449072004",  # Lymphoma of gastrointestinal tract: lymphoma type unknown, site is not its tissue
+        "369518007",  # Malignant tumor involving left fallopian tube by direct extension from uterine cervix
+        "396198006",  # Small cell carcinoma of prostate: no rule, not forced to PROSTATE
+        "773775004",  # High-grade neuroendocrine carcinoma of cervix uteri
+        "315058005",  # Hereditary nonpolyposis colon cancer: may denote the syndrome
+    ]}
+    assert got == dict.fromkeys(got, None)
+
+
+def test_every_row_has_its_method_and_display():
+    vocab = load_vocabulary()
+    rows = list(vocab.crosswalk.rows.values())
+    assert all(row.display and row.method for row in rows)
+    assert all((row.oncotree is None) == (row.method == "unmapped") for row in rows)
