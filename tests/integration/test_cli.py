@@ -31,7 +31,7 @@ def test_match_prints_the_json_view_for_a_criteria_folder():
     assert result.returncode == 0, result.stderr
     view = json.loads(result.stdout)
     assert view["as_of"] == "2026-11-26"
-    assert {t["trial_id"] for t in view["trials"]} <= {p.stem for p in CATALOGUE.glob("*.json")}
+    assert {t["trial_id"] for t in view["results"]} <= {p.stem for p in CATALOGUE.glob("*.json")}
 
 
 def test_match_from_the_store_after_load(tmp_path):
@@ -42,7 +42,7 @@ def test_match_from_the_store_after_load(tmp_path):
     result = trialmatch("match", str(BUNDLE), "--as-of", "2026-11-26", env=env)
     assert result.returncode == 0, result.stderr
     direct = trialmatch("match", str(BUNDLE), "--as-of", "2026-11-26", "--trials", str(CATALOGUE))
-    assert json.loads(result.stdout)["trials"] == json.loads(direct.stdout)["trials"]
+    assert json.loads(result.stdout)["results"] == json.loads(direct.stdout)["results"]
 
 
 @pytest.mark.parametrize("content, message", [
@@ -97,9 +97,9 @@ def test_run_serves_matches_and_ctrl_c_stops_every_process_it_started(tmp_path, 
         deadline = time.monotonic() + 90
         while True:
             try:
-                if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or workers still booting
                 pass
             assert proc.poll() is None, proc.stdout.read()
             assert time.monotonic() < deadline, "trialmatch run not ready within 90 s"

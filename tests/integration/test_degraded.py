@@ -32,7 +32,7 @@ def test_without_redis_matching_runs_in_process_and_readyz_says_degraded(sqlite_
                            content_type="application/fhir+json")
     assert response.status_code == 200
     body = response.get_json()
-    assert body["mode"] == "in-process" and body["cached"] is False and body["trials"]
+    assert body["mode"] == "in-process" and body["cached"] is False and body["results"]
     assert client.get("/readyz").get_json() == {"status": "degraded", "degraded": ["redis"]}
     asynchronous = client.post("/api/v1/match?mode=async", data=BUNDLE.read_bytes(),
                                content_type="application/fhir+json")

@@ -33,6 +33,12 @@ def poll_job(stack, location: str, seconds: float = 60) -> dict:
     raise AssertionError(f"job {location} not finished in {seconds} s")
 
 
+def walk(outcome: dict):
+    yield outcome
+    for child in outcome["children"]:
+        yield from walk(child)
+
+
 def cached_keys(stack) -> list[bytes]:
     return list(stack.redis.scan_iter(match="trialmatch:match:*"))
 
@@ -43,15 +49,17 @@ def test_match_runs_on_the_worker_and_returns_ranked_trials_with_evidence(stack)
     body = response.get_json()
     assert body["mode"] == "worker" and body["cached"] is False and body["job"]
     assert body["as_of"] == AS_OF
-    trials = body["trials"]
+    trials = body["results"]
     assert trials, "the catalogue is not empty, so some trial must be reported"
-    ranks = [CLASS_ORDER[t["result"]] for t in trials]
+    ranks = [CLASS_ORDER[t["result_class"]] for t in trials]
     assert ranks == sorted(ranks)
     for trial in trials:
-        assert trial["criteria"], trial["trial_id"]
-        for criterion in trial["criteria"]:
+        assert trial["criteria"]["children"], trial["trial_id"]
+        for criterion in walk(trial["criteria"]):
             assert criterion["verdict"] in ("met", "not_met", "unknown")
-    evidence = [e["reference"] for t in trials for c in t["criteria"] for e in c.get("evidence", [])]
+            if criterion["verdict"] == "unknown" and criterion["type"] not in ("all", "any", "not"):
+                assert criterion["missing"], criterion
+    evidence = [e["reference"] for t in trials for c in walk(t["criteria"]) for e in c["evidence"]]
     assert any(ref.startswith("Patient/") for ref in evidence)
     assert any(ref.startswith("Condition/") for ref in evidence)
 
@@ -65,7 +73,7 @@ def test_a_second_identical_request_is_served_from_the_redis_cache(stack):
     assert second.status_code == 200 and second.headers["X-Cache"] == "hit"
     hit = second.get_json()
     assert hit["mode"] == "cache" and hit["cached"] is True
-    assert hit["trials"] == first.get_json()["trials"]
+    assert hit["results"] == first.get_json()["results"]
     # the same bundle re-serialised with other whitespace and key order is the same key
     same = json.dumps(json.loads(BUNDLE.read_bytes()), indent=4, sort_keys=True).encode()
     assert post_match(stack, same).headers["X-Cache"] == "hit"
@@ -87,7 +95,7 @@ def test_respond_async_answers_202_with_a_job_that_completes(stack):
     job = poll_job(stack, location)
     assert job["status"] == "done"
     direct = post_match(stack, BUNDLE.read_bytes()).get_json()
-    assert job["result"]["trials"] == direct["trials"]
+    assert job["result"]["results"] == direct["results"]
 
 
 def test_mode_async_query_parameter_is_the_same_as_prefer(stack):

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import redis
-from celery.exceptions import TimeoutError as CeleryTimeout
+from celery.states import READY_STATES
 from flask import Blueprint, current_app, jsonify, url_for
 
 from trialmatch.api.auth import require
@@ -67,15 +68,29 @@ def idempotent_job(runtime, *, caller_id: int, key: str, request_digest: str, st
     return job_id
 
 
+def job_state(celery_app, job_id: str) -> tuple[str, object]:
+    """(Celery state, result) read straight from the result backend. The web never creates
+    AsyncResult objects: they subscribe to Redis pub/sub and fail noisily when Redis goes away."""
+    meta = celery_app.backend.get_task_meta(job_id)
+    return meta.get("status", "PENDING"), meta.get("result")
+
+
 def wait_for(celery_app, job_id: str, seconds: float) -> dict | None:
-    """The job's return value, or None if it is not finished within ``seconds``."""
-    try:
-        value = celery_app.AsyncResult(job_id).get(timeout=seconds, propagate=False)
-    except CeleryTimeout:
-        return None
-    if not isinstance(value, dict):  # the task raised: a bug, logged by the worker
-        return {"status": "error"}
-    return value
+    """The job's return value, or None if it is not finished within ``seconds`` (polled with a
+    short, growing interval: a few milliseconds at first, at most 20 ms)."""
+    deadline = time.monotonic() + seconds
+    interval = 0.002
+    while True:
+        state, value = job_state(celery_app, job_id)
+        if state == "SUCCESS":
+            return value if isinstance(value, dict) else {"status": "error"}
+        if state in READY_STATES:  # the task raised: a bug, logged by the worker
+            return {"status": "error"}
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        time.sleep(min(interval, remaining))
+        interval = min(interval * 1.5, 0.02)
 
 
 def job_location(job_id: str) -> str:
@@ -104,13 +119,12 @@ def get_job(job_id: str):
     if registered is None:
         return problem_response(404, "Not Found", f"no job with id {job_id!r}")
     meta = json.loads(registered)
-    async_result = celery_app.AsyncResult(job_id)
-    state = async_result.state
+    state, value = job_state(celery_app, job_id)
     if state in ("PENDING", "RECEIVED", "RETRY"):
         return jsonify({"id": job_id, "status": "queued"})
     if state == "STARTED":
         return jsonify({"id": job_id, "status": "running"})
-    value = async_result.result if state == "SUCCESS" else None
+    value = value if state == "SUCCESS" else None
     if isinstance(value, dict) and value.get("status") == "done":
         result = value["result"]
         if meta.get("task") == MATCH_TASK:

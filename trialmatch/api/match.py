@@ -85,8 +85,10 @@ def match():
 
 
 def wants_fhir() -> bool:
-    best = request.accept_mimetypes.best_match([FHIR_JSON, "application/json"], default="application/json")
-    return best == FHIR_JSON and request.accept_mimetypes[FHIR_JSON] > 0
+    """FHIR only when the client names application/fhir+json (``*/*`` gets the plain JSON view)."""
+    named = {value: quality for value, quality in request.accept_mimetypes}
+    fhir = named.get(FHIR_JSON, 0)
+    return fhir > 0 and fhir >= named.get("application/json", 0)
 
 
 def match_request(*, bundle: dict, as_of: date, filters: Filters, fhir: bool, is_async: bool,
