@@ -96,3 +96,13 @@ def test_every_row_has_its_method_and_display():
     rows = list(vocab.crosswalk.rows.values())
     assert all(row.display and row.method for row in rows)
     assert all((row.oncotree is None) == (row.method == "unmapped") for row in rows)
+
+
+def test_cross_check_against_the_trial_matching_app_list():
+    """Codes the mCODE trial-matching app files under brain: a word-level site rule once sent
+    them to HEAD_NECK (craniopharyngeal) and EYE (choroid plexus)."""
+    assert {code: snomed(code) for code in ["93768004", "188292007", "188340000"]} == {
+        "93768004": "BRAIN",  # Primary malignant neoplasm of craniopharyngeal duct (disorder)
+        "188292007": "BRAIN",  # Malignant tumor of choroid plexus
+        "188340000": "BRAIN",  # Malignant tumor of craniopharyngeal duct
+    }
