@@ -17,7 +17,7 @@ _TEN = re.compile(r"^10[*^]([+-]?\d+)$")
 _PREFIX = {"": "", "k": "kilo", "d": "deci", "c": "centi", "m": "milli", "u": "micro",
            "n": "nano", "p": "pico", "f": "femto"}
 _BASE = {"L": "liter", "l": "liter", "g": "gram", "mol": "mole", "s": "second",
-         "U": "enzyme_unit", "[IU]": "IU", "[iU]": "IU", "m": "meter"}
+         "U": "catalytic_unit_u", "[IU]": "IU", "[iU]": "IU", "m": "meter"}
 _WHOLE = {"min": "minute", "h": "hour", "d": "day", "%": "percent", "1": "dimensionless"}
 _ATOM = re.compile(r"^([kdcmunpf]?)(\[IU\]|\[iU\]|mol|L|l|g|s|U|m)(\d*)$")
 
@@ -32,7 +32,7 @@ def _registry():
 
     reg = pint.UnitRegistry(cache_folder=None)
     reg.define("IU = [international_unit]")
-    reg.define("enzyme_unit = [enzyme_activity]")
+    reg.define("catalytic_unit_u = [enzyme_activity]")
     return reg
 
 
