@@ -65,8 +65,9 @@ def compile_biomarker(node: c.Biomarker, negated, vocab, units):
         parts.append(_status_part(node, marker, statuses))
     if node.comparator is not None and node.value is not None:
         parts.append(_value_part(node, marker))
+    item = f"{marker} {node.scale}" if node.scale and not statuses else f"{marker} status"
     if not parts:
-        return lambda ctx: unknown(node, f"{marker}: criterion names no status or value", f"{marker} status")
+        return lambda ctx: unknown(node, f"{marker}: criterion names no status or value", item)
 
     def evaluate(ctx):
         results = ctx.markers.get(marker, [])
@@ -75,9 +76,9 @@ def compile_biomarker(node: c.Biomarker, negated, vocab, units):
         if not fresh:
             if results:
                 r = results[0]
-                return unknown(node, f"{_label(r)} ({day(r.date)}) older than {window} days", f"{marker} status",
+                return unknown(node, f"{_label(r)} ({day(r.date)}) older than {window} days", item,
                                MISSING, _ev(results[:1]))
-            return unknown(node, f"no {marker} result", f"{marker} status")
+            return unknown(node, f"no {marker} result", item)
         outcomes = [p(ctx, fresh) for p in parts]
         return min(outcomes, key=lambda o: o.verdict)
 

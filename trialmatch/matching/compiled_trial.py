@@ -41,24 +41,22 @@ COMPILERS = {
 
 
 class CompiledNode:
-    """One node of a compiled tree. Equal (node, polarity) pairs are interchangeable."""
+    """One node of a compiled tree. ``key`` = (polarity, node): equal keys are
+    interchangeable, and ``TrialIndex`` interns them so that trials share one object (and
+    one cached outcome per patient context); the cache itself is keyed by identity."""
 
-    __slots__ = ("node", "negated", "children", "fn", "_hash", "text")
+    __slots__ = ("node", "negated", "children", "fn", "text", "__weakref__")
 
     def __init__(self, node, negated, children=(), fn=None):
         self.node = node
         self.negated = negated
         self.children = children
         self.fn = fn
-        self._hash = hash((negated, node))
         self.text = display_text(node)
 
-    def __hash__(self):
-        return self._hash
-
-    def __eq__(self, other):
-        return self is other or (isinstance(other, CompiledNode) and other._hash == self._hash
-                                 and other.negated == self.negated and other.node == self.node)
+    @property
+    def key(self):
+        return (self.negated, self.node)
 
     def evaluate(self, ctx) -> Outcome:
         cache = ctx.cache
@@ -115,6 +113,13 @@ def compile_node(node: c.Node, vocab, units=None, negated: bool = False) -> Comp
     return CompiledNode(node, negated, (), compiler(node, negated, vocab, units))
 
 
+def intern(node: CompiledNode, table: dict) -> CompiledNode:
+    """The shared instance of ``node`` in ``table`` (children interned first)."""
+    if node.children:
+        node.children = tuple(intern(ch, table) for ch in node.children)
+    return table.setdefault(node.key, node)
+
+
 def conjuncts(node: c.Node):
     """The atoms every satisfying patient must meet: the root and, through ``All``, its items."""
     if isinstance(node, c.All):
@@ -152,6 +157,7 @@ class CompiledTrial:
     focus_any_role: bool
     focus_required: bool  # every positive CancerType atom is in the top-level conjunction
     required_codes: tuple[str, ...] | None
+    required_any_role: bool
     required_age: c.Age | None
     required_sex: str | None
 
@@ -171,6 +177,7 @@ def compile_trial(trial: c.TrialCriteria, vocab) -> CompiledTrial:
         focus_any_role=bool(all_ct) and all(x.role == "any" for x in all_ct),
         focus_required=bool(top_ct) and all(any(x is y for y in top_ct) for x in all_ct),
         required_codes=top_ct[0].codes if top_ct else None,
+        required_any_role=bool(top_ct) and top_ct[0].role == "any",
         required_age=ages[0] if ages else None,
         required_sex=sexes[0].sex.lower() if sexes else None,
     )

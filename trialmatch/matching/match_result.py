@@ -12,7 +12,7 @@ from trialmatch.matching.atoms_disease import cancer_match
 from trialmatch.matching.match_rules import MatchRules, load_rules
 from trialmatch.matching.patient_view import PatientView
 from trialmatch.matching.trial_index import TrialIndex
-from trialmatch.matching.trial_result import CLASS_RANK, TrialResult, evaluate_trial
+from trialmatch.matching.trial_result import CLASS_RANK, TrialResult, assess, evaluate_trial
 
 ENGINE_VERSION = "trialmatch-matching/1.0"
 
@@ -46,20 +46,44 @@ def match_patient(facts: f.PatientFacts, index: TrialIndex, *, as_of: date, rule
     note = None
     if facts.deceased:
         note = "patient recorded as deceased" + (f" ({facts.deceased_date.isoformat()})" if facts.deceased_date else "")
-        results = [_deceased(ct, facts, note) for ct in candidates]
-    else:
-        results = [_best_focus(ct, view) for ct in candidates]
-    results.sort(key=lambda r: (-CLASS_RANK[r.result_class], -r.score, r.trial_id))
-    summary = missing_summary(results)
-    if limit is not None:
-        results = results[:limit]
-    return MatchResult(tuple(results), summary, ENGINE_VERSION, as_of, len(index), len(candidates), note)
+        results = sorted((_deceased(ct, facts, note) for ct in candidates), key=_order)
+        results = results[:limit] if limit is not None else results
+        return MatchResult(tuple(results), (), ENGINE_VERSION, as_of, len(index), len(candidates), note)
+    # rank every candidate cheaply, then explain only the results returned
+    ranked = []
+    for ct in candidates:
+        best = None
+        for focus in candidate_foci(ct, view):
+            ctx = view.context(focus)
+            a = assess(ct, ctx)
+            if best is None or (a[0], a[1]) > (best[0][0], best[0][1]):
+                best = (a, ctx)
+        (rank, score, unknowns), ctx = best
+        ranked.append((-rank, -score, ct.trial.trial_id, ct, ctx, unknowns))
+    ranked.sort(key=lambda x: x[:3])
+    summary = _summary((x[2], x[5]) for x in ranked if x[0] == -1)
+    chosen = ranked if limit is None else ranked[:limit]
+    results = tuple(evaluate_trial(x[3], x[4]) for x in chosen)
+    return MatchResult(results, summary, ENGINE_VERSION, as_of, len(index), len(candidates), note)
+
+
+def _order(r: TrialResult):
+    return (-CLASS_RANK[r.result_class], -r.score, r.trial_id)
 
 
 def candidate_foci(ct, view) -> list:
     """The patient cancers a trial may be about (see ``patient_view``): those matching (or
     possibly matching) its cancer types when every such atom is required; every primary
     otherwise (the best focus wins)."""
+    key = (ct.focus_codes, ct.focus_required, ct.focus_any_role)
+    cached = view.foci_cache.get(key)
+    if cached is not None:
+        return cached
+    view.foci_cache[key] = foci = _foci(ct, view)
+    return foci
+
+
+def _foci(ct, view) -> list:
     if ct.focus_codes and ct.focus_required:
         pool = view.facts.cancers if ct.focus_any_role else view.primaries
         foci = [x for x in pool if cancer_match(view.vocab, x.cancer_type, ct.focus_codes) != "not_met"]
@@ -69,7 +93,9 @@ def candidate_foci(ct, view) -> list:
     return list(view.primaries) or [None]
 
 
-def _best_focus(ct, view) -> TrialResult:
+def evaluate_for_patient(ct, view) -> TrialResult:
+    """Full evaluation of one compiled trial for a PatientView: the best result over the
+    trial's candidate focus cancers."""
     best = None
     for focus in candidate_foci(ct, view):
         result = evaluate_trial(ct, view.context(focus))
@@ -88,12 +114,15 @@ def _deceased(ct, facts, note) -> TrialResult:
 
 
 def missing_summary(results) -> tuple[MissingSummary, ...]:
+    """Over ranked TrialResults: each missing item with the possible trials it decides."""
+    return _summary((r.trial_id, r.unknowns) for r in results if r.result_class == "possible")
+
+
+def _summary(pairs) -> tuple[MissingSummary, ...]:
     by_item: dict[tuple[str, str], list[str]] = {}
-    for r in results:
-        if r.result_class != "possible":
-            continue
-        for m in r.unknowns:
-            by_item.setdefault((m.item, m.kind), []).append(r.trial_id)
+    for trial_id, unknowns in pairs:
+        for m in unknowns:
+            by_item.setdefault((m.item, m.kind), []).append(trial_id)
     rows = [MissingSummary(item, kind, tuple(dict.fromkeys(ids))) for (item, kind), ids in by_item.items()]
     rows.sort(key=lambda s: (-len(s.trial_ids), s.item, s.kind))
     return tuple(rows)

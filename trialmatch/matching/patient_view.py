@@ -68,6 +68,7 @@ class PatientView:
             sites = {vocab.metastatic_site_for(c) for c in cancer.body_site + cancer.codes} - {None}
             self.metastatic_sites.extend((s, cancer) for s in sorted(sites))
         self._contexts: dict[str | None, EvalContext] = {}
+        self.foci_cache: dict = {}
 
     def attributed(self, cancer_ref: str | None, focus: f.Cancer | None) -> bool:
         if focus is None:
@@ -93,6 +94,8 @@ class EvalContext:
     view: PatientView
     focus: f.Cancer | None
     cache: dict = field(default_factory=dict)
+    weights: dict = field(default_factory=dict)
+    codes: dict = field(default_factory=dict)
 
     def __post_init__(self):
         v, focus = self.view, self.focus

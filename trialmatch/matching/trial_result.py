@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from trialmatch.domain.criteria import All
 from trialmatch.domain.verdict import MISSING, TO_CONFIRM, Missing, Outcome, Verdict
 
 CLASSES = {Verdict.MET: "eligible", Verdict.UNKNOWN: "possible", Verdict.NOT_MET: "ineligible"}
@@ -65,9 +66,12 @@ def weight(out: Outcome) -> float:
         return WEIGHTS["met"]
     if out.verdict is Verdict.NOT_MET:
         return WEIGHTS["not_met"]
-    if out.missing and all(m.kind == TO_CONFIRM for m in out.missing):
-        return WEIGHTS[TO_CONFIRM]
-    return WEIGHTS[MISSING]
+    if not out.missing:
+        return WEIGHTS[MISSING]
+    for m in out.missing:
+        if m.kind != TO_CONFIRM:
+            return WEIGHTS[MISSING]
+    return WEIGHTS[TO_CONFIRM]
 
 
 def score(items: tuple[Outcome, ...]) -> float:
@@ -77,26 +81,159 @@ def score(items: tuple[Outcome, ...]) -> float:
 
 
 def summarise(items: tuple[Outcome, ...]):
-    verdict = min((o.verdict for o in items), default=Verdict.MET)
-    cls = CLASSES[verdict]
-    deciding = tuple(o for o in items if o.verdict is Verdict.NOT_MET) if verdict is Verdict.NOT_MET else ()
-    unknowns = ()
-    if verdict is Verdict.UNKNOWN:
-        unknowns = tuple(dict.fromkeys(m for o in items if o.verdict is Verdict.UNKNOWN for m in o.missing))
-    return cls, score(items), deciding, unknowns
+    """(class, score, deciding NOT_MET items, deciding missing items) in one pass."""
+    if not items:
+        return "eligible", 1.0, (), ()
+    total = 0.0
+    failed = []
+    unknown = []
+    met = Verdict.MET
+    for o in items:
+        v = o.verdict
+        if v is met:
+            total += 1.0
+        elif v is Verdict.NOT_MET:
+            failed.append(o)
+        else:
+            unknown.append(o)
+            total += weight(o)
+    sc = round(total / len(items), 6)
+    if failed:
+        return "ineligible", sc, tuple(failed), ()
+    if unknown:
+        return "possible", sc, (), tuple(dict.fromkeys(m for o in unknown for m in o.missing))
+    return "eligible", sc, (), ()
+
+
+def _tally(root, ctx):
+    """One pass over a root ``All``'s children: (items, total weight, NOT_MET items,
+    UNKNOWN items). Children outcomes come from the context cache, and the weights of
+    unknown items are cached per context."""
+    cache, weights = ctx.cache, ctx.weights
+    items, failed, unknown = [], [], []
+    total = 0.0
+    met, not_met = Verdict.MET, Verdict.NOT_MET
+    for ch in root.children:
+        o = cache.get(ch)
+        if o is None:
+            o = ch.evaluate(ctx)
+        items.append(o)
+        v = o.verdict
+        if v is met:
+            total += 1.0
+        elif v is not_met:
+            failed.append(o)
+        else:
+            unknown.append(o)
+            w = weights.get(ch)
+            if w is None:
+                w = weights[ch] = weight(o)
+            total += w
+    return items, total, failed, unknown
+
+
+# Ranking code of one top-level item: its score weight, plus 1e3 if UNKNOWN, plus 1e6 if
+# NOT_MET. Summed over a trial's items (exact in floating point: weights are multiples of
+# 0.25 and counts are small) it gives the NOT_MET count, the UNKNOWN count and the weight sum.
+_UNKNOWN_CODE, _NOT_MET_CODE = 1e3, 1e6
+
+
+def _code(ch, ctx) -> float:
+    o = ch.evaluate(ctx)
+    v = o.verdict
+    code = 1.0 if v is Verdict.MET else _NOT_MET_CODE if v is Verdict.NOT_MET else _UNKNOWN_CODE + weight(o)
+    ctx.codes[ch] = code
+    return code
+
+
+def _items(root):
+    return root.children if type(root.node) is All else (root,)
+
+
+def _total(children, ctx) -> float:
+    codes = ctx.codes
+    try:
+        return sum(map(codes.__getitem__, children))
+    except KeyError:
+        for ch in children:
+            if ch not in codes:
+                _code(ch, ctx)
+        return sum(map(codes.__getitem__, children))
+
+
+def _classify(total: float, n: int) -> tuple[int, float]:
+    if not n:
+        return 2, 1.0
+    failed, rest = divmod(total, _NOT_MET_CODE)
+    unknown, weights = divmod(rest, _UNKNOWN_CODE)
+    return (0 if failed else 1 if unknown else 2), round(weights / n, 6)
+
+
+def assess(ct, ctx) -> tuple[int, float, tuple[Missing, ...]]:
+    """(class rank, score, deciding missing items) of a trial, the same as
+    ``evaluate_trial`` gives, without building the explanation (built later for the
+    results returned only)."""
+    common = _items(ct.root)
+    total = _total(common, ctx)
+    if not ct.arms:
+        rank, sc = _classify(total, len(common))
+        chosen = common
+    else:
+        best = None
+        for ca in ct.arms:
+            if ca.arm.suspended:
+                continue
+            own = _items(ca.root)
+            rank, sc = _classify(total + _total(own, ctx), len(common) + len(own))
+            if best is None or (rank, sc) > best[:2]:
+                best = (rank, sc, own)
+        if best is None:
+            return 0, 0.0, ()
+        rank, sc, own = best
+        chosen = common + own
+    if rank != 1:
+        return rank, sc, ()
+    cache = ctx.cache
+    return 1, sc, tuple(dict.fromkeys(m for ch in chosen for m in cache[ch].missing))
+
+
+def _evaluate_root(root, ctx):
+    """(outcome, top-level items, summary) of a compiled criteria root; a root ``All`` is
+    assembled from ``_tally`` (the outcome equals what ``root.evaluate`` gives)."""
+    node = root.node
+    if type(node) is not All:
+        out = root.evaluate(ctx)
+        return out, (out,), summarise((out,))
+    items, total, failed, unknown = _tally(root, ctx)
+    n = len(items)
+    sc = round(total / n, 6) if n else 1.0
+    if failed:
+        summary = ("ineligible", sc, tuple(failed), ())
+        verdict, reason, missing = Verdict.NOT_MET, f"{len(failed)} of {n} not met", ()
+    elif unknown:
+        missing = tuple(dict.fromkeys(m for o in unknown for m in o.missing))
+        summary = ("possible", sc, (), missing)
+        verdict, reason = Verdict.UNKNOWN, f"{len(unknown)} of {n} unknown, none not met"
+    else:
+        summary = ("eligible", sc, (), ())
+        verdict, reason, missing = Verdict.MET, f"all {n} met", ()
+    items = tuple(items)
+    out = Outcome(verdict=verdict, reason=reason, node_type="all", text=root.text, id=node.id,
+                  missing=missing, children=items)
+    return out, items, summary
 
 
 def evaluate_trial(ct, ctx) -> TrialResult:
     """The result of one compiled trial in one patient context (one focus cancer)."""
     t = ct.trial
-    common = ct.root.evaluate(ctx)
-    common_items = top_items(common)
+    common, common_items, summary = _evaluate_root(ct.root, ctx)
     focus = ctx.focus.evidence if ctx.focus is not None else None
+    if not ct.arms:
+        cls, sc, deciding, unknowns = summary
+        return TrialResult(t.trial_id, t.title, t.version, cls, sc, common, (), deciding, unknowns, focus,
+                           t.phase, t.status)
     base = dict(trial_id=t.trial_id, title=t.title, version=t.version, outcome=common, focus_cancer=focus,
                 phase=t.phase, status=t.status)
-    if not ct.arms:
-        cls, sc, deciding, unknowns = summarise(common_items)
-        return TrialResult(result_class=cls, score=sc, deciding=deciding, unknowns=unknowns, **base)
     arms = []
     for ca in ct.arms:
         own = ca.root.evaluate(ctx)
@@ -104,7 +241,7 @@ def evaluate_trial(ct, ctx) -> TrialResult:
         arms.append(ArmResult(ca.arm.id, ca.arm.label, ca.arm.suspended, cls, sc, own, deciding, unknowns))
     open_arms = [a for a in arms if not a.suspended]
     if not open_arms:
-        cls, sc, deciding, unknowns = summarise(common_items)
+        cls, sc, deciding, unknowns = summary
         return TrialResult(result_class="ineligible", score=0.0, arms=tuple(arms), deciding=deciding,
                            note="all arms suspended", **base)
     best = max(open_arms, key=lambda a: (CLASS_RANK[a.result_class], a.score))
