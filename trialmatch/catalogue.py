@@ -58,10 +58,13 @@ class CatalogueSource:
         self._current: Catalogue | None = None
         self._checked_at = float("-inf")
 
-    def current(self) -> Catalogue:
+    def current(self, expected_version: str | None = None) -> Catalogue:
+        """The newest catalogue. ``expected_version`` (the version a job was submitted with)
+        forces a re-check when this process holds another one."""
         with self._lock:
             now = self._monotonic()
-            if self._current is not None and now - self._checked_at < self._interval:
+            fresh_enough = now - self._checked_at < self._interval
+            if self._current is not None and fresh_enough and expected_version in (None, self._current.version):
                 return self._current
             with self._sessionmaker() as session:
                 version = trial_store.catalogue_version(session)

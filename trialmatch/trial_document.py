@@ -81,7 +81,19 @@ def _build(data: dict) -> c.TrialCriteria:
 
 
 def _check_semantics(trial: c.TrialCriteria) -> None:
-    """What the schema cannot say: unique ids, ordered bounds, ECOG range."""
+    """What the schema cannot say: a trial has criteria, unique ids, ordered bounds, ECOG range.
+    An empty ``all`` is true of everyone, so it is refused wherever it would decide alone: as the
+    trial's criteria without arms, as an arm's criteria, or nested (a criterion that says nothing).
+    The trial's root may be empty when its arms carry the criteria (CTML trials)."""
+    if _is_empty(trial.criteria) and not trial.arms:
+        raise CriteriaError("criteria: the trial has no criteria (an empty 'all' and no arms)")
+    for i, arm in enumerate(trial.arms):
+        if _is_empty(arm.criteria):
+            raise CriteriaError(f"arms[{i}].criteria: the arm has no criteria")
+    for child in _children(trial.criteria):
+        for node in walk(child):
+            if _is_empty(node):
+                raise CriteriaError("criteria: an empty 'all' inside the criteria says nothing")
     seen: dict[str, str] = {}
     roots = [("criteria", trial.criteria)] + [(f"arms[{i}].criteria", a.criteria) for i, a in enumerate(trial.arms)]
     for where, root in roots:
@@ -96,6 +108,16 @@ def _check_semantics(trial: c.TrialCriteria) -> None:
     for i, arm_id in enumerate(arm_ids):
         if arm_id in arm_ids[:i]:
             raise CriteriaError(f"arms[{i}].id: {arm_id!r} is used twice")
+
+
+def _is_empty(node: c.Node) -> bool:
+    return isinstance(node, c.All) and not node.items
+
+
+def _children(node: c.Node) -> tuple:
+    if isinstance(node, (c.All, c.Any)):
+        return node.items
+    return (node.item,) if isinstance(node, c.Not) else ()
 
 
 def _check_node(node: c.Node, where: str) -> None:

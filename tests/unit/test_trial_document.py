@@ -229,3 +229,20 @@ def test_load_path_refuses_missing_paths(tmp_path):
         load_path(tmp_path / "missing.json")
     with pytest.raises(CriteriaError, match="not a directory"):
         load_catalogue(tmp_path / "missing")
+
+
+def test_a_trial_without_criteria_is_refused_but_an_empty_root_with_arms_is_not():
+    base = {"schema_version": 1, "trial_id": "NCT-EMPTY", "title": "t", "criteria": {"type": "all", "items": []}}
+    with pytest.raises(CriteriaError, match="no criteria"):
+        load_document(base, "empty.json")
+    with_arm = copy.deepcopy(base)
+    with_arm["arms"] = [{"id": "A", "label": "A", "criteria": {"type": "age", "min": 18}}]
+    assert load_document(with_arm, "arms.json").arms[0].id == "A"
+    empty_arm = copy.deepcopy(base)
+    empty_arm["arms"] = [{"id": "A", "label": "A", "criteria": {"type": "all", "items": []}}]
+    with pytest.raises(CriteriaError, match=r"arms\[0\]\.criteria"):
+        load_document(empty_arm, "arm.json")
+    nested = copy.deepcopy(base)
+    nested["criteria"]["items"] = [{"type": "age", "min": 1}, {"type": "all", "items": []}]
+    with pytest.raises(CriteriaError, match="empty"):
+        load_document(nested, "nested.json")

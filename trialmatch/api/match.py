@@ -108,7 +108,8 @@ def match_request(*, bundle: dict, as_of: date, filters: Filters, fhir: bool, is
             return present(cached, mode="cache", cached=True, **view_options)
 
     def start() -> str | None:
-        return submit(runtime, celery_app, MATCH_TASK, {"bundle": bundle, "as_of": as_of.isoformat()},
+        return submit(runtime, celery_app, MATCH_TASK,
+                      {"bundle": bundle, "as_of": as_of.isoformat(), "catalogue_version": catalogue.version},
                       meta={"filters": filters.as_dict(), "fhir": fhir, "wrap": wrap})
 
     if idempotency_key:
