@@ -180,10 +180,10 @@ def _compile_site(node, negated):
     label = f"{site} metastases"
 
     def evaluate(ctx):
-        accepted = {site} | ctx.rules.site_groups.get(site, frozenset())
-        found = [(s, cancer) for s, cancer in ctx.view.metastatic_sites if s in accepted]
+        is_a = ctx.vocab.site_is_a
+        found = [(s, cancer) for s, cancer in ctx.view.metastatic_sites if is_a(s, site)]
         if not found:
-            broader = [(s, cancer) for s, cancer in ctx.view.metastatic_sites if site in ctx.rules.site_groups.get(s, ())]
+            broader = [(s, cancer) for s, cancer in ctx.view.metastatic_sites if is_a(site, s)]
             if broader:
                 return unknown(node, f"{broader[0][0]} metastasis recorded, site not specific", label, MISSING,
                                tuple(evidence(x.evidence, s, x.onset) for s, x in broader))

@@ -88,8 +88,10 @@ def compile_procedure(node: c.Procedure, negated, vocab, units):
                 continue
             if codes and not any((x.system, x.code) in codes for x in p.codes):
                 continue
-            if node.body_site and node.body_site not in {ctx.vocab.metastatic_site_for(x) for x in p.body_site}:
-                continue
+            if node.body_site:
+                sites = {ctx.vocab.metastatic_site_for(x) for x in p.body_site} - {None}
+                if not any(ctx.vocab.site_is_a(s, node.body_site) for s in sites):
+                    continue
             hits.append(p)
         if not hits:
             return unknown(node, f"no {label} recorded", item, absent_kind(negated))

@@ -49,7 +49,6 @@ class MatchRules:
     extent_not_met: dict[str, tuple[str, ...]]
     stage_iv_is_m1: tuple[str, ...]
     m1_not_always_stage_iv: tuple[str, ...]
-    site_groups: dict[str, frozenset[str]]
     status_from_value: dict[str, tuple[ValueStatusRule, ...]]
     aliases: dict[str, dict[str, str]]
     implies: dict[str, dict[str, frozenset[str]]]
@@ -77,7 +76,7 @@ def load_rules(directory: Path | None = None) -> MatchRules:
     """The matcher's rules from ``directory`` (default: the package data); cached."""
     fr = _freshness(read_yaml("freshness.yaml", directory))
     ex = mapping(read_yaml("extent.yaml", directory), "extent.yaml",
-                 required=("extents", "stage_iv_is_m1", "m1_not_always_stage_iv", "site_groups"))
+                 required=("extents", "stage_iv_is_m1", "m1_not_always_stage_iv"))
     extents = mapping(ex["extents"], "extent.yaml: extents", required=EXTENT_KEYS)
     met, not_met = {}, {}
     for key in EXTENT_KEYS:
@@ -99,8 +98,6 @@ def load_rules(directory: Path | None = None) -> MatchRules:
         extent_not_met=not_met,
         stage_iv_is_m1=str_list(ex["stage_iv_is_m1"], "extent.yaml: stage_iv_is_m1"),
         m1_not_always_stage_iv=str_list(ex["m1_not_always_stage_iv"], "extent.yaml: m1_not_always_stage_iv"),
-        site_groups={str(k): frozenset(str_list(v, f"extent.yaml: site_groups.{k}"))
-                     for k, v in mapping(ex["site_groups"], "extent.yaml: site_groups", optional=None).items()},
         status_from_value=_value_rules(bm["status_from_value"]),
         aliases={m: {str(k): str(v) for k, v in mapping(a, f"biomarkers.yaml: aliases.{m}", optional=None).items()}
                  for m, a in mapping(bm["aliases"], "biomarkers.yaml: aliases", optional=None).items()},

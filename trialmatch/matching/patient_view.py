@@ -56,9 +56,7 @@ class PatientView:
             ingredients = set(med.ingredients)
             for coding in med.codes:
                 if coding.code and coding.system == f.RXNORM:
-                    drug = vocab.drug_for_rxnorm(coding.code)
-                    if drug:
-                        ingredients.add(drug)
+                    ingredients.update(vocab.drugs_for_rxnorm(coding.code))
             classes: set[str] = set()
             for ing in ingredients:
                 classes |= vocab.drug_classes(ing)

@@ -49,7 +49,7 @@ def synth_criteria(vocab, rng: random.Random) -> c.Node:
     r = rng.random
     if r() < 0.9:
         codes = ("_SOLID_",) if r() < 0.08 else _types(vocab, rng, rng.choice((1, 1, 1, 2, 3)))
-        items.append(c.CancerType(codes))
+        items.append(c.CancerType(codes, role="any" if r() < 0.05 else "primary"))
     if r() < 0.95:
         items.append(c.Age(min=18, max=rng.choice((None, None, None, 75, 80))))
     if r() < 0.1:

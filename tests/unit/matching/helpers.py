@@ -1,5 +1,5 @@
-"""Helpers for matcher unit tests: the real vocabulary (with a stand-in for the parts of
-its API not yet shipped), and one-call evaluation of a criterion against PatientFacts."""
+"""Helpers for matcher unit tests: the real vocabulary and rules, and one-call evaluation
+of a criterion against PatientFacts (constructed directly in the tests)."""
 
 from __future__ import annotations
 
@@ -14,52 +14,12 @@ from trialmatch.vocab import load_vocabulary
 
 AS_OF = date(2026, 11, 26)
 
-# Codes the tests use for the vocabulary methods the matcher calls. When the real
-# vocabulary implements a method, the real one is used (and must agree with these).
+# Codes of the real vocabulary the tests rely on
 SNOMED_HIV = f.Coding(f.SNOMED, "86406008", "Human immunodeficiency virus infection")
 SNOMED_BRAIN = f.Coding(f.SNOMED, "12738006", "Brain structure")
 SNOMED_LIVER = f.Coding(f.SNOMED, "10200004", "Liver structure")
-_CONDITIONS = {(f.SNOMED, "86406008"): "hiv"}
-_SITES = {(f.SNOMED, "12738006"): "brain", (f.SNOMED, "10200004"): "liver"}
-_CLASSES = {
-    "pembrolizumab": {"anti_pd1", "immune_checkpoint_inhibitor", "immunotherapy"},
-    "carboplatin": {"platinum", "chemotherapy", "alkylating_agent"},
-    "paclitaxel": {"taxane", "chemotherapy"},
-    "trastuzumab": {"anti_her2_antibody", "anti_her2", "targeted_therapy"},
-}
 
-
-class TestVocabulary:
-    """The real vocabulary; methods it does not have yet fall back to small tables above."""
-
-    def __init__(self, real):
-        self._real = real
-
-    def __getattr__(self, name):
-        return getattr(self._real, name)
-
-    def condition_for(self, coding):
-        if hasattr(self._real, "condition_for"):
-            return self._real.condition_for(coding)
-        return _CONDITIONS.get((coding.system, coding.code))
-
-    def metastatic_site_for(self, coding):
-        if hasattr(self._real, "metastatic_site_for"):
-            return self._real.metastatic_site_for(coding)
-        return _SITES.get((coding.system, coding.code))
-
-    def drug_for_rxnorm(self, code):
-        if hasattr(self._real, "drug_for_rxnorm"):
-            return self._real.drug_for_rxnorm(code)
-        return None
-
-    def drug_classes(self, ingredient):
-        if hasattr(self._real, "drug_classes"):
-            return self._real.drug_classes(ingredient)
-        return frozenset(_CLASSES.get(ingredient, ()))
-
-
-VOCAB = TestVocabulary(load_vocabulary())
+VOCAB = load_vocabulary()
 RULES = load_rules()
 
 
