@@ -9,7 +9,7 @@ import json
 from datetime import date, datetime
 from pathlib import Path
 
-from trialmatch import __version__, trial_formats
+from trialmatch import __version__, rescreen, trial_formats
 from trialmatch.cache import bundle_hash, match_key
 from trialmatch.catalogue import Catalogue
 from trialmatch.errors import CriteriaError, NotFoundError, PatientDataError, PermissionDenied
@@ -95,6 +95,7 @@ def ingest_trial(*, sessionmaker, body: dict, fmt: str, vocab, caller, now: date
                                                            owner_key_id=caller.key_id)
         audit.record(session, at=now, key_id=caller.key_id, action="trial.upload", target=document["trial_id"],
                      detail={"format": fmt, "version": version, "new_version": created})
+        rescreen.trial_changed(session, now=now, trial_id=document["trial_id"])
     return {"trial_id": document["trial_id"], "version": version, "created": created}
 
 
@@ -111,6 +112,7 @@ def override_trial_criteria(*, sessionmaker, trial_id: str, overrides: list, cal
         version, created = trial_store.save_trial_document(session, document=document, author=caller.name, now=now)
         audit.record(session, at=now, key_id=caller.key_id, action="trial.override", target=trial_id,
                      detail={"version": version, "items": [o["id"] for o in overrides]})
+        rescreen.trial_changed(session, now=now, trial_id=trial_id)
     return {"trial_id": trial_id, "version": version, "created": created}
 
 
@@ -121,3 +123,4 @@ def retire_trial(*, sessionmaker, trial_id: str, caller, now: datetime) -> None:
         assert_may_change(session, trial_id=trial_id, caller=caller)
         if trial_store.retire_trial(session, trial_id, now=now):
             audit.record(session, at=now, key_id=caller.key_id, action="trial.retire", target=trial_id)
+            rescreen.trial_changed(session, now=now, trial_id=trial_id)
