@@ -28,7 +28,7 @@ def normalise_name(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip().casefold()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class CancerNames:
     by_name: dict[str, tuple[str, ...]]  # normalised name -> codes
 

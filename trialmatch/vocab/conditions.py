@@ -68,7 +68,7 @@ def parse_entries(value: Any, where: str, code_field: str) -> tuple[CodeEntry, .
     return tuple(entries)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class CodeIndex:
     """SNOMED exact codes and ICD-10-CM prefixes -> key (longest prefix wins)."""
 

@@ -81,7 +81,7 @@ def normalise_icd(code: str) -> str:
     return code
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class CancerCrosswalk:
     rows: dict[tuple[str, str], CrosswalkRow]
     rules: tuple[SiteRule, ...]  # longest prefix first

@@ -53,7 +53,7 @@ class DrugClass:
     synonyms: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class DrugTable:
     drugs: dict[str, DrugConcept]
     classes: dict[str, DrugClass]

@@ -62,7 +62,7 @@ def load_fuzzy_settings(data_dir: DataDir) -> FuzzySettings:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class TermIndex:
     """Terms of one kind: normalised text -> (keys, original text)."""
 

@@ -49,8 +49,11 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(";") if part.strip())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class OncoTree:
+    def __repr__(self) -> str:
+        return f"<OncoTree: {len(self.nodes)} nodes>"
+
     nodes: dict[str, OncoTreeNode]
     _ancestors: dict[str, tuple[str, ...]]
 

@@ -24,8 +24,10 @@ from trialmatch.vocab.sites import SiteConcept, load_sites, site_is_a
 from trialmatch.vocab.term_lists import build_term_indexes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Vocabulary:
+    """Frozen; compared and hashed by identity (it is loaded once), with a short repr."""
+
     oncotree: OncoTree
     crosswalk: CancerCrosswalk
     cancer_names: CancerNames
@@ -39,6 +41,13 @@ class Vocabulary:
     _terms: dict[str, TermIndex]
     _marker_by_loinc: dict[str, str]
     _lab_by_loinc: dict[str, str]
+
+    def __repr__(self) -> str:
+        return (
+            f"<Vocabulary: {len(self.oncotree.nodes)} OncoTree nodes, {len(self.crosswalk.rows)} crosswalk rows, "
+            f"{len(self.markers)} markers, {len(self.labs)} labs, {len(self.drugs.drugs)} drugs, "
+            f"{len(self.drugs.classes)} drug classes, {len(self.conditions)} conditions, {len(self.sites)} sites>"
+        )
 
     # --- cancer types -------------------------------------------------------------
     def cancer_type_for(self, coding: Coding) -> str | None:

@@ -52,3 +52,10 @@ def test_descendants():
     nsclc = tree.descendants("NSCLC")
     assert {"NSCLC", "LUAD", "LUSC"} <= nsclc
     assert "SCLC" not in nsclc
+
+
+def test_vocabulary_is_hashable_by_identity_with_a_short_repr():
+    vocab = load_vocabulary()
+    assert {vocab: 1}[vocab] == 1  # usable as a cache key
+    assert repr(vocab).startswith("<Vocabulary: 898 OncoTree nodes")
+    assert len(repr(vocab)) < 200 and repr(vocab.oncotree) == "<OncoTree: 898 nodes>"
