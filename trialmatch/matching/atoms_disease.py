@@ -51,6 +51,10 @@ def compile_cancer_type(node: c.CancerType, negated, vocab, units):
         if found["met"]:
             return met(node, f"{found['met'][0].cancer_type} is {names}", ev(found["met"]))
         if found["unknown"]:
+            unmapped = [x for x in found["unknown"] if not x.cancer_type or x.cancer_type not in vocab.oncotree]
+            if unmapped:
+                return unknown(node, f"cancer code not recognised as a cancer type; criterion {names}",
+                               "cancer type (code not recognised)", MISSING, ev(found["unknown"]))
             return unknown(node, f"cancer type not specific enough for {names}", "cancer type (subtype)",
                            MISSING, ev(found["unknown"]))
         return not_met(node, f"{', '.join(x.cancer_type for x in found['not_met'])} is not {names}", ev(found["not_met"]))

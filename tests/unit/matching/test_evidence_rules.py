@@ -267,3 +267,18 @@ def test_unparsed_is_unknown_missing_or_to_confirm():
         ("unknown", "criterion not understood", [("Adequate organ function", "missing")]),
         ("unknown", "to be confirmed by the clinician", [("Signed informed consent", "to_confirm")]),
     ]
+
+
+# --- cancer type hierarchy ------------------------------------------------------------------------
+def test_cancer_type_hierarchy_and_coarse_or_unknown_codes():
+    node = c.CancerType(("IDC",))
+    cases = [f.Cancer("Condition/c", "primary", cancer_type=t) for t in ("IDC", "BREAST", "LUAD", None)]
+    assert [view(outcome(node, patient(cancers=(x,)))) for x in cases] == [
+        ("met", "IDC is Breast Invasive Ductal Carcinoma", []),
+        ("unknown", "cancer type not specific enough for Breast Invasive Ductal Carcinoma", [("cancer type (subtype)", "missing")]),
+        ("not_met", "LUAD is not Breast Invasive Ductal Carcinoma", []),
+        ("unknown", "cancer code not recognised as a cancer type; criterion Breast Invasive Ductal Carcinoma",
+         [("cancer type (code not recognised)", "missing")]),
+    ]
+    assert view(outcome(c.CancerType(("_SOLID_",)), patient()))[0] == "met"
+    assert view(outcome(c.CancerType(("NSCLC",)), patient(cancers=()), focus=None))[2] == [("cancer diagnosis", "missing")]
