@@ -20,13 +20,16 @@ from trialmatch.nlp.builders.clinical import build_condition, build_metastasis, 
 from trialmatch.nlp.builders.disease import build_disease
 from trialmatch.nlp.builders.labs import build_lab
 from trialmatch.nlp.builders.person import build_age, build_performance, build_sex
-from trialmatch.nlp.builders.therapy import build_therapy
+from trialmatch.nlp.builders.therapy import build_procedure, build_therapy
 from trialmatch.nlp.context import Context
 from trialmatch.nlp.normalize import normalize
 from trialmatch.nlp.terms import Terms
 
 BUILDERS = (build_age, build_sex, build_performance, build_lab, build_pregnancy, build_metastasis,
-            build_condition, build_therapy, build_disease)
+            build_condition, build_therapy, build_procedure, build_disease)
+
+# "Women of childbearing potential must ...": a subject word, not a requirement on sex
+QUALIFIED_BUILDERS = tuple(b for b in BUILDERS if b is not build_sex)
 
 _SUBJECT_STEPS = tuple(re.compile(p) for p in (
     r"^(?:(?:male or female|female or male|adult|female|male|eligible|all|any)\s+)?(?:patients?|participants?|subjects?|"
@@ -42,6 +45,12 @@ _UNIT_EQUIVALENT = re.compile(
     r"\s*[(\[](?:or |i\.e\.,? |equivalent to )?(?:>=|<=|>|<)?\s*\d+(?:\.\d+)?\s*(?:x10\^\d/[a-z0-9]+|/mm3|/ul|g/dl|g/l|mg/dl|umol/l|"
     r"mmol/l|ml/min[^)\]]*|u/l|%)[)\]]"
 )
+# words that open a qualifier of what precedes them ("... to the region of", "... that is progressing")
+_QUALIFIER_STARTS = frozenset((
+    "to", "for", "in", "of", "that", "which", "who", "with", "as", "per", "according", "defined", "at", "on", "by",
+    "due", "administered", "given", "requiring", "required", "documented", "confirmed", "measured", "assessed",
+    "treated", "based", "from", "on", "during", "after", "before", "prior", "without", "while", "using", "via",
+))
 _SENTENCE = re.compile(r"(?<=[a-z0-9)%\]])\.\s+(?=[a-z(])|;\s+")
 
 
@@ -89,7 +98,7 @@ class ClauseParser:
         if not t:
             return None
         clause = Clause(t, self.terms, section, historical, self.context.qualifiers)
-        node = self._build(clause) or self._compound(clause)
+        node = self._build(clause) or self._compound(clause) or self._qualified(clause)
         if node is None:
             return None
         return c.Not(node) if negated else node
@@ -117,11 +126,27 @@ class ClauseParser:
                 break
         return t.strip(), negated, historical
 
-    def _build(self, clause: Clause) -> c.Node | None:
-        for builder in BUILDERS:
+    def _build(self, clause: Clause, builders=BUILDERS) -> c.Node | None:
+        for builder in builders:
             node = builder(clause)
             if node is not None:
                 return node
+        return None
+
+    def _qualified(self, clause: Clause) -> c.Node | None:
+        """The qualifier pattern: "prior radiotherapy | to the region of the study cancer" ->
+        All(atom, Unparsed(qualifier)). The atom is a necessary condition of the clause, so
+        the item decides only where the qualifier cannot matter. Cut only before a word that
+        opens a qualifier, never before "or" (an alternative)."""
+        words = clause.text.split(" ")
+        for k in range(len(words) - 1, 0, -1):
+            if words[k] not in _QUALIFIER_STARTS or words[k - 1] in ("or", "and/or", "and"):
+                continue
+            head = " ".join(words[:k]).rstrip(",;: ")
+            sub = Clause(head, clause.terms, clause.section, clause.historical, clause.qualifiers)
+            node = self._build(sub, QUALIFIED_BUILDERS)
+            if node is not None:
+                return c.All((node, c.Unparsed(" ".join(words[k:]))))
         return None
 
     def _compound(self, clause: Clause) -> c.Node | None:
@@ -147,5 +172,11 @@ class ClauseParser:
             if node is None:
                 return None
             nodes.append(node)
+        if all(isinstance(n, c.Age) for n in nodes):
+            # "age >= 18 and <= 75": one range; "age >= 40 or <= 80" is not a shape we read
+            if combine is c.Any or len(nodes) != 2 or nodes[0].max is not None or nodes[1].min is not None:
+                return None
+            lo, hi = nodes
+            return c.Age(min=lo.min, max=hi.max, min_inclusive=lo.min_inclusive, max_inclusive=hi.max_inclusive)
         return combine(tuple(nodes))
 

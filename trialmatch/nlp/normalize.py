@@ -19,7 +19,9 @@ import re
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 _REPLACEMENTS: tuple[tuple[str, str], ...] = (
-    (r"\\([<>=\[\]\-*~_.()+#&|])", r"\1"),
+    (r"\\([<>=\[\]\-*~_.()+#&|^])", r"\1"),
+    (r"\bper (?=mm|ul|mcl|microliter|cubic)", "/"),
+    (r"/\s*(?:mcl|microliters?|microlitres?)\b", "/ul"),
     (r"[\u00a0\u2002\u2003\u2009\u202f]", " "),
     (r"[\u2010-\u2015\u2212]", "-"),
     (r"[\u2018\u2019]", "'"),

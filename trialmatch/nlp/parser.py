@@ -11,7 +11,7 @@ from trialmatch.nlp.context import default_context
 from trialmatch.nlp.parsed_eligibility import (
     FULLY, NON_CLINICAL, NOT_COUNTED, PARTLY, UNPARSED, ParsedEligibility, ParsedItem,
 )
-from trialmatch.nlp.sections import CRITERION, EXCLUSION, INCLUSION, Segment, split_segments
+from trialmatch.nlp.sections import CRITERION, EXCLUSION, INCLUSION, SCOPE_WORDS, Segment, split_segments
 from trialmatch.nlp.terms import terms_for
 
 PARSER_VERSION = "trialmatch-nlp 0.1.0"
@@ -58,19 +58,41 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment) -> c.Node | No
     return group
 
 
+# "Cohort A: ...", "Hematology: ..." at the start of an item. A topical label adds nothing;
+# any other ("Cohort A", "RAD51C, BRIP1") limits the item to some patients: a scope.
+_TOPICAL_LABEL = re.compile(
+    r"(?i)^(?:(?:adequate |normal )?(?:hematolog(?:y|ic|ical)|haematolog(?:y|ic|ical)|bone marrow|renal|kidney|hepatic|liver|"
+    r"coagulation|laboratory|lab|labs|cardiac|organ|marrow|performance status|performance|age|sex|gender|diagnosis|"
+    r"disease|histology|pathology|prior therapy|prior treatment|prior therapies|biomarkers?|infections?|pregnancy|"
+    r"other|general|medical history)(?: function| values| status| criteria| characteristics)?)$"
+)
+_LABEL = re.compile(r"^([A-Za-z0-9][A-Za-z0-9 /()&,+-]{1,40}):\s+(?=\S)")
+
+
 def parse_item(parser: ClauseParser, seg: Segment) -> tuple[c.Node, str]:
     text = seg.text
     if seg.section not in (INCLUSION, EXCLUSION):
         return c.Unparsed(text), UNPARSED  # inclusion or exclusion? not said: nothing structured
-    node = _children_node(parser, text, seg) if seg.children else parser.parse_text(text, seg.section)
+    scope = seg.scope
+    if seg.children:
+        node = _children_node(parser, text, seg)
+    else:
+        label = _LABEL.match(text)
+        body = text
+        if label and not re.search(r"(?i)\bnote\b", label.group(1)):
+            body = text[label.end():]
+            if not _TOPICAL_LABEL.match(label.group(1)):
+                scope = label.group(0).strip() if scope is None else f"{scope} {label.group(0).strip()}"
+        node = parser.parse_text(body, seg.section)
     if node is None or not _has_atoms(node):
         if parser.context.non_clinical(text):
             return c.Unparsed(text, non_clinical=True), NON_CLINICAL
         return c.Unparsed(text), UNPARSED
     status = PARTLY if _has_unparsed(node) else FULLY
-    if seg.scope:
-        # only part of the trial (a cohort, an arm, "one of the following"): decides only when met
-        node = c.Any((c.Unparsed(seg.scope), node))
+    if scope:
+        # only part of the trial (a cohort, an arm, "one of the following"): an inclusion decides
+        # only when met, an exclusion only when not met
+        node = c.Any((c.Unparsed(scope), node)) if seg.section == INCLUSION else c.All((c.Unparsed(scope), node))
         status = PARTLY
     if seg.section == EXCLUSION:
         node = c.Not(node)

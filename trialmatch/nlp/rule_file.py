@@ -13,7 +13,9 @@ literal as a phrase; a string, a regular expression (over normalised, lower-case
   (consent, willingness, ability to swallow: the item is non-clinical).
 - ``LexiconRule`` (``lexicon.json``): phrases that name a concept with a vocabulary key, for
   the concepts whose keys are fixed by the shared interface (labs, markers, conditions,
-  metastatic sites, drug classes, genes). Cancer types and drugs come from ``trialmatch.vocab``.
+  metastatic sites, drug classes, genes). Cancer types and drugs come from ``trialmatch.vocab``;
+  ``CANCER`` rules only override names that span several OncoTree branches (their ``key`` is
+  a space-separated list of codes: "melanoma" is cutaneous, mucosal and ocular melanoma).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from importlib import resources
 from trialmatch.errors import RuleFileError
 
 CONTEXT_CATEGORIES = ("NEGATION", "HISTORICAL", "QUALIFIER", "EXCEPTION", "NON_CLINICAL")
-LEXICON_LABELS = ("LAB", "MARKER", "CONDITION", "SITE", "DRUG_CLASS", "GENE")
+LEXICON_LABELS = ("LAB", "MARKER", "CONDITION", "SITE", "DRUG_CLASS", "GENE", "CANCER")
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,11 @@ _MARKER = re.compile(
 )
 _SECTION_WORD = re.compile(r"(?i)\b(inclusion|exclusion|inclusions|exclusions|eligibility criteria)\b")
 _NOT_A_HEADING = re.compile(r"(?i)\b(apply|applies|may|must|see|refer|will|are not limited|listed)\b")
-_SCOPE_WORDS = re.compile(
+SCOPE_WORDS = re.compile(
     r"(?i)\b(cohorts?|arms?|parts?\s*\d|parts?\s+[a-z]\b|phase|dose|escalation|expansion|donors?|controls?|cases?"
     r"|healthy|volunteers?|portion|prescreening|pre-screening|apheresis|procurement|vaccine|family|families"
-    r"|specific|only|one of|any of|either|at least|group|stage \d|step|randomi[sz]ation|registration"
-    r"|substudy|sub-study|module|tissue|screening)\b"
+    r"|specific|only|one of|any of|either|at least|group|stage \d|step"
+    r"|substudy|sub-study|module|queue|subprotocol)\b"
 )
 _NOTE = re.compile(r"(?i)^(notes?\b|n\.b\.|other (protocol|inclusion|exclusion|criteria)|please|for more information)")
 _ATTACHED_NOTE = re.compile(r"(?i)^(notes?\b|n\.b\.)")
@@ -105,7 +105,7 @@ def _is_sub_heading(content: str, marker: str) -> bool:
     if not words or len(words) > 12 or re.search(r"[<>=≥≤]|\d+\s*%", content):
         return False
     if content.endswith(":"):
-        return not marker or _SCOPE_WORDS.search(content) is not None
+        return not marker or SCOPE_WORDS.search(content) is not None
     return not marker and content.isupper() and len(words) <= 8
 
 
@@ -135,7 +135,7 @@ def split_segments(text: str) -> tuple[Segment, ...]:
         opens = _section_of(content)
         if opens is not None and not (current and current["kind"] == CRITERION and line.indent > current["indent"]):
             close()
-            section, scope = opens, (content if _SCOPE_WORDS.search(content) else None)
+            section, scope = opens, (content if SCOPE_WORDS.search(content) else None)
             segments.append(Segment(section, HEADING, content, line.content_start, line.end, scope))
             continue
         if current is not None and line.indent > current["indent"]:
@@ -160,7 +160,7 @@ def split_segments(text: str) -> tuple[Segment, ...]:
             continue
         close()
         if _is_sub_heading(content, line.marker):
-            scope = content if _SCOPE_WORDS.search(content) else None
+            scope = content if SCOPE_WORDS.search(content) else None
             segments.append(Segment(section, HEADING, content, line.content_start, line.end, scope))
             continue
         kind = NOTE if _NOTE.match(content) else CRITERION

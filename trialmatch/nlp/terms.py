@@ -19,6 +19,8 @@ MIN_SCORE = 95.0
 # Phrases meaning "any solid tumour" / "any haematological malignancy" (OncoTree specials).
 _SOLID = re.compile(r"(?:advanced |malignant )?solid (?:tumou?rs?|malignanc(?:y|ies)|cancers?|neoplasms?)(?: malignanc(?:y|ies))?")
 _LIQUID = re.compile(r"hematologic(?:al)? malignanc(?:y|ies)|haematological malignanc(?:y|ies)|blood cancers?")
+# OncoTree nodes that name no cancer ("tissue" is the tree's root)
+_NOT_A_CANCER = {"TISSUE", None}
 # Words that a cancer phrase may end with without changing it ("breast cancer" = "breast carcinoma").
 _GENERIC_CANCER = re.compile(r"^(?:cancer|carcinoma|tumou?r|malignancy|neoplasm)s?$")
 
@@ -26,29 +28,39 @@ _GENERIC_CANCER = re.compile(r"^(?:cancer|carcinoma|tumou?r|malignancy|neoplasm)
 @dataclass(frozen=True)
 class Terms:
     vocab: object
-    patterns: dict  # label -> tuple[(compiled regex, key)]
+    patterns: dict  # label -> tuple[(compiled regex, key)] for rules with a pattern
+    literals: dict  # label -> {lower-case literal: key} for rules without one
 
     def key(self, label: str, phrase: str) -> str | None:
         phrase = phrase.strip()
+        literal = self.literals.get(label, {}).get(phrase)
+        if literal is not None:
+            return literal
         for regex, key in self.patterns.get(label, ()):
             if regex.fullmatch(phrase):
                 return key
         return None
 
-    def cancer(self, phrase: str) -> str | None:
+    def cancer(self, phrase: str) -> tuple[str, ...] | None:
+        """OncoTree codes named by a cancer phrase (several for a lexicon override)."""
         phrase = phrase.strip(" ,.")
-        if not phrase or _GENERIC_CANCER.match(phrase) or len(phrase) < 3:
+        override = self.key("CANCER", phrase)
+        if override:
+            return tuple(override.split())
+        code = self._cancer_code(phrase)
+        return (code,) if code else None
+
+    def _cancer_code(self, phrase: str) -> str | None:
+        if not phrase or _GENERIC_CANCER.match(phrase) or len(phrase) < 3 or phrase.count(" ") > 7:
             return None
         if _SOLID.fullmatch(phrase):
             return "_SOLID_"
         if _LIQUID.fullmatch(phrase):
             return "_LIQUID_"
         by_name = getattr(self.vocab, "oncotree_code_for_name", None)
-        if by_name is not None:
-            code = by_name(phrase)
-            if code:
-                return code
-        return self._lookup(phrase, "cancer_type")
+        code = by_name(phrase) if by_name is not None else None
+        code = code or self._lookup(phrase, "cancer_type")
+        return None if code in _NOT_A_CANCER else code
 
     def drug_or_class(self, phrase: str) -> tuple[str, str] | None:
         """("class", key) or ("drug", ingredient) for a phrase naming one of them."""
@@ -84,9 +96,12 @@ def terms_for(vocab) -> Terms:
     if cached is not None and cached.vocab is vocab:
         return cached
     patterns: dict[str, list] = {label: [] for label in LEXICON_LABELS}
+    literals: dict[str, dict] = {label: {} for label in LEXICON_LABELS}
     for rule in lexicon_rules():
-        source = rule.pattern if rule.pattern is not None else re.escape(rule.literal.lower())
-        patterns[rule.label].append((re.compile(source), rule.key))
-    terms = Terms(vocab, {label: tuple(items) for label, items in patterns.items()})
+        if rule.pattern is None:
+            literals[rule.label][rule.literal.lower()] = rule.key
+        else:
+            patterns[rule.label].append((re.compile(rule.pattern), rule.key))
+    terms = Terms(vocab, {label: tuple(items) for label, items in patterns.items()}, literals)
     _CACHE[id(vocab)] = terms
     return terms

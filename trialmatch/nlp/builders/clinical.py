@@ -35,8 +35,9 @@ def build_condition(clause: Clause) -> c.Node | None:
     if _MALIGNANCY.match(rest):
         if historical:
             return None  # "history of another malignancy" usually carries a time window: left unparsed
-        return c.Condition(("other_malignancy",))
-    key = clause.terms.key("CONDITION", rest)
+        # only "active" limits it to active cancers; "other/additional malignancy" counts any
+        return c.Condition(("other_malignancy",), active_only="active" in t)
+    key = clause.terms.key("CONDITION", t) or clause.terms.key("CONDITION", rest)
     if key is None:
         stripped = _COND_SUFFIX.sub("", rest)
         key = clause.terms.key("CONDITION", stripped) if stripped != rest else None
@@ -47,8 +48,8 @@ def build_condition(clause: Clause) -> c.Node | None:
 
 _META = re.compile(
     r"^(?P<q>(?:[a-z/]+[\s,]+)*?)"
-    r"(?P<site>brain|cns|central nervous system|leptomeningeal|liver|hepatic|bone|osseous)\s+"
-    r"(?:metastases|metastasis|metastatic disease|mets|involvement|disease|lesions)"
+    r"(?:(?P<site>brain|cns|central nervous system|liver|hepatic|bone|osseous)\s+(?:metastases|metastasis|metastatic disease|mets)"
+    r"|(?P<site_b>brain|cns|central nervous system)\s+(?:involvement|disease))"
     r"(?:\s+(?:and/or|or)\s+(?P<site2>leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis))?$"
 )
 _LEPTO = re.compile(r"^(?:known |active )*(?:leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis|leptomeningeal)$")
@@ -63,7 +64,7 @@ def build_metastasis(clause: Clause) -> c.Node | None:
     m = _META.match(t)
     if not m:
         return None
-    site = clause.terms.key("SITE", m.group("site"))
+    site = clause.terms.key("SITE", m.group("site") or m.group("site_b"))
     if site is None:
         return None
     words = [w for w in re.split(r"[\s,]+", m.group("q")) if w]
@@ -78,11 +79,9 @@ def build_metastasis(clause: Clause) -> c.Node | None:
             quals.append(clause.qualifiers[w])
     if connectors - {"or", "and/or"} and len(quals) > 1:
         return None  # "untreated and symptomatic": both required; not a shape we structure
-    atoms: list[c.Node]
-    if not quals:
-        atoms = [c.Metastasis(site=site)]
-    else:
-        atoms = [c.Metastasis(site=site, qualifier=q) for q in quals]
+    # "CNS metastases": brain or other CNS sites (not relying on the matcher nesting brain under cns)
+    sites = ("cns", "brain") if site == "cns" else (site,)
+    atoms: list[c.Node] = [c.Metastasis(site=s, qualifier=q) for q in (quals or [None]) for s in sites]
     if m.group("site2"):
         atoms.append(c.Metastasis(site="leptomeningeal"))
     return atoms[0] if len(atoms) == 1 else c.Any(tuple(atoms))
@@ -93,7 +92,7 @@ _PREG_WORDS = {
     "breast feeding": "breastfeeding", "lactating": "breastfeeding", "lactation": "breastfeeding", "nursing": "breastfeeding",
 }
 _PREG_FILLER = {"or", "and", "and/or", "women", "woman", "females", "female", "patients", "participants", "subjects",
-                "who", "are", "is", "currently", "current", "mothers", "/", "be", "a", "known"}
+                "who", "are", "is", "currently", "current", "mothers", "/", "be", "a", "known", "to"}
 
 
 def build_pregnancy(clause: Clause) -> c.Node | None:

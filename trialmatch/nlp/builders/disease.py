@@ -18,7 +18,7 @@ _CONFIRMED = re.compile(
     r"^(?:(?:a |an )?(?:(?:histologically|cytologically|pathologically|histological|cytological|pathological|"
     r"radiologically|radiographically|clinically|histologic|cytologic)(?:(?:,? and/or|,? or|,? and|,) )?)+\s*)?"
     r"(?:(?:confirmed|documented|proven|proved|verified|established|diagnosed)(?: diagnosis of| with)?\s+)?"
-    r"(?:(?:a |an )?(?:diagnosis|evidence|confirmation) of\s+)?(?:(?:a|an)\s+)?"
+    r"(?:(?:a |an )?(?:diagnosis|evidence|confirmation|proof) of\s+)?(?:(?:a|an)\s+)?"
 )
 _STAGE = re.compile(
     r"(?:ajcc |clinical |pathologic(?:al)? |tnm )?stage (?P<g>(?:0|iv|i{1,3})[abc]?(?:(?: ?- ?| to |, |,? or |,? and )(?:0|iv|i{1,3})[abc]?)*)"
@@ -61,6 +61,9 @@ def _extent_node(text: str) -> c.Node | None:
             return None
         atoms = tuple(c.Metastasis(extent=_EXTENT_WORDS[w]) for w in dict.fromkeys(words))
         options.append(atoms[0] if len(atoms) == 1 else c.All(atoms))
+    extents = {o.extent for o in options if isinstance(o, c.Metastasis)}
+    if len(options) == 2 and len(extents) == 2 and extents <= {"locally_advanced", "metastatic", "advanced"}:
+        return c.Metastasis(extent="advanced")  # "locally advanced or metastatic", "advanced or metastatic"
     return options[0] if len(options) == 1 else c.Any(tuple(options))
 
 
@@ -100,26 +103,41 @@ def build_disease(clause: Clause) -> c.Node | None:
     return parts[0] if len(parts) == 1 else c.All(tuple(parts))
 
 
+_MARKER_START = re.compile(
+    r"^(?:her2|her-2|erbb2|er|pr|pgr|hr|hormone|estrogen|oestrogen|progesterone|triple|msi|dmmr|mmr|pmmr|mss|tmb|pd-l1|pdl1|"
+    r"germline|somatic|microsatellite|mismatch|high|deficient|proficient|brca|brca1/2|ntrk|known|documented|confirmed)\b"
+)
+
+
+def _may_start_markers(clause: Clause, word: str) -> bool:
+    if _MARKER_START.match(word):
+        return True
+    gene = re.split(r"[-/+]", word, maxsplit=1)[0]
+    return clause.terms.key("GENE", gene) is not None
+
+
 def _markers_and_cancer(clause: Clause, t: str) -> list[c.Node] | None:
     """Marker or variant words, then a cancer phrase (or a generic word like "disease")."""
     if _GENERIC.match(t):
         return []
-    code = clause.terms.cancer(t)
-    if code:
-        return [c.CancerType((code,))]
+    codes = clause.terms.cancer(t)
+    if codes:
+        return [c.CancerType(codes)]
     whole = marker_nodes(t) or variant_nodes(clause, t)
     if whole:
         return whole
     words = t.split(" ")
+    if not _may_start_markers(clause, words[0]):
+        return None
     # try every split point: markers/variants on the left, a cancer phrase on the right
-    for i in range(1, len(words)):
+    for i in range(1, min(len(words), 8)):
         left, right = " ".join(words[:i]), " ".join(words[i:])
         nodes = marker_nodes(left) or variant_nodes(clause, left)
         if not nodes:
             continue
         if _GENERIC.match(right):
             return nodes
-        code = clause.terms.cancer(right)
-        if code:
-            return nodes + [c.CancerType((code,))]
+        codes = clause.terms.cancer(right)
+        if codes:
+            return nodes + [c.CancerType(codes)]
     return None

@@ -1,8 +1,8 @@
 """Laboratory thresholds: ``ANC >= 1.5 x10^9/l``, ``AST and ALT <= 2.5 x ULN``.
 
-Units are written in UCUM as the vocabulary's canonical units where the conversion is a
-plain power of ten (cells/mm3 and /uL to 10*9/L, g/L to g/dL); other units are kept as
-written (umol/L, mL/min) and converted by the matcher. A value with no unit is not
+Values and units are kept as written, in UCUM-like spelling (``10*9/L``, ``10*3/uL``,
+``/mm3``, ``g/dL``, ``umol/L``, ``mL/min/{1.73_m2}``); the matcher converts them to the
+analyte's canonical unit. A unit of the wrong dimension for the analyte is refused. A value with no unit is not
 structured (a guessed unit is worse than none), except for INR which has none.
 """
 
@@ -12,20 +12,19 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
-from trialmatch.nlp.builders.patterns import CMP, NUM, WEEKS
+from trialmatch.nlp.builders.patterns import CMP, NUM, days, number
 
-# normalised unit -> (UCUM unit, factor to multiply the value by)
+# normalised unit -> (UCUM-like unit, as written: the matcher converts within a dimension)
 _UNITS: dict[str, tuple[str, float]] = {
     "x10^9/l": ("10*9/L", 1.0),
-    "x10^3/ul": ("10*9/L", 1.0),
-    "x10^3/mm3": ("10*9/L", 1.0),
-    "x10^6/ml": ("10*9/L", 1.0),
-    "/mm3": ("10*9/L", 0.001),
-    "/ul": ("10*9/L", 0.001),
-    "k/ul": ("10*9/L", 1.0),
+    "x10^3/ul": ("10*3/uL", 1.0),
+    "x10^3/mm3": ("10*3/mm3", 1.0),
+    "/mm3": ("/mm3", 1.0),
+    "/ul": ("/uL", 1.0),
+    "k/ul": ("10*3/uL", 1.0),
     "g/dl": ("g/dL", 1.0),
     "gm/dl": ("g/dL", 1.0),
-    "g/l": ("g/dL", 0.1),
+    "g/l": ("g/L", 1.0),
     "mg/dl": ("mg/dL", 1.0),
     "umol/l": ("umol/L", 1.0),
     "mmol/l": ("mmol/L", 1.0),
@@ -40,18 +39,18 @@ _UNITS: dict[str, tuple[str, float]] = {
     "ng/dl": ("ng/dL", 1.0),
     "nmol/l": ("nmol/L", 1.0),
 }
+_COUNT_UNITS = {"10*9/L", "10*3/uL", "10*3/mm3", "/mm3", "/uL"}
 # units that make sense for an analyte (a unit of another dimension is a parse we refuse)
 _ANALYTE_UNITS = {
-    "ANC": {"10*9/L"}, "PLT": {"10*9/L"}, "WBC": {"10*9/L"}, "LYMPH": {"10*9/L"},
-    "HGB": {"g/dL", "mmol/L"}, "CREAT": {"mg/dL", "umol/L"}, "TBILI": {"mg/dL", "umol/L"},
+    "ANC": _COUNT_UNITS, "PLT": _COUNT_UNITS, "WBC": _COUNT_UNITS, "LYMPH": _COUNT_UNITS,
+    "HGB": {"g/dL", "g/L", "mmol/L"}, "CREAT": {"mg/dL", "umol/L"}, "TBILI": {"mg/dL", "umol/L"},
     "DBILI": {"mg/dL", "umol/L"}, "CRCL": {"mL/min", "mL/min/{1.73_m2}"}, "GFR": {"mL/min/{1.73_m2}", "mL/min"},
-    "AST": {"U/L"}, "ALT": {"U/L"}, "ALP": {"U/L"}, "ALB": {"g/dL"}, "INR": {None}, "APTT": set(),
+    "AST": {"U/L"}, "ALT": {"U/L"}, "ALP": {"U/L"}, "ALB": {"g/dL", "g/L"}, "INR": {None}, "APTT": set(),
     "TESTOSTERONE": {"ng/dL", "nmol/L"},
 }
 _UNIT_RX = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
-_WITHIN = (r"(?: (?:obtained |performed |measured )?within (\d+) (days?|weeks?) (?:prior to|before|of) "
-           r"(?:the )?(?:first dose|start of (?:study )?treatment|randomi[sz]ation|enrollment|enrolment|registration|"
-           r"day 1|cycle 1 day 1|screening)(?: of (?:the )?study (?:drug|treatment|therapy|intervention))?)?")
+_WITHIN = (r"(?: \(?(?:obtained |performed |measured |done )?within (\d+) (days?|weeks?) (?:prior to|before|of) "
+           r"[a-z0-9 ,/-]{0,60}?\)?)?")
 _TAIL = (r"(?: (?:at|during) screening)?")
 _VALUE = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?(?P<unit>{_UNIT_RX})?{_WITHIN}{_TAIL}$")
 _ULN = re.compile(rf"^(?P<an>.+?)(?: levels?| values?)?(?: of| is| must be| should be|:)? ?{CMP} ?(?:{NUM} ?x ?)?uln(?: for the institution| \(institutional\))?{_WITHIN}{_TAIL}$")
@@ -89,8 +88,7 @@ def _combine(clause: Clause, atoms: list[c.Lab], connector: str) -> c.Node | Non
 
 
 def _within(groups) -> int | None:
-    n, unit = groups
-    return int(n) * WEEKS[unit] if n else None
+    return days(*groups)
 
 
 def build_lab(clause: Clause) -> c.Node | None:
@@ -101,7 +99,7 @@ def build_lab(clause: Clause) -> c.Node | None:
         if not found:
             return None
         keys, connector = found
-        multiple = float(m.group(3)) if m.group(3) else 1.0
+        multiple = number(m.group(3)) if m.group(3) else 1
         within = _within((m.group(4), m.group(5)))
         atoms = [c.Lab(k, m.group(2), uln_multiple=multiple, within_days=within) for k in keys]
         return _combine(clause, atoms, connector)
@@ -112,7 +110,7 @@ def build_lab(clause: Clause) -> c.Node | None:
     if not found:
         return None
     keys, connector = found
-    value = float(m.group(3))
+    value = number(m.group(3))
     unit_text = m.group("unit")
     if unit_text is None:
         if set(keys) != {"INR"}:
@@ -124,5 +122,5 @@ def build_lab(clause: Clause) -> c.Node | None:
         if unit not in _ANALYTE_UNITS.get(k, set()):
             return None
     within = _within((m.group(5), m.group(6)))
-    atoms = [c.Lab(k, m.group(2), value=round(value * factor, 6), unit=unit, within_days=within) for k in keys]
+    atoms = [c.Lab(k, m.group(2), value=value if factor == 1.0 else number(str(round(value * factor, 6))), unit=unit, within_days=within) for k in keys]
     return _combine(clause, atoms, connector)

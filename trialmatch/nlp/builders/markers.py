@@ -18,7 +18,7 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
-from trialmatch.nlp.builders.patterns import CMP, NUM
+from trialmatch.nlp.builders.patterns import CMP, NUM, number
 
 _POS = r"(?:positive|\+|pos|overexpressing|overexpression)"
 _NEG = r"(?:negative|-|neg)"
@@ -69,7 +69,7 @@ _ALTERATION = re.compile(
     r"fusion|fusions|fusion-positive|fusion positive|gene fusion|gene rearrangement|translocation|positive|amplification|amplified|"
     r"wild[- ]?type|wt|alteration|alterations|altered))$"
 )
-_REFUSED_QUALIFIERS = re.compile(r"\b(?:activating|sensitizing|sensitising|deleterious|pathogenic|likely|suspected|oncogenic|actionable|driver|known)\b")
+_REFUSED_QUALIFIERS = re.compile(r"\b(?:activating|sensitizing|sensitising|deleterious|pathogenic|likely|suspected|oncogenic|actionable|driver)\b")
 
 
 def marker_nodes(phrase: str) -> list[c.Node] | None:
@@ -80,7 +80,7 @@ def marker_nodes(phrase: str) -> list[c.Node] | None:
         scale_text = m.group("scale") or m.group("scale2")
         cmp, num = (m.group(2), m.group(3)) if m.group("scale") else (m.group(5), m.group(6))
         scale = "CPS" if "c" == scale_text[0] else "TPS"
-        return [c.Biomarker("PDL1", comparator=cmp, value=float(num), scale=scale)]
+        return [c.Biomarker("PDL1", comparator=cmp, value=number(num), scale=scale)]
     for rx, node in _STATUS:
         if rx.fullmatch(phrase):
             return [node]
@@ -103,6 +103,7 @@ def variant_nodes(clause: Clause, phrase: str) -> list[c.Node] | None:
     if _REFUSED_QUALIFIERS.search(phrase):
         return None
     source = "any"
+    phrase = re.sub(r"^(?:a |an )?(?:known |documented |confirmed )", "", phrase)
     m = re.match(r"^(germline|somatic)\s+", phrase)
     if m:
         source, phrase = m.group(1), phrase[m.end():]
@@ -134,10 +135,7 @@ def variant_nodes(clause: Clause, phrase: str) -> list[c.Node] | None:
 
 
 def _gene(clause: Clause, word: str) -> str | None:
-    for regex, key in clause.terms.patterns.get("GENE", ()):
-        if regex.fullmatch(word.lower()):
-            return key
-    return None
+    return clause.terms.key("GENE", word.lower())
 
 
 def _variant(gene: str, am: re.Match, source: str) -> c.Variant | None:

@@ -12,8 +12,22 @@ ANCHOR = (
     r"(?:treatment|therapy|drug|intervention|medication|agent|product|dose)?|(?:the )?(?:randomi[sz]ation|enrollment|enrolment|registration|"
     r"study entry|cycle 1,? day 1|c1d1|day 1|screening|consent)"
 )
-WEEKS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30, "year": 365, "years": 365}
+_PER = {"day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.0}
+
+
+def days(n: str | None, unit: str | None) -> int | None:
+    """A duration in days: weeks x 7, months x 30.4375 rounded (1 -> 30, 3 -> 91, 6 -> 183),
+    years x 365. None when no number was written."""
+    if not n or not unit:
+        return None
+    return int(round(float(n) * _PER[unit.rstrip("s")]))
 
 
 def flip(cmp: str) -> str:
     return {">=": "<=", "<=": ">=", ">": "<", "<": ">"}[cmp]
+
+
+def number(text: str) -> float | int:
+    """A number as written: an int when integral ("18" -> 18, "1.0" -> 1), else a float."""
+    value = float(text)
+    return int(value) if value.is_integer() else value

@@ -6,7 +6,7 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
-from trialmatch.nlp.builders.patterns import CMP, NUM
+from trialmatch.nlp.builders.patterns import number
 
 _YEARS = r"(?:years?|yrs?)(?:[- ]of[- ]age|[- ]old)?"
 _AT = (r"(?: (?:at|on|as of) (?:the )?(?:time of |day of |date of )?(?:signing|signature|screening|consent|enrollment|"
@@ -36,18 +36,18 @@ def build_age(clause: Clause) -> c.Node | None:
         if m:
             groups = m.groups()
             if len(groups) == 2:
-                return c.Age(min=float(groups[1]), min_inclusive=groups[0] == ">=")
-            return c.Age(min=float(groups[0]))
+                return c.Age(min=number(groups[1]), min_inclusive=groups[0] == ">=")
+            return c.Age(min=number(groups[0]))
     for rx in _AGE_MAX:
         m = rx.match(t)
         if m:
-            return c.Age(max=float(m.group(2)), max_inclusive=m.group(1) == "<=")
+            return c.Age(max=number(m.group(2)), max_inclusive=m.group(1) == "<=")
     m = _AGE_RANGE[0].match(t)
     if m and float(m.group(1)) < float(m.group(2)):
-        return c.Age(min=float(m.group(1)), max=float(m.group(2)))
+        return c.Age(min=number(m.group(1)), max=number(m.group(2)))
     m = _AGE_RANGE[1].match(t)
     if m:
-        return c.Age(min=float(m.group(2)), max=float(m.group(4)), max_inclusive=m.group(3) == "<=")
+        return c.Age(min=number(m.group(2)), max=number(m.group(4)), max_inclusive=m.group(3) == "<=")
     return None
 
 

