@@ -1,7 +1,8 @@
 """Atoms about treatment history: PriorTherapy, Procedure.
 
 Records marked not given (``therapy.yaml``) are ignored. A drug is matched by ingredient,
-or by class through the vocabulary (``drug_classes``). ``within_days``: the drug ended (or,
+or by class through the vocabulary (``drug_classes``); a criterion naming neither means any
+systemic anticancer drug (``systemic_classes``). ``within_days``: the drug ended (or,
 with no end, started) within that many days of the as-of date, or is still ongoing; a
 record with no dates cannot show that and gives UNKNOWN. A therapy not in the record is
 UNKNOWN, never "no" (``to_confirm`` in an exclusion: the clinician confirms).
@@ -29,8 +30,9 @@ def compile_prior_therapy(node: c.PriorTherapy, negated, vocab, units):
     item = f"prior {label}" + (f" within {window} days" if window else "")
 
     def evaluate(ctx):
+        systemic = ctx.rules.systemic_classes
         hits = [(med, ing) for med, ing, cls in ctx.view.medications
-                if (drugs & ing) or (classes & cls) or (not drugs and not classes)]
+                if (drugs & ing) or (classes & cls) or (not drugs and not classes and cls & systemic)]
         if not hits:
             return unknown(node, f"no {label} recorded", item, absent_kind(negated))
         ev = tuple(evidence(m.evidence, ", ".join(sorted(ing)) or "medication", m.end or m.start) for m, ing in hits)
