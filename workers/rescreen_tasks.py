@@ -22,8 +22,10 @@ from celery.schedules import crontab
 from flask import current_app
 
 from trialmatch import rescreen
+from trialmatch.catalogue import catalogue_from_store
 from trialmatch.config import Settings
 from trialmatch.rescreen_run import run_chunk
+from trialmatch.store import trials as trial_store
 from trialmatch.webhooks import WebhookError
 
 CHUNK_TASK = "trialmatch.rescreen.chunk"
@@ -51,6 +53,23 @@ def apply_visibility_timeout(sender=None, **_kwargs) -> None:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+_latest: dict = {}
+
+
+def current_catalogue(runtime):
+    """The catalogue of the store's current version. The process's CatalogueSource checks the
+    store at most once a second; a chunk planned by a trial change that just happened must not
+    run against the catalogue from before it."""
+    catalogue = runtime.catalogues.current()
+    with runtime.sessionmaker() as session:
+        version = trial_store.catalogue_version(session)
+    if catalogue.version == version:
+        return catalogue
+    if _latest.get("catalogue") is None or _latest["catalogue"].version != version:
+        _latest["catalogue"] = catalogue_from_store(runtime.sessionmaker, vocab=runtime.vocab)
+    return _latest["catalogue"]
 
 
 def _send_deliver(rescreen_id: str) -> None:
@@ -83,7 +102,7 @@ def dispatch() -> dict:
 @shared_task(name=CHUNK_TASK, acks_late=True, reject_on_worker_lost=True)
 def chunk(rescreen_id: str, chunk_no: int) -> dict:
     runtime = current_app.extensions["trialmatch"]
-    result = run_chunk(sessionmaker=runtime.sessionmaker, catalogue=runtime.catalogues.current(),
+    result = run_chunk(sessionmaker=runtime.sessionmaker, catalogue=current_catalogue(runtime),
                        rescreen_id=rescreen_id, chunk_no=chunk_no, now=_now())
     if result.get("rescreen_finished"):
         _send_deliver(rescreen_id)
