@@ -75,6 +75,8 @@ def candidate_foci(ct, view) -> list:
     """The patient cancers a trial may be about (see ``patient_view``): those matching (or
     possibly matching) its cancer types when every such atom is required; every primary
     otherwise (the best focus wins)."""
+    if not ct.focus_any_role and view.single_primary is not None:
+        return view.single_primary_list  # the patient's one primary cancer, whatever the trial
     key = (ct.focus_codes, ct.focus_required, ct.focus_any_role)
     cached = view.foci_cache.get(key)
     if cached is not None:

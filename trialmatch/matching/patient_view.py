@@ -37,6 +37,7 @@ class PatientView:
         self.primaries = tuple(c for c in facts.cancers if c.role == "primary")
         self.secondaries = tuple(c for c in facts.cancers if c.role != "primary")
         self.single_primary = self.primaries[0] if len(self.primaries) == 1 else None
+        self.single_primary_list = [self.single_primary]
         self.primary_refs = frozenset(c.evidence for c in self.primaries)
         self.performance = tuple(newest_first(facts.performance))
         self.pregnancy = tuple(newest_first(facts.pregnancy))

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 from trialmatch.domain.criteria import All
 from trialmatch.domain.verdict import MISSING, TO_CONFIRM, Missing, Outcome, Verdict
@@ -173,11 +174,22 @@ def assess(ct, ctx) -> tuple[int, float, tuple[Missing, ...]]:
     """(class rank, score, deciding missing items) of a trial, the same as
     ``evaluate_trial`` gives, without building the explanation (built later for the
     results returned only)."""
-    common = _items(ct.root)
+    root = ct.root
+    common = root.children if type(root.node) is All else (root,)
     total = _total(common, ctx)
     if not ct.arms:
-        rank, sc = _classify(total, len(common))
-        chosen = common
+        n = len(common)
+        if not n:
+            return 2, 1.0, ()
+        failed, rest = divmod(total, _NOT_MET_CODE)
+        if failed:
+            return 0, round(rest % _UNKNOWN_CODE / n, 6), ()
+        unknown, weights = divmod(rest, _UNKNOWN_CODE)
+        if not unknown:
+            return 2, round(weights / n, 6), ()
+        cache = ctx.cache
+        missing = [cache[ch].missing for ch in common]
+        return 1, round(weights / n, 6), tuple(dict.fromkeys(chain.from_iterable(missing)))
     else:
         best = None
         for ca in ct.arms:
@@ -194,7 +206,7 @@ def assess(ct, ctx) -> tuple[int, float, tuple[Missing, ...]]:
     if rank != 1:
         return rank, sc, ()
     cache = ctx.cache
-    return 1, sc, tuple(dict.fromkeys(m for ch in chosen for m in cache[ch].missing))
+    return 1, sc, tuple(dict.fromkeys(chain.from_iterable([cache[ch].missing for ch in chosen])))
 
 
 def _evaluate_root(root, ctx):

@@ -129,3 +129,34 @@ def test_result_json_view_golden():
         }],
         "missing_summary": [{"item": "hiv", "kind": "to_confirm", "count": 1, "trial_ids": ["NCT0001"]}],
     }
+
+
+def test_custom_rules_change_the_freshness_window():
+    import dataclasses
+
+    from tests.unit.matching.helpers import RULES
+    old_ecog = f.PerformanceStatus("Observation/ecog", "ECOG", 1, date=date(2026, 6, 1))
+    t = trial("T-1", c.All((c.CancerType(("BREAST",)), c.PerformanceStatus(max=1))))
+    longer = dataclasses.replace(RULES, freshness={**RULES.freshness, "performance_status": 365})
+    assert [run([t], patient(performance=(old_ecog,)), rules=r).results[0].result_class for r in (None, longer)] == [
+        "possible", "eligible"]
+
+
+def test_compiled_trials_are_reused_and_identical_subtrees_shared():
+    trials = [trial(f"T-{i}", c.All((c.CancerType(("BREAST",)), c.PerformanceStatus(max=1),
+                                      c.Not(c.Condition(keys=("hiv",)))))) for i in range(3)]
+    index = TrialIndex(compiled(*trials), VOCAB)
+    roots = [ct.root for ct in index.trials]
+    assert all(a.children[i] is b.children[i] for a, b in zip(roots, roots[1:]) for i in range(3))
+    first = match_patient(patient(performance=(ECOG1,)), index, as_of=AS_OF)
+    second = match_patient(patient(sex="male", performance=(ECOG1,)), index, as_of=AS_OF)
+    assert [r.result_class for r in first.results] == ["possible"] * 3
+    assert [r.result_class for r in second.results] == ["possible"] * 3
+    assert first.results[0].outcome.children[2] is first.results[1].outcome.children[2]
+
+
+def test_limit_cuts_results_not_the_missing_summary():
+    trials = [trial(f"T-{i}", c.All((c.CancerType(("BREAST",)), c.Biomarker("ER", status=("positive",)))))
+              for i in range(5)]
+    result = run(trials, patient(), limit=2)
+    assert (len(result.results), [len(s.trial_ids) for s in result.missing_summary]) == (2, [5])
