@@ -1,0 +1,94 @@
+"""SIGKILL a worker in the middle of a rescreen: the rescreen completes on another worker and
+its results equal those of an uninterrupted run (matching each patient one by one)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+
+from tests import services as real
+from tests.integration.conftest import BUNDLES, create_keys, load_catalogue, stack_env
+from tests.integration.test_rescreen_api import expected_classes, wait_done
+from trialmatch import rescreen
+from trialmatch.api import create_app
+from trialmatch.config import Settings
+from trialmatch.errors import PatientDataError
+from trialmatch.mcode import extract_facts
+from trialmatch.store import registry
+from trialmatch.vocab import load_vocabulary
+
+pytestmark = pytest.mark.integration
+COPIES = 2  # each accepted test bundle registered twice: about 45 one-patient chunks
+
+
+def register_without_results(sessionmaker, vocab) -> dict:
+    """Register the accepted test bundles; their own patient rescreens are dispatched to nowhere,
+    so the registry starts with no stored results at all."""
+    now = datetime.now(timezone.utc)
+    bundles = {}
+    for path in sorted(BUNDLES.rglob("*.json")):
+        bundle = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            extract_facts(bundle, vocab)
+        except PatientDataError:
+            continue
+        for copy in range(COPIES):
+            patient_id = f"k{copy}-{path.stem}"[:64]
+            rescreen.save_patient(sessionmaker=sessionmaker, bundle=bundle, vocab=vocab, now=now,
+                                  patient_id=patient_id)
+            bundles[patient_id] = bundle
+    rescreen.dispatch(sessionmaker=sessionmaker, send=lambda r, c: None, today=now.date(), now=now, chunk_size=1)
+    return bundles
+
+
+def test_a_killed_worker_chunk_runs_again_and_the_rescreen_completes(redis_url, postgres_base_url, tmp_path):
+    database_url = postgres_base_url
+    queue = "test-kill-" + uuid.uuid4().hex[:8]
+    env = stack_env(database_url, redis_url, queue)
+    env.update(TRIALMATCH_RESCREEN_CHUNK_SIZE="1", TRIALMATCH_VISIBILITY_TIMEOUT_SECONDS="3")
+    load_catalogue(database_url)
+    app = create_app(Settings.from_env(env))
+    runtime = app.extensions["trialmatch"]
+    bundles = register_without_results(runtime.sessionmaker, load_vocabulary())
+    admin = app.test_client()
+    admin.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {create_keys(database_url)['admin']}"
+    first = real.Worker(env, queue, tmp_path / "first.log")
+    second = None
+    try:
+        first.wait_ready(app.extensions["celery"])
+        response = admin.post("/api/v1/rescreens", json={})
+        assert response.status_code == 202
+        location = response.headers["Location"]
+        deadline = time.monotonic() + 60
+        while admin.get(location).get_json()["chunks"]["done"] < 3:
+            assert time.monotonic() < deadline, "the first worker did not start the rescreen"
+            time.sleep(0.02)
+        os.killpg(first.proc.pid, signal.SIGKILL)  # the worker's own process group (start_new_session)
+        first.proc.wait(10)
+        interrupted = admin.get(location).get_json()
+        assert interrupted["status"] != "done", "the rescreen finished before the kill: nothing was tested"
+        second = real.Worker(env, queue, tmp_path / "second.log")
+        second.wait_ready(app.extensions["celery"])
+        status = wait_done(admin, location, seconds=90)
+    finally:
+        for worker in (first, second):
+            if worker is not None:
+                worker.stop()
+    n_trials = len(runtime.catalogues.current().trials)
+    expected = expected_classes(bundles, runtime.today())
+    with runtime.sessionmaker() as session:
+        stored = registry.all_records(session)
+        events = registry.events_of(session, status["id"])
+    runtime.engine.dispose()
+    assert status["chunks"] == {"done": len(bundles), "total": len(bundles)}
+    assert status["counts"]["pairs"] == len(bundles) * n_trials and status["errors"] == []
+    assert stored == expected
+    # from an empty registry every stored pair is one "newly" event, each recorded exactly once
+    assert sorted((e.patient_id, e.trial_id, e.after) for e in events) == sorted(
+        (p, t, c) for (p, t), c in expected.items())
