@@ -60,8 +60,11 @@ def test_synthetic_bench_counts(data_dir, vocab):
         "amplification": 175, "gain": 182, "loss": 169 + 165,  # CNV by call
         "fusion": structured + free_text})
     warnings = Counter(w.message for p in patients.values() for w in p.warnings)
+    unresolved = sum(vocab.oncotree_code_for_name(d["ONCOTREE_PRIMARY_DIAGNOSIS_NAME"]) is None for d in clinical)
+    assert 0 < unresolved < 100  # "No OncoTree Node Found", "Diagnosis Pending", ambiguous old names...
     assert warnings == Counter({"MMR status reported without a result; not used": 150,
-                                "OncoTree name not resolved; cancer type unknown": 41})
+                                "OncoTree name not resolved; cancer type unknown": unresolved})
+    assert sum(p.cancers[0].cancer_type is None for p in patients.values()) == unresolved
 
 
 def test_structural_variants_name_both_partners(data_dir, vocab):
