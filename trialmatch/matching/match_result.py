@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from trialmatch.domain import facts as f
-from trialmatch.domain.verdict import Evidence, Missing, Outcome, Verdict
+from trialmatch.domain.verdict import Evidence, Outcome, Verdict
 from trialmatch.matching.atoms_disease import cancer_match
 from trialmatch.matching.match_rules import MatchRules, load_rules
 from trialmatch.matching.patient_view import PatientView
 from trialmatch.matching.trial_index import TrialIndex
-from trialmatch.matching.trial_result import CLASS_RANK, TrialResult, assess, evaluate_trial
+from trialmatch.matching.trial_rank import assess
+from trialmatch.matching.trial_result import CLASS_RANK, TrialResult, evaluate_trial
 
 ENGINE_VERSION = "trialmatch-matching/1.0"
 
@@ -130,4 +131,4 @@ def _summary(pairs) -> tuple[MissingSummary, ...]:
     return tuple(rows)
 
 
-__all__ = ["ENGINE_VERSION", "MatchResult", "Missing", "MissingSummary", "match_patient"]
+__all__ = ["ENGINE_VERSION", "MatchResult", "MissingSummary", "match_patient"]

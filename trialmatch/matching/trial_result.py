@@ -4,10 +4,7 @@
   ``ineligible``. An arm's verdict is the trial's common criteria AND the arm's criteria.
   The trial takes the best class of its arms that are not suspended; suspended arms are
   reported but never count (all suspended: ``ineligible``, "all arms suspended").
-- Score in [0, 1], ranking within a class: over the top-level items (the items of a root
-  ``All``, else the root itself; common items then the arm's), each MET counts 1, each
-  UNKNOWN whose missing items are all ``to_confirm`` 0.5, any other UNKNOWN 0.25, NOT_MET 0;
-  score = sum / number of items (1.0 with no items).
+- Score in [0, 1], ranking within a class: see ``trial_rank``.
 - Deciding: for ``ineligible``, the NOT_MET top-level items; for ``possible``, the missing
   items of the UNKNOWN top-level items.
 """
@@ -15,14 +12,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import chain
 
 from trialmatch.domain.criteria import All
-from trialmatch.domain.verdict import MISSING, TO_CONFIRM, Missing, Outcome, Verdict
+from trialmatch.domain.verdict import Missing, Outcome, Verdict
+from trialmatch.matching.trial_rank import weight
 
 CLASSES = {Verdict.MET: "eligible", Verdict.UNKNOWN: "possible", Verdict.NOT_MET: "ineligible"}
 CLASS_RANK = {"eligible": 2, "possible": 1, "ineligible": 0}
-WEIGHTS = {"met": 1.0, TO_CONFIRM: 0.5, MISSING: 0.25, "not_met": 0.0}
 
 
 @dataclass(frozen=True)
@@ -60,25 +56,6 @@ class TrialResult:
 
 def top_items(out: Outcome) -> tuple[Outcome, ...]:
     return out.children if out.node_type == "all" else (out,)
-
-
-def weight(out: Outcome) -> float:
-    if out.verdict is Verdict.MET:
-        return WEIGHTS["met"]
-    if out.verdict is Verdict.NOT_MET:
-        return WEIGHTS["not_met"]
-    if not out.missing:
-        return WEIGHTS[MISSING]
-    for m in out.missing:
-        if m.kind != TO_CONFIRM:
-            return WEIGHTS[MISSING]
-    return WEIGHTS[TO_CONFIRM]
-
-
-def score(items: tuple[Outcome, ...]) -> float:
-    if not items:
-        return 1.0
-    return round(sum(weight(o) for o in items) / len(items), 6)
 
 
 def summarise(items: tuple[Outcome, ...]):
@@ -131,82 +108,6 @@ def _tally(root, ctx):
                 w = weights[ch] = weight(o)
             total += w
     return items, total, failed, unknown
-
-
-# Ranking code of one top-level item: its score weight, plus 1e3 if UNKNOWN, plus 1e6 if
-# NOT_MET. Summed over a trial's items (exact in floating point: weights are multiples of
-# 0.25 and counts are small) it gives the NOT_MET count, the UNKNOWN count and the weight sum.
-_UNKNOWN_CODE, _NOT_MET_CODE = 1e3, 1e6
-
-
-def _code(ch, ctx) -> float:
-    o = ch.evaluate(ctx)
-    v = o.verdict
-    code = 1.0 if v is Verdict.MET else _NOT_MET_CODE if v is Verdict.NOT_MET else _UNKNOWN_CODE + weight(o)
-    ctx.codes[ch] = code
-    return code
-
-
-def _items(root):
-    return root.children if type(root.node) is All else (root,)
-
-
-def _total(children, ctx) -> float:
-    codes = ctx.codes
-    try:
-        return sum(map(codes.__getitem__, children))
-    except KeyError:
-        for ch in children:
-            if ch not in codes:
-                _code(ch, ctx)
-        return sum(map(codes.__getitem__, children))
-
-
-def _classify(total: float, n: int) -> tuple[int, float]:
-    if not n:
-        return 2, 1.0
-    failed, rest = divmod(total, _NOT_MET_CODE)
-    unknown, weights = divmod(rest, _UNKNOWN_CODE)
-    return (0 if failed else 1 if unknown else 2), round(weights / n, 6)
-
-
-def assess(ct, ctx) -> tuple[int, float, tuple[Missing, ...]]:
-    """(class rank, score, deciding missing items) of a trial, the same as
-    ``evaluate_trial`` gives, without building the explanation (built later for the
-    results returned only)."""
-    root = ct.root
-    common = root.children if type(root.node) is All else (root,)
-    total = _total(common, ctx)
-    if not ct.arms:
-        n = len(common)
-        if not n:
-            return 2, 1.0, ()
-        failed, rest = divmod(total, _NOT_MET_CODE)
-        if failed:
-            return 0, round(rest % _UNKNOWN_CODE / n, 6), ()
-        unknown, weights = divmod(rest, _UNKNOWN_CODE)
-        if not unknown:
-            return 2, round(weights / n, 6), ()
-        cache = ctx.cache
-        missing = [cache[ch].missing for ch in common]
-        return 1, round(weights / n, 6), tuple(dict.fromkeys(chain.from_iterable(missing)))
-    else:
-        best = None
-        for ca in ct.arms:
-            if ca.arm.suspended:
-                continue
-            own = _items(ca.root)
-            rank, sc = _classify(total + _total(own, ctx), len(common) + len(own))
-            if best is None or (rank, sc) > best[:2]:
-                best = (rank, sc, own)
-        if best is None:
-            return 0, 0.0, ()
-        rank, sc, own = best
-        chosen = common + own
-    if rank != 1:
-        return rank, sc, ()
-    cache = ctx.cache
-    return 1, sc, tuple(dict.fromkeys(chain.from_iterable([cache[ch].missing for ch in chosen])))
 
 
 def _evaluate_root(root, ctx):

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from trialmatch.errors import RuleFileError
-from trialmatch.matching.match_rules import FRESHNESS_KEYS, load_rules
+from trialmatch.matching.match_rules import load_rules
 from trialmatch.matching.units import load_units
 from tests.unit.matching.helpers import VOCAB
 
