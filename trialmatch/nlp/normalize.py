@@ -47,7 +47,9 @@ _REPLACEMENTS: tuple[tuple[str, str], ...] = (
     (r"/\s*(?:mm\^?3|mm³|cu\.? ?mm|cubic millimeters?)\b", "/mm3"),
     (r"\bcells\s*/\s*", "/"),
     (r"\btimes\b|×", " x "),
+    (r"\b(?:x|times)\s+(?:the\s+|an?\s+)?(?:institutional\s+|site\s+)?uln", "x uln"),
     (r"(\d)\s*x\s*uln", r"\1 x uln"),
+    (r"(\d)x10\^", r"\1 x10^"),
     (r"[ \t]+", " "),
 )
 _COMPILED = tuple((re.compile(p, re.IGNORECASE), r) for p, r in _REPLACEMENTS)

@@ -23,7 +23,7 @@ _COUNT_HEAD = re.compile(r"\b(?:two|three|2|3) (?:or more )?of\b")
 _PURE_WORDS = re.compile(r"\b(?:adequate|normal|acceptable|sufficient|function|defined|following|follows|below|evidenced|indicated|"
                          r"organ|marrow|bone|hematologic|haematologic|hepatic|renal|liver|kidney|laboratory|lab|values|parameters|"
                          r"must|have|has|patients?|participants?|subjects?|as|by|the|and|or|of|all|meet|criteria|within|days?|"
-                         r"prior|to|start|study|treatment|screening|reserve|are|is|be|with|\d+)\b")
+                         r"prior|to|start|study|treatment|screening|reserve|are|is|be|with|one|any|either|at|least|more|\d+)\b")
 
 
 def _parser(vocab) -> ClauseParser:

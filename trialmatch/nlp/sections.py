@@ -34,6 +34,7 @@ SCOPE_WORDS = re.compile(
     r"|substudy|sub-study|module|queue|subprotocol)\b"
 )
 _NOTE = re.compile(r"(?i)^(notes?\b|n\.b\.|other (protocol|inclusion|exclusion|criteria)|please|for more information)")
+_GENERIC_NOTE = re.compile(r"(?i)criteria (?:may )?apply|protocol[- ]defined")
 _ATTACHED_NOTE = re.compile(r"(?i)^(notes?\b|n\.b\.)")
 
 
@@ -128,7 +129,7 @@ def split_segments(text: str) -> tuple[Segment, ...]:
             current = None
 
     prev_end = -1
-    for line in lines:
+    for index, line in enumerate(lines):
         content = text[line.content_start:line.end]
         gap = prev_end >= 0 and text.count("\n", prev_end, line.start) > 1
         prev_end = line.end
@@ -154,12 +155,14 @@ def split_segments(text: str) -> tuple[Segment, ...]:
                 current["children"][-1][1] = line.end
             continue
         if current is not None and current["kind"] == CRITERION and _ATTACHED_NOTE.match(content) \
-                and not line.marker:
+                and not line.marker and not gap and not _GENERIC_NOTE.search(content):
             # "Note: ..." right after an item qualifies that item: it stays with it
             current["end"] = line.end
             continue
         close()
-        if _is_sub_heading(content, line.marker):
+        nested_next = (index + 1 < len(lines) and lines[index + 1].indent > line.indent
+                       and bool(lines[index + 1].marker))
+        if _is_sub_heading(content, line.marker) and not (line.marker and nested_next):
             scope = content if SCOPE_WORDS.search(content) else None
             segments.append(Segment(section, HEADING, content, line.content_start, line.end, scope))
             continue

@@ -1,0 +1,95 @@
+"""Sections and items: spellings of headings, bullets, nesting, wrapped lines, notes, and
+no text lost on the 1,000 real trials."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from trialmatch.nlp.sections import CRITERION, EXCLUSION, HEADING, INCLUSION, NOTE, UNKNOWN_SECTION, split_segments
+
+TRIALS = Path(__file__).resolve().parents[2] / "data" / "trials" / "oncology-trials.jsonl"
+
+
+def _view(text):
+    return [(s.section, s.kind, s.text, s.scope) for s in split_segments(text)]
+
+
+def test_heading_spellings_open_sections():
+    for heading, section in [
+        ("Inclusion Criteria:", INCLUSION), ("INCLUSION CRITERIA", INCLUSION), ("* INCLUSION CRITERIA:", INCLUSION),
+        ("Key Exclusion Criteria", EXCLUSION), ("Exclusion criteria:", EXCLUSION), ("-INCLUSION CRITERIA:", INCLUSION),
+        ("Inclusion Criteria and Exclusion Criteria:", UNKNOWN_SECTION),
+    ]:
+        segments = split_segments(f"{heading}\n\n* Age >= 18\n")
+        assert [(s.section, s.kind) for s in segments] == [(section, HEADING), (section, CRITERION)], heading
+
+
+def test_items_of_each_marker_kind():
+    text = "Inclusion Criteria:\n\n* one\n- two\n\\- three\n1. four\n2) five\na. six\n• seven\n\nplain paragraph\n"
+    assert [s.text for s in split_segments(text) if s.kind == CRITERION] == [
+        "one", "two", "three", "four", "five", "six", "seven", "plain paragraph"]
+
+
+def test_nested_bullets_and_wrapped_lines_stay_with_their_item():
+    text = ("Inclusion Criteria:\n\n* Adequate organ function defined as:\n  * ANC >= 1.5\n  * Platelets >= 100\n"
+            "* A long item that wraps\n  onto a second line\n")
+    segments = [s for s in split_segments(text) if s.kind == CRITERION]
+    assert [s.text for s in segments] == [
+        "Adequate organ function defined as:\n  * ANC >= 1.5\n  * Platelets >= 100",
+        "A long item that wraps\n  onto a second line",
+    ]
+    first = segments[0]
+    assert [text[a:b] for a, b in first.children] == ["ANC >= 1.5", "Platelets >= 100"]
+
+
+def test_sub_headings_and_notes():
+    text = ("Inclusion Criteria:\n\nCohort A:\n\n* HER2-positive\n\nDisease characteristics:\n\n* Age >= 18\n\n"
+            "Exclusion Criteria:\n\n* HIV\n\nNote: Other protocol-defined Inclusion/Exclusion Criteria apply\n")
+    assert _view(text) == [
+        (INCLUSION, HEADING, "Inclusion Criteria:", None),
+        (INCLUSION, HEADING, "Cohort A:", "Cohort A:"),
+        (INCLUSION, CRITERION, "HER2-positive", "Cohort A:"),
+        (INCLUSION, HEADING, "Disease characteristics:", None),
+        (INCLUSION, CRITERION, "Age >= 18", None),
+        (EXCLUSION, HEADING, "Exclusion Criteria:", None),
+        (EXCLUSION, CRITERION, "HIV", None),
+        (EXCLUSION, NOTE, "Note: Other protocol-defined Inclusion/Exclusion Criteria apply", None),
+    ]
+
+
+def test_a_note_right_after_an_item_stays_with_it():
+    text = "Exclusion Criteria:\n\n* Brain metastases\nNote: treated ones are allowed\n* HIV\n"
+    assert [s.text for s in split_segments(text) if s.kind == CRITERION] == [
+        "Brain metastases\nNote: treated ones are allowed", "HIV"]
+
+
+def test_offsets_give_back_the_text():
+    text = "Inclusion Criteria:\n\n* Age \\>= 18 years\n\nExclusion Criteria:\n\n1. Pregnant\n"
+    for s in split_segments(text):
+        assert text[s.start:s.end] == s.text
+
+
+def test_no_text_is_lost_on_the_1000_trials():
+    """Every non-blank line belongs to exactly one item (headings and notes included)."""
+    lost = []
+    trials = 0
+    for line in TRIALS.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        text = record["eligibility"]["raw_text"] or ""
+        trials += 1
+        segments = split_segments(text)
+        pos = 0
+        for raw in text.splitlines(keepends=True):
+            body = raw.rstrip("\r\n")
+            if body.strip():
+                start = pos + len(body) - len(body.lstrip())
+                end = pos + len(body.rstrip())
+                owners = [s for s in segments if s.start < end and start < s.end]
+                if len(owners) != 1:
+                    lost.append((record["nct_id"], body.strip()[:60], len(owners)))
+            pos += len(raw)
+        for s in segments:
+            assert text[s.start:s.end] == s.text
+    assert trials == 1000
+    assert lost == []
