@@ -153,5 +153,12 @@ def run_cli() -> None:
         sys.exit(1)
 
 
+
+from trialmatch.commands.rescreen import COMMANDS as _RESCREEN_COMMANDS  # noqa: E402
+
+for _command in _RESCREEN_COMMANDS:
+    main.add_command(_command)
+
+
 if __name__ == "__main__":
     run_cli()
