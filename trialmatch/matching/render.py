@@ -7,8 +7,6 @@ else its rendering (shortened to ``MAX_DISPLAY`` characters).
 
 from __future__ import annotations
 
-import functools
-
 from trialmatch.domain import criteria as c
 
 SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
@@ -30,12 +28,23 @@ def render(node: c.Node) -> str:
     return fn(node)
 
 
-@functools.lru_cache(maxsize=65536)
 def display_text(node: c.Node) -> str:
     if node.text:
         return node.text
+    hit = _DISPLAY.get(id(node))
+    if hit is not None and hit[0] is node:
+        return hit[1]
     text = render(node)
-    return text if len(text) <= MAX_DISPLAY else text[: MAX_DISPLAY - 1] + "…"
+    text = text if len(text) <= MAX_DISPLAY else text[: MAX_DISPLAY - 1] + "…"
+    if len(_DISPLAY) >= _DISPLAY_MAX:
+        _DISPLAY.clear()
+    _DISPLAY[id(node)] = (node, text)  # the node is kept alive, so its id is not reused
+    return text
+
+
+# renderings of nodes without source text, by node identity (bounded; cleared when full)
+_DISPLAY: dict[int, tuple] = {}
+_DISPLAY_MAX = 500_000
 
 
 def _range(name, lo, hi, lo_inc=True, hi_inc=True) -> str:
