@@ -102,6 +102,7 @@ def _check_shell(bundle: dict, warnings: Warnings) -> None:
     if bid is not None and not (isinstance(bid, str) and _ID.match(bid)):
         warnings.add("Bundle.id", "id does not match the FHIR id pattern; ignored")
     btype = bundle.get("type")
+    btype = btype if isinstance(btype, str) else None
     if btype not in BUNDLE_TYPES:
         if btype in OTHER_BUNDLE_TYPES:
             warnings.add("Bundle.type", "bundle type is not one of collection, transaction, batch, "
