@@ -40,7 +40,7 @@ KEEP = ("curated", "fuzzy-reviewed")
 REFUSE = re.compile(
     r"uncertain behavio|in situ|by direct extension|secondary|metasta|benign|borderline|"
     r"low malignant potential|overlapping|multiple sites|neoplasm of unknown|unknown primary|hereditary|"
-    r"syndrome|composite|^malignant (neoplasm|tumou?r) of liver",
+    r"syndrome|composite|retroperitoneum|^malignant (neoplasm|tumou?r) of liver",
     re.IGNORECASE,
 )
 BREAST_IN_SITU = [
@@ -55,8 +55,8 @@ SITES: list[tuple[str, str]] = [
     (r"stomach|gastric|pylor|esophag|oesophag|cardia of stomach|gastroesophageal", "STOMACH"),
     (r"pancrea", "PANCREAS"),
     (r"prostat", "PROSTATE"),
-    (r"\bliver\b|hepatic(?! flexure)", "LIVER"),
-    (r"gallbladder|gall bladder|bile duct|biliary", "BILIARY_TRACT"),
+    (r"\bliver\b|\bhepatic\b(?! flexure| duct)", "LIVER"),
+    (r"gallbladder|gall bladder|bile duct|gall duct|hepatic duct|biliary|cholangio", "BILIARY_TRACT"),
     (r"ampulla of vater", "AMPULLA_OF_VATER"),
     (r"renal pelvis|ureter|urinary bladder|\bbladder|urethra|urinary organ|urachus", "BLADDER"),
     (r"kidney|\brenal\b(?! pelvis)", "KIDNEY"),
@@ -89,7 +89,7 @@ EXCLUDED_HISTOLOGY = re.compile(
     r"yolk sac|choriocarcinoma|neuroendocrine|carcinoid|small cell|blastoma|kaposi|"
     r"glioma|astrocytoma|ependymoma|meningioma|schwannoma|nerve sheath|paraganglioma|"
     r"pheochromocytoma|chordoma|mixed|lymphoepithelioma|embryonal|rhabdoid|desmoplastic|"
-    r"giant cell|neuroectodermal|basal cell|merkel|squamous cell carcinoma of skin",
+    r"giant cell|neuroectodermal|basal cell|merkel|squamous cell carcinoma of skin|muscle",
     re.IGNORECASE,
 )
 
