@@ -49,7 +49,8 @@ _UNIT_EQUIVALENT = re.compile(
 _QUALIFIER_STARTS = frozenset((
     "to", "for", "in", "of", "that", "which", "who", "with", "as", "per", "according", "defined", "at", "on", "by",
     "due", "administered", "given", "requiring", "required", "documented", "confirmed", "measured", "assessed",
-    "treated", "based", "from", "on", "during", "after", "before", "prior", "without", "while", "using", "via",
+    "treated", "based", "from", "during", "after", "before", "prior", "without", "while", "using", "via",
+    "performed", "obtained", "done", "determined", "evaluated",
 ))
 _SENTENCE = re.compile(r"(?<=[a-z0-9)%\]])\.\s+(?=[a-z(])|;\s+")
 

@@ -10,7 +10,7 @@ anything else is None, so an item whose words are not all understood stays unpar
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from trialmatch.nlp.rule_file import LEXICON_LABELS, lexicon_rules
 
@@ -20,7 +20,8 @@ MIN_SCORE = 95.0
 _SOLID = re.compile(r"(?:advanced |malignant )?solid (?:tumou?rs?|malignanc(?:y|ies)|cancers?|neoplasms?)(?: malignanc(?:y|ies))?")
 _LIQUID = re.compile(r"hematologic(?:al)? malignanc(?:y|ies)|haematological malignanc(?:y|ies)|blood cancers?")
 # OncoTree nodes that name no cancer ("tissue" is the tree's root)
-_NOT_A_CANCER = {"TISSUE", None}
+_NOT_A_CANCER = {"TISSUE", "OTHER", None}
+_CANCER_WORD = re.compile(r"cancer|carcinoma|tumou?r|malignan|neoplasm|sarcoma|oma\b|omas\b|leuka?emia")
 # Words that a cancer phrase may end with without changing it ("breast cancer" = "breast carcinoma").
 _GENERIC_CANCER = re.compile(r"^(?:cancer|carcinoma|tumou?r|malignancy|neoplasm)s?$")
 
@@ -30,6 +31,7 @@ class Terms:
     vocab: object
     patterns: dict  # label -> tuple[(compiled regex, key)] for rules with a pattern
     literals: dict  # label -> {lower-case literal: key} for rules without one
+    memo: dict = field(default_factory=dict)  # (kind, phrase) -> answer: phrases recur across trials
 
     def key(self, label: str, phrase: str) -> str | None:
         phrase = phrase.strip()
@@ -44,6 +46,12 @@ class Terms:
     def cancer(self, phrase: str) -> tuple[str, ...] | None:
         """OncoTree codes named by a cancer phrase (several for a lexicon override)."""
         phrase = phrase.strip(" ,.")
+        key = ("cancer", phrase)
+        if key not in self.memo:
+            self.memo[key] = self._cancer(phrase)
+        return self.memo[key]
+
+    def _cancer(self, phrase: str) -> tuple[str, ...] | None:
         override = self.key("CANCER", phrase)
         if override:
             return tuple(override.split())
@@ -59,8 +67,16 @@ class Terms:
             return "_LIQUID_"
         by_name = getattr(self.vocab, "oncotree_code_for_name", None)
         code = by_name(phrase) if by_name is not None else None
-        code = code or self._lookup(phrase, "cancer_type")
-        return None if code in _NOT_A_CANCER else code
+        if code is None and (_CANCER_WORD.search(phrase) or " " not in phrase):
+            # fuzzy matching only for phrases that name a cancer or one abbreviation ("nsclc")
+            code = self._lookup(phrase, "cancer_type")
+        if code in _NOT_A_CANCER:
+            return None
+        # "breast", "liver", "bone": an organ named alone is a site, not a cancer
+        node = getattr(getattr(self.vocab, "oncotree", None), "nodes", {}).get(code)
+        if node is not None and getattr(node, "level", None) == 1 and not _CANCER_WORD.search(phrase):
+            return None
+        return code
 
     def drug_or_class(self, phrase: str) -> tuple[str, str] | None:
         """("class", key) or ("drug", ingredient) for a phrase naming one of them."""

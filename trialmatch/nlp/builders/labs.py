@@ -91,8 +91,12 @@ def _within(groups) -> int | None:
     return days(*groups)
 
 
+_EQUIVALENT = re.compile(rf"({CMP} ?{NUM} ?(?:{_UNIT_RX})) (?:or|/) \2 ?{NUM} ?(?:{_UNIT_RX})")
+
+
 def build_lab(clause: Clause) -> c.Node | None:
-    t = clause.text
+    # "hemoglobin >= 9 g/dl or >= 5.6 mmol/l": the same threshold in two units, keep the first
+    t = _EQUIVALENT.sub(r"\1", clause.text)
     m = _ULN.match(t)
     if m:
         found = _analytes(clause, m.group("an"))
