@@ -24,7 +24,7 @@ from trialmatch.store import registry
 from trialmatch.vocab import load_vocabulary
 
 pytestmark = pytest.mark.integration
-COPIES = 2  # each accepted test bundle registered twice: about 45 one-patient chunks
+COPIES = 1  # each accepted test bundle once: about 23 one-patient chunks
 
 
 def register_without_results(sessionmaker, vocab) -> dict:
