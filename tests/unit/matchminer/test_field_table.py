@@ -40,6 +40,9 @@ def broken(path, value):
     (("patient", "vital_status", "alive"), "no", r"patient\.vital_status\.alive: must be true or false"),
     (("patient", "sv_comment_pattern"), "(", r"patient\.sv_comment_pattern: must be a regular expression"),
     (("sex",), KeyError, r"\(top\)\.sex: required"),
+    (("patient", "variant_classification", "missense_mutation"), "point", r"patient\.variant_classification\."
+                                                                          r"missense_mutation: 'point' must be one of"),
+    (("cnv_call_category", "high amplification"), "gain", r"cnv_call_category\.high amplification: 'gain' must be"),
 ])
 def test_broken_table_is_refused_naming_file_and_field(path, value, message):
     with pytest.raises(RuleFileError, match=r"ctml_fields\.yaml: " + message):

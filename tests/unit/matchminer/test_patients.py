@@ -102,3 +102,22 @@ def test_missing_and_unusable_values_stay_missing_without_patient_values_in_warn
         "MatchMiner/clinical/S2.ONCOTREE_PRIMARY_DIAGNOSIS_NAME", "MatchMiner/clinical/S2.MMR_STATUS",
         "MatchMiner/genomic/S2-1"]
     assert not any("Pending" in w.message or "assess" in w.message.lower() for w in patient.warnings)
+
+
+def test_variant_categories_from_classification_and_copy_number_call(vocab):
+    clinical = [{"SAMPLE_ID": "S3"}]
+    genomic = [
+        {"SAMPLE_ID": "S3", "TRUE_HUGO_SYMBOL": "EGFR", "VARIANT_CATEGORY": "MUTATION",
+         "TRUE_VARIANT_CLASSIFICATION": "Frame_Shift_Del", "TRUE_PROTEIN_CHANGE": "p.E23fs"},
+        {"SAMPLE_ID": "S3", "TRUE_HUGO_SYMBOL": "TP53", "VARIANT_CATEGORY": "MUTATION",
+         "TRUE_VARIANT_CLASSIFICATION": "Translation_Start_Site"},
+        {"SAMPLE_ID": "S3", "TRUE_HUGO_SYMBOL": "MYC", "VARIANT_CATEGORY": "CNV", "CNV_CALL": "High level amplification"},
+        {"SAMPLE_ID": "S3", "TRUE_HUGO_SYMBOL": "CDKN2A", "VARIANT_CATEGORY": "CNV", "CNV_CALL": "Homozygous deletion"},
+        {"SAMPLE_ID": "S3", "TRUE_HUGO_SYMBOL": "ERBB2", "VARIANT_CATEGORY": "CNV"},
+        {"SAMPLE_ID": "S3", "TRUE_HUGO_SYMBOL": "ALK", "VARIANT_CATEGORY": "EPIGENETIC"},
+    ]
+    patient = patients_from_matchminer(clinical, genomic, vocab)["S3"]
+    assert [(v.gene, v.category, v.protein_change) for v in patient.variants] == [
+        ("EGFR", "frameshift", "E23fs"), ("TP53", None, None), ("MYC", "amplification", None),
+        ("CDKN2A", "loss", None), ("ERBB2", "CNV", None), ("ALK", None, None)]
+    assert [w.location for w in patient.warnings] == ["MatchMiner/genomic/S3-6.VARIANT_CATEGORY"]
