@@ -6,6 +6,8 @@ pairs per second (pairs = trials in the index; ``evaluated_pairs_per_s`` counts 
 candidates the prefilter kept). Compilation and indexing are timed apart: they happen once
 per catalogue version. The garbage collector's view of the compiled catalogue is frozen
 (``gc.freeze()``) as a long-running service does after loading it, and unfrozen after.
+``cpu_p50_ms`` is process CPU time, and ``calibration_ms`` the time of a fixed pure-Python
+loop measured around the run, for comparing runs on a busy machine.
 """
 
 from __future__ import annotations
@@ -29,6 +31,19 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
+def _calibration_ms() -> float:
+    """A fixed pure-Python workload (best of 3), to compare runs on busy or different machines:
+    divide a figure by it to normalise."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(200_000):
+            total += i % 7
+        best = min(best, (time.perf_counter() - start) * 1000)
+    return best
+
+
 def bench_engine(n_trials: int = 10000, repeats: int = 50, *, limit: int | None = 50, seed: int = 0,
                  vocab=None) -> dict:
     if vocab is None:
@@ -47,12 +62,15 @@ def bench_engine(n_trials: int = 10000, repeats: int = 50, *, limit: int | None 
     gc.freeze()
     try:
         match_patient(patients[0], index, as_of=AS_OF, limit=limit)  # warm-up (imports, caches of the index)
-        wall, candidates = [], []
+        wall, cpu, candidates = [], [], []
+        calibration = _calibration_ms()
         for p in patients:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             result = match_patient(p, index, as_of=AS_OF, limit=limit)
             wall.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
             candidates.append(result.candidates)
+        calibration = min(calibration, _calibration_ms())
     finally:
         gc.unfreeze()
     total_s = sum(wall) / 1000
@@ -68,6 +86,8 @@ def bench_engine(n_trials: int = 10000, repeats: int = 50, *, limit: int | None 
         "p50_ms": round(_percentile(wall, 0.5), 2),
         "p95_ms": round(_percentile(wall, 0.95), 2),
         "mean_ms": round(statistics.fmean(wall), 2),
+        "cpu_p50_ms": round(_percentile(cpu, 0.5), 2),
+        "calibration_ms": round(calibration, 2),
         "candidates_mean": round(statistics.fmean(candidates), 1),
         "pairs_per_s": round(n_trials * len(wall) / total_s),
         "evaluated_pairs_per_s": round(sum(candidates) / total_s),

@@ -52,14 +52,19 @@ def match_patient(facts: f.PatientFacts, index: TrialIndex, *, as_of: date, rule
         return MatchResult(tuple(results), (), ENGINE_VERSION, as_of, len(index), len(candidates), note)
     # rank every candidate cheaply, then explain only the results returned
     ranked = []
+    only = view.context(view.single_primary) if view.single_primary is not None else None
     for ct in candidates:
-        best = None
-        for focus in candidate_foci(ct, view):
-            ctx = view.context(focus)
-            a = assess(ct, ctx)
-            if best is None or (a[0], a[1]) > (best[0][0], best[0][1]):
-                best = (a, ctx)
-        (rank, score, unknowns), ctx = best
+        if only is not None and not ct.focus_any_role:  # one primary cancer: the only focus
+            ctx = only
+            rank, score, unknowns = assess(ct, ctx)
+        else:
+            best = None
+            for focus in candidate_foci(ct, view):
+                c = view.context(focus)
+                a = assess(ct, c)
+                if best is None or (a[0], a[1]) > (best[0][0], best[0][1]):
+                    best = (a, c)
+            (rank, score, unknowns), ctx = best
         ranked.append((-rank, -score, ct.trial.trial_id, ct, ctx, unknowns))
     ranked.sort(key=lambda x: x[:3])
     summary = _summary((x[2], x[5]) for x in ranked if x[0] == -1)

@@ -20,7 +20,7 @@ def test_bench_engine_reports_figures():
     figures = bench_engine(n_trials=40, repeats=3, vocab=VOCAB)
     assert sorted(figures) == sorted([
         "engine_version", "n_trials", "repeats", "limit", "generate_s", "compile_s", "index_s", "shared_nodes",
-        "p50_ms", "p95_ms", "mean_ms", "candidates_mean", "pairs_per_s", "evaluated_pairs_per_s"])
+        "p50_ms", "p95_ms", "mean_ms", "cpu_p50_ms", "calibration_ms", "candidates_mean", "pairs_per_s", "evaluated_pairs_per_s"])
     assert (figures["n_trials"], figures["repeats"]) == (40, 3)
     assert 0 < figures["p50_ms"] <= figures["p95_ms"]
     assert 0 <= figures["candidates_mean"] <= 40
