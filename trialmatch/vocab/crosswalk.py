@@ -29,6 +29,8 @@ from trialmatch.vocab.oncotree import LIQUID, SOLID, OncoTree
 
 TABLE = "cancer_crosswalk.tsv"
 RULES = "cancer_site_rules.yaml"
+BODY_SITES = "cancer_body_sites.tsv"
+BODY_SITE_COLUMNS = ("code", "oncotree", "display")
 COLUMNS = ("system", "code", "oncotree", "method", "display", "note")
 SYSTEMS = {"snomed": SNOMED, "icd10cm": ICD10CM, "icdo3": ICDO3}
 SYSTEM_ALIASES = {
@@ -85,6 +87,7 @@ def normalise_icd(code: str) -> str:
 class CancerCrosswalk:
     rows: dict[tuple[str, str], CrosswalkRow]
     rules: tuple[SiteRule, ...]  # longest prefix first
+    body_sites: dict[str, str]  # SNOMED body structure -> OncoTree tissue node
 
     def row(self, system: str, code: str) -> CrosswalkRow | None:
         return self.rows.get((system, code))
@@ -115,6 +118,15 @@ class CancerCrosswalk:
             return None
         rule = self.rule_for(system, code)
         return rule.oncotree if rule else None
+
+
+    def cancer_type_for_site(self, coding: Coding) -> str | None:
+        """SNOMED CT body structure of a *primary* cancer -> OncoTree tissue node. For a
+        condition code that names no site (363346000 "Malignant neoplastic disease");
+        never use it for a secondary cancer's site."""
+        if coding.code is None or system_key(coding.system) != "snomed":
+            return None
+        return self.body_sites.get(coding.code.strip())
 
 
 def _check_oncotree(value: str, where: str, oncotree: OncoTree) -> str | None:
@@ -162,4 +174,13 @@ def load_crosswalk(data_dir: DataDir, oncotree: OncoTree) -> CancerCrosswalk:
         target = _check_oncotree(item["oncotree"] or "", f"{where}.oncotree", oncotree)
         rules.append(SiteRule(prefix, target, check_str(item["site"], f"{where}.site"), icdo3))
     rules.sort(key=lambda rule: -len(rule.prefix))
-    return CancerCrosswalk(rows=rows, rules=tuple(rules))
+    body_sites: dict[str, str] = {}
+    for number, raw in enumerate(read_tsv(data_dir, BODY_SITES, BODY_SITE_COLUMNS), start=2):
+        where = f"{BODY_SITES}: line {number}"
+        if not raw["code"].isdigit() or raw["code"] in body_sites:
+            raise RuleFileError(f"{where}: field code {raw['code']!r} is not a new SNOMED CT code")
+        target = _check_oncotree(raw["oncotree"], where, oncotree)
+        if target is None or oncotree.nodes[target].level != 1:
+            raise RuleFileError(f"{where}: field oncotree must be a tissue-level node, got {raw['oncotree']!r}")
+        body_sites[raw["code"]] = target
+    return CancerCrosswalk(rows=rows, rules=tuple(rules), body_sites=body_sites)

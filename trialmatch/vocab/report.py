@@ -44,6 +44,7 @@ def render(vocab: Vocabulary) -> str:
         f"Drugs: {len(vocab.drugs.drugs)} ingredients, {len(vocab.drugs.by_rxnorm)} RxNorm codes, "
         f"{sum(1 for d in vocab.drugs.drugs.values() if not d.rxnorm)} ingredients by name only; "
         f"{len(vocab.drugs.classes)} classes",
+        f"Primary-cancer body sites: {len(vocab.crosswalk.body_sites)} SNOMED body structures -> tissue",
         f"Conditions: {len(vocab.conditions)}; metastatic sites: {len(vocab.sites)} "
         f"({len(vocab._site_index.snomed)} SNOMED codes)",
     ]

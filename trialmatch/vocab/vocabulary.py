@@ -54,6 +54,11 @@ class Vocabulary:
         """SNOMED CT / ICD-10-CM / ICD-O-3 topography (or an OncoTree coding) -> OncoTree code."""
         return self.crosswalk.cancer_type_for(coding, self.oncotree)
 
+    def cancer_type_for_site(self, coding: Coding) -> str | None:
+        """SNOMED body structure of a primary cancer -> OncoTree tissue node (for condition
+        codes that name no site, such as 363346000 "Malignant neoplastic disease")."""
+        return self.crosswalk.cancer_type_for_site(coding)
+
     def oncotree_code_for_name(self, name: str) -> str | None:
         """Current OncoTree names and old (MatchMiner) names -> OncoTree code; None if unresolved."""
         return self.cancer_names.code_for(name)

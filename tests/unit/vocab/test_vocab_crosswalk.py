@@ -106,3 +106,18 @@ def test_cross_check_against_the_trial_matching_app_list():
         "188292007": "BRAIN",  # Malignant tumor of choroid plexus
         "188340000": "BRAIN",  # Malignant tumor of craniopharyngeal duct
     }
+
+
+def test_primary_cancer_body_site_to_tissue():
+    vocab = load_vocabulary()
+    got = {code: vocab.cancer_type_for_site(Coding(SNOMED, code)) for code in [
+        "80248007",  # Left breast structure (body structure): mCODE IG example with 363346000
+        "39607008",  # Lung structure (body structure)
+        "71854001",  # Colon structure (body structure)
+        "59441001",  # Structure of lymph node: a primary there is usually a lymphoma, refused
+        "14016003",  # Bone marrow structure: refused
+        "8935007",  # in the bundles without any display: not mapped
+    ]}
+    assert got == {"80248007": "BREAST", "39607008": "LUNG", "71854001": "BOWEL",
+                   "59441001": None, "14016003": None, "8935007": None}
+    assert vocab.cancer_type_for_site(Coding(ICD10CM, "C50.9")) is None

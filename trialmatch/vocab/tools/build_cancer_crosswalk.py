@@ -66,7 +66,7 @@ SITES: list[tuple[str, str]] = [
     (r"vulva|vagina|clitoris|labium", "VULVA"),
     (r"testis|testicle|testes", "TESTIS"),
     (r"penis|prepuce|glans penis", "PENIS"),
-    (r"thyroid(?! cartilage)", "THYROID"),
+    (r"(?<!para)thyroid(?! cartilage)", "THYROID"),
     (r"adrenal", "ADRENAL_GLAND"),
     (r"thymus|thymic", "THYMUS"),
     (r"\bbrain|cerebr|cerebell|brainstem|brain stem|spinal cord|meninges|central nervous system|frontal lobe|temporal lobe|parietal lobe|occipital lobe|pineal|pituitary|craniopharyn|choroid plexus", "BRAIN"),
