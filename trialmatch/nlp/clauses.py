@@ -33,7 +33,7 @@ QUALIFIED_BUILDERS = tuple(b for b in BUILDERS if b is not build_sex)
 
 _SUBJECT_STEPS = tuple(re.compile(p) for p in (
     r"^(?:(?:male or female|female or male|adult|female|male|eligible|all|any)\s+)?(?:patients?|participants?|subjects?|"
-    r"individuals?|persons?|people|candidates?)\b\s*",
+    r"individuals?|persons?|people|candidates?)\b,?\s*",
     r"^(?:men|women|adults?)\s+(?=who\b|that\b|with\b|must\b|should\b|aged?\b)",
     r"^(?:who|that)\s+(?!performance|ps\b)",
     r"^(?:must|should|shall|will|need to|needs to|are required to|is required to|is|are)\s+(?:also\s+)?",

@@ -9,14 +9,14 @@ from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.patterns import number
 
 _YEARS = r"(?:years?|yrs?)(?:[- ]of[- ]age|[- ]old)?"
-_AT = (r"(?: (?:at|on|as of) (?:the )?(?:time of |day of |date of )?(?:signing|signature|screening|consent|enrollment|"
-       r"enrolment|registration|randomi[sz]ation|study entry|inclusion|diagnosis)(?: (?:of )?(?:the )?(?:written )?"
-       r"(?:informed consent|icf)(?: form)?(?: document)?)?)?")
-_AGE_WORD = r"(?:aged?|age of|age at|age)"
+_AT = (r"(?:,? (?:at|on|as of) (?:the )?(?:time of |day of |date of )?(?:(?:signing|signature|obtaining|providing|giving|"
+       r"screening|consent|enrollment|enrolment|registration|randomi[sz]ation|study entry|inclusion)\b ?)?(?:(?:of )?(?:the )?"
+       r"(?:written )?(?:informed consent|icf|consent)(?: form)?(?: document)?)?)?")
+_AGE_WORD = r"(?:(?:adults?|males? or females?|females? or males?|men or women|women or men|males?|females?),? )?(?:aged?|age of|age at|age)"
 
 _AGE_MIN = (
     re.compile(rf"^(?:{_AGE_WORD} )?(>=|>) ?(\d+) ?(?:{_YEARS})?{_AT}$"),
-    re.compile(rf"^(?:{_AGE_WORD} )?(\d+) ?(?:{_YEARS})?(?: or| and) (?:older|>|above|greater|more){_AT}$"),
+    re.compile(rf"^(?:{_AGE_WORD} |adults? |(?:males?|females?|men|women)(?: or (?:males?|females?|men|women))?,? )?(\d+) ?(?:{_YEARS})?(?: or| and) (?:older|>|above|greater|more){_AT}$"),
     re.compile(rf"^(?:{_AGE_WORD} )?(\d+) ?\+ ?(?:{_YEARS})?{_AT}$"),
     re.compile(rf"^(?:adults? )?(?:{_AGE_WORD} )?(>=) ?(\d+) ?(?:{_YEARS}){_AT}$"),
 )
