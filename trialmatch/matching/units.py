@@ -10,7 +10,7 @@ UNKNOWN.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pint
 
@@ -23,6 +23,7 @@ class UnitTable:
     registry: pint.UnitRegistry
     expressions: dict[str, pint.Quantity]
     folded: dict[str, str]
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def quantity(self, unit: str) -> pint.Quantity | None:
         q = self.expressions.get(unit)
@@ -37,6 +38,12 @@ class UnitTable:
     def convert(self, value: float, from_unit: str, to_unit: str, molar_mass: float | None = None) -> float | None:
         if from_unit == to_unit:
             return value
+        key = (value, from_unit, to_unit, molar_mass)
+        if key not in self._memo:
+            self._memo[key] = self._convert(value, from_unit, to_unit, molar_mass)
+        return self._memo[key]
+
+    def _convert(self, value, from_unit, to_unit, molar_mass):
         src, dst = self.quantity(from_unit), self.quantity(to_unit)
         if src is None or dst is None:
             return None
