@@ -61,9 +61,11 @@ def compile_variant(node: c.Variant, negated, vocab, units):
         """"yes" | "no" | "maybe" for one reported variant of the gene."""
         rules = ctx.rules
         pc = protein_of(v)
+        if (want_pc or want_prefix) and pc is None:
+            return "maybe"  # reported without a protein change (c. notation only): not read here
         if want_pc and pc != want_pc:
             return "no"
-        if want_prefix and not (pc and pc.startswith(want_prefix) and not pc[len(want_prefix):][:1].isdigit()):
+        if want_prefix and not (pc.startswith(want_prefix) and not pc[len(want_prefix):][:1].isdigit()):
             return "no"
         if node.category:
             accepted = rules.variant_categories.get(node.category.lower(), frozenset({node.category.lower()}))

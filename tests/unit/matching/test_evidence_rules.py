@@ -93,6 +93,13 @@ def test_required_variant_absent_from_tested_gene_vs_untested_gene():
         {"variants": (found,)}, {"genes_tested": (tested,)}, {"variants": (other,)}, {},
     )] == ["met", "not_met", "not_met", "unknown"]
     assert view(outcome(node, patient()))[2] == [("EGFR testing", "missing")]
+    # a variant reported in c. notation only is not read as "not L858R"
+    c_only = f.Variant("Observation/c", "EGFR", hgvs_c="c.2573T>G", source_class="somatic")
+    assert view(outcome(node, patient(variants=(c_only,), genes_tested=(tested,))))[0] == "unknown"
+    # G12 prefix: G12C yes, G13D and G123 no
+    prefix = c.Variant("KRAS", protein_prefix="G12")
+    assert [view(outcome(prefix, patient(variants=(f.Variant("Observation/k", "KRAS", protein_change=pc),))))[0]
+            for pc in ("G12C", "G13D", "G123S")] == ["met", "not_met", "not_met"]
 
 
 def test_germline_and_somatic_kept_apart_unless_any():
