@@ -40,7 +40,12 @@ _SUBJECT_STEPS = tuple(re.compile(p) for p in (
     r"^(?:have|has|having|be|been|present with|with|show|demonstrate|exhibit)\s+",
     r"^(?:a|an|the)\s+",
 ))
-_ABBREVIATION = re.compile(r"\s*[(\[][a-z][a-z0-9\-+/&]{0,11}[)\]](?=[\s,.;:]|$)")
+# "(ANC)", "[HR+]", "(ECOG PS)": one or two short words, none that limits ("for adults", "if any")
+_ABBREVIATION = re.compile(
+    r"\s*[(\[](?!(?:for|if|in|only|not|no|except|unless|when|with|without|any|all|or|and)\b)"
+    r"[a-z][a-z0-9\-+/&]{0,11}(?: (?!(?:for|if|in|only|not|no|except|unless|when|with|without|any|all|or|and)\b)"
+    r"[a-z][a-z0-9\-+/&]{0,5})?[)\]](?=[\s,.;:]|$)"
+)
 _UNIT_EQUIVALENT = re.compile(
     r"\s*[(\[](?:or |i\.e\.,? |equivalent to )?(?:>=|<=|>|<)?\s*\d+(?:\.\d+)?\s*(?:x10\^\d/[a-z0-9]+|/mm3|/ul|g/dl|g/l|mg/dl|umol/l|"
     r"mmol/l|ml/min[^)\]]*|u/l|%)[)\]]"

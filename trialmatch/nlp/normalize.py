@@ -29,7 +29,7 @@ _REPLACEMENTS: tuple[tuple[str, str], ...] = (
     (r"µ|μ", "u"),
     (r"≥|=>|>\s*=|⩾|≧", " >= "),
     (r"≤|=<|<\s*=|⩽|≦", " <= "),
-    (r"\b(?:greater|more|higher|larger) than or equal to\b|\bequal to or (?:greater|more|higher) than\b"
+    (r"\b(?:greater|more|higher|larger) (?:than )?or equal to\b|\bequal to or (?:greater|more|higher) than\b"
      r"|\bequal or (?:greater|more|higher) than\b|\b(?:at least|not less than|no less than|a minimum of|minimum of)\b",
      " >= "),
     (r"\b(?:less|lower|fewer) than or equal to\b|\bequal to or (?:less|lower) than\b|\bequal or less than\b"

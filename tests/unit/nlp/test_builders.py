@@ -24,11 +24,13 @@ AGE = [
     ("Age > 18 years", {"type": "age", "min": 18, "min_inclusive": False}),
     ("Less than 30 years of age", {"type": "age", "max": 30, "max_inclusive": False}),
     ("Participants must be at least 18 years old", {"type": "age", "min": 18}),
+    ("Male or female patients, ≥18 years of age at the time of obtaining informed consent", {"type": "age", "min": 18}),
 ]
 PERFORMANCE = [
     ("ECOG performance status of 0 or 1", {"type": "performance_status", "max": 1}),
     ("Eastern Cooperative Oncology Group (ECOG) performance status 0-2", {"type": "performance_status", "max": 2}),
     ("ECOG PS ≤ 1", {"type": "performance_status", "max": 1}),
+    ("Eastern Cooperative Oncology Group Performance Status (ECOG PS) of ≤ 1", {"type": "performance_status", "max": 1}),
     ("WHO performance status 0, 1 or 2", {"type": "performance_status", "max": 2}),
     ("Karnofsky performance status ≥ 70%", {"type": "performance_status", "min": 70, "scale": "Karnofsky"}),
     ("ECOG 0-1 or KPS ≥ 70", {"type": "any", "items": [{"type": "performance_status", "max": 1},
@@ -148,6 +150,8 @@ def test_major_surgery_keeps_major_unparsed(vocab):
     "AST and ALT > 3 x ULN",                         # "and" in an exclusion: both? either?
     "Age >= 40 or <= 80 years",                      # not a shape we read
     "Measurable disease per RECIST 1.1",             # no atom for it
+    "Breast",                                        # an organ alone is not a cancer type
+    "Karnofsky >= 70 or ECOG 0-1 (for adults)",      # a limiting parenthesis is never dropped
 ])
 def test_what_is_not_understood_stays_unparsed(vocab, text):
     section = "exc" if text.startswith("AST") else "inc"
