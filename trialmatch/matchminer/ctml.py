@@ -3,7 +3,9 @@
 A CTML trial is ``treatment_list.step[].arm[].dose_level[]``; any of these levels (and the
 trial itself) may carry a ``match`` clause. MatchMiner matches each clause on its own (the
 step's clause is not added to the arm's), so each level with a non-empty ``match`` becomes one
-``Arm`` whose criteria are that clause, and the trial's common criteria are ``All()``.
+``Arm`` whose criteria are that clause. The trial's common criteria are the conjuncts every
+arm shares (taken out of the arms when each arm keeps at least one conjunct of its own, with
+ids prefixed ``common.``), else ``All()``: the arm verdicts are unchanged (``common AND rest``).
 Suspension as MatchMiner decides it: an arm by ``arm_suspended``, a dose level by
 ``level_suspended`` ("Y"/"N"), a step when all its arms are suspended.
 
@@ -15,10 +17,13 @@ keys; ``and`` / ``or`` hold lists; ``clinical`` / ``genomic`` are leaves
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 from typing import Callable
 
 from trialmatch.domain import criteria as c
+from trialmatch.domain.criteria_json import to_json
 from trialmatch.errors import CriteriaError
 from trialmatch.matchminer.ctml_leaves import clinical_leaf, genomic_leaf
 from trialmatch.matchminer.field_table import FieldTable, load_field_table
@@ -106,6 +111,41 @@ def _arms(doc: dict, leaf: Leaf) -> list[c.Arm]:
     return arms
 
 
+def _items(node: c.Node) -> tuple[c.Node, ...]:
+    return node.items if isinstance(node, c.All) else (node,)
+
+
+def _key(node: c.Node) -> str:
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k != "id"}
+        return [strip(v) for v in value] if isinstance(value, list) else value
+    return json.dumps(strip(to_json(node)), sort_keys=True)
+
+
+def _reid(node: c.Node) -> c.Node:
+    changes = {"id": f"common.{node.id}"} if getattr(node, "id", None) else {}
+    if isinstance(node, (c.All, c.Any)):
+        changes["items"] = tuple(_reid(item) for item in node.items)
+    elif isinstance(node, c.Not):
+        changes["item"] = _reid(node.item)
+    return dataclasses.replace(node, **changes)
+
+
+def _factor_common(arms: list[c.Arm]) -> tuple[c.Node, list[c.Arm]]:
+    """The conjuncts shared by every arm (two or more), when each arm keeps one of its own."""
+    if len(arms) < 2:
+        return c.All(()), arms
+    shared = set.intersection(*({_key(item) for item in _items(arm.criteria)} for arm in arms))
+    rests = [tuple(item for item in _items(arm.criteria) if _key(item) not in shared) for arm in arms]
+    if not shared or not all(rests):
+        return c.All(()), arms
+    common = tuple(_reid(item) for item in _items(arms[0].criteria) if _key(item) in shared)
+    new_arms = [dataclasses.replace(arm, criteria=rest[0] if len(rest) == 1 else c.All(rest, id=arm.criteria.id))
+                for arm, rest in zip(arms, rests)]
+    return c.All(common, id="common"), new_arms
+
+
 def ctml_to_trial(doc: dict, vocab, table: FieldTable | None = None) -> c.TrialCriteria:
     """One CTML trial document as TrialCriteria. Raises CriteriaError naming the unsupported
     field and its path (``s1.a2.1.and.2.genomic.cnv_call: ...``; ``s1.a2`` is step 1, arm 2)."""
@@ -124,6 +164,7 @@ def ctml_to_trial(doc: dict, vocab, table: FieldTable | None = None) -> c.TrialC
         raise CriteriaError(f"{where}: {exc}") from None
     if not arms:
         raise CriteriaError(f"{where}: treatment_list: no match clause at any step, arm or dose level")
+    common, arms = _factor_common(arms)
     summary = doc.get("_summary") or {}
     title = summary.get("short_title") or doc.get("short_title") or doc.get("long_title") or trial_id
     status = table.trial_status.get(str(doc.get("status") or "").strip().lower())
@@ -131,5 +172,5 @@ def ctml_to_trial(doc: dict, vocab, table: FieldTable | None = None) -> c.TrialC
     source = {"registry": "MatchMiner CTML", "record": f"protocol_no {trial_id}"}
     if doc.get("nct_id"):
         source["url"] = f"https://clinicaltrials.gov/study/{doc['nct_id']}"
-    return c.TrialCriteria(trial_id=trial_id, title=str(title), criteria=c.All(()), arms=tuple(arms),
+    return c.TrialCriteria(trial_id=trial_id, title=str(title), criteria=common, arms=tuple(arms),
                            phase=phase, status=status, source=source)

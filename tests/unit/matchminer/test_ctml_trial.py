@@ -14,25 +14,35 @@ def bench_trials(data_dir, vocab):
                                                                                      / "trials.json"))}
 
 
-def test_wintermutant_trial_levels_become_arms(data_dir, vocab):
+def test_wintermutant_trial_levels_become_arms_and_shared_conjuncts_become_common(data_dir, vocab):
     trial = ctml_to_trial(read_ctml_path(data_dir / "wintermutant-demo" / "trials")[0], vocab)
-    assert (trial.trial_id, trial.status, trial.phase, trial.criteria) == ("NCT02477839", "RECRUITING", "PHASE3", c.All(()))
+    assert (trial.trial_id, trial.status, trial.phase) == ("NCT02477839", "RECRUITING", "PHASE3")
     assert [(a.id, a.label, a.suspended) for a in trial.arms] == [
         ("s1", "Step 1", False),
         ("s1.a1", "Step 1 / ARM A: Osimertinib 80mg orally once daily", False),
         ("s1.a2", "Step 1 / ARM B: Gefitinib 250mg or Erlotinib 150mg orally once daily (investigator choice)", False),
         ("s1.a3", "Step 1 / ARM C: Osimertinib for EGFR Exon 21 L858R — exact protein match required", False),
     ]
-    clinical = c.All((c.Age(min=18, id="s1.a3.1.and.2.clinical.age_numerical"),
-                      c.CancerType(codes=("NSCLC",), id="s1.a3.1.and.2.clinical.oncotree_primary_diagnosis")),
-                     text="clinical: age_numerical=>=18, oncotree_primary_diagnosis=Non-Small Cell Lung Cancer",
-                     id="s1.a3.1.and.2.clinical")
-    assert trial.arms[3].criteria == c.All((
-        c.Variant(gene="EGFR", protein_change="L858R", category="mutation",
-                  text="genomic: hugo_symbol=EGFR, protein_change=p.L858R, variant_category=Mutation",
-                  id="s1.a3.1.and.1.genomic"),
-        clinical,
-    ), id="s1.a3.1.and")
+    # the clinical leaf every level repeats is the trial's common criteria (ids prefixed "common.")
+    assert trial.criteria == c.All((
+        c.All((c.Age(min=18, id="common.s1.1.and.2.clinical.age_numerical"),
+               c.CancerType(codes=("NSCLC",), id="common.s1.1.and.2.clinical.oncotree_primary_diagnosis")),
+              text="clinical: age_numerical=>=18, oncotree_primary_diagnosis=Non-Small Cell Lung Cancer",
+              id="common.s1.1.and.2.clinical"),
+    ), id="common")
+    assert trial.arms[3].criteria == c.Variant(
+        gene="EGFR", protein_change="L858R", category="mutation",
+        text="genomic: hugo_symbol=EGFR, protein_change=p.L858R, variant_category=Mutation", id="s1.a3.1.and.1.genomic")
+
+
+def test_common_factoring_keeps_every_arm_its_own_conjunct(data_dir, vocab):
+    trials = bench_trials(data_dir, vocab)
+    assert trials["90-0008"].criteria == c.All(())  # one arm: nothing is shared
+    assert trials["90-0012"].criteria == c.All(())  # two arms sharing nothing
+    shared = trials["90-0002"].criteria  # the EGFR in-frame deletion leaf of step, arm and level
+    assert [n.id for n in shared.items] == ["common.s1.1.and.1.genomic"]
+    assert [[x.codes for x in a.criteria.items if isinstance(x, c.CancerType)] for a in trials["90-0002"].arms] == [
+        [("LUNG",)], [("NSCLC",)], [("PPB",)]]
 
 
 def test_suspension_as_matchminer_decides_it(data_dir, vocab):
