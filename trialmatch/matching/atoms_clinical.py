@@ -119,6 +119,14 @@ def compile_lab(node: c.Lab, negated, vocab, units):
     return evaluate
 
 
+def _related(vocab, a: str | None, b: str | None) -> bool:
+    """Same cancer type, one below the other, or either unknown."""
+    tree = vocab.oncotree
+    if not a or not b or a not in tree or b not in tree:
+        return True
+    return tree.is_a(a, b) or tree.is_a(b, a)
+
+
 def _concept(vocab, key):
     try:
         return vocab.lab(key)
@@ -131,7 +139,9 @@ def compile_condition(node: c.Condition, negated, vocab, units):
     recorded with an inactive status -> NOT_MET (the record covers it); recorded with no
     status -> UNKNOWN (to confirm); absent -> UNKNOWN, ``to_confirm`` in an exclusion.
     ``other_malignancy`` is read from the patient's cancers other than the focus one (other
-    primaries; secondaries are the focus cancer's spread)."""
+    primaries; secondaries are the focus cancer's spread); another primary of the same or a
+    related type, or of unknown type, may be the same cancer recorded twice (or a
+    contralateral one the protocol may accept): UNKNOWN, to confirm."""
     keys = set(node.keys)
     codes = {(x.system, x.code) for x in node.codes}
     label = ", ".join([*node.keys, *(x.display or x.code or "" for x in node.codes)]) or "condition"
@@ -141,11 +151,20 @@ def compile_condition(node: c.Condition, negated, vocab, units):
         found = [(k, cond) for k, cond in ctx.view.conditions
                  if k in keys or any((x.system, x.code) in codes for x in cond.codes)]
         records = [(k or label, cond.evidence, cond.clinical_status, cond.onset or cond.recorded) for k, cond in found]
+        unsure = []
         if "other_malignancy" in keys:
-            focus = ctx.focus.evidence if ctx.focus is not None else None
-            records += [(f"other malignancy {x.cancer_type or ''}".strip(), x.evidence, x.clinical_status,
-                         x.onset or x.recorded) for x in ctx.view.primaries if x.evidence != focus]
+            focus = ctx.focus
+            for x in ctx.view.primaries:
+                if focus is not None and x.evidence == focus.evidence:
+                    continue
+                record = (f"other malignancy {x.cancer_type or ''}".strip(), x.evidence, x.clinical_status,
+                          x.onset or x.recorded)
+                # a second primary of the same (or an unknown) type may be the same cancer recorded twice
+                (unsure if _related(ctx.vocab, x.cancer_type, ctx.focus_type) else records).append(record)
         if not records:
+            if unsure:
+                return unknown(node, "another primary cancer of the same or an unknown type recorded", label,
+                               TO_CONFIRM, tuple(evidence(ref, what, when) for what, ref, _s, when in unsure))
             return unknown(node, f"no {label} recorded", label, absent_kind(negated))
         ev = tuple(evidence(ref, f"{what} ({status or 'status not stated'})", when) for what, ref, status, when in records)
         if not node.active_only:

@@ -263,9 +263,16 @@ def test_other_malignancy_is_read_from_the_other_cancers():
     node = c.Not(c.Condition(keys=("other_malignancy",)))
     lung_active = f.Cancer("Condition/lung", "primary", cancer_type="LUAD", clinical_status="active")
     lung_remission = f.Cancer("Condition/lung", "primary", cancer_type="LUAD", clinical_status="remission")
-    assert [view(outcome(node, p, focus=BREAST))[0] for p in (
+    second_breast = f.Cancer("Condition/breast2", "primary", cancer_type="BREAST", clinical_status="active")
+    assert [view(outcome(node, p, focus=BREAST)) for p in (
         patient(), patient(cancers=(BREAST, lung_active)), patient(cancers=(BREAST, lung_remission)),
-    )] == ["unknown", "not_met", "met"]
+        patient(cancers=(BREAST, second_breast)),
+    )] == [
+        ("unknown", "no other_malignancy recorded", [("other_malignancy", "to_confirm")]),
+        ("not_met", "excluded: other malignancy LUAD recorded, active", []),
+        ("met", "other malignancy LUAD recorded as remission", []),
+        ("unknown", "another primary cancer of the same or an unknown type recorded", [("other_malignancy", "to_confirm")]),
+    ]
 
 
 def test_unparsed_is_unknown_missing_or_to_confirm():
