@@ -11,7 +11,7 @@ from trialmatch.nlp.context import default_context
 from trialmatch.nlp.parsed_eligibility import (
     FULLY, NON_CLINICAL, NOT_COUNTED, PARTLY, UNPARSED, ParsedEligibility, ParsedItem,
 )
-from trialmatch.nlp.sections import CRITERION, EXCLUSION, INCLUSION, SCOPE_WORDS, Segment, split_segments
+from trialmatch.nlp.sections import CRITERION, EXCLUSION, INCLUSION, Segment, split_segments
 from trialmatch.nlp.terms import terms_for
 
 PARSER_VERSION = "trialmatch-nlp 0.1.0"
