@@ -26,6 +26,7 @@ OBSERVATION_KINDS = frozenset({"stage_group", "cancer_stage", "tnm_t", "tnm_n", 
                                "genomic_variant", "region_studied", "ecog", "karnofsky",
                                "disease_status", "pregnancy"})
 STAGE_KINDS = ("stage_group", "tnm_t", "tnm_n", "tnm_m")
+UNEXPECTED = (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError)
 # Resources recorded in error or withdrawn say nothing about the patient.
 VOID_STATUS = frozenset({"entered-in-error", "cancelled"})
 FACT_LISTS = ("cancers", "stages", "markers", "variants", "genes_tested", "performance",
@@ -64,29 +65,12 @@ def extract_facts(bundle: dict, vocab) -> PatientFacts:
     _stages(entries, kinds, refs, rules, linker, out, warnings)
     variant_genes: set[str] = set()
     for e in entries:
-        kind = kinds[id(e)]
-        date = effective_date(e.resource)
-        if kind == "tumor_marker":
-            fact = tumor_markers.tumor_marker(e, vocab, rules, warnings, date, linker.cancer_of(e))
-            _add(out["markers"], fact)
-        elif kind == "genomic_variant":
-            for fact in genomics.variant_facts(e, rules, warnings, date, linker.cancer_of(e)):
-                target = "variants" if type(fact).__name__ == "Variant" else "genes_tested"
-                out[target].append(fact)
-                if target == "variants":
-                    variant_genes.add(fact.gene)
-        elif kind in ("ecog", "karnofsky"):
-            _add(out["performance"], status_observations.performance(e, kind, rules, warnings, date))
-        elif kind == "disease_status":
-            _add(out["disease_status"], status_observations.coded_status(
-                e, rules.values["disease_status"], "cancer disease status", warnings, date))
-        elif kind == "pregnancy":
-            _add(out["pregnancy"], status_observations.coded_status(
-                e, rules.values["pregnancy_status"], "pregnancy status", warnings, date))
-        elif kind == "lab":
-            _add(out["labs"], labs.lab(e, vocab, rules, warnings, date))
-        elif kind == "comorbid_condition" and not patient_conditions.is_ignored(e):
-            out["conditions"].append(patient_conditions.comorbid(e))
+        try:
+            _observation_facts(e, kinds[id(e)], vocab, rules, linker, warnings, out, variant_genes)
+        except UNEXPECTED:
+            # a shape the R4B model let through but the reader did not foresee: drop only
+            # this resource, never fail the bundle (issue #3)
+            warnings.add(e.location, "resource could not be read; not used")
     for e in entries:
         if kinds[id(e)] == "region_studied":
             out["genes_tested"] += genomics.region_facts(e, rules, warnings, effective_date(e.resource),
@@ -100,6 +84,30 @@ def extract_facts(bundle: dict, vocab) -> PatientFacts:
     if patient is None:
         warnings.add("Bundle.entry", "no Patient resource; age and sex unknown")
     return PatientFacts(**(patient or {}), **facts, warnings=tuple(warnings.items))
+
+
+def _observation_facts(e: Entry, kind, vocab, rules, linker, warnings, out, variant_genes) -> None:
+    date = effective_date(e.resource)
+    if kind == "tumor_marker":
+        _add(out["markers"], tumor_markers.tumor_marker(e, vocab, rules, warnings, date, linker.cancer_of(e)))
+    elif kind == "genomic_variant":
+        for fact in genomics.variant_facts(e, rules, warnings, date, linker.cancer_of(e)):
+            target = "variants" if type(fact).__name__ == "Variant" else "genes_tested"
+            out[target].append(fact)
+            if target == "variants":
+                variant_genes.add(fact.gene)
+    elif kind in ("ecog", "karnofsky"):
+        _add(out["performance"], status_observations.performance(e, kind, rules, warnings, date))
+    elif kind == "disease_status":
+        _add(out["disease_status"], status_observations.coded_status(
+            e, rules.values["disease_status"], "cancer disease status", warnings, date))
+    elif kind == "pregnancy":
+        _add(out["pregnancy"], status_observations.coded_status(
+            e, rules.values["pregnancy_status"], "pregnancy status", warnings, date))
+    elif kind == "lab":
+        _add(out["labs"], labs.lab(e, vocab, rules, warnings, date))
+    elif kind == "comorbid_condition" and not patient_conditions.is_ignored(e):
+        out["conditions"].append(patient_conditions.comorbid(e))
 
 
 def _add(target: list, fact) -> None:

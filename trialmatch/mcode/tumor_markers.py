@@ -80,14 +80,17 @@ def _number(r: dict) -> tuple[float | None, str | None, str | None]:
         v = float(q["value"])
         if math.isfinite(v):
             unit = q.get("code") or q.get("unit")
-            return v, unit if isinstance(unit, str) else None, q.get("comparator")
+            comp = q.get("comparator")
+            return v, unit if isinstance(unit, str) else None, comp if isinstance(comp, str) else None
     ratio = r.get("valueRatio")
     if isinstance(ratio, dict):
-        num, den = ratio.get("numerator") or {}, ratio.get("denominator") or {}
-        n, d = num.get("value"), den.get("value")
-        if isinstance(n, (int, float)) and isinstance(d, (int, float)) and d:
+        num, den = ratio.get("numerator"), ratio.get("denominator")
+        n = num.get("value") if isinstance(num, dict) else None
+        d = den.get("value") if isinstance(den, dict) else None
+        if isinstance(n, (int, float)) and isinstance(d, (int, float)) and d \
+                and math.isfinite(float(n) / float(d)):
             comp = num.get("comparator") or den.get("comparator")
-            return float(n) / float(d), "{ratio}", comp or None
+            return float(n) / float(d), "{ratio}", comp if isinstance(comp, str) else None
     return None, None, None
 
 
