@@ -57,14 +57,14 @@ def research_study(result: dict) -> dict:
     extensions += [_criterion_extension(o, None) for o in _top_level(result["criteria"])]
     for arm in result.get("arms", []):
         extensions += [_criterion_extension(o, arm["arm_id"]) for o in _top_level(arm["criteria"])]
-    site = result.get("nearest_site")
-    if site is not None:
-        sub = [{"url": "name", "valueString": site.get("name") or "site"}]
-        if site.get("miles") is not None:
-            sub.append({"url": "distance", "valueQuantity": {"value": site["miles"], "unit": "mi",
-                                                             "system": "http://unitsofmeasure.org", "code": "[mi_i]"}})
+    if "distance" in result:  # a distance filter or origin was given
+        site = result.get("nearest_site")
+        if site is None:
+            sub = [{"url": "distance-unknown", "valueBoolean": True}]
         else:
-            sub.append({"url": "distance-unknown", "valueBoolean": True})
+            sub = [{"url": "name", "valueString": site.get("name") or "site"},
+                   {"url": "distance", "valueQuantity": {"value": site["miles"], "unit": "mi",
+                                                         "system": "http://unitsofmeasure.org", "code": "[mi_i]"}}]
         extensions.append({"url": EXT + "nearest-site", "extension": sub})
     study = {"resourceType": "ResearchStudy", "id": result["trial_id"],
              "identifier": [{"system": CTGOV, "value": result["trial_id"]}],

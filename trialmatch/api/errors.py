@@ -72,8 +72,11 @@ def job_error_response(error: dict) -> Response:
     return problem_response(500, "Match failed", "the match job failed; it has been logged")
 
 
+CODEX_PATHS = ("/getClinicalTrial", "/ResearchStudy")
+
+
 def _wants_fhir() -> bool:
-    return request.path.startswith(("/api/v1/match", "/getClinicalTrial", "/ResearchStudy"))
+    return request.path.startswith(("/api/v1/match",) + CODEX_PATHS)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -85,6 +88,8 @@ def register_error_handlers(app: Flask) -> None:
         if status >= 500:
             log.error("configuration error: %s", type(error).__name__)
             return problem_response(status, "Server misconfigured", "see the server log")
+        if request.path.startswith(CODEX_PATHS):  # FHIR-only clients: an OperationOutcome
+            return outcome_response(status, [("", str(error))], code="invalid" if status == 400 else "forbidden")
         title = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found"}.get(status, "Error")
         response = problem_response(status, title, str(error))
         if status == 401:
