@@ -111,3 +111,12 @@ def test_massive_match_clause_keeps_every_field(data_dir, vocab):
     for expected in ("_SOLID_", "_LIQUID_", "her2_status = False", "FAAP20", "ALK1", "A466G", "MMR", "MSI", "DCLRE1C",
                      "copy-number call: gain", "variant classification: Missense_Mutation"):
         assert expected in text
+
+
+def test_converted_trials_are_valid_criteria_documents(data_dir, vocab):
+    from trialmatch.trial_document import dump_document, load_document
+
+    trials = list(bench_trials(data_dir, vocab).values())
+    trials.append(ctml_to_trial(read_ctml_path(data_dir / "wintermutant-demo" / "trials")[0], vocab))
+    for trial in trials:
+        assert load_document(dump_document(trial), trial.trial_id) == trial
