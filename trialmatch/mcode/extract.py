@@ -26,6 +26,7 @@ OBSERVATION_KINDS = frozenset({"stage_group", "cancer_stage", "tnm_t", "tnm_n", 
                                "genomic_variant", "region_studied", "ecog", "karnofsky",
                                "disease_status", "pregnancy"})
 STAGE_KINDS = ("stage_group", "tnm_t", "tnm_n", "tnm_m")
+MEDICATION_TYPES = frozenset({"MedicationStatement", "MedicationRequest", "MedicationAdministration"})
 UNEXPECTED = (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError)
 # Resources recorded in error or withdrawn say nothing about the patient.
 VOID_STATUS = frozenset({"entered-in-error", "cancelled"})
@@ -75,7 +76,7 @@ def extract_facts(bundle: dict, vocab) -> PatientFacts:
         if kinds[id(e)] == "region_studied":
             out["genes_tested"] += genomics.region_facts(e, rules, warnings, effective_date(e.resource),
                                                          linker.cancer_of(e), variant_genes)
-    _treatments(entries, kinds, refs, cancers, vocab, out)
+    _treatments(entries, kinds, refs, cancers, vocab, rules, out)
     facts = {name: tuple(dict.fromkeys(values)) for name, values in out.items()}
     if patient is None and not any(facts.values()):
         issues = [(w.location, w.message) for w in warnings.items]
@@ -160,7 +161,7 @@ def _kind(e: Entry, rules: McodeRules, vocab, warnings: Warnings) -> str | None:
         if by_profile in OBSERVATION_KINDS:
             return _cancer_stage(e, rules, warnings) if by_profile == "cancer_stage" else by_profile
         return observation_kind(e.resource, rules, vocab)
-    if rtype.startswith("Medication"):
+    if rtype in MEDICATION_TYPES:
         return "medication"
     if rtype == "Procedure":
         return by_profile if by_profile in ("surgery", "radiation") else "procedure"
@@ -236,16 +237,17 @@ def _profile_name(e: Entry) -> str | None:
     return None
 
 
-def _treatments(entries, kinds, refs: ReferenceIndex, cancers: set[str], vocab, out) -> None:
+def _treatments(entries, kinds, refs: ReferenceIndex, cancers: set[str], vocab, rules, out) -> None:
+    """Medications (profiled, or with an ingredient in a drug class) and procedures."""
     medications = {}
     for e in entries:
-        if e.resource_type == "Medication" or e.resource.get("resourceType") == "Medication":
+        if e.resource_type == "Medication":
             medications[e.evidence] = e.resource
-    profiled = {id(e) for e in entries if profile_kind(e.resource, load_rules()) in ("medication", "surgery", "radiation")}
+    profiled = {id(e) for e in entries if profile_kind(e.resource, rules) in ("medication", "surgery", "radiation")}
     for e in entries:
         kind = kinds[id(e)]
         if kind == "medication":
-            codes = treatments.medication_codes(e, medications)
+            codes = treatments.medication_codes(e, medications, refs)
             names = treatments.ingredients(codes, vocab)
             if id(e) in profiled or treatments.is_cancer_drug(names, vocab):
                 _add(out["medications"], treatments.medication(e, codes, names))

@@ -18,7 +18,7 @@ Content rules, in order (each documented in ``data/content_rules.yaml``):
 from __future__ import annotations
 
 from trialmatch.domain.facts import SNOMED
-from trialmatch.mcode.fhir_read import code_keys, codings, concept_list, extensions
+from trialmatch.mcode.fhir_read import code_keys, codings, extensions
 from trialmatch.mcode.mcode_rules import McodeRules
 
 
@@ -70,7 +70,3 @@ def observation_kind(resource: dict, rules: McodeRules, vocab) -> str | None:
     if vocab is not None and any(vocab.lab_for_loinc(code) for code in loincs):
         return "lab"
     return None
-
-
-def category_codes(resource: dict) -> set[str]:
-    return {c.code for cat in concept_list(resource.get("category")) for c in codings(cat) if c.code}

@@ -18,29 +18,27 @@ SKIPPED_STATUS = frozenset({"entered-in-error", "not-taken", "not-done"})
 _RADIATION_WORDS = ("radiation", "radiotherapy", "teleradiotherapy", "brachytherapy", "irradiation")
 
 
-def medication_codes(entry: Entry, medications: dict[str, dict]) -> tuple:
+def medication_codes(entry: Entry, medications: dict[str, dict], refs) -> tuple:
     r = entry.resource
     if "medicationCodeableConcept" in r:
         return codings(r["medicationCodeableConcept"])
     ref = (r.get("medicationReference") or {}).get("reference")
-    med = medications.get(ref) if isinstance(ref, str) else None
+    med = medications.get(refs.resolve(ref)) if isinstance(ref, str) else None
     return codings(med.get("code")) if med else ()
 
 
 def ingredients(codes: tuple, vocab) -> tuple[str, ...]:
     out: list[str] = []
-    drug_for = getattr(vocab, "drug_for_rxnorm", None)  # part of the vocabulary still landing
     for c in codes:
-        if c.system == RXNORM and c.code and drug_for is not None:
-            ingredient = drug_for(c.code)
+        if c.system == RXNORM and c.code:
+            ingredient = vocab.drug_for_rxnorm(c.code)
             if ingredient and ingredient not in out:
                 out.append(ingredient)
     return tuple(out)
 
 
 def is_cancer_drug(names: tuple[str, ...], vocab) -> bool:
-    classes_of = getattr(vocab, "drug_classes", None)
-    return classes_of is not None and any(classes_of(n) for n in names)
+    return any(vocab.drug_classes(n) for n in names)
 
 
 def medication(entry: Entry, codes: tuple, names: tuple[str, ...]) -> Medication | None:

@@ -204,3 +204,14 @@ def test_invalid_element_drops_only_that_element(vocab):
     facts = extract_facts(bundle(patient(), er), vocab)
     assert [(m.status, m.date) for m in facts.markers] == [("positive", None)]
     assert _warned(facts, "Bundle.entry[1].resource.effectiveDateTime") == ["invalid element (value_error); dropped"]
+
+
+def test_medication_reference_resolves_to_a_contained_medication(vocab):
+    med = {"resourceType": "Medication", "id": "m1",
+           "code": cc("http://www.nlm.nih.gov/research/umls/rxnorm", "583214", "Paclitaxel 100 MG Injection")}
+    admin = {"resourceType": "MedicationAdministration", "id": "a1", "status": "completed",
+             "medicationReference": {"reference": "Medication/m1"}, "subject": {"reference": "Patient/p1"},
+             "effectivePeriod": {"start": "2026-01-05", "end": "2026-01-06"}}
+    facts = extract_facts(bundle(patient(), med, admin), vocab)
+    assert [(m.evidence, m.ingredients, m.start, m.end) for m in facts.medications] == [
+        ("MedicationAdministration/a1", ("paclitaxel",), date(2026, 1, 5), date(2026, 1, 6))]
