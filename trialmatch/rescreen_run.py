@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert, select, update
 
 from trialmatch.domain.facts_json import facts_from_json
 from trialmatch.matching import TrialIndex, match_patient
@@ -29,6 +29,7 @@ from trialmatch.store import registry
 from trialmatch.store.registry import MatchEvent, MatchRecord, Patient
 
 STORED = ("eligible", "possible")
+BATCH = 5000
 _BOUNDS: dict[str, object] = {}
 _INDEXES: dict[tuple, TrialIndex] = {}
 
@@ -122,44 +123,43 @@ def run_chunk(*, sessionmaker, catalogue, rescreen_id: str, chunk_no: int, now: 
 def write_results(session, *, results: dict, trial_ids, rescreen_id: str, chunk_no: int, as_of,
                   now: datetime) -> dict:
     """Diff ``results`` against the stored records of these patients (within the scope) and
-    write the difference in bulk; counts of classes and changes."""
+    write the difference with bulk statements; counts of classes and changes."""
     counts = dict.fromkeys(COUNT_KEYS, 0)
     scope = set(trial_ids) if trial_ids is not None else None
-    stored: dict[str, dict[str, MatchRecord]] = {}
-    for (patient_id, trial_id), record in registry.records_of(session, list(results)).items():
-        if scope is None or trial_id in scope:
-            stored.setdefault(patient_id, {})[trial_id] = record
-    existing = {pid for pid in results if session.get(Patient, pid) is not None}  # deleted meanwhile: skip
-    events, added, removed = [], [], []
+    existing = set(session.scalars(select(Patient.id).where(Patient.id.in_(list(results)))))  # deleted: skipped
+    stored: dict[str, dict[str, tuple]] = {}
+    for row in registry.record_rows(session, list(existing)):
+        if scope is None or row.trial_id in scope:
+            stored.setdefault(row.patient_id, {})[row.trial_id] = row
+    events, added, changed, removed = [], [], [], []
     for patient_id in sorted(existing):
         new = results[patient_id]
         old = stored.get(patient_id, {})
         for trial_id in sorted(set(new) | set(old)):
-            before = old[trial_id].result_class if trial_id in old else "ineligible"
+            record = old.get(trial_id)
+            before = record.result_class if record is not None else "ineligible"
             after, score, version = new.get(trial_id, ("ineligible", 0.0, None))
             if after in STORED:
                 counts[after] += 1
             kind = change_kind(before, after)
             if kind:
                 counts[kind] += 1
-                events.append(MatchEvent(rescreen_id=rescreen_id, chunk_no=chunk_no, patient_id=patient_id,
-                                         trial_id=trial_id, change=kind, before=before, after=after,
-                                         criteria_version=version if version is not None
-                                         else old[trial_id].criteria_version, at=now))
+                events.append({"rescreen_id": rescreen_id, "chunk_no": chunk_no, "patient_id": patient_id,
+                               "trial_id": trial_id, "change": kind, "before": before, "after": after,
+                               "criteria_version": version if version is not None else record.criteria_version,
+                               "at": now})
+            values = {"result_class": after, "score": score, "criteria_version": version, "as_of": as_of,
+                      "rescreen_id": rescreen_id, "updated_at": now}
             if after not in STORED:
-                removed.append(old[trial_id].id)
-            elif trial_id in old:
-                record = old[trial_id]
-                if (record.result_class, record.score, record.criteria_version) != (after, score, version):
-                    # a record keeps the rescreen and as-of date that last changed it
-                    record.result_class, record.score, record.criteria_version = after, score, version
-                    record.as_of, record.rescreen_id, record.updated_at = as_of, rescreen_id, now
-            else:
-                added.append(MatchRecord(patient_id=patient_id, trial_id=trial_id, result_class=after, score=score,
-                                         criteria_version=version, as_of=as_of, rescreen_id=rescreen_id,
-                                         updated_at=now))
-    if removed:
-        session.execute(delete(MatchRecord).where(MatchRecord.id.in_(removed)))
-    session.add_all(added)
-    session.add_all(events)
+                removed.append(record.id)
+            elif record is None:
+                added.append({"patient_id": patient_id, "trial_id": trial_id, **values})
+            elif (record.result_class, record.score, record.criteria_version) != (after, score, version):
+                # a record keeps the rescreen and as-of date that last changed it
+                changed.append({"id": record.id, **values})
+    for start in range(0, len(removed), BATCH):
+        session.execute(delete(MatchRecord).where(MatchRecord.id.in_(removed[start:start + BATCH])))
+    for rows, statement in ((added, insert(MatchRecord)), (changed, update(MatchRecord)), (events, insert(MatchEvent))):
+        for start in range(0, len(rows), BATCH):
+            session.execute(statement, rows[start:start + BATCH])
     return counts

@@ -141,6 +141,13 @@ def records_of(session: Session, patient_ids: list[str]) -> dict[tuple[str, str]
     return {(r.patient_id, r.trial_id): r for r in rows}
 
 
+def record_rows(session: Session, patient_ids: list[str]) -> list[tuple]:
+    """(id, patient id, trial id, class, score, criteria version) of these patients' records."""
+    return list(session.execute(select(MatchRecord.id, MatchRecord.patient_id, MatchRecord.trial_id,
+                                       MatchRecord.result_class, MatchRecord.score, MatchRecord.criteria_version)
+                                .where(MatchRecord.patient_id.in_(patient_ids))))
+
+
 def current_matches(session: Session, patient_id: str) -> list[MatchRecord]:
     return list(session.scalars(select(MatchRecord).where(MatchRecord.patient_id == patient_id)
                                 .order_by(MatchRecord.trial_id)))
