@@ -132,6 +132,8 @@ def test_exclusion_items_wrapped_in_not(vocab, text, expected):
 def test_no_prior_therapy_and_lines(vocab):
     assert parse_one(vocab, "inc", "No prior chemotherapy") == (
         "fully_structured", {"type": "not", "item": {"type": "prior_therapy", "classes": ["chemotherapy"]}})
+    assert parse_one(vocab, "inc", "Patients must not have received prior chemotherapy") == (
+        "fully_structured", {"type": "not", "item": {"type": "prior_therapy", "classes": ["chemotherapy"]}})
     assert parse_one(vocab, "inc", "At least one prior line of systemic therapy") == (
         "fully_structured", {"type": "prior_therapy", "min_lines": 1})
 

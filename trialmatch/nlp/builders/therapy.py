@@ -20,6 +20,8 @@ _PRIOR_WORDS = (
     "prior treatment with", "previous treatment with", "prior therapy with", "previous therapy with", "exposure to",
     "prior exposure to", "previously treated with", "been treated with", "treated with", "have received",
     "has received", "had received", "undergone", "prior systemic therapy with", "prior use of", "use of",
+    "received prior", "received any prior", "received previous", "prior treatment", "previous treatment",
+    "prior therapy", "previous therapy", "received prior treatment with", "received prior therapy with",
 )
 # longest first, so "prior treatment with" wins over "prior"
 _PRIOR = r"(?:any )?(?:" + "|".join(sorted(_PRIOR_WORDS, key=len, reverse=True)) + ")"
