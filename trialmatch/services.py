@@ -12,6 +12,7 @@ from pathlib import Path
 from trialmatch import __version__, rescreen, trial_formats
 from trialmatch.cache import bundle_hash, match_key
 from trialmatch.catalogue import Catalogue
+from trialmatch.entered_facts import merge, parse_entered_facts
 from trialmatch.errors import CriteriaError, NotFoundError, PatientDataError, PermissionDenied
 from trialmatch.matching import match_patient, result_to_json
 from trialmatch.mcode import extract_facts
@@ -46,9 +47,11 @@ def load_trial_documents(*, sessionmaker, documents: list[tuple[str, dict]], aut
     return {"created": created, "unchanged": unchanged}
 
 
-def match_bundle(*, bundle: dict, as_of: date, catalogue: Catalogue, vocab, limit: int | None = None) -> dict:
-    """mCODE Bundle -> the plain JSON view of ranked trials, with the extraction's warnings."""
-    facts = extract_facts(bundle, vocab)
+def match_bundle(*, bundle: dict, as_of: date, catalogue: Catalogue, vocab, limit: int | None = None,
+                 entered: dict | None = None) -> dict:
+    """mCODE Bundle (and clinician-entered facts) -> the plain JSON view of ranked trials, with
+    the extraction's warnings."""
+    facts = merge(extract_facts(bundle, vocab), parse_entered_facts(entered, as_of=as_of))
     result = match_patient(facts, catalogue.index, as_of=as_of, limit=limit)
     view = result_to_json(result)
     view["as_of"] = as_of.isoformat()
@@ -59,23 +62,27 @@ def match_bundle(*, bundle: dict, as_of: date, catalogue: Catalogue, vocab, limi
     return view
 
 
-def run_match_job(*, bundle: dict, as_of: date, catalogue: Catalogue, vocab, cache) -> dict:
+def run_match_job(*, bundle: dict, as_of: date, catalogue: Catalogue, vocab, cache,
+                  entered: dict | None = None) -> dict:
     """What a match job returns: {"status": "done", "result": view} or
     {"status": "failed", "error": {"kind": "patient_data", "message", "issues"}}.
     The result is cached under the key of the catalogue version it was computed with."""
     try:
-        view = match_bundle(bundle=bundle, as_of=as_of, catalogue=catalogue, vocab=vocab)
+        view = match_bundle(bundle=bundle, as_of=as_of, catalogue=catalogue, vocab=vocab, entered=entered)
     except PatientDataError as exc:
         return {"status": "failed", "error": {"kind": "patient_data", "message": str(exc),
                                               "issues": [list(issue) for issue in exc.issues]}}
     if cache is not None:
-        cache.put(match_cache_key(bundle=bundle, as_of=as_of, catalogue_version=catalogue.version), view)
+        cache.put(match_cache_key(bundle=bundle, as_of=as_of, catalogue_version=catalogue.version, entered=entered),
+                  view)
     return {"status": "done", "result": view}
 
 
-def match_cache_key(*, bundle: dict, as_of: date, catalogue_version: str, filters: dict | None = None) -> str:
-    return match_key(bundle_digest=bundle_hash(bundle), as_of=as_of.isoformat(),
-                     filters=filters or {}, catalogue_version=catalogue_version)
+def match_cache_key(*, bundle: dict, as_of: date, catalogue_version: str, entered: dict | None = None) -> str:
+    """Filters are applied after the cache (trialmatch.result_filters), so they are not in the key."""
+    patient = bundle if entered is None else {"bundle": bundle, "entered_facts": entered}
+    return match_key(bundle_digest=bundle_hash(patient), as_of=as_of.isoformat(), filters={},
+                     catalogue_version=catalogue_version)
 
 
 def assert_may_change(session, *, trial_id: str, caller) -> None:

@@ -138,3 +138,33 @@ def test_an_idempotency_key_returns_the_same_job_and_refuses_another_request(sta
     other = post_match(stack, BUNDLE.read_bytes(), query="as_of=2024-01-01", headers=headers)
     assert other.status_code == 400 and "Idempotency-Key" in other.get_json()["detail"]
     assert poll_job(stack, first.headers["Location"])["status"] == "done"
+
+
+def find(outcome: dict, node_id: str) -> dict:
+    return next(o for o in walk(outcome) if o["id"] == node_id)
+
+
+def test_clinician_entered_facts_decide_what_the_record_left_unknown(stack):
+    bundle = json.loads(BUNDLE.read_bytes())
+    before = post_match(stack, json.dumps(bundle).encode()).get_json()
+    # John's only ECOG is from 2019: too old to count, so ECOG criteria are UNKNOWN ...
+    stale = [(r["trial_id"], o["id"]) for r in before["results"] for o in walk(r["criteria"])
+             if o["type"] == "performance_status" and o["verdict"] == "unknown"]
+    assert stale
+    envelope = {"bundle": bundle,
+                "entered_facts": {"performance": [{"scale": "ECOG", "value": 0, "date": "2026-11-20"}]}}
+    after = post_match(stack, json.dumps(envelope).encode())
+    assert after.status_code == 200 and after.headers["X-Cache"] == "miss"  # another patient state, another key
+    results = {r["trial_id"]: r for r in after.get_json()["results"]}
+    for trial_id, node_id in stale:  # ... and an ECOG 0 entered by the clinician decides them
+        ecog = find(results[trial_id]["criteria"], node_id)
+        assert ecog["verdict"] == "met", ecog
+        assert [e["reference"] for e in ecog["evidence"]] == ["entered:performance[0]"]
+
+
+def test_bad_entered_facts_are_refused_before_any_job(stack):
+    envelope = {"bundle": json.loads(BUNDLE.read_bytes()),
+                "entered_facts": {"performance": [{"scale": "ECOG", "value": 9, "date": "2026-11-20"}]}}
+    response = post_match(stack, json.dumps(envelope).encode())
+    assert response.status_code == 400
+    assert response.get_json()["issue"][0]["expression"] == ["entered_facts.performance[0]"]

@@ -22,6 +22,7 @@ from trialmatch.api.celery import MATCH_TASK
 from trialmatch.api.errors import FHIR_JSON, problem_response
 from trialmatch.api.jobs import accepted, idempotent_job, submit, wait_for
 from trialmatch.api.presentation import outcome_response, present
+from trialmatch.entered_facts import parse_entered_facts
 from trialmatch.errors import PatientDataError
 from trialmatch.result_filters import Filters, parse_filters
 
@@ -31,6 +32,14 @@ ACCEPTED_TYPES = ("application/fhir+json", "application/json")
 
 
 def read_bundle() -> dict:
+    """The request body, which must be a FHIR Bundle."""
+    bundle, entered = split_envelope(read_body())
+    if entered is not None:
+        raise PatientDataError("entered_facts: not accepted here", [("entered_facts", "not accepted here")])
+    return bundle
+
+
+def read_body():
     mimetype = request.mimetype or ""
     if mimetype and mimetype not in ACCEPTED_TYPES:
         raise PatientDataError(f"unsupported content type {mimetype!r}; send application/fhir+json",
@@ -41,11 +50,22 @@ def read_bundle() -> dict:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         message = f"the body is not valid JSON ({type(exc).__name__} at position {getattr(exc, 'pos', '?')})"
         raise PatientDataError(message, [("", message)]) from None
+    return body
+
+
+def split_envelope(body) -> tuple[dict, dict | None]:
+    """A Bundle, or ``{"bundle": Bundle, "entered_facts": {...}}`` (trialmatch.entered_facts)."""
+    entered = None
+    if isinstance(body, dict) and "bundle" in body and "resourceType" not in body:
+        unknown = sorted(set(body) - {"bundle", "entered_facts"})
+        if unknown:
+            raise PatientDataError(f"{unknown[0]}: unknown key", [(unknown[0], "unknown key; expected bundle and entered_facts")])
+        body, entered = body["bundle"], body.get("entered_facts")
     if not isinstance(body, dict) or body.get("resourceType") != "Bundle":
         found = body.get("resourceType") if isinstance(body, dict) else type(body).__name__
         message = f"expected a FHIR Bundle, got resourceType {found!r}"
         raise PatientDataError(message, [("resourceType", message)])
-    return body
+    return body, entered
 
 
 def read_as_of(today: date) -> date | None:
@@ -72,16 +92,18 @@ def wants_async() -> bool:
 @require("clinician")
 def match():
     runtime = current_app.extensions["trialmatch"]
-    bundle = read_bundle()
+    bundle, entered = split_envelope(read_body())
     as_of = read_as_of(runtime.today())
     if as_of is None:
         return problem_response(400, "Bad Request", "as_of: expected a date YYYY-MM-DD")
+    parse_entered_facts(entered, as_of=as_of)  # refuse bad entered facts before any job
     filters = parse_filters(zip_code=request.args.get("zipCode") or request.args.get("zip"),
                             radius=request.args.get("travelRadius") or request.args.get("radius"),
                             phase=request.args.get("phase"),
                             status=request.args.get("recruitmentStatus") or request.args.get("status"),
                             limit=request.args.get("limit") or request.args.get("_count"))
-    return match_request(bundle=bundle, as_of=as_of, filters=filters, fhir=wants_fhir(), is_async=wants_async())
+    return match_request(bundle=bundle, as_of=as_of, filters=filters, fhir=wants_fhir(), is_async=wants_async(),
+                         entered=entered)
 
 
 def wants_fhir() -> bool:
@@ -92,13 +114,13 @@ def wants_fhir() -> bool:
 
 
 def match_request(*, bundle: dict, as_of: date, filters: Filters, fhir: bool, is_async: bool,
-                  wrap=None):
+                  wrap=None, entered: dict | None = None):
     """The match flow shared by /api/v1/match and the CodeX endpoints (see the module docstring).
     ``wrap`` turns the FHIR searchset into the endpoint's own response resource."""
     runtime = current_app.extensions["trialmatch"]
     celery_app = current_app.extensions["celery"]
     catalogue = runtime.catalogues.current()
-    key = services.match_cache_key(bundle=bundle, as_of=as_of, catalogue_version=catalogue.version)
+    key = services.match_cache_key(bundle=bundle, as_of=as_of, catalogue_version=catalogue.version, entered=entered)
     request_log.info("match key=%s patient=%s as_of=%s", g.caller.key_id, key.rsplit(":", 1)[-1][:16], as_of)
     view_options = {"filters": filters.as_dict(), "fhir": fhir, "wrap": wrap}
     idempotency_key = request.headers.get("Idempotency-Key")
@@ -109,7 +131,8 @@ def match_request(*, bundle: dict, as_of: date, filters: Filters, fhir: bool, is
 
     def start() -> str | None:
         return submit(runtime, celery_app, MATCH_TASK,
-                      {"bundle": bundle, "as_of": as_of.isoformat(), "catalogue_version": catalogue.version},
+                      {"bundle": bundle, "as_of": as_of.isoformat(), "catalogue_version": catalogue.version,
+                       "entered": entered},
                       meta={"filters": filters.as_dict(), "fhir": fhir, "wrap": wrap})
 
     if idempotency_key:
@@ -124,7 +147,7 @@ def match_request(*, bundle: dict, as_of: date, filters: Filters, fhir: bool, is
             response.headers["Retry-After"] = "10"
             return response
         outcome = services.run_match_job(bundle=bundle, as_of=as_of, catalogue=catalogue,
-                                         vocab=runtime.vocab, cache=None)
+                                         vocab=runtime.vocab, cache=None, entered=entered)
         return outcome_response(outcome, mode="in-process", **view_options)
     if is_async:
         return accepted(job_id)

@@ -1,0 +1,92 @@
+"""Clinician-entered facts: what a clinician types beside the bundle ("HER2 positive on
+2026-11-01", "ECOG 1 today") to decide criteria the record leaves UNKNOWN.
+
+They use the facts JSON form (``trialmatch.domain.facts_json``) of a few fact kinds, each with
+a date, and become evidence marked ``entered:<kind>[i]`` so every explanation shows that the
+clinician, not the record, said it. They are added to the extracted facts, never replace them:
+when both speak, the matcher's latest-date rule decides, as for any two facts.
+
+    {"bundle": {... Bundle ...},
+     "entered_facts": {"markers": [{"marker": "HER2", "status": "positive", "date": "2026-11-01"}],
+                       "performance": [{"scale": "ECOG", "value": 1, "date": "2026-11-20"}]}}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from trialmatch.domain import facts as f
+from trialmatch.domain.facts_json import facts_from_json
+from trialmatch.errors import PatientDataError
+
+ALLOWED_KINDS = ("markers", "variants", "genes_tested", "performance", "stages", "pregnancy", "conditions")
+MARKER_STATUSES = frozenset({"positive", "negative", "equivocal", "high", "low", "deficient", "proficient",
+                             "stable"})
+WHERE = "entered_facts"
+
+
+def parse_entered_facts(data, *, as_of: date) -> f.PatientFacts:
+    """Validate entered facts into a PatientFacts holding only them; PatientDataError names
+    every problem's location (``entered_facts.markers[0].status``)."""
+    if data is None:
+        return f.PatientFacts()
+    if not isinstance(data, dict):
+        raise _error(WHERE, "expected an object of fact lists")
+    unknown = sorted(set(data) - set(ALLOWED_KINDS))
+    if unknown:
+        raise _error(f"{WHERE}.{unknown[0]}", f"not a kind a clinician can enter; allowed: {', '.join(ALLOWED_KINDS)}")
+    with_evidence = {}
+    for kind, items in data.items():
+        if not isinstance(items, list):
+            raise _error(f"{WHERE}.{kind}", "expected a list")
+        with_evidence[kind] = []
+        for i, item in enumerate(items):
+            where = f"{WHERE}.{kind}[{i}]"
+            if not isinstance(item, dict):
+                raise _error(where, "expected an object")
+            if "evidence" in item:
+                raise _error(f"{where}.evidence", "set by trialmatch (entered:<kind>[i]), not by the caller")
+            if not isinstance(item.get("date"), str):
+                raise _error(f"{where}.date", "an entered fact needs the date it was observed (YYYY-MM-DD)")
+            with_evidence[kind].append({**item, "evidence": f"entered:{kind}[{i}]"})
+    try:
+        facts = facts_from_json(with_evidence)
+    except (ValueError, TypeError) as exc:
+        message = str(exc).replace("facts.", f"{WHERE}.", 1)
+        location, _, detail = message.partition(": ")
+        raise _error(location, detail or message) from None
+    _check_values(facts, as_of)
+    return _with_ecog(facts)
+
+
+def _check_values(facts: f.PatientFacts, as_of: date) -> None:
+    for kind in ALLOWED_KINDS:
+        for i, fact in enumerate(getattr(facts, kind)):
+            where = f"{WHERE}.{kind}[{i}]"
+            if fact.date is not None and fact.date > as_of:
+                raise _error(f"{where}.date", "is after the as-of date")
+            if kind == "markers":
+                if fact.status is not None and fact.status not in MARKER_STATUSES:
+                    raise _error(f"{where}.status", f"expected one of {', '.join(sorted(MARKER_STATUSES))}")
+                if fact.status is None and fact.value is None:
+                    raise _error(where, "a marker needs a status or a value")
+            if kind == "performance":
+                if fact.scale != "ECOG" or not isinstance(fact.value, int) or not 0 <= fact.value <= 5:
+                    raise _error(where, "enter performance status as ECOG 0-5 (scale \"ECOG\")")
+
+
+def _with_ecog(facts: f.PatientFacts) -> f.PatientFacts:
+    performance = tuple(p if p.ecog else dataclasses.replace(p, ecog=(p.value,)) for p in facts.performance)
+    return dataclasses.replace(facts, performance=performance)
+
+
+def merge(record: f.PatientFacts, entered: f.PatientFacts) -> f.PatientFacts:
+    """The record's facts with the entered ones added."""
+    changes = {kind: getattr(record, kind) + getattr(entered, kind) for kind in ALLOWED_KINDS
+               if getattr(entered, kind)}
+    return dataclasses.replace(record, **changes) if changes else record
+
+
+def _error(location: str, message: str) -> PatientDataError:
+    return PatientDataError(f"{location}: {message}", [(location, message)])
