@@ -31,8 +31,9 @@ SCOPE_WORDS = re.compile(
     r"(?i)\b(cohorts?|arms?|parts?\s*\d|parts?\s+[a-z]\b|phase|dose|escalation|expansion|donors?|controls?|cases?"
     r"|healthy|volunteers?|portion|prescreening|pre-screening|apheresis|procurement|vaccine|family|families"
     r"|specific|only|one of|any of|either|at least|group|stage \d|step"
-    r"|substudy|sub-study|module|queue|subprotocol)\b"
+    r"|substudy|sub-study|module|queue|subprotocol|for (?:patients|participants|subjects|those|women|men)|if|in patients)\b"
 )
+_TOPIC_WORDS = 5  # a sub-heading of at most this many words names a topic ("Disease characteristics:")
 _NOTE = re.compile(r"(?i)^(notes?\b|n\.b\.|other (protocol|inclusion|exclusion|criteria)|please|for more information)")
 _GENERIC_NOTE = re.compile(r"(?i)criteria (?:may )?apply|protocol[- ]defined")
 _ATTACHED_NOTE = re.compile(r"(?i)^(notes?\b|n\.b\.)")
@@ -163,9 +164,12 @@ def split_segments(text: str) -> tuple[Segment, ...]:
         nested_next = (index + 1 < len(lines) and lines[index + 1].indent > line.indent
                        and bool(lines[index + 1].marker))
         if _is_sub_heading(content, line.marker) and not (line.marker and nested_next):
-            scope = content if SCOPE_WORDS.search(content) else None
-            segments.append(Segment(section, HEADING, content, line.content_start, line.end, scope))
-            continue
+            if SCOPE_WORDS.search(content) or len(content.split()) <= _TOPIC_WORDS:
+                scope = content if SCOPE_WORDS.search(content) else None
+                segments.append(Segment(section, HEADING, content, line.content_start, line.end, scope))
+                continue
+            # a longer lead-in ("Patients must have completed first-line therapy:") says something
+            # itself: it is an item (left unparsed unless understood), never silently dropped
         kind = NOTE if _NOTE.match(content) else CRITERION
         current = {"section": section, "kind": kind, "start": line.content_start, "end": line.end,
                    "indent": line.indent, "scope": scope, "children": []}

@@ -93,3 +93,13 @@ def test_no_text_is_lost_on_the_1000_trials():
             assert text[s.start:s.end] == s.text
     assert trials == 1000
     assert lost == []
+
+
+def test_a_long_lead_in_is_an_item_not_a_dropped_heading():
+    text = ("Inclusion Criteria:\n\nPatients must have completed first line platinum-based therapy:\n\n"
+            "* Age >= 18\n")
+    assert _view(text) == [
+        (INCLUSION, HEADING, "Inclusion Criteria:", None),
+        (INCLUSION, CRITERION, "Patients must have completed first line platinum-based therapy:", None),
+        (INCLUSION, CRITERION, "Age >= 18", None),
+    ]
