@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import func, select, update
@@ -199,12 +199,15 @@ def plan_daily(*, sessionmaker, today: date, now: datetime) -> str | None:
 
 
 def dispatch(*, sessionmaker, send: Callable[[str, int], None], today: date, now: datetime,
-             chunk_size: int, on_finished: Callable[[str], None] | None = None) -> list[str]:
+             chunk_size: int, on_finished: Callable[[str], None] | None = None,
+             stale_after: timedelta | None = None) -> list[str]:
     """Split each planned rescreen into chunks and ``send(rescreen_id, chunk_no)`` each one.
     Sending twice is harmless (chunks are idempotent); a failed send leaves the rescreen planned,
     and a later dispatch sends it again. ``on_finished(rescreen_id)`` is called for a rescreen
     this call found complete (no patients; or chunks run synchronously by ``send``).
-    Returns the ids dispatched."""
+    With ``stale_after``, the pending chunks of a rescreen dispatched longer ago than that are
+    sent again (a task lost with the broker's data, or failed for good, is not lost for the
+    rescreen). Returns the ids dispatched (or sent again)."""
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     with sessionmaker.begin() as session:
@@ -212,6 +215,8 @@ def dispatch(*, sessionmaker, send: Callable[[str, int], None], today: date, now
     out = []
     with sessionmaker() as session:
         planned = [r.id for r in registry.planned_rescreens(session)]
+        if stale_after is not None:
+            planned += registry.stale_rescreens(session, before=now - stale_after)
     for rescreen_id in planned:
         with sessionmaker.begin() as session:
             rescreen = session.get(Rescreen, rescreen_id)
@@ -226,7 +231,7 @@ def dispatch(*, sessionmaker, send: Callable[[str, int], None], today: date, now
         for chunk_no in pending:
             send(rescreen_id, chunk_no)
         with sessionmaker.begin() as session:
-            session.execute(update(Rescreen).where(Rescreen.id == rescreen_id, Rescreen.status == "planned")
+            session.execute(update(Rescreen).where(Rescreen.id == rescreen_id, Rescreen.status != "done")
                             .values(status="running", dispatched_at=now))
         if finish_if_complete(sessionmaker=sessionmaker, rescreen_id=rescreen_id, now=now) and on_finished:
             on_finished(rescreen_id)

@@ -8,13 +8,15 @@
   visibility timeout (TRIALMATCH_VISIBILITY_TIMEOUT_SECONDS, applied when the worker starts).
 - ``trialmatch.rescreen.daily``: patients whose results may change with time (age bounds,
   washout and freshness windows), daily at DAILY_AT UTC.
+- Pending chunks of a rescreen dispatched more than twice the visibility timeout ago are sent
+  again by the dispatcher (a lost or finally failed task does not stall the rescreen).
 - ``trialmatch.rescreen.deliver``: POST a finished rescreen's change events to the webhook,
   retried with backoff.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from celery import current_app as celery_current_app
 from celery import shared_task, signals
@@ -87,7 +89,8 @@ def dispatch_planned(runtime, celery_app) -> list[str]:
         return []
     try:
         return rescreen.dispatch(sessionmaker=runtime.sessionmaker, send=send, today=runtime.today(), now=_now(),
-                                 chunk_size=runtime.settings.rescreen_chunk_size, on_finished=_send_deliver)
+                                 chunk_size=runtime.settings.rescreen_chunk_size, on_finished=_send_deliver,
+                                 stale_after=timedelta(seconds=2 * runtime.settings.visibility_timeout_seconds))
     finally:
         if lock is not None:
             lock.release()
@@ -99,7 +102,10 @@ def dispatch() -> dict:
     return {"dispatched": dispatch_planned(runtime, current_app.extensions["celery"])}
 
 
-@shared_task(name=CHUNK_TASK, acks_late=True, reject_on_worker_lost=True)
+# a chunk that fails (a database error; two rescreens writing one new pair at once) is retried;
+# running it again is harmless
+@shared_task(name=CHUNK_TASK, acks_late=True, reject_on_worker_lost=True, autoretry_for=(Exception,),
+             retry_backoff=2, retry_backoff_max=120, max_retries=8)
 def chunk(rescreen_id: str, chunk_no: int) -> dict:
     runtime = current_app.extensions["trialmatch"]
     result = run_chunk(sessionmaker=runtime.sessionmaker, catalogue=current_catalogue(runtime),

@@ -171,6 +171,14 @@ def planned_rescreens(session: Session) -> list[Rescreen]:
                                 .order_by(Rescreen.created_at, Rescreen.id)))
 
 
+def stale_rescreens(session: Session, *, before: datetime) -> list[str]:
+    """Running rescreens dispatched before ``before`` that still have pending chunks."""
+    pending = select(RescreenChunk.rescreen_id).where(RescreenChunk.status != "done")
+    return list(session.scalars(select(Rescreen.id).where(Rescreen.status == "running",
+                                                          Rescreen.dispatched_at < before,
+                                                          Rescreen.id.in_(pending)).order_by(Rescreen.created_at)))
+
+
 def get_rescreen(session: Session, rescreen_id: str) -> Rescreen | None:
     return session.get(Rescreen, rescreen_id)
 

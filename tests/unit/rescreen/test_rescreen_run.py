@@ -146,3 +146,22 @@ def test_change_kinds():
         ("ineligible", "eligible"): "newly_eligible", ("ineligible", "possible"): "newly_possible",
         ("ineligible", "ineligible"): None,
     }
+
+
+def test_pending_chunks_of_a_stale_rescreen_are_sent_again(registry, bundles):
+    from datetime import timedelta
+
+    register_all(registry, dict(list(bundles.items())[:3]))
+    rescreen_id = rescreen.request_rescreen(sessionmaker=registry.sessions, now=NOW)
+    registry.dispatch(run=False, chunk_size=1)  # the patient rescreens and this one: nothing runs
+    registry.run(rescreen_id, 1)
+    registry.sent.clear()
+    later = NOW + timedelta(hours=3)
+
+    def resend(stale_after):
+        return rescreen.dispatch(sessionmaker=registry.sessions, send=lambda r, c: registry.sent.append((r, c)),
+                                 today=AS_OF, now=later, chunk_size=1, stale_after=stale_after)
+
+    assert resend(timedelta(hours=4)) == [] and registry.sent == []
+    assert rescreen_id in resend(timedelta(hours=2))
+    assert [c for r, c in registry.sent if r == rescreen_id] == [0, 2]
