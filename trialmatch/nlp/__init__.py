@@ -7,5 +7,6 @@
 
 from trialmatch.nlp.parsed_eligibility import ParsedEligibility, ParsedItem
 from trialmatch.nlp.parser import PARSER_VERSION, parse_eligibility
+from trialmatch.nlp.trial_records import trial_from_record
 
-__all__ = ["PARSER_VERSION", "ParsedEligibility", "ParsedItem", "parse_eligibility"]
+__all__ = ["PARSER_VERSION", "ParsedEligibility", "ParsedItem", "parse_eligibility", "trial_from_record"]

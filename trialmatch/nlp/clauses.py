@@ -174,7 +174,7 @@ class ClauseParser:
         nodes = []
         for p in parts:
             sub = Clause(p.strip(), clause.terms, clause.section, clause.historical, clause.qualifiers)
-            node = self._build(sub)
+            node = self._build(sub) or self._qualified(sub)
             if node is None:
                 return None
             nodes.append(node)

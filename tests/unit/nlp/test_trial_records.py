@@ -10,7 +10,7 @@ import pytest
 from trialmatch.domain import criteria as c
 from trialmatch.errors import CriteriaError
 from trialmatch.nlp import PARSER_VERSION
-from trialmatch.nlp.trial_records import trial_from_record
+from trialmatch.nlp import trial_from_record
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "trials"
 
