@@ -34,32 +34,50 @@ def cancer_match(vocab, cancer_type: str | None, codes) -> str:
 def compile_cancer_type(node: c.CancerType, negated, vocab, units):
     codes = node.codes
     names = ", ".join(vocab.oncotree.name(x) or x for x in codes)
+    key = (codes, node.role, negated)
 
     def evaluate(ctx):
-        v = ctx.view
-        if not negated and ctx.focus is not None:
-            cancers = (ctx.focus,)
-        else:
-            cancers = v.facts.cancers if node.role == "any" else v.primaries
-        if not cancers:
-            return unknown(node, "no cancer diagnosis recorded", "cancer diagnosis")
-        found = {"met": [], "unknown": [], "not_met": []}
-        for cancer in cancers:
-            found[cancer_match(vocab, cancer.cancer_type, codes)].append(cancer)
-        def ev(cs):
-            return tuple(evidence(x.evidence, x.cancer_type or "type not recognised", x.onset) for x in cs)
-        if found["met"]:
-            return met(node, f"{found['met'][0].cancer_type} is {names}", ev(found["met"]))
-        if found["unknown"]:
-            unmapped = [x for x in found["unknown"] if not x.cancer_type or x.cancer_type not in vocab.oncotree]
-            if unmapped:
-                return unknown(node, f"cancer code not recognised as a cancer type; criterion {names}",
-                               "cancer type (code not recognised)", MISSING, ev(found["unknown"]))
-            return unknown(node, f"cancer type not specific enough for {names}", "cancer type (subtype)",
-                           MISSING, ev(found["unknown"]))
-        return not_met(node, f"{', '.join(x.cancer_type for x in found['not_met'])} is not {names}", ev(found["not_met"]))
+        # the reading depends only on (codes, role, polarity) in a context: shared by every
+        # trial naming the same types, whatever the node's text
+        memo = ctx.__dict__.setdefault("_cancer_type", {})
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _read_cancer_type(ctx, node, negated, codes, names)
+        kind, reason, ev, item = found
+        if kind == "met":
+            return met(node, reason, ev)
+        if kind == "not_met":
+            return not_met(node, reason, ev)
+        return unknown(node, reason, item, MISSING, ev)
 
     return evaluate
+
+
+def _read_cancer_type(ctx, node, negated, codes, names):
+    """(kind, reason, evidence, missing item) of a CancerType atom in a context."""
+    v, vocab = ctx.view, ctx.vocab
+    if not negated and ctx.focus is not None:
+        cancers = (ctx.focus,)
+    else:
+        cancers = v.facts.cancers if node.role == "any" else v.primaries
+    if not cancers:
+        return "unknown", "no cancer diagnosis recorded", (), "cancer diagnosis"
+    found = {"met": [], "unknown": [], "not_met": []}
+    for cancer in cancers:
+        found[cancer_match(vocab, cancer.cancer_type, codes)].append(cancer)
+
+    def ev(cs):
+        return tuple(evidence(x.evidence, x.cancer_type or "type not recognised", x.onset) for x in cs)
+
+    if found["met"]:
+        return "met", f"{found['met'][0].cancer_type} is {names}", ev(found["met"]), None
+    if found["unknown"]:
+        if any(not x.cancer_type or x.cancer_type not in vocab.oncotree for x in found["unknown"]):
+            return ("unknown", f"cancer code not recognised as a cancer type; criterion {names}",
+                    ev(found["unknown"]), "cancer type (code not recognised)")
+        return ("unknown", f"cancer type not specific enough for {names}", ev(found["unknown"]),
+                "cancer type (subtype)")
+    return "not_met", f"{', '.join(x.cancer_type for x in found['not_met'])} is not {names}", ev(found["not_met"]), None
 
 
 def histology_keys(rules, vocab, cancer) -> set[str]:
