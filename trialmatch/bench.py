@@ -78,54 +78,170 @@ def bench_slice(repeats: int = 200) -> dict:
     return {"bundle": EXAMPLE_BUNDLE, "trials": len(trials), **percentiles(samples)}
 
 
+class RunningService:
+    """`trialmatch run` on a free port with a temporary SQLite store and the given catalogue
+    folder; embedded Redis unless TRIALMATCH_REDIS_URL is set. Stopped with Ctrl-C (SIGINT)."""
+
+    def __init__(self, catalogue_dir: Path, tmp: str):
+        import subprocess
+
+        from trialmatch.embedded_redis import free_port
+
+        self.port = free_port()
+        env = dict(os.environ, TRIALMATCH_DATABASE_URL=f"sqlite:///{tmp}/bench.db",
+                   TRIALMATCH_CATALOGUE_DIR=str(catalogue_dir), TRIALMATCH_QUEUE=f"bench-{self.port}",
+                   TRIALMATCH_LOCAL_KEY_FILE=f"{tmp}/key")
+        self.proc = subprocess.Popen([sys.executable, "-m", "trialmatch.cli", "run", "--port", str(self.port)],
+                                     env=env, cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True)
+        self.key_file = Path(tmp) / "key"
+
+    def __enter__(self):
+        import requests
+
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                if requests.get(f"http://127.0.0.1:{self.port}/readyz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("trialmatch run did not come up")
+            time.sleep(0.3)
+        self.key = self.key_file.read_text().strip()
+        return self
+
+    def __exit__(self, *exc):
+        import signal
+
+        os.killpg(self.proc.pid, signal.SIGINT)
+        self.proc.wait(120)
+
+    def poster(self, body: bytes, query: str):
+        import requests
+
+        session = requests.Session()
+        url = f"http://127.0.0.1:{self.port}/api/v1/match?as_of=2026-11-26{query}"
+        headers = {"Content-Type": "application/fhir+json", "Authorization": f"Bearer {self.key}"}
+
+        def post(extra: dict) -> None:
+            response = session.post(url, data=body, headers={**headers, **extra}, timeout=60)
+            if response.status_code != 200:
+                raise RuntimeError(f"match answered {response.status_code}")
+        return post
+
+
+def concurrent_load(make_post, clients: int, requests_each: int, extra: dict) -> dict:
+    """``clients`` threads, each with its own connection, ``requests_each`` requests each."""
+    import threading
+
+    samples: list[float] = []
+    lock = threading.Lock()
+
+    def client():
+        post = make_post()
+        mine = time_calls(lambda: post(extra), requests_each, warmup=1)
+        with lock:
+            samples.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    return {"clients": clients, "requests": len(samples), "requests_per_s": round(len(samples) / wall, 1),
+            **percentiles(samples)}
+
+
 def bench_http(uncached: int = 100, cached: int = 300) -> dict:
-    """The slice over HTTP: `trialmatch run` (embedded Redis unless TRIALMATCH_REDIS_URL, one
-    Celery worker, gunicorn with 2 workers, a temporary SQLite store with criteria/), one client."""
-    import signal
-    import subprocess
+    """The slice over HTTP against criteria/: one client, uncached and cached."""
     import tempfile
 
-    import requests
+    from trialmatch.runner import EXAMPLE_BUNDLE
 
-    from trialmatch.embedded_redis import free_port
-    from trialmatch.runner import EXAMPLE_BUNDLE, http_answers
-
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, TRIALMATCH_DATABASE_URL=f"sqlite:///{tmp}/bench.db",
-                   TRIALMATCH_CATALOGUE_DIR=str(ROOT / "criteria"), TRIALMATCH_QUEUE=f"bench-{port}",
-                   TRIALMATCH_LOCAL_KEY_FILE=f"{tmp}/key")
-        proc = subprocess.Popen([sys.executable, "-m", "trialmatch.cli", "run", "--port", str(port)], env=env,
-                                cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True)
-        try:
-            deadline = time.monotonic() + 90
-            while not http_answers("127.0.0.1", port):
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("trialmatch run did not come up")
-                time.sleep(0.2)
-            body = (ROOT / EXAMPLE_BUNDLE).read_bytes()
-            url = f"http://127.0.0.1:{port}/api/v1/match?as_of=2026-11-26"
-            session = requests.Session()
-            key = Path(f"{tmp}/key").read_text().strip()
-            headers = {"Content-Type": "application/fhir+json", "Authorization": f"Bearer {key}"}
-
-            def post(extra: dict) -> None:
-                response = session.post(url, data=body, headers={**headers, **extra}, timeout=30)
-                if response.status_code != 200:
-                    raise RuntimeError(f"match answered {response.status_code}")
-
-            fresh = time_calls(lambda: post({"Cache-Control": "no-cache"}), uncached)
-            hits = time_calls(lambda: post({}), cached)
-        finally:
-            os.killpg(proc.pid, signal.SIGINT)
-            proc.wait(60)
+    with tempfile.TemporaryDirectory() as tmp, RunningService(ROOT / "criteria", tmp) as service:
+        post = service.poster((ROOT / EXAMPLE_BUNDLE).read_bytes(), "")
+        fresh = time_calls(lambda: post({"Cache-Control": "no-cache"}), uncached)
+        hits = time_calls(lambda: post({}), cached)
     return {"bundle": EXAMPLE_BUNDLE, "uncached": percentiles(fresh), "cached": percentiles(hits)}
 
 
+HTTP_BUNDLE = "tests/data/bundles/codex/clinical-trial-matching-app/TrialMatching_Patient02.json"
+
+
+def bench_http_scale(n_trials: int = 1000, uncached: int = 60, cached: int = 300, clients: int = 8) -> dict:
+    """Issue 7's figure: a 30-entry bundle against 1,000 synthetic trials, top 50 results, over
+    HTTP (gunicorn, 2 workers; one Celery worker), 1 client and 8 concurrent clients."""
+    import tempfile
+
+    from trialmatch.matching.synth import synth_catalogue
+    from trialmatch.trial_document import dump_document
+    from trialmatch.vocab import load_vocabulary
+
+    body = (ROOT / HTTP_BUNDLE).read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+        catalogue = Path(tmp) / "catalogue"
+        catalogue.mkdir()
+        for trial in synth_catalogue(load_vocabulary(), n_trials, seed=7):
+            document = dump_document(trial)
+            (catalogue / f"{trial.trial_id}.json").write_text(json.dumps(document))
+        with RunningService(catalogue, tmp) as service:
+            post = service.poster(body, "&limit=50")
+            one_fresh = time_calls(lambda: post({"Cache-Control": "no-cache"}), uncached)
+            one_hit = time_calls(lambda: post({}), cached)
+            many_fresh = concurrent_load(lambda: service.poster(body, "&limit=50"), clients, uncached // 2,
+                                         {"Cache-Control": "no-cache"})
+            many_hit = concurrent_load(lambda: service.poster(body, "&limit=50"), clients, cached // 4, {})
+    return {"bundle": HTTP_BUNDLE, "trials": n_trials, "limit": 50,
+            "one_client_uncached": percentiles(one_fresh), "one_client_cached": percentiles(one_hit),
+            f"{clients}_clients_uncached": many_fresh, f"{clients}_clients_cached": many_hit}
+
+
+def bench_facts() -> dict:
+    from trialmatch.mcode.bench import bench_facts as run
+
+    return run()
+
+
+def bench_engine() -> dict:
+    from trialmatch.matching.bench import bench_engine as run
+
+    return run()
+
+
+def bench_parse() -> dict:
+    from trialmatch.nlp.bench import bench_parse as run
+
+    return run()
+
+
+def bench_matchminer() -> dict:
+    from trialmatch.matchminer.bench import bench_synthetic as run
+
+    return run()
+
+
 BENCHMARKS: dict[str, tuple[str, Callable[[], dict]]] = {
+    "facts": ("validate and extract mCODE bundles (200 and 30 entries)", bench_facts),
+    "engine": ("one patient against 10,000 synthetic trials in-process", bench_engine),
+    "parse": ("NLP parser: items/s on one core, the 1,000-trial file on 2 cores", bench_parse),
+    "matchminer": ("MatchMiner synthetic-bench: 20 CTML trials x 1,824 patients", bench_matchminer),
     "slice": ("first slice: validate + extract + match one bundle against criteria/, in-process", bench_slice),
     "http": ("first slice over HTTP: POST /api/v1/match through a Celery worker, one client", bench_http),
+    "http-scale": ("HTTP match, 30-entry bundle x 1,000 trials, top 50, 1 and 8 clients", bench_http_scale),
 }
+
+
+def flatten(figures: dict, prefix: str = "") -> dict:
+    out = {}
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            out.update(flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
 
 
 def write_section(path: Path, name: str, title: str, command: str, figures: dict) -> None:
@@ -134,7 +250,7 @@ def write_section(path: Path, name: str, title: str, command: str, figures: dict
     body = [f"<!-- bench:{name} -->", f"## {name}: {title}", "",
             f"- command: `{command}`", f"- machine: {machine()}", f"- date: {stamp}", "",
             "| figure | value |", "|---|---|"]
-    body += [f"| {k} | {v} |" for k, v in figures.items()]
+    body += [f"| {k} | {v} |" for k, v in flatten(figures).items()]
     body.append(f"<!-- /bench:{name} -->")
     section = "\n".join(body)
     pattern = re.compile(rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.S)

@@ -138,7 +138,7 @@ def run_service(*, host: str, port: int, env: dict | None = None) -> int:
         engine.dispose()
         children.start("worker", [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker",
                                   "--queues", settings.queue, "--loglevel=WARNING", "--concurrency=1", "--without-gossip", "--without-mingle"], env)
-        children.start("web", [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"{host}:{port}",
+        children.start("web", [sys.executable, "-m", "gunicorn", "--workers", "2", "--timeout", "120", "--bind", f"{host}:{port}",
                                "--log-level", "warning", "trialmatch.api.wsgi:app"], env)
         wait_until(lambda: http_answers(host, port) or bool(stop_requested), 60, "the HTTP server")
         url = f"http://{host}:{port}"
