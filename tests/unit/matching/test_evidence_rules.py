@@ -296,3 +296,21 @@ def test_cancer_type_hierarchy_and_coarse_or_unknown_codes():
     ]
     assert view(outcome(c.CancerType(("_SOLID_",)), patient()))[0] == "met"
     assert view(outcome(c.CancerType(("NSCLC",)), patient(cancers=()), focus=None))[2] == [("cancer diagnosis", "missing")]
+
+
+def test_advanced_and_locally_advanced_extents():
+    def stage(group, m=None):
+        return f.Stage("Observation/st", group=group, m=m, date=date(2025, 2, 1))
+    kinds = ("advanced", "locally_advanced", "metastatic")
+    rows = {g: [view(outcome(c.Metastasis(extent=k), patient(stages=(stage(g, m),))))[0] for k in kinds]
+            for g, m in (("IIIB", "M0"), ("IIA", None), ("IA", "M0"), ("IV", "M1"))}
+    assert rows == {
+        "IIIB": ["met", "met", "not_met"],
+        "IIA": ["unknown", "unknown", "not_met"],
+        "IA": ["not_met", "not_met", "not_met"],
+        "IV": ["met", "not_met", "met"],
+    }
+    recurrent = f.Cancer("Condition/breast", "primary", cancer_type="IDC", clinical_status="recurrence")
+    assert [view(outcome(c.Metastasis(extent="recurrent"), patient(cancers=(x,))))[0] for x in (recurrent, BREAST)] == [
+        "met", "unknown"]
+    assert view(outcome(c.Metastasis(extent="unresectable"), patient()))[2] == [("resectability", "to_confirm")]
