@@ -57,6 +57,8 @@ _QUALIFIER_STARTS = frozenset((
     "treated", "based", "from", "during", "after", "before", "prior", "without", "while", "using", "via",
     "performed", "obtained", "done", "determined", "evaluated",
 ))
+# "(e.g., palbociclib)": examples of the term before them; the term alone keeps the meaning
+_EXAMPLES = re.compile(r"\s*[(\[](?:e\.g\.?|eg\.?|for example|such as|including)[,:]?\s[^()\[\]]*[)\]]")
 _SENTENCE = re.compile(r"(?<=[a-z0-9)%\]])\.\s+(?=[a-z(])|;\s+")
 
 
@@ -113,6 +115,7 @@ class ClauseParser:
         t = text.strip().rstrip(".;:, ")
         t = re.sub(r"(?:;|,)?\s+(?:and|or)$", "", t)
         t = _UNIT_EQUIVALENT.sub("", t)
+        t = _EXAMPLES.sub("", t)
         t = _ABBREVIATION.sub("", t)
         t = re.sub(r"\s+", " ", t).strip()
         negated = historical = False
@@ -172,12 +175,18 @@ class ClauseParser:
         if len(parts) < 2:
             return None
         nodes = []
-        for p in parts:
+        for index, p in enumerate(parts):
             sub = Clause(p.strip(), clause.terms, clause.section, clause.historical, clause.qualifiers)
-            node = self._build(sub) or self._qualified(sub)
+            last = index == len(parts) - 1
+            # a qualifier after the last part may qualify every part: only inner parts take one
+            node = self._build(sub) or (None if last else self._qualified(sub))
             if node is None:
                 return None
             nodes.append(node)
+        # "prior chemotherapy or radiotherapy within 4 weeks": the window may belong to all
+        windows = [getattr(n, "within_days", None) is not None for n in nodes]
+        if windows[-1] and not all(windows):
+            return None
         if all(isinstance(n, c.Age) for n in nodes):
             # "age >= 18 and <= 75": one range; "age >= 40 or <= 80" is not a shape we read
             if combine is c.Any or len(nodes) != 2 or nodes[0].max is not None or nodes[1].min is not None:
