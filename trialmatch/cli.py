@@ -86,11 +86,11 @@ def load(path: Path, author: str) -> None:
 @click.argument("bundle", type=click.Path(dir_okay=False))
 @click.option("--as-of", "as_of", help="date the patient's age and the freshness of facts are judged at (YYYY-MM-DD)")
 @click.option("--trials", "trials_path", type=click.Path(exists=True, path_type=Path),
-              help="a criteria document or folder of them (default: the stored catalogue)")
+              help="criteria documents, ClinicalTrials.gov records (.jsonl, parsed on the fly) or CTML: "
+                   "a file or folder (default: the stored catalogue)")
 def match(bundle: str, as_of: str | None, trials_path: Path | None) -> None:
     """Match one mCODE Bundle in-process and print the plain JSON view."""
     from trialmatch.catalogue import build_catalogue, catalogue_from_store
-    from trialmatch.trial_document import load_document
     from trialmatch.vocab import load_vocabulary
 
     day = parse_as_of(as_of)
@@ -98,7 +98,9 @@ def match(bundle: str, as_of: str | None, trials_path: Path | None) -> None:
     vocab = load_vocabulary()
     try:
         if trials_path is not None:
-            trials = [load_document(doc, where) for where, doc in services.read_documents(trials_path)]
+            trials = services.trials_from_path(trials_path, vocab=vocab)
+            if not trials:
+                _fail(f"{trials_path}: no trials found")
             catalogue = build_catalogue(trials, version="file", vocab=vocab)
         else:
             from trialmatch.store.database import make_engine, make_sessionmaker, migrate as upgrade
@@ -154,10 +156,24 @@ def run_cli() -> None:
 
 
 
-from trialmatch.commands.rescreen import COMMANDS as _RESCREEN_COMMANDS  # noqa: E402
+@main.group("import")
+def import_group() -> None:
+    """Bring trials or patients from other systems."""
 
-for _command in _RESCREEN_COMMANDS:
-    main.add_command(_command)
+
+def _register_commands() -> None:
+    from trialmatch.commands.facts import facts
+    from trialmatch.commands.importers import import_ctml, import_matchminer_patients
+    from trialmatch.commands.parse import parse
+    from trialmatch.commands.rescreen import COMMANDS as rescreen_commands
+
+    for command in (facts, parse, *rescreen_commands):
+        main.add_command(command)
+    import_group.add_command(import_ctml, "ctml")
+    import_group.add_command(import_matchminer_patients, "matchminer-patients")
+
+
+_register_commands()
 
 
 if __name__ == "__main__":

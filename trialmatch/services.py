@@ -34,6 +34,24 @@ def read_documents(path: Path) -> list[tuple[str, dict]]:
     return out
 
 
+def trials_from_path(path: Path, *, vocab) -> list:
+    """Trials from a file or folder in any upload format (trialmatch.trial_formats): criteria
+    documents, ClinicalTrials.gov records (one per line in .jsonl, parsed by the NLP parser on the
+    fly), FHIR ResearchStudy, MatchMiner CTML (JSON or YAML). A record that cannot be read is
+    refused naming its file and position."""
+    from trialmatch.matchminer.documents import read_ctml_path
+
+    trials = []
+    for i, record in enumerate(read_ctml_path(path)):
+        where = f"{path.name}[{i}]"
+        try:
+            fmt = trial_formats.detect_format(record)
+            trials.append(load_document(trial_formats.to_document(record, fmt, vocab=vocab), where))
+        except CriteriaError as exc:
+            raise CriteriaError(f"{where}: {exc}") from None
+    return trials
+
+
 def load_trial_documents(*, sessionmaker, documents: list[tuple[str, dict]], author: str, now: datetime) -> dict:
     """Validate every document first (all or nothing), then store each changed one as a new
     criteria version. Returns the trial ids created (new versions) and unchanged."""

@@ -71,4 +71,53 @@ def to_document(body: dict, fmt: str, *, vocab) -> dict:
 
     record = research_study_record(body) if fmt == "research_study" else body
     trial, _parsed = trial_from_record(record, vocab)
-    return dump_document(trial)
+    return registry_fields(dump_document(trial), fmt)
+
+
+STATUSES = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "ACTIVE_NOT_RECRUITING", "SUSPENDED",
+            "TERMINATED", "COMPLETED", "WITHDRAWN", "UNKNOWN")
+FHIR_STATUSES = {"active": "RECRUITING", "approved": "NOT_YET_RECRUITING", "closed-to-accrual": "ACTIVE_NOT_RECRUITING",
+                 "temporarily-closed-to-accrual": "SUSPENDED", "completed": "COMPLETED", "withdrawn": "WITHDRAWN",
+                 "administratively-completed": "TERMINATED"}
+
+
+def normalise_status(value: str | None) -> str | None:
+    """'Recruiting', 'Not yet recruiting', 'Active, not recruiting', a FHIR ResearchStudy status or
+    the API v2 enum -> the API v2 enum; anything else -> None (left out, never guessed)."""
+    if not value:
+        return None
+    if value in FHIR_STATUSES:
+        return FHIR_STATUSES[value]
+    key = "_".join(value.replace(",", " ").upper().split())
+    return key if key in STATUSES else None
+
+
+def normalise_phase(value: str | None) -> str | None:
+    """'Phase 2', 'Phase 1/Phase 2', 'PHASE1_PHASE2', 'Early Phase 1', 'N/A' -> the API v2 enum."""
+    if not value:
+        return None
+    text = value.upper().replace("/", " ").replace("_", " ").replace("-", " ")
+    if text.strip() in ("NA", "N A", "NOT APPLICABLE"):
+        return "NA"
+    if "EARLY" in text:
+        return "EARLY_PHASE1"
+    numbers = sorted({n for n in text.replace("PHASE", " ").split() if n in ("1", "2", "3", "4")})
+    joined = "_".join(f"PHASE{n}" for n in numbers)
+    return joined if joined in ("PHASE1", "PHASE2", "PHASE3", "PHASE4", "PHASE1_PHASE2", "PHASE2_PHASE3") else None
+
+
+def registry_fields(document: dict, fmt: str) -> dict:
+    """Registry fields of a parsed record in the document's vocabulary: the status and phase as
+    API v2 enums (dropped when not recognisable), the source naming its registry and format."""
+    out = dict(document)
+    for key, normalise in (("status", normalise_status), ("phase", normalise_phase)):
+        value = normalise(out.get(key)) if key in out else None
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = value
+    source = dict(out.get("source") or {})
+    source.setdefault("registry", "ClinicalTrials.gov")
+    source.setdefault("format", fmt)
+    out["source"] = source
+    return out

@@ -37,3 +37,21 @@ def test_a_codex_research_study_becomes_a_flat_record():
 def test_a_research_study_without_eligibility_text_is_refused_naming_the_field():
     with pytest.raises(CriteriaError, match=r"enrollment\[0\]\.display"):
         research_study_record({"resourceType": "ResearchStudy", "id": "x"})
+
+
+@pytest.mark.parametrize("raw, status", [("Recruiting", "RECRUITING"), ("Not yet recruiting", "NOT_YET_RECRUITING"),
+                                         ("Active, not recruiting", "ACTIVE_NOT_RECRUITING"), ("active", "RECRUITING"),
+                                         ("RECRUITING", "RECRUITING"), ("open-ish", None), (None, None)])
+def test_statuses_become_the_registry_enum_or_nothing(raw, status):
+    from trialmatch.trial_formats import normalise_status
+
+    assert normalise_status(raw) == status
+
+
+@pytest.mark.parametrize("raw, phase", [("Phase 2", "PHASE2"), ("Phase 1/Phase 2", "PHASE1_PHASE2"),
+                                        ("PHASE2_PHASE3", "PHASE2_PHASE3"), ("Early Phase 1", "EARLY_PHASE1"),
+                                        ("N/A", "NA"), ("Phase 1/Phase 3", None), ("", None)])
+def test_phases_become_the_registry_enum_or_nothing(raw, phase):
+    from trialmatch.trial_formats import normalise_phase
+
+    assert normalise_phase(raw) == phase
