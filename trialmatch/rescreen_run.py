@@ -16,6 +16,7 @@ pairs are only counted. Each change of class against the stored results is a Mat
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
@@ -98,8 +99,10 @@ def run_chunk(*, sessionmaker, catalogue, rescreen_id: str, chunk_no: int, now: 
             return {"status": "already_done"}
         trial_ids, as_of = rescreen.trial_ids, rescreen.as_of
         patients = [p for p in (session.get(Patient, pid) for pid in chunk.patient_ids) if p is not None]
+        started = time.perf_counter()
         results, pairs, review, errors = compute_chunk(patients=patients, catalogue=catalogue,
                                                        trial_ids=trial_ids, as_of=as_of)
+    computed = time.perf_counter()
     with sessionmaker.begin() as session:
         if not registry.claim_chunk(session, rescreen_id, chunk_no, now=now):
             return {"status": "already_done"}
@@ -116,8 +119,10 @@ def run_chunk(*, sessionmaker, catalogue, rescreen_id: str, chunk_no: int, now: 
         chunk.counts = {key: counts.get(key, 0) for key in COUNT_KEYS}
         chunk.errors = errors
         chunk.catalogue_version = catalogue.version
+    written = time.perf_counter()
     finished = finish_if_complete(sessionmaker=sessionmaker, rescreen_id=rescreen_id, now=now)
-    return {"status": "done", "counts": chunk.counts, "rescreen_finished": finished}
+    return {"status": "done", "counts": chunk.counts, "rescreen_finished": finished,
+            "seconds": {"match": round(computed - started, 3), "write": round(written - computed, 3)}}
 
 
 def write_results(session, *, results: dict, trial_ids, rescreen_id: str, chunk_no: int, as_of,
