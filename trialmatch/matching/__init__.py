@@ -10,10 +10,11 @@ from trialmatch.matching.match_result import ENGINE_VERSION, MatchResult, Missin
 from trialmatch.matching.match_rules import MatchRules, load_rules
 from trialmatch.matching.render import render
 from trialmatch.matching.result_json import result_to_json
+from trialmatch.matching.trial_class import ArmClass, ClassifyMemo, TrialClass, classify_patient, classify_patients
 from trialmatch.matching.trial_index import TrialIndex
 from trialmatch.matching.trial_result import ArmResult, TrialResult
 
 __all__ = [
-    "ArmResult", "CompiledTrial", "ENGINE_VERSION", "MatchResult", "MatchRules", "MissingSummary", "TrialIndex",
-    "TrialResult", "compile_trial", "load_rules", "match_patient", "render", "result_to_json",
+    "ArmClass", "ArmResult", "ClassifyMemo", "CompiledTrial", "ENGINE_VERSION", "MatchResult", "MatchRules", "MissingSummary", "TrialIndex",
+    "TrialClass", "TrialResult", "classify_patient", "classify_patients", "compile_trial", "load_rules", "match_patient", "render", "result_to_json",
 ]

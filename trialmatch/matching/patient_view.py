@@ -68,6 +68,7 @@ class PatientView:
             self.metastatic_sites.extend((s, cancer) for s in sorted(sites))
         self._contexts: dict[str | None, EvalContext] = {}
         self.foci_cache: dict = {}
+        self.batch_memo = None  # trial_class.ClassifyMemo when classifying a batch
 
     def attributed(self, cancer_ref: str | None, focus: f.Cancer | None) -> bool:
         if focus is None:
@@ -95,6 +96,7 @@ class EvalContext:
     cache: dict = field(default_factory=dict)
     weights: dict = field(default_factory=dict)
     codes: dict = field(default_factory=dict)
+    vcodes: dict = field(default_factory=dict)  # verdict codes (trial_class.node_code)
 
     def __post_init__(self):
         v, focus = self.view, self.focus

@@ -16,6 +16,7 @@ from itertools import chain
 
 from trialmatch.domain.criteria import All
 from trialmatch.domain.verdict import MISSING, TO_CONFIRM, Missing, Outcome, Verdict
+from trialmatch.matching.trial_class import RANK_CODE, node_code
 
 WEIGHTS = {"met": 1.0, TO_CONFIRM: 0.5, MISSING: 0.25, "not_met": 0.0}
 
@@ -40,10 +41,7 @@ _UNKNOWN_CODE, _NOT_MET_CODE = 1e3, 1e6
 
 
 def _code(ch, ctx) -> float:
-    o = ch.evaluate(ctx)
-    v = o.verdict
-    code = 1.0 if v is Verdict.MET else _NOT_MET_CODE if v is Verdict.NOT_MET else _UNKNOWN_CODE + weight(o)
-    ctx.codes[ch] = code
+    code = ctx.codes[ch] = RANK_CODE[node_code(ch, ctx)]  # no Outcome built for composite nodes
     return code
 
 
@@ -87,8 +85,7 @@ def assess(ct, ctx) -> tuple[int, float, tuple[Missing, ...]]:  # noqa: C901 (on
         unknown, weights = divmod(rest, _UNKNOWN_CODE)
         if not unknown:
             return 2, round(weights / n, 6), ()
-        cache = ctx.cache
-        missing = [cache[ch].missing for ch in common]
+        missing = [ch.evaluate(ctx).missing for ch in common]
         return 1, round(weights / n, 6), tuple(dict.fromkeys(chain.from_iterable(missing)))
     else:
         best = None
@@ -105,5 +102,4 @@ def assess(ct, ctx) -> tuple[int, float, tuple[Missing, ...]]:  # noqa: C901 (on
         chosen = common + own
     if rank != 1:
         return rank, sc, ()
-    cache = ctx.cache
-    return 1, sc, tuple(dict.fromkeys(chain.from_iterable([cache[ch].missing for ch in chosen])))
+    return 1, sc, tuple(dict.fromkeys(chain.from_iterable([ch.evaluate(ctx).missing for ch in chosen])))
