@@ -18,6 +18,8 @@ class Context:
                        for r in rules if r.category == category]
             self._by_category[category] = re.compile("|".join(f"(?:{s})" for s in sources))
 
+        self._recognised = tuple((re.compile(r.pattern or r"\b" + re.escape(r.literal.lower()) + r"\b"), r.value)
+                                 for r in rules if r.category == "RECOGNISED")
         self.negation = self._prefix("NEGATION")
         self.history = self._prefix("HISTORICAL")
         self.qualifiers: dict[str, str | None] = {
@@ -42,6 +44,14 @@ class Context:
         if opening != -1 and lower_text.rfind(")", opening, start) == -1:
             start = opening
         return start
+
+    def recognised(self, text: str) -> str | None:
+        """The concept of the first RECOGNISED rule found in ``text`` (lower-cased here), or None."""
+        low = text.lower()
+        for rx, value in self._recognised:
+            if rx.search(low):
+                return value
+        return None
 
     def non_clinical(self, text: str) -> bool:
         return self.find("NON_CLINICAL", text.lower()) is not None

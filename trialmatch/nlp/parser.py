@@ -11,6 +11,7 @@ from trialmatch.nlp.context import default_context
 from trialmatch.nlp.parsed_eligibility import (
     FULLY, NON_CLINICAL, NOT_COUNTED, PARTLY, UNPARSED, ParsedEligibility, ParsedItem,
 )
+from trialmatch.nlp.source_text import restore_unparsed
 from trialmatch.nlp.sections import CRITERION, EXCLUSION, INCLUSION, Segment, split_segments
 from trialmatch.nlp.terms import terms_for
 
@@ -89,6 +90,8 @@ def parse_item(parser: ClauseParser, seg: Segment) -> tuple[c.Node, str]:
             return c.Unparsed(text, non_clinical=True), NON_CLINICAL
         return c.Unparsed(text), UNPARSED
     status = PARTLY if _has_unparsed(node) else FULLY
+    if status == PARTLY:
+        node = restore_unparsed(node, text)  # remainders in the protocol's words, not normalised
     if scope:
         # only part of the trial (a cohort, an arm, "one of the following"): an inclusion decides
         # only when met, an exclusion only when not met
@@ -107,6 +110,7 @@ def parse_eligibility(text: str, vocab) -> ParsedEligibility:
             node, status = parse_item(parser, seg)
         else:
             node, status = c.Unparsed(seg.text), NOT_COUNTED
+        recognised = parser.context.recognised(seg.text) if status in (UNPARSED, PARTLY) else None
         items.append(ParsedItem(seg.section, seg.kind, seg.text, seg.start, seg.end, node, status, seg.scope,
-                                PARSER_VERSION))
+                                PARSER_VERSION, recognised))
     return ParsedEligibility(tuple(items), PARSER_VERSION)

@@ -10,7 +10,10 @@ literal as a phrase; a string, a regular expression (over normalised, lower-case
   ``QUALIFIER`` (qualifiers of a metastatic site: ``value`` "active", "untreated",
   "symptomatic", "stable"; "" adds nothing ("known"); no value: not structured),
   ``EXCEPTION`` ("unless", "except": the clause after it is kept unparsed), ``NON_CLINICAL``
-  (consent, willingness, ability to swallow: the item is non-clinical).
+  (consent, willingness, ability to swallow: the item is non-clinical), ``RECOGNISED`` (a
+  clinical requirement no atom can hold yet, "measurable disease per RECIST", "life
+  expectancy": ``value`` names the concept; the item stays Unparsed but is counted by concept,
+  as the proposed atoms of docs/nlp.md).
 - ``LexiconRule`` (``lexicon.json``): phrases that name a concept with a vocabulary key, for
   the concepts whose keys are fixed by the shared interface (labs, markers, conditions,
   metastatic sites, drug classes, genes). Cancer types and drugs come from ``trialmatch.vocab``;
@@ -28,7 +31,7 @@ from importlib import resources
 
 from trialmatch.errors import RuleFileError
 
-CONTEXT_CATEGORIES = ("NEGATION", "HISTORICAL", "QUALIFIER", "EXCEPTION", "NON_CLINICAL")
+CONTEXT_CATEGORIES = ("NEGATION", "HISTORICAL", "QUALIFIER", "EXCEPTION", "NON_CLINICAL", "RECOGNISED")
 LEXICON_LABELS = ("LAB", "MARKER", "CONDITION", "SITE", "DRUG_CLASS", "GENE", "CANCER")
 
 
@@ -72,6 +75,8 @@ def _build(cls, data, where: str, allowed_values: tuple[str, ...], value_field: 
             raise RuleFileError(f"{where}.pattern: invalid regular expression: {exc}") from None
     if "value" in data and data["value"] is not None and not isinstance(data["value"], str):
         raise RuleFileError(f"{where}.value: must be a string")
+    if cls is ContextRule and data["category"] == "RECOGNISED" and not (isinstance(data.get("value"), str) and data["value"]):
+        raise RuleFileError(f"{where}.value: required for RECOGNISED rules, the concept's name")
     if cls is LexiconRule and (not isinstance(data.get("key"), str) or not data["key"].strip()):
         raise RuleFileError(f"{where}.key: required, a non-empty string")
     return cls(**data)

@@ -51,7 +51,7 @@ LABS = [
     ("AST and ALT ≤ 2.5 x ULN", {"type": "all", "items": [
         {"type": "lab", "analyte": "AST", "comparator": "<=", "uln_multiple": 2.5},
         {"type": "lab", "analyte": "ALT", "comparator": "<=", "uln_multiple": 2.5}]}),
-    ("INR ≤ 1.5", {"type": "lab", "analyte": "INR", "comparator": "<=", "value": 1.5}),
+    ("INR ≤ 1.5", {"type": "lab", "analyte": "INR", "comparator": "<=", "value": 1.5, "unit": "{ratio}"}),
     ("ANC ≥ 1.5 x 10^9/L within 14 days prior to registration",
      {"type": "lab", "analyte": "ANC", "comparator": ">=", "value": 1.5, "unit": "10*9/L", "within_days": 14}),
 ]
@@ -141,7 +141,7 @@ def test_no_prior_therapy_and_lines(vocab):
 def test_major_surgery_keeps_major_unparsed(vocab):
     assert parse_one(vocab, "exc", "Major surgery within 4 weeks prior to first dose") == (
         "partly_structured", {"type": "not", "item": {"type": "all", "items": [
-            {"type": "procedure", "kind": "surgery", "within_days": 28}, {"type": "unparsed", "text": "major"}]}})
+            {"type": "procedure", "kind": "surgery", "within_days": 28}, {"type": "unparsed", "text": "Major"}]}})
 
 
 @pytest.mark.parametrize("text", [

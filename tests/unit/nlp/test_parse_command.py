@@ -24,7 +24,7 @@ def test_prints_one_json_line_per_trial(tmp_path):
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert [r["trial_id"] for r in rows] == [json.loads(l)["nct_id"] for l in _lines("oncology-trials.jsonl", 3)]
     assert all(r["criteria"]["type"] == "all" and r["parse"]["items"] for r in rows)
-    assert set(rows[0]["parse"]["items"][0]) == {"section", "kind", "text", "start", "end", "status", "scope", "node"}
+    assert set(rows[0]["parse"]["items"][0]) == {"section", "kind", "text", "start", "end", "status", "scope", "recognised", "node"}
 
 
 def test_report(tmp_path):
@@ -33,7 +33,7 @@ def test_report(tmp_path):
     result = CliRunner().invoke(parse, [str(path), "--report"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert set(report) == {"items", "fully_structured", "partly_structured", "unparsed", "non_clinical", "by_kind"}
+    assert set(report) == {"items", "fully_structured", "partly_structured", "unparsed", "non_clinical", "by_kind", "recognised"}
     assert report["items"] == sum(report[k] for k in ("fully_structured", "partly_structured", "unparsed", "non_clinical"))
 
 

@@ -71,6 +71,7 @@ def test_report_counts_items_not_headings(vocab):
     assert parse_eligibility(TEXT, vocab).report() == {
         "items": 8, "fully_structured": 3, "partly_structured": 3, "unparsed": 1, "non_clinical": 1,
         "by_kind": {"age": 1, "condition": 1, "lab": 3, "metastasis": 1, "performance_status": 1},
+        "recognised": {"measurable_disease": 1},
     }
 
 

@@ -2,8 +2,9 @@
 
 Values and units are kept as written, in UCUM-like spelling (``10*9/L``, ``10*3/uL``,
 ``/mm3``, ``g/dL``, ``umol/L``, ``mL/min/{1.73_m2}``); the matcher converts them to the
-analyte's canonical unit. A unit of the wrong dimension for the analyte is refused. A value with no unit is not
-structured (a guessed unit is worse than none), except for INR which has none.
+analyte's canonical unit. A unit of the wrong dimension for the analyte, or one the engine's
+unit table (``trialmatch.matching.units``) cannot convert, is refused. A value with no unit is not
+structured (a guessed unit is worse than none), except for INR, a ratio (unit ``{ratio}``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 
 from trialmatch.domain import criteria as c
+from trialmatch.matching.units import load_units
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.patterns import CMP, NUM, days, number
 
@@ -45,7 +47,7 @@ _ANALYTE_UNITS = {
     "ANC": _COUNT_UNITS, "PLT": _COUNT_UNITS, "WBC": _COUNT_UNITS, "LYMPH": _COUNT_UNITS,
     "HGB": {"g/dL", "g/L", "mmol/L"}, "CREAT": {"mg/dL", "umol/L"}, "TBILI": {"mg/dL", "umol/L"},
     "DBILI": {"mg/dL", "umol/L"}, "CRCL": {"mL/min", "mL/min/{1.73_m2}"}, "GFR": {"mL/min/{1.73_m2}", "mL/min"},
-    "AST": {"U/L"}, "ALT": {"U/L"}, "ALP": {"U/L"}, "ALB": {"g/dL", "g/L"}, "INR": {None}, "APTT": set(),
+    "AST": {"U/L"}, "ALT": {"U/L"}, "ALP": {"U/L"}, "ALB": {"g/dL", "g/L"}, "INR": {"{ratio}"}, "APTT": set(),
     "TESTOSTERONE": {"ng/dL", "nmol/L"},
 }
 _UNIT_RX = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
@@ -87,6 +89,23 @@ def _combine(clause: Clause, atoms: list[c.Lab], connector: str) -> c.Node | Non
     return None
 
 
+def convertible(vocab, analyte: str, unit: str) -> bool:
+    """True when the engine's unit table converts ``unit`` to the analyte's canonical unit
+    (a threshold the matcher cannot convert would only ever give UNKNOWN: not emitted)."""
+    key = (id(vocab), analyte, unit)
+    if key not in _CONVERTIBLE:
+        try:
+            concept = vocab.lab(analyte)
+        except (KeyError, AttributeError):
+            concept = None
+        _CONVERTIBLE[key] = concept is not None and load_units().convert(
+            1.0, unit, concept.canonical_unit, concept.molar_mass) is not None
+    return _CONVERTIBLE[key]
+
+
+_CONVERTIBLE: dict = {}
+
+
 def _within(groups) -> int | None:
     return days(*groups)
 
@@ -122,8 +141,10 @@ def build_lab(clause: Clause) -> c.Node | None:
         unit, factor = None, 1.0
     else:
         unit, factor = _UNITS[unit_text]
+    if unit is None:
+        unit = "{ratio}"  # INR: a ratio, written without a unit
     for k in keys:
-        if unit not in _ANALYTE_UNITS.get(k, set()):
+        if unit not in _ANALYTE_UNITS.get(k, set()) or not convertible(clause.terms.vocab, k, unit):
             return None
     within = _within((m.group(5), m.group(6)))
     atoms = [c.Lab(k, m.group(2), value=value if factor == 1.0 else number(str(round(value * factor, 6))), unit=unit, within_days=within) for k in keys]
