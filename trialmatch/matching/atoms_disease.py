@@ -13,7 +13,7 @@ from trialmatch.domain.facts import ICDO3, SNOMED
 from trialmatch.domain.verdict import MISSING, TO_CONFIRM
 from trialmatch.matching.disease_extent import disease_extent, group_in, parse_group
 from trialmatch.matching.outcome_build import (
-    absent_kind, day, evidence, met, not_met, unknown,
+    absent_kind, day, evidence, is_fresh, met, not_met, unknown,
 )
 
 
@@ -121,6 +121,7 @@ def compile_histology(node: c.Histology, negated, vocab, units):
 def compile_stage(node: c.Stage, negated, vocab, units):
     groups = node.groups
     bare_iv = "IV" in {g.strip().upper() for g in groups}
+    asks_iv = any(parse_group(g) and parse_group(g)[0] == "IV" for g in groups)
     label = "/".join(groups)
 
     def evaluate(ctx):
@@ -145,6 +146,11 @@ def compile_stage(node: c.Stage, negated, vocab, units):
         ev = (evidence(staged.evidence, f"stage {staged.group}", staged.date),)
         if group_in(staged.group, groups):
             return met(node, f"stage {staged.group} ({day(staged.date)}) in {label}", ev)
+        window = ctx.rules.window("extent_negative")
+        if asks_iv and parse_group(staged.group)[0] != "IV" and not is_fresh(staged.date, window, ctx.as_of):
+            # a stage below IV shows no metastasis at its date only (extent_negative window)
+            return unknown(node, f"stage {staged.group} ({day(staged.date)}) older than {window} days, no later staging",
+                           "current stage", MISSING, ev)
         return not_met(node, f"stage {staged.group} ({day(staged.date)}) not in {label}", ev)
 
     return evaluate
@@ -188,11 +194,18 @@ def _compile_extent(node, extent):
         if signals:
             return unknown(node, f"{signals[0].label} after the last staging", "current disease extent",
                            MISSING, ev(signals))
+        window = rules.window("extent_negative")
         if extent == "metastatic" and latest is not None:
+            if not is_fresh(latest.when, window, ctx.as_of):
+                return unknown(node, f"{latest.label} ({day(latest.when)}) older than {window} days, no later staging",
+                               "current disease extent", MISSING, ev((latest,)))
             return not_met(node, f"{latest.label} ({day(latest.when)}), no later metastasis recorded", ev((latest,)))
         if staged is not None and group_in(staged.group, rules.extent_not_met[extent]):
-            return not_met(node, f"stage {staged.group} ({day(staged.date)}), no later metastasis recorded",
-                           (evidence(staged.evidence, staged.group, staged.date),))
+            stage_ev = (evidence(staged.evidence, staged.group, staged.date),)
+            if not is_fresh(staged.date, window, ctx.as_of):
+                return unknown(node, f"stage {staged.group} ({day(staged.date)}) older than {window} days, no later staging",
+                               "current disease extent", MISSING, stage_ev)
+            return not_met(node, f"stage {staged.group} ({day(staged.date)}), no later metastasis recorded", stage_ev)
         return unknown(node, "disease extent not shown by stage or metastases", "disease extent (stage)")
     return evaluate
 

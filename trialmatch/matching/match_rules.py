@@ -15,7 +15,7 @@ from typing import Any
 from trialmatch.errors import RuleFileError
 from trialmatch.matching.rule_file import mapping, number, read_yaml, str_list
 
-FRESHNESS_KEYS = ("performance_status", "lab", "tumor_marker", "stage", "pregnancy_test", "variant")
+FRESHNESS_KEYS = ("performance_status", "lab", "tumor_marker", "stage", "extent_negative", "pregnancy_test", "variant")
 EXTENT_KEYS = ("metastatic", "advanced", "locally_advanced")
 
 

@@ -40,8 +40,8 @@ def test_lab_window_default_28_days_and_criterion_override():
 # --- disease extent ---------------------------------------------------------------------
 def test_metastatic_from_m1_and_from_a_later_secondary_cancer():
     m1 = f.Stage("Observation/s1", group="IV", m="M1", date=date(2024, 3, 10))
-    m0 = f.Stage("Observation/s0", group="IIA", t="T2", n="N0", m="M0", date=date(2024, 3, 10))
-    liver = f.Cancer("Condition/met-liver", "secondary", onset=date(2025, 6, 1))
+    m0 = f.Stage("Observation/s0", group="IIA", t="T2", n="N0", m="M0", date=date(2026, 9, 10))
+    liver = f.Cancer("Condition/met-liver", "secondary", onset=date(2026, 10, 1))
     node = c.Metastasis(extent="metastatic")
     assert [view(outcome(node, p)) for p in (
         patient(stages=(m1,)),
@@ -49,9 +49,46 @@ def test_metastatic_from_m1_and_from_a_later_secondary_cancer():
         patient(stages=(m0,), cancers=(BREAST, liver)),
     )] == [
         ("met", "metastatic: M1 (2024-03-10)", []),
-        ("not_met", "M0 (2024-03-10), no later metastasis recorded", []),
-        ("met", "metastatic: secondary cancer (2025-06-01)", []),
+        ("not_met", "M0 (2026-09-10), no later metastasis recorded", []),
+        ("met", "metastatic: secondary cancer (2026-10-01)", []),
     ]
+
+
+def test_negative_extent_evidence_goes_stale_positive_never_does():
+    """M0 / stage 0-III count as 'not metastatic' for 90 days (freshness.yaml
+    extent_negative); older, the extent is UNKNOWN with the old staging shown. M1 and
+    secondary cancers never expire."""
+    node = c.Metastasis(extent="metastatic")
+
+    def m0(when, group="IIA"):
+        return f.Stage("Observation/s0", group=group, m="M0", date=when)
+    fresh, edge, stale = date(2026, 9, 1), date(2026, 8, 28), date(2026, 8, 27)  # as of 2026-11-26: 86, 90, 91 days
+    assert [view(outcome(node, patient(stages=(m0(d),)))) for d in (fresh, edge, stale)] == [
+        ("not_met", "M0 (2026-09-01), no later metastasis recorded", []),
+        ("not_met", "M0 (2026-08-28), no later metastasis recorded", []),
+        ("unknown", "M0 (2026-08-27) older than 90 days, no later staging", [("current disease extent", "missing")]),
+    ]
+    old_stage = outcome(node, patient(stages=(f.Stage("Observation/st", group="IIIA", date=date(2024, 1, 5)),)))
+    assert (view(old_stage), [(e.reference, e.value, e.date) for e in old_stage.evidence]) == (
+        ("unknown", "stage IIIA (2024-01-05) older than 90 days, no later staging", [("current disease extent", "missing")]),
+        [("Observation/st", "stage IIIA", "2024-01-05")])
+    undated = patient(stages=(f.Stage("Observation/st", group="I", m="M0"),))
+    assert view(outcome(node, undated))[0] == "unknown"
+    # as an exclusion ("no metastatic disease"), stale negative evidence is UNKNOWN too, never MET
+    assert view(outcome(c.Not(node), patient(stages=(m0(stale),))))[0] == "unknown"
+    assert view(outcome(c.Not(node), patient(stages=(m0(fresh),))))[0] == "met"
+    # positive evidence years old still decides
+    m1 = f.Stage("Observation/s1", group="IV", m="M1", date=date(2019, 3, 10))
+    liver = f.Cancer("Condition/met-liver", "secondary", onset=date(2020, 6, 1))
+    assert [view(outcome(node, p))[0] for p in (patient(stages=(m1,)), patient(cancers=(BREAST, liver)))] == ["met", "met"]
+    # a Stage criterion asking for stage IV: an old lower stage no longer rules it out
+    old = patient(stages=(m0(stale, "IIIB"),))
+    assert [view(outcome(n, old)) for n in (c.Stage(("IV",)), c.Stage(("III", "IVA")), c.Stage(("II",)))] == [
+        ("unknown", "stage IIIB (2026-08-27) older than 90 days, no later staging", [("current stage", "missing")]),
+        ("met", "stage IIIB (2026-08-27) in III/IVA", []),
+        ("not_met", "stage IIIB (2026-08-27) not in II", []),
+    ]
+    assert view(outcome(c.Stage(("IV",)), patient(stages=(m0(fresh, "IIIB"),))))[0] == "not_met"
 
 
 def test_stage_at_diagnosis_never_contradicts_later_metastasis():
@@ -300,14 +337,24 @@ def test_cancer_type_hierarchy_and_coarse_or_unknown_codes():
 
 def test_advanced_and_locally_advanced_extents():
     def stage(group, m=None):
-        return f.Stage("Observation/st", group=group, m=m, date=date(2025, 2, 1))
+        return f.Stage("Observation/st", group=group, m=m, date=when)
     kinds = ("advanced", "locally_advanced", "metastatic")
+    when = date(2026, 10, 1)
     rows = {g: [view(outcome(c.Metastasis(extent=k), patient(stages=(stage(g, m),))))[0] for k in kinds]
             for g, m in (("IIIB", "M0"), ("IIA", None), ("IA", "M0"), ("IV", "M1"))}
     assert rows == {
         "IIIB": ["met", "met", "not_met"],
         "IIA": ["unknown", "unknown", "not_met"],
         "IA": ["not_met", "not_met", "not_met"],
+        "IV": ["met", "not_met", "met"],
+    }
+    when = date(2025, 2, 1)  # older than the 90-day window: only positive evidence still decides
+    rows = {g: [view(outcome(c.Metastasis(extent=k), patient(stages=(stage(g, m),))))[0] for k in kinds]
+            for g, m in (("IIIB", "M0"), ("IIA", None), ("IA", "M0"), ("IV", "M1"))}
+    assert rows == {
+        "IIIB": ["met", "met", "unknown"],
+        "IIA": ["unknown", "unknown", "unknown"],
+        "IA": ["unknown", "unknown", "unknown"],
         "IV": ["met", "not_met", "met"],
     }
     recurrent = f.Cancer("Condition/breast", "primary", cancer_type="IDC", clinical_status="recurrence")

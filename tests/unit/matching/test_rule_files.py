@@ -16,7 +16,7 @@ from tests.unit.matching.helpers import VOCAB
 def test_shipped_rules_load_with_documented_windows():
     rules = load_rules()
     assert rules.freshness == {"performance_status": 90, "lab": 28, "tumor_marker": None, "stage": None,
-                               "pregnancy_test": 14, "variant": None}
+                               "extent_negative": 90, "pregnancy_test": 14, "variant": None}
     assert rules.karnofsky_to_ecog[70] == (1, 2)
     # every OncoTree code the rules name exists in the shipped OncoTree
     codes = set(rules.stage_iv_is_m1) | set(rules.m1_not_always_stage_iv) | {
