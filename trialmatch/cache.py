@@ -30,13 +30,14 @@ def match_key(*, bundle_digest: str, as_of: str, filters: dict, catalogue_versio
 
 
 class ResultCache:
-    """get/put JSON values; Redis errors are logged (without keys' content) and count as misses."""
+    """get/put text (rendered JSON bodies); Redis errors are logged (without keys' content) and
+    count as misses."""
 
     def __init__(self, client, *, ttl_seconds: int):
         self._client = client
         self._ttl = ttl_seconds
 
-    def get(self, key: str) -> dict | None:
+    def get(self, key: str) -> str | None:
         if self._client is None:
             return None
         try:
@@ -44,13 +45,13 @@ class ResultCache:
         except Exception as exc:  # redis down or timing out: a miss, never an error
             log.warning("result cache unavailable on get: %s", type(exc).__name__)
             return None
-        return None if raw is None else json.loads(raw)
+        return None if raw is None else raw.decode("utf-8")
 
-    def put(self, key: str, value: dict) -> bool:
+    def put(self, key: str, value: str) -> bool:
         if self._client is None:
             return False
         try:
-            self._client.set(key, canonical_json(value), ex=self._ttl)
+            self._client.set(key, value.encode("utf-8"), ex=self._ttl)
             return True
         except Exception as exc:
             log.warning("result cache unavailable on put: %s", type(exc).__name__)

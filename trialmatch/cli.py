@@ -110,7 +110,11 @@ def match(bundle: str, as_of: str | None, trials_path: Path | None) -> None:
             catalogue = catalogue_from_store(make_sessionmaker(engine), vocab=vocab)
             if not catalogue.trials:
                 _fail("the stored catalogue is empty: run `trialmatch load criteria/` or pass --trials")
-        view = services.match_bundle(bundle=data, as_of=day, catalogue=catalogue, vocab=vocab)
+        from trialmatch.match_view import render_body
+        from trialmatch.result_filters import Filters
+
+        view = render_body(services.match_bundle(bundle=data, as_of=day, catalogue=catalogue, vocab=vocab),
+                           filters=Filters(), fmt="json", sites=catalogue.sites)
     except (PatientDataError, CriteriaError) as exc:
         issues = getattr(exc, "issues", None) or [("", str(exc))]
         for location, message in issues:

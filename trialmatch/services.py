@@ -13,6 +13,8 @@ from trialmatch import __version__, rescreen, trial_formats
 from trialmatch.cache import bundle_hash, match_key
 from trialmatch.catalogue import Catalogue
 from trialmatch.entered_facts import merge, parse_entered_facts
+from trialmatch.match_view import dumps, engine_limit, render_body
+from trialmatch.result_filters import Filters
 from trialmatch.errors import CriteriaError, NotFoundError, PatientDataError, PermissionDenied
 from trialmatch.matching import match_patient, result_to_json
 from trialmatch.mcode import extract_facts
@@ -80,27 +82,32 @@ def match_bundle(*, bundle: dict, as_of: date, catalogue: Catalogue, vocab, limi
     return view
 
 
-def run_match_job(*, bundle: dict, as_of: date, catalogue: Catalogue, vocab, cache,
-                  entered: dict | None = None) -> dict:
-    """What a match job returns: {"status": "done", "result": view} or
-    {"status": "failed", "error": {"kind": "patient_data", "message", "issues"}}.
-    The result is cached under the key of the catalogue version it was computed with."""
+def run_match_job(*, bundle: dict, as_of: date, catalogue: Catalogue, vocab, cache, entered: dict | None = None,
+                  filters: dict | None = None, fmt: str = "json") -> dict:
+    """What a match job returns: {"status": "done", "body": <the rendered body as JSON text>} or
+    {"status": "failed", "error": {"kind": "patient_data", "message", "issues"}}. The body is
+    cached under the key of the catalogue version it was computed with."""
+    wanted = Filters.from_dict(filters or {})
     try:
-        view = match_bundle(bundle=bundle, as_of=as_of, catalogue=catalogue, vocab=vocab, entered=entered)
+        view = match_bundle(bundle=bundle, as_of=as_of, catalogue=catalogue, vocab=vocab, entered=entered,
+                            limit=engine_limit(wanted))
     except PatientDataError as exc:
         return {"status": "failed", "error": {"kind": "patient_data", "message": str(exc),
                                               "issues": [list(issue) for issue in exc.issues]}}
+    body = dumps(render_body(view, filters=wanted, fmt=fmt, sites=catalogue.sites))
     if cache is not None:
-        cache.put(match_cache_key(bundle=bundle, as_of=as_of, catalogue_version=catalogue.version, entered=entered),
-                  view)
-    return {"status": "done", "result": view}
+        cache.put(match_cache_key(bundle=bundle, as_of=as_of, catalogue_version=catalogue.version, entered=entered,
+                                  filters=wanted.as_dict(), fmt=fmt), body)
+    return {"status": "done", "body": body}
 
 
-def match_cache_key(*, bundle: dict, as_of: date, catalogue_version: str, entered: dict | None = None) -> str:
-    """Filters are applied after the cache (trialmatch.result_filters), so they are not in the key."""
+def match_cache_key(*, bundle: dict, as_of: date, catalogue_version: str, entered: dict | None = None,
+                    filters: dict | None = None, fmt: str = "json") -> str:
+    """Everything the cached body depends on: the patient (bundle and entered facts), the as-of
+    date, the catalogue version, the filters and the format."""
     patient = bundle if entered is None else {"bundle": bundle, "entered_facts": entered}
-    return match_key(bundle_digest=bundle_hash(patient), as_of=as_of.isoformat(), filters={},
-                     catalogue_version=catalogue_version)
+    return match_key(bundle_digest=bundle_hash(patient), as_of=as_of.isoformat(),
+                     filters={"filters": filters or {}, "format": fmt}, catalogue_version=catalogue_version)
 
 
 def assert_may_change(session, *, trial_id: str, caller) -> None:

@@ -11,11 +11,12 @@ from trialmatch.store.keys import Caller
 
 
 @shared_task(name="trialmatch.match")
-def match(bundle: dict, as_of: str, catalogue_version: str | None = None, entered: dict | None = None) -> dict:
+def match(bundle: dict, as_of: str, catalogue_version: str | None = None, entered: dict | None = None,
+          filters: dict | None = None, fmt: str = "json") -> dict:
     runtime = current_app.extensions["trialmatch"]
     return services.run_match_job(bundle=bundle, as_of=date.fromisoformat(as_of),
                                   catalogue=runtime.catalogues.current(catalogue_version), vocab=runtime.vocab,
-                                  cache=runtime.cache, entered=entered)
+                                  cache=runtime.cache, entered=entered, filters=filters, fmt=fmt)
 
 
 @shared_task(name="trialmatch.ingest_trial")

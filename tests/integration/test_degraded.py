@@ -30,7 +30,7 @@ def test_without_redis_matching_runs_in_process_and_readyz_says_degraded(sqlite_
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {create_keys(sqlite_url)['clinician']}"
     response = client.post("/api/v1/match?as_of=2026-11-26", data=BUNDLE.read_bytes(),
                            content_type="application/fhir+json")
-    assert response.status_code == 200
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
     body = response.get_json()
     assert body["mode"] == "in-process" and body["cached"] is False and body["results"]
     assert client.get("/readyz").get_json() == {"status": "degraded", "degraded": ["redis"]}

@@ -38,17 +38,17 @@ class DownRedis:
 def test_put_then_get_round_trips_with_the_ttl():
     client = DictRedis()
     cache = ResultCache(client, ttl_seconds=60)
-    assert cache.put("k", {"trials": [1]})
-    assert cache.get("k") == {"trials": [1]}
+    assert cache.put("k", '{"trials": [1]}')
+    assert cache.get("k") == '{"trials": [1]}'
     assert client.ttl["k"] == 60
 
 
 def test_a_redis_failure_is_a_miss_not_an_error():
     cache = ResultCache(DownRedis(), ttl_seconds=60)
-    assert cache.put("k", {"x": 1}) is False
+    assert cache.put("k", "{}") is False
     assert cache.get("k") is None
 
 
 def test_no_client_means_no_cache():
     cache = ResultCache(None, ttl_seconds=60)
-    assert cache.put("k", {}) is False and cache.get("k") is None
+    assert cache.put("k", "{}") is False and cache.get("k") is None

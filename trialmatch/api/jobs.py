@@ -12,12 +12,10 @@ import time
 
 import redis
 from celery.states import READY_STATES
-from flask import Blueprint, current_app, jsonify, url_for
+from flask import Blueprint, Response, current_app, jsonify, url_for
 
 from trialmatch.api.auth import require
-from trialmatch.api.celery import MATCH_TASK
 from trialmatch.api.errors import operation_outcome, problem_response
-from trialmatch.api.presentation import presented_body
 from trialmatch.errors import CriteriaError
 
 log = logging.getLogger(__name__)
@@ -25,15 +23,13 @@ bp = Blueprint("jobs", __name__)
 JOB_KEY = "trialmatch:job:"
 
 
-def submit(runtime, celery_app, task: str, kwargs: dict, meta: dict | None = None) -> str | None:
-    """Enqueue a job; None when the broker cannot be reached (the caller then works in-process).
-    ``meta`` (how to present the result: filters, format) is kept with the job id."""
+def submit(runtime, celery_app, task: str, kwargs: dict) -> str | None:
+    """Enqueue a job; None when the broker cannot be reached (the caller then works in-process)."""
     if not runtime.redis_alive():
         return None
     try:
         result = celery_app.send_task(task, kwargs=kwargs)
-        runtime.redis.set(JOB_KEY + result.id, json.dumps({"task": task, **(meta or {})}),
-                          ex=runtime.settings.cache_ttl_seconds)
+        runtime.redis.set(JOB_KEY + result.id, task, ex=runtime.settings.cache_ttl_seconds)
     except Exception as exc:  # kombu/redis connection errors: fall back, never fail
         log.warning("broker unavailable, matching in-process: %s", type(exc).__name__)
         return None
@@ -118,7 +114,6 @@ def get_job(job_id: str):
         return response
     if registered is None:
         return problem_response(404, "Not Found", f"no job with id {job_id!r}")
-    meta = json.loads(registered)
     state, value = job_state(celery_app, job_id)
     if state in ("PENDING", "RECEIVED", "RETRY"):
         return jsonify({"id": job_id, "status": "queued"})
@@ -126,11 +121,10 @@ def get_job(job_id: str):
         return jsonify({"id": job_id, "status": "running"})
     value = value if state == "SUCCESS" else None
     if isinstance(value, dict) and value.get("status") == "done":
-        result = value["result"]
-        if meta.get("task") == MATCH_TASK:
-            result = presented_body(result, filters=meta.get("filters", {}), fhir=meta.get("fhir", False),
-                                    wrap=meta.get("wrap"), mode="worker", cached=False, job_id=job_id)
-        return jsonify({"id": job_id, "status": "done", "result": result})
+        if "body" in value:  # a match: its rendered body, sent as it is
+            head = json.dumps({"id": job_id, "status": "done"})[:-1]
+            return Response(f'{head},"result":{value["body"]}}}', mimetype="application/json")
+        return jsonify({"id": job_id, "status": "done", "result": value["result"]})
     if isinstance(value, dict) and value.get("status") == "refused":
         return jsonify({"id": job_id, "status": "failed", "problem": value["problem"]})
     if isinstance(value, dict) and value.get("status") == "failed":

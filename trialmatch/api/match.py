@@ -21,7 +21,7 @@ from trialmatch.api.auth import require
 from trialmatch.api.celery import MATCH_TASK
 from trialmatch.api.errors import FHIR_JSON, problem_response
 from trialmatch.api.jobs import accepted, idempotent_job, submit, wait_for
-from trialmatch.api.presentation import outcome_response, present
+from trialmatch.api.presentation import body_response, outcome_response
 from trialmatch.entered_facts import parse_entered_facts
 from trialmatch.errors import PatientDataError
 from trialmatch.result_filters import Filters, parse_filters
@@ -114,26 +114,26 @@ def wants_fhir() -> bool:
 
 
 def match_request(*, bundle: dict, as_of: date, filters: Filters, fhir: bool, is_async: bool,
-                  wrap=None, entered: dict | None = None):
+                  wrap: str | None = None, entered: dict | None = None):
     """The match flow shared by /api/v1/match and the CodeX endpoints (see the module docstring).
-    ``wrap`` turns the FHIR searchset into the endpoint's own response resource."""
+    ``wrap="parameters"`` answers the FHIR searchset inside Parameters (ResearchStudy/$match)."""
     runtime = current_app.extensions["trialmatch"]
     celery_app = current_app.extensions["celery"]
     catalogue = runtime.catalogues.current()
-    key = services.match_cache_key(bundle=bundle, as_of=as_of, catalogue_version=catalogue.version, entered=entered)
+    fmt = "fhir-parameters" if wrap == "parameters" else ("fhir" if fhir else "json")
+    key = services.match_cache_key(bundle=bundle, as_of=as_of, catalogue_version=catalogue.version, entered=entered,
+                                   filters=filters.as_dict(), fmt=fmt)
     request_log.info("match key=%s patient=%s as_of=%s", g.caller.key_id, key.rsplit(":", 1)[-1][:16], as_of)
-    view_options = {"filters": filters.as_dict(), "fhir": fhir, "wrap": wrap}
     idempotency_key = request.headers.get("Idempotency-Key")
     if not is_async and not wants_fresh() and not idempotency_key:
         cached = runtime.cache.get(key)
         if cached is not None:
-            return present(cached, mode="cache", cached=True, **view_options)
+            return body_response(cached, fmt=fmt, mode="cache", cached=True)
 
     def start() -> str | None:
         return submit(runtime, celery_app, MATCH_TASK,
                       {"bundle": bundle, "as_of": as_of.isoformat(), "catalogue_version": catalogue.version,
-                       "entered": entered},
-                      meta={"filters": filters.as_dict(), "fhir": fhir, "wrap": wrap})
+                       "entered": entered, "filters": filters.as_dict(), "fmt": fmt})
 
     if idempotency_key:
         job_id = idempotent_job(runtime, caller_id=g.caller.key_id, key=idempotency_key, request_digest=key,
@@ -146,12 +146,12 @@ def match_request(*, bundle: dict, as_of: date, filters: Filters, fhir: bool, is
                                         "asynchronous matching needs the job queue (Redis), which is not reachable")
             response.headers["Retry-After"] = "10"
             return response
-        outcome = services.run_match_job(bundle=bundle, as_of=as_of, catalogue=catalogue,
-                                         vocab=runtime.vocab, cache=None, entered=entered)
-        return outcome_response(outcome, mode="in-process", **view_options)
+        outcome = services.run_match_job(bundle=bundle, as_of=as_of, catalogue=catalogue, vocab=runtime.vocab,
+                                         cache=None, entered=entered, filters=filters.as_dict(), fmt=fmt)
+        return outcome_response(outcome, fmt=fmt, mode="in-process")
     if is_async:
         return accepted(job_id)
     outcome = wait_for(celery_app, job_id, runtime.settings.match_wait_seconds)
     if outcome is None:
         return accepted(job_id)
-    return outcome_response(outcome, mode="worker", job_id=job_id, **view_options)
+    return outcome_response(outcome, fmt=fmt, mode="worker", job_id=job_id)
