@@ -1,0 +1,1 @@
+"""Click commands of the trialmatch CLI, one module per area; wired in trialmatch.cli."""
