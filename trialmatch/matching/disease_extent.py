@@ -9,7 +9,8 @@ together:
   latest evidence and nothing after it signals progression (a cancer or disease status of
   recurrence / worsening recorded later): the latest evidence wins;
 - a secondary cancer when the patient has several primaries could belong to any of them:
-  it makes "not metastatic" impossible but proves nothing (UNKNOWN).
+  it makes "not metastatic" impossible but proves nothing (UNKNOWN); unless the primaries
+  are records of one cancer (``PatientView.one_cancer``).
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def disease_extent(ctx) -> DiseaseExtent:
     for cancer in v.secondaries:
         when = cancer.onset or cancer.recorded
         item = ExtentItem(cancer, when, "secondary cancer")
-        (positive if v.single_primary is not None else unattributed).append(item)
+        (positive if v.one_cancer else unattributed).append(item)
     key = lambda i: i.when or date.min  # noqa: E731
     negative.sort(key=key, reverse=True)
     progression_after: dict = {}

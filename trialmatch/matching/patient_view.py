@@ -4,8 +4,12 @@ from one of the patient's cancers (the *focus*).
 Evidence rule "facts belong to their cancer" (DESIGN.md): markers, variants, genes tested
 and stages are read for the focus cancer only: a fact whose ``cancer_ref`` is the focus;
 a fact with ``cancer_ref`` None (or pointing at no primary cancer, e.g. at a secondary
-cancer) only when the patient has exactly one primary cancer. Germline variants are the
-patient's, not a tumour's, and are read whatever the focus.
+cancer) only when the patient's primaries are one cancer (``one_cancer``): exactly one
+primary, or several records that can only be the same cancer (every type known, and one
+of them is the type or an OncoTree ancestor of all the others: NSCLC twice, NSCLC and
+LUAD). Two different cancers (breast and lung, or a type the vocabulary does not know)
+are kept apart. Germline variants are the patient's, not a tumour's, and are read
+whatever the focus.
 """
 
 from __future__ import annotations
@@ -25,6 +29,24 @@ def newest_first(items, key=lambda x: x.date):
     return sorted(items, key=lambda x: key(x) or _OLD, reverse=True)
 
 
+_TOO_BROAD = frozenset({"TISSUE", "_SOLID_", "_LIQUID_"})
+
+
+def same_cancer(vocab, primaries) -> bool:
+    """Several primary records that can only be one cancer: every type known to OncoTree,
+    one of them the type or an ancestor of all the others (not the root "TISSUE": a cancer
+    of unstated type may be another one), and no two recorded lateralities differ (left
+    and right breast cancers of one type are two cancers)."""
+    tree = vocab.oncotree
+    types = {x.cancer_type for x in primaries}
+    if len(primaries) < 2 or any(t is None or t not in tree or t in _TOO_BROAD for t in types):
+        return False
+    sides = {(x.laterality.system, x.laterality.code) for x in primaries if x.laterality is not None}
+    if len(sides) > 1:
+        return False
+    return any(all(tree.is_a(t, top) for t in types) for top in types)
+
+
 class PatientView:
     """Indexes over one PatientFacts, built once per match (pure; no I/O)."""
 
@@ -39,6 +61,7 @@ class PatientView:
         self.single_primary = self.primaries[0] if len(self.primaries) == 1 else None
         self.single_primary_list = [self.single_primary]
         self.primary_refs = frozenset(c.evidence for c in self.primaries)
+        self.one_cancer = self.single_primary is not None or same_cancer(vocab, self.primaries)
         self.performance = tuple(newest_first(facts.performance))
         self.pregnancy = tuple(newest_first(facts.pregnancy))
         self.labs: dict[str, list[f.Lab]] = {}
@@ -77,7 +100,7 @@ class PatientView:
             return True
         if cancer_ref in self.primary_refs:
             return False
-        return self.single_primary is not None and focus.evidence == self.single_primary.evidence
+        return self.one_cancer and focus.evidence in self.primary_refs
 
     def context(self, focus: f.Cancer | None) -> "EvalContext":
         key = focus.evidence if focus is not None else None
