@@ -55,7 +55,7 @@ _QUALIFIER_STARTS = frozenset((
     "to", "for", "in", "of", "that", "which", "who", "with", "as", "per", "according", "defined", "at", "on", "by",
     "due", "administered", "given", "requiring", "required", "documented", "confirmed", "measured", "assessed",
     "treated", "based", "from", "during", "after", "before", "prior", "without", "while", "using", "via",
-    "performed", "obtained", "done", "determined", "evaluated",
+    "performed", "obtained", "done", "determined", "evaluated", "within",
 ))
 # "(e.g., palbociclib)": examples of the term before them; the term alone keeps the meaning
 _EXAMPLES = re.compile(r"\s*[(\[](?:e\.g\.?|eg\.?|for example|such as|including)[,:]?\s[^()\[\]]*[)\]]")

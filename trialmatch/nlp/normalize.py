@@ -27,8 +27,8 @@ _REPLACEMENTS: tuple[tuple[str, str], ...] = (
     (r"[\u2018\u2019]", "'"),
     (r"[\u201c\u201d]", '"'),
     (r"µ|μ", "u"),
-    (r"≥|=>|>\s*=|⩾|≧", " >= "),
-    (r"≤|=<|<\s*=|⩽|≦", " <= "),
+    (r"≥|=>|>\s*/?\s*=|⩾|≧", " >= "),
+    (r"≤|=<|<\s*/?\s*=|⩽|≦", " <= "),
     (r"\b(?:greater|more|higher|larger) (?:than )?or equal to\b|\bequal to or (?:greater|more|higher) than\b"
      r"|\bequal or (?:greater|more|higher) than\b|\b(?:at least|not less than|no less than|a minimum of|minimum of)\b",
      " >= "),

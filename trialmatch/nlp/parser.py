@@ -67,6 +67,9 @@ _TOPICAL_LABEL = re.compile(
     r"disease|histology|pathology|prior therapy|prior treatment|prior therapies|biomarkers?|infections?|pregnancy|"
     r"other|general|medical history)(?: function| values| status| criteria| characteristics)?)$"
 )
+# "Absolute neutrophil count (ANC): >= 1,500/uL": what follows the colon is a value, so the
+# words before it are the analyte, not a label
+_VALUE_START = re.compile(r"(?:\\?[<>=≥≤]|\d|(?:greater|less|more|at least|no more|not more|below|above|within|under|over)\b)", re.I)
 _LABEL = re.compile(r"^([A-Za-z0-9][A-Za-z0-9 /()&,+-]{1,40}):\s+(?=\S)")
 
 
@@ -80,7 +83,7 @@ def parse_item(parser: ClauseParser, seg: Segment) -> tuple[c.Node, str]:
     else:
         label = _LABEL.match(text)
         body = text
-        if label and not re.search(r"(?i)\bnote\b", label.group(1)):
+        if label and not re.search(r"(?i)\bnote\b", label.group(1)) and not _VALUE_START.match(text, label.end()):
             body = text[label.end():]
             if not _TOPICAL_LABEL.match(label.group(1)):
                 scope = label.group(0).strip() if scope is None else f"{scope} {label.group(0).strip()}"

@@ -18,23 +18,33 @@ from trialmatch.nlp.normalize import normalize
 
 _WORD = re.compile(r"[a-z0-9]+")
 _EDGE = " .;,:"
-_MAX_TRIES = 400  # normalize calls for one remainder at most (a long item with a rare remainder)
+_ASIDE = re.compile(r"\s*(?:\([^()]{0,40}\)|\[[^\[\]]{0,40}\])")  # "(EPO)", "[SGOT]": dropped by the clause parser
+_MAX_TRIES = 60  # normalize calls for one remainder at most
+
+
+def _key(text: str) -> str:
+    return " ".join(_ASIDE.sub("", normalize(text)).split()).strip(_EDGE)
 
 
 def source_slice(normalised: str, original: str) -> str | None:
-    """The shortest-starting slice of ``original`` whose normalised form is ``normalised``
-    (outer punctuation ignored), or None."""
+    """The slice of ``original`` whose normalised form is ``normalised`` (outer punctuation and
+    short bracketed asides ignored), or None."""
     target = normalised.strip(_EDGE)
     words = _WORD.findall(target)
     if not target or not words:
         return None
     lower = original.lower()
+    if len(lower) == len(original):
+        at = lower.find(target)
+        if at != -1:  # only the case differs: the common case
+            return original[at:at + len(target)]
+    key = " ".join(_ASIDE.sub("", target).split()).strip(_EDGE)
     starts = [m.start() for m in re.finditer(r"(?<![a-z0-9])" + re.escape(words[0]), lower)]
+    ends = [m.end() for m in re.finditer(re.escape(words[-1]) + r"(?![a-z0-9])", lower)]
     if not starts:  # the first word was rewritten ("uln", ">="): any word start
         starts = [m.start() for m in re.finditer(r"(?:(?<=\s)|^)\S", original)]
-    ends = [m.end() for m in re.finditer(re.escape(words[-1]) + r"(?![a-z0-9])", lower)]
-    ends += [m.end() for m in re.finditer(r"\S(?=\s|$)", original)]
-    ends = sorted(set(ends))
+    if not ends:
+        ends = [m.end() for m in re.finditer(r"\S(?=\s|$)", original)]
     tries = 0
     for s in starts:
         for e in ends:
@@ -44,7 +54,7 @@ def source_slice(normalised: str, original: str) -> str | None:
             if tries > _MAX_TRIES:
                 return None
             piece = original[s:e]
-            if normalize(piece).strip(_EDGE) == target:
+            if _key(piece) == key:
                 return piece.strip(_EDGE)
     return None
 

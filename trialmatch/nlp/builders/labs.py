@@ -51,9 +51,12 @@ _ANALYTE_UNITS = {
     "TESTOSTERONE": {"ng/dL", "nmol/L"},
 }
 _UNIT_RX = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
-_WITHIN = (r"(?: \(?(?:obtained |performed |measured |done )?within (\d+) (days?|weeks?) (?:prior to|before|of) "
-           r"[a-z0-9 ,/-]{0,60}?\)?)?")
-_TAIL = (r"(?: (?:at|during) screening)?")
+_WITHIN = (r"(?:,? \(?(?:obtained |performed |measured |done |drawn |collected |assessed )?(?:within|<=|<) (\d+) (days?|weeks?) "
+           r"(?:prior to|before|of|from) [a-z0-9 ,/-]{0,60}?\)?)?")
+_TAIL = (r"(?: \(?(?:at|during) screening\)?)?")
+# "(serum glutamic oxaloacetic transaminase)", "/SGPT": other names of AST and ALT, said again
+_SYNONYMS = re.compile(r"\s*(?:\(|/)\s*(?:serum )?glutam[a-z]*[ -](?:oxaloacetic|oxalacetic|pyruvic|pyruvate)[ -]transaminase"
+                       r"(?:\s*[\[(]sg[op]t[\])])?\s*\)?|\s*/\s*sg[op]t\b|\s*[(\[](?:ast|alt|sgot|sgpt)(?:/sg[op]t)?[)\]]")
 _VALUE = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?(?P<unit>{_UNIT_RX})?{_WITHIN}{_TAIL}$")
 _ULN = re.compile(rf"^(?P<an>.+?)(?: levels?| values?)?(?: of| is| must be| should be|:)? ?{CMP} ?(?:{NUM} ?x ?)?uln(?: for the institution| \(institutional\))?{_WITHIN}{_TAIL}$")
 _SPLIT = re.compile(r"\s*(?:,? and/or |,? and |,? or |/|, )\s*")
@@ -115,7 +118,8 @@ _EQUIVALENT = re.compile(rf"({CMP} ?{NUM} ?(?:{_UNIT_RX})) (?:or|/) \2 ?{NUM} ?(
 
 def build_lab(clause: Clause) -> c.Node | None:
     # "hemoglobin >= 9 g/dl or >= 5.6 mmol/l": the same threshold in two units, keep the first
-    t = _EQUIVALENT.sub(r"\1", clause.text)
+    t = _SYNONYMS.sub("", clause.text)
+    t = _EQUIVALENT.sub(r"\1", re.sub(r"(?<=[a-z)\]])(?=(?:>=|<=|>|<) )", " ", t))
     m = _ULN.match(t)
     if m:
         found = _analytes(clause, m.group("an"))

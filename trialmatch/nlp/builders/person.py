@@ -62,7 +62,7 @@ def build_sex(clause: Clause) -> c.Node | None:
 
 
 _ECOG_NAME = (r"(?:(?:an? )?(?:eastern cooperative oncology group|ecog|who|world health organi[sz]ation|ecog/who|who/ecog)"
-              r"(?: \((?:ecog|who)\))?(?: performance status| performance score| ps| performance)?(?: \(ps\))?(?: score)?)")
+              r"(?: \((?:ecog|who)\))?(?: performance status| performance score| performance scale| status| ps| performance)?(?: \(ps\))?(?: score)?)")
 _ECOG_VALUE = re.compile(
     rf"^{_ECOG_NAME}(?: of| is| must be|:| =| score of| grade)? ?(?:(<=|<) ?(\d)|(\d) ?(?:-|to) ?(\d)|((?:\d, )*\d,? (?:or|and) \d)|(\d))"
     r"(?: at (?:screening|baseline|study entry|enrollment|enrolment|registration))?$"
@@ -73,8 +73,27 @@ _KPS = re.compile(
 )
 
 
+# Spellings of the ECOG scale's name brought to "ecog" (Zubrod and WHO performance status are the
+# ECOG scale), and notes that add nothing ("see Appendix A", the Karnofsky equivalent in brackets).
+_ECOG_SPELLINGS = (
+    (re.compile(r"\b(?:eastern|easter) cooperative (?:oncology )?group\b|\bzubrod\b|\bworld health organi[sz]ation\b"), "ecog"),
+    (re.compile(r"\becog \((?:ecog|who)\)|\becog/ecog\b|\bwho/ecog\b|\becog/who\b|\becog \(ecog\)"), "ecog"),
+    (re.compile(r"\becog-(?=performance)"), "ecog "),
+    (re.compile(r"\s*\((?:see |refer to )?appendix [a-z0-9]+\)|\s*\((?:karnofsky|kps|lansky)[^()]*\)"), ""),
+    (re.compile(r"\b(?:ecog )?performance status(?: \(ps\))?(?: \(ecog\))? (?:of |score of )?(\d(?: ?- ?\d| or \d|, \d,? or \d)?) "
+                r"(?:on|using|per|according to) the ecog(?: performance)?(?: scale| status| score)?$"), r"ecog performance status of \1"),
+    (re.compile(r"^performance status(?: \(ps\))? ecog\b"), "ecog performance status"),
+    (re.compile(r"\b(\d) or (?:lower|less|better|below)$"), r"<= \1"),
+    (re.compile(r" (?:score|grade)(?: of| from)? (?=\d|<|>)"), " of "),
+    (re.compile(r" status (?:score )?from (?=\d)"), " status of "),
+)
+
+
 def build_performance(clause: Clause) -> c.Node | None:
     t = clause.text
+    if "ecog" in t or "cooperative" in t or "zubrod" in t or "who" in t or "world health" in t or "performance" in t:
+        for rx, repl in _ECOG_SPELLINGS:
+            t = rx.sub(repl, t)
     m = _ECOG_VALUE.match(t)
     if m:
         cmp, v1, lo, hi, listed, single = m.groups()
