@@ -16,10 +16,19 @@ from trialmatch.nlp.builders.markers import marker_nodes, variant_nodes
 
 _CONFIRMED = re.compile(
     r"^(?:(?:a |an )?(?:(?:histologically|cytologically|pathologically|histological|cytological|pathological|"
-    r"radiologically|radiographically|clinically|histologic|cytologic)(?:(?:,? and/or|,? or|,? and|,) )?)+\s*)?"
-    r"(?:(?:confirmed|documented|proven|proved|verified|established|diagnosed)(?: diagnosis of| with)?\s+)?"
-    r"(?:(?:a |an )?(?:diagnosis|evidence|confirmation|proof) of\s+)?(?:(?:a|an)\s+)?"
+    r"radiologically|radiographically|clinically|histologic|cytologic)-?(?:(?:,? and/or|,? or|,? and|,) )?)+\s*)?"
+    r"(?:(?:confirmed|documented|proven|proved|verified|established|diagnosed)(?:(?: and|,)? (?:confirmed|documented))?"
+    r"(?: new)?(?: diagnosis of| with)?\s+)?"
+    r"(?:(?:a |an )?(?:new )?(?:diagnosis|evidence|confirmation|proof) of\s+)?(?:(?:a|an)\s+)?"
 )
+# histology words around a cancer phrase: "non-squamous NSCLC" = NSCLC, not squamous (labels' convention)
+_NOT_SQUAMOUS = re.compile(r"^(?:non-?squamous|non squamous)(?: cell)? ")
+_NO_SMALL_CELL = re.compile(r" (?:without|with no) (?:any )?(?:small[- ]cell|neuroendocrine) (?:features|histology|component|differentiation)s?$")
+_NO_SMALL_CELL_KEY = {"small": "small_cell", "neuroendocrine": "neuroendocrine"}
+# "<cancer> that is metastatic or unresectable", "<cancer> with metastatic disease"
+_EXTENT_AFTER = re.compile(r"^(?P<cancer>.+?),? (?:that is|which is|that has become|with) (?P<e>(?:metastatic|locally advanced|advanced|unresectable|"
+                           r"recurrent|non-resectable|nonresectable)(?:(?:,? and/or|,? or|,? and|,|/) ?(?:metastatic|locally advanced|advanced|"
+                           r"unresectable|recurrent|non-resectable|nonresectable))*)(?: disease)?$")
 _STAGE = re.compile(
     r"(?:ajcc |clinical |pathologic(?:al)? |tnm )?stage (?P<g>(?:0|iv|i{1,3})[abc]?(?:(?: ?- ?| to |, |,? or |,? and )(?:0|iv|i{1,3})[abc]?)*)"
 )
@@ -70,6 +79,19 @@ def _extent_node(text: str) -> c.Node | None:
 def build_disease(clause: Clause) -> c.Node | None:
     t = _CONFIRMED.sub("", clause.text, count=1).strip()
     parts: list[c.Node] = []
+    after = _EXTENT_AFTER.match(t)
+    if after:
+        extent = _extent_node(after.group("e"))
+        rest = build_disease(Clause(after.group("cancer"), clause.terms, clause.section, clause.historical, clause.qualifiers))
+        if extent is None or rest is None:
+            return None
+        return c.All(((rest.items if isinstance(rest, c.All) else (rest,))) + (extent,))
+    histology: list[c.Node] = []
+    m = _NO_SMALL_CELL.search(t)
+    if m:
+        key = "small_cell" if "small" in m.group(0) else "neuroendocrine"
+        histology.append(c.Not(c.Histology(keys=(key,))))
+        t = t[:m.start()]
     m = re.match(_STAGE.pattern + r"\s*", t)
     if m:
         groups = _stage_groups(m.group("g"))
@@ -93,11 +115,19 @@ def build_disease(clause: Clause) -> c.Node | None:
         parts.append(c.Stage(groups))
         t = t[:tail.start()]
     t = re.sub(r"\s*\(any stage\)$", "", t).strip(" ,")
+    m = _NOT_SQUAMOUS.match(t)
+    if m:
+        t = t[m.end():]
+        histology.insert(0, c.Not(c.Histology(keys=("squamous",))))
     if t:
         rest = _markers_and_cancer(clause, t)
         if rest is None:
             return None
         parts.extend(rest)
+    if histology:
+        if not any(isinstance(p, c.CancerType) for p in parts):
+            return None  # a histology with no cancer named: not a shape we read
+        parts.extend(histology)
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else c.All(tuple(parts))
