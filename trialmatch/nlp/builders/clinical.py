@@ -9,11 +9,16 @@ from trialmatch.nlp.builders import Clause
 
 # "known", "active", "documented", "history of": the modifiers a condition clause may carry.
 _COND_PREFIX = re.compile(
-    r"^(?:(?:a |any )?(?:known|documented|confirmed|diagnosed|diagnosis of|presence of|evidence of|current|currently|"
-    r"active|ongoing|prior|previous|past|history of|a history of|known history of|medical history of|positive for|"
-    r"infection with|infected with|seropositive for)\s+)*"
+    r"^(?:(?:a |any |an )?(?:acute or chronic|active or chronic|chronic or active|known history of|a history of|"
+    r"medical history of|history of|known to be|known to have|known|documented|confirmed|diagnosed|diagnosis of|presence of|"
+    r"evidence of|current|currently|active|ongoing|prior|previous|past|positive for|have|has|with|"
+    r"infection with|infected with|seropositive for|serologically positive for|(?:a )?positive (?:test|test result|serology) for|"
+    r"testing positive for|tested positive for|chronic),?\s+)*"
 )
-_COND_SUFFIX = re.compile(r"\s+(?:infection|infections|disease|positivity|positive|history)$")
+# words that narrow a condition to a state the atom does not capture: kept unparsed beside it
+_COND_NARROWING = re.compile(r"^((?:(?:uncontrolled|symptomatic|clinically significant|significant|severe|unstable|"
+                             r"not[- ]controlled|poorly controlled|serious)(?:,? and/or |,? or |, | )?)+)\s*")
+_COND_SUFFIX = re.compile(r"(?:\s+|-)(?:infections?|disease|positivity|positive|seropositivity|history|infected|carriers?|antibodies)$")
 _HISTORY_WORDS = re.compile(r"\b(?:history|prior|previous|past)\b")
 _HEP_BOTH = re.compile(r"^(?:viral )?hepatitis (?:b and/or c|b or c|b and c|b/c|b, c)(?: virus(?:es)?)?(?: infections?)?$|^(?:hbv|hbv and/or hcv|hbv or hcv|hbv/hcv|hbv and hcv) ?(?:infections?)?$")
 _MALIGNANCY = re.compile(
@@ -21,6 +26,16 @@ _MALIGNANCY = re.compile(
     r"active second|other concurrent|concomitant|other prior|another prior)\s+(?:active\s+)?(?:primary\s+)?"
     r"(?:invasive\s+)?(?:malignanc(?:y|ies)|cancers?|primary malignanc(?:y|ies))$"
 )
+_COND_LIST = re.compile(r"\s*(?:,? or |,? and/or |/|, )\s*")
+
+
+def _condition_key(clause: Clause, phrase: str) -> str | None:
+    phrase = phrase.strip()
+    key = clause.terms.key("CONDITION", phrase)
+    if key is None:
+        stripped = _COND_SUFFIX.sub("", phrase)
+        key = clause.terms.key("CONDITION", stripped) if stripped != phrase else None
+    return key
 
 
 def build_condition(clause: Clause) -> c.Node | None:
@@ -28,6 +43,14 @@ def build_condition(clause: Clause) -> c.Node | None:
     m = _COND_PREFIX.match(t)
     prefix = m.group(0) if m else ""
     rest = t[len(prefix):].strip()
+    narrowing = _COND_NARROWING.match(rest)
+    if narrowing and narrowing.end() < len(rest):
+        words = narrowing.group(1).strip(" ,")
+        inner = build_condition(Clause(prefix + rest[narrowing.end():], clause.terms, clause.section, clause.historical,
+                                       clause.qualifiers))
+        if inner is None or isinstance(inner, c.All):
+            return None
+        return c.All((inner, c.Unparsed(words)))
     historical = clause.historical or bool(_HISTORY_WORDS.search(prefix))
     if _HEP_BOTH.match(rest):
         keys: tuple[str, ...] = ("hepatitis_b", "hepatitis_c")
@@ -37,13 +60,27 @@ def build_condition(clause: Clause) -> c.Node | None:
             return None  # "history of another malignancy" usually carries a time window: left unparsed
         # only "active" limits it to active cancers; "other/additional malignancy" counts any
         return c.Condition(("other_malignancy",), active_only="active" in t)
-    key = clause.terms.key("CONDITION", t) or clause.terms.key("CONDITION", rest)
-    if key is None:
-        stripped = _COND_SUFFIX.sub("", rest)
-        key = clause.terms.key("CONDITION", stripped) if stripped != rest else None
-    if key is None:
+    key = clause.terms.key("CONDITION", t) or _condition_key(clause, rest)
+    if key is not None:
+        return c.Condition((key,), active_only=not historical)
+    # "HIV, hepatitis B or hepatitis C infection": alternatives, each a condition ("and" is refused)
+    if re.search(r"\band\b(?!/or)", rest):
         return None
-    return c.Condition((key,), active_only=not historical)
+    parts = [p for p in _COND_LIST.split(_COND_SUFFIX.sub("", rest)) if p]
+    if len(parts) < 2:
+        return None
+    keys = []
+    for part in parts:
+        pm = _COND_PREFIX.match(part)
+        part_prefix = pm.group(0) if pm else ""
+        if _HISTORY_WORDS.search(part_prefix):
+            return None  # "HIV or history of hepatitis": mixed time frames
+        k = _condition_key(clause, part[len(part_prefix):])
+        if k is None:
+            return None
+        keys.append(k)
+    atoms = tuple(c.Condition((k,), active_only=not historical) for k in dict.fromkeys(keys))
+    return atoms[0] if len(atoms) == 1 else c.Any(atoms)
 
 
 _META = re.compile(
