@@ -22,10 +22,13 @@ _COND_SUFFIX = re.compile(r"(?:\s+|-)(?:infections?|disease|positivity|positive|
 _HISTORY_WORDS = re.compile(r"\b(?:history|prior|previous|past)\b")
 _HEP_BOTH = re.compile(r"^(?:viral )?hepatitis (?:b and/or c|b or c|b and c|b/c|b, c)(?: virus(?:es)?)?(?: infections?)?$|^(?:hbv|hbv and/or hcv|hbv or hcv|hbv/hcv|hbv and hcv) ?(?:infections?)?$")
 _MALIGNANCY = re.compile(
-    r"^(?:other|another|second|a second|additional|concurrent|a concurrent|other active|another active|second primary|"
-    r"active second|other concurrent|concomitant|other prior|another prior)\s+(?:active\s+)?(?:primary\s+)?"
-    r"(?:invasive\s+)?(?:malignanc(?:y|ies)|cancers?|primary malignanc(?:y|ies))$"
+    r"^(?:(?:any|a|an|or|and/or) )?(?P<q>(?:(?:other|another|second|additional|concurrent|concomitant|co-?existing|coexisting|prior|previous|past|"
+    r"active|known|primary|synchronous|metachronous|invasive|separate|secondary|non-study|non study)(?:,? or |,? and/or | |, ))*)"
+    r"(?:malignanc(?:y|ies)|cancers?|neoplasms?|primary malignanc(?:y|ies)|invasive malignanc(?:y|ies))$"
 )
+_OTHER_WORDS = re.compile(r"\b(?:other|another|second|additional|concurrent|concomitant|co-?existing|coexisting|prior|previous|past|"
+                          r"synchronous|metachronous|separate|secondary|non-study|non study)\b")
+_PAST_WORDS = re.compile(r"\b(?:prior|previous|past|metachronous|or)\b")
 _COND_LIST = re.compile(r"\s*(?:,? or |,? and/or |/|, )\s*")
 
 
@@ -55,11 +58,13 @@ def build_condition(clause: Clause) -> c.Node | None:
     if _HEP_BOTH.match(rest):
         keys: tuple[str, ...] = ("hepatitis_b", "hepatitis_c")
         return c.Any(tuple(c.Condition((k,), active_only=not historical) for k in keys))
-    if _MALIGNANCY.match(rest):
-        if historical:
-            return None  # "history of another malignancy" usually carries a time window: left unparsed
-        # only "active" limits it to active cancers; "other/additional malignancy" counts any
-        return c.Condition(("other_malignancy",), active_only="active" in t)
+    m = _MALIGNANCY.match(rest)
+    if m and (historical or _OTHER_WORDS.search(prefix + m.group("q"))):
+        # a cancer besides the one under study (the matcher decides from the patient's cancers);
+        # only "active"/"concurrent" alone limit it to active cancers, any past word counts any
+        words = prefix + m.group("q")
+        active = bool(re.search(r"\b(?:active|concurrent|concomitant|co-?existing|coexisting)\b", words))
+        return c.Condition(("other_malignancy",), active_only=active and not historical and not _PAST_WORDS.search(words))
     key = clause.terms.key("CONDITION", t) or _condition_key(clause, rest)
     if key is not None:
         return c.Condition((key,), active_only=not historical)
