@@ -72,6 +72,11 @@ class ClauseParser:
         """A node for an item's text (may contain Unparsed parts), or None if nothing in it
         is understood."""
         cut = self.context.exception_at(raw.lower())
+        if cut is not None:
+            # "X. Participants with treated Y may participate": the exception is the whole sentence
+            boundary = max(raw.rfind(". ", 0, cut), raw.rfind("; ", 0, cut))
+            if boundary > 0:
+                cut = boundary + 2
         head, tail = (raw[:cut], raw[cut:].strip()) if cut is not None else (raw, None)
         if tail is not None and not head.strip(" ,;:.(-"):
             return None

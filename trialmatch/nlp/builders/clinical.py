@@ -112,21 +112,30 @@ def build_metastasis(clause: Clause) -> c.Node | None:
     words = [w for w in re.split(r"[\s,]+", m.group("q")) if w]
     connectors = {w for w in words if w in ("and", "or", "and/or")}
     quals = []
+    narrowing = []
     for w in words:
         if w in connectors:
             continue
-        if w not in clause.qualifiers or clause.qualifiers[w] is None:
-            return None  # a word we do not structure ("treated", "measurable", "progressive")
-        if clause.qualifiers[w]:
+        if w not in clause.qualifiers:
+            return None  # a word that is no qualifier ("suspected", "extracranial")
+        if clause.qualifiers[w] is None:
+            narrowing.append(w)  # a qualifier we do not structure ("treated", "uncontrolled", "progressive")
+        elif clause.qualifiers[w]:
             quals.append(clause.qualifiers[w])
     if connectors - {"or", "and/or"} and len(quals) > 1:
         return None  # "untreated and symptomatic": both required; not a shape we structure
+    if narrowing and (quals or connectors):
+        return None  # "treated or symptomatic": a structured and an unstructured alternative
     # "CNS metastases": brain or other CNS sites (not relying on the matcher nesting brain under cns)
     sites = ("cns", "brain") if site == "cns" else (site,)
     atoms: list[c.Node] = [c.Metastasis(site=s, qualifier=q) for q in (quals or [None]) for s in sites]
     if m.group("site2"):
         atoms.append(c.Metastasis(site="leptomeningeal"))
-    return atoms[0] if len(atoms) == 1 else c.Any(tuple(atoms))
+    node = atoms[0] if len(atoms) == 1 else c.Any(tuple(atoms))
+    if narrowing:
+        # "uncontrolled brain metastases": the site is a necessary condition, the qualifier stays unparsed
+        return c.All((node, c.Unparsed(" ".join(narrowing))))
+    return node
 
 
 _PREG_WORDS = {
