@@ -59,6 +59,7 @@ _QUALIFIER_STARTS = frozenset((
 ))
 # "(e.g., palbociclib)": examples of the term before them; the term alone keeps the meaning
 _EXAMPLES = re.compile(r"\s*[(\[](?:e\.g\.?|eg\.?|for example|such as|including)[,:]?\s[^()\[\]]*[)\]]")
+_WINDOW = re.compile(r"\bwithin (?:the )?(?:last |past |previous )?\d")
 _SENTENCE = re.compile(r"(?<=[a-z0-9)%\]])\.\s+(?=[a-z(])|;\s+")
 
 
@@ -114,6 +115,16 @@ class ClauseParser:
         node = self._build(clause) or self._compound(clause) or self._qualified(clause)
         if node is None:
             return None
+        if negated and isinstance(node, c.PriorTherapy) and not (node.drugs or node.classes or node.within_days):
+            # "not more than three prior lines" = at most three lines: the count, not its negation
+            lo, hi = node.min_lines, node.max_lines
+            if lo is not None and hi is None and lo > 1:
+                return c.PriorTherapy(max_lines=lo - 1)
+            if hi is not None and lo is None:
+                return c.PriorTherapy(min_lines=hi + 1)
+        if negated and isinstance(node, c.All) and any(
+                isinstance(n, c.PriorTherapy) and (n.min_lines or n.max_lines) for n in node.items):
+            return None  # "not more than three lines for metastatic disease": a bound on some lines only
         return c.Not(node) if negated else node
 
     def prepare(self, text: str) -> tuple[str, bool, bool]:
@@ -160,7 +171,10 @@ class ClauseParser:
             sub = Clause(head, clause.terms, clause.section, clause.historical, clause.qualifiers)
             node = self._build(sub, QUALIFIED_BUILDERS)
             if node is not None:
-                return c.All((node, c.Unparsed(" ".join(words[k:]))))
+                rest = " ".join(words[k:])
+                if _WINDOW.search(rest) and isinstance(node, (c.PriorTherapy, c.Procedure, c.Lab)) and node.within_days is None:
+                    return None  # "X for cancer ... within 14 days": the window is X's, not read here
+                return c.All((node, c.Unparsed(rest)))
         return None
 
     def _compound(self, clause: Clause) -> c.Node | None:
@@ -184,7 +198,9 @@ class ClauseParser:
             sub = Clause(p.strip(), clause.terms, clause.section, clause.historical, clause.qualifiers)
             last = index == len(parts) - 1
             # a qualifier after the last part may qualify every part: only inner parts take one
-            node = self._build(sub) or (None if last else self._qualified(sub))
+            # a qualifier on an inner part may run on past the "or" ("for unresectable or metastatic
+            # disease"): parts are whole concepts only
+            node = self._build(sub)
             if node is None:
                 return None
             nodes.append(node)

@@ -25,15 +25,17 @@ _PRIOR_WORDS = (
 )
 # longest first, so "prior treatment with" wins over "prior"
 _PRIOR = r"(?:any )?(?:" + "|".join(sorted(_PRIOR_WORDS, key=len, reverse=True)) + ")"
-_THERAPY_WORD = r"(?: (?:therapy|therapies|treatment|treatments|agents?|drugs?|medications?|regimens?|inhibitor therapy))?"
+_THERAPY_WORD = r"(?: (?:therapy|therapies|treatment|treatments|agents?|drugs?|medications?|regimens?|inhibitor therapy|exposure))?"
 _WITHIN = rf"(?: within (\d+) (days?|weeks?|months?)(?: (?:prior to|before|of|from) (?:{ANCHOR}))?)"
 _WITH_PRIOR = re.compile(rf"^{_PRIOR}(?: (?:a|an|any))? (?P<x>.+?){_THERAPY_WORD}{_WITHIN}?$")
 _WASHOUT = re.compile(rf"^(?:(?:a|an|any) )?(?P<x>.+?){_THERAPY_WORD}{_WITHIN}$")
-_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
+_N = r"(one|two|three|four|five|1|2|3|4|5)"
 _LINES = re.compile(
-    r"^(?:received |have received |has received )?(?:(>=) ?(one|two|three|1|2|3)|(one|two|three|1|2|3) or more)"
-    r" (?:prior |previous )?(?:lines?|regimens?)(?: of)?(?: prior| previous)?(?: systemic)?(?: anti-?cancer| antineoplastic)?"
-    r"(?: therapy| therapies| treatment| treatments)?$"
+    rf"^(?:received |have received |has received |had |been treated with )?(?:(?P<cmp>>=|<=|>|<) ?{_N}|{_N} or more|{_N} ?(?:-|to) ?{_N})"
+    r" (?:prior |previous )?(?:(?:systemic |standard |anti-?cancer )?(?:treatment |therapy |therapeutic )?)(?:lines?|regimens?)(?: of)?"
+    r"(?: prior| previous)?(?: systemic)?(?: anti-?cancer| antineoplastic| standard)?"
+    r"(?: therapy| therapies| treatment| treatments| chemotherapy)?$"
 )
 _LIST_SPLIT = re.compile(r"\s*(?:,\s*or|,\s*and/or|\s+or|\s+and/or)\s+|\s*,\s*|\s*/\s*")
 
@@ -43,6 +45,7 @@ _SYSTEMIC = ("chemotherapy", "immunotherapy", "targeted_therapy", "endocrine_the
 _MULTI = {
     "systemic anti-cancer": _SYSTEMIC, "systemic anticancer": _SYSTEMIC, "anti-cancer": _SYSTEMIC, "anticancer": _SYSTEMIC,
     "systemic antineoplastic": _SYSTEMIC, "antineoplastic": _SYSTEMIC, "systemic anti-neoplastic": _SYSTEMIC,
+    "systemic": _SYSTEMIC, "systemic cancer": _SYSTEMIC, "anti-tumor": _SYSTEMIC, "antitumor": _SYSTEMIC,
     "anti-pd-1/pd-l1": ("anti_pd1", "anti_pdl1"), "anti-pd-1/anti-pd-l1": ("anti_pd1", "anti_pdl1"),
     "pd-1/pd-l1 inhibitor": ("anti_pd1", "anti_pdl1"), "pd-1/pd-l1 inhibitors": ("anti_pd1", "anti_pdl1"),
     "anti-pd-(l)1": ("anti_pd1", "anti_pdl1"), "anti-pd(l)1": ("anti_pd1", "anti_pdl1"),
@@ -77,8 +80,20 @@ def build_therapy(clause: Clause) -> c.Node | None:
     t = clause.text
     m = _LINES.match(t)
     if m:
-        count = _NUMBERS[m.group(2) or m.group(3)]
-        return c.PriorTherapy(min_lines=count)
+        cmp = m.group("cmp")
+        if m.group(2):
+            n = _NUMBERS[m.group(2)]
+            lines = {">=": (n, None), ">": (n + 1, None), "<=": (None, n), "<": (None, n - 1)}[cmp]
+        elif m.group(3):
+            lines = (_NUMBERS[m.group(3)], None)
+        else:
+            lo, hi = _NUMBERS[m.group(4)], _NUMBERS[m.group(5)]
+            if lo > hi:
+                return None
+            lines = (lo, hi)
+        if lines[1] is not None and lines[1] < 0:
+            return None
+        return c.PriorTherapy(min_lines=lines[0] or None, max_lines=lines[1])
     for rx in (_WITH_PRIOR, _WASHOUT):
         m = rx.match(t)
         if not m:
