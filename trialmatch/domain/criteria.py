@@ -132,7 +132,9 @@ class Variant:
     at that position, MatchMiner's wildcard_protein_change), ``category`` "mutation" |
     "fusion" | "amplification" | "deletion" | "CNV" | "SNV" | "insertion", ``exon``,
     ``source`` "somatic" | "germline" | "any". ``wild_type`` True asks that the gene
-    was tested and carries no variant."""
+    was tested and carries no variant. ``classification``: MAF Variant_Classification
+    ("In_Frame_Del", "Missense_Mutation", ...); ``copy_number``: "gain" |
+    "high_amplification" | "homozygous_deletion" | "heterozygous_deletion"."""
 
     gene: str
     protein_change: str | None = None
@@ -144,6 +146,8 @@ class Variant:
     wild_type: bool = False
     text: str | None = None
     id: str | None = None
+    classification: str | None = None
+    copy_number: str | None = None
 
 
 @dataclass(frozen=True)

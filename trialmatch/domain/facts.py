@@ -102,6 +102,9 @@ class Variant:
     interpretation: str | None = None  # "pathogenic" | "likely pathogenic" | ...
     date: date | None = None
     cancer_ref: str | None = None
+    classification: str | None = None  # MAF Variant_Classification: "In_Frame_Del", "Missense_Mutation", ...
+    copy_number: str | None = None  # "gain" | "high_amplification" | "homozygous_deletion" | "heterozygous_deletion"
+    fusion_partner: str | None = None  # the other gene of a fusion (HGNC symbol, upper case)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,16 @@
 - Benign variants do not count; a variant of uncertain significance leaves a general gene
   criterion (no protein change named) UNKNOWN (``genomics.yaml``).
 - ``wild_type`` asks that the gene was tested and carries no counted variant.
-- Fusion partners are not in PatientFacts: a fusion criterion naming a partner is UNKNOWN
-  when a fusion of the gene is reported.
+- ``classification`` (MAF Variant_Classification, compared case-insensitively),
+  ``copy_number`` and ``fusion_partner``: a criterion naming one, against a variant whose
+  field is not reported, is UNKNOWN (never NOT_MET); a copy-number criterion against a
+  variant of a known non-CNV category is not that variant ("deletion" excepted: it may be a
+  copy-number loss). A reported different value is
+  not the variant.
+- A protein change that does not show a position (``p.?``, ``p.(=)``, ``p.0``) is unknown: a
+  criterion naming a protein change or a position is UNKNOWN for it, never NOT_MET; a change
+  written without its new residue (``p.V600``, ``p.G12?``) meets a position criterion and
+  leaves an exact change UNKNOWN when the position matches.
 """
 
 from __future__ import annotations
@@ -38,54 +46,89 @@ def one_letter(change: str | None) -> str | None:
     return _AA3.sub(lambda m: AA3[m.group(0)], text).upper() if text else None
 
 
+_POSITION = re.compile(r"^[A-Z*]\d+")
+_NO_NEW_RESIDUE = re.compile(r"^[A-Z*]\d+\??$")
+
+
 def protein_of(v) -> str | None:
-    return one_letter(v.protein_change) or one_letter(v.hgvs_p)
+    """The one-letter protein change, or None when the report does not show a position."""
+    for text in (v.protein_change, v.hgvs_p):
+        pc = one_letter(text)
+        if pc and _POSITION.match(pc):
+            return pc
+    return None
 
 
 def _label(v) -> str:
-    return " ".join(x for x in (v.gene, protein_of(v) or v.hgvs_c or v.category, v.source_class) if x)
+    what = protein_of(v) or v.hgvs_c or v.classification or v.copy_number or v.category
+    partner = f"with {v.fusion_partner}" if v.fusion_partner else None
+    return " ".join(x for x in (v.gene, what, partner, v.source_class) if x)
 
 
 def compile_variant(node: c.Variant, negated, vocab, units):
     gene = node.gene.upper()
     want_pc = one_letter(node.protein_change)
     want_prefix = one_letter(node.protein_prefix)
+    want_class = node.classification.lower() if node.classification else None
+    want_copy = node.copy_number.lower() if node.copy_number else None
+    want_partner = node.fusion_partner.upper() if node.fusion_partner else None
     source = node.source
     label = " ".join(x for x in (gene, want_pc or (want_prefix and want_prefix + "*"), node.category,
+                                 node.classification, node.copy_number and node.copy_number.replace("_", " "),
                                  f"exon {node.exon}" if node.exon else None,
                                  f"with {node.fusion_partner}" if node.fusion_partner else None,
                                  None if source == "any" else source, "wild type" if node.wild_type else None) if x)
     item = f"{gene} {'germline ' if source == 'germline' else ''}testing"
 
     def shape(ctx, v) -> str:
-        """"yes" | "no" | "maybe" for one reported variant of the gene."""
+        """"yes" | "no" | "maybe" for one reported variant of the gene: any field the
+        variant contradicts makes "no"; otherwise any field it does not report, "maybe"."""
         rules = ctx.rules
+        maybe = False
         pc = protein_of(v)
-        if (want_pc or want_prefix) and pc is None:
-            return "maybe"  # reported without a protein change (c. notation only): not read here
-        if want_pc and pc != want_pc:
-            return "no"
-        if want_prefix and not (pc.startswith(want_prefix) and not pc[len(want_prefix):][:1].isdigit()):
-            return "no"
+        if want_pc or want_prefix:
+            if pc is None:
+                maybe = True  # no position reported (c. notation only, p.?): not read here
+            else:
+                if want_pc and pc != want_pc:
+                    base = pc.rstrip("?")
+                    if not (_NO_NEW_RESIDUE.match(pc) and want_pc.startswith(base)
+                            and not want_pc[len(base):][:1].isdigit()):
+                        return "no"
+                    maybe = True  # the position matches, the new residue is not written
+                if want_prefix and not (pc.startswith(want_prefix) and not pc[len(want_prefix):][:1].isdigit()):
+                    return "no"
+        category = (v.category or "").lower()
         if node.category:
             accepted = rules.variant_categories.get(node.category.lower(), frozenset({node.category.lower()}))
-            if (v.category or "").lower() not in accepted:
-                return "no" if v.category else "maybe"
+            if category not in accepted:
+                if category:
+                    return "no"
+                maybe = True
         if node.exon is not None and v.exon != node.exon:
-            return "no" if v.exon is not None else "maybe"
+            if v.exon is not None:
+                return "no"
+            maybe = True
+        for wanted, reported in ((want_class, v.classification), (want_partner, v.fusion_partner)):
+            if wanted and (reported or "").lower() != wanted.lower():
+                if reported:
+                    return "no"
+                maybe = True
+        if want_copy and (v.copy_number or "").lower() != want_copy:
+            if v.copy_number or (category and category not in rules.variant_categories.get("cnv", ())
+                                 and category != "deletion"):  # "deletion" may be a gene (copy-number) loss
+                return "no"  # another copy-number call, or not a copy-number change at all
+            maybe = True
         interp = (v.interpretation or "").lower()
         if interp in rules.variant_not_counted:
             return "no"
-        result = "yes"
         if source != "any" and v.source_class != source:
             if v.source_class is not None:
                 return "no"
-            result = "maybe"
-        if node.fusion_partner:
-            result = "maybe"
+            maybe = True
         if not want_pc and interp in rules.variant_uncertain:
-            result = "maybe"
-        return result
+            maybe = True
+        return "maybe" if maybe else "yes"
 
     def evaluate(ctx):
         in_gene = [v for v in ctx.variants if v.gene.upper() == gene]

@@ -90,7 +90,8 @@ def _variant(n: c.Variant) -> str:
     parts = [n.gene]
     if n.wild_type:
         parts.append("wild type")
-    parts += [x for x in (n.protein_change, n.protein_prefix and f"{n.protein_prefix}*", n.category) if x]
+    parts += [x for x in (n.protein_change, n.protein_prefix and f"{n.protein_prefix}*", n.category,
+                          n.classification, n.copy_number and n.copy_number.replace("_", " ")) if x]
     if n.exon is not None:
         parts.append(f"exon {n.exon}")
     if n.fusion_partner:

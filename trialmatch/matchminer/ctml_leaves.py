@@ -133,6 +133,9 @@ class _Genomic:
     exon: int | None = None
     partner: str | None = None
     partner_special: str | None = None
+    classification: str | None = None
+    copy_number: str | None = None
+    cnv_category: str | None = None
     wild_type: bool = False
     markers: list = dataclasses.field(default_factory=list)
     extras: list = dataclasses.field(default_factory=list)
@@ -189,12 +192,16 @@ def _genomic_field(g: _Genomic, key: str, raw, where: str, table: FieldTable) ->
         call = table.cnv_call.get(str(value).lower())
         if call is None:
             raise CriteriaError(f"{where}: cnv_call {value!r} not one of {sorted(table.cnv_call)}")
+        # only copy-number documents carry a CNV_CALL: the leaf is about them whatever its category
         exact = table.cnv_call_category.get(str(value).lower())
-        if exact:
-            g.categories = (exact,)
+        g.cnv_category = exact or "CNV"
+        g.copy_number = None if exact else call
+    elif kind == "classification":
+        term = table.variant_classifications.get(str(value).lower()) if isinstance(value, str) else None
+        if term is None:
+            g.extras.append(c.Unparsed(text=f"variant classification: {value} (CTML {key})", id=where))
         else:
-            g.categories = g.categories or ("CNV",)
-            g.extras.append(c.Unparsed(text=f"copy-number call: {call} (CTML cnv_call {value!r})", id=where))
+            g.classification = term
     elif kind == "not_expressible":
         g.extras.append(c.Unparsed(text=f"{rule.label}: {value} (CTML {key})", id=where))
     elif kind == "exon":
@@ -231,7 +238,7 @@ def _marker_node(rule, key: str, value, where: str, table: FieldTable) -> c.Node
 
 def _genomic_node(g: _Genomic, fields: dict, path: str) -> c.Node:
     variant_fields = (g.gene, g.protein_change, g.protein_prefix, g.categories, g.exon, g.partner,
-                      g.partner_special, g.wild_type, g.extras)
+                      g.partner_special, g.wild_type, g.extras, g.classification, g.cnv_category)
     if g.markers:
         if any(variant_fields) or g.gene_special not in (None, "none"):
             raise CriteriaError(f"{path}: a signature or MMR/MS field mixed with variant fields is not supported")
@@ -251,8 +258,9 @@ def _genomic_node(g: _Genomic, fields: dict, path: str) -> c.Node:
         return c.Unparsed(text=f"{render_leaf('genomic', fields)}: no gene to test", id=path)
     variants = tuple(
         c.Variant(gene=gene, protein_change=g.protein_change, protein_prefix=g.protein_prefix, category=category,
-                  exon=g.exon, fusion_partner=partner, wild_type=g.wild_type, id=f"{path}.variant{i + 1}")
-        for i, category in enumerate(g.categories or (None,))
+                  exon=g.exon, fusion_partner=partner, wild_type=g.wild_type, classification=g.classification,
+                  copy_number=g.copy_number, id=f"{path}.variant{i + 1}")
+        for i, category in enumerate((g.cnv_category,) if g.cnv_category else g.categories or (None,))
     )
     node: c.Node = variants[0] if len(variants) == 1 else c.Any(variants, id=f"{path}.variants")
     return c.All((node, *extras)) if extras else node

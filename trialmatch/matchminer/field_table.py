@@ -19,16 +19,19 @@ FILE = "ctml_fields.yaml"
 FIELD_KINDS = frozenset({
     "age", "cancer_type", "sex", "marker_value", "marker_status", "gene", "protein_change",
     "protein_prefix", "category", "exon", "fusion_partner", "wild_type", "cnv_call",
-    "not_expressible", "mmr", "signature", "label", "disease_status",
+    "not_expressible", "mmr", "signature", "label", "disease_status", "classification",
 })
 EXTENTS = frozenset({"metastatic", "locally_advanced", "advanced", "unresectable", "recurrent"})
 VARIANT_CATEGORIES = frozenset({"mutation", "fusion", "amplification", "deletion", "CNV", "SNV", "insertion"})
 MARKER_STATUSES = frozenset({"positive", "negative", "equivocal", "high", "low", "deficient", "proficient", "stable"})
 _TOP_KEYS = {"clinical_fields", "genomic_fields", "sex", "marker_status", "disease_status", "variant_category", "cnv_call",
-             "cnv_call_category", "mmr", "signature", "oncotree_aliases", "trial_status", "patient"}
+             "cnv_call_category", "mmr", "signature", "oncotree_aliases", "trial_status", "patient",
+             "variant_classifications"}
+# Variant.copy_number values (criteria and facts)
+COPY_NUMBERS = frozenset({"gain", "high_amplification", "homozygous_deletion", "heterozygous_deletion"})
 _PATIENT_KEYS = {"variant_category", "gender", "vital_status", "mmr_status", "mmr_unassessable",
                  "signature_fields", "signature_values", "status_fields", "status_values", "sv_comment_pattern",
-                 "variant_classification", "cnv_call"}
+                 "variant_classification", "cnv_call", "cnv_copy_number"}
 # fact categories the engine reads (trialmatch/matching/data/genomics.yaml) besides the criteria ones
 FACT_CATEGORIES = VARIANT_CATEGORIES | {"missense", "nonsense", "frameshift", "splice", "gain", "loss"}
 _FIELD_KEYS = {"kind", "marker", "scale", "label"}
@@ -52,6 +55,7 @@ class FieldTable:
     variant_category: Mapping[str, tuple[str, ...]]
     cnv_call: Mapping[str, str]
     cnv_call_category: Mapping[str, str]
+    variant_classifications: Mapping[str, str]  # lower case -> the MAF term as written
     mmr: Mapping[str, tuple[tuple[str, str], ...]]
     signature: Mapping[str, str]
     oncotree_aliases: Mapping[str, str]
@@ -130,6 +134,12 @@ def _categories(value, field: str) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType(out)
 
 
+def _terms(value, field: str) -> Mapping[str, str]:
+    if not isinstance(value, list) or not value or not all(isinstance(x, str) and x for x in value):
+        _fail(field, "must be a non-empty list of strings")
+    return MappingProxyType({x.lower(): x for x in value})
+
+
 def parse_table(data) -> FieldTable:
     """Validate the parsed YAML of the field table; RuleFileError names the bad field."""
     _keys(_mapping(data, "(top)"), _TOP_KEYS, "(top)", required=sorted(_TOP_KEYS))
@@ -154,8 +164,9 @@ def parse_table(data) -> FieldTable:
         marker_status=_strings(data["marker_status"], "marker_status", MARKER_STATUSES),
         disease_status=_strings(data["disease_status"], "disease_status", EXTENTS),
         variant_category=_categories(data["variant_category"], "variant_category"),
-        cnv_call=_strings(data["cnv_call"], "cnv_call"),
+        cnv_call=_strings(data["cnv_call"], "cnv_call", COPY_NUMBERS),
         cnv_call_category=_strings(data["cnv_call_category"], "cnv_call_category", VARIANT_CATEGORIES),
+        variant_classifications=_terms(data["variant_classifications"], "variant_classifications"),
         mmr=_pairs(data["mmr"], "mmr"),
         signature=_strings(data["signature"], "signature", MARKER_STATUSES),
         oncotree_aliases=_strings(data["oncotree_aliases"], "oncotree_aliases"),
@@ -165,6 +176,7 @@ def parse_table(data) -> FieldTable:
             "variant_classification": _strings(patient["variant_classification"], "patient.variant_classification",
                                                FACT_CATEGORIES),
             "cnv_call": _strings(patient["cnv_call"], "patient.cnv_call", FACT_CATEGORIES),
+            "cnv_copy_number": _strings(patient["cnv_copy_number"], "patient.cnv_copy_number", COPY_NUMBERS),
             "gender": _strings(patient["gender"], "patient.gender", frozenset({"female", "male", "other", "unknown"})),
             "vital_status": MappingProxyType({str(k).lower(): v for k, v in vital.items()}),
             "mmr_status": _pairs(patient["mmr_status"], "patient.mmr_status"),

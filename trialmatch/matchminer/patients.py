@@ -137,11 +137,34 @@ def _genomic(doc: dict, ident: str, cancer_ref, table: FieldTable, out: dict) ->
     hgvs_p = doc.get("TRUE_PROTEIN_CHANGE") if isinstance(doc.get("TRUE_PROTEIN_CHANGE"), str) else None
     change = hgvs_p.removeprefix("p.") if hgvs_p else None
     exon = doc.get("TRUE_TRANSCRIPT_EXON")
+    classification = doc.get("TRUE_VARIANT_CLASSIFICATION") if category_raw == "MUTATION" else None
+    copy_number = (table.patient["cnv_copy_number"].get(str(doc.get("CNV_CALL") or "").lower())
+                   if category_raw == "CNV" else None)
+    partners = _partners(doc, table) if category_raw == "SV" else ()
     for gene in genes:
+        partner = next((b for a, b in partners if a == gene), None) if partners else None
         out["variants"].append(f.Variant(
             evidence=evidence, gene=gene, hgvs_c=doc.get("TRUE_CDNA_CHANGE") or None, hgvs_p=hgvs_p,
             protein_change=change if change and _PROTEIN.match(change) else None, category=category,
-            exon=exon if isinstance(exon, int) and not isinstance(exon, bool) else None, cancer_ref=cancer_ref))
+            exon=exon if isinstance(exon, int) and not isinstance(exon, bool) else None, cancer_ref=cancer_ref,
+            classification=classification.strip() if isinstance(classification, str) and classification.strip() else None,
+            copy_number=copy_number, fusion_partner=partner))
+
+
+def _partners(doc: dict, table: FieldTable) -> tuple[tuple[str, str], ...]:
+    """(gene, other partner) pairs of a structural variant: the structured partners, else
+    the two genes of a readable comment; "intergenic" is no partner."""
+    pair = [doc.get("LEFT_PARTNER_GENE"), doc.get("RIGHT_PARTNER_GENE")]
+    if not all(isinstance(x, str) and x.strip() for x in pair):
+        comment = doc.get("STRUCTURAL_VARIANT_COMMENT")
+        match = table.patient["sv_comment_pattern"].match(comment) if isinstance(comment, str) else None
+        if not match:
+            return ()
+        pair = list(match.groups())
+    left, right = (x.strip().upper() for x in pair)
+    if left == right or "INTERGENIC" in (left, right):
+        return ()
+    return ((left, right), (right, left))
 
 
 def _category(doc: dict, category_raw: str, table: FieldTable, warnings: list, evidence: str) -> str | None:
@@ -150,7 +173,8 @@ def _category(doc: dict, category_raw: str, table: FieldTable, warnings: list, e
         warnings.append(f.Warning(f"{evidence}.VARIANT_CATEGORY", "variant category not understood"))
         return None
     if category_raw == "MUTATION":
-        return table.patient["variant_classification"].get(str(doc.get("TRUE_VARIANT_CLASSIFICATION") or "").lower())
+        return table.patient["variant_classification"].get(str(doc.get("TRUE_VARIANT_CLASSIFICATION") or "").lower(),
+                                                           categories["mutation"])
     if category_raw == "CNV":
         return table.patient["cnv_call"].get(str(doc.get("CNV_CALL") or "").lower(), "CNV")
     return categories[category_raw.lower()]

@@ -21,6 +21,8 @@ EXAMPLES = [
     c.Variant("KRAS", protein_prefix="G12", category="mutation", exon=2),
     c.Variant("ALK", category="fusion", fusion_partner="EML4"),
     c.Variant("BRCA1", source="germline", wild_type=True),
+    c.Variant("EGFR", category="mutation", classification="In_Frame_Del", exon=19),
+    c.Variant("CDKN2A", category="CNV", copy_number="homozygous_deletion"),
     c.PerformanceStatus(max=1),
     c.PerformanceStatus(min=70, scale="Karnofsky"),
     c.Lab("ANC", ">=", value=1.5, unit="10*9/L", within_days=14),
@@ -63,3 +65,19 @@ def test_unknown_type_and_field_are_named():
         from_json({"type": "ecog"})
     with pytest.raises(CriteriaError, match=r"criteria.items\[0\].grade: not a field of performance_status"):
         from_json({"type": "all", "items": [{"type": "performance_status", "grade": 1}]})
+
+
+def test_new_variant_fields_default_to_none_and_validate_against_the_schema():
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    assert (c.Variant("EGFR").classification, c.Variant("EGFR").copy_number) == (None, None)
+    schema = json.loads(resources.files("trialmatch").joinpath("schemas", "criteria.schema.json").read_text())
+    variant = schema["$defs"]["variant"]
+    good = to_json(c.Variant("CDKN2A", category="CNV", copy_number="homozygous_deletion", classification="Silent"))
+    jsonschema.validate(good, variant)
+    for bad in ({"copy_number": "loss"}, {"classification": "in frame deletion"}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({**good, **bad}, variant)

@@ -21,6 +21,8 @@ def test_render_every_example_atom():
         "KRAS G12* mutation exon 2",
         "ALK fusion with EML4",
         "BRCA1 wild type (germline)",
+        "EGFR mutation In_Frame_Del exon 19",
+        "CDKN2A CNV homozygous deletion",
         "ECOG ≤ 1",
         "Karnofsky ≥ 70",
         "ANC ≥ 1.5 10*9/L (within 14 days)",

@@ -114,16 +114,30 @@ def test_any_variation_is_mutation_or_cnv():
                           c.Variant(gene="KRAS", category="CNV", id="p.variant2"))
 
 
-def test_fields_the_atoms_cannot_express_add_an_unparsed_conjunct():
-    leaf = genomic(hugo_symbol="EGFR", variant_classification="In_Frame_Del", variant_category="Mutation")
-    assert leaf.items == (c.Variant(gene="EGFR", category="mutation", id="p.variant1"),
-                          c.Unparsed(text="variant classification: In_Frame_Del (CTML variant_classification)",
-                                     id="p.variant_classification"))
+def test_variant_classification_and_copy_number_calls_become_variant_fields():
+    text = "genomic: hugo_symbol=EGFR, variant_classification=In_Frame_Del, variant_category=Mutation"
+    assert genomic(hugo_symbol="EGFR", variant_classification="In_Frame_Del", variant_category="Mutation") == c.Variant(
+        gene="EGFR", category="mutation", classification="In_Frame_Del", text=text, id="p")
+    # MAF terms are matched case-insensitively and kept as MAF writes them
+    assert genomic(hugo_symbol="KRAS", true_variant_classification="missense_mutation").classification == "Missense_Mutation"
     assert genomic(hugo_symbol="MYC", cnv_call="High Amplification") == c.Variant(
         gene="MYC", category="amplification", text="genomic: hugo_symbol=MYC, cnv_call=High Amplification", id="p")
-    cnv = genomic(hugo_symbol="FH", cnv_call="Low Amplification")
-    assert cnv.items == (c.Variant(gene="FH", category="CNV", id="p.variant1"),
-                         c.Unparsed(text="copy-number call: gain (CTML cnv_call 'Low Amplification')", id="p.cnv_call"))
+    calls = {call: genomic(hugo_symbol="FH", cnv_call=call) for call in
+             ("Low Amplification", "Homozygous Deletion", "Heterozygous Deletion")}
+    assert {k: (v.category, v.copy_number) for k, v in calls.items()} == {
+        "Low Amplification": ("CNV", "gain"), "Homozygous Deletion": ("CNV", "homozygous_deletion"),
+        "Heterozygous Deletion": ("CNV", "heterozygous_deletion")}
+    # a copy-number call restricts "Any Variation" to copy-number documents (only they carry CNV_CALL)
+    assert genomic(hugo_symbol="FH", variant_category="Any Variation", cnv_call="Homozygous Deletion") == c.Variant(
+        gene="FH", category="CNV", copy_number="homozygous_deletion",
+        text="genomic: hugo_symbol=FH, variant_category=Any Variation, cnv_call=Homozygous Deletion", id="p")
+
+
+def test_fields_the_atoms_cannot_express_add_an_unparsed_conjunct():
+    leaf = genomic(hugo_symbol="EGFR", variant_classification="Exon_Skipping", variant_category="Mutation")
+    assert leaf.items == (c.Variant(gene="EGFR", category="mutation", id="p.variant1"),
+                          c.Unparsed(text="variant classification: Exon_Skipping (CTML variant_classification)",
+                                     id="p.variant_classification"))
 
 
 def test_structural_variants_and_partners():

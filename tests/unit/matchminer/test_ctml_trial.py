@@ -109,7 +109,7 @@ def test_massive_match_clause_keeps_every_field(data_dir, vocab):
     arm = bench_trials(data_dir, vocab)["90-0005"].arms[0]
     text = repr(arm.criteria)
     for expected in ("_SOLID_", "_LIQUID_", "her2_status = False", "FAAP20", "ALK1", "A466G", "MMR", "MSI", "DCLRE1C",
-                     "copy-number call: gain", "variant classification: Missense_Mutation"):
+                     "copy_number='gain'", "classification='Missense_Mutation'"):
         assert expected in text
 
 

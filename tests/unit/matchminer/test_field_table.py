@@ -43,6 +43,9 @@ def broken(path, value):
     (("patient", "variant_classification", "missense_mutation"), "point", r"patient\.variant_classification\."
                                                                           r"missense_mutation: 'point' must be one of"),
     (("cnv_call_category", "high amplification"), "gain", r"cnv_call_category\.high amplification: 'gain' must be"),
+    (("cnv_call", "low amplification"), "low gain", r"cnv_call\.low amplification: 'low gain' must be one of"),
+    (("patient", "cnv_copy_number", "gain"), "more", r"patient\.cnv_copy_number\.gain: 'more' must be one of"),
+    (("variant_classifications",), [], r"variant_classifications: must be a non-empty list"),
 ])
 def test_broken_table_is_refused_naming_file_and_field(path, value, message):
     with pytest.raises(RuleFileError, match=r"ctml_fields\.yaml: " + message):

@@ -35,11 +35,10 @@ def test_wintermutant_demo_follows_the_ctml_structure(data_dir, vocab):
                                         read_matchminer_documents(demo / "genomic_json"), vocab)
     by_mrn = {"1035": patients["5d2799d86756630d8dd065b8"], "1036": patients["5d2799d86756630d8dd065b9"]}
     assert arm_classes([trial], by_mrn, vocab) == {
-        # 1035, EGFR exon 19 in-frame deletion: the step, arm A (UNKNOWN only because the atoms cannot
-        # state "in-frame deletion": see docs/matchminer.md) and arm B; arm C (exact L858R) not.
-        ("1035", "NCT02477839"): {"s1": "eligible", "s1.a1": "possible", "s1.a2": "eligible", "s1.a3": "ineligible"},
-        # 1036, EGFR L858G: the step and arm B; arm C (exact L858R) not.
-        ("1036", "NCT02477839"): {"s1": "eligible", "s1.a1": "possible", "s1.a2": "eligible", "s1.a3": "ineligible"},
+        # 1035, EGFR exon 19 in-frame deletion: the step, arm A (In_Frame_Del) and arm B; arm C (exact L858R) not.
+        ("1035", "NCT02477839"): {"s1": "eligible", "s1.a1": "eligible", "s1.a2": "eligible", "s1.a3": "ineligible"},
+        # 1036, EGFR L858G (Missense_Mutation): the step and arm B; arm A (in-frame deletion) and arm C not.
+        ("1036", "NCT02477839"): {"s1": "eligible", "s1.a1": "ineligible", "s1.a2": "eligible", "s1.a3": "ineligible"},
     }
 
 

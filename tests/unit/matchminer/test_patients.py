@@ -27,7 +27,8 @@ def test_wintermutant_patient_1036_golden(data_dir, vocab):
                  f.TumorMarker(evidence=ref, marker="MMR", status="proficient", cancer_ref=ref),
                  f.TumorMarker(evidence=ref, marker="MSI", status="stable", cancer_ref=ref)),
         variants=(f.Variant(evidence=genomic_ref, gene="EGFR", hgvs_c="c.2572T>G", hgvs_p="p.L858G",
-                            protein_change="L858G", category="missense", exon=21, cancer_ref=ref),),
+                            protein_change="L858G", category="missense", exon=21, cancer_ref=ref,
+                            classification="Missense_Mutation"),),
         genes_tested=(f.GeneTested(evidence=genomic_ref, gene="EGFR", cancer_ref=ref),),
     )
     assert patient.warnings == ()
@@ -72,7 +73,23 @@ def test_structural_variants_name_both_partners(data_dir, vocab):
     first = patients["5d2799126756630d8dd061ae"]
     sv = [(v.gene, v.category) for v in first.variants if v.evidence == "MatchMiner/genomic/9531985d5d9dc9f81818e811"]
     assert sv == [("EML4", "fusion"), ("ALK", "fusion")]
+    partners = [(v.gene, v.fusion_partner) for v in first.variants if v.evidence == "MatchMiner/genomic/9531985d5d9dc9f81818e811"]
+    assert partners == [("EML4", "ALK"), ("ALK", "EML4")]
     assert ("KRAS", True) in [(g.gene, g.wild_type) for g in first.genes_tested]
+
+
+def test_fusion_partners_structured_free_text_and_intergenic(vocab):
+    clinical = [{"SAMPLE_ID": "S4"}]
+    genomic = [
+        {"SAMPLE_ID": "S4", "VARIANT_CATEGORY": "SV", "LEFT_PARTNER_GENE": "KIF5B", "RIGHT_PARTNER_GENE": "RET"},
+        {"SAMPLE_ID": "S4", "VARIANT_CATEGORY": "SV", "STRUCTURAL_VARIANT_COMMENT": "CD74-ROS1 fusion detected"},
+        {"SAMPLE_ID": "S4", "VARIANT_CATEGORY": "SV", "LEFT_PARTNER_GENE": "ALK", "RIGHT_PARTNER_GENE": "intergenic"},
+        {"SAMPLE_ID": "S4", "VARIANT_CATEGORY": "SV", "TRUE_HUGO_SYMBOL": "NTRK1"},
+    ]
+    patient = patients_from_matchminer(clinical, genomic, vocab)["S4"]
+    assert [(v.gene, v.category, v.fusion_partner) for v in patient.variants] == [
+        ("KIF5B", "fusion", "RET"), ("RET", "fusion", "KIF5B"), ("CD74", "fusion", "ROS1"), ("ROS1", "fusion", "CD74"),
+        ("ALK", "fusion", None), ("NTRK1", "fusion", None)]
 
 
 def test_signature_documents_become_markers(vocab):
@@ -117,7 +134,10 @@ def test_variant_categories_from_classification_and_copy_number_call(vocab):
         {"SAMPLE_ID": "S3", "TRUE_HUGO_SYMBOL": "ALK", "VARIANT_CATEGORY": "EPIGENETIC"},
     ]
     patient = patients_from_matchminer(clinical, genomic, vocab)["S3"]
-    assert [(v.gene, v.category, v.protein_change) for v in patient.variants] == [
-        ("EGFR", "frameshift", "E23fs"), ("TP53", None, None), ("MYC", "amplification", None),
-        ("CDKN2A", "loss", None), ("ERBB2", "CNV", None), ("ALK", None, None)]
+    assert [(v.gene, v.category, v.protein_change, v.classification, v.copy_number) for v in patient.variants] == [
+        ("EGFR", "frameshift", "E23fs", "Frame_Shift_Del", None),
+        ("TP53", "mutation", None, "Translation_Start_Site", None),  # unlisted class: still a mutation
+        ("MYC", "amplification", None, None, "high_amplification"),
+        ("CDKN2A", "loss", None, None, "homozygous_deletion"), ("ERBB2", "CNV", None, None, None),
+        ("ALK", None, None, None, None)]
     assert [w.location for w in patient.warnings] == ["MatchMiner/genomic/S3-6.VARIANT_CATEGORY"]
