@@ -128,7 +128,7 @@ class ClauseParser:
         return c.Not(node) if negated else node
 
     def prepare(self, text: str) -> tuple[str, bool, bool]:
-        t = text.strip().rstrip(".;:, ")
+        t = text.strip().rstrip(".;:,* ")
         t = re.sub(r"(?:;|,)?\s+(?:and|or)$", "", t)
         t = _UNIT_EQUIVALENT.sub("", t)
         t = _EXAMPLES.sub("", t)

@@ -140,14 +140,33 @@ def build_metastasis(clause: Clause) -> c.Node | None:
 
 _PREG_WORDS = {
     "pregnant": "pregnant", "pregnancy": "pregnant", "breastfeeding": "breastfeeding", "breast-feeding": "breastfeeding",
-    "breast feeding": "breastfeeding", "lactating": "breastfeeding", "lactation": "breastfeeding", "nursing": "breastfeeding",
+    "breast feeding": "breastfeeding", "lactating": "breastfeeding", "breastfeeding/breastfeeding": "breastfeeding", "lactation": "breastfeeding", "nursing": "breastfeeding",
 }
 _PREG_FILLER = {"or", "and", "and/or", "women", "woman", "females", "female", "patients", "participants", "subjects",
-                "who", "are", "is", "currently", "current", "mothers", "/", "be", "a", "known", "to"}
+                "who", "are", "is", "currently", "current", "mothers", "/", "be", "a", "known", "to", "participant", "participants",
+                "individuals", "persons", "people", "of", "childbearing", "child-bearing", "potential", "wocbp"}
+
+
+# "pregnant women are excluded from this study because ...": the rationale adds no criterion
+_PREG_EXCLUDED = re.compile(r"\s+(?:are|is|will be) (?:excluded|not eligible|ineligible)(?: from (?:this|the) (?:study|trial))?"
+                            r"(?:,?\s*(?:because|given|due to|as|since)\b.*)?$")
+# "planning to become pregnant", "expecting to conceive ... within the trial": an alternative no record holds
+_PREG_PLAN = re.compile(r"(?:,? (?:or|and/or) |, )(?:(?:are|is|who are) )?(?:(?:currently )?(?:planning|plans|plan|expecting|intending|intend|"
+                        r"wishing|wish)(?: to)? (?:become pregnant|get pregnant|conceive|breast-?feed|breast feed|father children|"
+                        r"a pregnancy|pregnancy)\b.*)$")
 
 
 def build_pregnancy(clause: Clause) -> c.Node | None:
-    t = clause.text.replace("breast feeding", "breast-feeding")
+    t = clause.text.replace("breast feeding", "breast-feeding").replace("chestfeeding", "breastfeeding")
+    t = _PREG_EXCLUDED.sub("", t)
+    plan = _PREG_PLAN.search(t) if clause.section == "exclusion" else None
+    if plan:
+        t = t[:plan.start()]
+        node = build_pregnancy(Clause(t, clause.terms, clause.section, clause.historical, clause.qualifiers))
+        if node is None:
+            return None
+        atoms = node.items if isinstance(node, c.Any) else (node,)
+        return c.Any(tuple(atoms) + (c.Unparsed(plan.group(0).lstrip(", ").removeprefix("or ").removeprefix("and/or ")),))
     words = [w for w in re.split(r"[\s,]+|(?<=\w)/(?=\w)", t) if w]
     statuses: list[str] = []
     for w in words:
