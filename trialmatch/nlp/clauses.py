@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from trialmatch.domain import criteria as c
+from trialmatch.domain.criteria_json import walk
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.clinical import build_condition, build_metastasis, build_pregnancy
 from trialmatch.nlp.builders.disease import build_disease
@@ -59,6 +60,10 @@ _QUALIFIER_STARTS = frozenset((
 ))
 # "(e.g., palbociclib)": examples of the term before them; the term alone keeps the meaning
 _EXAMPLES = re.compile(r"\s*[(\[](?:e\.g\.?|eg\.?|for example|such as|including)[,:]?\s[^()\[\]]*[)\]]")
+_ADEQUATE = re.compile(
+    r"^(?:adequate|sufficient|normal|acceptable) (?:(?:renal|kidney|hepatic|liver|bone marrow|hematologic|haematologic|hematological|"
+    r"marrow|organ|coagulation|blood)(?:,? and |, |/| ))+(?:function|reserve|parameters)(?: tests?)?,?:? ?(?:as )?"
+    r"(?:defined as|defined by|evidenced by|demonstrated by|indicated by|with|i\.e\.,?|by)?:? ?(?P<rest>\(.+\)|[a-z].+)$")
 _WINDOW = re.compile(r"\bwithin (?:the )?(?:last |past |previous )?\d")
 _SENTENCE = re.compile(r"(?<=[a-z0-9)%\]])\.\s+(?=[a-z(])|;\s+")
 
@@ -112,7 +117,7 @@ class ClauseParser:
         if not t:
             return None
         clause = Clause(t, self.terms, section, historical, self.context.qualifiers)
-        node = self._build(clause) or self._compound(clause) or self._qualified(clause)
+        node = self._build(clause) or self._compound(clause) or self._adequate(clause) or self._qualified(clause)
         if node is None:
             return None
         if negated and isinstance(node, c.PriorTherapy) and not (node.drugs or node.classes or node.within_days):
@@ -126,6 +131,19 @@ class ClauseParser:
                 isinstance(n, c.PriorTherapy) and (n.min_lines or n.max_lines) for n in node.items):
             return None  # "not more than three lines for metastatic disease": a bound on some lines only
         return c.Not(node) if negated else node
+
+    def _adequate(self, clause: Clause) -> c.Node | None:
+        """"adequate renal function (creatinine clearance >= 50 ml/min)": the lab values named
+        are the requirement; the heading words add nothing. Only when every atom read is a Lab."""
+        m = _ADEQUATE.match(clause.text)
+        if not m or not m.group("rest").strip():
+            return None
+        rest = m.group("rest").strip().strip("()").strip()
+        sub = Clause(rest, clause.terms, clause.section, clause.historical, clause.qualifiers)
+        node = self._build(sub) or self._compound(sub)
+        if node is None or not all(isinstance(n, (c.Lab, c.All, c.Any)) for n in walk(node)):
+            return None
+        return node
 
     def prepare(self, text: str) -> tuple[str, bool, bool]:
         t = text.strip().rstrip(".;:,* ")

@@ -53,7 +53,8 @@ _ANALYTE_UNITS = {
 _UNIT_RX = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
 _WITHIN = (r"(?:,? \(?(?:obtained |performed |measured |done |drawn |collected |assessed )?(?:within|<=|<) (\d+) (days?|weeks?) "
            r"(?:prior to|before|of|from) [a-z0-9 ,/-]{0,60}?\)?)?")
-_TAIL = (r"(?: \(?(?:at|during) screening\)?)?")
+_TAIL = (r"(?: \(?(?:at|during) screening\)?)?(?:,? \(?(?:by|using|per|calculated by|as calculated by|according to|based on) (?:the )?"
+         r"(?:cockcroft[- ]gault|cockroft[- ]gault|mdrd|ckd-epi)(?: formula| equation| method)?\)?)?")
 # "(serum glutamic oxaloacetic transaminase)", "/SGPT": other names of AST and ALT, said again
 _SYNONYMS = re.compile(r"\s*(?:\(|/)\s*(?:serum )?glutam[a-z]*[ -](?:oxaloacetic|oxalacetic|pyruvic|pyruvate)[ -]transaminase"
                        r"(?:\s*[\[(]sg[op]t[\])])?\s*\)?|\s*/\s*sg[op]t\b|\s*[(\[](?:ast|alt|sgot|sgpt)(?:/sg[op]t)?[)\]]")
