@@ -79,5 +79,5 @@ KEYS = {
 
 
 def atom_key(cn, ctx):
-    fn = KEYS.get(type(cn.node))
+    fn = KEYS.get(cn.node.__class__)
     return None if fn is None else fn(cn, ctx)

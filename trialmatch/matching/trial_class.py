@@ -57,13 +57,29 @@ class ClassifyMemo:
 
     def __init__(self, as_of: date, rules, max_entries: int = 1_000_000):
         self.as_of, self.rules, self.max_entries = as_of, rules, max_entries
-        self.codes: dict = {}
+        self.codes: dict = {}  # (atom, fact key) -> verdict code
+        self.trials: dict = {}  # (trial, verdict codes of its atoms) -> (rank, score, arm classes)
+        self.atoms: dict = {}  # trial -> its distinct atoms
+
+    def atoms_of(self, ct) -> tuple:
+        found = self.atoms.get(ct)
+        if found is None:
+            seen: dict = {}
+            stack = [ct.root, *(a.root for a in ct.arms)]
+            while stack:
+                cn = stack.pop()
+                if cn.fn is not None:
+                    seen.setdefault(id(cn), cn)
+                stack.extend(cn.children)
+            found = self.atoms[ct] = tuple(seen.values())
+        return found
 
     def check(self, as_of: date, rules) -> None:
         if as_of != self.as_of or rules is not self.rules:
             raise ValueError("a ClassifyMemo serves one as-of date and one rule set")
-        if len(self.codes) >= self.max_entries:
+        if len(self.codes) + len(self.trials) >= self.max_entries:
             self.codes.clear()
+            self.trials.clear()
 
 
 def outcome_code(out) -> int:
@@ -88,17 +104,14 @@ def node_code(cn, ctx) -> int:
         return code
     if cn.fn is not None:
         memo = ctx.view.batch_memo
-        if memo is None:
+        key = None if memo is None else atom_key(cn, ctx)
+        if key is None:
             code = outcome_code(cn.evaluate(ctx))
         else:
-            key = atom_key(cn, ctx)
-            if key is None:
-                code = outcome_code(cn.evaluate(ctx))
-            else:
-                key = (cn, key)
-                code = memo.codes.get(key)
-                if code is None:
-                    code = memo.codes[key] = outcome_code(cn.evaluate(ctx))
+            key = (cn, key)
+            code = memo.codes.get(key)
+            if code is None:
+                code = memo.codes[key] = outcome_code(cn.evaluate(ctx))
     else:
         t = type(cn.node)
         if t is c.Not:
@@ -147,7 +160,20 @@ def _total(items, ctx) -> float:
 
 
 def classify_trial(ct, ctx) -> tuple[int, float, tuple[ArmClass, ...]]:
-    """(class rank 0-2, score, arm classes) of one compiled trial in one context."""
+    """(class rank 0-2, score, arm classes) of one compiled trial in one context. In a batch,
+    a function of its atoms' verdict codes only, so memoised on them."""
+    memo = ctx.view.batch_memo
+    if memo is None:
+        return _classify_trial(ct, ctx)
+    known = ctx.vcodes.get
+    key = (ct, tuple([x if (x := known(a)) is not None else node_code(a, ctx) for a in memo.atoms_of(ct)]))
+    found = memo.trials.get(key)
+    if found is None:
+        found = memo.trials[key] = _classify_trial(ct, ctx)
+    return found
+
+
+def _classify_trial(ct, ctx) -> tuple[int, float, tuple[ArmClass, ...]]:
     common = _items(ct.root)
     total = _total(common, ctx)
     if not ct.arms:

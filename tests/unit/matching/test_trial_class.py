@@ -6,7 +6,7 @@ catalogues; with and without the cross-patient memo."""
 
 import dataclasses
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -101,11 +101,23 @@ def test_verdict_codes_of_composites_carry_the_unknown_kind():
     assert {node: node_code(compile_node(node, VOCAB), ctx) for node in cases} == cases
 
 
+def test_memo_is_cleared_when_full_and_results_do_not_change():
+    index = TrialIndex(CATALOGUES[0], VOCAB)
+    people = [patient(birth_date=date(1950 + 20 * i, 1, 1)) for i in range(3)]
+    memo = ClassifyMemo(AS_OF, RULES, max_entries=5)
+    results = [classify_patient(p, index, as_of=AS_OF, rules=RULES, memo=memo) for p in people]
+    alone = ClassifyMemo(AS_OF, RULES)
+    classify_patient(people[-1], index, as_of=AS_OF, rules=RULES, memo=alone)
+    assert (len(memo.codes), len(memo.trials)) == (len(alone.codes), len(alone.trials))  # only the last patient's
+    assert results == [classify_patient(p, index, as_of=AS_OF) for p in people]
+
+
 def test_memo_serves_one_date_and_rule_set():
     index = TrialIndex(CATALOGUES[0], VOCAB)
     memo = ClassifyMemo(AS_OF, RULES)
-    classify_patient(patient(), index, as_of=AS_OF, rules=RULES, memo=memo)
-    assert memo.codes
+    first = classify_patient(patient(), index, as_of=AS_OF, rules=RULES, memo=memo)
+    assert memo.codes and memo.trials
+    assert classify_patient(patient(), index, as_of=AS_OF, rules=RULES, memo=memo) == first  # from the memo
     with pytest.raises(ValueError, match="one as-of date"):
         classify_patient(patient(), index, as_of=AS_OF + timedelta(days=1), rules=RULES, memo=memo)
 
