@@ -64,6 +64,9 @@ _ADEQUATE = re.compile(
     r"^(?:adequate|sufficient|normal|acceptable) (?:(?:renal|kidney|hepatic|liver|bone marrow|hematologic|haematologic|hematological|"
     r"marrow|organ|coagulation|blood)(?:,? and |, |/| ))+(?:function|reserve|parameters)(?: tests?)?,?:? ?(?:as )?"
     r"(?:defined as|defined by|evidenced by|demonstrated by|indicated by|with|i\.e\.,?|by)?:? ?(?P<rest>\(.+\)|[a-z].+)$")
+# "(non-infectious) pneumonitis": a modifier the lexicon reads, in brackets
+_BRACKETED_MODIFIER = re.compile(r"\((non-?infectious|noninfectious)\)")
+_CLAUSE_JOIN = re.compile(r",? (or|and) (?=(?:has|have|had|is|are|was|were|has had|have had|current|currently|active|ongoing) )")
 _WINDOW = re.compile(r"\bwithin (?:the )?(?:last |past |previous )?\d")
 _SENTENCE = re.compile(r"(?<=[a-z0-9)%\]])\.\s+(?=[a-z(])|;\s+")
 
@@ -117,7 +120,12 @@ class ClauseParser:
         if not t:
             return None
         clause = Clause(t, self.terms, section, historical, self.context.qualifiers)
-        node = self._build(clause) or self._compound(clause) or self._adequate(clause) or self._qualified(clause)
+        node = self._build(clause) or self._compound(clause) or self._adequate(clause)
+        if node is None:
+            joined = self._clauses(text, section)  # each clause reads its own subject, negation and history
+            if joined is not None:
+                return joined
+            node = self._qualified(clause)
         if node is None:
             return None
         if negated and isinstance(node, c.PriorTherapy) and not (node.drugs or node.classes or node.within_days):
@@ -131,6 +139,23 @@ class ClauseParser:
                 isinstance(n, c.PriorTherapy) and (n.min_lines or n.max_lines) for n in node.items):
             return None  # "not more than three lines for metastatic disease": a bound on some lines only
         return c.Not(node) if negated else node
+
+    def _clauses(self, t: str, section: str) -> c.Node | None:
+        """"a history of X that required steroids or has current Y": two clauses, each with its own
+        verb, joined by one connector; each must be understood on its own."""
+        pieces = _CLAUSE_JOIN.split(t.strip().rstrip(".;:,* "))
+        if len(pieces) < 3:
+            return None
+        connectors = set(pieces[1::2])
+        if len(connectors) != 1:
+            return None
+        nodes = []
+        for part in pieces[0::2]:
+            node = self.parse_clause(part, section)
+            if node is None:
+                return None
+            nodes.append(node)
+        return c.Any(tuple(nodes)) if connectors == {"or"} else c.All(tuple(nodes))
 
     def _adequate(self, clause: Clause) -> c.Node | None:
         """"adequate renal function (creatinine clearance >= 50 ml/min)": the lab values named
@@ -150,6 +175,7 @@ class ClauseParser:
         t = re.sub(r"(?:;|,)?\s+(?:and|or)$", "", t)
         t = _UNIT_EQUIVALENT.sub("", t)
         t = _EXAMPLES.sub("", t)
+        t = _BRACKETED_MODIFIER.sub(r"\1", t)
         t = _ABBREVIATION.sub("", t)
         t = re.sub(r"\s+", " ", t).strip()
         negated = historical = False
@@ -190,6 +216,8 @@ class ClauseParser:
             node = self._build(sub, QUALIFIED_BUILDERS)
             if node is not None:
                 rest = " ".join(words[k:])
+                if _CLAUSE_JOIN.search(rest) or re.search(r",\s*(?:or|and/or)\b", rest):
+                    return None  # "X requiring steroids, or current Y": an alternative without X, X is not necessary
                 if _WINDOW.search(rest) and isinstance(node, (c.PriorTherapy, c.Procedure, c.Lab)) and node.within_days is None:
                     return None  # "X for cancer ... within 14 days": the window is X's, not read here
                 return c.All((node, c.Unparsed(rest)))

@@ -41,6 +41,23 @@ def _condition_key(clause: Clause, phrase: str) -> str | None:
     return key
 
 
+def _condition_list(clause: Clause, rest: str) -> list[str] | None:
+    parts = [p for p in _COND_LIST.split(rest) if p]
+    if len(parts) < 2:
+        return None
+    keys = []
+    for part in parts:
+        pm = _COND_PREFIX.match(part)
+        part_prefix = pm.group(0) if pm else ""
+        if _HISTORY_WORDS.search(part_prefix):
+            return None  # "HIV or history of hepatitis": mixed time frames
+        k = _condition_key(clause, part[len(part_prefix):])
+        if k is None:
+            return None
+        keys.append(k)
+    return keys
+
+
 def build_condition(clause: Clause) -> c.Node | None:
     t = clause.text
     m = _COND_PREFIX.match(t)
@@ -71,19 +88,9 @@ def build_condition(clause: Clause) -> c.Node | None:
     # "HIV, hepatitis B or hepatitis C infection": alternatives, each a condition ("and" is refused)
     if re.search(r"\band\b(?!/or)", rest):
         return None
-    parts = [p for p in _COND_LIST.split(_COND_SUFFIX.sub("", rest)) if p]
-    if len(parts) < 2:
+    keys = _condition_list(clause, rest) or _condition_list(clause, _COND_SUFFIX.sub("", rest))
+    if not keys:
         return None
-    keys = []
-    for part in parts:
-        pm = _COND_PREFIX.match(part)
-        part_prefix = pm.group(0) if pm else ""
-        if _HISTORY_WORDS.search(part_prefix):
-            return None  # "HIV or history of hepatitis": mixed time frames
-        k = _condition_key(clause, part[len(part_prefix):])
-        if k is None:
-            return None
-        keys.append(k)
     atoms = tuple(c.Condition((k,), active_only=not historical) for k in dict.fromkeys(keys))
     return atoms[0] if len(atoms) == 1 else c.Any(atoms)
 
