@@ -216,8 +216,11 @@ class ClauseParser:
             node = self._build(sub, QUALIFIED_BUILDERS)
             if node is not None:
                 rest = " ".join(words[k:])
-                if _CLAUSE_JOIN.search(rest) or re.search(r",\s*(?:or|and/or)\b", rest):
-                    return None  # "X requiring steroids, or current Y": an alternative without X, X is not necessary
+                if words[k] not in ("that", "which", "who", "whose") and (
+                        _CLAUSE_JOIN.search(rest) or re.search(r",\s*(?:or|and/or)\b", rest)):
+                    # "X requiring steroids, or current Y": an alternative without X, X is not necessary
+                    # (a relative clause, "X that is progressing or has required ...", stays about X)
+                    return None
                 if _WINDOW.search(rest) and isinstance(node, (c.PriorTherapy, c.Procedure, c.Lab)) and node.within_days is None:
                     return None  # "X for cancer ... within 14 days": the window is X's, not read here
                 return c.All((node, c.Unparsed(rest)))
