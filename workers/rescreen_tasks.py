@@ -44,13 +44,23 @@ BEAT_SCHEDULE = {
 celery_current_app.conf.beat_schedule = {**(celery_current_app.conf.beat_schedule or {}), **BEAT_SCHEDULE}
 
 
+def transport_options(current: dict | None, visibility_timeout: float) -> dict:
+    """Redis transport options for late acknowledgement: the visibility timeout, and an
+    unacknowledged-message sweep frequent enough for it (kombu's default sweeps every 10 s x
+    10 calls, so a killed worker's message would wait up to 100 s more)."""
+    options = dict(current or {})
+    options["visibility_timeout"] = visibility_timeout
+    options["unacked_restore_interval"] = max(1, min(10, int(visibility_timeout // 3)))
+    options["unacked_restore_throttle"] = 1
+    return options
+
+
 @signals.worker_init.connect
 def apply_visibility_timeout(sender=None, **_kwargs) -> None:
-    """The Redis broker's visibility timeout from the settings (read by the worker entry point)."""
+    """The broker's visibility timeout from the settings (read, like the worker entry point, from
+    the environment, when the worker starts)."""
     seconds = Settings.from_env().visibility_timeout_seconds
-    options = dict(sender.app.conf.broker_transport_options or {})
-    options["visibility_timeout"] = seconds
-    sender.app.conf.broker_transport_options = options
+    sender.app.conf.broker_transport_options = transport_options(sender.app.conf.broker_transport_options, seconds)
 
 
 def _now() -> datetime:
@@ -84,7 +94,7 @@ def dispatch_planned(runtime, celery_app) -> list[str]:
     def send(rescreen_id: str, chunk_no: int) -> None:
         celery_app.send_task(CHUNK_TASK, kwargs={"rescreen_id": rescreen_id, "chunk_no": chunk_no})
 
-    lock = runtime.redis.lock(DISPATCH_LOCK, timeout=600, blocking_timeout=60) if runtime.redis else None
+    lock = runtime.redis.lock(DISPATCH_LOCK, timeout=120, blocking_timeout=60) if runtime.redis else None
     if lock is not None and not lock.acquire():
         return []
     try:

@@ -5,10 +5,12 @@ delivered to a local webhook receiver."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 import uuid
 from datetime import date
+from contextlib import ExitStack, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -102,12 +104,30 @@ def expected_classes(bundles: dict, as_of: date) -> dict:
     return out
 
 
+@contextmanager
+def own_postgres_schema():
+    """A PostgreSQL schema of its own (these tests retire trials and register patients: they
+    must not share the session's schema with other modules)."""
+    base = os.environ.get("TRIALMATCH_TEST_POSTGRES_URL", real.DEFAULT_POSTGRES)
+    schema, url = real.postgres_schema_url(base)
+    try:
+        yield url
+    finally:
+        real.drop_postgres_schema(base, schema)
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def rstack(request, redis_url, tmp_path_factory):
-    if request.param == "sqlite":
-        database_url = f"sqlite:///{tmp_path_factory.mktemp('db')}/trialmatch.db"
-    else:
-        database_url = request.getfixturevalue("postgres_base_url")
+    with ExitStack() as cleanup:
+        if request.param == "sqlite":
+            database_url = f"sqlite:///{tmp_path_factory.mktemp('db')}/trialmatch.db"
+        else:
+            request.getfixturevalue("postgres_base_url")  # reachable (else skip, or fail in CI)
+            database_url = cleanup.enter_context(own_postgres_schema())
+        yield from _stack(database_url, redis_url, tmp_path_factory)
+
+
+def _stack(database_url, redis_url, tmp_path_factory):
     receiver = Receiver()
     queue = "test-rescreen-" + uuid.uuid4().hex[:8]
     env = stack_env(database_url, redis_url, queue)

@@ -14,7 +14,7 @@ import pytest
 
 from tests import services as real
 from tests.integration.conftest import BUNDLES, create_keys, load_catalogue, stack_env
-from tests.integration.test_rescreen_api import expected_classes, wait_done
+from tests.integration.test_rescreen_api import expected_classes, own_postgres_schema, wait_done
 from trialmatch import rescreen
 from trialmatch.api import create_app
 from trialmatch.config import Settings
@@ -48,7 +48,11 @@ def register_without_results(sessionmaker, vocab) -> dict:
 
 
 def test_a_killed_worker_chunk_runs_again_and_the_rescreen_completes(redis_url, postgres_base_url, tmp_path):
-    database_url = postgres_base_url
+    with own_postgres_schema() as database_url:
+        killed_worker_run(database_url, redis_url, tmp_path)
+
+
+def killed_worker_run(database_url, redis_url, tmp_path):
     queue = "test-kill-" + uuid.uuid4().hex[:8]
     env = stack_env(database_url, redis_url, queue)
     env.update(TRIALMATCH_RESCREEN_CHUNK_SIZE="1", TRIALMATCH_VISIBILITY_TIMEOUT_SECONDS="3")
