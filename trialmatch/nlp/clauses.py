@@ -66,6 +66,7 @@ _ADEQUATE = re.compile(
     r"(?:defined as|defined by|evidenced by|demonstrated by|indicated by|with|i\.e\.,?|by)?:? ?(?P<rest>\(.+\)|[a-z].+)$")
 # "(non-infectious) pneumonitis": a modifier the lexicon reads, in brackets
 _BRACKETED_MODIFIER = re.compile(r"\((non-?infectious|noninfectious)\)")
+_MEMO_SIZE = 50_000
 _CLAUSE_JOIN = re.compile(r",? (or|and) (?=(?:has|have|had|is|are|was|were|has had|have had|current|currently|active|ongoing) )")
 _WINDOW = re.compile(r"\bwithin (?:the )?(?:last |past |previous )?\d")
 _SENTENCE = re.compile(r"(?<=[a-z0-9)%\]])\.\s+(?=[a-z(])|;\s+")
@@ -75,11 +76,24 @@ class ClauseParser:
     def __init__(self, terms: Terms, context: Context):
         self.terms = terms
         self.context = context
+        # items recur across trials (boilerplate): the node of an item text, per section. Nodes
+        # are frozen, so sharing one is safe; the cache is bounded.
+        self._memo: dict[tuple[str, str], c.Node | None] = {}
 
     # ---- one item -------------------------------------------------------------------
     def parse_text(self, raw: str, section: str) -> c.Node | None:
         """A node for an item's text (may contain Unparsed parts), or None if nothing in it
         is understood."""
+        key = (raw, section)
+        if key in self._memo:
+            return self._memo[key]
+        node = self._parse_text(raw, section)
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = node
+        return node
+
+    def _parse_text(self, raw: str, section: str) -> c.Node | None:
         cut = self.context.exception_at(raw.lower())
         if cut is not None:
             # "X. Participants with treated Y may participate": the exception is the whole sentence

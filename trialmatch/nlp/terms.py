@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from trialmatch.nlp.rule_file import LEXICON_LABELS, lexicon_rules
 
 MIN_SCORE = 95.0
+_MEMO_SIZE = 200_000  # phrases remembered at most (a long-running worker does not grow without end)
 
 # Phrases meaning "any solid tumour" / "any haematological malignancy" (OncoTree specials).
 _SOLID = re.compile(r"(?:advanced |malignant )?solid (?:tumou?rs?|malignanc(?:y|ies)|cancers?|neoplasms?)(?: malignanc(?:y|ies))?")
@@ -35,20 +36,28 @@ class Terms:
 
     def key(self, label: str, phrase: str) -> str | None:
         phrase = phrase.strip()
-        literal = self.literals.get(label, {}).get(phrase)
-        if literal is not None:
-            return literal
-        for regex, key in self.patterns.get(label, ()):
-            if regex.fullmatch(phrase):
-                return key
-        return None
+        memo_key = (label, phrase)
+        if memo_key in self.memo:
+            return self.memo[memo_key]
+        found = self.literals.get(label, {}).get(phrase)
+        if found is None:
+            for regex, key in self.patterns.get(label, ()):
+                if regex.fullmatch(phrase):
+                    found = key
+                    break
+        if len(self.memo) < _MEMO_SIZE:
+            self.memo[memo_key] = found
+        return found
 
     def cancer(self, phrase: str) -> tuple[str, ...] | None:
         """OncoTree codes named by a cancer phrase (several for a lexicon override)."""
         phrase = phrase.strip(" ,.")
         key = ("cancer", phrase)
         if key not in self.memo:
-            self.memo[key] = self._cancer(phrase)
+            answer = self._cancer(phrase)
+            if len(self.memo) >= _MEMO_SIZE:
+                return answer
+            self.memo[key] = answer
         return self.memo[key]
 
     def _cancer(self, phrase: str) -> tuple[str, ...] | None:
