@@ -35,6 +35,9 @@ QUALIFIED_BUILDERS = tuple(b for b in BUILDERS if b is not build_sex)
 _SUBJECT_STEPS = tuple(re.compile(p) for p in (
     r"^(?:(?:male or female|female or male|adult|female|male|eligible|all|any)\s+)?(?:patients?|participants?|subjects?|"
     r"individuals?|persons?|people|candidates?)\b,?\s*",
+    # "men and women >= 18 years": both sexes, no requirement on sex
+    r"^(?:men and women|women and men|males and females|females and males|male and female|female and male)"
+    r"(?:\s+(?:patients?|participants?|subjects?|adults?|individuals?))?,?\s+(?=aged?\b|>=|>|\d|who\b|must\b|with\b|of\b)",
     r"^(?:men|women|adults?)\s+(?=who\b|that\b|with\b|must\b|should\b|aged?\b)",
     r"^(?:who|that)\s+(?!performance|ps\b)",
     r"^(?:must|should|shall|will|need to|needs to|are required to|is required to|is|are)\s+(?:also\s+)?",
