@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime, timezone
 
 import pytest
+from sqlalchemy import delete
 
 from tests import services as real
 from tests.integration.conftest import BUNDLES, create_keys, load_catalogue, stack_env
@@ -28,8 +29,9 @@ COPIES = 1  # each accepted test bundle once: about 23 one-patient chunks
 
 
 def register_without_results(sessionmaker, vocab) -> dict:
-    """Register the accepted test bundles; their own patient rescreens are dispatched to nowhere,
-    so the registry starts with no stored results at all."""
+    """Register the accepted test bundles and drop the rescreens that planned (theirs, and the
+    first screening against the catalogue), so the registry starts with no stored results and
+    nothing else to run."""
     now = datetime.now(timezone.utc)
     bundles = {}
     for path in sorted(BUNDLES.rglob("*.json")):
@@ -43,7 +45,10 @@ def register_without_results(sessionmaker, vocab) -> dict:
             rescreen.save_patient(sessionmaker=sessionmaker, bundle=bundle, vocab=vocab, now=now,
                                   patient_id=patient_id)
             bundles[patient_id] = bundle
-    rescreen.dispatch(sessionmaker=sessionmaker, send=lambda r, c: None, today=now.date(), now=now, chunk_size=1)
+    with sessionmaker.begin() as session:
+        rescreen.trial_changed(session, now=now)
+        session.flush()
+        session.execute(delete(registry.Rescreen))
     return bundles
 
 
