@@ -69,6 +69,7 @@ _ADEQUATE = re.compile(
     r"(?:defined as|defined by|evidenced by|demonstrated by|indicated by|with|i\.e\.,?|by)?:? ?(?P<rest>\(.+\)|[a-z].+)$")
 # "(non-infectious) pneumonitis": a modifier the lexicon reads, in brackets
 _BRACKETED_MODIFIER = re.compile(r"\((non-?infectious|noninfectious)\)")
+_NOT_ELIGIBLE = re.compile(r"\s+(?:are|is|will be) (?:not eligible|ineligible|excluded)(?: from (?:this|the) (?:study|trial))?[.;]?\s*$")
 _MEMO_SIZE = 50_000
 _CLAUSE_JOIN = re.compile(r",? (or|and) (?=(?:has|have|had|is|are|was|were|has had|have had|current|currently|active|ongoing) )")
 _WINDOW = re.compile(r"\bwithin (?:the )?(?:last |past |previous )?\d")
@@ -133,6 +134,8 @@ class ClauseParser:
 
     # ---- one clause -----------------------------------------------------------------
     def parse_clause(self, text: str, section: str) -> c.Node | None:
+        if section == "exclusion":
+            text = _NOT_ELIGIBLE.sub("", text)  # "patients who have received X are not eligible": X, excluded
         t, negated, historical = self.prepare(text)
         if not t:
             return None

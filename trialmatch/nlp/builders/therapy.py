@@ -26,7 +26,8 @@ _PRIOR_WORDS = (
 # longest first, so "prior treatment with" wins over "prior"
 _PRIOR = r"(?:any )?(?:" + "|".join(sorted(_PRIOR_WORDS, key=len, reverse=True)) + ")"
 _THERAPY_WORD = r"(?: (?:therapy|therapies|treatment|treatments|agents?|drugs?|medications?|regimens?|inhibitor therapy|exposure))?"
-_WITHIN = rf"(?: within (\d+) (days?|weeks?|months?)(?: (?:prior to|before|of|from) (?:{ANCHOR}))?)"
+_WITHIN = (rf"(?: (?:within (?:the )?(?:last |past |previous |preceding )?|<= ?|< ?)(\d+) (days?|weeks?|months?)"
+           rf"(?: (?:prior to|before|of|from) (?:{ANCHOR}))?)")
 _WITH_PRIOR = re.compile(rf"^{_PRIOR}(?: (?:a|an|any))? (?P<x>.+?){_THERAPY_WORD}{_WITHIN}?$")
 _WASHOUT = re.compile(rf"^(?:(?:a|an|any) )?(?P<x>.+?){_THERAPY_WORD}{_WITHIN}$")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
