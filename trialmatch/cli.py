@@ -167,12 +167,14 @@ def import_group() -> None:
 
 def _register_commands() -> None:
     from trialmatch.commands.facts import facts
+    from trialmatch.commands.import_ctgov import import_ctgov
     from trialmatch.commands.importers import import_ctml, import_matchminer_patients
     from trialmatch.commands.parse import parse
     from trialmatch.commands.rescreen import COMMANDS as rescreen_commands
 
     for command in (facts, parse, *rescreen_commands):
         main.add_command(command)
+    import_group.add_command(import_ctgov, "ctgov")
     import_group.add_command(import_ctml, "ctml")
     import_group.add_command(import_matchminer_patients, "matchminer-patients")
 

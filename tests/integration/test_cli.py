@@ -116,3 +116,28 @@ def test_run_serves_matches_and_ctrl_c_stops_every_process_it_started(tmp_path, 
     assert proc.returncode == 0, output
     assert "curl" in output and f"127.0.0.1:{port}" in output and key in output
     assert processes_with(f"TRIALMATCH_QUEUE={queue}") == []
+
+
+def test_import_ctgov_parses_stores_skips_with_reasons_and_resumes(tmp_path):
+    lines = (ROOT / "tests" / "data" / "trials" / "oncology-trials.jsonl").read_text().splitlines()[:6]
+    lines.insert(3, json.dumps({"nct_id": "NCT-BROKEN", "eligibility": {"raw_text": ""}, "hello": 1}))
+    lines.insert(4, json.dumps({"resourceType": "Patient"}))
+    source = tmp_path / "some.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    env = dict(os.environ, TRIALMATCH_DATABASE_URL=f"sqlite:///{tmp_path}/t.db")
+    first = trialmatch("import", "ctgov", str(source), env=env)
+    assert first.returncode == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert report["records"] == 8
+    assert [(s["index"], s["trial_id"]) for s in report["skipped"]] == [(3, "NCT-BROKEN"), (4, None)]
+    assert "title" in report["skipped"][0]["reason"] and "not a recognised" in report["skipped"][1]["reason"]
+    assert report["stored"] == 6
+    state = json.loads((tmp_path / "some.jsonl.import-state.json").read_text())
+    assert state["done"] == 8
+    again = trialmatch("import", "ctgov", str(source), env=env)
+    assert "resuming after record 8" in again.stderr
+    assert json.loads(again.stdout)["stored"] == report["stored"]  # nothing parsed twice
+    restarted = json.loads(trialmatch("import", "ctgov", str(source), "--restart", env=env).stdout)
+    assert restarted["stored"] == 0 and restarted["unchanged"] == report["stored"]  # same documents: no new versions
+    listed = trialmatch("match", str(BUNDLE), "--as-of", "2026-11-26", env=env)
+    assert listed.returncode == 0 and json.loads(listed.stdout)["trials_indexed"] == report["stored"]
