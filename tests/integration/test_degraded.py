@@ -55,3 +55,27 @@ def test_when_the_wait_runs_out_the_answer_is_202_and_the_job_stays_queued(sqlit
 def test_readyz_is_503_when_postgres_is_unreachable():
     app = create_app(Settings(database_url=f"postgresql://postgres@127.0.0.1:{free_port()}/test"))
     assert app.test_client().get("/readyz").status_code == 503
+
+
+def test_redis_stopped_mid_test_the_service_keeps_matching_uncached(sqlite_url):
+    from tests.services import EmbeddedRedis
+
+    server = EmbeddedRedis()
+    try:
+        settings = Settings(database_url=sqlite_url, redis_url=server.url, broker_timeout_seconds=0.2,
+                            match_wait_seconds=0.0, queue="stopped-" + uuid.uuid4().hex[:8])
+        client = create_app(settings).test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {create_keys(sqlite_url)['clinician']}"
+        assert client.get("/readyz").get_json() == {"status": "ready"}
+        queued = client.post("/api/v1/match?mode=async", data=BUNDLE.read_bytes(), content_type="application/fhir+json")
+        assert queued.status_code == 202
+    finally:
+        server.stop()  # Redis goes away while the service runs
+    response = client.post("/api/v1/match?as_of=2026-11-26", data=BUNDLE.read_bytes(),
+                           content_type="application/fhir+json")
+    assert response.status_code == 200 and response.get_json()["mode"] == "in-process"
+    assert client.get("/readyz").get_json() == {"status": "degraded", "degraded": ["redis"]}
+    job = client.get(queued.headers["Location"])
+    assert job.status_code == 503 and job.headers["Retry-After"]
+    assert client.post("/api/v1/match?mode=async", data=BUNDLE.read_bytes(),
+                       content_type="application/fhir+json").status_code == 503
