@@ -26,7 +26,7 @@ from trialmatch import embedded_redis, services
 from trialmatch.config import Settings
 from trialmatch.store.database import make_engine, make_sessionmaker, migrate
 
-EXAMPLE_BUNDLE = "tests/data/bundles/mcode-ig/Bundle-assembled-cancer-patient-john-anyperson.json"
+EXAMPLE_BUNDLE = "tests/data/bundles/mcode-ig-assembled/Bundle-assembled-cancer-patient-john-anyperson.json"
 
 
 def wait_until(check, seconds: float, what: str) -> None:
