@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -115,6 +116,8 @@ def test_run_serves_matches_and_ctrl_c_stops_every_process_it_started(tmp_path, 
         output, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, output
     assert "curl" in output and f"127.0.0.1:{port}" in output and key in output
+    example = re.search(r"--data @(\S+)", output).group(1)
+    assert (ROOT / example).is_file(), f"the printed example names a missing file: {example}"
     assert processes_with(f"TRIALMATCH_QUEUE={queue}") == []
 
 
