@@ -70,6 +70,7 @@ _ADEQUATE = re.compile(
 # "(non-infectious) pneumonitis": a modifier the lexicon reads, in brackets
 _BRACKETED_MODIFIER = re.compile(r"\((non-?infectious|noninfectious)\)")
 _NOT_ELIGIBLE = re.compile(r"\s+(?:are|is|will be) (?:not eligible|ineligible|excluded)(?: from (?:this|the) (?:study|trial))?[.;]?\s*$")
+_TRAILING_ASIDE = re.compile(r"\s*\((?!(?:or|and/or|if|for|unless|except|otherwise|i\.e|e\.g|<|>|\d))[^()]{3,200}\)$")
 _MEMO_SIZE = 50_000
 _CLAUSE_JOIN = re.compile(r",? (or|and) (?=(?:has|have|had|is|are|was|were|has had|have had|current|currently|active|ongoing) )")
 _WINDOW = re.compile(r"\bwithin (?:the )?(?:last |past |previous )?\d")
@@ -227,6 +228,19 @@ class ClauseParser:
         All(atom, Unparsed(qualifier)). The atom is a necessary condition of the clause, so
         the item decides only where the qualifier cannot matter. Cut only before a word that
         opens a qualifier, never before "or" (an alternative)."""
+        paren = _TRAILING_ASIDE.search(clause.text)
+        if paren:
+            # "hemoglobin >= 10 g/dl (no blood transfusions in the preceding 28 days)": a narrowing aside;
+            # never one that opens an alternative ("(or >= 1.0 for ...)")
+            head = clause.text[:paren.start()].rstrip(",;: ")
+            node = self._build(Clause(head, clause.terms, clause.section, clause.historical, clause.qualifiers),
+                               QUALIFIED_BUILDERS)
+            if node is not None:
+                aside = paren.group(0).strip()
+                if _WINDOW.search(aside) and isinstance(node, (c.PriorTherapy, c.Procedure, c.Lab)) and node.within_days is None:
+                    if not re.match(r"\((?:no|without|not)\b", aside):
+                        return None
+                return c.All((node, c.Unparsed(aside)))
         words = clause.text.split(" ")
         for k in range(len(words) - 1, 0, -1):
             if words[k] not in _QUALIFIER_STARTS or words[k - 1] in ("or", "and/or", "and"):

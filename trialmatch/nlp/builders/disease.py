@@ -17,7 +17,7 @@ from trialmatch.nlp.builders.markers import marker_nodes, variant_nodes
 _CONFIRMED = re.compile(
     r"^(?:(?:a |an )?(?:(?:histologically|cytologically|pathologically|histological|cytological|pathological|"
     r"radiologically|radiographically|clinically|histologic|cytologic)-?(?:(?:,? and/or|,? or|,? and|,) )?)+\s*)?"
-    r"(?:(?:confirmed|documented|proven|proved|verified|established|diagnosed)(?:(?: and|,)? (?:confirmed|documented))?"
+    r"(?:(?:biopsy[- ])?(?:confirmed|documented|proven|proved|verified|established|diagnosed)(?:(?: and|,)? (?:confirmed|documented))?"
     r"(?: new)?(?: diagnosis of| with)?\s+)?"
     r"(?:(?:a |an )?(?:new )?(?:diagnosis|evidence|confirmation|proof) of\s+)?(?:(?:a|an)\s+)?"
 )

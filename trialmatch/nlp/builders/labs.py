@@ -32,6 +32,7 @@ _UNITS: dict[str, tuple[str, float]] = {
     "mmol/l": ("mmol/L", 1.0),
     "ml/min": ("mL/min", 1.0),
     "ml/minute": ("mL/min", 1.0),
+    "ml/minutes": ("mL/min", 1.0),
     "ml/min/1.73 m2": ("mL/min/{1.73_m2}", 1.0),
     "ml/min/1.73m2": ("mL/min/{1.73_m2}", 1.0),
     "ml/min/1.73 m^2": ("mL/min/{1.73_m2}", 1.0),
