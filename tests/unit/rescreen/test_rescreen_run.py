@@ -165,3 +165,20 @@ def test_pending_chunks_of_a_stale_rescreen_are_sent_again(registry, bundles):
     assert resend(timedelta(hours=4)) == [] and registry.sent == []
     assert rescreen_id in resend(timedelta(hours=2))
     assert [c for r, c in registry.sent if r == rescreen_id] == [0, 2]
+
+
+def test_a_recruitment_status_change_plans_a_trial_rescreen_and_is_verified(registry):
+    from datetime import timedelta
+
+    registry.dispatch()
+    trial_id = registry.catalogue().trials[0].trial_id
+    with registry.sessions.begin() as session:
+        trial_store.get_trial(session, trial_id).status = "SUSPENDED"
+    later = NOW + timedelta(minutes=5)
+    with registry.sessions.begin() as session:
+        planned = rescreen.trial_changed(session, now=later)
+        assert session.get(reg.Rescreen, planned).trial_ids == [trial_id]
+    with registry.sessions() as session:
+        states = reg.trial_states(session)
+    assert states[trial_id].status == "SUSPENDED"
+    assert {s.verified_at.replace(tzinfo=None) for s in states.values()} == {later.replace(tzinfo=None)}
