@@ -125,7 +125,10 @@ class _Builder:
                     **({"meta": {"profile": [MCODE + profile]}} if profile else {}), **resource}
         if resource["resourceType"] != "Patient":
             resource["subject"] = {"reference": f"urn:uuid:{self.pid}"}
-        url = f"urn:uuid:{self.pid}" if resource["resourceType"] == "Patient" else f"urn:uuid:{uuid.UUID(int=self.rng.getrandbits(128))}"
+        if resource["resourceType"] == "Patient":
+            url = f"urn:uuid:{self.pid}"
+        else:
+            url = f"urn:uuid:{uuid.UUID(int=self.rng.getrandbits(128))}"
         self.entries.append({"fullUrl": url, "resource": resource})
         return url
 
