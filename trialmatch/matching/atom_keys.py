@@ -3,8 +3,9 @@
 ``atom_key(cn, ctx)`` returns a hashable projection of the facts an atom reads in a context
 (None when the atom type has no key: evaluated per patient). Two contexts with equal keys
 give the atom the same verdict and missing items (evidence references aside), on the same
-as-of date with the same rules; ``trial_class.ClassifyMemo`` caches verdict codes by
-(node, key) across the patients of a batch. Facts are projected on every field but
+as-of date with the same rules; ``classify_memo.ClassifyMemo`` caches the verdict codes of
+an atom family (atoms of one type reading the same facts, ``family``) by key across the
+patients of a batch. Facts are projected on every field but
 ``evidence`` and ``cancer_ref`` (attribution to the focus cancer is done before: the
 projection is of the context's facts), so a field added to a fact is part of the key
 without a change here. Tested: the fast path equals the full path on golden, MatchMiner and
@@ -81,3 +82,19 @@ KEYS = {
 def atom_key(cn, ctx):
     fn = KEYS.get(cn.node.__class__)
     return None if fn is None else fn(cn, ctx)
+
+
+def family(cn):
+    """Atoms of one family read the same facts (their ``atom_key`` is the same function of
+    the context): (type, parameter), or None for atom types without a key."""
+    node = cn.node
+    t = node.__class__
+    if t not in KEYS:
+        return None
+    if t is c.Variant:
+        return t, node.gene.upper()
+    if t is c.Biomarker:
+        return t, node.marker
+    if t is c.CancerType:
+        return t, cn.negated, node.role == "any"
+    return (t,)

@@ -3,7 +3,8 @@
 ``classify_patient(facts, index, *, as_of, rules=None) -> tuple[TrialClass, ...]`` gives,
 for every candidate trial, the same class, score, focus cancer and arm classes as
 ``match_patient(..., limit=None)`` (proved by tests over golden and synthetic patients),
-in the same ranking order, without building ``Outcome`` trees for composite nodes.
+in the same ranking order, without building ``Outcome`` trees for composite nodes; a batch
+shares a ``classify_memo.ClassifyMemo``.
 
 Atoms share the compiled closures (and the per-context outcome cache) of the full path;
 All / Any / Not nodes are reduced to a small verdict code, cached per context
@@ -24,7 +25,7 @@ from datetime import date
 from trialmatch.domain import criteria as c
 from trialmatch.domain import facts as f
 from trialmatch.domain.verdict import TO_CONFIRM, Verdict
-from trialmatch.matching.atom_keys import atom_key
+from trialmatch.matching.classify_memo import ClassifyMemo
 
 NOT_MET, MET, UNKNOWN_BARE, UNKNOWN_TO_CONFIRM, UNKNOWN_MISSING = 0, 2, 10, 11, 12
 # contribution of one top-level item to ``trial_rank``'s ranking sum (see there)
@@ -50,38 +51,6 @@ class TrialClass:
     focus_cancer: str | None = None
 
 
-class ClassifyMemo:
-    """Atom verdict codes shared by the patients of one batch (one index, one as-of date,
-    one rule set), keyed by (compiled atom, ``atom_keys.atom_key``). Bounded: cleared when
-    it holds ``max_entries``."""
-
-    def __init__(self, as_of: date, rules, max_entries: int = 1_000_000):
-        self.as_of, self.rules, self.max_entries = as_of, rules, max_entries
-        self.codes: dict = {}  # (atom, fact key) -> verdict code
-        self.trials: dict = {}  # (trial, verdict codes of its atoms) -> (rank, score, arm classes)
-        self.atoms: dict = {}  # trial -> its distinct atoms
-
-    def atoms_of(self, ct) -> tuple:
-        found = self.atoms.get(ct)
-        if found is None:
-            seen: dict = {}
-            stack = [ct.root, *(a.root for a in ct.arms)]
-            while stack:
-                cn = stack.pop()
-                if cn.fn is not None:
-                    seen.setdefault(id(cn), cn)
-                stack.extend(cn.children)
-            found = self.atoms[ct] = tuple(seen.values())
-        return found
-
-    def check(self, as_of: date, rules) -> None:
-        if as_of != self.as_of or rules is not self.rules:
-            raise ValueError("a ClassifyMemo serves one as-of date and one rule set")
-        if len(self.codes) + len(self.trials) >= self.max_entries:
-            self.codes.clear()
-            self.trials.clear()
-
-
 def outcome_code(out) -> int:
     v = out.verdict
     if v is Verdict.MET:
@@ -96,6 +65,10 @@ def outcome_code(out) -> int:
     return UNKNOWN_TO_CONFIRM
 
 
+def _atom_code(cn, ctx) -> int:
+    return outcome_code(cn.evaluate(ctx))
+
+
 def node_code(cn, ctx) -> int:
     """The verdict code of a compiled node in a context (cached)."""
     codes = ctx.vcodes
@@ -104,14 +77,11 @@ def node_code(cn, ctx) -> int:
         return code
     if cn.fn is not None:
         memo = ctx.view.batch_memo
-        key = None if memo is None else atom_key(cn, ctx)
-        if key is None:
+        fam = None if memo is None else memo.family_of.get(id(cn))
+        if fam is None:
             code = outcome_code(cn.evaluate(ctx))
         else:
-            key = (cn, key)
-            code = memo.codes.get(key)
-            if code is None:
-                code = memo.codes[key] = outcome_code(cn.evaluate(ctx))
+            code = memo.family_codes(fam, ctx, _atom_code)[fam.index[id(cn)]]
     else:
         t = type(cn.node)
         if t is c.Not:
@@ -165,8 +135,11 @@ def classify_trial(ct, ctx) -> tuple[int, float, tuple[ArmClass, ...]]:
     memo = ctx.view.batch_memo
     if memo is None:
         return _classify_trial(ct, ctx)
-    known = ctx.vcodes.get
-    key = (ct, tuple([x if (x := known(a)) is not None else node_code(a, ctx) for a in memo.atoms_of(ct)]))
+    families = memo.trial_families.get(ct)
+    if families is None:  # a trial outside the memo's index
+        return _classify_trial(ct, ctx)
+    codes, known = memo.family_codes, ctx.vcodes.get
+    key = (ct, tuple([x if (x := known(f)) is not None else codes(f, ctx, _atom_code) for f in families]))
     found = memo.trials.get(key)
     if found is None:
         found = memo.trials[key] = _classify_trial(ct, ctx)
@@ -213,21 +186,26 @@ def classify_patient(facts: f.PatientFacts, index, *, as_of: date, rules=None,
     rules = rules or load_rules()
     view = PatientView(facts, index.vocab, rules, as_of)
     if memo is not None:
-        memo.check(as_of, rules)
+        memo.check(as_of, rules, index)
         view.batch_memo = memo
     candidates = index.candidates(view)
     if facts.deceased:
         out = [TrialClass(ct.trial.trial_id, "ineligible", 0.0) for ct in candidates]
         return tuple(sorted(out, key=lambda x: x.trial_id))
     ranked = []
+    single = view.single_primary
+    only = view.context(single) if single is not None else None
     for ct in candidates:
-        best = None
-        for focus in candidate_foci(ct, view):
-            ctx = view.context(focus)
-            rank, score, arms = classify_trial(ct, ctx)
-            if best is None or (rank, score) > best[:2]:
-                best = (rank, score, arms, focus)
-        rank, score, arms, focus = best
+        if only is not None and not ct.focus_any_role:  # one primary cancer: the only focus
+            rank, score, arms = classify_trial(ct, only)
+            focus = single
+        else:
+            best = None
+            for focus in candidate_foci(ct, view):
+                rank, score, arms = classify_trial(ct, view.context(focus))
+                if best is None or (rank, score) > best[:2]:
+                    best = (rank, score, arms, focus)
+            rank, score, arms, focus = best
         ranked.append((-rank, -score, ct.trial.trial_id,
                        TrialClass(ct.trial.trial_id, CLASS_NAMES[rank], score, arms,
                                   focus.evidence if focus is not None else None)))

@@ -22,7 +22,8 @@ from trialmatch.matching.patient_view import PatientView
 from trialmatch.matching.trial_class import ClassifyMemo, classify_patient, classify_patients, node_code
 from trialmatch.matchminer import ctml_to_trial, patients_from_matchminer, read_ctml_path, read_matchminer_documents
 from trialmatch.trial_document import load_catalogue
-from tests.unit.matching.helpers import AS_OF, RULES, VOCAB, patient
+from trialmatch.matching.render import render
+from tests.unit.matching.helpers import AS_OF, RULES, VOCAB, patient, trial
 from tests.unit.matching.test_prefilter_property import CATALOGUES, patients
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -120,6 +121,23 @@ def test_memo_serves_one_date_and_rule_set():
     assert classify_patient(patient(), index, as_of=AS_OF, rules=RULES, memo=memo) == first  # from the memo
     with pytest.raises(ValueError, match="one as-of date"):
         classify_patient(patient(), index, as_of=AS_OF + timedelta(days=1), rules=RULES, memo=memo)
+    with pytest.raises(ValueError, match="one TrialIndex"):
+        classify_patient(patient(), TrialIndex(CATALOGUES[1], VOCAB), as_of=AS_OF, rules=RULES, memo=memo)
+
+
+def test_atom_families_group_atoms_reading_the_same_facts():
+    trials = [compile_trial(trial(f"T{i}", node), VOCAB) for i, node in enumerate((
+        c.All((c.Variant("EGFR", protein_change="L858R"), c.Age(min=18))),
+        c.All((c.Variant("egfr", category="mutation"), c.Age(max=75), c.Variant("KRAS"))),
+        c.All((c.CancerType(("NSCLC",)), c.Not(c.CancerType(("BREAST",))), c.Lab("ANC", ">=", value=1.5, unit="10*9/L"))),
+    ))]
+    memo = ClassifyMemo(AS_OF, RULES)
+    memo.check(AS_OF, RULES, TrialIndex(trials, VOCAB))
+    groups = {tuple(sorted(render(a.node) for a in fam.atoms)) for fam in memo.family_of.values()}
+    # one family per gene (any case), one for ages, inclusion and exclusion cancer types apart;
+    # an atom type without a fact key (Lab) is its own family
+    assert groups == {("EGFR L858R", "egfr mutation"), ("KRAS",), ("age ≤ 75", "age ≥ 18"), ("cancer type NSCLC",),
+                      ("cancer type BREAST",), ("ANC ≥ 1.5 10*9/L",)}
 
 
 def test_deceased_patient_every_candidate_ineligible():
