@@ -84,6 +84,25 @@ def _expected_row(item: dict) -> tuple:
     return (item["id"], item["verdict"], sorted(item["missing"]))
 
 
+def _find(node: dict, node_id: str) -> dict | None:
+    if node["id"] == node_id:
+        return node
+    for child in node["children"] or []:
+        hit = _find(child, node_id)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _inner_row(result: dict, node_id: str) -> tuple:
+    """An inner node named by the expectation (an atom whose verdict the top-level item hides)."""
+    for root in [result["criteria"], *(a["criteria"] for a in result["arms"])]:
+        hit = _find(root, node_id)
+        if hit is not None:
+            return _row(hit)
+    return (node_id, "absent", [])
+
+
 def _actual(doc: dict) -> dict:
     view = _view(doc["bundle"])
     found = [r for r in view["results"] if r["trial_id"] == doc["trial_id"]]
@@ -95,6 +114,7 @@ def _actual(doc: dict) -> dict:
         "items": [_row(n) for n in _top_items(result["criteria"])],
         "arms": [{"arm_id": a["arm_id"], "suspended": a["suspended"], "result_class": a["result_class"],
                   "items": [_row(n) for n in _top_items(a["criteria"])]} for a in result["arms"]],
+        "inner": [_inner_row(result, i["id"]) for i in doc.get("inner", [])],
     }
 
 
@@ -108,6 +128,7 @@ def _expected(doc: dict, *, drop_disputed: bool = False) -> dict:
         "items": rows(doc["items"]),
         "arms": [{"arm_id": a["arm_id"], "suspended": a["suspended"], "result_class": a["result_class"],
                   "items": rows(a["items"])} for a in doc["arms"]],
+        "inner": rows(doc.get("inner", [])),
     }
 
 
@@ -138,15 +159,22 @@ def test_golden_pair_undisputed_items(path):
     actual = _actual(doc)
     disputed = {i["id"] for i in doc["items"] if "disputed" in i}
     arm_disputed = {(a["arm_id"], i["id"]) for a in doc["arms"] for i in a["items"] if "disputed" in i}
+    inner_disputed = {i["id"] for i in doc.get("inner", []) if "disputed" in i}
     got = {
         "items": [r for r in actual["items"] if r[0] not in disputed],
+        "inner": [r for r in actual["inner"] if r[0] not in inner_disputed],
         "arms": [{"arm_id": a["arm_id"], "suspended": a["suspended"],
                   "items": [r for r in a["items"] if (a["arm_id"], r[0]) not in arm_disputed]} for a in actual["arms"]],
     }
     want = _expected(doc, drop_disputed=True)
-    want = {"items": want["items"],
+    want = {"items": want["items"], "inner": want["inner"],
             "arms": [{k: a[k] for k in ("arm_id", "suspended", "items")} for a in want["arms"]]}
     assert got == want
+
+
+def _all_ids(node: dict) -> list[str]:
+    return [node["id"], *(i for c in node.get("items", []) for i in _all_ids(c)),
+            *(_all_ids(node["item"]) if "item" in node else [])]
 
 
 def _document_items(node: dict) -> list[str]:
@@ -168,12 +196,14 @@ def test_expected_file_covers_every_item_of_the_trial(path):
         assert [i["id"] for i in arm["items"]] == _document_items(spec["criteria"])
         assert arm["result_class"] in CLASSES
     assert doc["result_class"] in CLASSES
-    for item in doc["items"] + [i for a in doc["arms"] for i in a["items"]]:
+    known = set(_all_ids(trial["criteria"])) | {i for a in trial.get("arms", []) for i in _all_ids(a["criteria"])}
+    assert {i["id"] for i in doc.get("inner", [])} <= known
+    for item in doc["items"] + doc.get("inner", []) + [i for a in doc["arms"] for i in a["items"]]:
         assert item["verdict"] in VERDICTS
         assert set(item["missing"]) <= KINDS
         assert bool(item["missing"]) == (item["verdict"] == "unknown"), item["id"]
         assert item["reason"].strip()
-    assert ("disputed" in doc) == any("disputed" in i for i in doc["items"] + [
+    assert ("disputed" in doc) == any("disputed" in i for i in doc["items"] + doc.get("inner", []) + [
         i for a in doc["arms"] for i in a["items"]])
 
 
