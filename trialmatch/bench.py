@@ -245,10 +245,14 @@ def flatten(figures: dict, prefix: str = "") -> dict:
 
 
 def write_section(path: Path, name: str, title: str, command: str, figures: dict) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\nWritten by `python -m trialmatch.bench`; each section is replaced by the next run of its benchmark.\n"
+    text = path.read_text(encoding="utf-8") if path.exists() else (
+        "# Benchmarks\n\nWritten by `python -m trialmatch.bench NAME --write BENCHMARKS.md` (`make bench` runs all);"
+        " each section is replaced by the next run of its benchmark. Times are wall-clock milliseconds unless"
+        " named cpu; the goals are in the issues and in the closing notes.\n")
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     body = [f"<!-- bench:{name} -->", f"## {name}: {title}", "",
-            f"- command: `{command}`", f"- machine: {machine()}", f"- date: {stamp}", "",
+            f"- command: `{command}`", f"- machine: {machine()}", f"- date: {stamp}",
+            f"- load average when it ended: {os.getloadavg()[0]:.2f} (other jobs on this machine inflate wall times)", "",
             "| figure | value |", "|---|---|"]
     body += [f"| {k} | {v} |" for k, v in flatten(figures).items()]
     body.append(f"<!-- /bench:{name} -->")
