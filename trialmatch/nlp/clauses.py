@@ -84,6 +84,7 @@ class ClauseParser:
         # items recur across trials (boilerplate): the node of an item text, per section. Nodes
         # are frozen, so sharing one is safe; the cache is bounded.
         self._memo: dict[tuple[str, str], c.Node | None] = {}
+        self._built: dict[tuple, c.Node | None] = {}  # clause -> builder answer (heads recur across items)
 
     # ---- one item -------------------------------------------------------------------
     def parse_text(self, raw: str, section: str) -> c.Node | None:
@@ -217,11 +218,19 @@ class ClauseParser:
         return t.strip(), negated, historical
 
     def _build(self, clause: Clause, builders=BUILDERS) -> c.Node | None:
+        key = (clause.text, clause.section, clause.historical, builders is BUILDERS)
+        if key in self._built:
+            return self._built[key]
+        found = None
         for builder in builders:
             node = builder(clause)
             if node is not None:
-                return node
-        return None
+                found = node
+                break
+        if len(self._built) >= _MEMO_SIZE * 4:
+            self._built.clear()
+        self._built[key] = found
+        return found
 
     def _qualified(self, clause: Clause) -> c.Node | None:
         """The qualifier pattern: "prior radiotherapy | to the region of the study cancer" ->
