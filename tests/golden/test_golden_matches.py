@@ -2,8 +2,10 @@
 
 The expected verdicts in expected/<patient>__<trial>.json were written by reading the bundle and
 the trial document (see README.md), not by running the code. Per pair the test compares the
-whole list of top-level items (id, verdict, missing kinds), the trial's class and each arm's
-class and items. A pair whose expected file carries "disputed" is a known disagreement with the
+whole list of top-level items (id, verdict, missing kinds), the trial's class, each arm's
+class and items, and the inner atoms the expectation names. A trial the prefilter drops (certainly
+excluded by age, sex or cancer type) must be absent from the results and its full evaluation
+still agrees. A pair whose expected file carries "disputed" is a known disagreement with the
 engine, the extractor or the criteria document: its whole comparison is xfail(strict=True), and
 its undisputed items are still compared exactly.
 """
