@@ -22,7 +22,8 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, update
 
 from trialmatch.domain.facts_json import facts_from_json
-from trialmatch.matching import TrialIndex, match_patient
+from trialmatch.matching import TrialIndex
+from trialmatch.matching.trial_class import ClassifyMemo, classify_patient
 from trialmatch.matching.match_rules import load_rules
 from trialmatch.rescreen import COUNT_KEYS, finish_if_complete
 from trialmatch.rescreen_review import next_review, time_bounds
@@ -74,16 +75,18 @@ def compute_chunk(*, patients: list[Patient], catalogue, trial_ids: list[str] | 
     index = scoped_index(catalogue, trial_ids)
     bounds = _bounds(catalogue, rules)
     pairs = len(trial_ids) if trial_ids is not None else len(catalogue.trials)
+    versions = {trial.trial_id: trial.version for trial in catalogue.trials}
+    memo = ClassifyMemo(as_of, rules)  # verdict-only fast path, shared by the chunk's patients
     results, review, errors = {}, {}, []
     for patient in patients:
         try:
             facts = facts_from_json(patient.facts)
-            match = match_patient(facts, index, as_of=as_of, rules=rules)
+            classes = classify_patient(facts, index, as_of=as_of, rules=rules, memo=memo)
         except Exception as exc:  # one bad record must not stop the chunk; named by id and type only
             errors.append({"patient_id": patient.id, "error": type(exc).__name__})
             continue
-        results[patient.id] = {r.trial_id: (r.result_class, r.score, r.version)
-                               for r in match.results if r.result_class in STORED}
+        results[patient.id] = {c.trial_id: (c.result_class, c.score, versions[c.trial_id])
+                               for c in classes if c.result_class in STORED}
         review[patient.id] = next_review(facts, bounds, as_of)
     return results, pairs, review, errors
 
