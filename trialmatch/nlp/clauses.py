@@ -12,6 +12,7 @@ compounds, then the builders.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from trialmatch.domain import criteria as c
@@ -71,10 +72,29 @@ _ADEQUATE = re.compile(
 _BRACKETED_MODIFIER = re.compile(r"\((non-?infectious|noninfectious)\)")
 _NOT_ELIGIBLE = re.compile(r"\s+(?:are|is|will be) (?:not eligible|ineligible|excluded)(?: from (?:this|the) (?:study|trial))?[.;]?\s*$")
 _TRAILING_ASIDE = re.compile(r"\s*\((?!(?:or|and/or|if|for|unless|except|otherwise|i\.e|e\.g|<|>|\d))[^()]{3,200}\)$")
+_WASHOUT_END = re.compile(r"\bwithin (?:the )?(?:last |past |previous |preceding )?\d+ (?:days?|weeks?|months?)\b")
 _MEMO_SIZE = 50_000
 _CLAUSE_JOIN = re.compile(r",? (or|and) (?=(?:has|have|had|is|are|was|were|has had|have had|current|currently|active|ongoing) )")
 _WINDOW = re.compile(r"\bwithin (?:the )?(?:last |past |previous )?\d")
 _SENTENCE = re.compile(r"(?<=[a-z0-9)%\]])\.\s+(?=[a-z(])|;\s+")
+
+
+def _windowed(node: c.Node):
+    """The therapy or procedure atom of a node that may take a window ("major surgery" is
+    All(Procedure, Unparsed("major"))), or None."""
+    if isinstance(node, (c.PriorTherapy, c.Procedure)) and not (isinstance(node, c.PriorTherapy) and
+                                                               (node.min_lines or node.max_lines)):
+        return node
+    if isinstance(node, c.All) and len(node.items) == 2 and isinstance(node.items[1], c.Unparsed) \
+            and isinstance(node.items[0], c.Procedure):
+        return node.items[0]
+    return None
+
+
+def _with_window(node: c.Node, days: int) -> c.Node:
+    if isinstance(node, c.All):
+        return c.All((dataclasses.replace(node.items[0], within_days=days),) + node.items[1:])
+    return dataclasses.replace(node, within_days=days)
 
 
 class ClauseParser:
@@ -293,13 +313,24 @@ class ClauseParser:
             # a qualifier on an inner part may run on past the "or" ("for unresectable or metastatic
             # disease"): parts are whole concepts only
             node = self._build(sub)
+            if node is None and not last and _WASHOUT_END.search(parts[-1]) and not sub.text.startswith("prior "):
+                # "major surgery or radiotherapy within 3 weeks": a bare treatment before a washout window
+                node = self._build(Clause("prior " + sub.text, clause.terms, clause.section, clause.historical,
+                                          clause.qualifiers))
+                if _windowed(node) is None:
+                    node = None
             if node is None:
                 return None
             nodes.append(node)
         # "prior chemotherapy or radiotherapy within 4 weeks": the window may belong to all
-        windows = [getattr(n, "within_days", None) is not None for n in nodes]
+        windows = [getattr(_windowed(n), "within_days", None) is not None for n in nodes]
         if windows[-1] and not all(windows):
-            return None
+            # "major surgery or radiotherapy within 3 weeks": a washout window distributes over
+            # the treatments listed before it (the labels' reading); anything else is refused
+            days = _windowed(nodes[-1]).within_days
+            if not all(_windowed(n) is not None for n in nodes) or any(windows[:-1]):
+                return None
+            nodes = [_with_window(n, days) for n in nodes]
         if all(isinstance(n, c.Age) for n in nodes):
             # "age >= 18 and <= 75": one range; "age >= 40 or <= 80" is not a shape we read
             if combine is c.Any or len(nodes) != 2 or nodes[0].max is not None or nodes[1].min is not None:

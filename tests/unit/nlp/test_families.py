@@ -88,6 +88,11 @@ EXCLUSION = [
              {"type": ANY, "items": [cond("pneumonitis", False), cond("interstitial_lung_disease", False)]},
              unparsed("that required steroids")]},
          {"type": ANY, "items": [cond("pneumonitis"), cond("interstitial_lung_disease")]}]}})),
+    # a washout window after a list of treatments is every treatment's (labels, line 184)
+    ("Prior chemotherapy or radiotherapy within 4 weeks",
+     ("fully_structured", {"type": NOT, "item": {"type": ANY, "items": [
+         {"type": "prior_therapy", "classes": ["chemotherapy"], "within_days": 28},
+         {"type": "procedure", "kind": "radiation", "within_days": 28}]}})),
     ("Participants must not have received more than three previous lines of systemic treatment",
      ("fully_structured", {"type": NOT, "item": {"type": "prior_therapy", "max_lines": 3}})),
 ]
