@@ -223,6 +223,12 @@ def bench_matchminer() -> dict:
     return run()
 
 
+def bench_rescreen() -> dict:
+    from trialmatch.rescreen_bench import bench_rescreen as run
+
+    return run()
+
+
 BENCHMARKS: dict[str, tuple[str, Callable[[], dict]]] = {
     "facts": ("validate and extract mCODE bundles (200 and 30 entries)", bench_facts),
     "engine": ("one patient against 10,000 synthetic trials in-process", bench_engine),
@@ -231,6 +237,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[], dict]]] = {
     "slice": ("first slice: validate + extract + match one bundle against criteria/, in-process", bench_slice),
     "http": ("first slice over HTTP: POST /api/v1/match through a Celery worker, one client", bench_http),
     "http-scale": ("HTTP match, 30-entry bundle x 1,000 trials, top 50, 1 and 8 clients", bench_http_scale),
+    "rescreen": ("rescreen 10,000 synthetic patients x 1,000 trials with 2 workers (long: minutes)", bench_rescreen),
 }
 
 

