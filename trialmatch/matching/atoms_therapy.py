@@ -4,7 +4,13 @@ Records marked not given (``therapy.yaml``) are ignored. A drug is matched by in
 or by class through the vocabulary (``drug_classes``); a criterion naming neither means any
 systemic anticancer drug (``systemic_classes``). ``within_days``: the drug ended (or,
 with no end, started) within that many days of the as-of date, or is still ongoing; a
-record with no dates cannot show that and gives UNKNOWN. A therapy not in the record is
+record with no dates cannot show that and gives UNKNOWN. An order still "active" counts as
+ongoing only while its start or the latest dated record of the drug is within
+``ongoing_order_days`` (therapy.yaml; longer for classes in ``ongoing_order_days_by_class``,
+e.g. adjuvant endocrine therapy); an older or undated one gives UNKNOWN (to_confirm).
+In an exclusion (odd number of Not) a window is a washout counted back from a future first
+dose: therapy under way or given within it gives UNKNOWN (to_confirm, "eligible after a
+N-day washout"), never MET, so the exclusion is never NOT_MET for it (docs/matching.md). A therapy not in the record is
 UNKNOWN, never "no" (``to_confirm`` in an exclusion: the clinician confirms).
 
 Line counts are not reconstructed from medication lists (regimens, switches for toxicity
@@ -15,8 +21,10 @@ NOT_MET; other counts stay UNKNOWN ("number of prior lines of therapy").
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from trialmatch.domain import criteria as c
-from trialmatch.domain.verdict import MISSING
+from trialmatch.domain.verdict import MISSING, TO_CONFIRM
 from trialmatch.matching.outcome_build import absent_kind, day, evidence, met, not_met, unknown
 
 
@@ -30,30 +38,67 @@ def compile_prior_therapy(node: c.PriorTherapy, negated, vocab, units):
     item = f"prior {label}" + (f" within {window} days" if window else "")
 
     def evaluate(ctx):
-        systemic = ctx.rules.systemic_classes
-        hits = [(med, ing) for med, ing, cls in ctx.view.medications
+        rules = ctx.rules
+        systemic = rules.systemic_classes
+        hits = [(med, ing, cls) for med, ing, cls in ctx.view.medications
                 if (drugs & ing) or (classes & cls) or (not drugs and not classes and cls & systemic)]
         if not hits:
             return unknown(node, f"no {label} recorded", item, absent_kind(negated))
-        ev = tuple(evidence(m.evidence, ", ".join(sorted(ing)) or "medication", m.end or m.start) for m, ing in hits)
+        ev = tuple(evidence(m.evidence, ", ".join(sorted(ing)) or "medication", m.end or m.start) for m, ing, _ in hits)
         if window is None:
-            m, ing = hits[0]
+            m, ing, _ = hits[0]
             return met(node, f"{', '.join(sorted(ing))} recorded ({day(m.start)})", ev)
-        undated = False
-        for m, ing in hits:
-            last = m.end or (None if m.status in ctx.rules.ongoing_statuses else m.start)
-            if m.end is None and m.status in ctx.rules.ongoing_statuses:
-                return met(node, f"{', '.join(sorted(ing))} ongoing", ev)
+        current, recent, stale, undated = [], [], [], False
+        for m, ing, cls in hits:
+            names = ", ".join(sorted(ing)) or "medication"
+            if m.end is None and m.status in rules.ongoing_statuses:
+                seen = _last_seen(m, ing, ctx.view.medications)
+                limit = max([rules.ongoing_order_days, *(rules.ongoing_order_days_by_class.get(k, 0) for k in cls)])
+                if seen is not None and (ctx.as_of - seen).days <= limit:
+                    current.append(names)
+                else:
+                    stale.append((names, m.status, seen))
+                continue
+            last = m.end or m.start
             if last is None:
                 undated = True
-                continue
-            if (ctx.as_of - last).days <= window:
-                return met(node, f"{', '.join(sorted(ing))} on {day(last)}, within {window} days", ev)
+            elif (ctx.as_of - last).days <= window:
+                recent.append((names, last))
+        if current or recent:
+            return _within(node, negated, window, item, current, recent, ev)
+        if stale:
+            names, status, seen = stale[0]
+            since = f"nothing recorded since {day(seen)}" if seen else "undated"
+            return unknown(node, f"{names} order still '{status}' but {since}: whether it is given now "
+                           f"is to confirm", item, TO_CONFIRM, ev)
         if undated:
             return unknown(node, f"{label} recorded without dates", item, MISSING, ev)
         return not_met(node, f"last {label} more than {window} days ago", ev)
 
     return evaluate
+
+
+def _last_seen(order, ingredients, medications):
+    """The latest date the record shows ``order``'s drug: its start or any dated record of the
+    same ingredient (an administration, a later order); None when nothing is dated."""
+    dates = [d for m, ing, _ in medications if m is order or ing & ingredients for d in (m.start, m.end) if d]
+    return max(dates, default=None)
+
+
+def _within(node, negated, window, item, current, recent, ev):
+    """A therapy under way (or given within the window). An inclusion asking for it is MET. In
+    an exclusion it is a washout, counted back from a future first dose: the patient can stop
+    the drug or wait, so it is UNKNOWN (to_confirm), never a permanent "ineligible"."""
+    if current:
+        if not negated:
+            return met(node, f"{current[0]} ongoing", ev)
+        return unknown(node, f"on {current[0]} now; eligible after a {window}-day washout if it is stopped",
+                       item, TO_CONFIRM, ev)
+    names, last = max(recent, key=lambda r: r[1])
+    if not negated:
+        return met(node, f"{names} on {day(last)}, within {window} days", ev)
+    return unknown(node, f"{names} on {day(last)}; eligible after a {window}-day washout "
+                   f"(from {day(last + timedelta(days=window + 1))})", item, TO_CONFIRM, ev)
 
 
 def _compile_lines(node, drugs, classes, label):

@@ -59,6 +59,8 @@ class MatchRules:
     ecog_to_karnofsky: dict[int, tuple[int, int]]
     not_given_statuses: frozenset[str]
     ongoing_statuses: frozenset[str]
+    ongoing_order_days: int
+    ongoing_order_days_by_class: dict[str, int]
     systemic_classes: frozenset[str]
     active_statuses: frozenset[str]
     inactive_statuses: frozenset[str]
@@ -89,7 +91,8 @@ def load_rules(directory: Path | None = None) -> MatchRules:
                  required=("karnofsky_to_ecog", "ecog_to_karnofsky"))
     th = mapping(read_yaml("therapy.yaml", directory), "therapy.yaml",
                  required=("not_given_statuses", "ongoing_statuses", "systemic_classes",
-                           "active_condition_statuses", "inactive_condition_statuses"))
+                           "active_condition_statuses", "inactive_condition_statuses",
+                           "ongoing_order_days", "ongoing_order_why", "ongoing_order_days_by_class"))
     hi = mapping(read_yaml("histology.yaml", directory), "histology.yaml", required=("keys",))
     ge = mapping(read_yaml("genomics.yaml", directory), "genomics.yaml", required=("categories", "not_counted", "uncertain"))
     return MatchRules(
@@ -110,6 +113,8 @@ def load_rules(directory: Path | None = None) -> MatchRules:
         ecog_to_karnofsky=_ecog(pf["ecog_to_karnofsky"]),
         not_given_statuses=frozenset(str_list(th["not_given_statuses"], "therapy.yaml: not_given_statuses")),
         ongoing_statuses=frozenset(str_list(th["ongoing_statuses"], "therapy.yaml: ongoing_statuses")),
+        ongoing_order_days=_days(th, "ongoing_order_days", "therapy.yaml"),
+        ongoing_order_days_by_class=_class_days(th["ongoing_order_days_by_class"]),
         systemic_classes=frozenset(str_list(th["systemic_classes"], "therapy.yaml: systemic_classes")),
         active_statuses=frozenset(str_list(th["active_condition_statuses"], "therapy.yaml: active_condition_statuses")),
         inactive_statuses=frozenset(str_list(th["inactive_condition_statuses"], "therapy.yaml: inactive_condition_statuses")),
@@ -123,6 +128,26 @@ def load_rules(directory: Path | None = None) -> MatchRules:
 
 def _list(value: Any, where: str) -> tuple[str, ...]:
     return () if value == [] else str_list(value, where)
+
+
+def _days(data: dict, key: str, file: str) -> int:
+    days = data[key]
+    if isinstance(days, bool) or not isinstance(days, int) or days <= 0:
+        raise RuleFileError(f"{file}: {key}: expected a positive integer, got {days!r}")
+    why = data.get(key.removesuffix("_days") + "_why")
+    if not isinstance(why, str) or not why.strip():
+        raise RuleFileError(f"{file}: {key.removesuffix('_days')}_why: the reasoning must be written down")
+    return days
+
+
+def _class_days(data: Any) -> dict[str, int]:
+    where = "therapy.yaml: ongoing_order_days_by_class"
+    out = {}
+    for key, days in mapping(data, where, optional=None).items():
+        if isinstance(days, bool) or not isinstance(days, int) or days <= 0:
+            raise RuleFileError(f"{where}.{key}: expected a positive integer, got {days!r}")
+        out[str(key)] = days
+    return out
 
 
 def _freshness(data: Any) -> dict[str, int | None]:

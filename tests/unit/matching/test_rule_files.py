@@ -18,6 +18,7 @@ def test_shipped_rules_load_with_documented_windows():
     assert rules.freshness == {"performance_status": 90, "lab": 28, "tumor_marker": None, "stage": None,
                                "extent_negative": 90, "pregnancy_test": 14, "variant": None}
     assert rules.karnofsky_to_ecog[70] == (1, 2)
+    assert (rules.ongoing_order_days, rules.ongoing_order_days_by_class) == (180, {"endocrine_therapy": 3650})
     # every OncoTree code the rules name exists in the shipped OncoTree
     codes = set(rules.stage_iv_is_m1) | set(rules.m1_not_always_stage_iv) | {
         o for h in rules.histology.values() for o in h.oncotree}
@@ -58,6 +59,10 @@ def _copy(tmp_path: Path) -> Path:
     ("biomarkers.yaml", lambda d: d["status_from_value"]["ER"][0].update(min="one"), r"status_from_value.ER\[0\].min"),
     ("extent.yaml", lambda d: d["extents"].pop("advanced"), r"extent.yaml: extents: missing field\(s\) \['advanced'\]"),
     ("genomics.yaml", lambda d: d.update(uncertain="vus"), r"genomics.yaml: uncertain: expected a list"),
+    ("therapy.yaml", lambda d: d.update(ongoing_order_days=0), r"therapy.yaml: ongoing_order_days: expected a positive"),
+    ("therapy.yaml", lambda d: d.update(ongoing_order_why=" "), r"therapy.yaml: ongoing_order_why: the reasoning"),
+    ("therapy.yaml", lambda d: d["ongoing_order_days_by_class"].update(taxane="long"),
+     r"therapy.yaml: ongoing_order_days_by_class.taxane: expected a positive integer"),
 ])
 def test_bad_rule_file_names_file_and_field(tmp_path, file, change, message):
     directory = _copy(tmp_path)

@@ -22,15 +22,63 @@ def test_prior_therapy_by_class_and_washout_window():
         c.Not(c.PriorTherapy(classes=("immune_checkpoint_inhibitor",), within_days=28)),
         c.Not(c.PriorTherapy(classes=("immune_checkpoint_inhibitor",), within_days=14)),
         c.PriorTherapy(),
-    )] == ["met", "met", "unknown", "not_met", "met", "met"]  # ended 16 days before the as-of date
+        c.PriorTherapy(classes=("anti_pd1",), within_days=28),
+    )] == ["met", "met", "unknown", "unknown", "met", "met", "met"]  # ended 16 days before the as-of date
+    assert view(outcome(c.Not(c.PriorTherapy(classes=("anti_pd1",), within_days=28)), p)) == (
+        "unknown", "pembrolizumab on 2026-11-10; eligible after a 28-day washout (from 2026-12-09)",
+        [("prior anti-pd1 within 28 days", "to_confirm")])
     old = patient(medications=(med("pembrolizumab", date(2025, 1, 1), date(2025, 6, 1)),))
     assert view(outcome(c.Not(c.PriorTherapy(classes=("anti_pd1",), within_days=28)), old)) == (
         "met", "last anti-pd1 more than 28 days ago", [])
-    ongoing = patient(medications=(med("carboplatin", date(2025, 1, 1), status="active"),))
+    ongoing = patient(medications=(med("carboplatin", date(2026, 9, 1), status="active"),))
     assert view(outcome(c.PriorTherapy(classes=("platinum",), within_days=28), ongoing))[1] == "carboplatin ongoing"
     planned = patient(medications=(med("carboplatin", date(2026, 12, 1), status="intended"),))
     assert view(outcome(c.Not(c.PriorTherapy(classes=("platinum",))), planned)) == (
         "unknown", "no platinum recorded", [("prior platinum", "to_confirm")])
+
+
+def test_washout_against_therapy_under_way_is_to_confirm_never_an_exclusion():
+    gefitinib = patient(medications=(med("gefitinib", date(2026, 10, 1), status="active"),))
+    washout = c.Not(c.PriorTherapy(within_days=21))
+    assert view(outcome(washout, gefitinib)) == (
+        "unknown", "on gefitinib now; eligible after a 21-day washout if it is stopped",
+        [("prior systemic therapy within 21 days", "to_confirm")])
+    assert view(outcome(c.PriorTherapy(classes=("egfr_tki",), within_days=21), gefitinib))[0] == "met"
+    # prior exposure (no window) is not a washout: the exclusion stays NOT_MET
+    assert view(outcome(c.Not(c.PriorTherapy(classes=("egfr_tki",))), gefitinib))[0] == "not_met"
+    stopped = patient(medications=(med("gefitinib", date(2026, 1, 1), date(2026, 10, 1)),))
+    assert view(outcome(washout, stopped)) == ("met", "last systemic therapy more than 21 days ago", [])
+
+
+def test_old_active_order_is_not_current_therapy():
+    """An AC-T order left 'active' since 2018 whose doses were all given in 2018 (the mCODE IG's
+    Jenny M) does not show chemotherapy today: timing to confirm, never MET, never NOT_MET."""
+    stale = patient(medications=(
+        med("doxorubicin", date(2018, 4, 12), status="active"),
+        med("doxorubicin", date(2018, 4, 22), date(2018, 4, 22), ref="MedicationAdministration/a"),
+    ))
+    for node in (c.PriorTherapy(classes=("chemotherapy",), within_days=28),
+                 c.Not(c.PriorTherapy(classes=("chemotherapy",), within_days=28))):
+        assert view(outcome(node, stale)) == (
+            "unknown", "doxorubicin order still 'active' but nothing recorded since 2018-04-22: "
+            "whether it is given now is to confirm", [("prior chemotherapy within 28 days", "to_confirm")])
+    # a recent administration of the same drug keeps an old order current
+    renewed = patient(medications=(
+        med("paclitaxel", date(2025, 1, 1), status="active"),
+        med("paclitaxel", date(2026, 9, 30), date(2026, 9, 30), ref="MedicationAdministration/p"),
+    ))
+    assert view(outcome(c.PriorTherapy(classes=("taxane",), within_days=28), renewed)) == (
+        "met", "paclitaxel ongoing", [])
+    # adjuvant endocrine therapy runs 5-10 years (therapy.yaml ongoing_order_days_by_class)
+    adjuvant = patient(medications=(med("anastrozole", date(2018, 9, 30), status="active"),))
+    assert view(outcome(c.PriorTherapy(classes=("aromatase_inhibitor",), within_days=28), adjuvant)) == (
+        "met", "anastrozole ongoing", [])
+    too_old = patient(medications=(med("anastrozole", date(2015, 1, 1), status="active"),))
+    assert view(outcome(c.PriorTherapy(classes=("aromatase_inhibitor",), within_days=28), too_old))[0] == "unknown"
+    undated = patient(medications=(med("anastrozole", None, status="active"),))
+    assert view(outcome(c.PriorTherapy(classes=("aromatase_inhibitor",), within_days=28), undated))[0] == "unknown"
+    # without a window the old order still shows prior exposure
+    assert view(outcome(c.PriorTherapy(classes=("anthracycline",)), stale))[0] == "met"
 
 
 def test_prior_lines_are_not_reconstructed_beyond_what_records_show():
