@@ -55,3 +55,25 @@ def test_real_patient_against_real_catalogue(index, path):
     assert json.loads(json.dumps(data)) == data
     order = [(-{"eligible": 2, "possible": 1, "ineligible": 0}[r["result_class"]], -r["score"]) for r in data["results"]]
     assert order == sorted(order)
+
+
+def _item(node, node_id):
+    if getattr(node, "id", None) == node_id:
+        return node
+    kids = list(getattr(node, "items", ())) + ([node.item] if hasattr(node, "item") else [])
+    return next((hit for k in kids if (hit := _item(k, node_id)) is not None), None)
+
+
+def test_pregnancy_intention_does_not_apply_to_a_male_patient():
+    """NCT05581004 exc-1 (pregnant, breastfeeding, or intending to become pregnant): the
+    intention part is `all[sex female, unparsed]`, so a man is not excluded by it (MET) and a
+    woman's intention stays to confirm."""
+    from tests.unit.matching.helpers import outcome, patient
+    from tests.unit.matching.test_evidence_rules import view
+
+    [doc] = [t for t in load_catalogue(ROOT / "criteria") if t.trial_id == "NCT05581004"]
+    exc1 = _item(doc.criteria, "exc-1")
+    man, woman = patient(sex="male"), patient(sex="female")
+    assert view(outcome(exc1, man))[0] == "met"
+    got = view(outcome(exc1, woman))
+    assert (got[0], sorted({kind for _, kind in got[2]})) == ("unknown", ["to_confirm"])
