@@ -12,6 +12,9 @@ scale").
 - Value criteria compare only results on the criterion's scale; for markers listed in
   ``same_scale_only`` (PD-L1: TPS, CPS and IC are different scores) a result without a
   scale, or a criterion without one, decides nothing.
+- A value criterion with no value on its scale is NOT_MET when the newest conclusive status
+  rules out every value it accepts (``status_excludes_values``: by ASCO/CAP HER2 negative or
+  low is not IHC 3+); otherwise UNKNOWN.
 - MSI and MMR are different markers: an MSI criterion never reads MMR results. A criterion
   that accepts either says so with ``Any``.
 """
@@ -172,6 +175,11 @@ def _value_part(node, marker):
         if strict and want_scale is not None:
             usable = [r for r in usable if r.scale]
         if not usable:
+            ruled_out = _excluded_by_status(ctx.rules, marker, cmp, threshold, want_scale, results)
+            if ruled_out is not None:
+                r, status = ruled_out
+                return not_met(node, f"{marker} {status} ({day(r.date)}): not {label} "
+                               f"(biomarkers.yaml status_excludes_values)", _ev([r]))
             others = ", ".join(sorted({r.scale or "no scale" for r in valued}))
             reason = f"{marker} reported on {others}, not comparable" if valued else f"no {marker} value"
             return unknown(node, reason, item, MISSING, _ev(valued[:2]))
@@ -181,3 +189,23 @@ def _value_part(node, marker):
         return (met if ok else not_met)(node, text, _ev([r]))
 
     return evaluate
+
+
+def _excluded_by_status(rules, marker, cmp, threshold, want_scale, results):
+    """(result, status) when the newest conclusive status rules out every value the criterion
+    accepts on its scale (``status_excludes_values``: HER2 negative or low is not IHC 3+), else
+    None. Results of the newest date must all agree."""
+    if want_scale is None:
+        return None
+    excl = [e for e in rules.status_excludes_values.get(marker, ()) if e.scale.lower() == want_scale
+            and e.covers(cmp, threshold)]
+    if not excl:
+        return None
+    conclusive = [(r, s) for r in results if (s := result_status(rules, r)) and s != "equivocal"]
+    if not conclusive:
+        return None
+    newest = next(list(g) for _, g in groupby(conclusive, key=lambda rs: rs[0].date))
+    found = {s for _, s in newest}
+    if len(found) == 1 and any(found <= e.statuses for e in excl):
+        return newest[0]
+    return None

@@ -34,6 +34,28 @@ class ValueStatusRule:
 
 
 @dataclass(frozen=True)
+class ExcludedValues:
+    """Values on ``scale`` in [min, max] (None = unbounded) that a status in ``statuses`` rules out."""
+
+    statuses: frozenset[str]
+    scale: str
+    min: float | None = None
+    max: float | None = None
+
+    def covers(self, comparator: str, threshold: float) -> bool:
+        """Every value ``comparator threshold`` accepts lies in the excluded range."""
+        lo_ok = {"==": True, ">=": True, ">": True}.get(comparator, False)
+        hi_ok = {"==": True, "<=": True, "<": True}.get(comparator, False)
+        above = self.min is None or (lo_ok and threshold >= self.min)
+        below = self.max is None or (hi_ok and threshold <= self.max)
+        if comparator == "==":
+            return above and below
+        if comparator in (">=", ">"):
+            return above and self.max is None
+        return below and self.min is None
+
+
+@dataclass(frozen=True)
 class HistologyKey:
     key: str
     icdo3: tuple[tuple[int, int], ...]
@@ -55,6 +77,7 @@ class MatchRules:
     ambiguous: dict[str, dict[str, frozenset[str]]]
     same_scale_only: frozenset[str]
     scale_precedence: dict[str, tuple[str, ...]]
+    status_excludes_values: dict[str, tuple[ExcludedValues, ...]]
     karnofsky_to_ecog: dict[int, tuple[int, ...]]
     ecog_to_karnofsky: dict[int, tuple[int, int]]
     not_given_statuses: frozenset[str]
@@ -86,7 +109,8 @@ def load_rules(directory: Path | None = None) -> MatchRules:
         met[key] = _list(entry["met"], f"extent.yaml: extents.{key}.met")
         not_met[key] = _list(entry["not_met"], f"extent.yaml: extents.{key}.not_met")
     bm = mapping(read_yaml("biomarkers.yaml", directory), "biomarkers.yaml",
-                 required=("status_from_value", "aliases", "implies", "ambiguous", "same_scale_only", "scale_precedence"))
+                 required=("status_from_value", "aliases", "implies", "ambiguous", "same_scale_only", "scale_precedence",
+                           "status_excludes_values"))
     pf = mapping(read_yaml("performance.yaml", directory), "performance.yaml",
                  required=("karnofsky_to_ecog", "ecog_to_karnofsky"))
     th = mapping(read_yaml("therapy.yaml", directory), "therapy.yaml",
@@ -109,6 +133,7 @@ def load_rules(directory: Path | None = None) -> MatchRules:
         same_scale_only=frozenset(str_list(bm["same_scale_only"], "biomarkers.yaml: same_scale_only")),
         scale_precedence={m: str_list(v, f"biomarkers.yaml: scale_precedence.{m}")
                           for m, v in mapping(bm["scale_precedence"], "biomarkers.yaml: scale_precedence", optional=None).items()},
+        status_excludes_values=_excluded_values(bm["status_excludes_values"]),
         karnofsky_to_ecog=_karnofsky(pf["karnofsky_to_ecog"]),
         ecog_to_karnofsky=_ecog(pf["ecog_to_karnofsky"]),
         not_given_statuses=frozenset(str_list(th["not_given_statuses"], "therapy.yaml: not_given_statuses")),
@@ -181,6 +206,25 @@ def _value_rules(data: Any) -> dict[str, tuple[ValueStatusRule, ...]]:
                 min=None if r.get("min") is None else number(r["min"], f"{where}[{i}].min"),
                 max=None if r.get("max") is None else number(r["max"], f"{where}[{i}].max"),
             ))
+        out[str(marker)] = tuple(parsed)
+    return out
+
+
+def _excluded_values(data: Any) -> dict[str, tuple[ExcludedValues, ...]]:
+    out = {}
+    for marker, rules in mapping(data, "biomarkers.yaml: status_excludes_values", optional=None).items():
+        where = f"biomarkers.yaml: status_excludes_values.{marker}"
+        if not isinstance(rules, list):
+            raise RuleFileError(f"{where}: expected a list")
+        parsed = []
+        for i, rule in enumerate(rules):
+            r = mapping(rule, f"{where}[{i}]", required=("statuses", "scale"), optional=("min", "max"))
+            low = None if r.get("min") is None else number(r["min"], f"{where}[{i}].min")
+            high = None if r.get("max") is None else number(r["max"], f"{where}[{i}].max")
+            if low is None and high is None:
+                raise RuleFileError(f"{where}[{i}]: needs min or max")
+            parsed.append(ExcludedValues(frozenset(str_list(r["statuses"], f"{where}[{i}].statuses")),
+                                         str(r["scale"]), low, high))
         out[str(marker)] = tuple(parsed)
     return out
 

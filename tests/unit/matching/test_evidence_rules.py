@@ -197,6 +197,33 @@ def test_her2_status_from_ihc_and_ish_precedence():
     assert view(outcome(c.Biomarker("HER2", status=("negative",)), patient(markers=(her2(scale="IHC", value=1),))))[0] == "met"
 
 
+def test_her2_negative_or_low_status_rules_out_ihc_3():
+    """ASCO/CAP: IHC 3+ is HER2-positive by definition (biomarkers.yaml status_excludes_values)."""
+    ihc3 = c.Biomarker("HER2", comparator="==", value=3, scale="IHC")
+    cases = [
+        (her2(status="negative", date=date(2018, 3, 10)),),
+        (her2(status="low", date=date(2024, 3, 5)),),
+        (her2(status="positive", date=date(2024, 3, 5)),),
+        (her2(status="equivocal", date=date(2024, 3, 5)),),
+        (her2(status="positive", date=date(2024, 3, 5)), her2(status="negative", date=date(2024, 3, 5))),
+        (her2(status="negative", date=date(2024, 3, 5)), her2(scale="IHC", value=3, date=date(2023, 1, 5))),
+    ]
+    assert [view(outcome(ihc3, patient(markers=m))) for m in cases] == [
+        ("not_met", "HER2 negative (2018-03-10): not HER2 IHC = 3 (biomarkers.yaml status_excludes_values)", []),
+        ("not_met", "HER2 low (2024-03-05): not HER2 IHC = 3 (biomarkers.yaml status_excludes_values)", []),
+        ("unknown", "no HER2 value", [("HER2 IHC", "missing")]),
+        ("unknown", "no HER2 value", [("HER2 IHC", "missing")]),
+        ("unknown", "no HER2 value", [("HER2 IHC", "missing")]),
+        ("met", "HER2 IHC 3 (2023-01-05) meets HER2 IHC = 3", []),
+    ]
+    negative = patient(markers=cases[0])
+    assert [view(outcome(n, negative))[0] for n in (
+        c.Biomarker("HER2", comparator=">=", value=3, scale="IHC"),
+        c.Biomarker("HER2", comparator=">=", value=2, scale="IHC"),   # 2+ is not ruled out by "negative"
+        c.Biomarker("HER2", comparator="==", value=3),                # no scale: nothing to compare
+    )] == ["not_met", "unknown", "unknown"]
+
+
 def test_pdl1_tps_and_cps_not_interchangeable():
     tps = f.TumorMarker("Observation/tps", "PDL1", value=60, scale="TPS", unit="%")
     cps = f.TumorMarker("Observation/cps", "PDL1", value=60, scale="CPS")
