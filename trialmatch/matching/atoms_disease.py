@@ -9,8 +9,8 @@ cancer of the patient (an exclusion of a cancer type looks at them all).
 from __future__ import annotations
 
 from trialmatch.domain import criteria as c
-from trialmatch.domain.facts import ICDO3, SNOMED
 from trialmatch.domain.verdict import MISSING, TO_CONFIRM
+from trialmatch.matching.cancer_refine import histology_code_keys
 from trialmatch.matching.disease_extent import disease_extent, group_in, parse_group
 from trialmatch.matching.outcome_build import (
     absent_kind, day, evidence, is_fresh, met, not_met, unknown,
@@ -67,29 +67,31 @@ def _read_cancer_type(ctx, node, negated, codes, names):
         found[cancer_match(vocab, cancer.cancer_type, codes)].append(cancer)
 
     def ev(cs):
-        return tuple(evidence(x.evidence, x.cancer_type or "type not recognised", x.onset) for x in cs)
+        return tuple(evidence(x.evidence, _type_label(v, x), x.onset) for x in cs)
 
     if found["met"]:
-        return "met", f"{found['met'][0].cancer_type} is {names}", ev(found["met"]), None
+        return "met", f"{_type_label(v, found['met'][0])} is {names}", ev(found["met"]), None
     if found["unknown"]:
         if any(not x.cancer_type or x.cancer_type not in vocab.oncotree for x in found["unknown"]):
             return ("unknown", f"cancer code not recognised as a cancer type; criterion {names}",
                     ev(found["unknown"]), "cancer type (code not recognised)")
         return ("unknown", f"cancer type not specific enough for {names}", ev(found["unknown"]),
                 "cancer type (subtype)")
-    return "not_met", f"{', '.join(x.cancer_type for x in found['not_met'])} is not {names}", ev(found["not_met"]), None
+    return ("not_met", f"{', '.join(_type_label(v, x) for x in found['not_met'])} is not {names}",
+            ev(found["not_met"]), None)
+
+
+def _type_label(view, cancer) -> str:
+    """The cancer's type, naming the coded type when its histology narrowed it."""
+    if not cancer.cancer_type:
+        return "type not recognised"
+    coded = view.coded_types.get(cancer.evidence)
+    return f"{cancer.cancer_type} ({coded} by histology)" if coded else cancer.cancer_type
 
 
 def histology_keys(rules, vocab, cancer) -> set[str]:
-    keys = set()
+    keys = histology_code_keys(rules, cancer.histology + cancer.codes)
     for key, h in rules.histology.items():
-        for coding in cancer.histology + cancer.codes:
-            if coding.system == SNOMED and coding.code in h.snomed:
-                keys.add(key)
-            if coding.system == ICDO3 and coding.code and coding.code[:4].isdigit():
-                number = int(coding.code[:4])
-                if any(lo <= number <= hi for lo, hi in h.icdo3):
-                    keys.add(key)
         if cancer.cancer_type and any(vocab.oncotree.is_a(cancer.cancer_type, o) for o in h.oncotree):
             keys.add(key)
     return keys

@@ -8,7 +8,7 @@ Files (each documents the reasoning of its values): ``freshness.yaml``, ``extent
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,7 @@ class HistologyKey:
     snomed: frozenset[str]
     oncotree: tuple[str, ...]
     excludes: frozenset[str]
+    refines: dict[str, str] = field(default_factory=dict)  # coded OncoTree type -> narrower type
 
 
 @dataclass(frozen=True)
@@ -265,7 +266,11 @@ def _histology(data: Any) -> dict[str, HistologyKey]:
     out = {}
     for key, entry in mapping(data, "histology.yaml: keys", optional=None).items():
         where = f"histology.yaml: keys.{key}"
-        e = mapping(entry, where, required=("icdo3", "snomed", "oncotree", "excludes"))
+        e = mapping(entry, where, required=("icdo3", "snomed", "oncotree", "excludes"), optional=("refines",))
+        refines = mapping(e.get("refines") or {}, f"{where}.refines", optional=None)
+        for coded, narrow in refines.items():
+            if not isinstance(coded, str) or not isinstance(narrow, str) or not coded.isupper() or not narrow.isupper():
+                raise RuleFileError(f"{where}.refines: expected OncoTree codes (upper case), got {coded!r}: {narrow!r}")
         ranges = []
         for text in str_list(e["icdo3"], f"{where}.icdo3"):
             low, _, high = text.partition("-")
@@ -274,7 +279,7 @@ def _histology(data: Any) -> dict[str, HistologyKey]:
             ranges.append((int(low), int(high)))
         out[str(key)] = HistologyKey(str(key), tuple(ranges), frozenset(str_list(e["snomed"], f"{where}.snomed")),
                                      str_list(e["oncotree"], f"{where}.oncotree"),
-                                     frozenset(str_list(e["excludes"], f"{where}.excludes")))
+                                     frozenset(str_list(e["excludes"], f"{where}.excludes")), dict(refines))
     for key, h in out.items():
         unknown = sorted(h.excludes - set(out))
         if unknown:

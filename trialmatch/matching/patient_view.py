@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from trialmatch.domain import facts as f
+from trialmatch.matching.cancer_refine import refine_cancers
 from trialmatch.matching.match_rules import MatchRules
 
 _OLD = date.min
@@ -51,6 +52,9 @@ class PatientView:
     """Indexes over one PatientFacts, built once per match (pure; no I/O)."""
 
     def __init__(self, facts: f.PatientFacts, vocab: Any, rules: MatchRules, as_of: date):
+        # a broad cancer code narrowed by its recorded histology (cancer_refine.py);
+        # coded_types: {cancer evidence: type as coded} of the cancers refined
+        facts, self.coded_types = refine_cancers(rules, facts)
         self.facts = facts
         self.vocab = vocab
         self.rules = rules

@@ -23,6 +23,11 @@ def test_shipped_rules_load_with_documented_windows():
     codes = set(rules.stage_iv_is_m1) | set(rules.m1_not_always_stage_iv) | {
         o for h in rules.histology.values() for o in h.oncotree}
     assert sorted(x for x in codes if x not in VOCAB.oncotree) == []
+    # a histology refinement names known types and only narrows: the refined type descends from the coded one
+    refines = [(k, coded, narrow) for k, h in rules.histology.items() for coded, narrow in h.refines.items()]
+    assert len(refines) >= 5
+    assert [r for r in refines if not (r[1] in VOCAB.oncotree and r[2] in VOCAB.oncotree
+                                       and r[2] != r[1] and VOCAB.oncotree.is_a(r[2], r[1]))] == []
 
 
 def test_every_canonical_lab_unit_is_known_to_the_unit_table():
@@ -63,6 +68,7 @@ def _copy(tmp_path: Path) -> Path:
      r"status_excludes_values.HER2\[0\]: needs min or max"),
     ("biomarkers.yaml", lambda d: d["status_excludes_values"]["HER2"][0].pop("scale"),
      r"status_excludes_values.HER2\[0\]: missing field"),
+    ("histology.yaml", lambda d: d["keys"]["ductal"].update(refines={"BREAST": "idc"}), r"keys.ductal.refines: expected OncoTree"),
     ("therapy.yaml", lambda d: d.update(ongoing_order_days=0), r"therapy.yaml: ongoing_order_days: expected a positive"),
     ("therapy.yaml", lambda d: d.update(ongoing_order_why=" "), r"therapy.yaml: ongoing_order_why: the reasoning"),
     ("therapy.yaml", lambda d: d["ongoing_order_days_by_class"].update(taxane="long"),

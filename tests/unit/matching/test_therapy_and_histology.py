@@ -4,7 +4,7 @@ from datetime import date
 
 from trialmatch.domain import criteria as c
 from trialmatch.domain import facts as f
-from tests.unit.matching.helpers import LUNG, outcome, patient
+from tests.unit.matching.helpers import LUNG, VOCAB, outcome, patient
 from tests.unit.matching.test_evidence_rules import view
 
 
@@ -109,3 +109,38 @@ def test_histology_from_icdo3_snomed_and_oncotree():
     node = c.Histology(keys=("adenocarcinoma",))
     assert [view(outcome(node, patient(cancers=(x,))))[0] for x in (adeno_icd, squamous_snomed, unknown_morph, LUNG)] == [
         "met", "not_met", "unknown", "met"]
+
+
+def _cancer(ctype, *histology):
+    return f.Cancer("Condition/c", "primary", cancer_type=ctype, histology=tuple(histology))
+
+
+IDC_SNOMED = f.Coding(f.SNOMED, "82711006", "Infiltrating duct carcinoma")
+ADENO_SNOMED = f.Coding(f.SNOMED, "1187332001", "Adenocarcinoma")
+
+
+def test_recorded_histology_narrows_a_broad_cancer_code():
+    """histology.yaml `refines`: BREAST + infiltrating duct carcinoma is IDC (the mCODE IG's
+    Jenny M), NSCLC + adenocarcinoma is LUAD (John Anyperson); a histology giving two readings,
+    none, or one the data does not list keeps the coded type (subtype criteria UNKNOWN)."""
+    idc, ilc, lusc, luad = (c.CancerType(codes=(x,)) for x in ("IDC", "ILC", "LUSC", "LUAD"))
+    jenny = patient(cancers=(_cancer("BREAST", IDC_SNOMED),))
+    assert view(outcome(idc, jenny)) == ("met", f"IDC (BREAST by histology) is {VOCAB.oncotree.name('IDC')}", [])
+    assert view(outcome(ilc, jenny))[0] == "not_met"
+    john = patient(cancers=(_cancer("NSCLC", ADENO_SNOMED),))
+    assert [view(outcome(n, john))[0] for n in (luad, c.Not(lusc), c.Histology(keys=("adenocarcinoma",)))] == [
+        "met", "met", "met"]
+    unchanged = [
+        _cancer("BREAST"),                                                   # no histology
+        _cancer("BREAST", f.Coding(f.ICDO3, "8522/3", "Infiltrating duct and lobular carcinoma")),
+        _cancer("BREAST", f.Coding(f.ICDO3, "8500/3"), f.Coding(f.ICDO3, "8520/3")),  # two readings
+        _cancer("BREAST", ADENO_SNOMED),                                     # ductal or lobular: not listed
+    ]
+    assert [view(outcome(idc, patient(cancers=(x,))))[0] for x in unchanged] == ["unknown"] * 4
+    lung_unchanged = [
+        _cancer("NSCLC", ADENO_SNOMED, f.Coding(f.SNOMED, "28899001", "Squamous cell carcinoma")),  # adenosquamous
+        _cancer("NSCLC", f.Coding(f.ICDO3, "8000/3", "Neoplasm, malignant")),
+        _cancer("LUNG", f.Coding(f.ICDO3, "8240/3", "Carcinoid tumour")),    # a carcinoid is not an adenocarcinoma
+    ]
+    assert [view(outcome(c.Not(lusc), patient(cancers=(x,))))[0] for x in lung_unchanged] == ["unknown"] * 3
+    assert view(outcome(c.Histology(keys=("adenocarcinoma",)), patient(cancers=(lung_unchanged[2],))))[0] == "unknown"
