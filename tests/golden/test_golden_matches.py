@@ -134,12 +134,10 @@ def _expected(doc: dict, *, drop_disputed: bool = False) -> dict:
     }
 
 
-def _params(disputed_only: bool = False, mark_disputed: bool = False):
+def _params(mark_disputed: bool = False):
     out = []
     for path in _expected_files():
         doc = _read(path)
-        if disputed_only and "disputed" not in doc:
-            continue
         marks = ()
         if "disputed" in doc and mark_disputed:
             marks = (pytest.mark.xfail(strict=True, reason=f"disputed: {doc['disputed']}"),)
