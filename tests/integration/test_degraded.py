@@ -79,3 +79,24 @@ def test_redis_stopped_mid_test_the_service_keeps_matching_uncached(sqlite_url):
     assert job.status_code == 503 and job.headers["Retry-After"]
     assert client.post("/api/v1/match?mode=async", data=BUNDLE.read_bytes(),
                        content_type="application/fhir+json").status_code == 503
+
+
+def test_a_match_request_is_logged_with_key_and_patient_hash_but_no_patient_data(sqlite_url, caplog):
+    import json
+    import logging
+
+    app = create_app(Settings(database_url=sqlite_url))
+    client = app.test_client()
+    keys = create_keys(sqlite_url)
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {keys['clinician']}"
+    bundle = json.loads(BUNDLE.read_bytes())
+    patient = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    with caplog.at_level(logging.DEBUG, logger="trialmatch"):
+        assert client.post("/api/v1/match?as_of=2026-11-26", data=BUNDLE.read_bytes(),
+                           content_type="application/fhir+json").status_code == 200
+    lines = [r.getMessage() for r in caplog.records if r.name == "trialmatch.requests"]
+    assert len(lines) == 1 and lines[0].startswith("match key=") and "patient=" in lines[0]
+    everything = "\n".join(r.getMessage() for r in caplog.records)
+    for value in (patient.get("birthDate"), patient["name"][0]["family"], patient.get("id"),
+                  patient["address"][0].get("postalCode")):
+        assert value and value not in everything

@@ -1,10 +1,18 @@
 """WSGI entry for gunicorn: ``gunicorn trialmatch.api.wsgi:app``. Settings from the environment;
-the catalogue is compiled once here, at start, rather than by the first request."""
+logging of the ``trialmatch`` loggers goes to stderr at INFO (the request log: key id, patient
+hash, as-of date, never patient data); the catalogue is compiled once here, at start."""
 
 import logging
 
 from trialmatch.api import create_app
 from trialmatch.config import Settings
+
+_logger = logging.getLogger("trialmatch")
+if not _logger.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    _logger.addHandler(_handler)
+    _logger.setLevel(logging.INFO)
 
 app = create_app(Settings.from_env())
 try:
