@@ -26,12 +26,14 @@ class Catalogue:
     trials: tuple[TrialCriteria, ...]
     index: TrialIndex
     sites: dict[str, tuple[Site, ...]] = field(default_factory=dict)
+    study_types: dict[str, str | None] = field(default_factory=dict)
 
 
 def build_catalogue(trials: list[TrialCriteria], *, version: str, vocab) -> Catalogue:
     compiled = [compile_trial(trial, vocab) for trial in trials]
     sites = {trial.trial_id: tuple(_site(s) for s in sites_of(trial)) for trial in trials}
-    return Catalogue(version=version, trials=tuple(trials), index=TrialIndex(compiled, vocab), sites=sites)
+    return Catalogue(version=version, trials=tuple(trials), index=TrialIndex(compiled, vocab), sites=sites,
+                     study_types={trial.trial_id: trial.study_type for trial in trials})
 
 
 def _site(data: dict) -> Site:

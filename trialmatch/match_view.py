@@ -19,15 +19,16 @@ FORMATS = ("json", "fhir", "fhir-parameters")
 def engine_limit(filters: Filters) -> int | None:
     """How many ranked results the engine must explain: the limit, unless a filter may drop
     some of the top ones (then all, and the limit applies after the filters)."""
-    if filters.zip_code or filters.radius_miles is not None or filters.phases or filters.statuses:
+    if filters.zip_code or filters.radius_miles is not None or filters.phases or filters.statuses \
+            or filters.study_types:
         return None
     return filters.limit
 
 
-def render_body(view: dict, *, filters: Filters, fmt: str, sites: dict) -> dict:
+def render_body(view: dict, *, filters: Filters, fmt: str, sites: dict, study_types: dict | None = None) -> dict:
     view = dict(view)
     patient_zip = view.pop("patient_postal_code", None)  # used for distances, never returned
-    filtered = apply_filters(view, filters, sites, patient_zip)
+    filtered = apply_filters(view, filters, sites, patient_zip, study_types)
     if fmt == "json":
         return filtered
     bundle = searchset(filtered)

@@ -1,9 +1,9 @@
 """Search filters applied to a match view: distance (ZIP code and travel radius), phase,
-recruitment status, and the maximum number of results.
+recruitment status, study type, and the maximum number of results.
 
 Nothing is dropped for lack of data: a trial whose sites have no known location is kept and
 marked ``"distance": "unknown"``; a trial with no recorded phase or status is kept under a phase or
-status filter and marked likewise. Filters run after matching (on the cached, unfiltered view), so
+status or study-type filter and marked likewise. Filters run after matching (on the cached, unfiltered view), so
 one cached match serves every filter.
 """
 
@@ -22,17 +22,18 @@ class Filters:
     radius_miles: float | None = None
     phases: frozenset[str] = frozenset()  # normalised: "PHASE1", "PHASE2", "EARLY_PHASE1", ...
     statuses: frozenset[str] = frozenset()  # normalised: "RECRUITING", "NOT_YET_RECRUITING", ...
+    study_types: frozenset[str] = frozenset()  # "INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS"
     limit: int | None = None
 
     def as_dict(self) -> dict:
         return {"zip": self.zip_code, "radius_miles": self.radius_miles, "phases": sorted(self.phases),
-                "statuses": sorted(self.statuses), "limit": self.limit}
+                "statuses": sorted(self.statuses), "study_types": sorted(self.study_types), "limit": self.limit}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Filters":
         return cls(zip_code=data.get("zip"), radius_miles=data.get("radius_miles"),
                    phases=frozenset(data.get("phases", ())), statuses=frozenset(data.get("statuses", ())),
-                   limit=data.get("limit"))
+                   study_types=frozenset(data.get("study_types", ())), limit=data.get("limit"))
 
 
 def normalise_phase(text: str) -> set[str]:
@@ -51,7 +52,10 @@ def normalise_status(text: str) -> str:
     return re.sub(r"[\s,-]+", "_", text.strip().upper())
 
 
-def parse_filters(*, zip_code=None, radius=None, phase=None, status=None, limit=None) -> Filters:
+STUDY_TYPES = ("INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS")
+
+
+def parse_filters(*, zip_code=None, radius=None, phase=None, status=None, study_type=None, limit=None) -> Filters:
     """Filters from request strings; a malformed value is refused naming the parameter."""
     radius_miles = None
     if radius not in (None, ""):
@@ -68,6 +72,10 @@ def parse_filters(*, zip_code=None, radius=None, phase=None, status=None, limit=
             raise CriteriaError(f"phase: {item!r} is not a trial phase")
         phases |= found
     statuses = {normalise_status(s) for s in _split(status)}
+    study_types = {normalise_status(s) for s in _split(study_type)}
+    unknown = sorted(study_types - set(STUDY_TYPES))
+    if unknown:
+        raise CriteriaError(f"studyType: {unknown[0]!r} is not one of {', '.join(STUDY_TYPES)}")
     max_results = None
     if limit not in (None, ""):
         try:
@@ -77,7 +85,7 @@ def parse_filters(*, zip_code=None, radius=None, phase=None, status=None, limit=
         if max_results < 1:
             raise CriteriaError("limit: must be at least 1")
     return Filters(zip_code=zip_code or None, radius_miles=radius_miles, phases=frozenset(phases),
-                   statuses=frozenset(statuses), limit=max_results)
+                   statuses=frozenset(statuses), study_types=frozenset(study_types), limit=max_results)
 
 
 def _split(value) -> list[str]:
@@ -88,7 +96,7 @@ def _split(value) -> list[str]:
 
 
 def apply_filters(view: dict, filters: Filters, sites_by_trial: dict[str, tuple[Site, ...]],
-                  patient_zip: str | None) -> dict:
+                  patient_zip: str | None, study_types: dict[str, str | None] | None = None) -> dict:
     """A copy of the view with results filtered and annotated (``nearest_site``, ``distance``)."""
     origin = filters.zip_code or patient_zip
     kept = []
@@ -104,6 +112,12 @@ def apply_filters(view: dict, filters: Filters, sites_by_trial: dict[str, tuple[
             if not result.get("status"):
                 result["status_unknown"] = True
             elif normalise_status(result["status"]) not in filters.statuses:
+                continue
+        if filters.study_types:
+            kind = (study_types or {}).get(result["trial_id"])
+            if kind is None:
+                result["study_type_unknown"] = True
+            elif kind not in filters.study_types:
                 continue
         if origin:
             site, miles = nearest_site(origin, sites_by_trial.get(result["trial_id"], ()))

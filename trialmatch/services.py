@@ -94,7 +94,7 @@ def run_match_job(*, bundle: dict, as_of: date, catalogue: Catalogue, vocab, cac
     except PatientDataError as exc:
         return {"status": "failed", "error": {"kind": "patient_data", "message": str(exc),
                                               "issues": [list(issue) for issue in exc.issues]}}
-    body = dumps(render_body(view, filters=wanted, fmt=fmt, sites=catalogue.sites))
+    body = dumps(render_body(view, filters=wanted, fmt=fmt, sites=catalogue.sites, study_types=catalogue.study_types))
     if cache is not None:
         cache.put(match_cache_key(bundle=bundle, as_of=as_of, catalogue_version=catalogue.version, entered=entered,
                                   filters=wanted.as_dict(), fmt=fmt), body)

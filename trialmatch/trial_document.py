@@ -76,6 +76,7 @@ def _build(data: dict) -> c.TrialCriteria:
         ),
         phase=data.get("phase"),
         status=data.get("status"),
+        study_type=data.get("study_type"),
         conditions=tuple(data.get("conditions", ())),
         version=data.get("version", 1),
         source=source,
@@ -164,6 +165,8 @@ def dump_document(trial: c.TrialCriteria) -> dict:
         out["phase"] = trial.phase
     if trial.status is not None:
         out["status"] = trial.status
+    if trial.study_type is not None:
+        out["study_type"] = trial.study_type
     if trial.conditions:
         out["conditions"] = list(trial.conditions)
     source = dict(trial.source or {})

@@ -71,7 +71,21 @@ def to_document(body: dict, fmt: str, *, vocab) -> dict:
 
     record = research_study_record(body) if fmt == "research_study" else body
     trial, _parsed = trial_from_record(record, vocab)
-    return registry_fields(dump_document(trial), fmt)
+    document = dump_document(trial)
+    document.setdefault("study_type", record_study_type(record))
+    return registry_fields(document, fmt)
+
+
+def record_study_type(record: dict) -> str | None:
+    """The study type a record states (flat export ``study_type``, API v2 designModule.studyType)."""
+    if "protocolSection" in record:
+        return ((record.get("protocolSection") or {}).get("designModule") or {}).get("studyType")
+    return record.get("study_type")
+
+
+def normalise_study_type(value: str | None) -> str | None:
+    key = "_".join(str(value).upper().replace("-", " ").split()) if value else None
+    return key if key in ("INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS") else None
 
 
 STATUSES = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "ACTIVE_NOT_RECRUITING", "SUSPENDED",
@@ -107,10 +121,11 @@ def normalise_phase(value: str | None) -> str | None:
 
 
 def registry_fields(document: dict, fmt: str) -> dict:
-    """Registry fields of a parsed record in the document's vocabulary: the status and phase as
-    API v2 enums (dropped when not recognisable), the source naming its registry and format."""
+    """Registry fields of a parsed record in the document's vocabulary: status, phase and study
+    type as API v2 enums (dropped when not recognisable), the source naming registry and format."""
     out = dict(document)
-    for key, normalise in (("status", normalise_status), ("phase", normalise_phase)):
+    for key, normalise in (("status", normalise_status), ("phase", normalise_phase),
+                           ("study_type", normalise_study_type)):
         value = normalise(out.get(key)) if key in out else None
         if value is None:
             out.pop(key, None)

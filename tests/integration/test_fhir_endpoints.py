@@ -100,3 +100,12 @@ def test_codex_endpoints_answer_errors_as_operation_outcomes(stack):
     sponsor = stack.client_as("sponsor")
     assert sponsor.post("/getClinicalTrial", data=json.dumps(bundle), content_type=FHIR).get_json()[
         "resourceType"] == "OperationOutcome"
+
+
+def test_a_study_type_filter_keeps_only_that_type(stack):
+    body = stack.client.post("/api/v1/match?as_of=2026-11-26&studyType=OBSERVATIONAL", data=BUNDLE.read_bytes(),
+                             content_type=FHIR).get_json()
+    assert body["filters"]["study_types"] == ["OBSERVATIONAL"]
+    # NCT07124000 is the catalogue's one observational study; every document records its type
+    assert {r["trial_id"] for r in body["results"]} <= {"NCT07124000"}
+    assert not any(r.get("study_type_unknown") for r in body["results"])

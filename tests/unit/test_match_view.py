@@ -44,3 +44,13 @@ def test_filters_then_formats():
     wrapped = render_body(VIEW, filters=Filters(), fmt="fhir-parameters", sites=SITES)
     assert wrapped["parameter"][0]["name"] == "trialMatchOutput"
     assert wrapped["parameter"][0]["resource"]["total"] == 2
+
+
+def test_a_study_type_filter_keeps_unknown_types_and_marks_them():
+    types = {"NCT1": "INTERVENTIONAL", "NCT2": None}
+    body = render_body(VIEW, filters=Filters(study_types=frozenset({"OBSERVATIONAL"})), fmt="json", sites=SITES,
+                       study_types=types)
+    assert [(r["trial_id"], r.get("study_type_unknown")) for r in body["results"]] == [("NCT2", True)]
+    body = render_body(VIEW, filters=Filters(study_types=frozenset({"INTERVENTIONAL"})), fmt="json", sites=SITES,
+                       study_types=types)
+    assert [r["trial_id"] for r in body["results"]] == ["NCT1", "NCT2"]

@@ -55,3 +55,21 @@ def test_phases_become_the_registry_enum_or_nothing(raw, phase):
     from trialmatch.trial_formats import normalise_phase
 
     assert normalise_phase(raw) == phase
+
+
+def test_the_study_type_of_either_record_shape_is_read_and_normalised():
+    from trialmatch.trial_formats import normalise_study_type, record_study_type
+
+    assert record_study_type({"nct_id": "N", "study_type": "Interventional"}) == "Interventional"
+    assert record_study_type({"protocolSection": {"designModule": {"studyType": "OBSERVATIONAL"}}}) == "OBSERVATIONAL"
+    assert normalise_study_type("Interventional") == "INTERVENTIONAL"
+    assert normalise_study_type("Expanded Access") == "EXPANDED_ACCESS"
+    assert normalise_study_type("N/A") is None and normalise_study_type(None) is None
+
+
+def test_a_bad_study_type_filter_is_refused_naming_the_parameter():
+    from trialmatch.result_filters import parse_filters
+
+    assert parse_filters(study_type="Interventional,observational").study_types == {"INTERVENTIONAL", "OBSERVATIONAL"}
+    with pytest.raises(CriteriaError, match="studyType"):
+        parse_filters(study_type="randomised")

@@ -101,6 +101,7 @@ def match():
                             radius=request.args.get("travelRadius") or request.args.get("radius"),
                             phase=request.args.get("phase"),
                             status=request.args.get("recruitmentStatus") or request.args.get("status"),
+                            study_type=request.args.get("studyType"),
                             limit=request.args.get("limit") or request.args.get("_count"))
     return match_request(bundle=bundle, as_of=as_of, filters=filters, fhir=wants_fhir(), is_async=wants_async(),
                          entered=entered)

@@ -282,6 +282,7 @@ class TrialCriteria:
     arms: tuple[Arm, ...] = ()
     phase: str | None = None
     status: str | None = None
+    study_type: str | None = None  # ClinicalTrials.gov API v2 studyType: INTERVENTIONAL | OBSERVATIONAL | EXPANDED_ACCESS
     conditions: tuple[str, ...] = ()
     version: int = 1
     source: dict | None = None
