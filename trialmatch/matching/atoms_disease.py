@@ -15,6 +15,7 @@ from trialmatch.matching.disease_extent import disease_extent, group_in, parse_g
 from trialmatch.matching.outcome_build import (
     absent_kind, day, evidence, is_fresh, met, not_met, unknown,
 )
+from trialmatch.matching.verdict_codes import MET, NOT_MET, UNKNOWN_MISSING
 
 
 def cancer_match(vocab, cancer_type: str | None, codes) -> str:
@@ -50,16 +51,37 @@ def compile_cancer_type(node: c.CancerType, negated, vocab, units):
             return not_met(node, reason, ev)
         return unknown(node, reason, item, MISSING, ev)
 
+    def verdict_code(ctx):
+        # evaluate's verdict code (verdict_codes), without reasons or evidence: MET when a
+        # cancer matches, else UNKNOWN (missing) when one may, else NOT_MET
+        cancers = _cancers_read(ctx, node, negated)
+        if not cancers:
+            return UNKNOWN_MISSING
+        vocab, maybe = ctx.vocab, False
+        for cancer in cancers:
+            found = cancer_match(vocab, cancer.cancer_type, codes)
+            if found == "met":
+                return MET
+            maybe = maybe or found == "unknown"
+        return UNKNOWN_MISSING if maybe else NOT_MET
+
+    evaluate.verdict_code = verdict_code
     return evaluate
+
+
+def _cancers_read(ctx, node, negated) -> tuple:
+    """The cancers a CancerType atom reads: the focus for an inclusion, else every primary
+    (or every cancer, role "any")."""
+    if not negated and ctx.focus is not None:
+        return (ctx.focus,)
+    v = ctx.view
+    return v.facts.cancers if node.role == "any" else v.primaries
 
 
 def _read_cancer_type(ctx, node, negated, codes, names):
     """(kind, reason, evidence, missing item) of a CancerType atom in a context."""
     v, vocab = ctx.view, ctx.vocab
-    if not negated and ctx.focus is not None:
-        cancers = (ctx.focus,)
-    else:
-        cancers = v.facts.cancers if node.role == "any" else v.primaries
+    cancers = _cancers_read(ctx, node, negated)
     if not cancers:
         return "unknown", "no cancer diagnosis recorded", (), "cancer diagnosis"
     found = {"met": [], "unknown": [], "not_met": []}

@@ -11,6 +11,7 @@ from trialmatch.domain.verdict import MISSING, TO_CONFIRM
 from trialmatch.matching.outcome_build import (
     NOT_APPLICABLE, absent_kind, day, evidence, fmt, is_fresh, met, not_met, unknown,
 )
+from trialmatch.matching.verdict_codes import MET, NOT_MET, UNKNOWN_MISSING
 
 
 def compile_age(node: c.Age, negated, vocab, units):
@@ -31,6 +32,13 @@ def compile_age(node: c.Age, negated, vocab, units):
             return met(node, f"age {age} within {bounds}", ev)
         return not_met(node, f"age {age} outside {bounds}", ev)
 
+    def verdict_code(ctx):  # evaluate's verdict code (verdict_codes), without the outcome
+        age = ctx.view.age
+        if age is None:
+            return UNKNOWN_MISSING
+        return MET if low_ok(age) and high_ok(age) else NOT_MET
+
+    evaluate.verdict_code = verdict_code
     return evaluate
 
 

@@ -45,13 +45,15 @@ class CompiledNode:
     interchangeable, and ``TrialIndex`` interns them so that trials share one object (and
     one cached outcome per patient context); the cache itself is keyed by identity."""
 
-    __slots__ = ("node", "negated", "children", "fn", "text", "__weakref__")
+    __slots__ = ("node", "negated", "children", "fn", "code", "text", "__weakref__")
 
     def __init__(self, node, negated, children=(), fn=None):
         self.node = node
         self.negated = negated
         self.children = children
         self.fn = fn
+        # verdict code without the outcome, when the atom's compiler gives one (verdict_codes)
+        self.code = getattr(fn, "verdict_code", None)
         self.text = display_text(node)
 
     @property

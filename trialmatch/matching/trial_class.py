@@ -24,10 +24,10 @@ from datetime import date
 
 from trialmatch.domain import criteria as c
 from trialmatch.domain import facts as f
-from trialmatch.domain.verdict import TO_CONFIRM, Verdict
 from trialmatch.matching.classify_memo import ClassifyMemo
-
-NOT_MET, MET, UNKNOWN_BARE, UNKNOWN_TO_CONFIRM, UNKNOWN_MISSING = 0, 2, 10, 11, 12
+from trialmatch.matching.verdict_codes import (
+    MET, NOT_MET, UNKNOWN_BARE, UNKNOWN_MISSING, UNKNOWN_TO_CONFIRM, outcome_code,
+)
 # contribution of one top-level item to ``trial_rank``'s ranking sum (see there)
 RANK_CODE = {NOT_MET: 1e6, MET: 1.0, UNKNOWN_BARE: 1e3 + 0.25, UNKNOWN_TO_CONFIRM: 1e3 + 0.5,
              UNKNOWN_MISSING: 1e3 + 0.25}
@@ -51,21 +51,9 @@ class TrialClass:
     focus_cancer: str | None = None
 
 
-def outcome_code(out) -> int:
-    v = out.verdict
-    if v is Verdict.MET:
-        return MET
-    if v is Verdict.NOT_MET:
-        return NOT_MET
-    if not out.missing:
-        return UNKNOWN_BARE
-    for m in out.missing:
-        if m.kind != TO_CONFIRM:
-            return UNKNOWN_MISSING
-    return UNKNOWN_TO_CONFIRM
-
-
 def _atom_code(cn, ctx) -> int:
+    if cn.code is not None:  # the atom's verdict code without its outcome (verdict_codes)
+        return cn.code(ctx)
     return outcome_code(cn.evaluate(ctx))
 
 
