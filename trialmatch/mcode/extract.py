@@ -19,6 +19,7 @@ from trialmatch.mcode.fhir_read import effective_date
 from trialmatch.mcode.link_cancers import CancerLinker
 from trialmatch.mcode.mcode_rules import McodeRules, load_rules
 from trialmatch.mcode.references import ReferenceIndex
+from trialmatch.mcode.report_links import link_entries, own_links
 from trialmatch.mcode.resource_kinds import condition_kind, observation_kind, profile_kind
 
 CONDITION_KINDS = frozenset({"primary_cancer", "secondary_cancer", "comorbid_condition"})
@@ -41,10 +42,13 @@ def extract_facts(bundle: dict, vocab) -> PatientFacts:
     rules = load_rules()
     warnings = Warnings()
     entries = read_bundle(bundle, warnings, rules.supported_types, rules.ignored_types)
+    links = link_entries(bundle)
     refs = ReferenceIndex(entries)
     patient = _patient(entries, warnings)
     if patient is not None:
         entries = _own_entries(entries, refs, patient["patient_ref"], warnings)
+    link_refs = ReferenceIndex([*entries, *links])
+    links = own_links(links, link_refs, patient["patient_ref"] if patient else None)
     kinds = {id(e): _kind(e, rules, vocab, warnings) for e in entries}
     out: dict[str, list] = {name: [] for name in FACT_LISTS}
 
@@ -62,7 +66,8 @@ def extract_facts(bundle: dict, vocab) -> PatientFacts:
             if linked:
                 out["cancers"][i] = dataclasses.replace(c, cancer_type=primary_type[linked[0]])
     cancers = {c.evidence for c in out["cancers"]}
-    linker = CancerLinker(entries, refs, cancers, primaries, warnings)
+    cancer_codes = {c.evidence: {f"{x.system}|{x.code}" for x in c.codes if x.code} for c in out["cancers"]}
+    linker = CancerLinker(entries, link_refs, cancers, primaries, warnings, links, cancer_codes)
     _stages(entries, kinds, refs, rules, linker, out, warnings)
     variant_genes: set[str] = set()
     for e in entries:

@@ -97,8 +97,9 @@ def references(value: object) -> list[str]:
 
 def extensions(resource: dict, *url_suffixes: str) -> list[dict]:
     """Extensions whose URL ends with one of ``url_suffixes`` (mCODE STU1-4 base URLs differ)."""
+    found = resource.get("extension")
     return [
         e
-        for e in resource.get("extension") or ()
+        for e in (found if isinstance(found, list) else ())
         if isinstance(e, dict) and isinstance(e.get("url"), str) and e["url"].endswith(url_suffixes)
     ]
