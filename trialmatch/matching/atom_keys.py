@@ -15,28 +15,33 @@ synthetic patients (tests/unit/matching/test_trial_class.py).
 from __future__ import annotations
 
 import dataclasses
+import operator
 
 from trialmatch.domain import criteria as c
 
 _SKIPPED = {"evidence", "cancer_ref"}
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_GETTERS: dict = {}
 
 
 def project(fact) -> tuple:
     """The fact's fields but evidence and cancer_ref, in declaration order."""
     t = type(fact)
-    names = _FIELDS.get(t)
-    if names is None:
-        names = _FIELDS[t] = tuple(x.name for x in dataclasses.fields(t) if x.name not in _SKIPPED)
-    return (t.__name__, *(getattr(fact, n) for n in names))
+    getter = _GETTERS.get(t)
+    if getter is None:
+        names = [x.name for x in dataclasses.fields(t) if x.name not in _SKIPPED]
+        get = operator.attrgetter(*names)
+        getter = _GETTERS[t] = (lambda x: (get(x),)) if len(names) == 1 else get
+    return (t.__name__, *getter(fact))
 
 
-def _variant_key(cn, ctx):
+def _variants_of(ctx) -> dict:
     by_gene = ctx.__dict__.get("_key_variants")
     if by_gene is None:
         by_gene = ctx.__dict__["_key_variants"] = _variants_by_gene(ctx)
-    gene = cn.node.gene.upper()
-    return by_gene.get(gene) or ((), False, False)
+    return by_gene
+
+
+_NO_VARIANT = ((), False, False)
 
 
 def _variants_by_gene(ctx) -> dict:
@@ -50,38 +55,59 @@ def _variants_by_gene(ctx) -> dict:
             for gene in set(found) | tested | germline}
 
 
-def _marker_key(cn, ctx):
+def _markers_of(ctx) -> dict:
     found = ctx.__dict__.get("_key_markers")
     if found is None:
         found = ctx.__dict__["_key_markers"] = {}
-    marker = cn.node.marker
-    key = found.get(marker)
-    if key is None:
-        key = found[marker] = tuple(project(m) for m in ctx.markers.get(marker, ()))
-    return key
+    return found
 
 
-def _cancer_type_key(cn, ctx):
-    if not cn.negated and ctx.focus is not None:
+def _cancer_type_key(negated: bool, any_role: bool, ctx):
+    if not negated and ctx.focus is not None:
         return ("focus", ctx.focus.cancer_type)
     view = ctx.view
-    pool = view.facts.cancers if cn.node.role == "any" else view.primaries
+    pool = view.facts.cancers if any_role else view.primaries
     return ("all", tuple(x.cancer_type for x in pool))
 
 
-KEYS = {
-    c.Age: lambda cn, ctx: ctx.view.age,
-    c.Sex: lambda cn, ctx: ctx.view.facts.sex,
-    c.Unparsed: lambda cn, ctx: (),
-    c.CancerType: _cancer_type_key,
-    c.Variant: _variant_key,
-    c.Biomarker: _marker_key,
-}
+def key_function(cn):
+    """``ctx -> fact key`` of an atom (the parameters it reads resolved once), or None for
+    atom types without a key."""
+    node = cn.node
+    t = node.__class__
+    if t is c.Variant:
+        gene = node.gene.upper()
+        return lambda ctx: _variants_of(ctx).get(gene) or _NO_VARIANT
+
+    if t is c.Biomarker:
+        marker = node.marker
+
+        def marker_key(ctx):
+            found = _markers_of(ctx)
+            key = found.get(marker)
+            if key is None:
+                key = found[marker] = tuple([project(m) for m in ctx.markers.get(marker, ())])
+            return key
+
+        return marker_key
+    if t is c.CancerType:
+        negated, any_role = cn.negated, node.role == "any"
+        return lambda ctx: _cancer_type_key(negated, any_role, ctx)
+    if t is c.Age:
+        return lambda ctx: ctx.view.age
+    if t is c.Sex:
+        return lambda ctx: ctx.view.facts.sex
+    if t is c.Unparsed:
+        return lambda ctx: ()
+    return None
+
+
+KEYS = frozenset({c.Age, c.Sex, c.Unparsed, c.CancerType, c.Variant, c.Biomarker})
 
 
 def atom_key(cn, ctx):
-    fn = KEYS.get(cn.node.__class__)
-    return None if fn is None else fn(cn, ctx)
+    fn = key_function(cn)
+    return None if fn is None else fn(ctx)
 
 
 def family(cn):

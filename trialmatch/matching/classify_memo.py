@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from trialmatch.matching.atom_keys import KEYS, family
+from trialmatch.matching.atom_keys import family, key_function
 
 
 class AtomFamily:
-    """Atoms whose verdicts depend on the same fact key; ``keyfn`` None: a single atom
-    without a key (evaluated per patient)."""
+    """Atoms whose verdicts depend on the same fact key (``keyfn(ctx)``, the first atom's
+    ``atom_keys.key_function``); ``keyfn`` None: a single atom without a key (evaluated per
+    patient)."""
 
     __slots__ = ("atoms", "index", "keyfn", "__weakref__")
 
@@ -71,7 +72,7 @@ class ClassifyMemo:
                 groups.setdefault(fid if fid is not None else ("atom", id(cn)), {}).setdefault(id(cn), cn)
         for fid, members in groups.items():
             atoms = tuple(members.values())
-            fam = AtomFamily(atoms, None if fid[0] == "atom" else KEYS[fid[0]])
+            fam = AtomFamily(atoms, None if fid[0] == "atom" else key_function(atoms[0]))
             for cn in atoms:
                 self.family_of[id(cn)] = fam
         for ct, atoms in per_trial:
@@ -82,10 +83,11 @@ class ClassifyMemo:
         vcodes = ctx.vcodes
         codes = vcodes.get(fam)
         if codes is None:
-            if fam.keyfn is None:
+            keyfn = fam.keyfn
+            if keyfn is None:
                 codes = tuple([evaluate(a, ctx) for a in fam.atoms])
             else:
-                key = (fam, fam.keyfn(fam.atoms[0], ctx))
+                key = (fam, keyfn(ctx))
                 codes = self.codes.get(key)
                 if codes is None:
                     codes = self.codes[key] = tuple([evaluate(a, ctx) for a in fam.atoms])
