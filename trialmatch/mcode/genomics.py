@@ -3,7 +3,12 @@
 Components read (LOINC): 48018-6 gene studied, 48004-6 DNA change (c.HGVS), 48005-3 amino
 acid change (p.HGVS), 81290-9 genomic DNA change (g.HGVS, kept as hgvs_c when no c. is
 given), 48019-4 DNA change type, 48002-0 genomic source class, 53037-8 clinical
-significance. A variant reported present gives a Variant and a GeneTested; one reported
+significance, and the molecular consequence (genomics-reporting ``tbd-codes-cs``
+``molecular-consequence``, a Sequence Ontology value) -> ``classification`` (MAF term),
+``copy_number`` and, without a DNA change type, ``category``. A variant naming exactly two
+genes with a structural DNA change type (``fusion_change_type``) is a fusion: each gene's
+Variant names the other as ``fusion_partner``. Anything not stated stays empty (a copy
+number loss says neither homozygous nor heterozygous). A variant reported present gives a Variant and a GeneTested; one reported
 absent gives GeneTested(wild_type=True); a region studied gives GeneTested(wild_type=True)
 for each gene it lists that no variant Observation of the bundle names (the report found
 no variant there), else GeneTested(wild_type=False).
@@ -23,6 +28,7 @@ from trialmatch.mcode.fhir_read import code_keys, codings, concept_list
 from trialmatch.mcode.mcode_rules import McodeRules
 
 GENE_STUDIED = "48018-6"
+CONSEQUENCE = "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs|molecular-consequence"
 _SYMBOL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")
 _AA3 = {"Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Cys": "C", "Gln": "Q", "Glu": "E",
         "Gly": "G", "His": "H", "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F",
@@ -32,11 +38,14 @@ _P1 = re.compile(r"^p\.\(?([A-Z*])(\d+)([A-Z*=])\)?$")
 
 
 def components(resource: dict) -> dict[str, list[dict]]:
+    """Components by LOINC code; the molecular consequence under its full ``CONSEQUENCE`` key."""
     out: dict[str, list[dict]] = {}
     for comp in resource.get("component") or ():
         for key in code_keys(comp.get("code")):
             if key.startswith("http://loinc.org|"):
                 out.setdefault(key.split("|", 1)[1], []).append(comp)
+            elif key == CONSEQUENCE:
+                out.setdefault(key, []).append(comp)
     return out
 
 
@@ -94,6 +103,13 @@ def _lookup(comps: dict, loinc: str, table: dict[str, str]) -> str | None:
     return None
 
 
+def _agreed(comps: dict, key: str, table: dict[str, str]) -> str | None:
+    """The one value the components under ``key`` map to; two different values give None."""
+    found = {table[k] for comp in comps.get(key, ()) for k in code_keys(comp.get("valueCodeableConcept"))
+             if k in table}
+    return found.pop() if len(found) == 1 else None
+
+
 def variant_facts(entry: Entry, rules: McodeRules, warnings: Warnings, date, cancer_ref) -> list:
     r = entry.resource
     comps = components(r)
@@ -128,6 +144,10 @@ def variant_facts(entry: Entry, rules: McodeRules, warnings: Warnings, date, can
         for concept in concept_list(r.get("interpretation")):
             for key in code_keys(concept):
                 category = category or rules.values["variant_category"].get(key)
+    category = category or _lookup(comps, CONSEQUENCE, rules.values["consequence_category"])
+    classification = _agreed(comps, CONSEQUENCE, rules.values["variant_classification"])
+    copy_number = _agreed(comps, CONSEQUENCE, rules.values["variant_copy_number"])
+    fusion = len(set(genes)) == 2 and _lookup(comps, "48019-4", rules.values["fusion_change_type"])
     facts: list = []
     for gene in genes:
         facts.append(Variant(
@@ -135,7 +155,8 @@ def variant_facts(entry: Entry, rules: McodeRules, warnings: Warnings, date, can
             protein_change=protein_change(hgvs_p), category=category,
             source_class=_lookup(comps, "48002-0", rules.values["genomic_source_class"]),
             interpretation=_lookup(comps, "53037-8", rules.values["variant_interpretation"]),
-            date=date, cancer_ref=cancer_ref))
+            date=date, cancer_ref=cancer_ref, classification=classification, copy_number=copy_number,
+            fusion_partner=next(g for g in genes if g != gene) if fusion else None))
         facts.append(GeneTested(entry.evidence, gene, False, date, cancer_ref))
     return facts
 

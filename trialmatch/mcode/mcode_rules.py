@@ -27,8 +27,11 @@ KINDS = (
 ).split()
 VALUE_TABLES = (
     "marker_status disease_status pregnancy_status variant_presence genomic_source_class "
-    "variant_interpretation variant_category stage_snomed"
+    "variant_interpretation variant_category stage_snomed variant_classification variant_copy_number "
+    "consequence_category fusion_change_type"
 ).split()
+
+COPY_NUMBERS = ("gain", "high_amplification", "homozygous_deletion", "heterozygous_deletion")
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,8 @@ def _values() -> tuple[dict, dict]:
                                                 for k, v in section.items()),
               name, table, "must map 'system|code' to a string")
         tables[table] = dict(section)
+    bad = [v for v in tables["variant_copy_number"].values() if v not in COPY_NUMBERS]
+    _need(not bad, name, "variant_copy_number", f"values must be one of {', '.join(COPY_NUMBERS)}")
     kps = data.get("karnofsky_to_ecog")
     _need(isinstance(kps, dict), name, "karnofsky_to_ecog", "must be a mapping")
     karnofsky = {}

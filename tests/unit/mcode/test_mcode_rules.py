@@ -14,9 +14,15 @@ def test_shipped_rules_load_and_hold_what_extraction_needs():
     assert rules.hgnc_symbols["HGNC:1100"] == "BRCA1"
 
 
+def _with_bad_copy_number() -> str:
+    text = mcode_rules._text("value_codes.yaml")
+    return text.replace("SO:0001742: gain", "SO:0001742: amplified", 1)
+
+
 @pytest.mark.parametrize("name, text, message", [
     ("mcode_profiles.yaml", "kinds: {bogus_kind: [x]}\nbases: []\n", "kinds.bogus_kind"),
     ("value_codes.yaml", "marker_status: {nocolon: positive}\n", "marker_status"),
+    ("value_codes.yaml", _with_bad_copy_number(), "variant_copy_number"),
     ("marker_scales.yaml", "HER2: [{scale: IHC, unit: '', bands: [[positive, 3, 4]]}]\n", "HER2[0].bands"),
     ("lab_plausibility.yaml", "ANC: [5, 1]\n", "ANC"),
     ("hgnc_genes.tsv", "hgnc_id\tsymbol\n1100\tbrca1\n", "line 2"),
