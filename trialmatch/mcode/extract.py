@@ -114,6 +114,8 @@ def _observation_facts(e: Entry, kind, vocab, rules, linker, warnings, out, vari
         _add(out["labs"], labs.lab(e, vocab, rules, warnings, date))
     elif kind == "comorbid_condition" and not patient_conditions.is_ignored(e):
         out["conditions"].append(patient_conditions.comorbid(e))
+        _add(out["pregnancy"], status_observations.pregnancy_from_condition(
+            e, rules.values["pregnancy_condition"]))
 
 
 def _add(target: list, fact) -> None:

@@ -28,7 +28,7 @@ KINDS = (
 VALUE_TABLES = (
     "marker_status disease_status pregnancy_status variant_presence genomic_source_class "
     "variant_interpretation variant_category stage_snomed variant_classification variant_copy_number "
-    "consequence_category fusion_change_type"
+    "consequence_category fusion_change_type pregnancy_condition"
 ).split()
 
 COPY_NUMBERS = ("gain", "high_amplification", "homozygous_deletion", "heterozygous_deletion")

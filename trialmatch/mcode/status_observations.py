@@ -1,10 +1,11 @@
-"""Performance status (ECOG, Karnofsky), cancer disease status and pregnancy status."""
+"""Performance status (ECOG, Karnofsky), cancer disease status and pregnancy status (from
+Observations, and from current pregnancy Conditions: ``pregnancy_from_condition``)."""
 
 from __future__ import annotations
 
 from trialmatch.domain.facts import LOINC, ObservedStatus, PerformanceStatus
 from trialmatch.mcode.bundle_entries import Entry, Warnings
-from trialmatch.mcode.fhir_read import codings, first_code
+from trialmatch.mcode.fhir_read import codings, first_code, parse_date, status_code
 from trialmatch.mcode.mcode_rules import McodeRules
 
 ECOG_LOINC = "89247-1"
@@ -49,4 +50,26 @@ def coded_status(entry: Entry, table: dict[str, str], what: str, warnings: Warni
         if key in table:
             return ObservedStatus(entry.evidence, table[key], c, date)
     warnings.add(f"{entry.location}.valueCodeableConcept", f"{what} not recognised; not used")
+    return None
+
+
+CURRENT = frozenset({"active", "recurrence", "relapse"})
+
+
+def pregnancy_from_condition(entry: Entry, table: dict[str, str]):
+    """A pregnancy status from a Condition coded in ``table`` (value_codes.yaml
+    ``pregnancy_condition``), only while the Condition is current and confirmed (or has no
+    verification status) and has no abatement; dated by onset, else recorded date."""
+    r = entry.resource
+    if status_code(r.get("clinicalStatus")) not in CURRENT:
+        return None
+    if status_code(r.get("verificationStatus")) not in (None, "confirmed"):
+        return None
+    if any(key.startswith("abatement") for key in r):
+        return None
+    for c in codings(r.get("code")):
+        key = f"{c.system}|{c.code}"
+        if key in table:
+            date = parse_date(r.get("onsetDateTime")) or parse_date(r.get("recordedDate"))
+            return ObservedStatus(entry.evidence, table[key], c, date)
     return None
