@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 
 import pytest
 
@@ -130,7 +131,7 @@ def test_readyz_is_ready_with_database_and_redis(stack):
 
 
 def test_an_idempotency_key_returns_the_same_job_and_refuses_another_request(stack):
-    headers = {"Prefer": "respond-async", "Idempotency-Key": "visit-42"}
+    headers = {"Prefer": "respond-async", "Idempotency-Key": f"visit-{uuid.uuid4().hex}"}  # Redis outlives runs
     first = post_match(stack, BUNDLE.read_bytes(), headers=headers)
     again = post_match(stack, BUNDLE.read_bytes(), headers=headers)
     assert first.status_code == again.status_code == 202

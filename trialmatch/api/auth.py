@@ -69,6 +69,7 @@ def require(*roles: str):
             if caller.role != "admin" and caller.role not in roles:
                 raise PermissionDenied(f"the role {caller.role!r} may not do this; it needs {' or '.join(roles)}")
             g.caller = caller
+            g.caller_digest = keys.hash_key(secret)[:32]  # names the key across deployments sharing a Redis
             return view(*args, **kwargs)
 
         return wrapper

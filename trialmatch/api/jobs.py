@@ -39,7 +39,7 @@ def submit(runtime, celery_app, task: str, kwargs: dict) -> str | None:
 IDEMPOTENCY_KEY = "trialmatch:idem:"
 
 
-def idempotent_job(runtime, *, caller_id: int, key: str, request_digest: str, start) -> str | None:
+def idempotent_job(runtime, *, caller_id: str, key: str, request_digest: str, start) -> str | None:
     """The job of an earlier request with the same ``Idempotency-Key`` (same caller, same request),
     else the job ``start()`` creates, remembered for the job lifetime. A key reused for another
     request is refused (CriteriaError naming the header)."""

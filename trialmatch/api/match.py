@@ -137,7 +137,7 @@ def match_request(*, bundle: dict, as_of: date, filters: Filters, fhir: bool, is
                        "entered": entered, "filters": filters.as_dict(), "fmt": fmt})
 
     if idempotency_key:
-        job_id = idempotent_job(runtime, caller_id=g.caller.key_id, key=idempotency_key, request_digest=key,
+        job_id = idempotent_job(runtime, caller_id=g.caller_digest, key=idempotency_key, request_digest=key,
                                 start=start)
     else:
         job_id = start()
