@@ -28,8 +28,9 @@ _SCT_CATEGORY = re.compile(r"^(?:American Joint Committee on Cancer )?(?:y?[cpa]
 FIELD_OF_KIND = {"tnm_t": "T", "tnm_n": "N", "tnm_m": "M"}
 
 
-def normalise_group(concept: object, snomed: dict[str, str]) -> str | None:
-    """The stage group all codings agree on; None when none is understood or they differ."""
+def _agreed(concept: object, snomed: dict[str, str], ajcc: re.Pattern, sct: re.Pattern, render) -> set[str]:
+    """Every reading of a concept's codings: the SNOMED table first, else the AJCC code or the
+    SNOMED display parsed by the given patterns and rendered by ``render(match)``."""
     found = set()
     for c in codings(concept):
         key = f"{c.system}|{c.code}"
@@ -38,29 +39,28 @@ def normalise_group(concept: object, snomed: dict[str, str]) -> str | None:
             continue
         m = None
         if c.system == AJCC and c.code:
-            m = _AJCC_GROUP.match(c.code)
+            m = ajcc.match(c.code)
         elif c.system == SNOMED and c.display:
-            m = _SCT_GROUP.match(c.display)
+            m = sct.match(c.display)
         if m:
-            number, letter, in_situ = (m.groups() + (None,))[:3]
-            found.add(ROMAN.get(number, number) + (letter or "").upper() + (in_situ or ""))
+            found.add(render(m))
+    return found
+
+
+def _group(m: re.Match) -> str:
+    number, letter, in_situ = (m.groups() + (None,))[:3]
+    return ROMAN.get(number, number) + (letter or "").upper() + (in_situ or "")
+
+
+def normalise_group(concept: object, snomed: dict[str, str]) -> str | None:
+    """The stage group all codings agree on; None when none is understood or they differ."""
+    found = _agreed(concept, snomed, _AJCC_GROUP, _SCT_GROUP, _group)
     return found.pop() if len(found) == 1 else None
 
 
 def normalise_category(concept: object, letter: str, snomed: dict[str, str]) -> str | None:
-    found = set()
-    for c in codings(concept):
-        key = f"{c.system}|{c.code}"
-        if key in snomed:
-            found.add(snomed[key])
-            continue
-        m = None
-        if c.system == AJCC and c.code:
-            m = _CATEGORY.match(c.code)
-        elif c.system == SNOMED and c.display:
-            m = _SCT_CATEGORY.match(c.display)
-        if m:
-            found.add(m.group(1) + m.group(2))
+    """The T, N or M category (``letter``) all codings agree on; None otherwise."""
+    found = _agreed(concept, snomed, _CATEGORY, _SCT_CATEGORY, lambda m: m.group(1) + m.group(2))
     if len(found) == 1 and next(iter(found)).startswith(letter):
         return found.pop()
     return None
