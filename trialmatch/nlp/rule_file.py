@@ -14,7 +14,7 @@ literal as a phrase; a string, a regular expression (over normalised, lower-case
   clinical requirement no atom can hold yet, "measurable disease per RECIST", "life
   expectancy": ``value`` names the concept; the item stays Unparsed but is counted by concept,
   as the proposed atoms of docs/nlp.md).
-- ``LexiconRule`` (``lexicon.json``): phrases that name a concept with a vocabulary key, for
+- ``LexiconRule`` (``lexicon/*.json``, one file per label, read in file-name order): phrases that name a concept with a vocabulary key, for
   the concepts whose keys are fixed by the shared interface (labs, markers, conditions,
   metastatic sites, drug classes, genes). Cancer types and drugs come from ``trialmatch.vocab``;
   ``CANCER`` rules only override names that span several OncoTree branches (their ``key`` is
@@ -116,4 +116,8 @@ def context_rules() -> tuple[ContextRule, ...]:
 
 @lru_cache(maxsize=None)
 def lexicon_rules() -> tuple[LexiconRule, ...]:
-    return _load("lexicon.json", LexiconRule)
+    folder = resources.files("trialmatch.nlp").joinpath("rules", "lexicon")
+    names = sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".json"))
+    if not names:
+        raise RuleFileError("rules/lexicon: no rule files")
+    return tuple(rule for name in names for rule in _load(f"lexicon/{name}", LexiconRule))
