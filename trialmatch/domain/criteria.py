@@ -211,11 +211,14 @@ class Procedure:
 class Condition:
     """A comorbid condition by vocabulary key ("hiv", "hepatitis_b", "autoimmune_disease",
     "interstitial_lung_disease", "heart_failure", "other_malignancy", ...) and/or codes.
-    ``active_only``: only active conditions count."""
+    ``active_only``: only active conditions count. ``within_days``: only a condition whose
+    onset falls within that many days before the as-of date counts ("myocardial infarction
+    within 6 months"); an older one does not, an undated one is to be confirmed."""
 
     keys: tuple[str, ...] = ()
     codes: tuple[Coding, ...] = ()
     active_only: bool = True
+    within_days: int | None = None
     text: str | None = None
     id: str | None = None
 

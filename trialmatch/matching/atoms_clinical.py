@@ -7,6 +7,8 @@ latest result is read, and a stale one gives UNKNOWN with the old value shown.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from trialmatch.domain import criteria as c
 from trialmatch.domain.verdict import MISSING, TO_CONFIRM
 from trialmatch.matching.outcome_build import (
@@ -141,16 +143,27 @@ def compile_condition(node: c.Condition, negated, vocab, units):
     ``other_malignancy`` is read from the patient's cancers other than the focus one (other
     primaries; secondaries are the focus cancer's spread); another primary of the same or a
     related type, or of unknown type, may be the same cancer recorded twice (or a
-    contralateral one the protocol may accept): UNKNOWN, to confirm."""
+    contralateral one the protocol may accept): UNKNOWN, to confirm.
+
+    ``within_days`` (an event in a window: "myocardial infarction within 6 months"): a record
+    counts when its onset falls in the window ending on the as-of date; an onset before the
+    window does not count (with nothing inside the window the answer is the one for an absent
+    record: UNKNOWN, the old event shown). With no onset the recorded date bounds it (onset <=
+    recorded): a record made before the window does not count, one made inside it may be an
+    old event noted late, so it is to be confirmed, as is an undated one. Only records that
+    count go on to the ``active_only`` test."""
     keys = set(node.keys)
     codes = {(x.system, x.code) for x in node.codes}
     label = ", ".join([*node.keys, *(x.display or x.code or "" for x in node.codes)]) or "condition"
+    window = node.within_days
+    if window is not None:
+        label += f" within {window} days"
 
     def evaluate(ctx):
         rules = ctx.rules
         found = [(k, cond) for k, cond in ctx.view.conditions
                  if k in keys or any((x.system, x.code) in codes for x in cond.codes)]
-        records = [(k or label, cond.evidence, cond.clinical_status, cond.onset or cond.recorded) for k, cond in found]
+        records = [(k or label, cond.evidence, cond.clinical_status, cond.onset, cond.recorded) for k, cond in found]
         unsure = []
         if "other_malignancy" in keys:
             focus = ctx.focus
@@ -158,15 +171,37 @@ def compile_condition(node: c.Condition, negated, vocab, units):
                 if focus is not None and x.evidence == focus.evidence:
                     continue
                 record = (f"other malignancy {x.cancer_type or ''}".strip(), x.evidence, x.clinical_status,
-                          x.onset or x.recorded)
+                          x.onset, x.recorded)
                 # a second primary of the same (or an unknown) type may be the same cancer recorded twice
                 (unsure if _related(ctx.vocab, x.cancer_type, ctx.focus_type) else records).append(record)
+        older = []
+        if window is not None:
+            start = ctx.as_of - timedelta(days=window)
+            inside, undated = [], []
+            for r in records:
+                onset, recorded = r[3], r[4]
+                if onset is not None:
+                    (inside if onset >= start else older).append(r)
+                elif recorded is not None and recorded < start:
+                    older.append(r)
+                else:
+                    undated.append(r)
+            records, unsure = inside, unsure + undated
         if not records:
             if unsure:
-                return unknown(node, "another primary cancer of the same or an unknown type recorded", label,
-                               TO_CONFIRM, tuple(evidence(ref, what, when) for what, ref, _s, when in unsure))
+                reason = ("another primary cancer of the same or an unknown type recorded" if window is None
+                          else f"{unsure[0][0]} recorded; whether within {window} days is not stated")
+                return unknown(node, reason, label, TO_CONFIRM,
+                               tuple(evidence(ref, what, on or rec) for what, ref, _s, on, rec in unsure))
+            if older:
+                # an older event does not count; none recorded inside the window is absence, as
+                # for a patient with no such record at all (never a silent "no")
+                ev = tuple(evidence(ref, what, on or rec) for what, ref, _s, on, rec in older)
+                return unknown(node, f"{older[0][0]} recorded on {day(older[0][3] or older[0][4])}, more than "
+                                     f"{window} days ago; none recorded since", label, absent_kind(negated), ev)
             return unknown(node, f"no {label} recorded", label, absent_kind(negated))
-        ev = tuple(evidence(ref, f"{what} ({status or 'status not stated'})", when) for what, ref, status, when in records)
+        ev = tuple(evidence(ref, f"{what} ({status or 'status not stated'})", on or rec)
+                   for what, ref, status, on, rec in records)
         if not node.active_only:
             return met(node, f"{records[0][0]} recorded", ev)
         active = [r for r in records if r[2] in rules.active_statuses]
