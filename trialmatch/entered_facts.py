@@ -9,6 +9,12 @@ when both speak, the matcher's latest-date rule decides, as for any two facts.
     {"bundle": {... Bundle ...},
      "entered_facts": {"markers": [{"marker": "HER2", "status": "positive", "date": "2026-11-01"}],
                        "performance": [{"scale": "ECOG", "value": 1, "date": "2026-11-20"}]}}
+
+Two kinds exist only as entered facts, since no mCODE element records them:
+``measurable_disease`` (``{"value": true, "criteria": "RECIST 1.1", "date": ...}``; criteria
+optional, one of the names of ``matching/data/assessment.yaml``) and ``life_expectancy``
+(``{"days": 120, "date": ...}`` or ``{"months": 6, "date": ...}``; months are 30.4375 days
+rounded down, the rounding the parser uses for criteria, so "6 months" meets "at least 6 months").
 """
 
 from __future__ import annotations
@@ -19,8 +25,11 @@ from datetime import date
 from trialmatch.domain import facts as f
 from trialmatch.domain.facts_json import facts_from_json
 from trialmatch.errors import PatientDataError
+from trialmatch.matching.match_rules import load_rules
 
-ALLOWED_KINDS = ("markers", "variants", "genes_tested", "performance", "stages", "pregnancy", "conditions")
+ALLOWED_KINDS = ("markers", "variants", "genes_tested", "performance", "stages", "pregnancy", "conditions",
+                 "measurable_disease", "life_expectancy")
+DAYS_PER_MONTH = 30.4375  # 365.25 / 12
 MARKER_STATUSES = frozenset({"positive", "negative", "equivocal", "high", "low", "deficient", "proficient",
                              "stable"})
 WHERE = "entered_facts"
@@ -49,6 +58,10 @@ def parse_entered_facts(data, *, as_of: date) -> f.PatientFacts:
                 raise _error(f"{where}.evidence", "set by trialmatch (entered:<kind>[i]), not by the caller")
             if not isinstance(item.get("date"), str):
                 raise _error(f"{where}.date", "an entered fact needs the date it was observed (YYYY-MM-DD)")
+            if kind == "life_expectancy":
+                item = _life_expectancy_days(item, where)
+            if kind == "measurable_disease" and not isinstance(item.get("value"), bool):
+                raise _error(f"{where}.value", "expected true or false (does the patient have measurable disease?)")
             with_evidence[kind].append({**item, "evidence": f"entered:{kind}[{i}]"})
     try:
         facts = facts_from_json(with_evidence)
@@ -71,9 +84,31 @@ def _check_values(facts: f.PatientFacts, as_of: date) -> None:
                     raise _error(f"{where}.status", f"expected one of {', '.join(sorted(MARKER_STATUSES))}")
                 if fact.status is None and fact.value is None:
                     raise _error(where, "a marker needs a status or a value")
+            if kind == "measurable_disease":
+                known = load_rules().response_criteria
+                if fact.criteria is not None and fact.criteria not in known:
+                    raise _error(f"{where}.criteria", f"expected one of {', '.join(known)}")
             if kind == "performance":
                 if fact.scale != "ECOG" or not isinstance(fact.value, int) or not 0 <= fact.value <= 5:
                     raise _error(where, "enter performance status as ECOG 0-5 (scale \"ECOG\")")
+
+
+def months_to_days(months: float) -> int:
+    """Months as days, 30.4375 days a month rounded down (3 -> 91, 6 -> 182, 12 -> 365)."""
+    return int(months * DAYS_PER_MONTH + 1e-9)
+
+
+def _life_expectancy_days(item: dict, where: str) -> dict:
+    """``{"months": N}`` or ``{"days": N}`` as ``{"days": N}``: a positive whole number of days."""
+    given = [k for k in ("days", "months") if k in item]
+    if len(given) != 1:
+        raise _error(where, "a life expectancy needs exactly one of \"days\" and \"months\"")
+    value = item[given[0]]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0 \
+            or (given[0] == "days" and not float(value).is_integer()):
+        raise _error(f"{where}.{given[0]}", "expected a positive number (days: a whole number)")
+    days = int(value) if given[0] == "days" else months_to_days(value)
+    return {**{k: v for k, v in item.items() if k != "months"}, "days": days}
 
 
 def _with_ecog(facts: f.PatientFacts) -> f.PatientFacts:

@@ -38,6 +38,8 @@ EVERY_NODE = [
     {"type": "unparsed", "text": "Able to swallow tablets", "non_clinical": True, "id": "n-unp"},
     {"type": "any", "items": [{"type": "not", "item": {"type": "sex", "sex": "male", "id": "n-sex2"}, "id": "n-not"}],
      "text": "either", "id": "n-any"},
+    {"type": "measurable", "criteria": "RECIST 1.1", "text": "Measurable disease per RECIST 1.1", "id": "n-meas"},
+    {"type": "life_expectancy", "min_days": 91, "min_inclusive": False, "id": "n-life"},
 ]
 
 

@@ -235,6 +235,32 @@ class Pregnancy:
 
 
 @dataclass(frozen=True)
+class Measurable:
+    """The patient has measurable disease: at least one lesion measurable under ``criteria``
+    ("RECIST 1.1", "iRECIST", "mRECIST", "RANO", "RANO-BM", "Lugano", "PCWG3", "IMWG", "IWG",
+    "iwCLL"; the names in matching/data/assessment.yaml) or, with ``criteria`` None, under
+    criteria the text does not name. Evaluable-only disease ("measurable or evaluable") is a
+    weaker requirement this atom does not hold: such items stay Unparsed."""
+
+    criteria: str | None = None
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class LifeExpectancy:
+    """The clinician's estimate of the patient's life expectancy is at least ``min_days``
+    (more than, when ``min_inclusive`` is False). Months are 30.4375 days rounded down
+    (3 months = 91, 6 = 182, 12 = 365): the requirement is never stricter than written.
+    "Life expectancy < 3 months" is ``Not(LifeExpectancy(min_days=91))``."""
+
+    min_days: int
+    min_inclusive: bool = True
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
 class Unparsed:
     """Text not understood (or not structurable). Always UNKNOWN. ``non_clinical`` marks
     items no EHR can answer (consent, willingness, ability to swallow): UNKNOWN of kind
@@ -247,13 +273,15 @@ class Unparsed:
 
 Atom = Union[
     Age, Sex, CancerType, Histology, Stage, Metastasis, Biomarker, Variant,
-    PerformanceStatus, Lab, PriorTherapy, Procedure, Condition, Pregnancy, Unparsed,
+    PerformanceStatus, Lab, PriorTherapy, Procedure, Condition, Pregnancy, Measurable, LifeExpectancy,
+    Unparsed,
 ]
 Node = Union[All, Any, Not, Atom]
 
 ATOM_TYPES: tuple[type, ...] = (
     Age, Sex, CancerType, Histology, Stage, Metastasis, Biomarker, Variant,
-    PerformanceStatus, Lab, PriorTherapy, Procedure, Condition, Pregnancy, Unparsed,
+    PerformanceStatus, Lab, PriorTherapy, Procedure, Condition, Pregnancy, Measurable, LifeExpectancy,
+    Unparsed,
 )
 NODE_TYPES: tuple[type, ...] = (All, Any, Not) + ATOM_TYPES
 

@@ -191,6 +191,28 @@ class ObservedStatus:
 
 
 @dataclass(frozen=True)
+class MeasurableDisease:
+    """Whether the patient has measurable disease (``value``) under ``criteria`` ("RECIST 1.1",
+    ... as in matching/data/assessment.yaml; None = not said), at the assessment's date. No
+    mCODE element records it: a clinician enters it (``trialmatch.entered_facts``)."""
+
+    evidence: str
+    value: bool
+    criteria: str | None = None
+    date: date | None = None
+
+
+@dataclass(frozen=True)
+class LifeExpectancy:
+    """A clinician's estimate of the patient's life expectancy in days, at the date it was
+    made. Entered by a clinician (``trialmatch.entered_facts``), never read from a record."""
+
+    evidence: str
+    days: int
+    date: date | None = None
+
+
+@dataclass(frozen=True)
 class Warning:
     """Something in the input that was dropped or doubted, with its location
     (``Bundle.entry[3].resource.valueQuantity``). Never carries a patient value."""
@@ -220,6 +242,8 @@ class PatientFacts:
     conditions: tuple[Condition, ...] = ()
     pregnancy: tuple[ObservedStatus, ...] = ()
     disease_status: tuple[ObservedStatus, ...] = ()
+    measurable_disease: tuple[MeasurableDisease, ...] = ()
+    life_expectancy: tuple[LifeExpectancy, ...] = ()
     warnings: tuple[Warning, ...] = field(default=(), compare=False)
 
     def age_on(self, as_of: date) -> int | None:

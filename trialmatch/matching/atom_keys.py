@@ -99,10 +99,14 @@ def key_function(cn):
         return lambda ctx: ctx.view.facts.sex
     if t is c.Unparsed:
         return lambda ctx: ()
+    if t is c.Measurable:
+        return lambda ctx: tuple([project(x) for x in ctx.view.measurable_disease])
+    if t is c.LifeExpectancy:
+        return lambda ctx: tuple([project(x) for x in ctx.view.life_expectancy])
     return None
 
 
-KEYS = frozenset({c.Age, c.Sex, c.Unparsed, c.CancerType, c.Variant, c.Biomarker})
+KEYS = frozenset({c.Age, c.Sex, c.Unparsed, c.CancerType, c.Variant, c.Biomarker, c.Measurable, c.LifeExpectancy})
 
 
 def atom_key(cn, ctx):

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import TYPE_NAMES
 from trialmatch.domain.verdict import Outcome, Verdict
-from trialmatch.matching import atoms_biomarker, atoms_clinical, atoms_disease, atoms_patient, atoms_therapy, atoms_variant
+from trialmatch.matching import (
+    atoms_assessment, atoms_biomarker, atoms_clinical, atoms_disease, atoms_patient, atoms_therapy, atoms_variant,
+)
 from trialmatch.matching.render import display_text
 from trialmatch.matching.units import load_units
 
@@ -37,6 +39,8 @@ COMPILERS = {
     c.Condition: atoms_clinical.compile_condition,
     c.PriorTherapy: atoms_therapy.compile_prior_therapy,
     c.Procedure: atoms_therapy.compile_procedure,
+    c.Measurable: atoms_assessment.compile_measurable,
+    c.LifeExpectancy: atoms_assessment.compile_life_expectancy,
 }
 
 

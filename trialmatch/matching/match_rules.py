@@ -2,7 +2,8 @@
 validated at load (``load_rules()``; a bad file raises RuleFileError naming file and field).
 
 Files (each documents the reasoning of its values): ``freshness.yaml``, ``extent.yaml``,
-``biomarkers.yaml``, ``performance.yaml``, ``therapy.yaml``, ``histology.yaml``, ``genomics.yaml``.
+``biomarkers.yaml``, ``performance.yaml``, ``therapy.yaml``, ``histology.yaml``, ``genomics.yaml``,
+``assessment.yaml``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 from trialmatch.errors import RuleFileError
 from trialmatch.matching.rule_file import mapping, number, read_yaml, str_list
 
-FRESHNESS_KEYS = ("performance_status", "lab", "tumor_marker", "stage", "extent_negative", "pregnancy_test", "variant")
+FRESHNESS_KEYS = ("performance_status", "lab", "tumor_marker", "stage", "extent_negative", "pregnancy_test", "variant",
+                  "measurable_disease", "life_expectancy")
 EXTENT_KEYS = ("metastatic", "advanced", "locally_advanced")
 
 
@@ -92,6 +94,7 @@ class MatchRules:
     variant_categories: dict[str, frozenset[str]]
     variant_not_counted: frozenset[str]
     variant_uncertain: frozenset[str]
+    response_criteria: tuple[str, ...] = ()
 
     def window(self, kind: str) -> int | None:
         return self.freshness[kind]
@@ -120,6 +123,9 @@ def load_rules(directory: Path | None = None) -> MatchRules:
                            "ongoing_order_days", "ongoing_order_why", "ongoing_order_days_by_class"))
     hi = mapping(read_yaml("histology.yaml", directory), "histology.yaml", required=("keys",))
     ge = mapping(read_yaml("genomics.yaml", directory), "genomics.yaml", required=("categories", "not_counted", "uncertain"))
+    asm = mapping(read_yaml("assessment.yaml", directory), "assessment.yaml", required=("response_criteria", "why"))
+    if not isinstance(asm["why"], str) or not asm["why"].strip():
+        raise RuleFileError("assessment.yaml: why: the reasoning must be written down")
     return MatchRules(
         freshness=fr,
         extent_met=met,
@@ -149,7 +155,15 @@ def load_rules(directory: Path | None = None) -> MatchRules:
                             for k, v in mapping(ge["categories"], "genomics.yaml: categories", optional=None).items()},
         variant_not_counted=frozenset(x.lower() for x in str_list(ge["not_counted"], "genomics.yaml: not_counted")),
         variant_uncertain=frozenset(x.lower() for x in str_list(ge["uncertain"], "genomics.yaml: uncertain")),
+        response_criteria=_unique(str_list(asm["response_criteria"], "assessment.yaml: response_criteria"),
+                                  "assessment.yaml: response_criteria"),
     )
+
+
+def _unique(values: tuple[str, ...], where: str) -> tuple[str, ...]:
+    if not values or len(set(values)) != len(values):
+        raise RuleFileError(f"{where}: expected a non-empty list without repeats")
+    return values
 
 
 def _list(value: Any, where: str) -> tuple[str, ...]:

@@ -68,6 +68,8 @@ class PatientView:
         self.one_cancer = self.single_primary is not None or same_cancer(vocab, self.primaries)
         self.performance = tuple(newest_first(facts.performance))
         self.pregnancy = tuple(newest_first(facts.pregnancy))
+        self.measurable_disease = tuple(newest_first(facts.measurable_disease))
+        self.life_expectancy = tuple(newest_first(facts.life_expectancy))
         self.labs: dict[str, list[f.Lab]] = {}
         for lab in newest_first(facts.labs):
             if lab.analyte and lab.value is not None and not lab.implausible:

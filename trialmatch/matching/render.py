@@ -129,6 +129,29 @@ def _condition(n: c.Condition) -> str:
     return f"{'active ' if n.active_only else ''}{what}"
 
 
+def _measurable(n: c.Measurable) -> str:
+    return "measurable disease" + (f" per {n.criteria}" if n.criteria else "")
+
+
+# months as the parser writes them: 30.4375 days rounded down (trialmatch.entered_facts)
+_MONTH_DAYS = {int(k * 30.4375 + 1e-9): k for k in range(1, 61)}
+
+
+def duration(days: int) -> str:
+    """Days as written in criteria: "3 months" (a whole number of months, rounded down),
+    "12 weeks" (a multiple of 7), else days."""
+    if days in _MONTH_DAYS:
+        k = _MONTH_DAYS[days]
+        return f"{k} months" if k != 1 else "1 month"
+    if days % 7 == 0:
+        return f"{days // 7} weeks" if days != 7 else "1 week"
+    return f"{days} days" if days != 1 else "1 day"
+
+
+def _life_expectancy(n: c.LifeExpectancy) -> str:
+    return f"life expectancy {'≥' if n.min_inclusive else '>'} {duration(n.min_days)}"
+
+
 _RENDERERS = {
     c.All: lambda n: "all of: " + "; ".join(render(i) for i in n.items) if n.items else "no criteria",
     c.Any: lambda n: "any of: " + " | ".join(render(i) for i in n.items) if n.items else "none",
@@ -147,5 +170,7 @@ _RENDERERS = {
     c.Procedure: _procedure,
     c.Condition: _condition,
     c.Pregnancy: lambda n: n.status,
+    c.Measurable: _measurable,
+    c.LifeExpectancy: _life_expectancy,
     c.Unparsed: lambda n: n.text,
 }

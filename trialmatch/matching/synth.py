@@ -4,12 +4,16 @@ Atom mixes follow what oncology eligibility sections usually hold (shares per tr
 rough figures from reading ClinicalTrials.gov records, not measurements): a cancer type
 almost always, age and ECOG most of the time, 3-6 labs, exclusions of HIV/hepatitis,
 brain metastases, pregnancy and recent therapy, a biomarker or variant in about half,
-text the parser did not understand in about half, arms in one trial in ten. Codes and
-keys are drawn from the vocabulary passed in.
+text the parser did not understand in about half, arms in one trial in ten, measurable
+disease in half and a life expectancy in a quarter (drawn last, so the draws before them are
+those of earlier versions). Codes and keys are drawn from the vocabulary passed in. Patients
+carry clinician-entered measurable-disease and life-expectancy facts in about 40 % each,
+dated up to 120 days back (fresh and stale under the 60-day windows).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import date, timedelta
 
@@ -30,6 +34,7 @@ CLASSES = ("anti_pd1", "anti_pdl1", "platinum", "taxane", "cdk46_inhibitor", "an
            "parp_inhibitor", "immune_checkpoint_inhibitor", "chemotherapy")
 CONDITIONS = ("hiv", "hepatitis_b", "hepatitis_c", "autoimmune_disease", "interstitial_lung_disease",
               "heart_failure", "active_infection", "other_malignancy")
+MEASURABLE_CRITERIA = ("RECIST 1.1", "RECIST 1.1", None, "RANO", "Lugano")
 SITES = ("brain", "liver", "bone", "lung", "lymph_node")
 UNPARSED = (("Life expectancy of at least 12 weeks", False), ("Signed informed consent", True),
             ("Able to swallow oral medication", True), ("Adequate organ function", False),
@@ -89,6 +94,10 @@ def synth_criteria(vocab, rng: random.Random) -> c.Node:
         items.append(c.Unparsed(text, non_clinical=nc))
     if r() < 0.1:
         items.append(c.Any((c.Biomarker("MSI", status=("high",)), c.Biomarker("MMR", status=("deficient",)))))
+    if r() < 0.5:
+        items.append(c.Measurable(criteria=rng.choice(MEASURABLE_CRITERIA)))
+    if r() < 0.25:
+        items.append(c.LifeExpectancy(min_days=rng.choice((84, 91, 182)), min_inclusive=r() < 0.8))
     return c.All(tuple(items))
 
 
@@ -130,7 +139,7 @@ def synth_patient(vocab, seed: int, as_of: date) -> f.PatientFacts:
     markers = [f.TumorMarker(f"Observation/{m}", m, status=s[0]) for m, s in rng.sample(MARKERS, rng.randint(0, 3))]
     stages = [f.Stage("Observation/stage", group=rng.choice(("I", "IIA", "IIIB", "IV")), m=rng.choice((None, "M0", "M1")),
                       date=primary.onset)] if r() < 0.7 else []
-    return f.PatientFacts(
+    facts = f.PatientFacts(
         patient_ref=f"Patient/syn{seed}", birth_date=as_of - timedelta(days=rng.randint(15, 90) * 365),
         sex=rng.choice(("female", "male", "female", None)), cancers=tuple(cancers), stages=tuple(stages),
         markers=tuple(markers), labs=tuple(labs),
@@ -140,3 +149,8 @@ def synth_patient(vocab, seed: int, as_of: date) -> f.PatientFacts:
                                                                                    "paclitaxel")),),
                                   status="completed", start=recent(400), end=recent(30)),) if r() < 0.5 else (),
     )
+    measurable = (f.MeasurableDisease("entered:measurable_disease[0]", value=r() < 0.8,
+                                      criteria=rng.choice(MEASURABLE_CRITERIA), date=recent(120)),) if r() < 0.4 else ()
+    life = (f.LifeExpectancy("entered:life_expectancy[0]", rng.choice((60, 84, 91, 120, 182, 365)),
+                             date=recent(120)),) if r() < 0.4 else ()
+    return dataclasses.replace(facts, measurable_disease=measurable, life_expectancy=life)

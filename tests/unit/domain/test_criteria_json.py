@@ -32,6 +32,8 @@ EXAMPLES = [
     c.Procedure("radiation", codes=(Coding(SNOMED, "108290001"),), body_site="brain", within_days=14),
     c.Condition(keys=("hiv", "hepatitis_b"), codes=(Coding(SNOMED, "86406008"),), active_only=False),
     c.Pregnancy(status="breastfeeding"),
+    c.Measurable(criteria="RANO"),
+    c.LifeExpectancy(min_days=84, min_inclusive=False, id="inc-7"),
     c.Unparsed("Able to swallow tablets", non_clinical=True, id="x9"),
 ]
 
