@@ -18,6 +18,7 @@ import re
 from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import walk
 from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.assessment import build_assessment
 from trialmatch.nlp.builders.clinical import build_condition, build_metastasis, build_pregnancy
 from trialmatch.nlp.builders.disease import build_disease
 from trialmatch.nlp.builders.labs import build_lab
@@ -28,7 +29,7 @@ from trialmatch.nlp.normalize import normalize
 from trialmatch.nlp.terms import Terms
 
 BUILDERS = (build_age, build_sex, build_performance, build_lab, build_pregnancy, build_metastasis,
-            build_condition, build_therapy, build_procedure, build_disease)
+            build_condition, build_therapy, build_procedure, build_disease, build_assessment)
 
 # "Women of childbearing potential must ...": a subject word, not a requirement on sex
 QUALIFIED_BUILDERS = tuple(b for b in BUILDERS if b is not build_sex)

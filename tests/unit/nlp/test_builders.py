@@ -151,7 +151,7 @@ def test_major_surgery_keeps_major_unparsed(vocab):
     "Activating EGFR mutation",                      # a qualified variant
     "AST and ALT > 3 x ULN",                         # "and" in an exclusion: both? either?
     "Age >= 40 or <= 80 years",                      # not a shape we read
-    "Measurable disease per RECIST 1.1",             # no atom for it
+    "Measurable or evaluable disease per RECIST 1.1",  # evaluable-only is weaker than measurable
     "Breast",                                        # an organ alone is not a cancer type
     "Karnofsky >= 70 or ECOG 0-1 (for adults)",      # a limiting parenthesis is never dropped
     "Prior chemotherapy or hepatitis B within 4 weeks",  # a window over a condition: not a washout list

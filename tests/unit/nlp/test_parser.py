@@ -42,7 +42,7 @@ def test_items_statuses_and_nodes(vocab):
             {"type": "lab", "analyte": "PLT", "comparator": ">=", "value": 100, "unit": "10*9/L"}]}),
         ("inclusion", "criterion", "non_clinical",
          {"type": "unparsed", "text": "Signed informed consent", "non_clinical": True}),
-        ("inclusion", "criterion", "unparsed", {"type": "unparsed", "text": "Measurable disease per RECIST 1.1"}),
+        ("inclusion", "criterion", "fully_structured", {"type": "measurable", "criteria": "RECIST 1.1"}),
         ("inclusion", "heading", "not_counted", {"type": "unparsed", "text": "Cohort B:"}),
         ("inclusion", "criterion", "partly_structured", {"type": "any", "items": [
             {"type": "unparsed", "text": "Cohort B:"}, {"type": "performance_status", "max": 1}]}),
@@ -69,9 +69,9 @@ def test_to_node_is_the_all_of_criterion_items(vocab):
 
 def test_report_counts_items_not_headings(vocab):
     assert parse_eligibility(TEXT, vocab).report() == {
-        "items": 8, "fully_structured": 3, "partly_structured": 3, "unparsed": 1, "non_clinical": 1,
-        "by_kind": {"age": 1, "condition": 1, "lab": 3, "metastasis": 1, "performance_status": 1},
-        "recognised": {"measurable_disease": 1},
+        "items": 8, "fully_structured": 4, "partly_structured": 3, "unparsed": 0, "non_clinical": 1,
+        "by_kind": {"age": 1, "condition": 1, "lab": 3, "measurable": 1, "metastasis": 1, "performance_status": 1},
+        "recognised": {},
     }
 
 
