@@ -51,6 +51,12 @@ _REPLACEMENTS: tuple[tuple[str, str], ...] = (
     (r"(\d)\s*x\s*uln", r"\1 x uln"),
     (r"(\d)x10\^", r"\1 x10^"),
     (r"[ \t]+", " "),
+    # "ast <= 3 x uln; patients with liver metastases <= 5 x uln": the group's looser threshold said
+    # in a sentence of its own, brought into the lab's sentence as "or <= 5 x uln with liver metastases"
+    # (read apart, the second sentence would look like a further requirement, not an alternative)
+    (r"[;.] (?:(?:for|in) )?(?:the )?(?:patients?|participants?|subjects?|subject's)(?: with| who have| having)? "
+     r"(?:known |documented |confirmed )?((?:liver|hepatic) metastas[ie]s|gilbert'?s?(?: syndrome| disease)?)[,:]? "
+     r"(<=|<) ?(\d+(?:\.\d+)?) ?x uln\.?$", r" or \2 \3 x uln with \1"),
 )
 _COMPILED = tuple((re.compile(p, re.IGNORECASE), r) for p, r in _REPLACEMENTS)
 

@@ -9,6 +9,7 @@ structured (a guessed unit is worse than none), except for INR, a ratio (unit ``
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from trialmatch.domain import criteria as c
@@ -41,6 +42,9 @@ _UNITS: dict[str, tuple[str, float]] = {
     "iu/l": ("U/L", 1.0),
     "ng/dl": ("ng/dL", 1.0),
     "nmol/l": ("nmol/L", 1.0),
+    "miu/l": ("m[IU]/L", 1.0),
+    "uiu/ml": ("u[IU]/mL", 1.0),
+    "%": ("%", 1.0),
 }
 _COUNT_UNITS = {"10*9/L", "10*3/uL", "10*3/mm3", "/mm3", "/uL"}
 # units that make sense for an analyte (a unit of another dimension is a parse we refuse)
@@ -49,10 +53,11 @@ _ANALYTE_UNITS = {
     "HGB": {"g/dL", "g/L", "mmol/L"}, "CREAT": {"mg/dL", "umol/L"}, "TBILI": {"mg/dL", "umol/L"},
     "DBILI": {"mg/dL", "umol/L"}, "CRCL": {"mL/min", "mL/min/{1.73_m2}"}, "GFR": {"mL/min/{1.73_m2}", "mL/min"},
     "AST": {"U/L"}, "ALT": {"U/L"}, "ALP": {"U/L"}, "ALB": {"g/dL", "g/L"}, "INR": {"{ratio}"}, "APTT": set(),
-    "TESTOSTERONE": {"ng/dL", "nmol/L"},
+    "TESTOSTERONE": {"ng/dL", "nmol/L"}, "LDH": {"U/L"}, "K": {"mmol/L"}, "NA": {"mmol/L"},
+    "CA": {"mg/dL", "mmol/L"}, "MG": {"mg/dL", "mmol/L"}, "TSH": {"m[IU]/L", "u[IU]/mL"}, "HBA1C": {"%"},
 }
 _UNIT_RX = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
-_WITHIN = (r"(?:,? \(?(?:obtained |performed |measured |done |drawn |collected |assessed )?(?:within|<=|<) (\d+) (days?|weeks?) "
+_WITHIN = (r"(?:,? \(? ?(?:obtained |performed |measured |done |drawn |collected |assessed )?(?:within|<=|<) (\d+) (days?|weeks?) "
            r"(?:prior to|before|of|from) [a-z0-9 ,/-]{0,60}?\)?)?")
 _TAIL = (r"(?: \(?(?:at|during) screening\)?)?(?:,? \(?(?:by|using|per|calculated by|as calculated by|according to|based on) (?:the )?"
          r"(?:cockcroft[- ]gault|cockroft[- ]gault|mdrd|ckd-epi)(?: formula| equation| method)?\)?)?")
@@ -60,23 +65,34 @@ _TAIL = (r"(?: \(?(?:at|during) screening\)?)?(?:,? \(?(?:by|using|per|calculate
 _SYNONYMS = re.compile(r"\s*(?:\(|/)\s*(?:serum )?glutam[a-z]*[ -](?:oxaloacetic|oxalacetic|pyruvic|pyruvate)[ -]transaminase"
                        r"(?:\s*[\[(]sg[op]t[\])])?\s*\)?|\s*/\s*sg[op]t\b|\s*[(\[](?:ast|alt|sgot|sgpt)(?:/sg[op]t)?[)\]]")
 _VALUE = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?(?P<unit>{_UNIT_RX})?{_WITHIN}{_TAIL}$")
-_ULN = re.compile(rf"^(?P<an>.+?)(?: levels?| values?)?(?: of| is| must be| should be|:)? ?{CMP} ?(?:{NUM} ?x ?)?uln(?: for the institution| \(institutional\))?{_WITHIN}{_TAIL}$")
-_SPLIT = re.compile(r"\s*(?:,? and/or |,? and |,? or |/|, )\s*")
+_ULN = re.compile(rf"^(?P<an>.+?)(?: levels?| values?)?(?: of| is| must be| should be|:)? ?{CMP} ?(?:{NUM} ?(?:x ?)?)?uln(?: for the institution| \(institutional\))?{_WITHIN}{_TAIL}$")
+_SPLIT = re.compile(r"\s*(?:,? and/or |,? and |,? or |/|, | ?& ?)\s*")
+# "serum alt/ast", "ldh serum level": the specimen said around the analyte's name
+_SPECIMEN = re.compile(r"^(?:serum|plasma|blood) |(?: serum| plasma)(?: levels?)?$")
+# "egfr" is the gene's name too (not in the lexicon): read as the lab only before a renal unit
+_EGFR = re.compile(r"^(?:egfr|e-gfr|estimated gfr)$")
+
+
+def _key(clause: Clause, phrase: str) -> str | None:
+    key = clause.terms.key("LAB", phrase)
+    if key is None and _SPECIMEN.search(phrase):
+        key = clause.terms.key("LAB", _SPECIMEN.sub("", phrase).strip())
+    return key
 
 
 def _analytes(clause: Clause, phrase: str) -> tuple[tuple[str, ...], str] | None:
     """The analyte keys named by ``phrase`` and the connector ("and", "or", "" for one)."""
     phrase = phrase.strip()
-    key = clause.terms.key("LAB", phrase)
+    key = _key(clause, phrase)
     if key:
         return (key,), ""
     parts = _SPLIT.split(phrase)
     if len(parts) < 2:
         return None
-    keys = tuple(clause.terms.key("LAB", p) for p in parts)
+    keys = tuple(_key(clause, p) for p in parts)
     if None in keys:
         return None
-    connector = "or" if re.search(r"\bor\b", phrase) and "and/or" not in phrase else "and"
+    connector = "or" if re.search(r"\bor\b", phrase) and "and/or" not in phrase else "and"  # "&" is "and"
     if "and/or" in phrase:
         connector = "and/or"
     return keys, connector
@@ -115,13 +131,118 @@ def _within(groups) -> int | None:
     return days(*groups)
 
 
-_EQUIVALENT = re.compile(rf"({CMP} ?{NUM} ?(?:{_UNIT_RX})) (?:or|/) \2 ?{NUM} ?(?:{_UNIT_RX})")
+_EQUIVALENT = re.compile(rf"({CMP} ?{NUM} ?({_UNIT_RX})) (?:or |/ |(\( ?))(?:\2 ?)?{NUM} ?({_UNIT_RX})(?(5)\)|)")
+
+
+# "<= 3 x uln ( <= 3 x uln)": the threshold said again in brackets
+_RESTATED = re.compile(rf"{CMP} ?{NUM} ?x ?uln \( ?{CMP} ?{NUM} ?x ?uln\)")
+
+
+def _restated(m: re.Match) -> str:
+    same = m.group(1) == m.group(3) and float(m.group(2)) == float(m.group(4))
+    return f"{m.group(1)} {m.group(2)} x uln" if same else m.group(0)
+
+
+def _second_unit(m: re.Match) -> str:
+    if _UNITS[m.group(4)][0] == _UNITS[m.group(7)][0]:
+        return m.group(0)
+    return f"{m.group(2)} {m.group(6)} {m.group(7)}"
+
+
+def _first_unit(m: re.Match) -> str:
+    """The same threshold in two units ("9 g/dl or 5.6 mmol/l", "9 g/dl (5.6 mmol/l)"): the first; two values in one
+    unit are two thresholds, left as written (the whole then does not match)."""
+    return m.group(1) if _UNITS[m.group(4)][0] != _UNITS[m.group(7)][0] else m.group(0)
+
+
+# "total bilirubin <= 1.5 x uln (<= 3 x uln for gilbert's syndrome)", "ast <= 2.5 x uln or <= 5 x uln with
+# liver metastases": a looser threshold for a group of patients, said after the threshold
+_ALTERNATIVE = re.compile(
+    rf"^(?P<head>.+?)(?:,? \( ?(?:or )?(?P<p>)|,? or )(?P<cmp>{CMP}) ?(?P<num>{NUM}) ?(?P<form>x ?uln|{_UNIT_RX}) "
+    r"(?P<who>(?:for|in|with|if) [^()]{3,120}?)(?(p)\)|)$")
+_THRESHOLD_ASIDE = re.compile(r"\s*\( ?(?:or )?(?:>=|<=|>|<) [^()]*\)$")
+# the group named exactly: patients with liver metastases (the Metastasis atom)
+_LIVER_METASTASES = re.compile(
+    r"^(?:for|in|with|if)(?: (?:patients|participants|subjects|those))?(?: with| who have)?(?: known| documented)?"
+    r" (?:liver|hepatic) metastas[ie]s(?: present| are present)?$")
 
 
 def build_lab(clause: Clause) -> c.Node | None:
-    # "hemoglobin >= 9 g/dl or >= 5.6 mmol/l": the same threshold in two units, keep the first
-    t = _SYNONYMS.sub("", clause.text)
-    t = _EQUIVALENT.sub(r"\1", re.sub(r"(?<=[a-z)\]])(?=(?:>=|<=|>|<) )", " ", t))
+    if "uln (" in clause.text:
+        clause = dataclasses.replace(clause, text=_RESTATED.sub(_restated, clause.text))
+    m = _ALTERNATIVE.match(clause.text)
+    if m:
+        return _alternative(clause, m)
+    node = _build_lab(clause)
+    aside = _THRESHOLD_ASIDE.search(clause.text) if node is None else None
+    if aside and _build_lab(dataclasses.replace(clause, text=clause.text[:aside.start()].rstrip(" ,;"))) is not None:
+        # "ast <= 3 x uln (<= 5 x uln)": another threshold in brackets, for whom is not said. Unparsed,
+        # so that the qualifier pattern does not read it as a narrowing of the first
+        return c.Unparsed(clause.text)
+    return node
+
+
+def _bound(node: c.Node) -> tuple[str, float, str] | None:
+    """(comparator, number, form) shared by every Lab of a node, or None when they differ."""
+    labs = [node] if isinstance(node, c.Lab) else list(getattr(node, "items", ()))
+    if not labs or not all(isinstance(n, c.Lab) for n in labs):
+        return None
+    found = {(n.comparator, n.uln_multiple if n.uln_multiple is not None else n.value,
+              "uln" if n.uln_multiple is not None else n.unit) for n in labs}
+    return found.pop() if len(found) == 1 else None
+
+
+def _alternative(clause: Clause, m: re.Match) -> c.Node | None:
+    """"X <= a (<= b for <group>)": X within b for the group, within a for everyone else.
+
+    When b admits more than a ("wider"), a alone decides (within a: eligible, or excluded,
+    whatever the group) and the group's b stays Unparsed beside it: Any(X <= a, aside). When b
+    admits no more than a, X within a is necessary for everyone: All(X <= a, aside). The same
+    holds in an exclusion ("X > a (> b for <group>)": All when b > a, Any when b < a). Patients
+    with liver metastases are the Metastasis atom: an inclusion's wider threshold for them is read
+    exactly, Any(X <= a, All(X <= b, Metastasis(liver))). Thresholds that cannot be ordered (other
+    comparator, other unit) are Unparsed, whole."""
+    head_clause = Clause(m.group("head").rstrip(" ,;"), clause.terms, clause.section, clause.historical,
+                         clause.qualifiers)
+    head = _build_lab(head_clause)
+    if head is None:
+        return None
+    bound = _bound(head)
+    if bound is None:
+        return c.Unparsed(clause.text)
+    cmp, limit, form = bound
+    alt_form = "uln" if m.group("form").endswith("uln") else _UNITS[m.group("form")][0]
+    alt_cmp, alt_limit = m.group("cmp"), number(m.group("num"))
+    if alt_cmp != cmp or alt_form != form:
+        # returned as Unparsed (not None) so that the qualifier pattern does not read the aside
+        # as a narrowing of the head (All(head, aside) would exclude a patient b admits)
+        return c.Unparsed(clause.text)
+    upper = cmp in ("<", "<=")
+    wider = alt_limit > limit if upper else alt_limit < limit
+    aside = m.group(0)[len(m.group("head")):].strip(" ,")
+    if not wider:
+        return c.All((head, c.Unparsed(aside)))
+    if clause.section == "inclusion" and _LIVER_METASTASES.match(m.group("who")):
+        atoms = [head] if isinstance(head, c.Lab) else head.items
+        alt = [dataclasses.replace(n, uln_multiple=alt_limit) if form == "uln" else dataclasses.replace(n, value=alt_limit)
+               for n in atoms]
+        branch = alt[0] if len(alt) == 1 else c.All(tuple(alt))
+        return c.Any((head, c.All((branch, c.Metastasis(site="liver")))))
+    return c.Any((head, c.Unparsed(aside)))
+
+
+def _build_lab(clause: Clause) -> c.Node | None:
+    # "hemoglobin >= 9 g/dl or >= 5.6 mmol/l": the same threshold in two units, keep the first (or
+    # the second when the first is one the engine does not convert: "hemoglobin >= 5.0 mmol/l (>= 8.0 g/dl)")
+    t = re.sub(r"(?<=[a-z)\]])(?=(?:>=|<=|>|<) )", " ", _SYNONYMS.sub("", clause.text))
+    first = _EQUIVALENT.sub(_first_unit, t)
+    node = _read(clause, first)
+    if node is None and first != t:
+        node = _read(clause, _EQUIVALENT.sub(_second_unit, t))
+    return node
+
+
+def _read(clause: Clause, t: str) -> c.Node | None:
     m = _ULN.match(t)
     if m:
         found = _analytes(clause, m.group("an"))
@@ -136,6 +257,9 @@ def build_lab(clause: Clause) -> c.Node | None:
     if not m:
         return None
     found = _analytes(clause, m.group("an"))
+    if not found and _EGFR.match(m.group("an").strip()) and m.group("unit") \
+            and _UNITS[m.group("unit")][0] == "mL/min/{1.73_m2}":
+        found = ("GFR",), ""  # "egfr >= 60 ml/min/1.73 m2": a filtration rate, not the gene
     if not found:
         return None
     keys, connector = found

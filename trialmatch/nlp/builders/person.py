@@ -68,8 +68,8 @@ _ECOG_VALUE = re.compile(
     r"(?: at (?:screening|baseline|study entry|enrollment|enrolment|registration))?$"
 )
 _KPS = re.compile(
-    r"^(?:a )?(?:karnofsky performance (?:status|score|scale)|karnofsky|kps)(?: \(kps\))?(?: score)?(?: of| is| must be)? ?"
-    r"(>=|>) ?(\d{2,3}) ?%?(?: at (?:screening|baseline|study entry|enrollment|registration))?$"
+    r"^(?:a )?(?:karnofsky performance(?: status| score| scale)?|karnofsky|kps)(?: \(kps\))?(?: score)?(?: of| is| must be)? ?"
+    r"(>=|>) ?(\d{2,3}) ?(?:%|percent)?(?: at (?:screening|baseline|study entry|enrollment|registration))?$"
 )
 
 
@@ -80,7 +80,10 @@ _ECOG_SPELLINGS = (
     (re.compile(r"\becog \((?:ecog|who)\)|\becog/ecog\b|\bwho/ecog\b|\becog/who\b|\becog \(ecog\)"), "ecog"),
     (re.compile(r"\becog-(?=performance)"), "ecog "),
     (re.compile(r"\s*\((?:see |refer to )?appendix [a-z0-9]+\)|\s*\((?:karnofsky|kps|lansky)[^()]*\)"), ""),
-    (re.compile(r"\b(?:ecog )?performance status(?: \(ps\))?(?: \(ecog\))? (?:of |score of )?(\d(?: ?- ?\d| or \d|, \d,? or \d)?) "
+    (re.compile(r"\b(?:ecog|who) performance status ?/ ?(?:ecog|who) performance status\b"), "ecog performance status"),
+    (re.compile(r"^(?:clinical )?performance status(?: \(ps\))?(?: of| score of)? ecog(?: ps)? (?:of )?(?=\d|<|>)"),
+     "ecog performance status of "),
+    (re.compile(r"\b(?:ecog )?performance status(?: \(ps\))?(?: \(ecog\))? (?:of |score of )?((?:<=|<) ?\d|\d(?: ?- ?\d| or \d|, \d,? or \d)?) "
                 r"(?:on|using|per|according to) the ecog(?: performance)?(?: scale| status| score)?$"), r"ecog performance status of \1"),
     (re.compile(r"^performance status(?: \(ps\))? ecog\b"), "ecog performance status"),
     (re.compile(r"\b(\d) or (?:lower|less|better|below)$"), r"<= \1"),
