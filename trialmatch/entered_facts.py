@@ -80,7 +80,7 @@ def _check_values(facts: f.PatientFacts, as_of: date) -> None:
             if fact.date is not None and fact.date > as_of:
                 raise _error(f"{where}.date", "is after the as-of date")
             if kind == "markers":
-                if fact.status is not None and fact.status not in MARKER_STATUSES:
+                if fact.status is not None and (not isinstance(fact.status, str) or fact.status not in MARKER_STATUSES):
                     raise _error(f"{where}.status", f"expected one of {', '.join(sorted(MARKER_STATUSES))}")
                 if fact.status is None and fact.value is None:
                     raise _error(where, "a marker needs a status or a value")
