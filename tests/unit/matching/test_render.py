@@ -32,6 +32,8 @@ def test_render_every_example_atom():
         "radiation of brain (108290001) within 14 days",
         "hiv or hepatitis b or 86406008",
         "breastfeeding",
+        "measurable disease per RANO",
+        "life expectancy > 12 weeks",
         "Able to swallow tablets",
     ]
 
