@@ -55,7 +55,6 @@ FULL = [
      {"type": "all", "items": [{"type": "performance_status", "max": 1}, life(91)]}),  # NCT04918186
     ("inc", "A predicted life expectancy of ≥ 3 months and an ECOG performance status ≤ 2",
      {"type": "all", "items": [life(91), {"type": "performance_status", "max": 2}]}),  # NCT05546268
-    ("exc", "No measurable disease.", {"type": "not", "item": {"type": "not", "item": {"type": "measurable"}}}),  # NCT04499053
 ]
 
 
@@ -63,6 +62,16 @@ FULL = [
 def test_items_read_whole(vocab, section, text, expected):
     status, node = parse_one(vocab, section, text)
     assert (status, node) == ("fully_structured", expected)
+
+
+def test_no_measurable_disease_under_exclusion_never_excludes_patients_with_it(vocab):
+    # NCT04499053 (stage IV NSCLC, treatment trial), exclusion "No measurable disease.": lacking it
+    # excludes. Read as not(not(measurable)), or left unparsed (the negation's direction is doubtful
+    # under an exclusion heading); never not(measurable), which would exclude every patient who has it.
+    status, node = parse_one(vocab, "exc", "No measurable disease.")
+    assert (status, node) in (
+        ("fully_structured", {"type": "not", "item": {"type": "not", "item": {"type": "measurable"}}}),
+        ("unparsed", {"type": "unparsed", "text": "No measurable disease."}))
 
 
 PARTLY = [
