@@ -40,6 +40,15 @@ _REPLACEMENTS: tuple[tuple[str, str], ...] = (
     (r"\bupper limits? of (?:the )?normal(?: range)?\b|\bupper normal limits?\b|\buln\b", "uln"),
     (r"\binstitutional uln\b|\buln institutional\b", "uln"),
     (r"(\d),(\d{3})\b", r"\1\2"),
+    # "75 000/ul": digits grouped with a space, only before a unit of count
+    (r"\b(\d{1,3}) (\d{3})(?=\s*(?:/|cells|per\b))", r"\1\2"),
+    # "1,500 / ul", "1.5 mg / dl": a unit's slash written with spaces
+    (r"(?<=[a-z0-9])\s+/\s*(?=(?:ul|mm3|mm\^3|l|dl|ml|min)\b)|(?<=[a-z0-9])/\s+(?=(?:ul|mm3|mm\^3|l|dl|ml|min)\b)", "/"),
+    # "... >= 18 years. and pediatric patients ...": a sentence that opens with "and"/"or" goes on
+    # with the one before it (read apart, it would look like a further requirement)
+    (r"\.\s+(?=(?:and|or|and/or)\s)", " "),
+    # "*platelets >= ...": a footnote star or an escaped bullet left at the start
+    (r"^\s*\*+\s*", ""),
     # powers of ten: "x 10^9/L", "× 10⁹/L", "10*9/L", "x 10E9/L", "x 109/L" (lost superscript)
     (r"[x×\*]\s*10\s*(?:\^|\*|e|exp)?\s*(\d{1,2})\s*/\s*(l|ul|mm3|mm\^3|mm³)\b", r"x10^\1/\2"),
     (r"[x×\*]\s*10\s*\(?\s*(\d{1,2})\s*\)?\s*/\s*(l|ul|mm3)\b", r"x10^\1/\2"),

@@ -205,3 +205,47 @@ def test_exclusion_keeps_the_group_threshold_unparsed_inside_the_excluding_condi
     assert node["type"] == "not" and node["item"]["type"] == "all"
     assert node["item"]["items"][0] == lab("TBILI", ">", uln_multiple=2)
     assert node["item"]["items"][1]["type"] == "unparsed"
+
+
+AGE = [
+    # NCT05598879: "have to be" before the age
+    ("inc", "All patients have to be 18 years old or older", {"type": "age", "min": 18}),
+    # NCT05738252
+    ("inc", "Age must be 55 years or older at registration", {"type": "age", "min": 55}),
+    # NCT05892718, NCT05254171, NCT05168566: both sexes named, no requirement on sex
+    ("inc", "Male and female subjects of ≥18 years of age.", {"type": "age", "min": 18}),
+    ("inc", "Adult, age ≥ 18 years, male or female.", {"type": "age", "min": 18}),
+    ("inc", "Age 18 years old and above, male or female.", {"type": "age", "min": 18}),
+    # NCT04785989: "adult" and "minor" with the age in brackets
+    ("inc", "Adult (18 years of age or older)", {"type": "age", "min": 18}),
+    ("exc", "Minor (Less than 18 years of age)", {"type": "not", "item": {"type": "age", "max": 18, "max_inclusive": False}}),
+    # NCT01102569: "under the age of 18" is below 18
+    ("exc", "Under the age of 18 years old.", {"type": "not", "item": {"type": "age", "max": 18, "max_inclusive": False}}),
+    # NCT02279004: "or younger" is an inclusive bound
+    ("exc", "Participants who are 18 years of age or younger", {"type": "not", "item": {"type": "age", "max": 18}}),
+    # normalisation: NCT05504707 (a footnote star, digits grouped by a space), NCT05753306 (a unit's slash spaced)
+    ("inc", "\\*Platelets ≥ 75 000/μL", lab("PLT", ">=", value=75000, unit="/uL")),
+    ("inc", "Serum creatinine \\<= 1.5 mg / dL", lab("CREAT", "<=", value=1.5, unit="mg/dL")),
+    # NCT04901702: "peripheral" before the analyte; the same count in another unit in brackets
+    ("inc", "Peripheral absolute neutrophil count (ANC) \\>1,000/mm3 (1x109/L)", lab("ANC", ">", value=1000, unit="/mm3")),
+]
+
+
+@pytest.mark.parametrize("section,text,expected", AGE, ids=[t[:50] for _, t, _ in AGE])
+def test_age_and_spellings(vocab, section, text, expected):
+    assert parse_one(vocab, section, text) == ("fully_structured", expected)
+
+
+def test_a_sentence_opening_with_and_goes_on_with_the_one_before(vocab):
+    # NCT04588922: read apart, "and pediatric patients ages 12-18" would look like a further
+    # requirement beside Age >= 18 (All), excluding the paediatric patients the trial admits
+    status, node = parse_one(vocab, "inc", "Male or female ≥ 18 years. and pediatric patients ages 12-18 and ≥40 kg "
+                                           "body mass")
+    assert (status, node["type"]) == ("unparsed", "unparsed")
+
+
+def test_a_single_sex_before_an_age_is_not_dropped_by_the_new_rewrites(vocab):
+    # NCT05689021: "Male >= 18 years of age" names a sex the rewrites do not remove (a requirement on
+    # sex, not a subject word): not read as an age alone
+    assert parse_one(vocab, "inc", "Male \\>= 18 years of age") == (
+        "unparsed", {"type": "unparsed", "text": "Male \\>= 18 years of age"})

@@ -68,7 +68,7 @@ _VALUE = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration)
 _ULN = re.compile(rf"^(?P<an>.+?)(?: levels?| values?)?(?: of| is| must be| should be|:)? ?{CMP} ?(?:{NUM} ?(?:x ?)?)?uln(?: for the institution| \(institutional\))?{_WITHIN}{_TAIL}$")
 _SPLIT = re.compile(r"\s*(?:,? and/or |,? and |,? or |/|, | ?& ?)\s*")
 # "serum alt/ast", "ldh serum level": the specimen said around the analyte's name
-_SPECIMEN = re.compile(r"^(?:serum|plasma|blood) |(?: serum| plasma)(?: levels?)?$")
+_SPECIMEN = re.compile(r"^(?:serum|plasma|blood|peripheral(?: blood)?) |(?: serum| plasma)(?: levels?)?$")
 # "egfr" is the gene's name too (not in the lexicon): read as the lab only before a renal unit
 _EGFR = re.compile(r"^(?:egfr|e-gfr|estimated gfr)$")
 

@@ -20,7 +20,23 @@ _AGE_MIN = (
     re.compile(rf"^(?:{_AGE_WORD} )?(\d+) ?\+ ?(?:{_YEARS})?{_AT}$"),
     re.compile(rf"^(?:adults? )?(?:{_AGE_WORD} )?(>=) ?(\d+) ?(?:{_YEARS}){_AT}$"),
 )
-_AGE_MAX = (re.compile(rf"^(?:{_AGE_WORD} )?(<=|<) ?(\d+) ?(?:{_YEARS})?{_AT}$"),)
+_AGE_MAX = (re.compile(rf"^(?:{_AGE_WORD} )?(<=|<) ?(?:the age of )?(\d+) ?(?:{_YEARS})?{_AT}$"),
+            re.compile(rf"^(?:{_AGE_WORD} )?(\d+) ?(?:{_YEARS})?(?: or| and) (younger|less|<){_AT}$"))
+# Words around an age that add no requirement: "have to be", "age must be", both sexes named
+# ("male and female subjects of >= 18 years", "..., male or female"), "adult (18 years or older)",
+# "minor (less than 18 years of age)". A single sex named before an age is a requirement on sex:
+# not rewritten here (left to the patterns above, or Unparsed).
+_BOTH_SEXES = (r"(?:male or female|female or male|males? and females?|females? and males?|men and women|women and men|"
+               r"men or women|women or men)")
+_AGE_REWRITES = (
+    (re.compile(r"^(?:(?:have |has )?to be|will be|being) "), ""),
+    (re.compile(r"^of (?=>=|>|<|\d)"), ""),
+    (re.compile(r"^(age|aged) (?:must be|should be|is) "), r"\1 "),
+    (re.compile(rf"\s*,?\s*{_BOTH_SEXES}$"), ""),
+    (re.compile(rf"^(?:{_BOTH_SEXES}|adults?)(?: (?:patients?|participants?|subjects?|individuals?))?,? "
+                r"(?:of |who are |aged? (?=>=|>|<|\d)|age (?=>=|>|<|\d))?(?=>=|>|<|\d|aged?\b)"), ""),
+    (re.compile(r"^(?:adults?|minors?) \( ?([^()]+?) ?\)$"), r"\1"),
+)
 _AGE_RANGE = (
     re.compile(rf"^(?:{_AGE_WORD} )?(?:between )?(\d+) ?(?:{_YEARS})? ?(?:-|to|and) ?(\d+) ?(?:{_YEARS})?(?: inclusive)?{_AT}$"),
     re.compile(rf"^(?:{_AGE_WORD} )?(>=) ?(\d+) (?:and|to|but) ?(<=|<) ?(\d+) ?(?:{_YEARS})?{_AT}$"),
@@ -31,6 +47,8 @@ def build_age(clause: Clause) -> c.Node | None:
     t = clause.text
     if not re.search(r"\bage|\byears?\b|\byrs?\b", t):
         return None
+    for rx, repl in _AGE_REWRITES:
+        t = rx.sub(repl, t).strip()
     for rx in _AGE_MIN:
         m = rx.match(t)
         if m:
@@ -38,10 +56,12 @@ def build_age(clause: Clause) -> c.Node | None:
             if len(groups) == 2:
                 return c.Age(min=number(groups[1]), min_inclusive=groups[0] == ">=")
             return c.Age(min=number(groups[0]))
-    for rx in _AGE_MAX:
-        m = rx.match(t)
-        if m:
-            return c.Age(max=number(m.group(2)), max_inclusive=m.group(1) == "<=")
+    m = _AGE_MAX[0].match(t)
+    if m:
+        return c.Age(max=number(m.group(2)), max_inclusive=m.group(1) == "<=")
+    m = _AGE_MAX[1].match(t)
+    if m:  # "18 years of age or younger": at most 18
+        return c.Age(max=number(m.group(1)))
     m = _AGE_RANGE[0].match(t)
     if m and float(m.group(1)) < float(m.group(2)):
         return c.Age(min=number(m.group(1)), max=number(m.group(2)))
