@@ -56,3 +56,52 @@ class ResultCache:
         except Exception as exc:
             log.warning("result cache unavailable on put: %s", type(exc).__name__)
             return False
+
+
+RESULT_KEY_PREFIX = "trialmatch:jobresult:"
+
+
+def encode_outcome(outcome: dict) -> bytes:
+    """A match job's outcome as stored: a JSON header line, then (for a finished match) the
+    rendered body exactly as it is, so that nobody decodes or re-encodes the body on its way."""
+    header = {k: v for k, v in outcome.items() if k != "body"}
+    line = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    return line + outcome["body"].encode("utf-8") if "body" in outcome else line
+
+
+def decode_outcome(raw: bytes) -> dict:
+    header, _, body = raw.partition(b"\n")
+    outcome = json.loads(header)
+    if body:
+        outcome["body"] = body.decode("utf-8")
+    return outcome
+
+
+class JobResults:
+    """Match job outcomes in Redis, one list of one element per job (``RESULT_KEY_PREFIX`` + id),
+    kept ``ttl_seconds``. The worker publishes the outcome when the job ends; a waiting web
+    request blocks on the list (BLMOVE onto itself: it takes the element and leaves it in place,
+    so any number of requests can wait for the same job) instead of polling the result backend.
+    Needs Redis >= 6.2. Redis errors are raised: the callers decide what a failure means."""
+
+    def __init__(self, client, *, ttl_seconds: int):
+        self._client = client
+        self._ttl = ttl_seconds
+
+    def publish(self, job_id: str, outcome: dict) -> None:
+        key = RESULT_KEY_PREFIX + job_id
+        with self._client.pipeline(transaction=True) as pipe:  # a job delivered twice still has one outcome
+            pipe.delete(key)
+            pipe.rpush(key, encode_outcome(outcome))
+            pipe.expire(key, self._ttl)
+            pipe.execute()
+
+    def get(self, job_id: str) -> dict | None:
+        raw = self._client.lindex(RESULT_KEY_PREFIX + job_id, 0)
+        return None if raw is None else decode_outcome(raw)
+
+    def wait(self, job_id: str, seconds: float) -> dict | None:
+        """The outcome, waiting up to ``seconds`` (> 0; one blocking call, no polling)."""
+        key = RESULT_KEY_PREFIX + job_id
+        raw = self._client.blmove(key, key, seconds, "LEFT", "LEFT")
+        return None if raw is None else decode_outcome(raw)

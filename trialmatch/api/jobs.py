@@ -71,22 +71,23 @@ def job_state(celery_app, job_id: str) -> tuple[str, object]:
     return meta.get("status", "PENDING"), meta.get("result")
 
 
-def wait_for(celery_app, job_id: str, seconds: float) -> dict | None:
-    """The job's return value, or None if it is not finished within ``seconds`` (polled with a
-    short, growing interval: 2 ms at first, at most 5 ms)."""
+def wait_for(runtime, celery_app, job_id: str, seconds: float) -> dict | None:
+    """The match job's outcome, or None if it is not finished within ``seconds``. The request
+    blocks on the job's result list (JobResults.wait) in slices shorter than the Redis socket
+    timeout; between slices it asks the result backend whether the task died without an outcome.
+    Raises redis.RedisError when Redis goes away meanwhile."""
     deadline = time.monotonic() + seconds
-    interval = 0.002
+    piece = 2 * max(runtime.settings.broker_timeout_seconds, 0.1)  # half the socket timeout (runtime.py)
     while True:
-        state, value = job_state(celery_app, job_id)
-        if state == "SUCCESS":
-            return value if isinstance(value, dict) else {"status": "error"}
-        if state in READY_STATES:  # the task raised: a bug, logged by the worker
-            return {"status": "error"}
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            return None
-        time.sleep(min(interval, remaining))
-        interval = min(interval * 1.5, 0.005)
+            return runtime.job_results.get(job_id)
+        outcome = runtime.job_results.wait(job_id, min(remaining, piece))
+        if outcome is not None:
+            return outcome
+        state, _value = job_state(celery_app, job_id)
+        if state in READY_STATES:  # the task ended without publishing (it raised before it ran)
+            return runtime.job_results.get(job_id) or {"status": "error"}
 
 
 def job_location(job_id: str) -> str:
@@ -108,18 +109,34 @@ def get_job(job_id: str):
     celery_app = current_app.extensions["celery"]
     try:
         registered = runtime.redis.get(JOB_KEY + job_id) if runtime.redis is not None else None
+        outcome = runtime.job_results.get(job_id) if registered is not None else None
     except redis.RedisError:
         response = problem_response(503, "Service Unavailable", "the job store (Redis) is not reachable")
         response.headers["Retry-After"] = "5"
         return response
     if registered is None:
         return problem_response(404, "Not Found", f"no job with id {job_id!r}")
+    if outcome is not None:  # a match job: its rendered body is sent as it is
+        return job_response(job_id, outcome)
     state, value = job_state(celery_app, job_id)
     if state in ("PENDING", "RECEIVED", "RETRY"):
         return jsonify({"id": job_id, "status": "queued"})
     if state == "STARTED":
         return jsonify({"id": job_id, "status": "running"})
     value = value if state == "SUCCESS" else None
+    if isinstance(value, dict) and value.get("status") == "done" and "result" not in value and "body" not in value:
+        # a match job, which published its outcome before it succeeded: read it again (it may
+        # have been published between the two reads above)
+        outcome = runtime.job_results.get(job_id)
+        if outcome is None:
+            return problem_response(404, "Not Found", f"the result of job {job_id!r} is no longer kept")
+        return job_response(job_id, outcome)
+    return job_response(job_id, value)
+
+
+def job_response(job_id: str, value):
+    """GET /api/v1/jobs/{id} for a finished job: its outcome (a match's from JobResults, other
+    jobs' from the result backend)."""
     if isinstance(value, dict) and value.get("status") == "done":
         if "body" in value:  # a match: its rendered body, sent as it is
             head = json.dumps({"id": job_id, "status": "done"})[:-1]

@@ -3,7 +3,9 @@
 The web process only checks the request's shape and the cache; matching runs in a Celery job.
 It waits up to ``match_wait_seconds`` for the job (200 with the result) and otherwise answers
 202 with the job's Location; ``Prefer: respond-async`` or ``?mode=async`` gives 202 at once.
-With no broker reachable it matches in-process, uncached, and says so (``"mode": "in-process"``).
+The wait blocks on the job's result list in Redis (trialmatch.cache.JobResults), no polling.
+With no broker reachable (or Redis lost during the wait) it matches in-process, uncached, and
+says so (``"mode": "in-process"``).
 ``Cache-Control: no-cache`` skips the cache lookup (the fresh result is still cached).
 ``Idempotency-Key``: the same key with the same request returns the same job (for 24 h).
 """
@@ -14,6 +16,7 @@ import json
 import logging
 from datetime import date
 
+import redis
 from flask import Blueprint, current_app, g, request
 
 from trialmatch import services
@@ -27,6 +30,7 @@ from trialmatch.errors import PatientDataError
 from trialmatch.result_filters import Filters, parse_filters
 
 bp = Blueprint("match", __name__)
+log = logging.getLogger(__name__)
 request_log = logging.getLogger("trialmatch.requests")  # key id and patient hash only, never patient data
 ACCEPTED_TYPES = ("application/fhir+json", "application/json")
 
@@ -141,18 +145,25 @@ def match_request(*, bundle: dict, as_of: date, filters: Filters, fhir: bool, is
                                 start=start)
     else:
         job_id = start()
+    def in_process():
+        outcome = services.run_match_job(bundle=bundle, as_of=as_of, catalogue=catalogue, vocab=runtime.vocab,
+                                         cache=None, entered=entered, filters=filters.as_dict(), fmt=fmt)
+        return outcome_response(outcome, fmt=fmt, mode="in-process")
+
     if job_id is None:
         if is_async:
             response = problem_response(503, "Service Unavailable",
                                         "asynchronous matching needs the job queue (Redis), which is not reachable")
             response.headers["Retry-After"] = "10"
             return response
-        outcome = services.run_match_job(bundle=bundle, as_of=as_of, catalogue=catalogue, vocab=runtime.vocab,
-                                         cache=None, entered=entered, filters=filters.as_dict(), fmt=fmt)
-        return outcome_response(outcome, fmt=fmt, mode="in-process")
+        return in_process()
     if is_async:
         return accepted(job_id)
-    outcome = wait_for(celery_app, job_id, runtime.settings.match_wait_seconds)
+    try:
+        outcome = wait_for(runtime, celery_app, job_id, runtime.settings.match_wait_seconds)
+    except redis.RedisError:  # Redis went away while the job ran: answer as without it
+        log.warning("job store unavailable while waiting, matching in-process")
+        return in_process()
     if outcome is None:
         return accepted(job_id)
     return outcome_response(outcome, fmt=fmt, mode="worker", job_id=job_id)

@@ -10,7 +10,7 @@ import redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
-from trialmatch.cache import ResultCache
+from trialmatch.cache import JobResults, ResultCache
 from trialmatch.catalogue import CatalogueSource
 from trialmatch.config import Settings
 from trialmatch.store.database import make_engine, make_sessionmaker
@@ -23,6 +23,7 @@ class Runtime:
     sessionmaker: sessionmaker
     redis: redis.Redis | None
     cache: ResultCache
+    job_results: JobResults | None  # None without Redis
     catalogues: CatalogueSource
     vocab: object
     today: Callable[[], date]
@@ -50,5 +51,6 @@ def build_runtime(settings: Settings, *, vocab, today: Callable[[], date]) -> Ru
     return Runtime(
         settings=settings, engine=engine, sessionmaker=sessions, redis=client,
         cache=ResultCache(client, ttl_seconds=settings.cache_ttl_seconds),
+        job_results=None if client is None else JobResults(client, ttl_seconds=settings.cache_ttl_seconds),
         catalogues=CatalogueSource(sessions, vocab=vocab), vocab=vocab, today=today,
     )
