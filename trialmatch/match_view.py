@@ -38,7 +38,9 @@ def render_body(view: dict, *, filters: Filters, fmt: str, sites: dict, study_ty
 
 
 def dumps(body: dict) -> str:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON, non-ASCII characters escaped (\\uXXXX): the C encoder's ASCII path and no
+    cycle check (a view is a tree) make this a quarter faster for a 270 KB body (issue #7)."""
+    return json.dumps(body, separators=(",", ":"), check_circular=False)
 
 
 def with_fields(body_json: str, fields: dict) -> str:
