@@ -114,12 +114,21 @@ FULL = [
     ("exc", "Known microsatellite instability-high (MSI-H) or mismatch repair-deficient pancreatic cancer",
      not_(all_(ct("PANCREAS"), any_({"type": "biomarker", "marker": "MSI", "status": ["high"]},
                                      {"type": "biomarker", "marker": "MMR", "status": ["deficient"]})))),
+    # NCT03567889: mucosal melanomas are the mucosal codes of the melanoma list
+    ("exc", "Uveal melanoma or mucosal melanoma", not_(ct("UM", "HNMUCM", "ARMM", "URMM", "VMM", "ESMM"))),
+    # NCT05123482 (head): a list with an abbreviation, one extent list for all
+    ("inc", "Histologically or cytologically confirmed metastatic or locally advanced/recurrent breast cancer, "
+            "ovarian cancer, BTC or endometrial cancer",
+     all_(any_(ext("metastatic"), ext("locally_advanced"), ext("recurrent")), ct("BREAST", "OVARY", "BILIARY_TRACT", "UCEC"))),
     # NCT06526819 (head): "advanced, recurrent, or metastatic" is a list of alternatives
     ("inc", "Histologically or cytologically-confirmed cancer that is advanced, recurrent, or metastatic",
      any_(ext("advanced"), ext("recurrent"), ext("metastatic"))),
 ]
 
 PARTLY = [
+    # NCT04005690-like (NCT05417594): "or with features suggestive of" is an alternative no atom holds
+    ("exc", "Myelodysplastic syndrome (MDS)/acute myeloid leukaemia or with features suggestive of MDS/AML",
+     not_(any_(ct("MDS", "AML"), unparsed("with features suggestive of MDS/AML")))),
     # NCT06800313 (head): mCRPC = metastatic prostate cancer; the castration state has no atom
     ("inc", "Must have progressive mCRPC",
      all_(ct("PROSTATE"), ext("metastatic"), unparsed("progressive castration-resistant"))),
@@ -153,6 +162,8 @@ NOT_READ = [
     ("inc", "Documented histologically or cytologically confirmed locally advanced non-squamous NSCLC, not suitable for "
             "definitive therapy or metastatic non-squamous NSCLC at screening (small cell or mixed histologies are "
             "excluded) (Stage III-IV NSCLC)."),
+    # NCT04868604: "small cell cancer" would be another cancer than the prostate's small cell carcinoma
+    ("exc", "Histologic diagnosis of small cell or neuroendocrine prostate cancer"),
     # NCT04486833: alternatives each with their own cancer phrase and a tail on one of them
     ("inc", "Stage III or IV NSCLC or recurrent NSCLC that is not potentially curable by radiotherapy or surgery"),
 ]

@@ -72,7 +72,7 @@ _NARROW = re.compile(
     r"chemotherapy[- ]na[iï]ve|de novo|progressive|progressing|persistent|active|current|"
     r"(?:relapsed|recurrent|refractory)(?: ?(?:,? or|,? and/or|,? and|/) ?(?:relapsed|refractory|recurrent|progressive|persistent))+|"
     r"relapsed|refractory|r/r|"
-    r"castrat(?:e|ion)[- ]resistant|(?:castrat(?:e|ion)|hormone)[- ]sensitive|"
+    r"castrat(?:e|ion)[- ](?:resistant|refractory)|(?:castrat(?:e|ion)|hormone)[- ]sensitive|"
     r"(?:primary )?platinum[- ](?:resistant|sensitive|refractory)|(?:high|intermediate|low)[- ]risk|"
     r"early[- ]stage|operable|inoperable|non-?operable|(?:borderline )?resectable|incurable|"
     r"(?:non-?)?muscle[- ]invasive)(?:\s*,)?\s+"
@@ -131,6 +131,7 @@ _ALTERNATIVE = re.compile(
 )
 # tail words the clause parser's qualifier pattern cuts at itself: read here only when the atoms carry the tail
 _ATOM_TAILS = ("with ",)
+_SUGGESTIVE = re.compile(r",? (?:or|and/or) (?P<rest>(?:with )?(?:features|findings) (?:suggestive|consistent with) .+)$")
 _CARRIES = re.compile(r"^(?:with|harbou?ring|carrying|bearing)(?: (?:a|an|the))?(?: (?:known|documented|confirmed))? (?P<m>.+)$")
 
 
@@ -247,6 +248,11 @@ def build_disease(clause: Clause) -> c.Node | None:
     node = _disease(clause, clause.text, markers=True) or _shared_cancer(clause)
     if node is not None:
         return node
+    m = _SUGGESTIVE.search(clause.text)
+    if m:  # "mds/aml or with features suggestive of mds/aml": the cancer, or what no atom holds
+        node = _disease(clause, clause.text[:m.start()], markers=True)
+        if node is not None:
+            return c.Any((node, c.Unparsed(m.group("rest"))))
     # "X not amenable to curative therapy", "X harboring an activating mutation": X, then the rest unparsed
     for m in reversed(list(_TAIL_STARTS.finditer(clause.text))):
         head, rest = clause.text[:m.start()], clause.text[m.end():]
@@ -422,6 +428,8 @@ def _markers_and_cancer(clause: Clause, t: str, markers: bool, narrowing: list[s
     if _GENERIC.match(t):
         return []
     t = re.sub(r"^((?:advanced |malignant )?solid tumou?rs?) (?:cancers?|malignanc(?:y|ies))$", r"\1", t)  # "solid tumor cancer"
+    # "myelodysplastic syndrome (mds)/acute myeloid leukemia": an abbreviation naming a cancer itself
+    t = re.sub(r"\s*\(([a-z][a-z0-9-]{1,9})\)(?=/)", lambda m: "" if clause.terms.cancer(m.group(1)) else m.group(0), t)
     codes = cancer_codes(clause, t)
     if codes:
         return [c.CancerType(codes)]
@@ -455,6 +463,12 @@ def _markers_and_cancer(clause: Clause, t: str, markers: bool, narrowing: list[s
 _HEAD = re.compile(r"\s(?P<h>(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|malignanc(?:y|ies)|neoplasms?|sarcomas?))$")
 _OF_HEAD = re.compile(r"^(?P<h>(?:\w+ )?(?:cancers?|carcinomas?|adenocarcinomas?|malignanc(?:y|ies)) of the) (?P<rest>.+)$")
 _LIST_SEP = re.compile(r"\s*,\s*(?:or\s+|and/or\s+|and\s+)?|\s+(?:or|and/or|and)\s+")
+# a list member that is a histology only: the head noun after the list would make it another cancer
+_HISTOLOGY_ONLY = re.compile(
+    r"(?:(?:(?:small|large|clear|squamous|basal|transitional|signet[- ]ring|spindle|non-?small)[- ]cell|squamous|non-?squamous|"
+    r"adenosquamous|mucinous|serous|papillary|medullary|ductal|lobular|neuroendocrine|endometrioid|anaplastic|sarcomatoid|"
+    r"undifferentiated|(?:poorly|well)[- ]differentiated|carcinoid|(?:non-?)?invasive|in situ|high[- ]grade|low[- ]grade)\s*)+"
+)
 
 
 def cancer_codes(clause: Clause, t: str) -> tuple[str, ...] | None:
@@ -462,12 +476,12 @@ def cancer_codes(clause: Clause, t: str) -> tuple[str, ...] | None:
     codes = clause.terms.cancer(t)
     if codes:
         return codes
-    if not _LIST_SEP.search(t):
+    if not _LIST_SEP.search(t) and "/" not in t:
         return None
     of = _OF_HEAD.match(t)
     head_after = _HEAD.search(t)
     parts = _LIST_SEP.split(of.group("rest") if of else t)
-    if len(parts) < 2 or not all(parts):
+    if not all(parts) or (len(parts) < 2 and "/" not in t):
         return None
     with_and = " and " in t and " and/or " not in t
     found: list[str] = []
@@ -478,11 +492,16 @@ def cancer_codes(clause: Clause, t: str) -> tuple[str, ...] | None:
             got = clause.terms.cancer(f"{of.group('h')} {part}")
         else:
             if head_after and i < len(parts) - 1:
+                if _HISTOLOGY_ONLY.fullmatch(part):
+                    return None  # "small cell or neuroendocrine prostate cancer": "small cell cancer" is not the prostate's
                 got = clause.terms.cancer(f"{part} {head_after.group('h')}")
             if got is None:
                 if with_and and i < len(parts) - 1:
                     return None  # "A and B" naming two cancers: both, or either? only "breast, lung and colorectal cancer"
                 got = None if _GENERIC.match(part) else clause.terms.cancer(part)
+        if not got and "/" in part:  # "myelodysplastic syndrome/acute myeloid leukemia", each side a cancer
+            sides = [clause.terms.cancer(x) for x in re.split(r"\s*/\s*", part)]
+            got = tuple(x for side in sides for x in side) if all(sides) else None
         if not got or part in seen:
             return None  # "gastric cancer or gastric cancer in a family member": a repeat is told apart by words not read
         seen.append(part)
