@@ -52,7 +52,7 @@ INCLUSION = [
      ("fully_structured", {"type": "cancer_type", "codes": ["PAAD"]})),
     ("Has received more than 2 prior lines of therapy", ("fully_structured", {"type": "prior_therapy", "min_lines": 3})),
     ("1 to 2 prior lines of therapy", ("fully_structured", {"type": "prior_therapy", "min_lines": 1, "max_lines": 2})),
-    ("Measurable disease per RECIST v1.1", ("unparsed", unparsed("Measurable disease per RECIST v1.1"))),
+    ("Measurable disease per RECIST v1.1", ("fully_structured", {"type": "measurable", "criteria": "RECIST 1.1"})),
 ]
 
 EXCLUSION = [
