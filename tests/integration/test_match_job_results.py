@@ -152,3 +152,11 @@ def test_redis_lost_while_a_request_waits_the_request_is_answered_in_process(sql
     waiting.join(60)
     assert answers and answers[0].status_code == 200, answers and answers[0].get_data(as_text=True)[:300]
     assert answers[0].get_json()["mode"] == "in-process" and answers[0].get_json()["results"]
+
+
+def test_sending_a_job_subscribes_to_nothing(stack):
+    response = post_match(stack.client, headers={"Cache-Control": "no-cache", "Prefer": "respond-async"})
+    assert response.status_code == 202
+    job_id = response.get_json()["id"]
+    channel = f"celery-task-meta-{job_id}"
+    assert stack.redis.pubsub_numsub(channel) == [(channel.encode(), 0)]

@@ -4,10 +4,22 @@
 from __future__ import annotations
 
 from celery import Celery, Task
+from celery.backends.redis import RedisBackend
 from flask import Flask
 
 MATCH_TASK = "trialmatch.match"
 INGEST_TASK = "trialmatch.ingest_trial"
+
+
+class ResultBackend(RedisBackend):
+    """Celery's Redis result backend without the pub/sub subscription that ``send_task`` makes
+    for every task it sends (``on_task_call``, for ``AsyncResult.get``, which trialmatch never
+    calls: jobs are read with get_task_meta and match outcomes with JobResults). Unread, those
+    subscriptions pile up in the sender and every state change of every task is pushed to a
+    socket nobody reads, until Redis drops the connection."""
+
+    def on_task_call(self, producer, task_id):
+        pass
 
 
 def celery_config(redis_url: str | None, *, result_ttl: int, queue: str) -> dict:
@@ -15,7 +27,7 @@ def celery_config(redis_url: str | None, *, result_ttl: int, queue: str) -> dict
     return {
         "task_default_queue": queue,
         "broker_url": url,
-        "result_backend": redis_url or "cache+memory://",
+        "result_backend": f"{__name__}:ResultBackend+{redis_url}" if redis_url else "cache+memory://",
         "task_serializer": "json",
         "result_serializer": "json",
         "accept_content": ["json"],
