@@ -1,7 +1,6 @@
 """A broken data file is refused, naming the file and the field (tested on temp copies)."""
 
 import shutil
-import time
 from importlib import resources
 from pathlib import Path
 
@@ -89,10 +88,8 @@ def test_invalid_yaml(data_copy):
         load_vocabulary_from(data_copy)
 
 
-def test_load_is_cached_and_fast(data_copy):
-    started = time.perf_counter()
-    load_vocabulary_from(data_copy)
-    assert time.perf_counter() - started < 1.0
+def test_load_is_cached():
+    # loading speed is not asserted here (tests assert behaviour, never wall time)
     assert load_vocabulary() is load_vocabulary()
 
 
