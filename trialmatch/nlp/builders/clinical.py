@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.patterns import ANCHOR, days
 
 # "known", "active", "documented", "history of": the modifiers a condition clause may carry.
 _COND_PREFIX = re.compile(
     r"^(?:(?:a |any |an )?(?:acute or chronic|active or chronic|chronic or active|known history of|a history of|"
-    r"medical history of|history of|known to be|known to have|known|documented|confirmed|diagnosed|diagnosis of|presence of|"
-    r"evidence of|current|currently|active|ongoing|prior|previous|past|positive for|have|has|with|"
+    r"medical history of|history of|(?:prior|previous|past) or (?:current|active|ongoing)|(?:current|active) or (?:prior|previous|past)|"
+    r"known to be infected with|known to be|known to have|known|documented|confirmed|diagnosed|diagnosis of|presence of|"
+    r"evidence of|current|currently|active|ongoing|concurrent|prior|previous|past|positive for|have|has|had|with|"
     r"infection with|infected with|seropositive for|serologically positive for|(?:a )?positive (?:test|test result|serology) for|"
     r"testing positive for|tested positive for|chronic),?\s+)*"
 )
 # words that narrow a condition to a state the atom does not capture: kept unparsed beside it
 _COND_NARROWING = re.compile(r"^((?:(?:uncontrolled|symptomatic|clinically significant|significant|severe|unstable|"
                              r"not[- ]controlled|poorly controlled|serious)(?:,? and/or |,? or |, | )?)+)\s*")
-_COND_SUFFIX = re.compile(r"(?:\s+|-)(?:infections?|disease|positivity|positive|seropositivity|history|infected|carriers?|antibodies)$")
-_HISTORY_WORDS = re.compile(r"\b(?:history|prior|previous|past)\b")
+_COND_SUFFIX = re.compile(r"(?:\s+|-)(?:infections?|disease|positivity|positive|seropositivity|history|infected|carriers?|antibodies|"
+                          r"viruses)$")
+# "HIV or hepatitis B or C": the bare "C" names hepatitis C
+_HEP_LETTERS = re.compile(r"\bhepatitis b((?:,? or |,? and/or |/|, ))c\b")
+# a window at the end: "myocardial infarction within 6 months (prior to enrollment)", "stroke <= 1 year",
+# "in the past 6 months"; counted to the match date like the therapy builder's washouts
+_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "twelve": "12"}
+_COND_WINDOW = re.compile(
+    r",? (?:(?:within|in|during) (?:the )?(?:last |past |previous |preceding |prior )?(?:(?:<=|<) ?)?|(?:<=|<) ?)"
+    r"(?P<n>\d+|one|two|three|four|five|six|twelve) (?P<unit>days?|weeks?|months?|years?)"
+    rf"(?: (?:prior to|before|of|from|preceding) (?:{ANCHOR})(?: visit)?)?$"
+)
+# words that make a windowed clause ambiguous ("active infection within 14 days": active now, or then?)
+_NOW_WORDS = re.compile(r"\b(?:active|current|currently|ongoing|concurrent|chronic)\b")
+# events: a record of one means it happened, whatever its clinical status ("history of" or not)
+_EVENT_KEYS = frozenset(("myocardial_infarction", "stroke", "transient_ischemic_attack", "organ_transplant"))
+_HISTORY_WORDS = re.compile(r"\b(?:history|prior|previous|past|had)\b")
 _HEP_BOTH = re.compile(r"^(?:viral )?hepatitis (?:b and/or c|b or c|b and c|b/c|b, c)(?: virus(?:es)?)?(?: infections?)?$|^(?:hbv|hbv and/or hcv|hbv or hcv|hbv/hcv|hbv and hcv) ?(?:infections?)?$")
 _MALIGNANCY = re.compile(
     r"^(?:(?:any|a|an|or|and/or) )?(?P<q>(?:(?:other|another|second|additional|concurrent|concomitant|co-?existing|coexisting|prior|previous|past|"
@@ -59,22 +77,91 @@ def _condition_list(clause: Clause, rest: str) -> list[str] | None:
 
 
 def build_condition(clause: Clause) -> c.Node | None:
+    """A comorbid condition (or alternatives of them), with an optional window at the end
+    ("myocardial infarction or stroke within 6 months": each within 183 days). Event keys
+    (infarction, stroke, TIA, transplant) count whatever the record's status."""
+    t = _HEP_LETTERS.sub(r"hepatitis b\1hepatitis c", clause.text)
+    window = _COND_WINDOW.search(t)
+    if window is None:
+        return _events(_condition_node(dataclasses.replace(clause, text=t)))
+    head = t[:window.start()].strip()
+    if not head or _NOW_WORDS.search(head):
+        return None
+    n = _NUMBER_WORDS.get(window.group("n"), window.group("n"))
+    within = days(n, window.group("unit"))
+    node = _condition_node(dataclasses.replace(clause, text=head))
+    if node is None or not _windowable(node):
+        return None
+    return _with_window(node, within)
+
+
+def _windowable(node: c.Node) -> bool:
+    """A Condition, alternatives of Conditions, or one of those beside an unparsed qualifier."""
+    if isinstance(node, c.Condition):
+        return True
+    if isinstance(node, c.Any):
+        return all(isinstance(n, c.Condition) for n in node.items)
+    if isinstance(node, c.All) and len(node.items) == 2 and isinstance(node.items[1], c.Unparsed):
+        return _windowable(node.items[0])
+    return False
+
+
+def _with_window(node: c.Node, within: int) -> c.Node:
+    # in a window the event counts whatever its status now ("MI within 6 months" may be resolved)
+    if isinstance(node, c.Condition):
+        return dataclasses.replace(node, within_days=within, active_only=False)
+    if isinstance(node, c.Any):
+        return c.Any(tuple(_with_window(n, within) for n in node.items))
+    return c.All((_with_window(node.items[0], within),) + node.items[1:])
+
+
+def _events(node: c.Node | None) -> c.Node | None:
+    if isinstance(node, c.Condition) and node.active_only and set(node.keys) <= _EVENT_KEYS:
+        return dataclasses.replace(node, active_only=False)
+    if isinstance(node, (c.Any, c.All)):
+        return type(node)(tuple(_events(n) for n in node.items))
+    return node
+
+
+# "NYHA class III or IV heart failure": heart failure is necessary, the class stays unparsed beside it
+_NYHA_CLASS = (r"(?:new york heart association|nyha)(?: \(nyha\))?(?: functional)?(?: classification)?(?: class| grade)?"
+               r"(?: \(nyha\))? (?:class |grade )?(?:(?:>=|>) ?)?(?:iv|i{1,3}|[1-4])(?:(?:,? or |/|-| to |, )(?:iv|i{1,3}|[1-4]))*"
+               r"(?: or (?:greater|higher|above|worse))?")
+_NYHA_HF = re.compile(rf"^(?P<q>{_NYHA_CLASS}) (?P<hf>(?:congestive )?(?:heart|cardiac) failure(?: \(chf\))?|chf)$"
+                      rf"|^(?P<hf2>(?:congestive )?(?:heart|cardiac) failure(?: \(chf\))?|chf),? (?P<q2>{_NYHA_CLASS})$")
+# "allogeneic tissue/solid organ transplant": the solid organ part is a key, allogeneic tissue is not
+_ALLO_TISSUE = re.compile(r"^(?:an? )?(?P<q>allogene?ic tissue)/solid organ transplant(?:ation)?s?$")
+
+
+def _condition_node(clause: Clause) -> c.Node | None:
     t = clause.text
     m = _COND_PREFIX.match(t)
     prefix = m.group(0) if m else ""
     rest = t[len(prefix):].strip()
-    narrowing = _COND_NARROWING.match(rest)
-    if narrowing and narrowing.end() < len(rest):
-        words = narrowing.group(1).strip(" ,")
-        inner = build_condition(Clause(prefix + rest[narrowing.end():], clause.terms, clause.section, clause.historical,
-                                       clause.qualifiers))
-        if inner is None or isinstance(inner, c.All):
-            return None
-        return c.All((inner, c.Unparsed(words)))
     historical = clause.historical or bool(_HISTORY_WORDS.search(prefix))
+    nyha = _NYHA_HF.match(rest)
+    if nyha:
+        return c.All((c.Condition(("heart_failure",), active_only=not historical), c.Unparsed(nyha.group("q") or nyha.group("q2"))))
+    allo = _ALLO_TISSUE.match(rest)
+    if allo:
+        return c.Any((c.Condition(("organ_transplant",), active_only=False), c.Unparsed(allo.group("q"))))
+    narrowing = _COND_NARROWING.match(rest)
+    if narrowing and narrowing.end() < len(rest) and _condition_key(clause, rest) is None:
+        # ("unstable angina" is a concept of its own, not "unstable" + "angina")
+        words = narrowing.group(1).strip(" ,")
+        inner = _condition_node(Clause(prefix + rest[narrowing.end():], clause.terms, clause.section, clause.historical,
+                                       clause.qualifiers))
+        if isinstance(inner, c.All):
+            return None
+        if inner is not None:
+            return c.All((inner, c.Unparsed(words)))
+        # "unstable angina or myocardial infarction": the word may open a concept of a list below
     if _HEP_BOTH.match(rest):
         keys: tuple[str, ...] = ("hepatitis_b", "hepatitis_c")
-        return c.Any(tuple(c.Condition((k,), active_only=not historical) for k in keys))
+        atoms = tuple(c.Condition((k,), active_only=not historical) for k in keys)
+        if re.search(r"\bconcurrent\b", prefix) and re.search(r"\band\b(?!/or)", rest):
+            return c.All(atoms)  # "concurrent active HBV and HCV infection": a co-infection, both
+        return c.Any(atoms)
     m = _MALIGNANCY.match(rest)
     if m and (historical or _OTHER_WORDS.search(prefix + m.group("q"))):
         # a cancer besides the one under study (the matcher decides from the patient's cancers);
