@@ -140,8 +140,9 @@ def run_service(*, host: str, port: int, env: dict | None = None) -> int:
                        f"{len(summary['unchanged'])} unchanged")
         api_key = local_api_key(make_sessionmaker(engine), Path(settings.local_key_file))
         engine.dispose()
+        schedule = str(Path(settings.local_key_file).parent / "celerybeat-schedule")
         for i in range(1, (os.cpu_count() or 1) + 1):
-            beat = ["--beat", "--schedule", str(Path(settings.local_key_file).parent / "celerybeat-schedule")] if i == 1 else []
+            beat = ["--beat", "--schedule", schedule] if i == 1 else []
             children.start(f"worker {i}", [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker",
                                            "--pool", "solo", "--hostname", f"worker{i}-{port}@%h",
                                            "--queues", settings.queue, "--loglevel=WARNING",

@@ -13,4 +13,5 @@ def test_the_body_text_is_compact_ascii_json_of_the_same_value():
     text = dumps(view)
     assert text.isascii() and "\n" not in text and ", " not in text and ": " not in text
     assert json.loads(text) == view
-    assert json.loads(with_fields(text, {"mode": "worker", "cached": False})) == {"mode": "worker", "cached": False, **view}
+    fields = {"mode": "worker", "cached": False}
+    assert json.loads(with_fields(text, fields)) == {**fields, **view}
