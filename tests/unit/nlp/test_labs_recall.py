@@ -249,3 +249,33 @@ def test_a_single_sex_before_an_age_is_not_dropped_by_the_new_rewrites(vocab):
     # sex, not a subject word): not read as an age alone
     assert parse_one(vocab, "inc", "Male \\>= 18 years of age") == (
         "unparsed", {"type": "unparsed", "text": "Male \\>= 18 years of age"})
+
+
+WINDOWS = [
+    # NCT06525766: the method before the window
+    ("Calculated creatinine clearance ≥ 45 ml/min using the Cockcroft-Gault formula (obtained ≤ 14 days prior to "
+     "registration)", lab("CRCL", ">=", value=45, unit="mL/min", within_days=14)),
+    # NCT04697576: "drawn at or not more than 30 days"
+    ("Hemoglobin (Hgb) \\>= 9 g/dL (drawn at or not more than 30 days prior to the screening visit)",
+     lab("HGB", ">=", value=9, unit="g/dL", within_days=30)),
+    # NCT07214298: the method alone in brackets
+    ("Estimated creatinine clearance ≥ 60 mL/min (Cockcroft-Gault equation)", lab("CRCL", ">=", value=60, unit="mL/min")),
+    # NCT05863195: either threshold; the window at the end is the item's, for both
+    ("Creatinine =\\< 1.5 x institutional ULN OR creatinine clearance \\>= 50 mL/min calculated by the Cockcroft-Gault "
+     "method (obtained =\\< 14 days prior to protocol randomization)",
+     {"type": "any", "items": [lab("CREAT", "<=", uln_multiple=1.5, within_days=14),
+                               lab("CRCL", ">=", value=50, unit="mL/min", within_days=14)]}),
+]
+
+
+@pytest.mark.parametrize("text,expected", WINDOWS, ids=[t[:50] for t, _ in WINDOWS])
+def test_windows_and_methods(vocab, text, expected):
+    assert parse_one(vocab, "inc", text) == ("fully_structured", expected)
+
+
+def test_a_clearance_against_the_uln_is_not_read(vocab):
+    # NCT06249282 writes "creatinine clearance <= 1.5 x ULN" (meaning creatinine): a clearance has no
+    # upper limit of normal to compare with; the item is not read as a low clearance
+    status, node = parse_one(vocab, "inc", "Creatinine clearance of ≤ 1.5 x ULN or glomerular filtration rate (GFR) "
+                                           "≥ 60 mL/min/1.73 m\\^2 (performed within 14 days prior to day 1 of protocol therapy)")
+    assert (status, node["type"]) == ("unparsed", "unparsed")

@@ -56,16 +56,18 @@ _ANALYTE_UNITS = {
     "TESTOSTERONE": {"ng/dL", "nmol/L"}, "LDH": {"U/L"}, "K": {"mmol/L"}, "NA": {"mmol/L"},
     "CA": {"mg/dL", "mmol/L"}, "MG": {"mg/dL", "mmol/L"}, "TSH": {"m[IU]/L", "u[IU]/mL"}, "HBA1C": {"%"},
 }
+_NO_ULN = {"CRCL", "GFR"}
 _UNIT_RX = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
-_WITHIN = (r"(?:,? \(? ?(?:obtained |performed |measured |done |drawn |collected |assessed )?(?:within|<=|<) (\d+) (days?|weeks?) "
+_WITHIN = (r"(?:,? \(? ?(?:(?:obtained |performed |measured |done |drawn |collected |assessed )(?:at or )?)?(?:within|<=|<) (\d+) (days?|weeks?) "
            r"(?:prior to|before|of|from) [a-z0-9 ,/-]{0,60}?\)?)?")
 _TAIL = (r"(?: \(?(?:at|during) screening\)?)?(?:,? \(?(?:by|using|per|calculated by|as calculated by|according to|based on) (?:the )?"
-         r"(?:cockcroft[- ]gault|cockroft[- ]gault|mdrd|ckd-epi)(?: formula| equation| method)?\)?)?")
+         r"(?:cockcroft[- ]gault|cockroft[- ]gault|mdrd|ckd-epi)(?: formula| equation| method)?\)?"
+         r"|,? \((?:cockcroft[- ]gault|cockroft[- ]gault|mdrd|ckd-epi)(?: formula| equation| method)?\))?")
 # "(serum glutamic oxaloacetic transaminase)", "/SGPT": other names of AST and ALT, said again
 _SYNONYMS = re.compile(r"\s*(?:\(|/)\s*(?:serum )?glutam[a-z]*[ -](?:oxaloacetic|oxalacetic|pyruvic|pyruvate)[ -]transaminase"
                        r"(?:\s*[\[(]sg[op]t[\])])?\s*\)?|\s*/\s*sg[op]t\b|\s*[(\[](?:ast|alt|sgot|sgpt)(?:/sg[op]t)?[)\]]")
-_VALUE = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?(?P<unit>{_UNIT_RX})?{_WITHIN}{_TAIL}$")
-_ULN = re.compile(rf"^(?P<an>.+?)(?: levels?| values?)?(?: of| is| must be| should be|:)? ?{CMP} ?(?:{NUM} ?(?:x ?)?)?uln(?: for the institution| \(institutional\))?{_WITHIN}{_TAIL}$")
+_VALUE = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?(?P<unit>{_UNIT_RX})?{_TAIL}{_WITHIN}{_TAIL}$")
+_ULN = re.compile(rf"^(?P<an>.+?)(?: levels?| values?)?(?: of| is| must be| should be|:)? ?{CMP} ?(?:{NUM} ?(?:x ?)?)?uln(?: for the institution| \(institutional\))?{_TAIL}{_WITHIN}{_TAIL}$")
 _SPLIT = re.compile(r"\s*(?:,? and/or |,? and |,? or |/|, | ?& ?)\s*")
 # "serum alt/ast", "ldh serum level": the specimen said around the analyte's name
 _SPECIMEN = re.compile(r"^(?:serum|plasma|blood|peripheral(?: blood)?) |(?: serum| plasma)(?: levels?)?$")
@@ -174,12 +176,30 @@ def build_lab(clause: Clause) -> c.Node | None:
     if m:
         return _alternative(clause, m)
     node = _build_lab(clause)
+    if node is None and " or " in clause.text:
+        node = _either(clause)
     aside = _THRESHOLD_ASIDE.search(clause.text) if node is None else None
     if aside and _build_lab(dataclasses.replace(clause, text=clause.text[:aside.start()].rstrip(" ,;"))) is not None:
         # "ast <= 3 x uln (<= 5 x uln)": another threshold in brackets, for whom is not said. Unparsed,
         # so that the qualifier pattern does not read it as a narrowing of the first
         return c.Unparsed(clause.text)
     return node
+
+
+def _either(clause: Clause) -> c.Node | None:
+    """"creatinine <= 1.5 x uln or creatinine clearance >= 50 ml/min (obtained <= 14 days prior to
+    registration)": two lab thresholds, either suffices; the window said at the end is the item's,
+    so it holds for both (read part by part, it would be the second's only)."""
+    parts = re.split(r",? or (?!(?:>=|<=|>|<) )", clause.text)
+    if len(parts) != 2:
+        return None
+    nodes = [_build_lab(dataclasses.replace(clause, text=p.strip())) for p in parts]
+    if not all(isinstance(n, c.Lab) for n in nodes):
+        return None
+    first, second = nodes
+    if second.within_days is not None and first.within_days is None:
+        first = dataclasses.replace(first, within_days=second.within_days)
+    return c.Any((first, second))
 
 
 def _bound(node: c.Node) -> tuple[str, float, str] | None:
@@ -249,6 +269,8 @@ def _read(clause: Clause, t: str) -> c.Node | None:
         if not found:
             return None
         keys, connector = found
+        if set(keys) & _NO_ULN:
+            return None  # "creatinine clearance <= 1.5 x uln": a clearance has no upper limit to compare with
         multiple = number(m.group(3)) if m.group(3) else 1
         within = _within((m.group(4), m.group(5)))
         atoms = [c.Lab(k, m.group(2), uln_multiple=multiple, within_days=within) for k in keys]
