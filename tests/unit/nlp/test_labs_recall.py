@@ -129,7 +129,8 @@ def test_a_group_threshold_without_atom_stays_an_unparsed_alternative(vocab, tex
 
 NOT_READ = [
     # NCT05805605: two thresholds in one unit, each for a disease: not one threshold in two units
-    ("inc", "White blood cell counts of greater than 30,000/mcL (B-ALL) or greater than 100,000/mcL (T-ALL) at diagnosis"),
+    ("inc", "White blood cell counts of greater than 30,000/mcL (B-ALL) or greater than 100,000/mcL (T-ALL) "
+            "at diagnosis"),
     # NCT04995003: Lansky is the paediatric scale; which applies depends on age
     ("inc", "Karnofsky or Lansky performance score of ≥60"),
     # NCT04820179: ionized and corrected calcium are other measures than total calcium
@@ -218,16 +219,19 @@ AGE = [
     ("inc", "Age 18 years old and above, male or female.", {"type": "age", "min": 18}),
     # NCT04785989: "adult" and "minor" with the age in brackets
     ("inc", "Adult (18 years of age or older)", {"type": "age", "min": 18}),
-    ("exc", "Minor (Less than 18 years of age)", {"type": "not", "item": {"type": "age", "max": 18, "max_inclusive": False}}),
+    ("exc", "Minor (Less than 18 years of age)",
+     {"type": "not", "item": {"type": "age", "max": 18, "max_inclusive": False}}),
     # NCT01102569: "under the age of 18" is below 18
-    ("exc", "Under the age of 18 years old.", {"type": "not", "item": {"type": "age", "max": 18, "max_inclusive": False}}),
+    ("exc", "Under the age of 18 years old.",
+     {"type": "not", "item": {"type": "age", "max": 18, "max_inclusive": False}}),
     # NCT02279004: "or younger" is an inclusive bound
     ("exc", "Participants who are 18 years of age or younger", {"type": "not", "item": {"type": "age", "max": 18}}),
     # normalisation: NCT05504707 (a footnote star, digits grouped by a space), NCT05753306 (a unit's slash spaced)
     ("inc", "\\*Platelets ≥ 75 000/μL", lab("PLT", ">=", value=75000, unit="/uL")),
     ("inc", "Serum creatinine \\<= 1.5 mg / dL", lab("CREAT", "<=", value=1.5, unit="mg/dL")),
     # NCT04901702: "peripheral" before the analyte; the same count in another unit in brackets
-    ("inc", "Peripheral absolute neutrophil count (ANC) \\>1,000/mm3 (1x109/L)", lab("ANC", ">", value=1000, unit="/mm3")),
+    ("inc", "Peripheral absolute neutrophil count (ANC) \\>1,000/mm3 (1x109/L)",
+     lab("ANC", ">", value=1000, unit="/mm3")),
 ]
 
 
@@ -259,7 +263,8 @@ WINDOWS = [
     ("Hemoglobin (Hgb) \\>= 9 g/dL (drawn at or not more than 30 days prior to the screening visit)",
      lab("HGB", ">=", value=9, unit="g/dL", within_days=30)),
     # NCT07214298: the method alone in brackets
-    ("Estimated creatinine clearance ≥ 60 mL/min (Cockcroft-Gault equation)", lab("CRCL", ">=", value=60, unit="mL/min")),
+    ("Estimated creatinine clearance ≥ 60 mL/min (Cockcroft-Gault equation)",
+     lab("CRCL", ">=", value=60, unit="mL/min")),
     # NCT05863195: either threshold; the window at the end is the item's, for both
     ("Creatinine =\\< 1.5 x institutional ULN OR creatinine clearance \\>= 50 mL/min calculated by the Cockcroft-Gault "
      "method (obtained =\\< 14 days prior to protocol randomization)",
@@ -277,5 +282,6 @@ def test_a_clearance_against_the_uln_is_not_read(vocab):
     # NCT06249282 writes "creatinine clearance <= 1.5 x ULN" (meaning creatinine): a clearance has no
     # upper limit of normal to compare with; the item is not read as a low clearance
     status, node = parse_one(vocab, "inc", "Creatinine clearance of ≤ 1.5 x ULN or glomerular filtration rate (GFR) "
-                                           "≥ 60 mL/min/1.73 m\\^2 (performed within 14 days prior to day 1 of protocol therapy)")
+                                           "≥ 60 mL/min/1.73 m\\^2 (performed within 14 days prior to day 1 of "
+                                           "protocol therapy)")
     assert (status, node["type"]) == ("unparsed", "unparsed")

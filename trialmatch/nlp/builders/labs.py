@@ -244,8 +244,8 @@ def _alternative(clause: Clause, m: re.Match) -> c.Node | None:
         return c.All((head, c.Unparsed(aside)))
     if clause.section == "inclusion" and _LIVER_METASTASES.match(m.group("who")):
         atoms = [head] if isinstance(head, c.Lab) else head.items
-        alt = [dataclasses.replace(n, uln_multiple=alt_limit) if form == "uln" else dataclasses.replace(n, value=alt_limit)
-               for n in atoms]
+        alt = [dataclasses.replace(n, uln_multiple=alt_limit) if form == "uln"
+               else dataclasses.replace(n, value=alt_limit) for n in atoms]
         branch = alt[0] if len(alt) == 1 else c.All(tuple(alt))
         return c.Any((head, c.All((branch, c.Metastasis(site="liver")))))
     return c.Any((head, c.Unparsed(aside)))
