@@ -75,9 +75,137 @@ _NOT_ELIGIBLE = re.compile(r"\s+(?:are|is|will be) (?:not eligible|ineligible|ex
 _TRAILING_ASIDE = re.compile(r"\s*\((?!(?:or|and/or|if|for|unless|except|otherwise|i\.e|e\.g|<|>|\d))[^()]{3,200}\)$")
 _WASHOUT_END = re.compile(r"\bwithin (?:the )?(?:last |past |previous |preceding )?\d+ (?:days?|weeks?|months?)\b")
 _MEMO_SIZE = 50_000
-_CLAUSE_JOIN = re.compile(r",? (or|and) (?=(?:has|have|had|is|are|was|were|has had|have had|current|currently|active|ongoing) )")
+# "Patients with X | are eligible / may participate": a permission, no requirement
+_PERMISSIVE = re.compile(
+    r"(?:(?:are|is|will be|may be|would be|remain|be) (?:also )?(?:eligible|allowed|permitted)"
+    r"(?: (?:to participate|to enrol|to enroll|for (?:this|the) (?:study|trial)|for enrol?ment))?"
+    r"|may (?:participate|enrol|enroll|be enrolled|be included)|can be included)"
+    r"(?:[.,;:]|\s+(?:if|provided|as long as|when|unless|but|after|only|in)\b|\s*$)")
+# "Patients with X", "Participants positive for HIV": a subgroup (not "Women and men >= 18 years old are eligible")
+_SUBGROUP = re.compile(r"^\s*(?:(?:male |female )?(?:patients?|participants?|subjects?|individuals?|persons?|people|women|men|those)"
+                       r"\s+(?:(?:who|that)\s+(?:have|has|had|are|is|were)\b|with\b|having\b|positive\b|known\b|serologically\b|"
+                       r"diagnosed\b|previously\b|on\b|receiving\b|taking\b))")
+_CLAUSE_JOIN = re.compile(r",? (or|and) (?=(?:has|have|had|is|are|was|were|has had|have had|current|currently|active|ongoing|not|no) )")
 _WINDOW = re.compile(r"\bwithin (?:the )?(?:last |past |previous )?\d")
 _SENTENCE = re.compile(r"(?<=[a-z0-9)%\]])\.\s+(?=[a-z(])|;\s+")
+# A part of a compound that names its own time: in "history of ILD or active pneumonitis" the
+# history does not reach "active pneumonitis" (which must be active now).
+_PRESENT_WORDS = r"(?:(?:a|an|any)\s+)?(?:active|current|currently|ongoing|present|presence of|evidence of|concurrent)\b"
+_PRESENT_START = re.compile("^" + _PRESENT_WORDS)
+_PRESENT_PART = re.compile(r"(?:,|\bor\b|\band/or\b|\band\b)\s+" + _PRESENT_WORDS)
+_OR_SPLIT = re.compile(r"(\s*(?:,\s*or|,\s*and/or|\s+or|\s+and/or)\s+|\s*,\s*)")
+_AND_SPLIT = re.compile(r"(\s*(?:,\s*and|\s+and)\s+|\s*,\s*)")
+# "ECOG 0 or 1, or Karnofsky >= 70": the comma marks the outer list; inner "or"/"and" belong to a part
+_OUTER_SPLIT = re.compile(r"(\s*,\s*(?:or|and/or|and)\s+|\s*,\s*)")
+# "active, non-infectious pneumonitis": a comma between two modifiers of one noun, not a list
+_MODIFIERS = frozenset((
+    "active", "chronic", "acute", "untreated", "symptomatic", "uncontrolled", "current", "severe", "significant",
+    "clinically significant", "progressive", "unstable", "serious", "non-infectious", "noninfectious", "known",
+))
+# words a list of treatments shares ("prior radiotherapy, chemotherapy, or surgery")
+_SHARED_PRIOR = re.compile(
+    r"^(?:(?:any )?(?:prior|previous)(?: (?:treatment|therapy) with| exposure to)?|received(?: prior)?|(?:prior )?receipt of)\s+")
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+")
+# "hepatitis b or c": a short last word of a list shares the words before it
+_SHORT_PART = re.compile(r"^[a-z0-9]{1,3}$")
+# Phrases that add nothing to what the record can answer: when the protocol checks the criterion
+# ("at screening", "prior to registration"), who judges it ("as determined by the investigator"),
+# where it is written ("see section 5.2"). Never a window: "within 28 days" stays with its atom.
+_FILLERS = tuple(re.compile(p) for p in (
+    r",?\s*\((?:see|refer to|as defined in|as described in|per|defined in) (?:section|appendix|table|protocol section)[^()]*\)$",
+    r",?\s*(?:\(|\[)?(?:see|refer to) (?:section|appendix|table) [0-9a-z.]+(?:\)|\])?$",
+    r",?\s*(?:as )?(?:determined|judged|assessed|deemed|evaluated) by (?:the )?(?:treating |enrolling |site |local )?"
+    r"(?:investigator|physician|clinician|oncologist|study doctor)s?$",
+    r",?\s*(?:per|according to|as per) (?:the )?(?:institutional|local|site|institution's|institution) "
+    r"(?:standards?|guidelines?|criteria|practice|standard of care|laboratory|lab|normal ranges?|polic(?:y|ies))$",
+    r",?\s*(?:at|during) (?:the )?(?:time of )?screening(?: visit)?$",
+    r",?\s*at (?:the )?time of (?:study )?(?:enrollment|enrolment|registration|randomi[sz]ation|entry|study entry|inclusion|"
+    r"consent|screening|signing (?:the )?(?:informed )?consent(?: form)?)$",
+    r",?\s*(?:prior to|before|at) (?:the )?(?:study )?(?:registration|enrollment|enrolment|randomi[sz]ation|study entry|entry)$",
+))
+
+
+_KNOWN = re.compile(r"^known,?\s+(?!(?:or|and|and/or|to|by|as|in|at|for|if|that|with)\b|/)(?![^,;]*\bstatus\b)")
+_ANY = re.compile(r"^any\s+(?!(?:of|one|two|three|other than|time|stage|grade|number|type|line|amount|dose|level|age|sex|"
+                  r"gender|ecog|performance|histolog\w*)\b|\d)")
+
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9'+/-]*[a-z0-9+]|[a-z0-9]")
+_MAX_PHRASE_WORDS = 5
+_ABBREVIATED = re.compile(r"\b[A-Z]{3,8}\b")
+_CANCER_WORD = re.compile(r"\b(?:cancers?|carcinomas?|tumou?rs?|malignanc(?:y|ies)|neoplasms?|sarcomas?|lymphomas?|leuka?emias?|melanomas?|myelomas?)\b")
+_PHRASES: dict[int, frozenset] = {}
+
+
+def _concept_phrases(terms: Terms) -> frozenset:
+    """The lexicon's condition, lab and marker phrases (exact literals), once per Terms."""
+    found = _PHRASES.get(id(terms))
+    if found is None:
+        found = frozenset(p for label in ("CONDITION", "LAB", "MARKER") for p in terms.literals.get(label, {})
+                          if len(p) > 2 and len(p.split(" ")) <= _MAX_PHRASE_WORDS)
+        _PHRASES.clear()
+        _PHRASES[id(terms)] = found
+    return found
+
+
+# Under an exclusion heading, "No X" and "must not have X" restate the exclusion of X (the labels'
+# reading); "without X", "cannot X", "did not X" say that lacking X excludes (read as written);
+# a bare "Not X" or "No evidence of X" could be either and stays unparsed.
+_MODAL_NEGATION = re.compile(
+    r"^(?:(?:patients?|participants?|subjects?|individuals?|women|men|females?|males?|candidates?|the|who|they|he|she)\s+){0,3}"
+    r"(?:must|may|should|shall|will)\s+(?:not|never)\b")
+# "No X": X restated as excluded only when X is a harm (a condition, a metastatic site, pregnancy, a
+# treatment inside a washout window); "No measurable disease" under exclusion means lacking it excludes
+_NO = re.compile(r"^no\b(?!\s+evidence\b)")
+_REDUNDANT = re.compile(_MODAL_NEGATION.pattern + "|" + _NO.pattern)
+_DOUBTFUL_NEGATION = re.compile(r"^(?:not|no evidence of|free of)\b")
+
+
+def _modifiers_may_reach(nodes: list[c.Node]) -> bool:
+    """"Advanced or metastatic RCC, urothelial cancer, or CRPC": the first part's extent or stage
+    may reach the cancers after it; a later cancer read without one would admit any stage."""
+    def atoms(n):
+        return [a for a in walk(n) if not isinstance(a, (c.All, c.Any, c.Not, c.Unparsed))]
+
+    def staged(n):
+        return any(isinstance(a, c.Stage) or (isinstance(a, c.Metastasis) and a.extent) for a in atoms(n))
+
+    first = nodes[0]
+    if not (staged(first) and any(isinstance(a, c.CancerType) for a in atoms(first))):
+        return False
+    return any(any(isinstance(a, c.CancerType) for a in atoms(n)) and not staged(n) for n in nodes[1:])
+
+
+def _implies(head: c.Node, atom: c.Node) -> bool:
+    """Whether meeting ``atom`` always meets ``head`` (same concept, no narrower)."""
+    if type(head) is not type(atom):
+        return False
+    if isinstance(head, c.Condition):
+        return head.keys == atom.keys and (not head.active_only or atom.active_only) and (
+            head.within_days is None or (atom.within_days is not None and atom.within_days <= head.within_days))
+    if isinstance(head, (c.PriorTherapy, c.Procedure)):
+        return dataclasses.replace(head, within_days=None) == dataclasses.replace(atom, within_days=None) and (
+            head.within_days is None or (atom.within_days is not None and atom.within_days <= head.within_days))
+    if isinstance(head, c.Metastasis):
+        return head.site == atom.site and head.extent == atom.extent and head.qualifier in (None, atom.qualifier)
+    return head == atom
+
+
+def _harm_only(node: c.Node) -> bool:
+    atoms = [n for n in walk(node) if not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed))]
+    return bool(atoms) and all(
+        isinstance(n, (c.Condition, c.Pregnancy)) or (isinstance(n, c.Metastasis) and n.site is not None)
+        or (isinstance(n, (c.PriorTherapy, c.Procedure)) and n.within_days is not None) for n in atoms)
+
+
+def _strip_fillers(t: str) -> str:
+    for _ in range(3):
+        before = t
+        for rx in _FILLERS:
+            t = rx.sub("", t).rstrip(" ,;:")
+        if t == before:
+            break
+    return t
 
 
 def _windowed(node: c.Node):
@@ -130,6 +258,9 @@ class ClauseParser:
         head, tail = (raw[:cut], raw[cut:].strip()) if cut is not None else (raw, None)
         if tail is not None and not head.strip(" ,;:.(-"):
             return None
+        if tail is not None and _PERMISSIVE.match(tail.lower()) and _SUBGROUP.match(head.lower()) \
+                and not re.search(r"\b(?:who|that|which)\s*$", head.lower()):
+            return None  # "Participants with treated brain metastases are eligible": restricts nobody (labels: unparsed)
         head_node = self._sentences(normalize(head.rstrip(" ,;:(-")), section)
         if head_node is None:
             return None
@@ -149,26 +280,49 @@ class ClauseParser:
         for s in sentences:
             node = self.parse_clause(s, section)
             if node is None:
-                nodes.append(c.Unparsed(s.strip(), non_clinical=self.context.non_clinical(s)))
+                nodes.append(c.Unparsed(s.strip(), non_clinical=self.non_clinical(s)))
             else:
                 understood = True
                 nodes.append(node)
         return c.All(tuple(nodes)) if understood else None
 
+    def non_clinical(self, text: str) -> bool:
+        """Whether a text no record answers (consent, contraception, logistics: the context rules)
+        names no clinical concept either: no phrase of it is a condition, lab, marker or cancer the
+        lexicon or the vocabulary knows ("... unstable angina ... that would limit compliance" is clinical)."""
+        if not self.context.non_clinical(text):
+            return False
+        # "NSCLC", "PDAC": a cancer's abbreviation, written in capitals
+        if any(self.terms.cancer(w.lower()) for w in _ABBREVIATED.findall(text)):
+            return False
+        words = _WORD.findall(text.lower())
+        phrases = _concept_phrases(self.terms)
+        for i in range(len(words)):
+            for n in range(1, min(_MAX_PHRASE_WORDS, len(words) - i) + 1):
+                phrase = " ".join(words[i:i + n])
+                if phrase in phrases or (_CANCER_WORD.search(phrase) and self.terms.cancer(phrase)):
+                    return False
+        return True
+
     # ---- one clause -----------------------------------------------------------------
     def parse_clause(self, text: str, section: str) -> c.Node | None:
         if section == "exclusion":
             text = _NOT_ELIGIBLE.sub("", text)  # "patients who have received X are not eligible": X, excluded
-        t, negated, historical = self.prepare(text)
+        t, negated, historical = self.prepare(text, section)
         if not t:
             return None
         clause = Clause(t, self.terms, section, historical, self.context.qualifiers)
-        node = self._build(clause) or self._compound(clause) or self._adequate(clause)
+        node = self._whole(clause, negated)
+        if node is None:
+            bare = _strip_fillers(t)
+            if bare != t and bare:
+                # "brain metastases at screening": the words say when the protocol checks, not what
+                node = self._whole(dataclasses.replace(clause, text=bare), negated)
         if node is None:
             joined = self._clauses(text, section)  # each clause reads its own subject, negation and history
             if joined is not None:
                 return joined
-            node = self._qualified(clause)
+            node = self._qualified(clause, negated)
         if node is None:
             return None
         if negated and isinstance(node, c.PriorTherapy) and not (node.drugs or node.classes or node.within_days):
@@ -181,7 +335,21 @@ class ClauseParser:
         if negated and isinstance(node, c.All) and any(
                 isinstance(n, c.PriorTherapy) and (n.min_lines or n.max_lines) for n in node.items):
             return None  # "not more than three lines for metastatic disease": a bound on some lines only
+        if negated and section == "exclusion":
+            low = text.strip().lower()
+            if _MODAL_NEGATION.match(low) or (_NO.match(low) and _harm_only(node)):
+                # an exclusion written "Patients must not have X" / "No X" (X a harm): X excludes (the
+                # section's Not is the only one); Not(Not(X)) would require X of every patient
+                return node
+            if _NO.match(low):
+                return None  # "No measurable disease" under exclusion: lacking it excludes? or having it?
+            if _DOUBTFUL_NEGATION.match(low):
+                return None  # "Not pregnant and not nursing", "No evidence of X" under exclusion: which way?
         return c.Not(node) if negated else node
+
+    def _whole(self, clause: Clause, negated: bool) -> c.Node | None:
+        """The clause read whole: one builder, a compound of builder parts, or adequate-function labs."""
+        return self._build(clause) or self._compound(clause, negated) or self._adequate(clause)
 
     def _clauses(self, t: str, section: str) -> c.Node | None:
         """"a history of X that required steroids or has current Y": two clauses, each with its own
@@ -198,6 +366,9 @@ class ClauseParser:
             if node is None:
                 return None
             nodes.append(node)
+        if section == "exclusion" and connectors == {"and"} and all(
+                _REDUNDANT.match(p.strip().lower()) and self.prepare(p, section)[1] for p in pieces[0::2]):
+            return c.Any(tuple(nodes))  # "no X and no Y" under exclusion: either excludes
         return c.Any(tuple(nodes)) if connectors == {"or"} else c.All(tuple(nodes))
 
     def _adequate(self, clause: Clause) -> c.Node | None:
@@ -213,7 +384,7 @@ class ClauseParser:
             return None
         return node
 
-    def prepare(self, text: str) -> tuple[str, bool, bool]:
+    def prepare(self, text: str, section: str = "unknown") -> tuple[str, bool, bool]:
         t = text.strip().rstrip(".;:,* ")
         t = re.sub(r"(?:;|,)?\s+(?:and|or)$", "", t)
         t = _UNIT_EQUIVALENT.sub("", t)
@@ -233,7 +404,13 @@ class ClauseParser:
                 negated, t = True, t[m.end():]
             m = self.context.history.match(t)
             if m:
-                historical, t = True, t[m.end():]
+                historical, t = True, t[m.end():].lstrip(" ,")  # "history of, or any evidence of, X"
+            # "known brain metastases": on record; "known" adds nothing (never "known or suspected",
+            # "known to be", nor "known HER2 status", which asks that a status be known)
+            t = _KNOWN.sub("", t, count=1)
+            if section == "exclusion" or negated:
+                # "any prior chemotherapy" excludes on any; "not have any brain metastases" = none
+                t = _ANY.sub("", t, count=1)
             if t == before:
                 break
         return t.strip(), negated, historical
@@ -242,6 +419,8 @@ class ClauseParser:
         key = (clause.text, clause.section, clause.historical, builders is BUILDERS)
         if key in self._built:
             return self._built[key]
+        if clause.historical and _PRESENT_PART.search(clause.text):
+            return None  # "history of ILD or active pneumonitis": the history is not the second part's (see _part_clause)
         found = None
         for builder in builders:
             node = builder(clause)
@@ -253,21 +432,22 @@ class ClauseParser:
         self._built[key] = found
         return found
 
-    def _qualified(self, clause: Clause) -> c.Node | None:
+    def _qualified(self, clause: Clause, negated: bool = False) -> c.Node | None:
         """The qualifier pattern: "prior radiotherapy | to the region of the study cancer" ->
         All(atom, Unparsed(qualifier)). The atom is a necessary condition of the clause, so
         the item decides only where the qualifier cannot matter. Cut only before a word that
-        opens a qualifier, never before "or" (an alternative)."""
+        opens a qualifier, never before "or" (an alternative). The head may be a list
+        ("prior radiation therapy, chemotherapy, or surgery | for tumor"): whether the qualifier
+        belongs to the last treatment or to all, one of them is necessary."""
         paren = _TRAILING_ASIDE.search(clause.text)
         if paren:
             # "hemoglobin >= 10 g/dl (no blood transfusions in the preceding 28 days)": a narrowing aside;
             # never one that opens an alternative ("(or >= 1.0 for ...)")
             head = clause.text[:paren.start()].rstrip(",;: ")
-            node = self._build(Clause(head, clause.terms, clause.section, clause.historical, clause.qualifiers),
-                               QUALIFIED_BUILDERS)
+            node, is_list = self._head(dataclasses.replace(clause, text=head), negated)
             if node is not None:
                 aside = paren.group(0).strip()
-                if _WINDOW.search(aside) and isinstance(node, (c.PriorTherapy, c.Procedure, c.Lab)) and node.within_days is None:
+                if _WINDOW.search(aside) and _lacks_window(node, is_list):
                     if not re.match(r"\((?:no|without|not)\b", aside):
                         return None
                 return c.All((node, c.Unparsed(aside)))
@@ -276,8 +456,7 @@ class ClauseParser:
             if words[k] not in _QUALIFIER_STARTS or words[k - 1] in ("or", "and/or", "and"):
                 continue
             head = " ".join(words[:k]).rstrip(",;: ")
-            sub = Clause(head, clause.terms, clause.section, clause.historical, clause.qualifiers)
-            node = self._build(sub, QUALIFIED_BUILDERS)
+            node, is_list = self._head(dataclasses.replace(clause, text=head), negated)
             if node is not None:
                 rest = " ".join(words[k:])
                 if words[k] not in ("that", "which", "who", "whose") and (
@@ -285,58 +464,225 @@ class ClauseParser:
                     # "X requiring steroids, or current Y": an alternative without X, X is not necessary
                     # (a relative clause, "X that is progressing or has required ...", stays about X)
                     return None
-                if _WINDOW.search(rest) and isinstance(node, (c.PriorTherapy, c.Procedure, c.Lab)) and node.within_days is None:
+                if self._list_continues(rest, clause, node):
+                    # "chemotherapy within 3 weeks of start, radiation within 2 weeks, ...": the rest holds
+                    # more items of a list, each enough alone in an exclusion: X is not necessary
+                    return None
+                if words[k] in ("with", "of", "due", "from", "including") and self._names_other(" ".join(words[k + 1:]), clause, node):
+                    # "active infection with HIV or HTLV": the rest names which infection, one the head's
+                    # vocabulary may not hold (HIV is not a "serious infection" code): the head is no superset
+                    return None
+                if _WINDOW.search(rest) and _lacks_window(node, is_list):
                     return None  # "X for cancer ... within 14 days": the window is X's, not read here
                 return c.All((node, c.Unparsed(rest)))
         return None
 
-    def _compound(self, clause: Clause) -> c.Node | None:
+    def _head(self, clause: Clause, negated: bool) -> tuple[c.Node | None, bool]:
+        """The head before a qualifier, and whether it is a list of parts: one builder's atom or a
+        list of them (never a sex: "women and men with ..." are the subjects)."""
+        node = self._build(clause, QUALIFIED_BUILDERS)
+        if node is not None:
+            return node, False
+        return self._flat(clause, negated, QUALIFIED_BUILDERS), True
+
+    def _names_other(self, words: str, clause: Clause, head: c.Node) -> bool:
+        """Whether ``words`` (after "with", "of", ...) name a concept of the head's kind that the head
+        does not imply."""
+        words = re.sub(r"\s*\([^()]*\)", "", words).strip(" ,;")
+        pieces = [words] + re.split(r"\s*(?:,\s*(?:or|and/or|and)?|\bor\b|\band/or\b|\band\b)\s*", words)
+        head_atoms = [n for n in walk(head) if not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed))]
+        kinds = {type(n) for n in head_atoms}
+        for piece in pieces:
+            node = self._build(dataclasses.replace(clause, text=piece.strip())) if piece.strip() else None
+            if node is None:
+                continue
+            atoms = [n for n in walk(node) if type(n) in kinds]
+            if any(not any(_implies(h, a) for h in head_atoms) for a in atoms):
+                return True
+        return False
+
+    def _list_continues(self, rest: str, clause: Clause, head: c.Node) -> bool:
+        """Whether ``rest`` goes on with an alternative to the head: a piece after ", or" (in an
+        exclusion, after any comma: each item of an exclusion list excludes alone), or after a bare
+        "or" when it is of the head's kind ("MI within 6 months and/or uncontrolled arrhythmia"),
+        that is a concept of its own, not implied by the head ("ILD that required steroids, or any
+        evidence of active ILD" stays about ILD)."""
+        pieces = re.split(r"\s*([,;]\s*(?:(?:and/or|and|or)\s+)?|\s(?:or|and/or)\s+)", re.sub(r"\([^()]*\)", "", rest))
+        head_atoms = [n for n in walk(head) if not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed))]
+        kinds = {type(n) for n in head_atoms}
+        for sep, piece in zip(pieces[1::2], pieces[2::2]):
+            if not piece or (clause.section != "exclusion" and "or" not in sep):
+                continue
+            node = self._build(dataclasses.replace(clause, text=piece))
+            if node is None:
+                continue
+            atoms = [n for n in walk(node) if not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed))]
+            if "," not in sep and ";" not in sep and not any(type(a) in kinds for a in atoms):
+                continue  # "treatment for stage IV or recurrent NSCLC": an "or" inside the qualifier
+            if not all(any(_implies(h, a) for h in head_atoms) for a in atoms):
+                return True
+        return False
+
+    def _compound(self, clause: Clause, negated: bool = False) -> c.Node | None:
+        return self._flat(clause, negated) or self._outer(clause, negated)
+
+    def _flat(self, clause: Clause, negated: bool, builders=BUILDERS) -> c.Node | None:
+        """A list joined by one connector ("," / "or" / "and"), every part understood."""
         t = clause.text
         has_or = re.search(r"\bor\b|\band/or\b", t) is not None
         has_and = re.search(r"\band\b(?!/or)", t) is not None
         if has_or and has_and:
             return None
         if has_or:
-            parts = re.split(r"\s*(?:,\s*or|,\s*and/or|\s+or|\s+and/or)\s+|\s*,\s*", t)
-            combine = c.Any
+            parts, combine = _list_parts(t, _OR_SPLIT), c.Any
         elif has_and or "," in t:
-            parts = re.split(r"\s*(?:,\s*and|\s+and)\s+|\s*,\s*", t)
-            combine = c.All
+            parts, combine = _list_parts(t, _AND_SPLIT), c.All
         else:
             return None
         if len(parts) < 2:
             return None
+        if clause.historical and any(_PRESENT_START.match(p) for p in parts[:-1]):
+            # "history of HIV or active hepatitis B or hepatitis C": is the last "active" or history? not read
+            first = next(i for i, p in enumerate(parts) if _PRESENT_START.match(p))
+            if any(not _PRESENT_START.match(p) and not self.context.history.match(p) for p in parts[first + 1:]):
+                return None
         nodes = []
         for index, p in enumerate(parts):
-            sub = Clause(p.strip(), clause.terms, clause.section, clause.historical, clause.qualifiers)
             last = index == len(parts) - 1
             # a qualifier after the last part may qualify every part: only inner parts take one
             # a qualifier on an inner part may run on past the "or" ("for unresectable or metastatic
             # disease"): parts are whole concepts only
-            node = self._build(sub)
-            if node is None and not last and _WASHOUT_END.search(parts[-1]) and not sub.text.startswith("prior "):
+            node = self._part(parts, index, clause, builders, shared_head=not (combine is c.All and clause.section == "exclusion"))
+            if node is None and not last and _WASHOUT_END.search(parts[-1]) and not p.startswith("prior "):
                 # "major surgery or radiotherapy within 3 weeks": a bare treatment before a washout window
-                node = self._build(Clause("prior " + sub.text, clause.terms, clause.section, clause.historical,
-                                          clause.qualifiers))
+                node = self._build(self._part_clause("prior " + p, clause), builders)
                 if _windowed(node) is None:
                     node = None
             if node is None:
                 return None
             nodes.append(node)
         # "prior chemotherapy or radiotherapy within 4 weeks": the window may belong to all
-        windows = [getattr(_windowed(n), "within_days", None) is not None for n in nodes]
+        windows = [_has_window(n) for n in nodes]
         if windows[-1] and not all(windows):
             # "major surgery or radiotherapy within 3 weeks": a washout window distributes over
             # the treatments listed before it (the labels' reading); anything else is refused
-            days = _windowed(nodes[-1]).within_days
-            if not all(_windowed(n) is not None for n in nodes) or any(windows[:-1]):
+            # ("prior chemotherapy or hepatitis B within 4 weeks": whose window?)
+            last = _windowed(nodes[-1])
+            if all(isinstance(n, c.Lab) for n in nodes) and not any(windows[:-1]):
+                # "total bilirubin <= 3 x ULN or direct bilirubin <= 3 x ULN (obtained <= 28 days prior)":
+                # when the labs were measured, said once for the list
+                nodes = [dataclasses.replace(n, within_days=nodes[-1].within_days) for n in nodes]
+            elif last is None or last.within_days is None or not all(_windowed(n) is not None for n in nodes) \
+                    or any(windows[:-1]):
                 return None
-            nodes = [_with_window(n, days) for n in nodes]
+            else:
+                nodes = [_with_window(n, last.within_days) for n in nodes]
+        if _modifiers_may_reach(nodes):
+            return None
         if all(isinstance(n, c.Age) for n in nodes):
             # "age >= 18 and <= 75": one range; "age >= 40 or <= 80" is not a shape we read
-            if combine is c.Any or len(nodes) != 2 or nodes[0].max is not None or nodes[1].min is not None:
+            if negated or combine is c.Any or len(nodes) != 2 or nodes[0].max is not None or nodes[1].min is not None:
                 return None
             lo, hi = nodes
             return c.Age(min=lo.min, max=hi.max, min_inclusive=lo.min_inclusive, max_inclusive=hi.max_inclusive)
+        if negated and combine is c.All:
+            # "no HIV and hepatitis B": neither, Not(Any), never Not(All) (which would admit either alone)
+            combine = c.Any
         return combine(tuple(nodes))
 
+    def _outer(self, clause: Clause, negated: bool) -> c.Node | None:
+        """"ECOG 0 or 1, or Karnofsky >= 70": the list is split at its commas only, each part read
+        whole by one builder (the inner "or" belongs to the part). One outer connector only."""
+        pieces = _OUTER_SPLIT.split(clause.text)
+        parts, seps = pieces[0::2], pieces[1::2]
+        kinds = {"or" if "or" in sep else "and" for sep in seps if sep.strip() != ","}
+        if len(kinds) != 1 or len(parts) < 2 or not any(re.search(r"\b(?:or|and)\b", p) for p in parts):
+            return None
+        nodes = []
+        for p in parts:
+            node = self._build(self._part_clause(p, clause))
+            if node is None:
+                return None
+            nodes.append(node)
+        if any(_has_window(n) for n in nodes) and not all(_has_window(n) for n in nodes):
+            return None  # a window on some parts only: whose is it? not read here
+        if _modifiers_may_reach(nodes):
+            return None
+        combine = c.Any if kinds == {"or"} else c.All
+        if negated and combine is c.All:
+            combine = c.Any
+        return combine(tuple(nodes))
+
+    def _part_clause(self, p: str, clause: Clause) -> Clause:
+        """One part of a list, with its own "history of" ("X or history of Y"), and without the
+        list's history when it names its own present ("history of X or active Y")."""
+        p = _ARTICLE.sub("", p.strip())
+        historical = clause.historical and not _PRESENT_START.match(p)
+        m = self.context.history.match(p)
+        if m and m.end() < len(p):
+            p, historical = p[m.end():].strip(), True
+        return Clause(p, clause.terms, clause.section, historical, clause.qualifiers)
+
+    def _part(self, parts: list[str], index: int, clause: Clause, builders, shared_head: bool = True) -> c.Node | None:
+        """Part ``index`` of a list read whole, or with the words the list shares (coordination):
+        - "prior radiation therapy, chemotherapy, or surgery": the first part's prior-words;
+        - "hepatitis b or c": a one-letter part takes the words before the previous part's last;
+        - "allogeneic bone marrow or solid organ transplant", "breast or ovarian cancer": a part that
+          means nothing alone takes the closing words of the part after it (longest first), when that
+          part is the last one ("advanced or metastatic RCC, urothelial cancer, or CRPC": does
+          "advanced" reach all three? not read) or a lab ("ALT and AST <= 2.5 x ULN and bilirubin ...");
+          never for an "and" list under exclusion ("AST and ALT > 3 x ULN": both, or either?)."""
+        sub = self._part_clause(parts[index], clause)
+        node = self._build(sub, builders)
+        if node is not None or not sub.text:
+            return node
+        if index > 0:
+            m = _SHARED_PRIOR.match(_ARTICLE.sub("", parts[0].strip()))
+            if m and not _SHARED_PRIOR.match(sub.text):
+                node = self._build(dataclasses.replace(sub, text=m.group(0) + sub.text), builders)
+                if node is not None and all(isinstance(n, (c.PriorTherapy, c.Procedure, c.All, c.Unparsed))
+                                            for n in walk(node)):
+                    return node
+            if _SHORT_PART.match(sub.text):
+                before = _ARTICLE.sub("", parts[index - 1].strip()).split(" ")
+                if len(before) >= 2 and not _SHORT_PART.match(before[-2]):
+                    node = self._build(dataclasses.replace(sub, text=" ".join(before[:-1] + [sub.text])), builders)
+                    if node is not None:
+                        return node
+        if shared_head and index < len(parts) - 1 and len(sub.text.split(" ")) <= 4 and (
+                index == len(parts) - 2 or isinstance(self._build(self._part_clause(parts[index + 1], clause), builders), c.Lab)):
+            closing = parts[index + 1].strip().split(" ")
+            for k in range(max(1, len(closing) - 4), len(closing)):
+                node = self._build(dataclasses.replace(sub, text=sub.text + " " + " ".join(closing[k:])), builders)
+                if node is not None:
+                    return node
+        return None
+
+
+def _list_parts(t: str, splitter: re.Pattern) -> list[str]:
+    """The parts of a list; "active, non-infectious pneumonitis" stays one part (a comma between
+    two modifiers of one noun)."""
+    pieces = splitter.split(t)
+    parts, seps = pieces[0::2], pieces[1::2]
+    out = [parts[0]]
+    for sep, p in zip(seps, parts[1:]):
+        if sep.strip() == "," and _ARTICLE.sub("", out[-1].strip()) in _MODIFIERS and p.strip() not in _MODIFIERS:
+            out[-1] = out[-1].strip() + " " + p.strip()
+        elif sep.strip() == "and" and out[-1].endswith("head") and p.startswith("neck"):
+            out[-1] = out[-1] + sep + p  # "head and neck": one region
+        else:
+            out.append(p)
+    return [p.strip() for p in out if p.strip()]
+
+
+def _has_window(node: c.Node) -> bool:
+    return any(getattr(n, "within_days", None) is not None for n in walk(node))
+
+
+def _lacks_window(node: c.Node, is_list: bool = False) -> bool:
+    """Whether a window written after ``node`` may be its own: a treatment, procedure or lab atom
+    without one, or a list of parts holding a treatment or procedure without one (a lab's window
+    after a list of labs is when they were measured: All(labs, Unparsed(window)) only narrows)."""
+    if is_list:
+        return any(isinstance(n, (c.PriorTherapy, c.Procedure)) and n.within_days is None for n in walk(node))
+    return isinstance(node, (c.PriorTherapy, c.Procedure, c.Lab)) and node.within_days is None

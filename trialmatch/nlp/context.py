@@ -1,5 +1,9 @@
 """Context rules applied to item text: where an exception starts, whether an item is
-non-clinical. The rules are data (``rules/context.json``, see ``rule_file``)."""
+non-clinical. The rules are data (``rules/context.json``, see ``rule_file``).
+
+NON_CLINICAL rules name what no record answers (consent, willingness, contraception, logistics);
+those with ``value: "clinical"`` are counter-rules: an item that also names a clinical
+requirement ("pregnant", "ECOG", "seizure", an age) is never non-clinical, whatever else it says."""
 
 from __future__ import annotations
 
@@ -15,8 +19,13 @@ class Context:
         self._by_category: dict[str, re.Pattern] = {}
         for category in {r.category for r in rules}:
             sources = [r.pattern if r.pattern is not None else r"\b" + re.escape(r.literal.lower()) + r"\b"
-                       for r in rules if r.category == category]
+                       for r in rules if r.category == category and not _clinical_counter_rule(r)]
             self._by_category[category] = re.compile("|".join(f"(?:{s})" for s in sources))
+        # NON_CLINICAL rules with value "clinical" are counter-rules: words that make an item clinical
+        # even when it also speaks of consent or compliance ("pregnant", "ECOG", "infection")
+        clinical = [r.pattern if r.pattern is not None else r"\b" + re.escape(r.literal.lower()) + r"\b"
+                    for r in rules if _clinical_counter_rule(r)]
+        self._clinical = re.compile("|".join(f"(?:{s})" for s in clinical)) if clinical else None
 
         self._recognised = tuple((re.compile(r.pattern or r"\b" + re.escape(r.literal.lower()) + r"\b"), r.value)
                                  for r in rules if r.category == "RECOGNISED")
@@ -54,7 +63,17 @@ class Context:
         return None
 
     def non_clinical(self, text: str) -> bool:
-        return self.find("NON_CLINICAL", text.lower()) is not None
+        """Whether the text speaks of something no record answers (consent, willingness, logistics)
+        and names no clinical requirement the counter-rules know. The clause parser also asks the
+        vocabulary (``ClauseParser.non_clinical``)."""
+        low = text.lower()
+        if self.find("NON_CLINICAL", low) is None:
+            return False
+        return self._clinical is None or self._clinical.search(low) is None
+
+
+def _clinical_counter_rule(rule: ContextRule) -> bool:
+    return rule.category == "NON_CLINICAL" and rule.value == "clinical"
 
 
 @lru_cache(maxsize=1)

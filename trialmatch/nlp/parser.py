@@ -19,6 +19,11 @@ PARSER_VERSION = "trialmatch-nlp 0.1.0"
 
 # A list head whose children are alternatives ("one of the following:").
 _ANY_HEAD = re.compile(r"\b(?:one|any|either|one or more|at least one)\b(?: of)?\b.*\b(?:following|criteria|below)\b|\beither\b")
+# an exclusion list head that is a requirement ("must have normal organ function as defined below:") or
+# introduces exceptions ("Exceptions:", "... are allowed:"): its entries are not each an exclusion
+_REQUIREMENT_HEAD = re.compile(r"\b(?:must (?:have|be)|adequate|normal|sufficient|acceptable|except\w*|excluding|allowed|"
+                               r"permitted|eligible|not exclusionary)\b")
+_ALL_HEAD = re.compile(r"\b(?:all|both|each|every) (?:of )?(?:the )?(?:following|criteria|conditions|below)\b")
 _COUNT_HEAD = re.compile(r"\b(?:two|three|2|3) (?:or more )?of\b")
 # Words of a list head that add nothing to its children ("adequate organ function as defined below:").
 _PURE_WORDS = re.compile(r"\b(?:adequate|normal|acceptable|sufficient|function|defined|following|follows|below|evidenced|indicated|"
@@ -49,10 +54,17 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment) -> c.Node | No
         child = text[start - seg.start:end - seg.start]
         node = parser.parse_text(child, seg.section) if child.strip() else None
         if node is None:
-            node = c.Unparsed(child.strip(), non_clinical=parser.context.non_clinical(child))
+            node = c.Unparsed(child.strip(), non_clinical=parser.non_clinical(child))
         nodes.append(node)
     low = head.lower()
-    group = c.Any(tuple(nodes)) if _ANY_HEAD.search(low) else c.All(tuple(nodes))
+    if seg.section == EXCLUSION and _REQUIREMENT_HEAD.search(low):
+        # "Patients must have normal organ function as defined below:" under an exclusion heading:
+        # a requirement written in the wrong section; neither All nor Any of its entries is meant
+        return None
+    # in an exclusion, each entry of a list excludes on its own ("Cardiac conditions: * MI ... * NYHA III"),
+    # unless the head asks for all of them; All would exclude only a patient with every entry
+    alternatives = _ANY_HEAD.search(low) or (seg.section == EXCLUSION and not _ALL_HEAD.search(low))
+    group = c.Any(tuple(nodes)) if alternatives else c.All(tuple(nodes))
     leftover = _PURE_WORDS.sub("", low)
     if re.sub(r"[\s,:;()/.-]", "", leftover):
         return c.All((c.Unparsed(head), group))
@@ -65,8 +77,16 @@ _TOPICAL_LABEL = re.compile(
     r"(?i)^(?:(?:adequate |normal )?(?:hematolog(?:y|ic|ical)|haematolog(?:y|ic|ical)|bone marrow|renal|kidney|hepatic|liver|"
     r"coagulation|laboratory|lab|labs|cardiac|organ|marrow|performance status|performance|age|sex|gender|diagnosis|"
     r"disease|histology|pathology|prior therapy|prior treatment|prior therapies|biomarkers?|infections?|pregnancy|"
-    r"other|general|medical history)(?: function| values| status| criteria| characteristics)?)$"
+    r"other|general|medical history|disease-related|clinical/laboratory|clinical|prior/concurrent therapy|prior concurrent therapy|"
+    r"patient|concurrent therapy)(?: function| values| status| criteria| characteristics)?)$"
 )
+# "PRE-REGISTRATION:", "STEP 1 REGISTRATION:", "STEP 0:": the first enrolment step, which every patient of
+# the trial passes; the label says when the criterion is checked, not whom it is for. Later steps
+# ("STEP 2 RANDOMIZATION:", after the first step's treatment) stay scopes: they may ask what the
+# patient can only meet later.
+_FIRST_STEP = re.compile(
+    r"(?i)^(?:step\s*[01](?:\s*\(?(?:screening\s+)?(?:pre-?registration|registration|randomi[sz]ation|enrol?ment|screening)\)?)?"
+    r"|(?:screening\s+)?pre-?registration|registration)$")
 # "Absolute neutrophil count (ANC): >= 1,500/uL": what follows the colon is a value, so the
 # words before it are the analyte, not a label
 _VALUE_START = re.compile(r"(?:\\?[<>=≥≤]|\d|(?:greater|less|more|at least|no more|not more|below|above|within|under|over)\b)", re.I)
@@ -81,15 +101,21 @@ def parse_item(parser: ClauseParser, seg: Segment) -> tuple[c.Node, str]:
     if seg.children:
         node = _children_node(parser, text, seg)
     else:
-        label = _LABEL.match(text)
         body = text
-        if label and not re.search(r"(?i)\bnote\b", label.group(1)) and not _VALUE_START.match(text, label.end()):
-            body = text[label.end():]
-            if not _TOPICAL_LABEL.match(label.group(1)):
-                scope = label.group(0).strip() if scope is None else f"{scope} {label.group(0).strip()}"
+        for _ in range(2):  # "STEP 1 REGISTRATION: DISEASE-RELATED CRITERIA: ..."
+            label = _LABEL.match(body)
+            if label and not re.search(r"(?i)\bnote\b", label.group(1)) and not _VALUE_START.match(body, label.end()):
+                if not _TOPICAL_LABEL.match(label.group(1)) and not _FIRST_STEP.match(label.group(1)):
+                    scope = label.group(0).strip() if scope is None else f"{scope} {label.group(0).strip()}"
+                body = body[label.end():]
+                continue
+            if label and _TOPICAL_LABEL.match(label.group(1)):
+                # "Age: >= 18 years": the label names what the value is of; the colon only separates them
+                body = f"{label.group(1)} {body[label.end():]}"
+            break
         node = parser.parse_text(body, seg.section)
     if node is None or not _has_atoms(node):
-        if parser.context.non_clinical(text):
+        if parser.non_clinical(text):
             return c.Unparsed(text, non_clinical=True), NON_CLINICAL
         return c.Unparsed(text), UNPARSED
     status = PARTLY if _has_unparsed(node) else FULLY

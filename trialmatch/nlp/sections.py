@@ -39,6 +39,33 @@ _GENERIC_NOTE = re.compile(r"(?i)criteria (?:may )?apply|protocol[- ]defined")
 _ATTACHED_NOTE = re.compile(r"(?i)^(notes?\b|n\.b\.)")
 
 
+# The first enrolment step, which every patient passes ("Step 1 (randomization) inclusion criteria",
+# "Step 0 (pre-registration)", "Step 1: pre-chemoradiation phase"): when the criteria are checked, not
+# whom they are for. Later steps stay scopes (they may ask what a patient meets only later).
+_FIRST_STEP = re.compile(
+    r"(?i)\bstep\s*[01]\b(?:\s*[:(-]?\s*\(?(?:screening\s+)?(?:pre-?registration|registration|randomi[sz]ation|enrol?ment|screening)\)?)?"
+    r"(?:\s*[:-]?\s*pre-[a-z]+ phase\b)?|\b(?:screening\s+)?pre-?registration\b")
+# An exclusion list's lead-in ("Subjects will be excluded if they meet any of the following criteria:",
+# "Patient has any of the following:"): in an exclusion section each item excludes on its own, which
+# is what "any of the following" says; nothing else is said. Words that say more ("treatment with any
+# of the following", "history of any of") keep the heading a scope.
+_LEAD_IN_WORDS = re.compile(
+    r"(?i)\b(?:patients?|subjects?|participants?|individuals?|persons?|candidates?|the|a|an|who|with|have|has|having|any|of|"
+    r"following|criteria|criterion|will|would|be|are|is|excluded|exclude|exclusion|not|eligible|ineligible|enrolled|enrol|"
+    r"enroll|from|study|trial|entry|participation|participating|in|if|they|he|she|meet|meets|meeting|must|also|this|these|"
+    r"conditions?|apply|applies|present|exhibit|one|or|more)\b")
+
+
+def _scope_of(content: str, section: str) -> str | None:
+    """The scope a heading sets for the items under it, or None when it applies to every patient."""
+    words = _FIRST_STEP.sub(" ", content)
+    if not SCOPE_WORDS.search(words):
+        return None
+    if section == EXCLUSION and not re.sub(r"[\s,:;.()-]", "", _LEAD_IN_WORDS.sub("", content)):
+        return None
+    return content
+
+
 @dataclass(frozen=True)
 class Segment:
     """One item of eligibility text. ``start``/``end`` are offsets into the whole text;
@@ -137,7 +164,7 @@ def split_segments(text: str) -> tuple[Segment, ...]:
         opens = _section_of(content)
         if opens is not None and not (current and current["kind"] == CRITERION and line.indent > current["indent"]):
             close()
-            section, scope = opens, (content if SCOPE_WORDS.search(content) else None)
+            section, scope = opens, _scope_of(content, opens)
             segments.append(Segment(section, HEADING, content, line.content_start, line.end, scope))
             continue
         if current is not None and line.indent > current["indent"]:
@@ -165,7 +192,7 @@ def split_segments(text: str) -> tuple[Segment, ...]:
                        and bool(lines[index + 1].marker))
         if _is_sub_heading(content, line.marker) and not (line.marker and nested_next):
             if SCOPE_WORDS.search(content) or len(content.split()) <= _TOPIC_WORDS:
-                scope = content if SCOPE_WORDS.search(content) else None
+                scope = _scope_of(content, section)
                 segments.append(Segment(section, HEADING, content, line.content_start, line.end, scope))
                 continue
             # a longer lead-in ("Patients must have completed first-line therapy:") says something
