@@ -88,7 +88,8 @@ class Histology:
 @dataclass(frozen=True)
 class Stage:
     """Stage group within the listed groups. Groups are compared by prefix: "III"
-    accepts "IIIA", "IIIB", "IIIC"; "IIIB" accepts only "IIIB" and its subgroups."""
+    accepts "IIIA", "IIIB", "IIIC"; "IIIB" accepts only "IIIB" and its subgroups; a recorded
+    "III" against "IIIB" is UNKNOWN (the substage decides)."""
 
     groups: tuple[str, ...]
     text: str | None = None

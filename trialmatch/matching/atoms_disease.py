@@ -11,7 +11,7 @@ from __future__ import annotations
 from trialmatch.domain import criteria as c
 from trialmatch.domain.verdict import MISSING, TO_CONFIRM
 from trialmatch.matching.cancer_refine import histology_code_keys
-from trialmatch.matching.disease_extent import disease_extent, group_in, parse_group
+from trialmatch.matching.disease_extent import disease_extent, group_in, group_may_be_in, parse_group
 from trialmatch.matching.outcome_build import (
     absent_kind, day, evidence, is_fresh, met, not_met, unknown,
 )
@@ -170,6 +170,10 @@ def compile_stage(node: c.Stage, negated, vocab, units):
         ev = (evidence(staged.evidence, f"stage {staged.group}", staged.date),)
         if group_in(staged.group, groups):
             return met(node, f"stage {staged.group} ({day(staged.date)}) in {label}", ev)
+        if group_may_be_in(staged.group, groups):
+            # "III" recorded, "IIIB-IV" asked: the substage decides, and the record does not give it
+            return unknown(node, f"stage {staged.group} ({day(staged.date)}); substage needed for {label}", "stage substage",
+                           MISSING, ev)
         window = ctx.rules.window("extent_negative")
         if asks_iv and parse_group(staged.group)[0] != "IV" and not is_fresh(staged.date, window, ctx.as_of):
             # a stage below IV shows no metastasis at its date only (extent_negative window)

@@ -46,6 +46,16 @@ def group_in(group: str | None, accepted: tuple[str, ...]) -> bool:
     return False
 
 
+def group_may_be_in(group: str | None, accepted: tuple[str, ...]) -> bool:
+    """A coarser recorded group that some accepted subgroup refines: stage "III" against "IIIB",
+    "IA" against "IA2". The record does not say which subgroup: neither in nor out."""
+    p = parse_group(group)
+    if p is None:
+        return False
+    return any(q and q[0] == p[0] and q[1].startswith(p[1]) and q[1] != p[1]
+               for q in (parse_group(a) for a in accepted))
+
+
 @dataclass(frozen=True)
 class ExtentItem:
     fact: object

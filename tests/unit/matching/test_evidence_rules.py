@@ -388,3 +388,15 @@ def test_advanced_and_locally_advanced_extents():
     assert [view(outcome(c.Metastasis(extent="recurrent"), patient(cancers=(x,))))[0] for x in (recurrent, BREAST)] == [
         "met", "unknown"]
     assert view(outcome(c.Metastasis(extent="unresectable"), patient()))[2] == [("resectability", "to_confirm")]
+
+
+def test_a_coarser_recorded_stage_leaves_a_finer_criterion_unknown():
+    def staged(group):
+        return patient(stages=(f.Stage("Observation/st", group=group, date=date(2026, 11, 1)),))
+    # "III" recorded, "IIIB-IV" asked: IIIA would fail, IIIB pass; the record does not say which
+    assert view(outcome(c.Stage(("IIIB", "IIIC", "IV")), staged("III"))) == (
+        "unknown", "stage III (2026-11-01); substage needed for IIIB/IIIC/IV", [("stage substage", "missing")])
+    assert view(outcome(c.Stage(("IA2", "IB")), staged("IA")))[0] == "unknown"
+    # a recorded substage outside the criterion still decides
+    assert [view(outcome(c.Stage(("IIIB", "IV")), staged(g)))[0] for g in ("IIIA", "II", "IIIB1")] == [
+        "not_met", "not_met", "met"]
