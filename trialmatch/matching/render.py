@@ -126,7 +126,8 @@ def _procedure(n: c.Procedure) -> str:
 
 def _condition(n: c.Condition) -> str:
     what = " or ".join([*(_words(k) for k in n.keys), *(x.display or x.code or "?" for x in n.codes)])
-    return f"{'active ' if n.active_only else ''}{what}"
+    window = f" within {n.within_days} days" if n.within_days is not None else ""
+    return f"{'active ' if n.active_only else ''}{what}{window}"
 
 
 def _measurable(n: c.Measurable) -> str:

@@ -44,3 +44,8 @@ def test_render_trees_and_display_text_prefers_source_text():
     assert render(tree) == "all of: age ≥ 18; not: active hiv; any of: MSI high | MMR deficient"
     assert display_text(c.Age(min=18, text="Adults")) == "Adults"
     assert len(display_text(c.All(tuple(c.Age(min=i) for i in range(40))))) == 200
+
+
+def test_render_condition_window():
+    assert render(c.Condition(keys=("myocardial_infarction",), active_only=False, within_days=183)) == \
+        "myocardial infarction within 183 days"
