@@ -160,3 +160,17 @@ def test_sending_a_job_subscribes_to_nothing(stack):
     job_id = response.get_json()["id"]
     channel = f"celery-task-meta-{job_id}"
     assert stack.redis.pubsub_numsub(channel) == [(channel.encode(), 0)]
+
+
+def test_the_job_message_names_its_arguments_without_their_values(sqlite_url, redis_url):
+    queue = "nobody-" + uuid.uuid4().hex[:8]  # no worker: the message stays in the queue to be read
+    settings = Settings(database_url=sqlite_url, redis_url=redis_url, queue=queue)
+    client = create_app(settings).test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {create_keys(sqlite_url)['clinician']}"
+    assert post_match(client, headers={"Prefer": "respond-async"}).status_code == 202
+    broker = redis.Redis.from_url(redis_url)
+    [raw] = broker.lrange(queue, 0, -1)
+    broker.delete(queue)
+    headers = json.loads(raw)["headers"]
+    assert headers["kwargsrepr"] == "{as_of, bundle, catalogue_version, entered, filters, fmt}"
+    assert "Anyperson" in BUNDLE.read_text() and "Anyperson" not in json.dumps(headers)  # the patient's name

@@ -28,7 +28,9 @@ def submit(runtime, celery_app, task: str, kwargs: dict) -> str | None:
     if not runtime.redis_alive():
         return None
     try:
-        result = celery_app.send_task(task, kwargs=kwargs)
+        # kwargsrepr names the arguments only: Celery's own (a repr of the values) puts patient
+        # data into the message headers and costs the web a walk over the whole bundle
+        result = celery_app.send_task(task, kwargs=kwargs, kwargsrepr="{" + ", ".join(sorted(kwargs)) + "}")
         runtime.redis.set(JOB_KEY + result.id, task, ex=runtime.settings.cache_ttl_seconds)
     except Exception as exc:  # kombu/redis connection errors: fall back, never fail
         log.warning("broker unavailable, matching in-process: %s", type(exc).__name__)
