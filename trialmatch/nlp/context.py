@@ -69,7 +69,13 @@ class Context:
         low = text.lower()
         if self.find("NON_CLINICAL", low) is None:
             return False
-        return self._clinical is None or self._clinical.search(low) is None
+        # what is said of a partner ("if the partner is pregnant, use a condom") is not the patient's
+        own = _PARTNER.sub(" ", low)
+        return self._clinical is None or self._clinical.search(own) is None
+
+
+_PARTNER = re.compile(r"\bpartners?(?: (?:who|that))? (?:is|are|becomes?|may be|could be|might be) (?:currently )?pregnant"
+                      r"(?:,? (?:or|and/or) (?:breast-?\s?feeding|lactating|nursing))?|\bpregnant (?:or (?:breast-?\s?feeding|lactating) )?partners?\b")
 
 
 def _clinical_counter_rule(rule: ContextRule) -> bool:

@@ -184,6 +184,8 @@ def test_headings(vocab):
             "barrier method of birth control; abstinence) prior to study entry. Should a woman become pregnant or suspect "
             "she is pregnant while she or her partner is participating in this study, she should inform her treating "
             "physician immediately."),  # NCT07214298
+    ("inc", "A male subject of fathering potential must use an adequate method of contraception to avoid conception "
+            "throughout the study. If the partner is pregnant or breastfeeding, the subject must use a condom"),  # label 218
 ])
 def test_non_clinical(vocab, section, text):
     assert parse_one(vocab, section, text)[0] == "non_clinical"
