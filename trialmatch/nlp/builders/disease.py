@@ -359,12 +359,13 @@ def _disease(clause: Clause, t: str, markers: bool) -> c.Node | None:
     t = _DOC_AFTER.sub("", t)
     t = _ALL_HISTOLOGIES.sub("", t)
     t = _ANY_STAGE.sub("", t).strip(" ,")
+    trailing: list[c.Node] = []  # "endometrial cancer that is recurrent or metastatic": after the cancer
     after = _EXTENT_AFTER.match(t)
     if after:
         extent = _extent_node(after.group("e"))
         if extent is None:
             return None
-        parts.append(extent)
+        trailing.append(extent)
         t = after.group("cancer")
     histology: list[c.Node] = []
     m = _NO_SMALL_CELL.search(t)
@@ -390,8 +391,9 @@ def _disease(clause: Clause, t: str, markers: bool) -> c.Node | None:
         if rest is None:
             return None
         parts.extend(rest)
-    elif not parts:
+    elif not parts and not trailing:
         return None
+    parts.extend(trailing)
     if histology:
         if not any(isinstance(p, c.CancerType) for p in parts):
             return None  # a histology with no cancer named: not a shape we read
