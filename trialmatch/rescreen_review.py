@@ -70,10 +70,13 @@ def _birthday(birth: date, years: int) -> date:
 
 
 def fact_dates(facts: PatientFacts) -> set[date]:
+    """Every date a fact of ``facts`` carries (each kind of fact: a new kind is never forgotten)."""
     out: set[date] = set()
-    for name in ("cancers", "stages", "markers", "variants", "genes_tested", "performance", "medications",
-                 "procedures", "labs", "conditions", "pregnancy", "disease_status"):
-        for fact in getattr(facts, name):
+    for kind in fields(facts):
+        value = getattr(facts, kind.name)
+        if kind.name == "warnings" or not isinstance(value, tuple):
+            continue
+        for fact in value:
             if not is_dataclass(fact):
                 continue
             for field in fields(fact):

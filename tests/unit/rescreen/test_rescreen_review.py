@@ -7,7 +7,7 @@ from datetime import date
 from tests.unit.rescreen.conftest import CATALOGUE
 from trialmatch import services
 from trialmatch.domain import criteria as c
-from trialmatch.domain.facts import Medication, PatientFacts, PerformanceStatus
+from trialmatch.domain.facts import LifeExpectancy, MeasurableDisease, Medication, PatientFacts, PerformanceStatus
 from trialmatch.matching.match_rules import load_rules
 from trialmatch.rescreen_review import TimeBounds, next_review, time_bounds
 from trialmatch.trial_document import load_document
@@ -59,3 +59,13 @@ def test_a_window_ends_the_day_after_its_last_day_and_both_are_taken():
 
 def test_no_birth_date_and_no_dates_no_review():
     assert next_review(PatientFacts(), TimeBounds(frozenset({18}), frozenset({28})), date(2026, 1, 1)) is None
+
+
+def test_clinician_entered_assessments_have_review_days_too():
+    # a measurable-disease assessment or a life-expectancy estimate leaves its freshness window
+    # (60 days) like any dated fact: the rescreen must take the patient on that day
+    facts = PatientFacts(measurable_disease=(MeasurableDisease(evidence="entered:0", value=True, date=date(2026, 11, 1)),),
+                         life_expectancy=(LifeExpectancy(evidence="entered:1", days=180, date=date(2026, 11, 10)),))
+    bounds = TimeBounds(ages=frozenset(), windows=frozenset({60}))
+    assert next_review(facts, bounds, date(2026, 11, 26)) == date(2026, 12, 31)  # 1 Nov + 60
+    assert next_review(facts, bounds, date(2027, 1, 1)) == date(2027, 1, 9)  # 10 Nov + 60
