@@ -87,6 +87,8 @@ _SUBGROUP = re.compile(r"^\s*(?:(?:male |female )?(?:patients?|participants?|sub
                        r"diagnosed\b|previously\b|on\b|receiving\b|taking\b))")
 _CLAUSE_JOIN = re.compile(r",? (or|and) (?=(?:has|have|had|is|are|was|were|has had|have had|current|currently|active|ongoing|not|no) )")
 _WINDOW = re.compile(r"\bwithin (?:the )?(?:last |past |previous )?\d")
+_ALTERNATIVE_START = re.compile(r"^\s*(?:or|and/or)\s+", re.I)  # a sentence "; or Y" offers Y instead
+_ALTERNATIVE_END = re.compile(r"\s+(?:or|and/or)[\s.;]*$", re.I)  # "X or. Y": a sentence ending in "or"
 _SENTENCE = re.compile(r"(?<=[a-z0-9)%\]])\.\s+(?=[a-z(])|;\s+")
 # A part of a compound that names its own time: in "history of ILD or active pneumonitis" the
 # history does not reach "active pneumonitis" (which must be active now).
@@ -272,9 +274,29 @@ class ClauseParser:
         return c.All((head_node, rest))
 
     def _sentences(self, text: str, section: str) -> c.Node | None:
-        sentences = [s for s in _SENTENCE.split(text.strip()) if s.strip(" .;")]
-        if len(sentences) <= 1:
+        text = text.strip()
+        spans = _sentence_spans(text)
+        alternatives = [bool(_ALTERNATIVE_START.match(text[a:b]) or _ALTERNATIVE_END.search(text[pa:pb]))
+                        for (pa, pb), (a, b) in zip(spans, spans[1:])]
+        lead = next((i for i, (a, b) in enumerate(spans) if ":" in text[a:b]), None)
+        if lead is not None and True in alternatives[lead:]:
+            # "anyone who meets the following criteria: 1) ...; or 2) ...": the alternatives after a
+            # lead-in are its own, not the item's
+            spans = spans[:lead] + [(spans[lead][0], len(text))]
+            alternatives = alternatives[:lead]
+        if len(spans) <= 1:
             return self.parse_clause(text, section)
+        sentences = [text[a:b] for a, b in spans]
+        if any(alternatives):
+            # "X; or Y", "A; B; or C": the parts are alternatives. When only some of them are,
+            # how they combine is not said.
+            if not (all(alternatives) or alternatives.index(True) == len(alternatives) - 1):
+                return None
+            bare = [_ALTERNATIVE_END.sub("", _ALTERNATIVE_START.sub("", s)) for s in sentences]
+            nodes = [self.parse_clause(s, section) for s in bare]
+            if all(n is None for n in nodes):
+                return None
+            return c.Any(tuple(n if n is not None else c.Unparsed(s.strip()) for n, s in zip(nodes, sentences)))
         nodes: list[c.Node] = []
         understood = False
         for s in sentences:
@@ -284,7 +306,16 @@ class ClauseParser:
             else:
                 understood = True
                 nodes.append(node)
-        return c.All(tuple(nodes)) if understood else None
+        if not understood:
+            return None
+        if section == "exclusion" and not any(isinstance(n, c.Unparsed) for n in nodes):
+            # "Active infection. HIV." excludes on each sentence; "Prior surgery. Recovered from it."
+            # only on both. Which is meant is not said: both parts true excludes, both false does
+            # not, one of them leaves the item open (never the lenient All alone: a wrong "eligible").
+            # A sentence not understood at all is mostly a definition or an exception of the one
+            # before ("Replacement therapy is not considered systemic treatment"): All stands.
+            return c.Any((c.All(tuple(nodes)), c.All((c.Any(tuple(nodes)), c.Unparsed(text.strip())))))
+        return c.All(tuple(nodes))
 
     def non_clinical(self, text: str) -> bool:
         """Whether a text no record answers (consent, contraception, logistics: the context rules)
@@ -657,6 +688,16 @@ class ClauseParser:
                 if node is not None:
                     return node
         return None
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text`` (split at ". " and "; "), blank ones left out."""
+    spans, start = [], 0
+    for m in _SENTENCE.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip(" .;")]
 
 
 def _list_parts(t: str, splitter: re.Pattern) -> list[str]:

@@ -236,3 +236,57 @@ def test_a_requirement_list_under_an_exclusion_heading_stays_unparsed(vocab):
     text = ("Exclusion Criteria:\n\n* Patients must have normal organ and hematologic function as defined below:\n"
             "  * Total bilirubin ≤ 1.5 x upper limit of normal\n  * ALT and AST ≤ 3x the upper limits of normal.\n")
     assert parse_eligibility(text, vocab).criteria_items[0].status == "unparsed"
+
+
+# ---- sentences: "; or" alternatives, lead-ins, exclusion sentences --------------------------
+
+def test_a_sentence_opening_with_or_is_an_alternative(vocab):
+    # NCT00131014: the families of the second sentence qualify without the cancers of the first;
+    # All would make the lymphoma necessary (a wrong "ineligible")
+    status, node = parse_one(vocab, "inc", "Any individual diagnosed with non-Hodgkin's lymphoma or Hodgkin's disease "
+                             "or chronic lymphocytic leukemia (CLL), who has a 1st degree relative (parent, sibling or "
+                             "child) with a lymphoproliferative disorder; or families in which the individual has a "
+                             "lymphoproliferative disorder, and an unusual clustering of frequent or premature solid "
+                             "tumors is also observed.")
+    assert status == "partly_structured" and node["type"] == "any"
+    first, second = node["items"]
+    assert {"type": "cancer_type", "codes": ["NHL", "HL"]} in first["items"]
+    assert second["type"] == "unparsed" and second["text"].startswith("or families")
+
+
+def test_a_sentence_ending_in_or_opens_an_alternative(vocab):
+    # NCT05067283 (exclusion): HIV alone excludes; the old All excluded only HIV with hepatitis
+    status, node = parse_one(vocab, "exc", "Known history of HIV infection or. has a known history of Hepatitis B "
+                             "virus or known active Hepatitis C virus infection")
+    assert status == "fully_structured"
+    assert node == not_({"type": "any", "items": [{**HIV, "active_only": False},
+                                                  {"type": "any", "items": [{**HBV, "active_only": False},
+                                                                            {**HCV, "active_only": False}]}]})
+
+
+def test_alternatives_after_a_lead_in_belong_to_it(vocab):
+    # NCT02339571: "...who meets the following criteria: 1) ...; or 2) ..." defines childbearing
+    # potential; its "or" does not make the whole item an alternative
+    status, node = parse_one(vocab, "inc", "Patients must not be pregnant or breast-feeding due to use of cytotoxic "
+                             "immunotherapy and risk of teratogenic side effects; all patients of childbearing potential "
+                             "must have a blood test or urine study within 2 weeks prior to randomization to rule out "
+                             "pregnancy; a patient of childbearing potential is anyone, regardless of whether they have "
+                             "undergone tubal ligation, who meets the following criteria: 1) has not undergone a "
+                             "hysterectomy or bilateral oophorectomy; or 2) has not been naturally postmenopausal for "
+                             "\\>= 24 consecutive months")
+    assert status == "partly_structured" and node["type"] == "all"
+    assert node["items"][0]["type"] == "not"
+    last = node["items"][-1]
+    assert last["type"] == "unparsed" and "; or 2)" in last["text"]
+
+
+def test_understood_sentences_of_an_exclusion_are_not_read_as_all_only(vocab):
+    # NCT04563507: does each sentence exclude, or only both? Not said. Both true excludes, both
+    # false does not, one true leaves the item open: Any(All(parts), All(Any(parts), unparsed))
+    status, node = parse_one(vocab, "exc", "Has an active infection requiring systemic therapy. Has a known history "
+                             "of Human Immunodeficiency Virus (HIV).")
+    assert status == "partly_structured"
+    both, one = node["item"]["items"]
+    assert both["type"] == "all" and one["type"] == "all"
+    assert one["items"][0]["type"] == "any" and one["items"][0]["items"] == both["items"]
+    assert one["items"][1]["type"] == "unparsed"
