@@ -15,7 +15,9 @@ from trialmatch.nlp.source_text import restore_unparsed
 from trialmatch.nlp.sections import CRITERION, EXCLUSION, INCLUSION, Segment, split_segments
 from trialmatch.nlp.terms import terms_for
 
-PARSER_VERSION = "trialmatch-nlp 0.1.0"
+# Raised whenever a parse of the same text may change, so that a stored parse names the parser
+# that made it (0.2.0: the second round of issue #5: assessment atoms, alternatives, windows, ...)
+PARSER_VERSION = "trialmatch-nlp 0.2.0"
 
 # A list head whose children are alternatives ("one of the following:").
 _ANY_HEAD = re.compile(r"\b(?:one|any|either|one or more|at least one)\b(?: of)?\b.*\b(?:following|criteria|below)\b|\beither\b")
