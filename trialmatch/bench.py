@@ -306,6 +306,8 @@ def flatten(figures: dict, prefix: str = "") -> dict:
 
 
 def write_section(path: Path, name: str, title: str, command: str, figures: dict) -> None:
+    from trialmatch.matching.bench import calibration_ms
+
     text = path.read_text(encoding="utf-8") if path.exists() else (
         "# Benchmarks\n\nWritten by `python -m trialmatch.bench NAME --write BENCHMARKS.md` (`make bench` runs all);"
         " each section is replaced by the next run of its benchmark. Times are wall-clock milliseconds unless"
@@ -313,7 +315,9 @@ def write_section(path: Path, name: str, title: str, command: str, figures: dict
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     body = [f"<!-- bench:{name} -->", f"## {name}: {title}", "",
             f"- command: `{command}`", f"- machine: {machine()}", f"- date: {stamp}",
-            f"- load average when it ended: {os.getloadavg()[0]:.2f} (other jobs on this machine inflate wall times)", "",
+            f"- load average when it ended: {os.getloadavg()[0]:.2f} (other jobs on this machine inflate wall times)",
+            f"- machine speed: a fixed pure-Python loop took {calibration_ms():.1f} ms (times scale with it; compare"
+            " sections by it)", "",
             "| figure | value |", "|---|---|"]
     body += [f"| {k} | {v} |" for k, v in flatten(figures).items()]
     body.append(f"<!-- /bench:{name} -->")

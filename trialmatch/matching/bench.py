@@ -31,7 +31,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
-def _calibration_ms() -> float:
+def calibration_ms() -> float:
     """A fixed pure-Python workload (best of 3), to compare runs on busy or different machines:
     divide a figure by it to normalise."""
     best = float("inf")
@@ -63,14 +63,14 @@ def bench_engine(n_trials: int = 10000, repeats: int = 50, *, limit: int | None 
     try:
         match_patient(patients[0], index, as_of=AS_OF, limit=limit)  # warm-up (imports, caches of the index)
         wall, cpu, candidates = [], [], []
-        calibration = _calibration_ms()
+        calibration = calibration_ms()
         for p in patients:
             start, start_cpu = time.perf_counter(), time.process_time()
             result = match_patient(p, index, as_of=AS_OF, limit=limit)
             wall.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - start_cpu) * 1000)
             candidates.append(result.candidates)
-        calibration = min(calibration, _calibration_ms())
+        calibration = min(calibration, calibration_ms())
     finally:
         gc.unfreeze()
     total_s = sum(wall) / 1000
