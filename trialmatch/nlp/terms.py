@@ -30,7 +30,7 @@ _GENERIC_CANCER = re.compile(r"^(?:cancer|carcinoma|tumou?r|malignancy|neoplasm)
 @dataclass(frozen=True)
 class Terms:
     vocab: object
-    patterns: dict  # label -> tuple[(compiled regex, key)] for rules with a pattern
+    patterns: dict  # label -> (one regex of its rules' patterns, each a group r<i>, (key of rule i, ...))
     literals: dict  # label -> {lower-case literal: key} for rules without one
     memo: dict = field(default_factory=dict)  # (kind, phrase) -> answer: phrases recur across trials
 
@@ -40,11 +40,13 @@ class Terms:
         if memo_key in self.memo:
             return self.memo[memo_key]
         found = self.literals.get(label, {}).get(phrase)
-        if found is None:
-            for regex, key in self.patterns.get(label, ()):
-                if regex.fullmatch(phrase):
-                    found = key
-                    break
+        if found is None and label in self.patterns:
+            # one regular expression per label, its rules as named alternatives in the file's order:
+            # the first rule that matches the whole phrase wins, as when they were tried one by one
+            regex, keys = self.patterns[label]
+            m = regex.fullmatch(phrase)
+            if m is not None:
+                found = keys[int(m.lastgroup[1:])]
         if len(self.memo) < _MEMO_SIZE:
             self.memo[memo_key] = found
         return found
@@ -100,6 +102,15 @@ class Terms:
         return ("class", cls) if cls else None
 
     def _lookup(self, phrase: str, kind: str) -> str | None:
+        memo_key = ("lookup", kind, phrase)
+        if memo_key in self.memo:
+            return self.memo[memo_key]
+        found = self._fuzzy(phrase, kind)
+        if len(self.memo) < _MEMO_SIZE:
+            self.memo[memo_key] = found
+        return found
+
+    def _fuzzy(self, phrase: str, kind: str) -> str | None:
         lookup = getattr(self.vocab, "lookup", None)
         if lookup is None or len(phrase) < 4:
             return None
@@ -127,6 +138,9 @@ def terms_for(vocab) -> Terms:
             literals[rule.label][rule.literal.lower()] = rule.key
         else:
             patterns[rule.label].append((re.compile(rule.pattern), rule.key))
-    terms = Terms(vocab, {label: tuple(items) for label, items in patterns.items()}, literals)
+    combined = {label: (re.compile("|".join(f"(?P<r{i}>{regex.pattern})" for i, (regex, _key) in enumerate(items))),
+                        tuple(key for _regex, key in items))
+                for label, items in patterns.items() if items}
+    terms = Terms(vocab, combined, literals)
     _CACHE[id(vocab)] = terms
     return terms

@@ -71,6 +71,10 @@ class TermIndex:
     exact_only_below: int
     ambiguity_margin: float
 
+    def __post_init__(self):
+        # the texts fuzzy matching compares with, listed once (not at every lookup)
+        object.__setattr__(self, "_choices", tuple(self.terms))
+
     @classmethod
     def build(cls, pairs: list[tuple[str, str]], threshold: float, settings: FuzzySettings) -> TermIndex:
         terms: dict[str, tuple[set[str], str]] = {}
@@ -92,7 +96,7 @@ class TermIndex:
         if len(norm) < self.exact_only_below:
             return None
         candidates = process.extract(
-            norm, list(self.terms), scorer=fuzz.ratio, limit=10, score_cutoff=self.threshold - self.ambiguity_margin
+            norm, self._choices, scorer=fuzz.ratio, limit=10, score_cutoff=self.threshold - self.ambiguity_margin
         )
         if not candidates or candidates[0][1] < self.threshold:
             return None
