@@ -153,8 +153,7 @@ def _build(vocab, text, section="exclusion"):
 
 
 def test_half_lives_whichever_is_shorter_keeps_the_days_as_a_necessary_window(vocab):
-    # NCT05985655, as a clause: the grammar now cuts items at "whichever" (an EXCEPTION rule) before
-    # the builders see them, so this reading is reached only when the whole clause is passed
+    # NCT05985655, as a clause (the whole item is read the same way: WASHOUT_READ below)
     node = _build(vocab, "received anticancer therapy within 28 days or 5 half-lives (whichever is shorter) before "
                          "the first dose of the study treatment")
     assert node == c.All((c.PriorTherapy(classes=tuple(SYSTEMIC), within_days=28),
@@ -192,3 +191,73 @@ def test_vocabulary_classes_added(vocab):
 ])
 def test_class_phrases(vocab, phrase, key):
     assert terms_for(vocab).drug_or_class(phrase) == ("class", key)
+
+
+# Washouts "within X or N half-lives, whichever is shorter" in an exclusion: the washout is min(X, N
+# half-lives) <= X, so All(PriorTherapy(within X), Unparsed(half-lives)) under Not: a last dose older
+# than X is clear under every reading, one inside X stays UNKNOWN. The EXCEPTION rule on "whichever"
+# no longer cuts "whichever is shorter" when no sentence follows it (rules/context.json).
+def _washout(days, removed):
+    return ("partly_structured", {"type": NOT, "item": {"type": ALL, "items": [
+        {"type": "prior_therapy", "classes": SYSTEMIC, "within_days": days}, {"type": "unparsed", "text": removed}]}})
+
+
+WASHOUT_READ = [
+    ("Received anticancer therapy within 28 days or 5 half-lives (whichever is shorter) before the first dose of the "
+     "study treatment.",  # NCT05985655
+     _washout(28, "or 5 half-lives (whichever is shorter)")),
+    ("Prior treatment with any systemic anticancer therapy within 28 days or 5 half-lives, whichever is shorter, "
+     "prior to first dose of study treatment",  # NCT06840483
+     _washout(28, "or 5 half-lives whichever is shorter")),
+    ("Any systemic anti-cancer treatment within 2 weeks or 5 half-lives (whichever is shorter) prior to start of "
+     "study treatment",  # NCT04929223
+     _washout(14, "or 5 half-lives (whichever is shorter)")),
+    ("Received systemic anticancer therapy within 28 days or within 5 half-lives (whichever is shorter) prior to "
+     "the start of study drug.",  # NCT05720117
+     _washout(28, "or within 5 half-lives (whichever is shorter)")),
+    ("Any use of anticancer therapy within 14 days or 5 half-lives (whichever is shorter) of Cycle 1 Day 1.",  # NCT06026410
+     _washout(14, "or 5 half-lives (whichever is shorter)")),
+    # the half-lives written first
+    ("Anticancer therapy within 5 half-lives or 2 weeks (whichever is shorter) prior to study entry.",  # NCT05989724
+     _washout(14, "within 5 half-lives or (whichever is shorter)")),
+    ("Treatment with any systemic anti-cancer therapy within 5 half-lives or within 28 days before first "
+     "administration of study drug, whichever is shorter",  # NCT05730036
+     _washout(28, "within 5 half-lives or within whichever is shorter")),
+]
+
+
+@pytest.mark.parametrize("text, expected", WASHOUT_READ)
+def test_washout_whichever_is_shorter_read_in_an_exclusion(vocab, text, expected):
+    assert parse_one(vocab, "exc", text) == expected
+
+
+WASHOUT_REFUSED = [
+    # an inclusion: not read
+    ("inc", "Participant's last dose of prior antineoplastic therapy, including any immunotherapy, was 21 days or "
+            "5 half-lives, whichever is shorter, prior to initiation of study intervention administration."),  # NCT05382559
+    ("inc", "At least 5 half-lives or 3 weeks (whichever is shorter) must have passed since last anticancer "
+            "therapy"),  # NCT05694715
+    # "whichever is longer": the washout may exceed the days
+    ("exc", "Treatment with an investigational drug within 4 weeks or 5 half-lives, whichever is longer, prior to "
+            "the first dose of epcoritamab."),  # NCT05783609
+    ("exc", "Received any systemic anticancer therapy within 21 days or 5 half-lives (whichever is longer) prior to "
+            "the first dose"),
+    # a sentence after the washout ("; ", ". "): the cut stays, the item stays unparsed (how the sentences
+    # combine in an exclusion is not said)
+    ("exc", "Has received systemic anticancer therapy within 2 weeks or 3 half-lives, whichever is shorter, prior to "
+            "the start of lymphodepleting chemotherapy. For patients treated with monoclonal antibodies, at least 3 "
+            "weeks must have elapsed prior to the start of lymphodepleting chemotherapy."),  # NCT06358430
+    ("exc", "Chemotherapy, biological therapy, immunotherapy, radical radiotherapy, targeted therapy (including small "
+            "molecule inhibitor of tyrosine kinase), and other antitumor therapy within 4 weeks or 5 half-lives "
+            "(whichever is shorter) prior to the first administration; major surgery within 4 weeks prior to the "
+            "first administration"),  # NCT07021066
+    # no class for investigational agents
+    ("exc", "Received an investigational drug within 4 weeks or 5 half-lives (whichever is shorter) of the first "
+            "dose of study drug."),  # NCT04729114
+]
+
+
+@pytest.mark.parametrize("section, text", WASHOUT_REFUSED)
+def test_washout_other_readings_refused(vocab, section, text):
+    status, node = parse_one(vocab, section, text)
+    assert status == "unparsed", node

@@ -11,10 +11,12 @@ Readings added for issue #5 (each keeps the whole meaning or is refused):
 - "at least 4 weeks since/from prior X" and "prior X must be completed at least 4 weeks
   before randomization" (inclusion only) are washouts: Not(X within 28 days). The engine
   reads a window under an odd number of Not as a washout (never a permanent "ineligible");
-- "X within 28 days or 5 half-lives, whichever is shorter": the window of the days is the
-  longest the item can mean, so All(X within 28 days, Unparsed(half-lives)): the atom is a
-  necessary condition. "Whichever is longer" / "greater", or no "whichever", are refused
-  (28 days could then be too short a washout);
+- "X within 28 days or 5 half-lives, whichever is shorter" (also "within 5 half-lives or 28
+  days"), exclusion only: the window of the days is the longest the item can mean, so
+  All(X within 28 days, Unparsed(half-lives)): the atom is a necessary condition. "Whichever is
+  longer" / "greater", or no "whichever", are refused (28 days could then be too short a
+  washout); the EXCEPTION rule on "whichever" spares "whichever is shorter" only when no
+  sentence follows it (rules/context.json), so the builder sees single-sentence items;
 - "at least one prior line of platinum-based chemotherapy": lines of a class;
 - "prior anti-PD-1, anti-PD-L1, or anti-PD-L2 agent": Any(PriorTherapy(known), Unparsed(unknown
   alternatives)); "X including Y": Any(X, Unparsed(including Y)); "naive to X": Not(X);
@@ -291,17 +293,30 @@ def _since(clause: Clause) -> c.Node | None:
 _HALF_LIVES = re.compile(
     rf",? \(?(?:or )?(?:within )?(?:<|<= ?)?({_NUM_WORD}) (?:drug[- ]elimination )?half-lives?(?: \(t1/2\))?"
     r"(?: of (?:the|that) (?:agent|drug|product))?\)?")
+# the half-lives written first: "within 5 half-lives or [within] 4 weeks" -> "within 4 weeks"
+_HALF_LIVES_FIRST = re.compile(
+    rf" (?:within |<= ?|< ?)({_NUM_WORD}) (?:drug[- ]elimination )?half-lives?(?: \(t1/2\))?,? or (?:within )?"
+    rf"(?=(?:<= ?|< ?)?(?:{_NUM_WORD}) (?:days?|weeks?|months?)\b)")
 _SHORTER = re.compile(r",? \(?(?:use )?whichever is shorter(?: will be used as the criteria)?\)?,?")
 _HALF_LIFE_REFUSED = re.compile(r"longer|greater|maximum|minimum|if unknown|if prior|up to|\bunless\b")
 
 
 def _half_lives(clause: Clause) -> c.Node | None:
     """"X within 28 days or 5 half-lives (whichever is shorter)": All(X within 28 days,
-    Unparsed(the half-lives)): no dose in the shorter window means none in the longer one."""
+    Unparsed(the half-lives)): no dose in the shorter window means none in the longer one.
+    Exclusion only: there the washout min(28 days, 5 half-lives) is at most 28 days, so a last
+    dose older than 28 days is clear under every reading, and one inside it stays UNKNOWN. An
+    inclusion ("must be 21 days or 5 half-lives from ...") is not read."""
     t = clause.text
-    if "half-li" not in t or not _SHORTER.search(t) or _HALF_LIFE_REFUSED.search(t):
+    if clause.section != "exclusion" or "half-li" not in t or not _SHORTER.search(t) or _HALF_LIFE_REFUSED.search(t):
         return None
-    removed = [m.group(0).strip(" ,") for m in (*_HALF_LIVES.finditer(t), *_SHORTER.finditer(t))]
+    first = _HALF_LIVES_FIRST.search(t)
+    if first:
+        removed = [first.group(0).strip(" ,")]
+        t = t[:first.start()] + " within " + t[first.end():]
+    else:
+        removed = [m.group(0).strip(" ,") for m in _HALF_LIVES.finditer(t)]
+    removed += [m.group(0).strip(" ,") for m in _SHORTER.finditer(t)]
     rest = _SHORTER.sub(" ", _HALF_LIVES.sub(" ", t))
     rest = re.sub(r"\s+", " ", rest).strip(" ,")
     if "half-li" in rest or len(removed) < 2:
