@@ -261,3 +261,20 @@ WASHOUT_REFUSED = [
 def test_washout_other_readings_refused(vocab, section, text):
     status, node = parse_one(vocab, section, text)
     assert status == "unparsed", node
+
+
+# "immunomodulatory drugs/agents": the IMiD class (thalidomide, lenalidomide, pomalidomide) only where
+# the clause names an IMiD; elsewhere the phrase is broader (thymosin, interferon, steroids)
+def test_immunomodulatory_drugs_outside_myeloma_not_read_as_imids(vocab):
+    status, node = parse_one(vocab, "exc", "Has received systematic immunomodulatory drugs within 14 days before the "
+                                           "first dose of study drug, such as thymosin, IL-2, IFN.")  # NCT05746897
+    assert status == "unparsed", node
+    assert _build(vocab, "prior immunomodulatory drugs") is None
+    assert _build(vocab, "prior treatment with immunomodulatory drug therapy within 14 days") is None
+
+
+def test_immunomodulatory_drugs_kept_where_an_imid_is_named(vocab):
+    # the guard's other side (no item of the 1,000 trials reads this way: the myeloma items naming
+    # "an immunomodulatory drug (IMiD)" are lists joined by "and", NCT04771572, not read)
+    node = _build(vocab, "prior lenalidomide or other immunomodulatory drugs", "inclusion")
+    assert node == c.PriorTherapy(drugs=("lenalidomide",), classes=("immunomodulatory_drug",))

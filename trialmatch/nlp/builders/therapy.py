@@ -22,7 +22,8 @@ Readings added for issue #5 (each keeps the whole meaning or is refused):
   alternatives)); "X including Y": Any(X, Unparsed(including Y)); "naive to X": Not(X);
 - one adjective narrowing a known therapy or radiation ("covalent BTK inhibitor", "external
   beam radiotherapy"): All(atom, Unparsed(adjective)), the atom being necessary.
-"Currently receiving X" is not read (under way now, not "within" a past window); nor are
+"Immunomodulatory drugs" is the IMiD class only in a clause naming an IMiD or myeloma (broader
+elsewhere: interferons, thymosin, steroids). "Currently receiving X" is not read (under way now, not "within" a past window); nor are
 "investigational" agents (no class), vaccines (records hold them as Immunization, not read)
 or corticosteroid doses (no class; a dose limit needs a dose the atom cannot carry).
 """
@@ -103,7 +104,25 @@ _MULTI = {
 _MULTI_SUFFIX = re.compile(r" (?:therapy|therapies|treatment|agents?|drugs?|antibod(?:y|ies)|medications?|inhibitor therapy)$")
 
 
+# classes whose usual name is broader outside one setting: the class is kept only when the clause
+# says that setting. "Immunomodulatory drugs/agents" are the IMiDs (thalidomide analogues) in
+# myeloma, but steroids, interferons or checkpoint inhibitors elsewhere ("systematic
+# immunomodulatory drugs ... such as thymosin, IL-2, IFN", NCT05746897).
+_CLASS_NEEDS_CONTEXT = {
+    "immunomodulatory_drug": re.compile(r"\bimids?\b|\bimide\b|thalidomide|lenalidomide|pomalidomide|myeloma"),
+}
+
+
+def _in_context(clause: Clause, classes) -> bool:
+    return all(k not in _CLASS_NEEDS_CONTEXT or _CLASS_NEEDS_CONTEXT[k].search(clause.text) for k in classes)
+
+
 def _resolve(clause: Clause, phrase: str) -> c.PriorTherapy | None:
+    atom = _resolve_any(clause, phrase)
+    return atom if atom is None or _in_context(clause, atom.classes) else None
+
+
+def _resolve_any(clause: Clause, phrase: str) -> c.PriorTherapy | None:
     phrase = phrase.strip()
     multi = _MULTI.get(phrase) or _MULTI.get(_MULTI_SUFFIX.sub("", phrase))
     if multi:
