@@ -51,6 +51,16 @@ class Terms:
             self.memo[memo_key] = found
         return found
 
+    def remembered(self, key: tuple, compute):
+        """``compute()``, once per key: the builders' readings of a sub-text recur (the clause parser
+        tries the same words as a head, a list part, a tail), and depend on the text and these terms only."""
+        if key in self.memo:
+            return self.memo[key]
+        answer = compute()
+        if len(self.memo) < _MEMO_SIZE:
+            self.memo[key] = answer
+        return answer
+
     def cancer(self, phrase: str) -> tuple[str, ...] | None:
         """OncoTree codes named by a cancer phrase (several for a lexicon override)."""
         phrase = phrase.strip(" ,.")

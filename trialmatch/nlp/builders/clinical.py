@@ -50,6 +50,12 @@ _PAST_WORDS = re.compile(r"\b(?:prior|previous|past|metachronous|or)\b")
 _COND_LIST = re.compile(r"\s*(?:,? or |,? and/or |/|, )\s*")
 
 
+def _any_in(t: str, words: tuple[str, ...]) -> bool:
+    """Whether ``t`` holds one of ``words``: a literal every match of an expression contains, tested
+    before the expression runs (most clauses tried are no condition at all)."""
+    return any(w in t for w in words)
+
+
 def _condition_key(clause: Clause, phrase: str) -> str | None:
     phrase = phrase.strip()
     key = clause.terms.key("CONDITION", phrase)
@@ -80,8 +86,9 @@ def build_condition(clause: Clause) -> c.Node | None:
     """A comorbid condition (or alternatives of them), with an optional window at the end
     ("myocardial infarction or stroke within 6 months": each within 183 days). Event keys
     (infarction, stroke, TIA, transplant) count whatever the record's status."""
-    t = _HEP_LETTERS.sub(r"hepatitis b\1hepatitis c", clause.text)
-    window = _COND_WINDOW.search(t)
+    t = _HEP_LETTERS.sub(r"hepatitis b\1hepatitis c", clause.text) if "hepatitis b" in clause.text else clause.text
+    # a window needs its unit: the search (at every position of the text) runs only when one is written
+    window = _COND_WINDOW.search(t) if _any_in(t, ("day", "week", "month", "year")) else None
     if window is None:
         return _events(_condition_node(dataclasses.replace(clause, text=t)))
     head = t[:window.start()].strip()
@@ -139,10 +146,10 @@ def _condition_node(clause: Clause) -> c.Node | None:
     prefix = m.group(0) if m else ""
     rest = t[len(prefix):].strip()
     historical = clause.historical or bool(_HISTORY_WORDS.search(prefix))
-    nyha = _NYHA_HF.match(rest)
+    nyha = _NYHA_HF.match(rest) if "failure" in rest or "chf" in rest else None
     if nyha:
         return c.All((c.Condition(("heart_failure",), active_only=not historical), c.Unparsed(nyha.group("q") or nyha.group("q2"))))
-    allo = _ALLO_TISSUE.match(rest)
+    allo = _ALLO_TISSUE.match(rest) if "/solid organ" in rest else None
     if allo:
         return c.Any((c.Condition(("organ_transplant",), active_only=False), c.Unparsed(allo.group("q"))))
     narrowing = _COND_NARROWING.match(rest)
@@ -156,13 +163,13 @@ def _condition_node(clause: Clause) -> c.Node | None:
         if inner is not None:
             return c.All((inner, c.Unparsed(words)))
         # "unstable angina or myocardial infarction": the word may open a concept of a list below
-    if _HEP_BOTH.match(rest):
+    if ("hepatitis" in rest or "hbv" in rest) and _HEP_BOTH.match(rest):
         keys: tuple[str, ...] = ("hepatitis_b", "hepatitis_c")
         atoms = tuple(c.Condition((k,), active_only=not historical) for k in keys)
         if re.search(r"\bconcurrent\b", prefix) and re.search(r"\band\b(?!/or)", rest):
             return c.All(atoms)  # "concurrent active HBV and HCV infection": a co-infection, both
         return c.Any(atoms)
-    m = _MALIGNANCY.match(rest)
+    m = _MALIGNANCY.match(rest) if _any_in(rest, ("malignan", "cancer", "neoplasm")) else None
     if m and (historical or _OTHER_WORDS.search(prefix + m.group("q"))):
         # a cancer besides the one under study (the matcher decides from the patient's cancers);
         # only "active"/"concurrent" alone limit it to active cancers, any past word counts any
@@ -250,7 +257,13 @@ _PREG_PLAN = re.compile(r"(?:,? (?:or|and/or) |, )(?:(?:are|is|who are) )?(?:(?:
                         r"a pregnancy|pregnancy)\b.*)$")
 
 
+# a pregnancy clause names one of the status words (as written, before the spellings below are unified)
+_PREG_NEEDS = tuple(_PREG_WORDS) + ("chestfeeding",)
+
+
 def build_pregnancy(clause: Clause) -> c.Node | None:
+    if not any(word in clause.text for word in _PREG_NEEDS):
+        return None  # no status word: every word would be filler, no atom
     t = clause.text.replace("breast feeding", "breast-feeding").replace("chestfeeding", "breastfeeding")
     t = _PREG_EXCLUDED.sub("", t)
     plan = _PREG_PLAN.search(t) if clause.section == "exclusion" else None

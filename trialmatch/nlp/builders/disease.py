@@ -29,6 +29,7 @@ Readings (documented choices, issue #5):
 
 from __future__ import annotations
 
+import functools
 import re
 
 from trialmatch.domain import criteria as c
@@ -134,9 +135,43 @@ _ATOM_TAILS = ("with ",)
 _SUGGESTIVE = re.compile(r",? (?:or|and/or) (?P<rest>(?:with )?(?:features|findings) (?:suggestive|consistent with) .+)$")
 _CARRIES = re.compile(r"^(?:with|harbou?ring|carrying|bearing)(?: (?:a|an|the))?(?: (?:known|documented|confirmed))? (?P<m>.+)$")
 
+# The expressions below are compiled once here, not looked up at each call (the parser tries the
+# disease reading on most sub-texts of most items: it is the parser's hottest code).
+_GROUP_PARTS = re.compile(r"(0|IV|I{1,3})([A-D]?)([1-3]?)")
+_GROUP = re.compile(r"(?:0|IV|I{1,3})(?:[A-D][1-3]?)?")
+_DIGIT = re.compile(r"\d")
+_STAGE_ITEMS = re.compile(r"(?:,? or |,? and/or |,? and |, ?|/)(?:stage )?")
+_STAGE_ENDS = re.compile(r" ?- ?| to | through ")
+_EXTENT_ALTS = re.compile(r"\s*(?:,?\s*or|,?\s*and/or)\s+|\s*/\s*")
+_COMMA = re.compile(r"\s*,\s*")
+_JOINT_EXTENT = re.compile(r"unresectable|non-?resectable|(?:locally )?advanced")
+_EXTENT_WORD = re.compile(r"locally advanced|metastatic|advanced|unresectable|non-resectable|nonresectable|recurrent")
+_EXTENT_REST = re.compile(r"locally advanced|metastatic|advanced|unresectable|non-resectable|nonresectable|recurrent|,|\band\b")
+_SUSPECTED = re.compile(r"\bsuspect|\bpossible\b|\bprobable\b|\bsuspicio")
+_ONE_OR = re.compile(r",? (?:or|and/or) ")
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+")
+_STAGE_LEAD = re.compile(_STAGE.pattern + r"(?:\s*\((?:ajcc|american joint)[^()]*\))?(?:,?\s+|$)")
+_EARLY_STAGE = re.compile(rf"early[- ]stages? \((?P<g>{_GA}(?:{_GSEP}{_GA})*)\)\s+")
+_BRACKETED_STAGE = re.compile(r"\((?:ajcc |american joint committee on cancer )?stage (?P<g>[^()]+)\)\s+")
+_SUBJECT_END = re.compile(r"\s+(?:patients|participants|subjects|diagnosis)$")
+_STAGE_TAIL = re.compile(r"(?:,\s*|\s+|\s*\()" + _STAGE.pattern + r"\)?(?:\s*\((?:ajcc|american joint)[^()]*\))?$")
+_GENE_END = re.compile(r"[-/+]")
+_SOLID_CANCER = re.compile(r"^((?:advanced |malignant )?solid tumou?rs?) (?:cancers?|malignanc(?:y|ies))$")
+_SLASHED_ABBREVIATION = re.compile(r"\s*\(([a-z][a-z0-9-]{1,9})\)(?=/)")
+_SLASH = re.compile(r"\s*/\s*")
+# words without which an expression cannot match (each is a literal every match contains)
+_SUBJECT_END_WORDS = ("patients", "participants", "subjects", "diagnosis")
+_DOC_AFTER_WORDS = ("confirmed", "documented", "proven", "proved", "verified", "established", "diagnosed")  # _PROVEN
+_ANY_STAGE_WORDS = ("stage", "histolog", "subtype")
+_EXTENT_AFTER_WORDS = ("that is", "which is", "that has become", "with ")
+
+
+def _any_in(t: str, words: tuple[str, ...]) -> bool:
+    return any(w in t for w in words)
+
 
 def _key(g: str) -> tuple[int, int | None, int | None]:
-    m = re.fullmatch(r"(0|IV|I{1,3})([A-D]?)([1-3]?)", g)
+    m = _GROUP_PARTS.fullmatch(g)
     letter = "ABCD".index(m.group(2)) if m.group(2) else None
     return _ORDER.index(m.group(1)), letter, int(m.group(3)) if m.group(3) else None
 
@@ -165,9 +200,10 @@ def _roman(g: str) -> str | None:
     g = g.upper()
     if g[0] in _ARABIC:
         g = _ARABIC[g[0]] + g[1:]
-    return g if re.fullmatch(r"(?:0|IV|I{1,3})(?:[A-D][1-3]?)?", g) and (len(g) == 1 or g[0] != "0") else None
+    return g if _GROUP.fullmatch(g) and (len(g) == 1 or g[0] != "0") else None
 
 
+@functools.lru_cache(maxsize=4096)
 def stage_groups(lo: str, hi: str) -> tuple[str, ...] | None:
     """The fewest groups covering exactly the range lo..hi (both ends with their subgroups)."""
     start, end = _bounds(lo)[0], _bounds(hi)[1]
@@ -185,12 +221,12 @@ def _parent_of(p: str, g: str) -> bool:
 
 def _stage_node(m: re.Match, arabic_ok: bool) -> c.Stage | None:
     text = m.group("g")
-    if re.search(r"\d", text) and not (arabic_ok or m.group("sys")):
+    if _DIGIT.search(text) and not (arabic_ok or m.group("sys")):
         return None  # "stage 2" alone may be a study stage
-    items = re.split(r"(?:,? or |,? and/or |,? and |, ?|/)(?:stage )?", text)
+    items = _STAGE_ITEMS.split(text)
     groups: list[str] = []
     for item in items:
-        ends = re.split(r" ?- ?| to | through ", item)
+        ends = _STAGE_ENDS.split(item)
         romans = [_roman(e.strip()) for e in ends]
         if None in romans or len(romans) > 2:
             return None
@@ -222,16 +258,16 @@ def _for_cancer(clause: Clause, stage: c.Stage, codes: tuple[str, ...]) -> c.Sta
 
 def _extent_node(text: str) -> c.Node | None:
     alternatives = []
-    for alt in re.split(r"\s*(?:,?\s*or|,?\s*and/or)\s+|\s*/\s*", text.strip(" ,")):
-        pieces = [p for p in re.split(r"\s*,\s*", alt) if p]
-        if len(pieces) > 1 and not all(re.fullmatch(r"unresectable|non-?resectable|(?:locally )?advanced", p) for p in pieces):
+    for alt in _EXTENT_ALTS.split(text.strip(" ,")):
+        pieces = [p for p in _COMMA.split(alt) if p]
+        if len(pieces) > 1 and not all(_JOINT_EXTENT.fullmatch(p) for p in pieces):
             alternatives.extend(pieces)  # "advanced, recurrent, or metastatic": a list of alternatives
         else:
             alternatives.append(alt)  # "unresectable, locally advanced": both hold
     options: list[c.Node] = []
     for alt in alternatives:
-        words = re.findall(r"locally advanced|metastatic|advanced|unresectable|non-resectable|nonresectable|recurrent", alt)
-        rest = re.sub(r"locally advanced|metastatic|advanced|unresectable|non-resectable|nonresectable|recurrent|,|\band\b", "", alt)
+        words = _EXTENT_WORD.findall(alt)
+        rest = _EXTENT_REST.sub("", alt)
         if rest.strip() or not words:
             return None
         atoms = tuple(c.Metastasis(extent=_EXTENT_WORDS[w]) for w in dict.fromkeys(words))
@@ -243,12 +279,12 @@ def _extent_node(text: str) -> c.Node | None:
 
 
 def build_disease(clause: Clause) -> c.Node | None:
-    if re.search(r"\bsuspect|\bpossible\b|\bprobable\b|\bsuspicio", clause.text):
+    if _SUSPECTED.search(clause.text):
         return None  # "known or suspected X" widens X
     node = _disease(clause, clause.text, markers=True) or _shared_cancer(clause)
     if node is not None:
         return node
-    m = _SUGGESTIVE.search(clause.text)
+    m = _SUGGESTIVE.search(clause.text) if "suggestive" in clause.text or "consistent with" in clause.text else None
     if m:  # "mds/aml or with features suggestive of mds/aml": the cancer, or what no atom holds
         node = _disease(clause, clause.text[:m.start()], markers=True)
         if node is not None:
@@ -283,10 +319,11 @@ def _shared_cancer(clause: Clause) -> c.Node | None:
     """"stage iv or unresectable stage iii melanoma", "msi-h or mmr-deficient pancreatic cancer":
     the cancer named last is the cancer of both alternatives (never split into an alternative
     without it). One "or" only; the left side names no cancer, the right side does."""
-    pieces = re.split(r",? (?:or|and/or) ", clause.text)
+    pieces = _ONE_OR.split(clause.text)
     if len(pieces) != 2 or _GENERIC_END.search(pieces[0]):
         return None  # "stage iv cancer or metastatic breast cancer": the left names its own (any) cancer
-    left, right = (_disease(clause, p, markers=True) for p in pieces)
+    left = _disease(clause, pieces[0], markers=True)
+    right = _disease(clause, pieces[1], markers=True) if left is not None else None
     if left is None or right is None:
         return None
     left_items, right_items = _flat(left), _flat(right)
@@ -306,7 +343,13 @@ def _flat(node: c.Node) -> tuple[c.Node, ...]:
 
 def _disease(clause: Clause, t: str, markers: bool) -> c.Node | None:
     """Atoms of a whole disease phrase (leading documentation, stage, extent and narrowing
-    words, markers, the cancer, trailing stage or extent), or None."""
+    words, markers, the cancer, trailing stage or extent), or None. Read once per phrase: it
+    depends on the words and the terms only (never the section or "history of"), and the same
+    phrase is tried as a whole clause, a head before a qualifier, a side of an "or"."""
+    return clause.terms.remembered(("disease", t, markers), lambda: _read_disease(clause, t, markers))
+
+
+def _read_disease(clause: Clause, t: str, markers: bool) -> c.Node | None:
     parts: list[c.Node] = []
     narrowing: list[str] = []
     t = t.strip(" ,")
@@ -314,8 +357,8 @@ def _disease(clause: Clause, t: str, markers: bool) -> c.Node | None:
         before = t
         m = _DOC.match(t)
         if m:
-            t = re.sub(r"^(?:a|an|the)\s+", "", t[m.end():])
-        m = re.match(_STAGE.pattern + r"(?:\s*\((?:ajcc|american joint)[^()]*\))?(?:,?\s+|$)", t)
+            t = _ARTICLE.sub("", t[m.end():])
+        m = _STAGE_LEAD.match(t)
         if m:
             stage = _stage_node(m, arabic_ok=bool(t[m.end():].strip()))
             if stage is None:
@@ -333,9 +376,9 @@ def _disease(clause: Clause, t: str, markers: bool) -> c.Node | None:
         if m:
             parts.append(c.Not(c.Metastasis(extent="metastatic" if m.group("m") else "advanced")))
             t = t[m.end():]
-        m = re.match(rf"early[- ]stages? \((?P<g>{_GA}(?:{_GSEP}{_GA})*)\)\s+", t)
+        m = _EARLY_STAGE.match(t)
         if m:  # "early stage (ib-iiia) nsclc": the groups say what early means
-            stage = re.fullmatch(_STAGE.pattern, "stage " + m.group("g"))
+            stage = _STAGE.fullmatch("stage " + m.group("g"))
             node = _stage_node(stage, arabic_ok=True) if stage else None
             if node is None:
                 return None
@@ -345,9 +388,9 @@ def _disease(clause: Clause, t: str, markers: bool) -> c.Node | None:
         if m:
             narrowing.append(m.group("w"))
             t = t[m.end():]
-        m = re.match(r"\((?:ajcc |american joint committee on cancer )?stage (?P<g>[^()]+)\)\s+", t)
+        m = _BRACKETED_STAGE.match(t)
         if m:  # "metastatic (ajcc stage iv) renal cell carcinoma"
-            stage = re.fullmatch(_STAGE.pattern, "stage " + m.group("g"))
+            stage = _STAGE.fullmatch("stage " + m.group("g"))
             node = _stage_node(stage, arabic_ok=True) if stage else None
             if node is None:
                 return None
@@ -355,12 +398,19 @@ def _disease(clause: Clause, t: str, markers: bool) -> c.Node | None:
             t = t[m.end():]
         if t == before:
             break
-    t = re.sub(r"\s+(?:patients|participants|subjects|diagnosis)$", "", t)
-    t = _DOC_AFTER.sub("", t)
-    t = _ALL_HISTOLOGIES.sub("", t)
-    t = _ANY_STAGE.sub("", t).strip(" ,")
+    # each expression below runs only when the words it requires are there (a search fails anyway
+    # without them; most phrases tried have none)
+    if _any_in(t, _SUBJECT_END_WORDS):
+        t = _SUBJECT_END.sub("", t)
+    if _any_in(t, _DOC_AFTER_WORDS):
+        t = _DOC_AFTER.sub("", t)
+    if "squamous" in t:
+        t = _ALL_HISTOLOGIES.sub("", t)
+    if _any_in(t, _ANY_STAGE_WORDS):
+        t = _ANY_STAGE.sub("", t)
+    t = t.strip(" ,")
     trailing: list[c.Node] = []  # "endometrial cancer that is recurrent or metastatic": after the cancer
-    after = _EXTENT_AFTER.match(t)
+    after = _EXTENT_AFTER.match(t) if _any_in(t, _EXTENT_AFTER_WORDS) else None
     if after:
         extent = _extent_node(after.group("e"))
         if extent is None:
@@ -368,13 +418,13 @@ def _disease(clause: Clause, t: str, markers: bool) -> c.Node | None:
         trailing.append(extent)
         t = after.group("cancer")
     histology: list[c.Node] = []
-    m = _NO_SMALL_CELL.search(t)
+    m = _NO_SMALL_CELL.search(t) if " with" in t else None
     if m:
         key = "small_cell" if "small" in m.group(0) else "neuroendocrine"
         histology.append(c.Not(c.Histology(keys=(key,))))
         t = t[:m.start()]
     # trailing stage ("nsclc stage iv", "breast cancer, stage 0-iii", "gastric cancer (stage ii-iii)")
-    tail = re.search(r"(?:,\s*|\s+|\s*\()" + _STAGE.pattern + r"\)?(?:\s*\((?:ajcc|american joint)[^()]*\))?$", t)
+    tail = _STAGE_TAIL.search(t) if "stage" in t else None
     if tail and t[:tail.start()].strip():
         stage = _stage_node(tail, arabic_ok=True)
         if stage is None:
@@ -421,7 +471,7 @@ _MARKER_START = re.compile(
 def _may_start_markers(clause: Clause, word: str) -> bool:
     if _MARKER_START.match(word):
         return True
-    gene = re.split(r"[-/+]", word, maxsplit=1)[0]
+    gene = _GENE_END.split(word, maxsplit=1)[0]
     return clause.terms.key("GENE", gene) is not None
 
 
@@ -429,9 +479,11 @@ def _markers_and_cancer(clause: Clause, t: str, markers: bool, narrowing: list[s
     """Marker or variant words, then a cancer phrase (or a generic word like "disease")."""
     if _GENERIC.match(t):
         return []
-    t = re.sub(r"^((?:advanced |malignant )?solid tumou?rs?) (?:cancers?|malignanc(?:y|ies))$", r"\1", t)  # "solid tumor cancer"
+    if "solid" in t:
+        t = _SOLID_CANCER.sub(r"\1", t)  # "solid tumor cancer"
     # "myelodysplastic syndrome (mds)/acute myeloid leukemia": an abbreviation naming a cancer itself
-    t = re.sub(r"\s*\(([a-z][a-z0-9-]{1,9})\)(?=/)", lambda m: "" if clause.terms.cancer(m.group(1)) else m.group(0), t)
+    if ")/" in t:
+        t = _SLASHED_ABBREVIATION.sub(lambda m: "" if clause.terms.cancer(m.group(1)) else m.group(0), t)
     codes = cancer_codes(clause, t)
     if codes:
         return [c.CancerType(codes)]
@@ -502,7 +554,7 @@ def cancer_codes(clause: Clause, t: str) -> tuple[str, ...] | None:
                     return None  # "A and B" naming two cancers: both, or either? only "breast, lung and colorectal cancer"
                 got = None if _GENERIC.match(part) else clause.terms.cancer(part)
         if not got and "/" in part:  # "myelodysplastic syndrome/acute myeloid leukemia", each side a cancer
-            sides = [clause.terms.cancer(x) for x in re.split(r"\s*/\s*", part)]
+            sides = [clause.terms.cancer(x) for x in _SLASH.split(part)]
             got = tuple(x for side in sides for x in side) if all(sides) else None
         if not got or part in seen:
             return None  # "gastric cancer or gastric cancer in a family member": a repeat is told apart by words not read

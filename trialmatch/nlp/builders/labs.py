@@ -170,6 +170,8 @@ _LIVER_METASTASES = re.compile(
 
 
 def build_lab(clause: Clause) -> c.Node | None:
+    if "<" not in clause.text and ">" not in clause.text:
+        return None  # every reading below is a comparator's (_VALUE, _ULN, _ALTERNATIVE all require CMP)
     if "uln (" in clause.text:
         clause = dataclasses.replace(clause, text=_RESTATED.sub(_restated, clause.text))
     m = _ALTERNATIVE.match(clause.text)

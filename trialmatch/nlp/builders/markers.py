@@ -52,6 +52,9 @@ def _status_atoms() -> tuple[tuple[re.Pattern, c.Node], ...]:
 
 
 _STATUS = _status_atoms()
+# the table as one expression, its rows as numbered alternatives in order: the first row that matches
+# the whole phrase wins, as when they were tried one by one (one scan instead of 16)
+_STATUS_ANY = re.compile("|".join(f"(?P<s{i}>{rx.pattern})" for i, (rx, _node) in enumerate(_STATUS)))
 _PDL1 = re.compile(
     rf"^(?:pd-l1|pdl1)(?: expression| protein expression)?(?: by ihc)?(?: with| of| as)?(?: a)? ?"
     rf"(?P<scale>tps|tumou?r proportion score|cps|combined positive score|tc|tumou?r cells?)(?: score| expression)?(?: of)? ?{CMP} ?{NUM} ?%?$"
@@ -69,11 +72,30 @@ _ALTERATION = re.compile(
     r"fusion|fusions|fusion-positive|fusion positive|gene fusion|gene rearrangement|translocation|positive|amplification|amplified|"
     r"wild[- ]?type|wt|alteration|alterations|altered))$"
 )
+_KNOWN = re.compile(r"^(?:a |an )?(?:known |documented |confirmed )")
+_SOURCE = re.compile(r"^(germline|somatic)\s+")
+_ALIASES_LONGEST_FIRST = tuple(sorted(_GENE_ALIASES.items(), key=lambda kv: -len(kv[0])))
+_GENE_WORD = re.compile(r"^([a-z0-9]+)[- ]")
+_ALTERNATIVES = re.compile(r"\s*(?:,? or |,? and/or |, |/)\s*")
 _REFUSED_QUALIFIERS = re.compile(r"\b(?:activating|sensitizing|sensitising|deleterious|pathogenic|likely|suspected|oncogenic|actionable|driver)\b")
+
+
+_MEMO_SIZE = 50_000
+_MARKERS: dict[str, tuple[c.Node, ...] | None] = {}  # phrase -> atoms: the disease reading tries the same words often
 
 
 def marker_nodes(phrase: str) -> list[c.Node] | None:
     """Atoms for a phrase made only of marker statuses ("hr+/her2-"), else None."""
+    if phrase not in _MARKERS:
+        found = _marker_nodes(phrase)
+        if len(_MARKERS) >= _MEMO_SIZE:
+            _MARKERS.clear()
+        _MARKERS[phrase] = None if found is None else tuple(found)
+    found = _MARKERS[phrase]
+    return None if found is None else list(found)
+
+
+def _marker_nodes(phrase: str) -> list[c.Node] | None:
     phrase = phrase.strip()
     m = _PDL1.match(phrase)
     if m:
@@ -81,9 +103,9 @@ def marker_nodes(phrase: str) -> list[c.Node] | None:
         cmp, num = (m.group(2), m.group(3)) if m.group("scale") else (m.group(5), m.group(6))
         scale = "CPS" if "c" == scale_text[0] else "TPS"
         return [c.Biomarker("PDL1", comparator=cmp, value=number(num), scale=scale)]
-    for rx, node in _STATUS:
-        if rx.fullmatch(phrase):
-            return [node]
+    m = _STATUS_ANY.fullmatch(phrase)
+    if m:
+        return [_STATUS[int(m.lastgroup[1:])][1]]
     parts = _SEP.split(phrase)
     if len(parts) < 2:
         return None
@@ -99,28 +121,38 @@ def marker_nodes(phrase: str) -> list[c.Node] | None:
 def variant_nodes(clause: Clause, phrase: str) -> list[c.Node] | None:
     """Atoms for "[germline|somatic] GENE alteration [or alteration]" phrases, else None.
     Several alterations of one gene are alternatives (one list entry, an Any)."""
+    found = clause.terms.remembered(("variant", phrase), lambda: _variant_atoms(clause, phrase))
+    return None if found is None else list(found)
+
+
+def _variant_atoms(clause: Clause, phrase: str) -> tuple[c.Node, ...] | None:
+    found = _variant_nodes(clause, phrase)
+    return None if found is None else tuple(found)
+
+
+def _variant_nodes(clause: Clause, phrase: str) -> list[c.Node] | None:
     phrase = phrase.strip()
     if _REFUSED_QUALIFIERS.search(phrase):
         return None
     source = "any"
-    phrase = re.sub(r"^(?:a |an )?(?:known |documented |confirmed )", "", phrase)
-    m = re.match(r"^(germline|somatic)\s+", phrase)
+    phrase = _KNOWN.sub("", phrase)
+    m = _SOURCE.match(phrase)
     if m:
         source, phrase = m.group(1), phrase[m.end():]
     genes = None
-    for alias, names in sorted(_GENE_ALIASES.items(), key=lambda kv: -len(kv[0])):
+    for alias, names in _ALIASES_LONGEST_FIRST:
         if phrase.startswith(alias + " ") or phrase.startswith(alias + "-"):
             genes, phrase = names, phrase[len(alias) + 1:]
             break
     if genes is None:
-        m = re.match(r"^([a-z0-9]+)[- ]", phrase)
+        m = _GENE_WORD.match(phrase)
         if not m:
             return None
         gene = _gene(clause, m.group(1))
         if gene is None:
             return None
         genes, phrase = (gene,), phrase[m.end():]
-    alternatives = re.split(r"\s*(?:,? or |,? and/or |, |/)\s*", phrase)
+    alternatives = _ALTERNATIVES.split(phrase)
     atoms: list[c.Node] = []
     for alt in alternatives:
         am = _ALTERATION.match(alt.strip())
