@@ -244,7 +244,9 @@ def test_golden_structure_of_one_trial():
             {"type": "metastasis", "extent": "metastatic", "id": "inc-1.2"},
             {"type": "variant", "gene": "KRAS", "protein_change": "G12C", "id": "inc-1.3"}]},
         {"type": "unparsed", "non_clinical": True, "id": "inc-2"},
-        {"type": "unparsed", "id": "inc-3"},
+        {"type": "all", "id": "inc-3", "items": [
+            {"type": "measurable", "criteria": "RECIST 1.1", "id": "inc-3.1"},
+            {"type": "unparsed", "id": "inc-3.2"}]},
         {"type": "performance_status", "max": 1, "id": "inc-4"},
         {"type": "unparsed", "id": "inc-5"},
         {"type": "not", "id": "exc-1", "item": {"type": "all", "id": "exc-1.1", "items": [

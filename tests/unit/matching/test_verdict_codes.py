@@ -51,7 +51,7 @@ def disagreements(atoms, people, as_of):
 
 def test_real_catalogue_and_golden_facts():
     atoms = coded_atoms([compile_trial(t, VOCAB) for t in load_catalogue(ROOT / "criteria")])
-    assert {type(a.node) for a in atoms} == {c.CancerType, c.Age}
+    assert {type(a.node) for a in atoms} == {c.CancerType, c.Age, c.Measurable}
     people = [facts_from_json(json.loads(p.read_text(encoding="utf-8"))["facts"]) for p in GOLDEN]
     wrong, compared = disagreements(atoms, people, AS_OF)
     assert wrong == []
