@@ -75,6 +75,7 @@ _NOT_ELIGIBLE = re.compile(r"\s+(?:are|is|will be) (?:not eligible|ineligible|ex
 _TRAILING_ASIDE = re.compile(r"\s*\((?!(?:or|and/or|if|for|unless|except|otherwise|i\.e|e\.g|<|>|\d))[^()]{3,200}\)$")
 _WASHOUT_END = re.compile(r"\bwithin (?:the )?(?:last |past |previous |preceding )?\d+ (?:days?|weeks?|months?)\b")
 _MEMO_SIZE = 50_000
+_UNKNOWN = object()  # not in a memo
 # "Patients with X | are eligible / may participate": a permission, no requirement
 _PERMISSIVE = re.compile(
     r"(?:(?:are|is|will be|may be|would be|remain|be) (?:also )?(?:eligible|allowed|permitted)"
@@ -452,6 +453,13 @@ class ClauseParser:
             return self._built[key]
         if clause.historical and _PRESENT_PART.search(clause.text):
             return None  # "history of ILD or active pneumonitis": the history is not the second part's (see _part_clause)
+        if builders is QUALIFIED_BUILDERS:
+            # the same text read by all builders (a list part read whole, then as part of a head): the
+            # qualified builders are the same ones in the same order without build_sex, so the answer
+            # is the same unless it was build_sex's (the only builder that makes a Sex)
+            whole = self._built.get(key[:3] + (True,), _UNKNOWN)
+            if whole is not _UNKNOWN and not isinstance(whole, c.Sex):
+                return whole
         found = None
         for builder in builders:
             node = builder(clause)

@@ -18,61 +18,66 @@ import re
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
-_REPLACEMENTS: tuple[tuple[str, str], ...] = (
-    (r"\\([<>=\[\]\-*~_.()+#&|^])", r"\1"),
-    (r"\bper (?=mm|ul|mcl|microliter|cubic)", "/"),
-    (r"/\s*(?:mcl|microliters?|microlitres?)\b", "/ul"),
+# (pattern, replacement[, needs]): ``needs`` lists literals one of which every match contains; on
+# ASCII text (lower case, where IGNORECASE adds nothing) a pattern runs only when one is there
+_REPLACEMENTS: tuple[tuple, ...] = (
+    (r"\\([<>=\[\]\-*~_.()+#&|^])", r"\1", ("\\",)),
+    (r"\bper (?=mm|ul|mcl|microliter|cubic)", "/", ("per ",)),
+    (r"/\s*(?:mcl|microliters?|microlitres?)\b", "/ul", ("/",)),
     (r"[\u00a0\u2002\u2003\u2009\u202f]", " "),
     (r"[\u2010-\u2015\u2212]", "-"),
     (r"[\u2018\u2019]", "'"),
     (r"[\u201c\u201d]", '"'),
     (r"µ|μ", "u"),
-    (r"≥|=>|>\s*/?\s*=|⩾|≧", " >= "),
-    (r"≤|=<|<\s*/?\s*=|⩽|≦", " <= "),
+    (r"≥|=>|>\s*/?\s*=|⩾|≧", " >= ", ("≥", "=", "⩾", "≧")),
+    (r"≤|=<|<\s*/?\s*=|⩽|≦", " <= ", ("≤", "=", "⩽", "≦")),
     (r"\b(?:greater|more|higher|larger) (?:than )?or equal to\b|\bequal to or (?:greater|more|higher) than\b"
      r"|\bequal or (?:greater|more|higher) than\b|\b(?:at least|not less than|no less than|a minimum of|minimum of)\b",
-     " >= "),
+     " >= ", ("equal", "least", "less than", "minimum")),
     (r"\b(?:less|lower|fewer) than or equal to\b|\bequal to or (?:less|lower) than\b|\bequal or less than\b"
      r"|\b(?:no more than|not more than|not greater than|no greater than|not exceeding|a maximum of|maximum of|up to)\b",
-     " <= "),
-    (r"\b(?:greater|more|higher|larger) than\b|\babove\b|\bexceeding\b|\bover\b", " > "),
-    (r"\b(?:less|lower|fewer) than\b|\bbelow\b|\bunder\b", " < "),
-    (r"\bupper limits? of (?:the )?normal(?: range)?\b|\bupper normal limits?\b|\buln\b", "uln"),
-    (r"\binstitutional uln\b|\buln institutional\b", "uln"),
-    (r"(\d),(\d{3})\b", r"\1\2"),
+     " <= ", ("equal", "more than", "greater than", "exceeding", "maximum", "up to")),
+    (r"\b(?:greater|more|higher|larger) than\b|\babove\b|\bexceeding\b|\bover\b", " > ", ("than", "above", "exceeding", "over")),
+    (r"\b(?:less|lower|fewer) than\b|\bbelow\b|\bunder\b", " < ", ("than", "below", "under")),
+    (r"\bupper limits? of (?:the )?normal(?: range)?\b|\bupper normal limits?\b|\buln\b", "uln", ("upper", "uln")),
+    (r"\binstitutional uln\b|\buln institutional\b", "uln", ("uln",)),
+    (r"(\d),(\d{3})\b", r"\1\2", (",",)),
     # "75 000/ul": digits grouped with a space, only before a unit of count
-    (r"\b(\d{1,3}) (\d{3})(?=\s*(?:/|cells|per\b))", r"\1\2"),
+    (r"\b(\d{1,3}) (\d{3})(?=\s*(?:/|cells|per\b))", r"\1\2", ("/", "cells", "per")),
     # "1,500 / ul", "1.5 mg / dl": a unit's slash written with spaces
-    (r"(?<=[a-z0-9])\s+/\s*(?=(?:ul|mm3|mm\^3|l|dl|ml|min)\b)|(?<=[a-z0-9])/\s+(?=(?:ul|mm3|mm\^3|l|dl|ml|min)\b)", "/"),
+    (r"(?<=[a-z0-9])\s+/\s*(?=(?:ul|mm3|mm\^3|l|dl|ml|min)\b)|(?<=[a-z0-9])/\s+(?=(?:ul|mm3|mm\^3|l|dl|ml|min)\b)", "/", ("/",)),
     # "... >= 18 years. and pediatric patients ...": a sentence that opens with "and"/"or" goes on
     # with the one before it (read apart, it would look like a further requirement)
-    (r"\.\s+(?=(?:and|or|and/or)\s)", " "),
+    (r"\.\s+(?=(?:and|or|and/or)\s)", " ", (".",)),
     # "*platelets >= ...": a footnote star or an escaped bullet left at the start
-    (r"^\s*\*+\s*", ""),
+    (r"^\s*\*+\s*", "", ("*",)),
     # powers of ten: "x 10^9/L", "× 10⁹/L", "10*9/L", "x 10E9/L", "x 109/L" (lost superscript)
-    (r"[x×\*]\s*10\s*(?:\^|\*|e|exp)?\s*(\d{1,2})\s*/\s*(l|ul|mm3|mm\^3|mm³)\b", r"x10^\1/\2"),
-    (r"[x×\*]\s*10\s*\(?\s*(\d{1,2})\s*\)?\s*/\s*(l|ul|mm3)\b", r"x10^\1/\2"),
-    (r"\b10\s*(?:\^|\*)\s*(\d{1,2})\s*/\s*(l|ul)\b", r"x10^\1/\2"),
-    (r"/\s*(?:mm\^?3|mm³|cu\.? ?mm|cubic millimeters?)\b", "/mm3"),
-    (r"\bcells\s*/\s*", "/"),
-    (r"\btimes\b|×", " x "),
-    (r"\b(?:x|times)\s+(?:the\s+|an?\s+)?(?:institutional\s+|site\s+)?uln", "x uln"),
-    (r"(\d)\s*x\s*uln", r"\1 x uln"),
-    (r"(\d)x10\^", r"\1 x10^"),
+    (r"[x×\*]\s*10\s*(?:\^|\*|e|exp)?\s*(\d{1,2})\s*/\s*(l|ul|mm3|mm\^3|mm³)\b", r"x10^\1/\2", ("10",)),
+    (r"[x×\*]\s*10\s*\(?\s*(\d{1,2})\s*\)?\s*/\s*(l|ul|mm3)\b", r"x10^\1/\2", ("10",)),
+    (r"\b10\s*(?:\^|\*)\s*(\d{1,2})\s*/\s*(l|ul)\b", r"x10^\1/\2", ("10",)),
+    (r"/\s*(?:mm\^?3|mm³|cu\.? ?mm|cubic millimeters?)\b", "/mm3", ("/",)),
+    (r"\bcells\s*/\s*", "/", ("cells",)),
+    (r"\btimes\b|×", " x ", ("times", "×")),
+    (r"\b(?:x|times)\s+(?:the\s+|an?\s+)?(?:institutional\s+|site\s+)?uln", "x uln", ("uln",)),
+    (r"(\d)\s*x\s*uln", r"\1 x uln", ("uln",)),
+    (r"(\d)x10\^", r"\1 x10^", ("x10^",)),
     (r"[ \t]+", " "),
     # "ast <= 3 x uln; patients with liver metastases <= 5 x uln": the group's looser threshold said
     # in a sentence of its own, brought into the lab's sentence as "or <= 5 x uln with liver metastases"
     # (read apart, the second sentence would look like a further requirement, not an alternative)
     (r"[;.] (?:(?:for|in) )?(?:the )?(?:patients?|participants?|subjects?|subject's)(?: with| who have| having)? "
      r"(?:known |documented |confirmed )?((?:liver|hepatic) metastas[ie]s|gilbert'?s?(?: syndrome| disease)?)[,:]? "
-     r"(<=|<) ?(\d+(?:\.\d+)?) ?x uln\.?$", r" or \2 \3 x uln with \1"),
+     r"(<=|<) ?(\d+(?:\.\d+)?) ?x uln\.?$", r" or \2 \3 x uln with \1", ("uln",)),
 )
-_COMPILED = tuple((re.compile(p, re.IGNORECASE), r) for p, r in _REPLACEMENTS)
+_COMPILED = tuple((re.compile(p, re.IGNORECASE), r, needs[0] if needs else None) for p, r, *needs in _REPLACEMENTS)
 
 
 def normalize(text: str) -> str:
     out = text.translate(_SUPERSCRIPTS) if any(ch in text for ch in "⁰¹²³⁴⁵⁶⁷⁸⁹") else text
     out = out.lower()
-    for pattern, repl in _COMPILED:
+    ascii_text = out.isascii()
+    for pattern, repl, needs in _COMPILED:
+        if ascii_text and needs is not None and not any(map(out.__contains__, needs)):
+            continue  # no match possible: the pattern's scan of the whole text is skipped
         out = pattern.sub(repl, out)
     return out.strip()

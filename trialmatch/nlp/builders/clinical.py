@@ -53,7 +53,7 @@ _COND_LIST = re.compile(r"\s*(?:,? or |,? and/or |/|, )\s*")
 def _any_in(t: str, words: tuple[str, ...]) -> bool:
     """Whether ``t`` holds one of ``words``: a literal every match of an expression contains, tested
     before the expression runs (most clauses tried are no condition at all)."""
-    return any(w in t for w in words)
+    return any(map(t.__contains__, words))
 
 
 def _condition_key(clause: Clause, phrase: str) -> str | None:
@@ -90,7 +90,7 @@ def build_condition(clause: Clause) -> c.Node | None:
     # a window needs its unit: the search (at every position of the text) runs only when one is written
     window = _COND_WINDOW.search(t) if _any_in(t, ("day", "week", "month", "year")) else None
     if window is None:
-        return _events(_condition_node(dataclasses.replace(clause, text=t)))
+        return _events(_condition_node(clause if t == clause.text else dataclasses.replace(clause, text=t)))
     head = t[:window.start()].strip()
     if not head or _NOW_WORDS.search(head):
         return None

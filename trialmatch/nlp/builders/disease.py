@@ -167,7 +167,7 @@ _EXTENT_AFTER_WORDS = ("that is", "which is", "that has become", "with ")
 
 
 def _any_in(t: str, words: tuple[str, ...]) -> bool:
-    return any(w in t for w in words)
+    return any(map(t.__contains__, words))
 
 
 def _key(g: str) -> tuple[int, int | None, int | None]:

@@ -75,6 +75,7 @@ _ALTERATION = re.compile(
 _KNOWN = re.compile(r"^(?:a |an )?(?:known |documented |confirmed )")
 _SOURCE = re.compile(r"^(germline|somatic)\s+")
 _ALIASES_LONGEST_FIRST = tuple(sorted(_GENE_ALIASES.items(), key=lambda kv: -len(kv[0])))
+_ALIAS_STARTS = tuple(_GENE_ALIASES)  # a phrase naming none of them skips the loop below
 _GENE_WORD = re.compile(r"^([a-z0-9]+)[- ]")
 _ALTERNATIVES = re.compile(r"\s*(?:,? or |,? and/or |, |/)\s*")
 _REFUSED_QUALIFIERS = re.compile(r"\b(?:activating|sensitizing|sensitising|deleterious|pathogenic|likely|suspected|oncogenic|actionable|driver)\b")
@@ -140,7 +141,7 @@ def _variant_nodes(clause: Clause, phrase: str) -> list[c.Node] | None:
     if m:
         source, phrase = m.group(1), phrase[m.end():]
     genes = None
-    for alias, names in _ALIASES_LONGEST_FIRST:
+    for alias, names in (_ALIASES_LONGEST_FIRST if phrase.startswith(_ALIAS_STARTS) else ()):
         if phrase.startswith(alias + " ") or phrase.startswith(alias + "-"):
             genes, phrase = names, phrase[len(alias) + 1:]
             break
