@@ -75,6 +75,13 @@ _NOT_ELIGIBLE = re.compile(r"\s+(?:are|is|will be) (?:not eligible|ineligible|ex
 _TRAILING_ASIDE = re.compile(r"\s*\((?!(?:or|and/or|if|for|unless|except|otherwise|i\.e|e\.g|<|>|\d))[^()]{3,200}\)$")
 _WASHOUT_END = re.compile(r"\bwithin (?:the )?(?:last |past |previous |preceding )?\d+ (?:days?|weeks?|months?)\b")
 _MEMO_SIZE = 50_000
+# compiled once here (they run for most clauses and heads)
+_HAS_OR = re.compile(r"\bor\b|\band/or\b")
+_HAS_AND = re.compile(r"\band\b(?!/or)")
+_HAS_OR_AND = re.compile(r"\b(?:or|and)\b")
+_COMMA_OR = re.compile(r",\s*(?:or|and/or)\b")
+_TRAILING_CONNECTOR = re.compile(r"(?:;|,)?\s+(?:and|or)$")
+_SPACES = re.compile(r"\s+")
 _UNKNOWN = object()  # not in a memo
 # "Patients with X | are eligible / may participate": a permission, no requirement
 _PERMISSIVE = re.compile(
@@ -418,12 +425,12 @@ class ClauseParser:
 
     def prepare(self, text: str, section: str = "unknown") -> tuple[str, bool, bool]:
         t = text.strip().rstrip(".;:,* ")
-        t = re.sub(r"(?:;|,)?\s+(?:and|or)$", "", t)
+        t = _TRAILING_CONNECTOR.sub("", t)
         t = _UNIT_EQUIVALENT.sub("", t)
         t = _EXAMPLES.sub("", t)
         t = _BRACKETED_MODIFIER.sub(r"\1", t)
         t = _ABBREVIATION.sub("", t)
-        t = re.sub(r"\s+", " ", t).strip()
+        t = _SPACES.sub(" ", t).strip()
         negated = historical = False
         for _ in range(6):
             before = t
@@ -499,7 +506,7 @@ class ClauseParser:
             if node is not None:
                 rest = " ".join(words[k:])
                 if words[k] not in ("that", "which", "who", "whose") and (
-                        _CLAUSE_JOIN.search(rest) or re.search(r",\s*(?:or|and/or)\b", rest)):
+                        _CLAUSE_JOIN.search(rest) or _COMMA_OR.search(rest)):
                     # "X requiring steroids, or current Y": an alternative without X, X is not necessary
                     # (a relative clause, "X that is progressing or has required ...", stays about X)
                     return None
@@ -568,8 +575,8 @@ class ClauseParser:
     def _flat(self, clause: Clause, negated: bool, builders=BUILDERS) -> c.Node | None:
         """A list joined by one connector ("," / "or" / "and"), every part understood."""
         t = clause.text
-        has_or = re.search(r"\bor\b|\band/or\b", t) is not None
-        has_and = re.search(r"\band\b(?!/or)", t) is not None
+        has_or = _HAS_OR.search(t) is not None
+        has_and = _HAS_AND.search(t) is not None
         if has_or and has_and:
             return None
         if has_or:
@@ -635,7 +642,7 @@ class ClauseParser:
         pieces = _OUTER_SPLIT.split(clause.text)
         parts, seps = pieces[0::2], pieces[1::2]
         kinds = {"or" if "or" in sep else "and" for sep in seps if sep.strip() != ","}
-        if len(kinds) != 1 or len(parts) < 2 or not any(re.search(r"\b(?:or|and)\b", p) for p in parts):
+        if len(kinds) != 1 or len(parts) < 2 or not any(_HAS_OR_AND.search(p) for p in parts):
             return None
         nodes = []
         for p in parts:

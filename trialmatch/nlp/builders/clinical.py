@@ -48,6 +48,7 @@ _OTHER_WORDS = re.compile(r"\b(?:other|another|second|additional|concurrent|conc
                           r"synchronous|metachronous|separate|secondary|non-study|non study)\b")
 _PAST_WORDS = re.compile(r"\b(?:prior|previous|past|metachronous|or)\b")
 _COND_LIST = re.compile(r"\s*(?:,? or |,? and/or |/|, )\s*")
+_AND = re.compile(r"\band\b(?!/or)")
 
 
 def _any_in(t: str, words: tuple[str, ...]) -> bool:
@@ -166,7 +167,7 @@ def _condition_node(clause: Clause) -> c.Node | None:
     if ("hepatitis" in rest or "hbv" in rest) and _HEP_BOTH.match(rest):
         keys: tuple[str, ...] = ("hepatitis_b", "hepatitis_c")
         atoms = tuple(c.Condition((k,), active_only=not historical) for k in keys)
-        if re.search(r"\bconcurrent\b", prefix) and re.search(r"\band\b(?!/or)", rest):
+        if re.search(r"\bconcurrent\b", prefix) and _AND.search(rest):
             return c.All(atoms)  # "concurrent active HBV and HCV infection": a co-infection, both
         return c.Any(atoms)
     m = _MALIGNANCY.match(rest) if _any_in(rest, ("malignan", "cancer", "neoplasm")) else None
@@ -180,7 +181,7 @@ def _condition_node(clause: Clause) -> c.Node | None:
     if key is not None:
         return c.Condition((key,), active_only=not historical)
     # "HIV, hepatitis B or hepatitis C infection": alternatives, each a condition ("and" is refused)
-    if re.search(r"\band\b(?!/or)", rest):
+    if _AND.search(rest):
         return None
     keys = _condition_list(clause, rest) or _condition_list(clause, _COND_SUFFIX.sub("", rest))
     if not keys:
@@ -259,6 +260,7 @@ _PREG_PLAN = re.compile(r"(?:,? (?:or|and/or) |, )(?:(?:are|is|who are) )?(?:(?:
 
 # a pregnancy clause names one of the status words (as written, before the spellings below are unified)
 _PREG_NEEDS = tuple(_PREG_WORDS) + ("chestfeeding",)
+_PREG_SPLIT = re.compile(r"[\s,]+|(?<=\w)/(?=\w)")
 
 
 def build_pregnancy(clause: Clause) -> c.Node | None:
@@ -274,7 +276,7 @@ def build_pregnancy(clause: Clause) -> c.Node | None:
             return None
         atoms = node.items if isinstance(node, c.Any) else (node,)
         return c.Any(tuple(atoms) + (c.Unparsed(plan.group(0).lstrip(", ").removeprefix("or ").removeprefix("and/or ")),))
-    words = [w for w in re.split(r"[\s,]+|(?<=\w)/(?=\w)", t) if w]
+    words = [w for w in _PREG_SPLIT.split(t) if w]
     statuses: list[str] = []
     for w in words:
         if w in _PREG_WORDS:

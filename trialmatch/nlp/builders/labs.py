@@ -68,6 +68,8 @@ _SYNONYMS = re.compile(r"\s*(?:\(|/)\s*(?:serum )?glutam[a-z]*[ -](?:oxaloacetic
                        r"(?:\s*[\[(]sg[op]t[\])])?\s*\)?|\s*/\s*sg[op]t\b|\s*[(\[](?:ast|alt|sgot|sgpt)(?:/sg[op]t)?[)\]]")
 _VALUE = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?(?P<unit>{_UNIT_RX})?{_TAIL}{_WITHIN}{_TAIL}$")
 _ULN = re.compile(rf"^(?P<an>.+?)(?: levels?| values?)?(?: of| is| must be| should be|:)? ?{CMP} ?(?:{NUM} ?(?:x ?)?)?uln(?: for the institution| \(institutional\))?{_TAIL}{_WITHIN}{_TAIL}$")
+_BEFORE_COMPARATOR = re.compile(r"(?<=[a-z)\]])(?=(?:>=|<=|>|<) )")
+_EITHER = re.compile(r",? or (?!(?:>=|<=|>|<) )")
 _SPLIT = re.compile(r"\s*(?:,? and/or |,? and |,? or |/|, | ?& ?)\s*")
 # "serum alt/ast", "ldh serum level": the specimen said around the analyte's name
 _SPECIMEN = re.compile(r"^(?:serum|plasma|blood|peripheral(?: blood)?) |(?: serum| plasma)(?: levels?)?$")
@@ -192,7 +194,7 @@ def _either(clause: Clause) -> c.Node | None:
     """"creatinine <= 1.5 x uln or creatinine clearance >= 50 ml/min (obtained <= 14 days prior to
     registration)": two lab thresholds, either suffices; the window said at the end is the item's,
     so it holds for both (read part by part, it would be the second's only)."""
-    parts = re.split(r",? or (?!(?:>=|<=|>|<) )", clause.text)
+    parts = _EITHER.split(clause.text)
     if len(parts) != 2:
         return None
     nodes = [_build_lab(dataclasses.replace(clause, text=p.strip())) for p in parts]
@@ -256,7 +258,7 @@ def _alternative(clause: Clause, m: re.Match) -> c.Node | None:
 def _build_lab(clause: Clause) -> c.Node | None:
     # "hemoglobin >= 9 g/dl or >= 5.6 mmol/l": the same threshold in two units, keep the first (or
     # the second when the first is one the engine does not convert: "hemoglobin >= 5.0 mmol/l (>= 8.0 g/dl)")
-    t = re.sub(r"(?<=[a-z)\]])(?=(?:>=|<=|>|<) )", " ", _SYNONYMS.sub("", clause.text))
+    t = _BEFORE_COMPARATOR.sub(" ", _SYNONYMS.sub("", clause.text))
     first = _EQUIVALENT.sub(_first_unit, t)
     node = _read(clause, first)
     if node is None and first != t:

@@ -43,9 +43,12 @@ _AGE_RANGE = (
 )
 
 
+_AGE_NAMED = re.compile(r"\bage|\byears?\b|\byrs?\b")
+
+
 def build_age(clause: Clause) -> c.Node | None:
     t = clause.text
-    if not re.search(r"\bage|\byears?\b|\byrs?\b", t):
+    if not _AGE_NAMED.search(t):
         return None
     for rx, repl in _AGE_REWRITES:
         t = rx.sub(repl, t).strip()
