@@ -89,6 +89,9 @@ _PERMISSIVE = re.compile(
     r"(?: (?:to participate|to enrol|to enroll|for (?:this|the) (?:study|trial)|for enrol?ment))?"
     r"|may (?:participate|enrol|enroll|be enrolled|be included)|can be included)"
     r"(?:[.,;:]|\s+(?:if|provided|as long as|when|unless|but|after|only|in)\b|\s*$)")
+# a sentence after an exception that widens it further ("... may be considered eligible")
+_PERMISSION = re.compile(r"\b(?:eligible|allowed|permitted|acceptable|may (?:participate|enrol|enroll|be enrolled|be included))\b")
+_REFUSAL = re.compile(r"\b(?:not|never) (?:be )?(?:eligible|allowed|permitted|acceptable)\b|\bineligible\b")
 # "Patients with X", "Participants positive for HIV": a subgroup (not "Women and men >= 18 years old are eligible")
 _SUBGROUP = re.compile(r"^\s*(?:(?:male |female )?(?:patients?|participants?|subjects?|individuals?|persons?|people|women|men|those)"
                        r"\s+(?:(?:who|that)\s+(?:have|has|had|are|is|were)\b|with\b|having\b|positive\b|known\b|serologically\b|"
@@ -276,6 +279,18 @@ class ClauseParser:
             return None
         if tail is None:
             return head_node
+        spans = _sentence_spans(tail.lower()) if len(tail.lower()) == len(tail) else []
+        later = tail[spans[1][0]:].lower() if len(spans) > 1 else ""
+        if later and not (_PERMISSION.search(later) and not _REFUSAL.search(later)) \
+                and self.parse_clause(normalize(later), section) is not None:
+            # "HbA1c > 10% in participants with diabetes. HbA1c > 8% in those undiagnosed.": a later
+            # sentence states a condition of its own (not one more exception: "... may be considered
+            # eligible"); it may belong to the exception or stand alone. Both readings must agree,
+            # else the item is open (never the lenient reading alone)
+            exception, later = c.Unparsed(tail[:spans[1][0]].strip()), c.Unparsed(tail[spans[1][0]:].strip())
+            if section == "inclusion":
+                return c.All((c.Any((head_node, exception)), later))
+            return c.Any((c.All((head_node, exception)), later))
         rest = c.Unparsed(tail)
         if section == "inclusion":
             return c.Any((head_node, rest))

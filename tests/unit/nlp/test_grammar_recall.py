@@ -290,3 +290,30 @@ def test_understood_sentences_of_an_exclusion_are_not_read_as_all_only(vocab):
     assert both["type"] == "all" and one["type"] == "all"
     assert one["items"][0]["type"] == "any" and one["items"][0]["items"] == both["items"]
     assert one["items"][1]["type"] == "unparsed"
+
+
+def test_a_sentence_after_an_exception_that_states_its_own_condition_is_not_swallowed(vocab):
+    # NCT04729114: the second threshold (HbA1c > 8% when undiagnosed) is not part of the first's
+    # subgroup; read as one remainder, a patient at 9% came out "not excluded". Now the item
+    # excludes when the first reading holds, and is open otherwise
+    status, node = parse_one(vocab, "exc", "Hemoglobin A1c (HbA1c) \\>10% in participants previously diagnosed with "
+                             "diabetes mellitus. HbA1c \\>8% in participants whose diabetes mellitus is previously "
+                             "undiagnosed.")
+    assert status == "partly_structured"
+    first, later = node["item"]["items"]
+    assert node["item"]["type"] == "any"
+    assert first["items"][0] == {"type": "lab", "analyte": "HBA1C", "comparator": ">", "value": 10, "unit": "%"}
+    assert later == {"type": "unparsed", "text": "HbA1c \\>8% in participants whose diabetes mellitus is previously undiagnosed."}
+
+
+def test_a_later_sentence_that_widens_the_exception_stays_with_it(vocab):
+    # NCT05563220: "Other malignancies ... may be considered eligible" is one more exception
+    status, node = parse_one(vocab, "exc", "Participant has a concurrent malignancy or history of invasive malignancy "
+                             "within 3 years of enrollment, except basal or squamous cell skin cancer, superficial "
+                             "bladder cancer, or carcinoma in situ of the cervix that has completed curative therapy. "
+                             "Other malignancies with low risk of recurrence may be considered eligible with Sponsor "
+                             "approval.")
+    assert status == "partly_structured"
+    assert node["item"]["type"] == "all"
+    assert node["item"]["items"][-1]["type"] == "unparsed"
+    assert node["item"]["items"][-1]["text"].startswith("except basal")
