@@ -89,6 +89,12 @@ _PERMISSIVE = re.compile(
     r"(?: (?:to participate|to enrol|to enroll|for (?:this|the) (?:study|trial)|for enrol?ment))?"
     r"|may (?:participate|enrol|enroll|be enrolled|be included)|can be included)"
     r"(?:[.,;:]|\s+(?:if|provided|as long as|when|unless|but|after|only|in)\b|\s*$)")
+# "Participants with known diabetes ... must show ...": a requirement of a subgroup ("Subjects with
+# relapsed CLL ... and must have received a BTK inhibitor" requires both: not this)
+_MODAL = re.compile(r"\b(?:must|should|need to|needs to|are required|is required|will need|will be required|have to)\b")
+_CONDITIONAL = re.compile(
+    r"^\s*(?:patients?|participants?|subjects?|women|men|those|individuals?|females?|males?)\s+"
+    r"(?:with|who have|who has|who had|on|receiving|taking|that have)\b(?:(?!\band (?:must|should)\b).)*?" + _MODAL.pattern)
 # a sentence after an exception that widens it further ("... may be considered eligible")
 _PERMISSION = re.compile(r"\b(?:eligible|allowed|permitted|acceptable|may (?:participate|enrol|enroll|be enrolled|be included))\b")
 _REFUSAL = re.compile(r"\b(?:not|never) (?:be )?(?:eligible|allowed|permitted|acceptable)\b|\bineligible\b")
@@ -360,6 +366,19 @@ class ClauseParser:
 
     # ---- one clause -----------------------------------------------------------------
     def parse_clause(self, text: str, section: str) -> c.Node | None:
+        node = self._clause(text, section)
+        if node is None or section != "inclusion" or not _CONDITIONAL.match(text.strip().lower()):
+            return node
+        # "Participants with known diabetes ... must show controlled disease": a requirement of the
+        # subgroup only; the subgroup is no requirement (All would make diabetes necessary, a wrong
+        # "ineligible"): Any(Not(subgroup), requirement). Any other shape is not read.
+        last = node.items[-1] if isinstance(node, c.All) else None
+        if isinstance(last, c.Unparsed) and _MODAL.search(last.text.lower()):
+            head = node.items[:-1]
+            return c.Any((c.Not(head[0] if len(head) == 1 else c.All(head)), last))
+        return None
+
+    def _clause(self, text: str, section: str) -> c.Node | None:
         if section == "exclusion":
             text = _NOT_ELIGIBLE.sub("", text)  # "patients who have received X are not eligible": X, excluded
         t, negated, historical = self.prepare(text, section)

@@ -317,3 +317,27 @@ def test_a_later_sentence_that_widens_the_exception_stays_with_it(vocab):
     assert node["item"]["type"] == "all"
     assert node["item"]["items"][-1]["type"] == "unparsed"
     assert node["item"]["items"][-1]["text"].startswith("except basal")
+
+
+@pytest.mark.parametrize("text, subgroup", [
+    # NCT06116682: diabetes is no requirement; a patient without it meets the item
+    ("Participants with known diabetes as determined by the treating investigator must show evidence of controlled "
+     "disease within 14 days prior to sub-study registration", {"type": "condition", "keys": ["diabetes"]}),
+    # NCT05327010 (third sentence): ovarian cancer is no requirement of the trial
+    ("Patients with ovarian cancer in cohort 3 should not have progressed on platinum within six months of therapy",
+     {"type": "cancer_type", "codes": ["OVARY"]}),
+])
+def test_a_requirement_of_a_subgroup_does_not_require_the_subgroup(vocab, text, subgroup):
+    status, node = parse_one(vocab, "inc", text)
+    assert status == "partly_structured"
+    assert node["type"] == "any"
+    assert node["items"][0] == not_(subgroup)
+    assert node["items"][1]["type"] == "unparsed"
+
+
+def test_a_population_that_must_also_have_something_requires_both(vocab):
+    # NCT05418088: "Subjects with relapsed/refractory CLL ... and must have previously received": CLL is required
+    status, node = parse_one(vocab, "inc", "Subjects with relapsed/refractory CLL after at least 2 prior lines of "
+                             "appropriate therapy and must have previously received an approved BTK inhibitor")
+    assert node["type"] == "all"
+    assert {"type": "cancer_type", "codes": ["CLLSLL"]} in node["items"][0]["items"]
