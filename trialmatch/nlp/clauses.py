@@ -52,6 +52,19 @@ _ABBREVIATION = re.compile(
     r"[a-z][a-z0-9\-+/&]{0,11}(?: (?!(?:for|if|in|only|not|no|except|unless|when|with|without|any|all|or|and)\b)"
     r"[a-z][a-z0-9\-+/&]{0,5})?[)\]](?=[\s,.;:]|$)"
 )
+# an aside that says more than an abbreviation: a stage or a TNM category ("carcinoma (stage
+# II-III)", "NSCLC (N0-2)"); dropped, the clause would read broader than written. Marker asides
+# ("microsatellite instability-high (MSI-H)") restate the words before them and go.
+_CLINICAL_ASIDE = re.compile(r"\bstage\b|\b[tnm][0-4x]")
+_STAGE_OR_EXTENT = re.compile(r"\bstages?\b|\bmetasta|\badvanced\b|\b[tnm][0-4x]")
+
+
+def _narrows(aside: re.Match, text: str) -> bool:
+    """Whether an abbreviation-like aside must stay: a stage or TNM aside in a clause that names no
+    stage or extent elsewhere ("Metastatic (stage IV)" restates; "stage III or IV melanoma (Stage
+    IV)" contradicts: neither is read as a narrowing)."""
+    rest = text[:aside.start()] + text[aside.end():]
+    return bool(_CLINICAL_ASIDE.search(aside.group(0))) and not _STAGE_OR_EXTENT.search(rest)
 _UNIT_EQUIVALENT = re.compile(
     r"\s*[(\[](?:or |i\.e\.,? |equivalent to )?(?:>=|<=|>|<)?\s*\d+(?:\.\d+)?\s*(?:x10\^\d/[a-z0-9]+|/mm3|/ul|g/dl|g/l|mg/dl|umol/l|"
     r"mmol/l|ml/min[^)\]]*|u/l|%)[)\]]"
@@ -463,7 +476,7 @@ class ClauseParser:
         t = _UNIT_EQUIVALENT.sub("", t)
         t = _EXAMPLES.sub("", t)
         t = _BRACKETED_MODIFIER.sub(r"\1", t)
-        t = _ABBREVIATION.sub("", t)
+        t = _ABBREVIATION.sub(lambda m: m.group(0) if _narrows(m, t) else "", t)
         t = _SPACES.sub(" ", t).strip()
         negated = historical = False
         for _ in range(6):

@@ -341,3 +341,14 @@ def test_a_population_that_must_also_have_something_requires_both(vocab):
                              "appropriate therapy and must have previously received an approved BTK inhibitor")
     assert node["type"] == "all"
     assert {"type": "cancer_type", "codes": ["CLLSLL"]} in node["items"][0]["items"]
+
+
+def test_a_stage_aside_narrows_unless_the_clause_names_a_stage_or_extent_already(vocab):
+    # NCT05059444 cohort 6: "(stage II-III)" is the cohort's stage, not an abbreviation to drop
+    status, node = parse_one(vocab, "inc", "Gastric adenocarcinoma (stage II-III)")
+    assert status == "fully_structured"
+    assert {"type": "stage", "groups": ["II", "III"]} in node["items"]
+    # NCT06683755: "stage III or stage IV ... (Stage IV)" contradicts itself: the aside is not read
+    status, node = parse_one(vocab, "inc", "Histologically confirmed unresectable stage III or stage IV malignant "
+                             "melanoma (Stage IV).")
+    assert [n for n in node["items"] if n["type"] == "stage"] == [{"type": "stage", "groups": ["III", "IV"]}]
