@@ -56,7 +56,7 @@ _ABBREVIATION = re.compile(
 # II-III)", "NSCLC (N0-2)"); dropped, the clause would read broader than written. Marker asides
 # ("microsatellite instability-high (MSI-H)") restate the words before them and go.
 _CLINICAL_ASIDE = re.compile(r"\bstage\b|\b[tnm][0-4x]")
-_STAGE_OR_EXTENT = re.compile(r"\bstages?\b|\bmetasta|\badvanced\b|\b[tnm][0-4x]")
+_STAGE_OR_EXTENT = re.compile(_CLINICAL_ASIDE.pattern + r"|\bstages\b|\bmetasta|\badvanced\b")
 
 
 def _narrows(aside: re.Match, text: str) -> bool:
@@ -65,6 +65,8 @@ def _narrows(aside: re.Match, text: str) -> bool:
     IV)" contradicts: neither is read as a narrowing)."""
     rest = text[:aside.start()] + text[aside.end():]
     return bool(_CLINICAL_ASIDE.search(aside.group(0))) and not _STAGE_OR_EXTENT.search(rest)
+
+
 _UNIT_EQUIVALENT = re.compile(
     r"\s*[(\[](?:or |i\.e\.,? |equivalent to )?(?:>=|<=|>|<)?\s*\d+(?:\.\d+)?\s*(?:x10\^\d/[a-z0-9]+|/mm3|/ul|g/dl|g/l|mg/dl|umol/l|"
     r"mmol/l|ml/min[^)\]]*|u/l|%)[)\]]"
@@ -298,10 +300,11 @@ class ClauseParser:
             return None
         if tail is None:
             return head_node
-        spans = _sentence_spans(tail.lower()) if len(tail.lower()) == len(tail) else []
-        later = tail[spans[1][0]:].lower() if len(spans) > 1 else ""
-        if later and not (_PERMISSION.search(later) and not _REFUSAL.search(later)) \
-                and self.parse_clause(normalize(later), section) is not None:
+        low = tail.lower()
+        spans = _sentence_spans(low) if len(low) == len(tail) else []
+        after = low[spans[1][0]:] if len(spans) > 1 else ""
+        if after and not (_PERMISSION.search(after) and not _REFUSAL.search(after)) \
+                and self.parse_clause(normalize(after), section) is not None:
             # "HbA1c > 10% in participants with diabetes. HbA1c > 8% in those undiagnosed.": a later
             # sentence states a condition of its own (not one more exception: "... may be considered
             # eligible"); it may belong to the exception or stand alone. Both readings must agree,

@@ -34,11 +34,22 @@ class Terms:
     literals: dict  # label -> {lower-case literal: key} for rules without one
     memo: dict = field(default_factory=dict)  # (kind, phrase) -> answer: phrases recur across trials
 
+    def remembered(self, key: tuple, compute):
+        """``compute()``, once per key: phrases recur across trials, and the builders' readings of a
+        sub-text recur too (the clause parser tries the same words as a head, a list part, a tail);
+        each depends on the text and these terms only. Bounded: once full, answers are computed."""
+        if key in self.memo:
+            return self.memo[key]
+        answer = compute()
+        if len(self.memo) < _MEMO_SIZE:
+            self.memo[key] = answer
+        return answer
+
     def key(self, label: str, phrase: str) -> str | None:
         phrase = phrase.strip()
-        memo_key = (label, phrase)
-        if memo_key in self.memo:
-            return self.memo[memo_key]
+        return self.remembered((label, phrase), lambda: self._key(label, phrase))
+
+    def _key(self, label: str, phrase: str) -> str | None:
         found = self.literals.get(label, {}).get(phrase)
         if found is None and label in self.patterns:
             # one regular expression per label, its rules as named alternatives in the file's order:
@@ -47,30 +58,12 @@ class Terms:
             m = regex.fullmatch(phrase)
             if m is not None:
                 found = keys[int(m.lastgroup[1:])]
-        if len(self.memo) < _MEMO_SIZE:
-            self.memo[memo_key] = found
         return found
-
-    def remembered(self, key: tuple, compute):
-        """``compute()``, once per key: the builders' readings of a sub-text recur (the clause parser
-        tries the same words as a head, a list part, a tail), and depend on the text and these terms only."""
-        if key in self.memo:
-            return self.memo[key]
-        answer = compute()
-        if len(self.memo) < _MEMO_SIZE:
-            self.memo[key] = answer
-        return answer
 
     def cancer(self, phrase: str) -> tuple[str, ...] | None:
         """OncoTree codes named by a cancer phrase (several for a lexicon override)."""
         phrase = phrase.strip(" ,.")
-        key = ("cancer", phrase)
-        if key not in self.memo:
-            answer = self._cancer(phrase)
-            if len(self.memo) >= _MEMO_SIZE:
-                return answer
-            self.memo[key] = answer
-        return self.memo[key]
+        return self.remembered(("cancer", phrase), lambda: self._cancer(phrase))
 
     def _cancer(self, phrase: str) -> tuple[str, ...] | None:
         override = self.key("CANCER", phrase)
@@ -112,13 +105,7 @@ class Terms:
         return ("class", cls) if cls else None
 
     def _lookup(self, phrase: str, kind: str) -> str | None:
-        memo_key = ("lookup", kind, phrase)
-        if memo_key in self.memo:
-            return self.memo[memo_key]
-        found = self._fuzzy(phrase, kind)
-        if len(self.memo) < _MEMO_SIZE:
-            self.memo[memo_key] = found
-        return found
+        return self.remembered(("lookup", kind, phrase), lambda: self._fuzzy(phrase, kind))
 
     def _fuzzy(self, phrase: str, kind: str) -> str | None:
         lookup = getattr(self.vocab, "lookup", None)

@@ -7,7 +7,7 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
-from trialmatch.nlp.builders.patterns import ANCHOR, days
+from trialmatch.nlp.builders.patterns import ANCHOR, days, has_any
 
 # "known", "active", "documented", "history of": the modifiers a condition clause may carry.
 _COND_PREFIX = re.compile(
@@ -51,12 +51,6 @@ _COND_LIST = re.compile(r"\s*(?:,? or |,? and/or |/|, )\s*")
 _AND = re.compile(r"\band\b(?!/or)")
 
 
-def _any_in(t: str, words: tuple[str, ...]) -> bool:
-    """Whether ``t`` holds one of ``words``: a literal every match of an expression contains, tested
-    before the expression runs (most clauses tried are no condition at all)."""
-    return any(map(t.__contains__, words))
-
-
 def _condition_key(clause: Clause, phrase: str) -> str | None:
     phrase = phrase.strip()
     key = clause.terms.key("CONDITION", phrase)
@@ -89,7 +83,7 @@ def build_condition(clause: Clause) -> c.Node | None:
     (infarction, stroke, TIA, transplant) count whatever the record's status."""
     t = _HEP_LETTERS.sub(r"hepatitis b\1hepatitis c", clause.text) if "hepatitis b" in clause.text else clause.text
     # a window needs its unit: the search (at every position of the text) runs only when one is written
-    window = _COND_WINDOW.search(t) if _any_in(t, ("day", "week", "month", "year")) else None
+    window = _COND_WINDOW.search(t) if has_any(t, ("day", "week", "month", "year")) else None
     if window is None:
         return _events(_condition_node(clause if t == clause.text else dataclasses.replace(clause, text=t)))
     head = t[:window.start()].strip()
@@ -170,7 +164,7 @@ def _condition_node(clause: Clause) -> c.Node | None:
         if re.search(r"\bconcurrent\b", prefix) and _AND.search(rest):
             return c.All(atoms)  # "concurrent active HBV and HCV infection": a co-infection, both
         return c.Any(atoms)
-    m = _MALIGNANCY.match(rest) if _any_in(rest, ("malignan", "cancer", "neoplasm")) else None
+    m = _MALIGNANCY.match(rest) if has_any(rest, ("malignan", "cancer", "neoplasm")) else None
     if m and (historical or _OTHER_WORDS.search(prefix + m.group("q"))):
         # a cancer besides the one under study (the matcher decides from the patient's cancers);
         # only "active"/"concurrent" alone limit it to active cancers, any past word counts any

@@ -35,6 +35,7 @@ import re
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.markers import marker_nodes, variant_nodes
+from trialmatch.nlp.builders.patterns import has_any
 
 _HOW = (r"(?:histo-?pathologically|histologically|cytologically|pathologically|radiologically|radiographically|clinically|"
         r"histo-?pathological|histological|cytological|pathological|radiological|radiographic|histologic|cytologic|pathologic|"
@@ -164,10 +165,6 @@ _SUBJECT_END_WORDS = ("patients", "participants", "subjects", "diagnosis")
 _DOC_AFTER_WORDS = ("confirmed", "documented", "proven", "proved", "verified", "established", "diagnosed")  # _PROVEN
 _ANY_STAGE_WORDS = ("stage", "histolog", "subtype")
 _EXTENT_AFTER_WORDS = ("that is", "which is", "that has become", "with ")
-
-
-def _any_in(t: str, words: tuple[str, ...]) -> bool:
-    return any(map(t.__contains__, words))
 
 
 def _key(g: str) -> tuple[int, int | None, int | None]:
@@ -400,17 +397,17 @@ def _read_disease(clause: Clause, t: str, markers: bool) -> c.Node | None:
             break
     # each expression below runs only when the words it requires are there (a search fails anyway
     # without them; most phrases tried have none)
-    if _any_in(t, _SUBJECT_END_WORDS):
+    if has_any(t, _SUBJECT_END_WORDS):
         t = _SUBJECT_END.sub("", t)
-    if _any_in(t, _DOC_AFTER_WORDS):
+    if has_any(t, _DOC_AFTER_WORDS):
         t = _DOC_AFTER.sub("", t)
     if "squamous" in t:
         t = _ALL_HISTOLOGIES.sub("", t)
-    if _any_in(t, _ANY_STAGE_WORDS):
+    if has_any(t, _ANY_STAGE_WORDS):
         t = _ANY_STAGE.sub("", t)
     t = t.strip(" ,")
     trailing: list[c.Node] = []  # "endometrial cancer that is recurrent or metastatic": after the cancer
-    after = _EXTENT_AFTER.match(t) if _any_in(t, _EXTENT_AFTER_WORDS) else None
+    after = _EXTENT_AFTER.match(t) if has_any(t, _EXTENT_AFTER_WORDS) else None
     if after:
         extent = _extent_node(after.group("e"))
         if extent is None:

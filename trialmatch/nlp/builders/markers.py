@@ -14,6 +14,7 @@ Conservative readings (documented choices):
 
 from __future__ import annotations
 
+import functools
 import re
 
 from trialmatch.domain import criteria as c
@@ -81,19 +82,16 @@ _ALTERNATIVES = re.compile(r"\s*(?:,? or |,? and/or |, |/)\s*")
 _REFUSED_QUALIFIERS = re.compile(r"\b(?:activating|sensitizing|sensitising|deleterious|pathogenic|likely|suspected|oncogenic|actionable|driver)\b")
 
 
-_MEMO_SIZE = 50_000
-_MARKERS: dict[str, tuple[c.Node, ...] | None] = {}  # phrase -> atoms: the disease reading tries the same words often
-
-
 def marker_nodes(phrase: str) -> list[c.Node] | None:
     """Atoms for a phrase made only of marker statuses ("hr+/her2-"), else None."""
-    if phrase not in _MARKERS:
-        found = _marker_nodes(phrase)
-        if len(_MARKERS) >= _MEMO_SIZE:
-            _MARKERS.clear()
-        _MARKERS[phrase] = None if found is None else tuple(found)
-    found = _MARKERS[phrase]
+    found = _marker_atoms(phrase)
     return None if found is None else list(found)
+
+
+@functools.lru_cache(maxsize=50_000)  # the phrase alone decides; the disease reading tries the same words often
+def _marker_atoms(phrase: str) -> tuple[c.Node, ...] | None:
+    found = _marker_nodes(phrase)
+    return None if found is None else tuple(found)
 
 
 def _marker_nodes(phrase: str) -> list[c.Node] | None:

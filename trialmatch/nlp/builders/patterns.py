@@ -31,3 +31,9 @@ def number(text: str) -> float | int:
     """A number as written: an int when integral ("18" -> 18, "1.0" -> 1), else a float."""
     value = float(text)
     return int(value) if value.is_integer() else value
+
+
+def has_any(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds one of ``words``: literals every match of an expression contains,
+    tested before the expression runs (most texts a builder is offered name nothing of its kind)."""
+    return any(map(text.__contains__, words))
