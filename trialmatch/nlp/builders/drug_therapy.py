@@ -1,0 +1,255 @@
+"""Prior drug or class therapy: "prior X [within N days]", lists of drugs and classes
+(known alternatives as atoms, unknown ones Unparsed beside them), lines of therapy, "X including
+Y", "naive to X", one adjective narrowing a known therapy (the module docstring of therapy.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from trialmatch.domain import criteria as c
+from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.procedures import procedure_atom
+from trialmatch.nlp.builders.treatment_words import EVER, LEAD, PRIOR_SAYS, QUALIFYING, THERAPY_WORD, window_at_end
+
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
+_N = r"(one|two|three|four|five|1|2|3|4|5)"
+_COUNT = rf"(?:(?P<cmp>>=|<=|>|<) ?{_N}|{_N} or more|{_N} ?(?:-|to) ?{_N})"
+_LINES = re.compile(
+    rf"^(?:received |have received |has received |had |been treated with )?{_COUNT}"
+    r" (?:prior |previous )?(?:(?:systemic |standard |anti-?cancer )?(?:treatment |therapy |therapeutic )?)(?:lines?|regimens?)(?: of)?"
+    r"(?: prior| previous)?(?: systemic)?(?: anti-?cancer| antineoplastic| standard)?"
+    r"(?: therapy| therapies| treatment| treatments| chemotherapy)?$"
+)
+# "at least two prior systemic therapies": a count of prior therapies is a count of lines
+_THERAPY_COUNT = re.compile(
+    rf"^(?:received |had |been treated with )?{_COUNT} (?:prior|previous) (?:systemic |anti-?cancer |antineoplastic )?"
+    r"(?:therapy|therapies|treatment|treatments|regimens?|treatment regimens?|therapeutic regimens?)$")
+# "at least one prior line of platinum-based chemotherapy", ">= 1 prior platinum-based chemotherapy"
+_CLASS_LINES = re.compile(
+    rf"^(?:received |had |been treated with )?{_COUNT} (?:prior |previous )?(?:(?:lines?|regimens?) of (?:prior |previous )?)?"
+    r"(?P<x>.+)$")
+_LIST_SPLIT = re.compile(r"\s*(?:,\s*or|,\s*and/or|\s+or|\s+and/or)\s+|\s*,\s*|\s*/\s*")
+
+
+# phrases naming several classes at once (the evaluation set's conventions)
+_SYSTEMIC = ("chemotherapy", "immunotherapy", "targeted_therapy", "endocrine_therapy")
+_PD = ("anti_pd1", "anti_pdl1")
+_MULTI = {
+    "systemic anti-cancer": _SYSTEMIC, "systemic anticancer": _SYSTEMIC, "anti-cancer": _SYSTEMIC, "anticancer": _SYSTEMIC,
+    "systemic antineoplastic": _SYSTEMIC, "antineoplastic": _SYSTEMIC, "systemic anti-neoplastic": _SYSTEMIC,
+    "anti-neoplastic": _SYSTEMIC, "systemic": _SYSTEMIC, "systemic cancer": _SYSTEMIC, "anti-tumor": _SYSTEMIC,
+    "antitumor": _SYSTEMIC, "anti-tumour": _SYSTEMIC, "antitumour": _SYSTEMIC,
+    "anti-pd-1/pd-l1": _PD, "anti-pd-1/anti-pd-l1": _PD, "pd-1/pd-l1 inhibitor": _PD, "pd-1/pd-l1 inhibitors": _PD,
+    "anti-pd-(l)1": _PD, "anti-pd(l)1": _PD, "pd-1/pd-l1": _PD, "anti-pd-1/l1": _PD, "anti-pd-1/pd-l1 antibody": _PD,
+    "anti-pd-1/pd-l1 antibodies": _PD, "pd-(l)1 inhibitor": _PD, "pd-(l)1 inhibitors": _PD, "anti-pd-(l)1 antibody": _PD,
+}
+_MULTI_SUFFIX = re.compile(r" (?:therapy|therapies|treatment|agents?|drugs?|antibod(?:y|ies)|medications?|inhibitor therapy)$")
+
+
+# classes whose usual name is broader outside one setting: the class is kept only when the clause
+# says that setting. "Immunomodulatory drugs/agents" are the IMiDs (thalidomide analogues) in
+# myeloma, but steroids, interferons or checkpoint inhibitors elsewhere ("systematic
+# immunomodulatory drugs ... such as thymosin, IL-2, IFN", NCT05746897).
+_CLASS_NEEDS_CONTEXT = {
+    "immunomodulatory_drug": re.compile(r"\bimids?\b|\bimide\b|thalidomide|lenalidomide|pomalidomide|myeloma"),
+}
+
+
+def _in_context(clause: Clause, classes) -> bool:
+    return all(k not in _CLASS_NEEDS_CONTEXT or _CLASS_NEEDS_CONTEXT[k].search(clause.text) for k in classes)
+
+
+def _resolve(clause: Clause, phrase: str) -> c.PriorTherapy | None:
+    atom = _resolve_any(clause, phrase)
+    return atom if atom is None or _in_context(clause, atom.classes) else None
+
+
+def _resolve_any(clause: Clause, phrase: str) -> c.PriorTherapy | None:
+    phrase = phrase.strip()
+    multi = _MULTI.get(phrase) or _MULTI.get(_MULTI_SUFFIX.sub("", phrase))
+    if multi:
+        return c.PriorTherapy(classes=multi)
+    if re.search(r"\band\b(?!/or)", phrase):
+        return None
+    drugs: list[str] = []
+    classes: list[str] = []
+    whole = clause.terms.drug_or_class(phrase)
+    parts = [phrase] if whole else [p for p in _LIST_SPLIT.split(phrase) if p]
+    for part in parts:
+        found = _drug_or_class(clause, re.sub(r"^(?:a|an|any|prior|previous|other) ", "", part))
+        if found is None:
+            return None
+        (classes if found[0] == "class" else drugs).append(found[1])
+    if not drugs and not classes:
+        return None
+    return c.PriorTherapy(drugs=tuple(dict.fromkeys(drugs)), classes=tuple(dict.fromkeys(classes)))
+
+
+def _drug_or_class(clause: Clause, phrase: str):
+    """A drug or class named by the phrase, or by the phrase without a trailing "therapy" /
+    "agent" word ("aromatase inhibitor therapy" = "aromatase inhibitor")."""
+    found = clause.terms.drug_or_class(phrase)
+    if found is None and THERAPY_WORD.search(phrase):
+        found = clause.terms.drug_or_class(THERAPY_WORD.sub("", phrase))
+    return found
+
+
+
+def therapy_including(clause: Clause, t: str) -> c.Node | None:
+    """"prior systemic therapy including investigational agents within 4 weeks": X and more,
+    Any(X, Unparsed(including ...)) (labels' reading): X met meets the item, the rest stays unknown."""
+    head, within = window_at_end(t)
+    m = re.match(r"^(?P<x>.+?),? (?P<inc>including (?!but\b).+)$", head)
+    if not m:
+        return None
+    atom = prior_therapy(clause, m.group("x") + (f" within {within} days" if within is not None else ""))
+    if atom is None or _INCLUDING_REFUSED.search(m.group("inc")):
+        return None  # "X including Y for metastatic disease": the setting may be X's too
+    return c.Any((atom, c.Unparsed(m.group("inc"))))
+
+
+_INCLUDING_REFUSED = re.compile(
+    r"\b(?:for|in|to|with|within|during|after|before|since|setting|adjuvant|neoadjuvant|metastatic|advanced|line|lines|"
+    r"except|excluding|unless|than|only|prior|previous|is|are|not|no|if|when|who|which|that)\b|\d|[;:]")
+
+
+# "chemotherapy-naive", "naive to anti-EGFR antibodies": not treated with X
+_NAIVE = re.compile(r"^(?:na[iï]ve to (?P<x1>.+)|(?P<x2>.+?)[- ]na[iï]ve)$")
+
+
+def naive_to(clause: Clause) -> c.Node | None:
+    m = _NAIVE.match(clause.text)
+    if not m:
+        return None
+    x = (m.group("x1") or m.group("x2")).strip()
+    atom = _resolve(clause, x) or (_resolve(clause, THERAPY_WORD.sub("", x)) if THERAPY_WORD.search(x) else None)
+    return c.Not(atom) if atom is not None else None
+
+
+def prior_therapy(clause: Clause, t: str) -> c.PriorTherapy | None:
+    """PriorTherapy for "prior X [within N days]" or "X within N days"; None otherwise."""
+    head, within = window_at_end(t)
+    lead = LEAD.match(head)
+    # "history of X therapy" says X was given before, as "prior" does
+    says_prior = clause.historical or bool(lead and PRIOR_SAYS.search(lead.group(0)))
+    if not says_prior and within is None:
+        return None
+    x = EVER.sub("", head[lead.end():] if lead else head).strip(" ,")
+    if not x:
+        return None
+    atom = _resolve(clause, x) or (_resolve(clause, THERAPY_WORD.sub("", x)) if THERAPY_WORD.search(x) else None)
+    if atom is None:
+        return None
+    return dataclasses.replace(atom, within_days=within) if within is not None else atom
+
+
+def modified_therapy(clause: Clause, t: str) -> c.Node | None:
+    """"prior covalent BTK inhibitor": one adjective narrowing a known therapy (labels' reading):
+    the therapy is necessary, All(PriorTherapy, Unparsed(adjective))."""
+    head, within = window_at_end(t)
+    lead = LEAD.match(head)
+    if not (clause.historical or (lead and PRIOR_SAYS.search(lead.group(0)))):
+        return None
+    x = EVER.sub("", head[lead.end():] if lead else head).strip(" ,")
+    m = re.match(r"^(?P<adj>[a-z][a-z-]+) (?P<rest>.+)$", x)
+    if not m or QUALIFYING.search(m.group("adj")) or re.search(
+            r"\b(?:or|and|other|non|not|investigational|experimental|approved|study|novel|unapproved)\b", m.group("adj")):
+        return None  # investigational agents are no class: "investigational anti-cancer drug" is not "anti-cancer drug"
+    atom = prior_therapy(clause, "prior " + m.group("rest") + (f" within {within} days" if within is not None else ""))
+    return c.All((atom, c.Unparsed(m.group("adj")))) if atom is not None else None
+
+
+def count_lines(clause: Clause, t: str) -> c.PriorTherapy | None:
+    m = _LINES.match(t) or _THERAPY_COUNT.match(t)
+    classes: tuple[str, ...] = ()
+    drugs: tuple[str, ...] = ()
+    if not m:
+        m = _CLASS_LINES.match(t)
+        if not m:
+            return None
+        atom = _resolve(clause, m.group("x"))
+        if atom is None or atom.classes == _SYSTEMIC or (not atom.classes and not atom.drugs):
+            return None  # "systemic therapy" lines are the _LINES shape; anything else unknown
+        classes, drugs = atom.classes, atom.drugs
+    cmp = m.group("cmp")
+    if m.group(2):
+        n = _NUMBERS[m.group(2)]
+        lines = {">=": (n, None), ">": (n + 1, None), "<=": (None, n), "<": (None, n - 1)}[cmp]
+    elif m.group(3):
+        lines = (_NUMBERS[m.group(3)], None)
+    else:
+        lo, hi = _NUMBERS[m.group(4)], _NUMBERS[m.group(5)]
+        if lo > hi:
+            return None
+        lines = (lo, hi)
+    if lines[1] is not None and lines[1] < 0:
+        return None
+    if (classes or drugs) and lines[0] is None:
+        return None  # "no more than 2 lines of chemotherapy": not counted by class here
+    return c.PriorTherapy(drugs=drugs, classes=classes, min_lines=lines[0] or None, max_lines=lines[1])
+
+
+
+def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
+    """"prior anti-PD-1, anti-PD-L1, or anti-PD-L2 agent": the named alternatives known to the
+    vocabulary are atoms, the others stay Unparsed beside them in an Any (an alternative that
+    is met meets the item; one unknown keeps it UNKNOWN, never a wrong "no"). Only a list of
+    "or" alternatives whose unknown members are plain names: a member with a setting, a dose
+    or a time ("docetaxel in the adjuvant setting"), or naming a known drug with a modifier
+    ("weekly paclitaxel"), may qualify the others, and the list is refused."""
+    head, within = window_at_end(t)
+    lead = LEAD.match(head)
+    if not (clause.historical or (lead and PRIOR_SAYS.search(lead.group(0)))):
+        return None
+    x = EVER.sub("", head[lead.end():] if lead else head).strip(" ,")
+    if re.search(r"\band\b(?!/or)", x) or not re.search(r"\bor\b|\band/or\b", x):
+        return None
+    spans, start = [], 0
+    for sep in _LIST_SPLIT.finditer(x):
+        spans.append((start, sep.start()))
+        start = sep.end()
+    spans.append((start, len(x)))
+    known: list[tuple[str, str]] = []
+    procedures: list[c.Node] = []
+    unknown: list[str] = []
+    unknown_spans: list[tuple[int, int]] = []
+    # "any MEK or BRAF inhibitor": a head noun written once for the whole list
+    head_noun = re.search(r" (inhibitors?|antibod(?:y|ies)|agents?|therap(?:y|ies)|blockers?)$", x)
+    for a, b in spans:
+        part = re.sub(r"^(?:(?:a|an|any|other) )+", "", x[a:b])
+        if not part or part in ("a", "an", "any", "all", "other", "another", "the"):
+            return None
+        found = _resolve(clause, part)
+        if found is None and head_noun and not part.endswith(head_noun.group(0)) and " " not in part:
+            found = _resolve(clause, part + head_noun.group(0))
+        if found is not None:
+            known.extend([("drug", k) for k in found.drugs] + [("class", k) for k in found.classes])
+            continue
+        sub = Clause("prior " + part, clause.terms, clause.section, clause.historical, clause.qualifiers)
+        procedure = procedure_atom(sub)
+        if isinstance(procedure, c.Procedure):
+            procedures.append(procedure)
+            continue
+        words = part.split()
+        if (len(words) > 4 or QUALIFYING.search(part) or clause.terms.key("CONDITION", part)
+                or clause.terms.cancer(part)):
+            return None
+        for k in range(1, len(words)):  # "weekly paclitaxel", "paclitaxel weekly": a known drug qualified
+            if _drug_or_class(clause, " ".join(words[k:])) or _drug_or_class(clause, " ".join(words[:k])):
+                return None
+        unknown.append(part)
+        unknown_spans.append((a, b))
+    if not known:
+        return None
+    atom = c.PriorTherapy(drugs=tuple(dict.fromkeys(k for kind, k in known if kind == "drug")),
+                          classes=tuple(dict.fromkeys(k for kind, k in known if kind == "class")),
+                          within_days=within)
+    procedures = [dataclasses.replace(p, within_days=within) for p in procedures]
+    if not unknown:  # every member known once the shared head noun is read
+        return c.Any((atom, *procedures)) if procedures else atom
+    first, last = spans.index(unknown_spans[0]), spans.index(unknown_spans[-1])
+    if last - first + 1 == len(unknown):  # one run of the list ("SG or EV"): its words as written
+        unknown = [x[unknown_spans[0][0]:unknown_spans[-1][1]]]
+    return c.Any((atom, *procedures, c.Unparsed(", ".join(unknown))))
+

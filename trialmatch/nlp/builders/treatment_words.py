@@ -1,0 +1,69 @@
+"""The words around a treatment: lead words saying it was given before ("has received any
+prior"), a trailing "ever", words that qualify a treatment (setting, dose, time), and the
+washout window at the end of a phrase ("within 4 weeks prior to the first dose"). Durations:
+a week is 7 days, a month 30.4375 days (rounded)."""
+
+from __future__ import annotations
+
+import re
+
+from trialmatch.nlp.builders.patterns import ANCHOR, days
+
+# words before the therapy that say it was given before (stacked: "has received any prior")
+_LEAD_WORD = (
+    r"(?:previously|previous|prior|received|receives|receipt of|had|have|has|been|undergone|treated with|treatment with|"
+    r"therapy with|treatment|therapy|exposure to|exposed to|use of|any|a|an)"
+)
+LEAD = re.compile(rf"^(?:{_LEAD_WORD} )+")
+# a lead must hold one of these to say "given before" ("any" or "a" alone do not)
+PRIOR_SAYS = re.compile(r"\b(?:previously|previous|prior|received|receives|receipt|had|undergone|treated|treatment with|"
+                         r"therapy with|exposure|exposed|use of)\b")
+EVER = re.compile(r"(?:,? (?:ever|at any time|in the past|previously))$")
+# time points a washout is counted to, beyond the shared ANCHOR: registration steps, day 1
+_MORE_ANCHORS = (
+    r"(?:the )?(?:sub-study |step \d )?(?:registration|randomi[sz]ation|enrollment|enrolment|allocation)"
+    r"(?:/(?:registration|randomi[sz]ation|enrollment|enrolment))?"
+    r"|(?:the )?day 1 of (?:protocol|study) (?:therapy|treatment)"
+    r"|(?:the )?(?:study |protocol )?(?:treatment|intervention|therapy|drug) (?:initiation|start|administration)"
+    r"|(?:the )?study (?:start|entry|enrollment|drug administration|intervention administration)"
+    r"|(?:starting|initiating|beginning|initiation of|start of|the start of) (?:the )?(?:study |protocol )?"
+    r"(?:treatment|therapy|intervention|drug)|(?:the )?trial (?:enrollment|entry)|(?:the )?screening visit"
+)
+ANCHORS = rf"(?:{_MORE_ANCHORS}|{ANCHOR})"
+_WORD_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+                 "eight": "8", "nine": "9", "ten": "10", "twelve": "12"}
+NUM_WORD = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve"
+UNIT = r"(days?|weeks?|months?|years?)(?: \((\d+) days\))?"
+_WINDOW_AT_END = re.compile(
+    rf",? (?:(?:within (?:the )?(?:last |past |previous |preceding |prior )?|in the (?:last|past|previous|preceding) |"
+    rf"during the (?:last |past |previous |preceding )?|<= ?|< ?)(?P<n>{NUM_WORD}) (?P<unit>days?|weeks?|months?|years?)"
+    rf"(?: \((?P<written>\d+) days\))?|(?:within|in|during) the (?:last|past|previous|preceding) (?P<one>year|month|week))"
+    rf"(?: (?:prior to|before|of|from|preceding) {ANCHORS})?$")
+THERAPY_WORD = re.compile(
+    r" (?:therapy|therapies|treatment|treatments|agents?|drugs?|medications?|regimens?|exposure)$")
+# words that qualify a treatment (setting, dose, site, time): an unknown list member holding one may
+# qualify the members before it too ("paclitaxel or docetaxel in the adjuvant setting")
+QUALIFYING = re.compile(
+    r"\b(?:for|in|to|with|without|within|as|at|of|on|during|after|before|since|setting|adjuvant|neoadjuvant|"
+    r"metastatic|advanced|maintenance|first|second|line|lines|dose|doses|except|unless|including|excluding|than|"
+    r"prior|previous|current|currently|ongoing|concurrent|weeks?|days?|months?|years?|is|are|not|no|and|from|by|"
+    r"administered|given|received|delivered|used|taken|who|which|that|those|these|patients?|participants?|subjects?)\b|"
+    r"(?<![\w-])\d+(?![\w-])|[();:%]")
+
+
+
+def word_number(n: str) -> str:
+    return _WORD_NUMBERS.get(n, n)
+
+
+def window_at_end(t: str) -> tuple[str, int | None]:
+    """The text before a washout window at its end, and the window in days (None: no window)."""
+    m = _WINDOW_AT_END.search(t)
+    if not m:
+        return t, None
+    if m.group("written"):  # "4 weeks (28 days)": the days as written
+        return t[:m.start()], int(m.group("written"))
+    if m.group("one"):  # "within the past year"
+        return t[:m.start()], days("1", m.group("one"))
+    return t[:m.start()], days(word_number(m.group("n")), m.group("unit"))
+

@@ -1,0 +1,100 @@
+"""Washouts written as time elapsed since a treatment ("at least 4 weeks since prior X", "prior X
+must be completed >= 4 weeks before randomization": inclusion only) and windows given in
+half-lives ("within 28 days or 5 half-lives, whichever is shorter": exclusion only)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from trialmatch.domain import criteria as c
+from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.drug_therapy import prior_therapy
+from trialmatch.nlp.builders.patterns import days
+from trialmatch.nlp.builders.procedures import procedure_atom
+from trialmatch.nlp.builders.treatment_words import ANCHORS, NUM_WORD, UNIT, word_number
+
+# "at least 4 weeks since prior chemotherapy", "> 4 weeks must have elapsed from the last dose of X"
+_SINCE = re.compile(
+    rf"^(?:>=|>) ?({NUM_WORD}) {UNIT} (?:must have |have |has |should have )?(?:elapsed |passed )?(?:since|from|after) "
+    r"(?:the )?(?:last (?:dose|administration|treatment) of |(?:the )?completion of |end of |discontinuation of )?"
+    rf"(?P<x>.+?)(?: (?:to|before|prior to|until) {ANCHORS}| at the time of {ANCHORS})?$")
+# "prior major surgery must be at least 12 weeks prior to study entry", "completed prior radiotherapy >= 2 weeks before ..."
+# The time must be said to be the treatment's end ("completed", "must be ... prior to"): "no chemotherapy
+# at least 2 weeks prior to treatment" means none within 2 weeks, the opposite reading.
+_COMPLETED_BEFORE = re.compile(
+    rf"^(?:(?P<lead>completed|discontinued|stopped) )?(?P<x>.+?)(?P<verb>(?: must| should)(?: have been| be)?"
+    rf"(?: completed| discontinued| stopped)?|(?: was| were| been)? (?:completed|discontinued|stopped))?"
+    rf" (?:>=|>) ?({NUM_WORD}) {UNIT} (?:prior to|before) {ANCHORS}$")
+
+
+def since_washout(clause: Clause) -> c.Node | None:
+    """A washout written as time elapsed since a treatment: Not(treatment within N days).
+    Inclusion only (in an exclusion, "at least 4 weeks since X" would exclude the eligible)."""
+    if clause.section != "inclusion":
+        return None
+    m = _SINCE.match(clause.text)
+    if m:
+        n, unit, written = m.group(1), m.group(2), m.group(3)
+    else:
+        m = _COMPLETED_BEFORE.match(clause.text)
+        if not m or not (m.group("lead") or m.group("verb")):
+            return None
+        if re.match(r"(?:received|had|have|has|undergone)\b", m.group("x")):
+            return None  # "must have received prior radiotherapy > 12 weeks before": the receipt is required too
+        n, unit, written = m.group(4), m.group(5), m.group(6)
+    within = int(written) if written else days(word_number(n), unit)
+    x = m.group("x").strip()
+    if not x.startswith(("prior ", "previous ", "any ")):
+        x = "prior " + x
+    sub = Clause(x, clause.terms, clause.section, clause.historical, clause.qualifiers)
+    atom = prior_therapy(sub, x) or procedure_atom(sub, major_without_window=True)
+    if atom is None:
+        return None
+    if isinstance(atom, c.All):  # "major surgery": All(Procedure, Unparsed("major"))
+        if atom.items[0].within_days is not None:
+            return None
+        return c.Not(c.All((dataclasses.replace(atom.items[0], within_days=within),) + atom.items[1:]))
+    if atom.within_days is not None:
+        return None
+    return c.Not(dataclasses.replace(atom, within_days=within))
+
+
+# "or 5 half-lives", "(or 5 half-lives, whichever is shorter)", ", whichever is shorter,"
+_HALF_LIVES = re.compile(
+    rf",? \(?(?:or )?(?:within )?(?:<|<= ?)?({NUM_WORD}) (?:drug[- ]elimination )?half-lives?(?: \(t1/2\))?"
+    r"(?: of (?:the|that) (?:agent|drug|product))?\)?")
+# the half-lives written first: "within 5 half-lives or [within] 4 weeks" -> "within 4 weeks"
+_HALF_LIVES_FIRST = re.compile(
+    rf" (?:within |<= ?|< ?)({NUM_WORD}) (?:drug[- ]elimination )?half-lives?(?: \(t1/2\))?,? or (?:within )?"
+    rf"(?=(?:<= ?|< ?)?(?:{NUM_WORD}) (?:days?|weeks?|months?)\b)")
+_SHORTER = re.compile(r",? \(?(?:use )?whichever is shorter(?: will be used as the criteria)?\)?,?")
+_HALF_LIFE_REFUSED = re.compile(r"longer|greater|maximum|minimum|if unknown|if prior|up to|\bunless\b")
+
+
+def half_lives_washout(clause: Clause) -> c.Node | None:
+    """"X within 28 days or 5 half-lives (whichever is shorter)": All(X within 28 days,
+    Unparsed(the half-lives)): no dose in the shorter window means none in the longer one.
+    Exclusion only: there the washout min(28 days, 5 half-lives) is at most 28 days, so a last
+    dose older than 28 days is clear under every reading, and one inside it stays UNKNOWN. An
+    inclusion ("must be 21 days or 5 half-lives from ...") is not read."""
+    t = clause.text
+    if clause.section != "exclusion" or "half-li" not in t or not _SHORTER.search(t) or _HALF_LIFE_REFUSED.search(t):
+        return None
+    first = _HALF_LIVES_FIRST.search(t)
+    if first:
+        removed = [first.group(0).strip(" ,")]
+        t = t[:first.start()] + " within " + t[first.end():]
+    else:
+        removed = [m.group(0).strip(" ,") for m in _HALF_LIVES.finditer(t)]
+    removed += [m.group(0).strip(" ,") for m in _SHORTER.finditer(t)]
+    rest = _SHORTER.sub(" ", _HALF_LIVES.sub(" ", t))
+    rest = re.sub(r"\s+", " ", rest).strip(" ,")
+    if "half-li" in rest or len(removed) < 2:
+        return None
+    sub = Clause(rest, clause.terms, clause.section, clause.historical, clause.qualifiers)
+    atom = prior_therapy(sub, rest)
+    if atom is None or atom.within_days is None:
+        return None
+    return c.All((atom, c.Unparsed(" ".join(removed))))
+

@@ -1,0 +1,118 @@
+"""The words around what a clause states, taken off before the builders read it: subject words
+("Patients must have"), leading negation and "history of", "known" / "any", unit equivalents,
+examples, abbreviation asides ("(ANC)"), trailing connectors, and fillers that say when or by
+whom the criterion is checked ("at screening", "as determined by the investigator")."""
+
+from __future__ import annotations
+
+import re
+
+from trialmatch.nlp.context import Context
+
+_SUBJECT_STEPS = tuple(re.compile(p) for p in (
+    r"^(?:(?:male or female|female or male|adult|female|male|eligible|all|any)\s+)?(?:patients?|participants?|subjects?|"
+    r"individuals?|persons?|people|candidates?)\b,?\s*",
+    # "men and women >= 18 years": both sexes, no requirement on sex
+    r"^(?:men and women|women and men|males and females|females and males|male and female|female and male)"
+    r"(?:\s+(?:patients?|participants?|subjects?|adults?|individuals?))?,?\s+(?=aged?\b|>=|>|\d|who\b|must\b|with\b|of\b)",
+    r"^(?:men|women|adults?)\s+(?=who\b|that\b|with\b|must\b|should\b|aged?\b)",
+    r"^(?:who|that)\s+(?!performance|ps\b)",
+    r"^(?:must|should|shall|will|need to|needs to|are required to|is required to|is|are)\s+(?:also\s+)?",
+    r"^(?:have|has|having|be|been|present with|with|show|demonstrate|exhibit)\s+",
+    r"^(?:a|an|the)\s+",
+))
+# "(ANC)", "[HR+]", "(ECOG PS)": one or two short words, none that limits ("for adults", "if any")
+_ABBREVIATION = re.compile(
+    r"\s*[(\[](?!(?:for|if|in|only|not|no|except|unless|when|with|without|any|all|or|and)\b)"
+    r"[a-z][a-z0-9\-+/&]{0,11}(?: (?!(?:for|if|in|only|not|no|except|unless|when|with|without|any|all|or|and)\b)"
+    r"[a-z][a-z0-9\-+/&]{0,5})?[)\]](?=[\s,.;:]|$)"
+)
+# an aside that says more than an abbreviation: a stage or a TNM category ("carcinoma (stage
+# II-III)", "NSCLC (N0-2)"); dropped, the clause would read broader than written. Marker asides
+# ("microsatellite instability-high (MSI-H)") restate the words before them and go.
+_CLINICAL_ASIDE = re.compile(r"\bstage\b|\b[tnm][0-4x]")
+_STAGE_OR_EXTENT = re.compile(_CLINICAL_ASIDE.pattern + r"|\bstages\b|\bmetasta|\badvanced\b")
+
+
+def _narrows(aside: re.Match, text: str) -> bool:
+    """Whether an abbreviation-like aside must stay: a stage or TNM aside in a clause that names no
+    stage or extent elsewhere ("Metastatic (stage IV)" restates; "stage III or IV melanoma (Stage
+    IV)" contradicts: neither is read as a narrowing)."""
+    rest = text[:aside.start()] + text[aside.end():]
+    return bool(_CLINICAL_ASIDE.search(aside.group(0))) and not _STAGE_OR_EXTENT.search(rest)
+
+
+_UNIT_EQUIVALENT = re.compile(
+    r"\s*[(\[](?:or |i\.e\.,? |equivalent to )?(?:>=|<=|>|<)?\s*\d+(?:\.\d+)?\s*(?:x10\^\d/[a-z0-9]+|/mm3|/ul|g/dl|g/l|mg/dl|umol/l|"
+    r"mmol/l|ml/min[^)\]]*|u/l|%)[)\]]"
+)
+# "(e.g., palbociclib)": examples of the term before them; the term alone keeps the meaning
+_EXAMPLES = re.compile(r"\s*[(\[](?:e\.g\.?|eg\.?|for example|such as|including)[,:]?\s[^()\[\]]*[)\]]")
+# "(non-infectious) pneumonitis": a modifier the lexicon reads, in brackets
+_BRACKETED_MODIFIER = re.compile(r"\((non-?infectious|noninfectious)\)")
+_TRAILING_CONNECTOR = re.compile(r"(?:;|,)?\s+(?:and|or)$")
+_SPACES = re.compile(r"\s+")
+# Phrases that add nothing to what the record can answer: when the protocol checks the criterion
+# ("at screening", "prior to registration"), who judges it ("as determined by the investigator"),
+# where it is written ("see section 5.2"). Never a window: "within 28 days" stays with its atom.
+_FILLERS = tuple(re.compile(p) for p in (
+    r",?\s*\((?:see|refer to|as defined in|as described in|per|defined in) (?:section|appendix|table|protocol section)[^()]*\)$",
+    r",?\s*(?:\(|\[)?(?:see|refer to) (?:section|appendix|table) [0-9a-z.]+(?:\)|\])?$",
+    r",?\s*(?:as )?(?:determined|judged|assessed|deemed|evaluated) by (?:the )?(?:treating |enrolling |site |local )?"
+    r"(?:investigator|physician|clinician|oncologist|study doctor)s?$",
+    r",?\s*(?:per|according to|as per) (?:the )?(?:institutional|local|site|institution's|institution) "
+    r"(?:standards?|guidelines?|criteria|practice|standard of care|laboratory|lab|normal ranges?|polic(?:y|ies))$",
+    r",?\s*(?:at|during) (?:the )?(?:time of )?screening(?: visit)?$",
+    r",?\s*at (?:the )?time of (?:study )?(?:enrollment|enrolment|registration|randomi[sz]ation|entry|study entry|inclusion|"
+    r"consent|screening|signing (?:the )?(?:informed )?consent(?: form)?)$",
+    r",?\s*(?:prior to|before|at) (?:the )?(?:study )?(?:registration|enrollment|enrolment|randomi[sz]ation|study entry|entry)$",
+))
+
+
+_KNOWN = re.compile(r"^known,?\s+(?!(?:or|and|and/or|to|by|as|in|at|for|if|that|with)\b|/)(?![^,;]*\bstatus\b)")
+_ANY = re.compile(r"^any\s+(?!(?:of|one|two|three|other than|time|stage|grade|number|type|line|amount|dose|level|age|sex|"
+                  r"gender|ecog|performance|histolog\w*)\b|\d)")
+
+
+def strip_fillers(t: str) -> str:
+    for _ in range(3):
+        before = t
+        for rx in _FILLERS:
+            t = rx.sub("", t).rstrip(" ,;:")
+        if t == before:
+            break
+    return t
+
+
+def prepare(text: str, section: str, context: Context) -> tuple[str, bool, bool]:
+    """The clause's words without subject words, leading negation and history: (text, negated,
+    historical); ("", False, False) for a double negation."""
+    t = text.strip().rstrip(".;:,* ")
+    t = _TRAILING_CONNECTOR.sub("", t)
+    t = _UNIT_EQUIVALENT.sub("", t)
+    t = _EXAMPLES.sub("", t)
+    t = _BRACKETED_MODIFIER.sub(r"\1", t)
+    t = _ABBREVIATION.sub(lambda m: m.group(0) if _narrows(m, t) else "", t)
+    t = _SPACES.sub(" ", t).strip()
+    negated = historical = False
+    for _ in range(6):
+        before = t
+        for step in _SUBJECT_STEPS:
+            t = step.sub("", t, count=1)
+        m = context.negation.match(t)
+        if m and m.end() > 0:
+            if negated:
+                return "", False, False  # a double negation: not a shape we read
+            negated, t = True, t[m.end():]
+        m = context.history.match(t)
+        if m:
+            historical, t = True, t[m.end():].lstrip(" ,")  # "history of, or any evidence of, X"
+        # "known brain metastases": on record; "known" adds nothing (never "known or suspected",
+        # "known to be", nor "known HER2 status", which asks that a status be known)
+        t = _KNOWN.sub("", t, count=1)
+        if section == "exclusion" or negated:
+            # "any prior chemotherapy" excludes on any; "not have any brain metastases" = none
+            t = _ANY.sub("", t, count=1)
+        if t == before:
+            break
+    return t.strip(), negated, historical

@@ -1,0 +1,147 @@
+"""The qualifier pattern: "prior radiotherapy | to the region of the study cancer" ->
+All(atom, Unparsed(qualifier)). The head before a word that opens a qualifier (or before a
+trailing aside) is a necessary condition of the clause, so the item decides only where the
+qualifier cannot matter; a head is refused when the rest offers an alternative to it, holds
+more items of its list, names another concept of its kind, or holds a window that may be its."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from trialmatch.domain import criteria as c
+from trialmatch.domain.criteria_json import walk
+from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.readings import QUALIFIED_BUILDERS
+
+# words that open a qualifier of what precedes them ("... to the region of", "... that is progressing")
+_QUALIFIER_STARTS = frozenset((
+    "to", "for", "in", "of", "that", "which", "who", "with", "as", "per", "according", "defined", "at", "on", "by",
+    "due", "administered", "given", "requiring", "required", "documented", "confirmed", "measured", "assessed",
+    "treated", "based", "from", "during", "after", "before", "prior", "without", "while", "using", "via",
+    "performed", "obtained", "done", "determined", "evaluated", "within",
+))
+_TRAILING_ASIDE = re.compile(r"\s*\((?!(?:or|and/or|if|for|unless|except|otherwise|i\.e|e\.g|<|>|\d))[^()]{3,200}\)$")
+_COMMA_OR = re.compile(r",\s*(?:or|and/or)\b")
+CLAUSE_JOIN = re.compile(r",? (or|and) (?=(?:has|have|had|is|are|was|were|has had|have had|current|currently|active|ongoing|not|no) )")
+_WINDOW = re.compile(r"\bwithin (?:the )?(?:last |past |previous )?\d")
+
+
+def _implies(head: c.Node, atom: c.Node) -> bool:
+    """Whether meeting ``atom`` always meets ``head`` (same concept, no narrower)."""
+    if type(head) is not type(atom):
+        return False
+    if isinstance(head, c.Condition):
+        return head.keys == atom.keys and (not head.active_only or atom.active_only) and (
+            head.within_days is None or (atom.within_days is not None and atom.within_days <= head.within_days))
+    if isinstance(head, (c.PriorTherapy, c.Procedure)):
+        return dataclasses.replace(head, within_days=None) == dataclasses.replace(atom, within_days=None) and (
+            head.within_days is None or (atom.within_days is not None and atom.within_days <= head.within_days))
+    if isinstance(head, c.Metastasis):
+        return head.site == atom.site and head.extent == atom.extent and head.qualifier in (None, atom.qualifier)
+    return head == atom
+
+
+class QualifierReader:
+    """The qualifier level of the ClauseParser (a mixin: ``self._build`` offers a clause to the
+    builders, ``self._flat`` reads a list)."""
+
+    def _qualified(self, clause: Clause, negated: bool = False) -> c.Node | None:
+        """The qualifier pattern: "prior radiotherapy | to the region of the study cancer" ->
+        All(atom, Unparsed(qualifier)). The atom is a necessary condition of the clause, so
+        the item decides only where the qualifier cannot matter. Cut only before a word that
+        opens a qualifier, never before "or" (an alternative). The head may be a list
+        ("prior radiation therapy, chemotherapy, or surgery | for tumor"): whether the qualifier
+        belongs to the last treatment or to all, one of them is necessary."""
+        paren = _TRAILING_ASIDE.search(clause.text)
+        if paren:
+            # "hemoglobin >= 10 g/dl (no blood transfusions in the preceding 28 days)": a narrowing aside;
+            # never one that opens an alternative ("(or >= 1.0 for ...)")
+            head = clause.text[:paren.start()].rstrip(",;: ")
+            node, is_list = self._head(dataclasses.replace(clause, text=head), negated)
+            if node is not None:
+                aside = paren.group(0).strip()
+                if _WINDOW.search(aside) and _lacks_window(node, is_list):
+                    if not re.match(r"\((?:no|without|not)\b", aside):
+                        return None
+                return c.All((node, c.Unparsed(aside)))
+        words = clause.text.split(" ")
+        for k in range(len(words) - 1, 0, -1):
+            if words[k] not in _QUALIFIER_STARTS or words[k - 1] in ("or", "and/or", "and"):
+                continue
+            head = " ".join(words[:k]).rstrip(",;: ")
+            node, is_list = self._head(dataclasses.replace(clause, text=head), negated)
+            if node is not None:
+                rest = " ".join(words[k:])
+                if words[k] not in ("that", "which", "who", "whose") and (
+                        CLAUSE_JOIN.search(rest) or _COMMA_OR.search(rest)):
+                    # "X requiring steroids, or current Y": an alternative without X, X is not necessary
+                    # (a relative clause, "X that is progressing or has required ...", stays about X)
+                    return None
+                if self._list_continues(rest, clause, node):
+                    # "chemotherapy within 3 weeks of start, radiation within 2 weeks, ...": the rest holds
+                    # more items of a list, each enough alone in an exclusion: X is not necessary
+                    return None
+                if words[k] in ("with", "of", "due", "from", "including") and self._names_other(" ".join(words[k + 1:]), clause, node):
+                    # "active infection with HIV or HTLV": the rest names which infection, one the head's
+                    # vocabulary may not hold (HIV is not a "serious infection" code): the head is no superset
+                    return None
+                if _WINDOW.search(rest) and _lacks_window(node, is_list):
+                    return None  # "X for cancer ... within 14 days": the window is X's, not read here
+                return c.All((node, c.Unparsed(rest)))
+        return None
+
+    def _head(self, clause: Clause, negated: bool) -> tuple[c.Node | None, bool]:
+        """The head before a qualifier, and whether it is a list of parts: one builder's atom or a
+        list of them (never a sex: "women and men with ..." are the subjects)."""
+        node = self._build(clause, QUALIFIED_BUILDERS)
+        if node is not None:
+            return node, False
+        return self._flat(clause, negated, QUALIFIED_BUILDERS), True
+
+    def _names_other(self, words: str, clause: Clause, head: c.Node) -> bool:
+        """Whether ``words`` (after "with", "of", ...) name a concept of the head's kind that the head
+        does not imply."""
+        words = re.sub(r"\s*\([^()]*\)", "", words).strip(" ,;")
+        pieces = [words] + re.split(r"\s*(?:,\s*(?:or|and/or|and)?|\bor\b|\band/or\b|\band\b)\s*", words)
+        head_atoms = [n for n in walk(head) if not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed))]
+        kinds = {type(n) for n in head_atoms}
+        for piece in pieces:
+            node = self._build(dataclasses.replace(clause, text=piece.strip())) if piece.strip() else None
+            if node is None:
+                continue
+            atoms = [n for n in walk(node) if type(n) in kinds]
+            if any(not any(_implies(h, a) for h in head_atoms) for a in atoms):
+                return True
+        return False
+
+    def _list_continues(self, rest: str, clause: Clause, head: c.Node) -> bool:
+        """Whether ``rest`` goes on with an alternative to the head: a piece after ", or" (in an
+        exclusion, after any comma: each item of an exclusion list excludes alone), or after a bare
+        "or" when it is of the head's kind ("MI within 6 months and/or uncontrolled arrhythmia"),
+        that is a concept of its own, not implied by the head ("ILD that required steroids, or any
+        evidence of active ILD" stays about ILD)."""
+        pieces = re.split(r"\s*([,;]\s*(?:(?:and/or|and|or)\s+)?|\s(?:or|and/or)\s+)", re.sub(r"\([^()]*\)", "", rest))
+        head_atoms = [n for n in walk(head) if not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed))]
+        kinds = {type(n) for n in head_atoms}
+        for sep, piece in zip(pieces[1::2], pieces[2::2]):
+            if not piece or (clause.section != "exclusion" and "or" not in sep):
+                continue
+            node = self._build(dataclasses.replace(clause, text=piece))
+            if node is None:
+                continue
+            atoms = [n for n in walk(node) if not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed))]
+            if "," not in sep and ";" not in sep and not any(type(a) in kinds for a in atoms):
+                continue  # "treatment for stage IV or recurrent NSCLC": an "or" inside the qualifier
+            if not all(any(_implies(h, a) for h in head_atoms) for a in atoms):
+                return True
+        return False
+
+
+def _lacks_window(node: c.Node, is_list: bool = False) -> bool:
+    """Whether a window written after ``node`` may be its own: a treatment, procedure or lab atom
+    without one, or a list of parts holding a treatment or procedure without one (a lab's window
+    after a list of labs is when they were measured: All(labs, Unparsed(window)) only narrows)."""
+    if is_list:
+        return any(isinstance(n, (c.PriorTherapy, c.Procedure)) and n.within_days is None for n in walk(node))
+    return isinstance(node, (c.PriorTherapy, c.Procedure, c.Lab)) and node.within_days is None

@@ -1,0 +1,177 @@
+"""One item's text: its exception clause and its sentences.
+
+- An exception clause ("unless", "except", "Note:", "... are eligible") is kept unparsed:
+  in an inclusion the item becomes Any(head, Unparsed(exception)), in an exclusion
+  All(head, Unparsed(exception)) (then wrapped in Not), so the head decides only in the
+  direction the exception cannot change.
+- Sentences that are not understood stay as Unparsed parts of an All; sentences that offer
+  alternatives ("X; or Y") are an Any.
+- Whether an unparsed text is non-clinical (no record answers it and it names no concept).
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialmatch.domain import criteria as c
+from trialmatch.nlp.normalize import normalize
+from trialmatch.nlp.terms import Terms
+
+MEMO_SIZE = 50_000
+# "Patients with X | are eligible / may participate": a permission, no requirement
+_PERMISSIVE = re.compile(
+    r"(?:(?:are|is|will be|may be|would be|remain|be) (?:also )?(?:eligible|allowed|permitted)"
+    r"(?: (?:to participate|to enrol|to enroll|for (?:this|the) (?:study|trial)|for enrol?ment))?"
+    r"|may (?:participate|enrol|enroll|be enrolled|be included)|can be included)"
+    r"(?:[.,;:]|\s+(?:if|provided|as long as|when|unless|but|after|only|in)\b|\s*$)")
+# a sentence after an exception that widens it further ("... may be considered eligible")
+_PERMISSION = re.compile(r"\b(?:eligible|allowed|permitted|acceptable|may (?:participate|enrol|enroll|be enrolled|be included))\b")
+_REFUSAL = re.compile(r"\b(?:not|never) (?:be )?(?:eligible|allowed|permitted|acceptable)\b|\bineligible\b")
+# "Patients with X", "Participants positive for HIV": a subgroup (not "Women and men >= 18 years old are eligible")
+_SUBGROUP = re.compile(r"^\s*(?:(?:male |female )?(?:patients?|participants?|subjects?|individuals?|persons?|people|women|men|those)"
+                       r"\s+(?:(?:who|that)\s+(?:have|has|had|are|is|were)\b|with\b|having\b|positive\b|known\b|serologically\b|"
+                       r"diagnosed\b|previously\b|on\b|receiving\b|taking\b))")
+_ALTERNATIVE_START = re.compile(r"^\s*(?:or|and/or)\s+", re.I)  # a sentence "; or Y" offers Y instead
+_ALTERNATIVE_END = re.compile(r"\s+(?:or|and/or)[\s.;]*$", re.I)  # "X or. Y": a sentence ending in "or"
+_SENTENCE = re.compile(r"(?<=[a-z0-9)%\]])\.\s+(?=[a-z(])|;\s+")
+_WORD = re.compile(r"[a-z0-9][a-z0-9'+/-]*[a-z0-9+]|[a-z0-9]")
+_MAX_PHRASE_WORDS = 5
+_ABBREVIATED = re.compile(r"\b[A-Z]{3,8}\b")
+_CANCER_WORD = re.compile(r"\b(?:cancers?|carcinomas?|tumou?rs?|malignanc(?:y|ies)|neoplasms?|sarcomas?|lymphomas?|leuka?emias?|melanomas?|myelomas?)\b")
+_PHRASES: dict[int, frozenset] = {}
+
+
+def _concept_phrases(terms: Terms) -> frozenset:
+    """The lexicon's condition, lab and marker phrases (exact literals), once per Terms."""
+    found = _PHRASES.get(id(terms))
+    if found is None:
+        found = frozenset(p for label in ("CONDITION", "LAB", "MARKER") for p in terms.literals.get(label, {})
+                          if len(p) > 2 and len(p.split(" ")) <= _MAX_PHRASE_WORDS)
+        _PHRASES.clear()
+        _PHRASES[id(terms)] = found
+    return found
+
+
+class SentenceReader:
+    """The item and sentence level of the ClauseParser (a mixin: ``parse_clause`` reads one
+    clause, ``self._memo`` holds items already read)."""
+
+    def parse_text(self, raw: str, section: str) -> c.Node | None:
+        """A node for an item's text (may contain Unparsed parts), or None if nothing in it
+        is understood."""
+        key = (raw, section)
+        if key in self._memo:
+            return self._memo[key]
+        node = self._parse_text(raw, section)
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = node
+        return node
+
+    def _parse_text(self, raw: str, section: str) -> c.Node | None:
+        cut = self.context.exception_at(raw.lower())
+        if cut is not None:
+            # "X. Participants with treated Y may participate": the exception is the whole sentence
+            boundary = max(raw.rfind(". ", 0, cut), raw.rfind("; ", 0, cut))
+            if boundary > 0:
+                cut = boundary + 2
+        head, tail = (raw[:cut], raw[cut:].strip()) if cut is not None else (raw, None)
+        if tail is not None and not head.strip(" ,;:.(-"):
+            return None
+        if tail is not None and _PERMISSIVE.match(tail.lower()) and _SUBGROUP.match(head.lower()) \
+                and not re.search(r"\b(?:who|that|which)\s*$", head.lower()):
+            return None  # "Participants with treated brain metastases are eligible": restricts nobody (labels: unparsed)
+        head_node = self._sentences(normalize(head.rstrip(" ,;:(-")), section)
+        if head_node is None:
+            return None
+        if tail is None:
+            return head_node
+        low = tail.lower()
+        spans = _sentence_spans(low) if len(low) == len(tail) else []
+        after = low[spans[1][0]:] if len(spans) > 1 else ""
+        if after and not (_PERMISSION.search(after) and not _REFUSAL.search(after)) \
+                and self.parse_clause(normalize(after), section) is not None:
+            # "HbA1c > 10% in participants with diabetes. HbA1c > 8% in those undiagnosed.": a later
+            # sentence states a condition of its own (not one more exception: "... may be considered
+            # eligible"); it may belong to the exception or stand alone. Both readings must agree,
+            # else the item is open (never the lenient reading alone)
+            exception, later = c.Unparsed(tail[:spans[1][0]].strip()), c.Unparsed(tail[spans[1][0]:].strip())
+            if section == "inclusion":
+                return c.All((c.Any((head_node, exception)), later))
+            return c.Any((c.All((head_node, exception)), later))
+        rest = c.Unparsed(tail)
+        if section == "inclusion":
+            return c.Any((head_node, rest))
+        return c.All((head_node, rest))
+
+    def _sentences(self, text: str, section: str) -> c.Node | None:
+        text = text.strip()
+        spans = _sentence_spans(text)
+        alternatives = [bool(_ALTERNATIVE_START.match(text[a:b]) or _ALTERNATIVE_END.search(text[pa:pb]))
+                        for (pa, pb), (a, b) in zip(spans, spans[1:])]
+        lead = next((i for i, (a, b) in enumerate(spans) if ":" in text[a:b]), None)
+        if lead is not None and True in alternatives[lead:]:
+            # "anyone who meets the following criteria: 1) ...; or 2) ...": the alternatives after a
+            # lead-in are its own, not the item's
+            spans = spans[:lead] + [(spans[lead][0], len(text))]
+            alternatives = alternatives[:lead]
+        if len(spans) <= 1:
+            return self.parse_clause(text, section)
+        sentences = [text[a:b] for a, b in spans]
+        if any(alternatives):
+            # "X; or Y", "A; B; or C": the parts are alternatives. When only some of them are,
+            # how they combine is not said.
+            if not (all(alternatives) or alternatives.index(True) == len(alternatives) - 1):
+                return None
+            bare = [_ALTERNATIVE_END.sub("", _ALTERNATIVE_START.sub("", s)) for s in sentences]
+            nodes = [self.parse_clause(s, section) for s in bare]
+            if all(n is None for n in nodes):
+                return None
+            return c.Any(tuple(n if n is not None else c.Unparsed(s.strip()) for n, s in zip(nodes, sentences)))
+        nodes: list[c.Node] = []
+        understood = False
+        for s in sentences:
+            node = self.parse_clause(s, section)
+            if node is None:
+                nodes.append(c.Unparsed(s.strip(), non_clinical=self.non_clinical(s)))
+            else:
+                understood = True
+                nodes.append(node)
+        if not understood:
+            return None
+        if section == "exclusion" and not any(isinstance(n, c.Unparsed) for n in nodes):
+            # "Active infection. HIV." excludes on each sentence; "Prior surgery. Recovered from it."
+            # only on both. Which is meant is not said: both parts true excludes, both false does
+            # not, one of them leaves the item open (never the lenient All alone: a wrong "eligible").
+            # A sentence not understood at all is mostly a definition or an exception of the one
+            # before ("Replacement therapy is not considered systemic treatment"): All stands.
+            return c.Any((c.All(tuple(nodes)), c.All((c.Any(tuple(nodes)), c.Unparsed(text.strip())))))
+        return c.All(tuple(nodes))
+
+    def non_clinical(self, text: str) -> bool:
+        """Whether a text no record answers (consent, contraception, logistics: the context rules)
+        names no clinical concept either: no phrase of it is a condition, lab, marker or cancer the
+        lexicon or the vocabulary knows ("... unstable angina ... that would limit compliance" is clinical)."""
+        if not self.context.non_clinical(text):
+            return False
+        # "NSCLC", "PDAC": a cancer's abbreviation, written in capitals
+        if any(self.terms.cancer(w.lower()) for w in _ABBREVIATED.findall(text)):
+            return False
+        words = _WORD.findall(text.lower())
+        phrases = _concept_phrases(self.terms)
+        for i in range(len(words)):
+            for n in range(1, min(_MAX_PHRASE_WORDS, len(words) - i) + 1):
+                phrase = " ".join(words[i:i + n])
+                if phrase in phrases or (_CANCER_WORD.search(phrase) and self.terms.cancer(phrase)):
+                    return False
+        return True
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text`` (split at ". " and "; "), blank ones left out."""
+    spans, start = [], 0
+    for m in _SENTENCE.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip(" .;")]
