@@ -25,7 +25,8 @@ from trialmatch.vocab.data_file import (
 )
 
 FILE = "conditions.yaml"
-CODE_SOURCES = ("valueset", "valueset-filter", "bundle", "brief", "unverified")
+# "lookup": checked in a public reference looked up by hand; the entry's ``ref`` names it
+CODE_SOURCES = ("valueset", "valueset-filter", "bundle", "brief", "lookup", "unverified")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _ICD_PREFIX = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 
@@ -35,6 +36,7 @@ class CodeEntry:
     code: str  # SNOMED code or ICD-10-CM prefix (dotted)
     display: str
     source: str
+    ref: str | None = None  # where a "lookup" code was checked
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,11 @@ def parse_entries(value: Any, where: str, code_field: str) -> tuple[CodeEntry, .
     entries = []
     for index, item in enumerate(value):
         at = f"{where}[{index}]"
-        check_mapping(item, at, required=(code_field, "display", "source"))
+        check_mapping(item, at, required=(code_field, "display", "source"), optional=("ref",))
         if item["source"] not in CODE_SOURCES:
             raise RuleFileError(f"{at}.source: {item['source']!r} is not one of {list(CODE_SOURCES)}")
+        if (item["source"] == "lookup") != ("ref" in item):
+            raise RuleFileError(f"{at}: a 'ref' naming the reference goes with source 'lookup', and only with it")
         code = check_str(str(item[code_field]), f"{at}.{code_field}")
         if code_field == "prefix":
             code = normalise_icd(code)
@@ -64,7 +68,8 @@ def parse_entries(value: Any, where: str, code_field: str) -> tuple[CodeEntry, .
                 raise RuleFileError(f"{at}.prefix: {code!r} is not an ICD-10-CM code prefix")
         elif not code.isdigit():
             raise RuleFileError(f"{at}.code: {code!r} is not a SNOMED CT code")
-        entries.append(CodeEntry(code, check_str(item["display"], f"{at}.display"), item["source"]))
+        ref = check_str(item["ref"], f"{at}.ref") if "ref" in item else None
+        entries.append(CodeEntry(code, check_str(item["display"], f"{at}.display"), item["source"], ref))
     return tuple(entries)
 
 
