@@ -52,11 +52,21 @@ def test_canonical_units_and_molar_masses():
         "DBILI": "mg/dL", "AST": "U/L", "ALT": "U/L", "ALP": "U/L", "ALB": "g/dL", "INR": "{ratio}",
         "APTT": "s", "K": "mmol/L", "NA": "mmol/L", "CA": "mg/dL", "MG": "mg/dL", "GLU": "mg/dL",
         "LDH": "U/L", "TSH": "m[IU]/L", "HBA1C": "%", "TESTOSTERONE": "ng/dL",
+        "LVEF": "%", "QTC": "ms", "QTCF": "ms", "QTCB": "ms",
     }
     masses = {key: lab.molar_mass for key, lab in vocab.labs.items() if lab.molar_mass is not None}
     assert masses == {"CREAT": 113.12, "TBILI": 584.66, "DBILI": 584.66, "CA": 40.08, "MG": 24.305,
                       "GLU": 180.16, "TESTOSTERONE": 288.42}
     assert vocab.lab("ANC").molar_mass is None
+
+
+def test_cardiac_measurements_one_key_per_qtc_formula():
+    """LOINC codes of LVEF and of QTc by formula (checked against the LOINC term descriptions:
+    8636-3 names no method and points to 76634-5 Fridericia and 76635-2 Bazett)."""
+    vocab = load_vocabulary()
+    assert {code: vocab.lab_for_loinc(code).key for code in ("10230-1", "18043-0", "8636-3", "76634-5", "76635-2")} == {
+        "10230-1": "LVEF", "18043-0": "LVEF", "8636-3": "QTC", "76634-5": "QTCF", "76635-2": "QTCB"}
+    assert vocab.lab_for_loinc("8634-8") is None  # Q-T interval, not corrected: another measure
 
 
 def test_lab_by_key():
