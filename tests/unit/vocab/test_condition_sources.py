@@ -1,7 +1,7 @@
 """Where each condition code was checked (conditions.yaml ``source``): a code checked by hand in
 a public reference ("lookup") names that reference in ``ref``; the keys whose codes were first
-written unverified (unstable angina, TIA, bleeding disorder, myocardial infarction) carry checked
-codes only."""
+written unverified (unstable angina, TIA, bleeding disorder, myocardial infarction) and the new
+peripheral_neuropathy key carry checked codes only."""
 
 import shutil
 from importlib import resources
@@ -12,7 +12,8 @@ import pytest
 from trialmatch.errors import RuleFileError
 from trialmatch.vocab import load_vocabulary, load_vocabulary_from
 
-CHECKED = ("unstable_angina", "transient_ischemic_attack", "bleeding_disorder", "myocardial_infarction")
+CHECKED = ("unstable_angina", "transient_ischemic_attack", "bleeding_disorder", "myocardial_infarction",
+           "peripheral_neuropathy")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.condition_shapes import infection, split_grade, transplant_list
 from trialmatch.nlp.builders.patterns import ANCHOR, days, has_any
 
 # "known", "active", "documented", "history of": the modifiers a condition clause may carry.
@@ -14,13 +15,13 @@ _COND_PREFIX = re.compile(
     r"^(?:(?:a |any |an )?(?:acute or chronic|active or chronic|chronic or active|known history of|a history of|"
     r"medical history of|history of|(?:prior|previous|past) or (?:current|active|ongoing)|(?:current|active) or (?:prior|previous|past)|"
     r"known to be infected with|known to be|known to have|known|documented|confirmed|diagnosed|diagnosis of|presence of|"
-    r"evidence of|current|currently|active|ongoing|concurrent|prior|previous|past|positive for|have|has|had|with|"
+    r"evidence of|current|currently|active|ongoing|concurrent|pre-?existing|baseline|prior|previous|past|positive for|have|has|had|with|"
     r"infection with|infected with|seropositive for|serologically positive for|(?:a )?positive (?:test|test result|serology) for|"
     r"testing positive for|tested positive for|chronic),?\s+)*"
 )
 # words that narrow a condition to a state the atom does not capture: kept unparsed beside it
 _COND_NARROWING = re.compile(r"^((?:(?:uncontrolled|symptomatic|clinically significant|significant|severe|unstable|"
-                             r"not[- ]controlled|poorly controlled|serious)(?:,? and/or |,? or |, | )?)+)\s*")
+                             r"not[- ]controlled|poorly controlled|serious|sensory|motor)(?:,? and/or |,? or |, | )?)+)\s*")
 _COND_SUFFIX = re.compile(r"(?:\s+|-)(?:infections?|disease|positivity|positive|seropositivity|history|infected|carriers?|antibodies|"
                           r"viruses)$")
 # "HIV or hepatitis B or C": the bare "C" names hepatitis C
@@ -87,7 +88,8 @@ def build_condition(clause: Clause) -> c.Node | None:
     if window is None:
         return _events(_condition_node(clause if t == clause.text else dataclasses.replace(clause, text=t)))
     head = t[:window.start()].strip()
-    if not head or _NOW_WORDS.search(head):
+    if not head or _NOW_WORDS.search(head) or split_grade(head):
+        # "neuropathy grade >= 2 within 28 days of enrollment": when the grade was assessed, not an onset
         return None
     n = _NUMBER_WORDS.get(window.group("n"), window.group("n"))
     within = days(n, window.group("unit"))
@@ -131,8 +133,6 @@ _NYHA_CLASS = (r"(?:new york heart association|nyha)(?: \(nyha\))?(?: functional
                r"(?: or (?:greater|higher|above|worse))?")
 _NYHA_HF = re.compile(rf"^(?P<q>{_NYHA_CLASS}) (?P<hf>(?:congestive )?(?:heart|cardiac) failure(?: \(chf\))?|chf)$"
                       rf"|^(?P<hf2>(?:congestive )?(?:heart|cardiac) failure(?: \(chf\))?|chf),? (?P<q2>{_NYHA_CLASS})$")
-# "allogeneic tissue/solid organ transplant": the solid organ part is a key, allogeneic tissue is not
-_ALLO_TISSUE = re.compile(r"^(?:an? )?(?P<q>allogene?ic tissue)/solid organ transplant(?:ation)?s?$")
 
 
 def _condition_node(clause: Clause) -> c.Node | None:
@@ -144,9 +144,19 @@ def _condition_node(clause: Clause) -> c.Node | None:
     nyha = _NYHA_HF.match(rest) if "failure" in rest or "chf" in rest else None
     if nyha:
         return c.All((c.Condition(("heart_failure",), active_only=not historical), c.Unparsed(nyha.group("q") or nyha.group("q2"))))
-    allo = _ALLO_TISSUE.match(rest) if "/solid organ" in rest else None
-    if allo:
-        return c.Any((c.Condition(("organ_transplant",), active_only=False), c.Unparsed(allo.group("q"))))
+    graded = split_grade(rest)
+    if graded is not None:
+        # "grade >= 2 peripheral neuropathy": the condition is necessary, the grade stays unparsed beside it
+        inner = _condition_node(dataclasses.replace(clause, text=(prefix + graded[0]).strip()))
+        if inner is None or split_grade(graded[0]):
+            return None
+        items = inner.items if isinstance(inner, c.All) else (inner,)
+        return c.All(items + (c.Unparsed(graded[1]),))
+    node = transplant_list(rest)  # "allogeneic stem cell or solid organ transplant"
+    if node is None and not historical:
+        node = infection(t)  # "active bacterial, viral, or fungal infection"
+    if node is not None:
+        return node
     narrowing = _COND_NARROWING.match(rest)
     if narrowing and narrowing.end() < len(rest) and _condition_key(clause, rest) is None:
         # ("unstable angina" is a concept of its own, not "unstable" + "angina")

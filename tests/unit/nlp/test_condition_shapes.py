@@ -1,0 +1,147 @@
+"""Comorbidity shapes of builders/condition_shapes.py (issue #5): a grade beside a condition,
+transplant lists whose solid-organ part is a key, infections named by their pathogens. Item
+texts are from tests/data/trials/oncology-trials.jsonl (NCT id in the comment of each case)."""
+
+from __future__ import annotations
+
+import pytest
+
+from trialmatch.domain import criteria as c
+from trialmatch.domain.criteria_json import from_json, walk
+from trialmatch.nlp.builders.condition_shapes import infection, split_grade, transplant_list
+
+from tests.unit.nlp.test_conditions_recall import all_, any_, cond, no, parse_one, un
+
+PN = "peripheral_neuropathy"
+TX = cond("organ_transplant", False)
+
+FULL = [
+    # NCT04792489, NCT06241456, NCT04787042: every kind of pathogen named = any infection
+    ("Active systemic fungal, viral, or bacterial infection", no(cond("active_infection"))),
+    ("Active bacterial, fungal, or viral infections", no(cond("active_infection"))),
+    ("Evidence of an ongoing systemic bacterial, fungal, or viral infection", no(cond("active_infection"))),
+    # NCT06216938, NCT04995003, NCT06623201: one solid organ transplant, however said
+    ("Is a solid organ transplant recipient.", no(TX)),
+    ("Has undergone solid organ transplantation at any time", no(TX)),
+    ("Subjects who have received any type of solid organ transplant", no(TX)),
+    # NCT05136196 (inclusion section, negated): "organ allograft"
+    ("Participants must not have received an organ allograft", no(TX)),
+]
+
+PARTLY = [
+    # the grade stays beside the condition, before or after it, with its scale
+    ("Has Grade ≥2 peripheral neuropathy.", no(all_(cond(PN), un("Grade ≥2")))),  # NCT06074588
+    ("Neuropathy, grade 2 or greater by NCI-CTCAE, v 4.0",  # NCT02366819
+     no(all_(cond(PN), un("grade 2 or greater by NCI-CTCAE, v 4.0")))),
+    ("Pre-existing peripheral neuropathy \\> Grade 1 (CTCAE V 5.0)",  # NCT05984602
+     no(all_(cond(PN), un("> Grade 1 (CTCAE V 5.0)")))),
+    ("Ongoing Grade 3 or higher neuropathy", no(all_(cond(PN), un("Grade 3 or higher")))),  # NCT05253651
+    # NCT03977233: "sensory" narrows the key and stays too
+    ("Subject has sensory peripheral neuropathy grade ≥ 2.", no(all_(cond(PN), un("sensory"), un("grade ≥ 2")))),
+    ("Clinically significant peripheral neuropathy", no(all_(cond(PN), un("Clinically significant")))),  # NCT06182072
+    # NCT06730750: a grade on another key (ILD or pneumonitis, either necessary)
+    ("Grade ≥3 ILD/pneumonitis.",
+     no(all_(any_(cond("interstitial_lung_disease"), cond("pneumonitis")), un("Grade ≥3")))),
+    # transplant lists: the solid organ alternative is the key, the others stay unparsed alternatives
+    ("Prior allogeneic stem cell or solid organ transplantation.", no(any_(TX, un("allogeneic stem cell")))),  # NCT04820179
+    ("Has had a prior stem cell, bone marrow, allogenic tissue, or solid organ transplant.",  # NCT06996782
+     no(any_(TX, un("stem cell"), un("bone marrow"), un("allogenic tissue")))),
+    ("History of allogeneic organ or stem cell transplant", no(any_(TX, un("stem cell")))),  # NCT05187182
+    ("Prior allogeneic stem cell transplantation, or organ transplantation.",  # NCT06257264
+     no(any_(TX, un("allogeneic stem cell transplantation")))),
+    # infections: narrowing words stay beside the key
+    ("Have active, uncontrolled infection", no(all_(cond("active_infection"), un("uncontrolled")))),  # NCT05787587
+    ("Active, uncontrolled bacterial, viral, or fungal infections requiring systemic therapy.",  # NCT06026410
+     no(all_(all_(cond("active_infection"), un("uncontrolled")), un("requiring systemic therapy")))),
+    ("Active, clinically significant bacterial, viral, or fungal infection.",  # NCT04150042
+     no(all_(cond("active_infection"), un("clinically significant")))),
+    # NCT05859074: an uncontrolled infection in a window: any record with its onset inside counts
+    ("Uncontrolled infection within 6 months prior to study entry.",
+     no(all_(cond("active_infection", False, 183), un("Uncontrolled")))),
+]
+
+
+@pytest.mark.parametrize("text,expected", FULL)
+def test_fully_structured(vocab, text, expected):
+    assert parse_one(vocab, "exc", text) == ("fully_structured", expected)
+
+
+@pytest.mark.parametrize("text,expected", PARTLY)
+def test_partly_structured(vocab, text, expected):
+    assert parse_one(vocab, "exc", text) == ("partly_structured", expected)
+
+
+UNPARSED = [
+    "Active viral infection requiring systemic therapy during the screening period",  # NCT06548672: narrower than the key
+    "Significant acute or chronic infections.",  # NCT05039801: no word of present time (a chronic hepatitis?)
+    "History of liver transplant.",  # NCT06234423: one organ; the key is any organ
+    "Prior allogeneic stem cell transplantation",  # NCT06757647: no solid organ part, no key
+    "Have history of solid tumor or bone marrow transplant",  # NCT04191551: a part the list does not know
+    "Previous episode of Non-arteritic anterior ischemic optic neuropathy (NAION)",  # NCT05709574
+]
+
+
+@pytest.mark.parametrize("text", UNPARSED)
+def test_shapes_that_stay_unparsed(vocab, text):
+    status, node = parse_one(vocab, "exc", text)
+    assert status == "unparsed", node
+
+
+def _keys(node_json):
+    return {k for n in walk(from_json(node_json)) if isinstance(n, c.Condition) for k in n.keys}
+
+
+def test_a_grade_bounded_from_above_makes_no_condition(vocab):
+    # NCT07275216 (inclusion): "<= grade 2" admits patients without neuropathy; requiring it would be a
+    # wrong "ineligible"
+    status, node = parse_one(vocab, "inc", "TO PROCEED WITH SALVAGE TREATMENT: Peripheral neuropathy ≤ grade 2")
+    assert PN not in _keys(node)
+    assert parse_one(vocab, "inc", "Peripheral neuropathy grade 0-1")[0] == "unparsed"
+
+
+def test_a_grade_with_a_window_puts_no_window_on_the_condition(vocab):
+    # NCT04662580: the window says when the grade is assessed, not when the neuropathy began
+    status, node = parse_one(vocab, "exc", "Peripheral neuropathy Grade ≥ 2 within 28 days prior to enrollment.")
+    assert status == "partly_structured"
+    conditions = [n for n in walk(from_json(node)) if isinstance(n, c.Condition)]
+    assert conditions == [c.Condition((PN,))]
+
+
+def test_an_infection_with_a_named_virus_is_not_the_serious_infection_key(vocab):
+    # NCT04729114: "uncontrolled infection with HIV": the infection is HIV; active_infection (pneumonia,
+    # sepsis) is not necessary for it
+    status, node = parse_one(vocab, "exc", "Uncontrolled infection with human immunodeficiency virus (HIV)+.")
+    assert "active_infection" not in _keys(node)
+    assert "hiv" in _keys(node)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("grade >= 2 peripheral neuropathy", ("peripheral neuropathy", "grade >= 2")),
+    ("neuropathy > grade 2", ("neuropathy", "> grade 2")),
+    ("peripheral neuropathy that is >= grade 2 by ctcae version 5", ("peripheral neuropathy", ">= grade 2 by ctcae version 5")),
+    ("pneumonitis >= g2", ("pneumonitis", ">= g2")),
+    ("peripheral neuropathy <= grade 1", None),
+    ("neuropathy < grade 2", None),
+    ("grade 0 neuropathy", None),
+    ("peripheral neuropathy", None),
+])
+def test_split_grade(text, expected):
+    assert split_grade(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "allogeneic stem cell and solid organ transplant",  # both, or either? not read
+    "liver or kidney transplant",  # no part means any solid organ
+    "solid organ transplant or gene therapy",  # a part that is no transplant kind
+])
+def test_transplant_list_refusals(text):
+    assert transplant_list(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "active viral infection", "active bacterial or fungal infection",  # narrower than the key
+    "serious infection", "severe infections",  # no word of present time
+    "chronic infection", "infection",
+])
+def test_infection_refusals(text):
+    assert infection(text) is None

@@ -1,0 +1,127 @@
+"""Comorbidity shapes the condition builder reads besides a plain key: a toxicity grade beside a
+condition, a list of transplants of which only the solid-organ one has a key, and infections
+named by their kinds of pathogen. Each answers a node or None (not this shape / not wholly
+understood); the grade and the transplant kinds the atoms cannot hold stay Unparsed."""
+
+from __future__ import annotations
+
+import re
+
+from trialmatch.domain import criteria as c
+
+# ---- a grade beside a condition ---------------------------------------------------------
+# "grade >= 2 peripheral neuropathy", "neuropathy > grade 1 (ctcae v5.0)", "grade 2 or higher ...",
+# "pneumonitis >= g2". The Condition atom has no grade: a grade of at least 1 says the condition is
+# present, so the condition is necessary and the grade stays Unparsed beside it. A bound from above
+# ("<= grade 1", "< grade 2", "grade 0-1") admits patients without the condition: not read.
+_CTCAE_NAME = r"(?:nci[- ])?ctcae(?:,? v(?:ersion)? ?\.? ?\d(?:\.\d)?)?"
+_CTCAE = rf"(?:{_CTCAE_NAME} )"
+_LEVEL = r"(?:[1-5](?: or (?:greater|higher|above|worse|more))?|[1-4] ?- ?[2-5]|[1-4](?:,? or |/)[2-5])"
+_GRADE_WORDS = (rf"(?:{_CTCAE}?(?:grade|gr\.?) ?(?:(?:>=|>) ?)?{_LEVEL}|(?:>=|>) ?{_CTCAE}?(?:grade|gr\.?) ?{_LEVEL}"
+                rf"|(?:>=|>) ?g[1-5])")
+_GRADE_BEFORE = re.compile(rf"^(?P<g>{_GRADE_WORDS}) (?P<rest>.+)$")
+# the grading scale after the grade ("by nci-ctcae, v 4.0", "(ctcae v5.0)") stays with it
+_GRADE_AFTER = re.compile(rf"^(?P<rest>.+?),? (?:(?:of|that is|which is|at) )?(?P<g>{_GRADE_WORDS}"
+                          rf"(?:,? (?:by|per) {_CTCAE_NAME})?(?: \({_CTCAE_NAME}\))?)$")
+
+_GRADE_HINT = re.compile(r"\bgr|\bg[1-5]\b")
+_BOUND_ABOVE = re.compile(r"\bor (?:less|lower|below|better)\b|\bgrade 0\b|\bg0\b")
+
+
+def split_grade(text: str) -> tuple[str, str] | None:
+    """(the condition words, the grade as written) when the clause is a grade beside one phrase."""
+    if _GRADE_HINT.search(text) is None:
+        return None  # most condition clauses name no grade: the anchored expressions below are not run
+    if "<" in text or _BOUND_ABOVE.search(text):
+        return None  # "<= grade 1", "grade 2 or less": an upper bound admits patients without the condition
+    m = _GRADE_BEFORE.match(text) or _GRADE_AFTER.match(text)
+    if m is None:
+        return None
+    return m.group("rest").strip(" ,"), m.group("g")
+
+
+# ---- transplants --------------------------------------------------------------------------
+# "prior allogeneic stem cell or solid organ transplantation", "allogenic tissue/solid organ
+# transplant", "organ or stem cell transplant": alternatives, of which the solid-organ one is the
+# organ_transplant key (an event: any record counts) and the others (stem cell, bone marrow,
+# tissue, ...: no key) stay Unparsed beside it in the Any. Never "and" (both, or either?), never a
+# single organ ("liver transplant": the key is any organ), nor a part the list does not know.
+_TRANSPLANT_LEAD = re.compile(r"^(?:(?:has|have|had|has had|have had|having) )?(?:(?:previously|ever) )?"
+                              r"(?:received|undergone|receipt of|recipients? of|undergone an?|received an?)? ?(?:an? |any (?:type of |kind of )?)?")
+_TRANSPLANT = re.compile(r"^(?P<parts>.+?)[ -](?:transplant(?:ation)?s?|allografts?)(?: recipients?)?(?: at any time)?$")
+_TRANSPLANT_SPLIT = re.compile(r"(?:,? or |,? and/or |, |/)")
+_ORGAN = re.compile(r"^(?:(?:an? |any )?(?:allogene?ic |prior |previous )?(?:solid[- ])?organ(?: transplant(?:ation)?| allograft)?)$")
+_NON_ORGAN = re.compile(
+    r"^(?:(?:an? |any )?(?:allogene?ic|autologous|allogene?ic or autologous|autologous or allogene?ic|prior|previous)\s*)*"
+    r"(?:(?:hematopoietic|haematopoietic|peripheral blood) )?"
+    r"(?:stem[- ]cells?|bone marrow(?: stem cell| progenitor cell)?|tissue|hematologic|haematologic|(?:umbilical )?cord blood|"
+    r"hematopoietic cell|hct|hsct|sct|bmt|allogene?ic|autologous)"
+    r"(?: transplant(?:ation)?)?$")
+
+
+def transplant_list(text: str) -> c.Node | None:
+    if "transplant" not in text and "allograft" not in text:
+        return None
+    body = _TRANSPLANT_LEAD.sub("", text, count=1)
+    m = _TRANSPLANT.match(body)
+    if m is None or re.search(r"\band\b(?!/or)", body):
+        return None
+    parts = [p.strip() for p in _TRANSPLANT_SPLIT.split(m.group("parts")) if p.strip()]
+    if len(parts) == 1:
+        # "solid organ transplant recipient", "undergone solid organ transplantation at any time"
+        return c.Condition(("organ_transplant",), active_only=False) if _ORGAN.match(parts[0]) else None
+    organ = [p for p in parts if _ORGAN.match(p)]
+    others = [p for p in parts if not _ORGAN.match(p)]
+    if not organ or not others or not all(_NON_ORGAN.match(p) for p in others):
+        return None
+    return c.Any((c.Condition(("organ_transplant",), active_only=False),) + tuple(c.Unparsed(p) for p in others))
+
+
+# ---- infections named by their pathogens ----------------------------------------------------
+# "active bacterial, viral, or fungal infection", "active, uncontrolled systemic bacterial, viral,
+# fungal, or parasitic infection", "uncontrolled infection": the active_infection key (a serious
+# infection present now). Every kind of pathogen must be named (bacterial, viral and fungal; more may
+# follow): "active viral infection" is narrower than the key, whose records (pneumonia, sepsis) may
+# be bacterial. Words that narrow it (uncontrolled, serious, clinically significant, ...) stay
+# Unparsed beside the atom; a word of present time is needed ("active", "ongoing", "current",
+# "uncontrolled", "untreated": "significant acute or chronic infection" may be a chronic hepatitis).
+_PRESENT = frozenset(("active", "ongoing", "current", "currently", "concurrent", "uncontrolled", "untreated",
+                      "not controlled", "unresolved"))
+_NARROW = frozenset(("uncontrolled", "untreated", "not controlled", "unresolved", "serious", "severe", "significant",
+                     "clinically significant", "clinically relevant", "clinically serious", "clinically unstable",
+                     "persistent"))
+_NARROW_WORD = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w) for w in _NARROW), key=len, reverse=True)) + r")\b")
+_INFECTION_WORDS = ("active", "ongoing", "current", "currently", "concurrent", "uncontrolled", "untreated", "not controlled",
+                    "unresolved", "serious", "severe", "significant", "clinically significant", "clinically relevant",
+                    "clinically serious", "clinically unstable", "persistent", "known", "systemic")
+_WORD = "|".join(sorted((re.escape(w) for w in _INFECTION_WORDS), key=len, reverse=True))
+_KIND = r"(?:bacterial|viral|fungal|parasitic|mycobacterial|other)"
+_INFECTION = re.compile(
+    rf"^(?:(?:evidence|presence) of (?:an? )?)?(?:an? |any )?(?P<words>(?:(?:{_WORD})(?:,? and/or |,? or |,? and |, | ))*)"
+    rf"(?:(?P<kinds>{_KIND}(?:(?:,? and/or |,? or |, |/){_KIND})*) )?(?:systemic )?infections?(?:\(s\))?$")
+
+
+def infection(text: str) -> c.Node | None:
+    if "infection" not in text:
+        return None
+    m = _INFECTION.match(text)
+    if m is None:
+        return None
+    words_text = m.group("words").strip(" ,")
+    words = set(re.split(r",? and/or |,? or |,? and |, | ", words_text)) if words_text else set()
+    # two-word words ("clinically significant", "not controlled") read whole
+    for w in ("clinically significant", "clinically relevant", "clinically serious", "clinically unstable", "not controlled"):
+        if w in words_text:
+            words.add(w)
+    if not words & _PRESENT:
+        return None
+    if m.group("kinds") is not None:
+        kinds = set(re.split(r",? and/or |,? or |, |/", m.group("kinds")))
+        if not {"bacterial", "viral", "fungal"} <= kinds:
+            return None
+    atom = c.Condition(("active_infection",))
+    if not words & _NARROW:
+        return atom
+    # the narrowing words as written, from the first to the last ("active, uncontrolled" -> "uncontrolled")
+    spans = [m.span() for m in _NARROW_WORD.finditer(words_text)]
+    return c.All((atom, c.Unparsed(words_text[spans[0][0]:spans[-1][1]])))
