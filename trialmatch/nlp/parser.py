@@ -34,8 +34,21 @@ _PURE_WORDS = re.compile(r"\b(?:adequate|normal|acceptable|sufficient|function|d
                          r"prior|to|start|study|treatment|screening|reserve|are|is|be|with|one|any|either|at|least|more|\d+)\b")
 
 
+_PARSERS: dict[int, ClauseParser] = {}
+
+
 def _parser(vocab) -> ClauseParser:
-    return ClauseParser(terms_for(vocab), default_context())
+    """One ClauseParser per vocabulary, kept from trial to trial: what it remembers (an item's node
+    per text and section, a builder's answer per clause) depends on the words, the section, the
+    terms and the context rules only, never on the trial, and items recur across trials
+    (boilerplate). Its memos are bounded. A new vocabulary, terms or context gets a new parser."""
+    terms, context = terms_for(vocab), default_context()
+    parser = _PARSERS.get(id(vocab))
+    if parser is None or parser.terms is not terms or parser.context is not context:
+        parser = ClauseParser(terms, context)
+        _PARSERS.clear()
+        _PARSERS[id(vocab)] = parser
+    return parser
 
 
 def _has_atoms(node: c.Node) -> bool:
