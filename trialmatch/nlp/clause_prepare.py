@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from trialmatch.nlp.builders.patterns import has_any
 from trialmatch.nlp.context import Context
 
 _SUBJECT_STEPS = tuple(re.compile(p) for p in (
@@ -55,17 +56,21 @@ _SPACES = re.compile(r"\s+")
 # Phrases that add nothing to what the record can answer: when the protocol checks the criterion
 # ("at screening", "prior to registration"), who judges it ("as determined by the investigator"),
 # where it is written ("see section 5.2"). Never a window: "within 28 days" stays with its atom.
-_FILLERS = tuple(re.compile(p) for p in (
-    r",?\s*\((?:see|refer to|as defined in|as described in|per|defined in) (?:section|appendix|table|protocol section)[^()]*\)$",
-    r",?\s*(?:\(|\[)?(?:see|refer to) (?:section|appendix|table) [0-9a-z.]+(?:\)|\])?$",
-    r",?\s*(?:as )?(?:determined|judged|assessed|deemed|evaluated) by (?:the )?(?:treating |enrolling |site |local )?"
-    r"(?:investigator|physician|clinician|oncologist|study doctor)s?$",
-    r",?\s*(?:per|according to|as per) (?:the )?(?:institutional|local|site|institution's|institution) "
-    r"(?:standards?|guidelines?|criteria|practice|standard of care|laboratory|lab|normal ranges?|polic(?:y|ies))$",
-    r",?\s*(?:at|during) (?:the )?(?:time of )?screening(?: visit)?$",
-    r",?\s*at (?:the )?time of (?:study )?(?:enrollment|enrolment|registration|randomi[sz]ation|entry|study entry|inclusion|"
-    r"consent|screening|signing (?:the )?(?:informed )?consent(?: form)?)$",
-    r",?\s*(?:prior to|before|at) (?:the )?(?:study )?(?:registration|enrollment|enrolment|randomi[sz]ation|study entry|entry)$",
+# each with literals every match of it holds: the expression runs only when one is there
+_FILLERS = tuple((re.compile(p), words) for p, words in (
+    (r",?\s*\((?:see|refer to|as defined in|as described in|per|defined in) (?:section|appendix|table|protocol section)[^()]*\)$",
+     ("section", "appendix", "table")),
+    (r",?\s*(?:\(|\[)?(?:see|refer to) (?:section|appendix|table) [0-9a-z.]+(?:\)|\])?$", ("section", "appendix", "table")),
+    (r",?\s*(?:as )?(?:determined|judged|assessed|deemed|evaluated) by (?:the )?(?:treating |enrolling |site |local )?"
+     r"(?:investigator|physician|clinician|oncologist|study doctor)s?$", ("d by ",)),
+    (r",?\s*(?:per|according to|as per) (?:the )?(?:institutional|local|site|institution's|institution) "
+     r"(?:standards?|guidelines?|criteria|practice|standard of care|laboratory|lab|normal ranges?|polic(?:y|ies))$",
+     ("per ", "according to ")),
+    (r",?\s*(?:at|during) (?:the )?(?:time of )?screening(?: visit)?$", ("screening",)),
+    (r",?\s*at (?:the )?time of (?:study )?(?:enrollment|enrolment|registration|randomi[sz]ation|entry|study entry|inclusion|"
+     r"consent|screening|signing (?:the )?(?:informed )?consent(?: form)?)$", ("time of ",)),
+    (r",?\s*(?:prior to|before|at) (?:the )?(?:study )?(?:registration|enrollment|enrolment|randomi[sz]ation|study entry|entry)$",
+     ("registration", "enrollment", "enrolment", "randomi", "entry")),
 ))
 
 
@@ -77,8 +82,10 @@ _ANY = re.compile(r"^any\s+(?!(?:of|one|two|three|other than|time|stage|grade|nu
 def strip_fillers(t: str) -> str:
     for _ in range(3):
         before = t
-        for rx in _FILLERS:
-            t = rx.sub("", t).rstrip(" ,;:")
+        for rx, words in _FILLERS:
+            if has_any(t, words):
+                t = rx.sub("", t)
+            t = t.rstrip(" ,;:")
         if t == before:
             break
     return t

@@ -4,12 +4,14 @@ tests/data/trials/oncology-trials.jsonl against the expressions run unconditiona
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
 from trialmatch.domain import criteria as c
+from trialmatch.nlp import clause_prepare
 from trialmatch.nlp.builders import Clause, markers
 from trialmatch.nlp.builders.clinical import build_pregnancy
 from trialmatch.nlp.builders.labs import build_lab
@@ -68,3 +70,95 @@ def test_pregnancy_needs_a_status_word(clause):
     # NCT06600906 exclusion: "Participants who are breastfeeding/chestfeeding" (subject words removed)
     assert build_pregnancy(clause("breastfeeding/chestfeeding")) == c.Pregnancy(status="breastfeeding")
     assert build_pregnancy(clause("adequate organ function")) is None  # NCT02332668 inclusion
+
+
+def _heads(limit: int = 300) -> list[str]:
+    """Normalised item lines and each of their word prefixes (the heads and parts the clause parser
+    offers the builders are such sub-texts)."""
+    out = []
+    for line in _lines(limit):
+        words = normalize(line).split(" ")
+        out.extend(" ".join(words[:k]) for k in range(1, len(words) + 1))
+    return out
+
+
+def test_window_guard_skips_no_window_on_real_texts():
+    from trialmatch.nlp.builders import treatment_words as tw
+
+    heads = _heads(150)
+    assert len(heads) > 50_000
+    for t in heads:
+        if not any(w in t for w in tw._WINDOW_WORDS):
+            assert tw._WINDOW_AT_END.search(t) is None, t
+
+
+def test_window_guard_keeps_the_windows_it_must_read():
+    from trialmatch.nlp.builders.treatment_words import window_at_end
+
+    assert window_at_end("prior chemotherapy within 4 weeks") == ("prior chemotherapy", 28)
+    assert window_at_end("major surgery within the past year") == ("major surgery", 365)
+    assert window_at_end("radiotherapy <= 14 days prior to the first dose") == ("radiotherapy", 14)
+    assert window_at_end("prior chemotherapy for metastatic disease") == ("prior chemotherapy for metastatic disease", None)
+
+
+def test_since_washout_guard_keeps_the_washouts_it_must_read(clause):
+    from trialmatch.nlp.builders.washouts import since_washout
+
+    inclusion = lambda text: dataclasses.replace(clause(text), section="inclusion")  # noqa: E731
+    # NCT06249048 inclusion "At least 4 weeks from any prior major surgery" (normalised: ">= 4 weeks")
+    assert isinstance(since_washout(inclusion(normalize("At least 4 weeks from any prior major surgery"))), c.Not)
+    # NCT05155033 inclusion "More than four weeks must have elapsed since ..." (normalised: "> four weeks")
+    assert isinstance(since_washout(inclusion(normalize(
+        "More than four weeks must have elapsed since completion of any prior systemic therapy"))), c.Not)
+    assert since_washout(inclusion("4 weeks since prior chemotherapy")) is None  # no comparator: not the shape
+
+
+def test_since_washout_guard_skips_no_match_on_real_texts():
+    from trialmatch.nlp.builders import washouts
+
+    for t in _heads(150):
+        if ">" not in t:
+            assert washouts._SINCE.match(t) is None and washouts._COMPLETED_BEFORE.match(t) is None, t
+
+
+def _strip_fillers_unguarded(t: str) -> str:
+    for _ in range(3):
+        before = t
+        for rx, _words in clause_prepare._FILLERS:
+            t = rx.sub("", t).rstrip(" ,;:")
+        if t == before:
+            break
+    return t
+
+
+def test_filler_guards_change_nothing_on_real_texts():
+    heads = _heads(150)
+    for t in heads:
+        assert clause_prepare.strip_fillers(t) == _strip_fillers_unguarded(t), t
+
+
+def test_filler_guards_keep_the_fillers_they_must_strip():
+    for text, bare in (
+        ("brain metastases at screening", "brain metastases"),
+        ("anc >= 1500/ul as determined by the investigator", "anc >= 1500/ul"),
+        ("adequate organ function (see section 5.2)", "adequate organ function"),
+        ("creatinine <= 1.5 x uln per institutional standards", "creatinine <= 1.5 x uln"),
+        ("hiv infection at the time of enrollment", "hiv infection"),
+        ("prior chemotherapy prior to randomization", "prior chemotherapy"),
+        ("hepatitis b, as assessed by the treating physician", "hepatitis b"),
+    ):
+        assert clause_prepare.strip_fillers(text) == bare, text
+
+
+def test_one_parser_is_kept_across_trials_and_reads_alike(vocab):
+    from trialmatch.nlp import parse_eligibility
+    from trialmatch.nlp import parser as parser_module
+
+    text = "Exclusion Criteria:\n\n* Prior chemotherapy within 4 weeks\n* Known HIV infection\n"
+    first = parse_eligibility(text, vocab)
+    kept = parser_module._parser(vocab)
+    again = parse_eligibility(text, vocab)
+    assert parser_module._parser(vocab) is kept
+    assert [i.node for i in again.items] == [i.node for i in first.items]
+    assert again.criteria_items[0].node == c.Not(c.PriorTherapy(classes=("chemotherapy",), within_days=28))
+

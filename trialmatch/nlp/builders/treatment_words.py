@@ -5,9 +5,10 @@ a week is 7 days, a month 30.4375 days (rounded)."""
 
 from __future__ import annotations
 
+import functools
 import re
 
-from trialmatch.nlp.builders.patterns import ANCHOR, days
+from trialmatch.nlp.builders.patterns import ANCHOR, days, has_any
 
 # words before the therapy that say it was given before (stacked: "has received any prior")
 _LEAD_WORD = (
@@ -39,6 +40,8 @@ _WINDOW_AT_END = re.compile(
     rf"during the (?:last |past |previous |preceding )?|<= ?|< ?)(?P<n>{NUM_WORD}) (?P<unit>days?|weeks?|months?|years?)"
     rf"(?: \((?P<written>\d+) days\))?|(?:within|in|during) the (?:last|past|previous|preceding) (?P<one>year|month|week))"
     rf"(?: (?:prior to|before|of|from|preceding) {ANCHORS})?$")
+# every window names its unit (days?|weeks?|months?|years?, or "the past year|month|week")
+_WINDOW_WORDS = ("day", "week", "month", "year")
 THERAPY_WORD = re.compile(
     r" (?:therapy|therapies|treatment|treatments|agents?|drugs?|medications?|regimens?|exposure)$")
 # words that qualify a treatment (setting, dose, site, time): an unknown list member holding one may
@@ -51,14 +54,14 @@ QUALIFYING = re.compile(
     r"(?<![\w-])\d+(?![\w-])|[();:%]")
 
 
-
 def word_number(n: str) -> str:
     return _WORD_NUMBERS.get(n, n)
 
 
+@functools.lru_cache(maxsize=50_000)  # the text alone decides; each therapy and procedure reading asks
 def window_at_end(t: str) -> tuple[str, int | None]:
     """The text before a washout window at its end, and the window in days (None: no window)."""
-    m = _WINDOW_AT_END.search(t)
+    m = _WINDOW_AT_END.search(t) if has_any(t, _WINDOW_WORDS) else None
     if not m:
         return t, None
     if m.group("written"):  # "4 weeks (28 days)": the days as written

@@ -31,8 +31,8 @@ _COMPLETED_BEFORE = re.compile(
 def since_washout(clause: Clause) -> c.Node | None:
     """A washout written as time elapsed since a treatment: Not(treatment within N days).
     Inclusion only (in an exclusion, "at least 4 weeks since X" would exclude the eligible)."""
-    if clause.section != "inclusion":
-        return None
+    if clause.section != "inclusion" or ">" not in clause.text:
+        return None  # both shapes hold ">" (">= 4 weeks"; normalised "at least" is ">=")
     m = _SINCE.match(clause.text)
     if m:
         n, unit, written = m.group(1), m.group(2), m.group(3)
