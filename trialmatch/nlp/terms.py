@@ -27,12 +27,20 @@ _CANCER_WORD = re.compile(r"cancer|carcinoma|tumou?r|malignan|neoplasm|sarcoma|o
 _GENERIC_CANCER = re.compile(r"^(?:cancer|carcinoma|tumou?r|malignancy|neoplasm)s?$")
 
 
+class _Any:
+    """Every length (the vocabulary does not show its terms: no length is ruled out)."""
+
+    def __contains__(self, _length) -> bool:
+        return True
+
+
 @dataclass(frozen=True)
 class Terms:
     vocab: object
     patterns: dict  # label -> (one regex of its rules' patterns, each a group r<i>, (key of rule i, ...))
     literals: dict  # label -> {lower-case literal: key} for rules without one
     memo: dict = field(default_factory=dict)  # (kind, phrase) -> answer: phrases recur across trials
+    lengths: dict = field(default_factory=dict)  # fuzzy kind -> phrase lengths a match may have
 
     def remembered(self, key: tuple, compute):
         """``compute()``, once per key: phrases recur across trials, and the builders' readings of a
@@ -109,8 +117,8 @@ class Terms:
 
     def _fuzzy(self, phrase: str, kind: str) -> str | None:
         lookup = getattr(self.vocab, "lookup", None)
-        if lookup is None or len(phrase) < 4:
-            return None
+        if lookup is None or len(phrase) < 4 or len(phrase) not in self._lengths(kind):
+            return None  # no term of the kind within 2 characters of the phrase's length: refused below anyway
         match = lookup(phrase, kind)
         if match is None or match.score < MIN_SCORE:
             return None
@@ -118,6 +126,21 @@ class Terms:
         if len(match.matched_text) and abs(len(match.matched_text) - len(phrase)) > 2:
             return None
         return match.key
+
+    def _lengths(self, kind: str):
+        """The phrase lengths that pass the length check of ``_fuzzy`` for some term of ``kind``
+        (a term's length +- 2), from the loaded vocabulary's term lists; every length when the
+        vocabulary does not show them."""
+        found = self.lengths.get(kind)
+        if found is None:
+            index = getattr(self.vocab, "_terms", {}).get(kind) if isinstance(getattr(self.vocab, "_terms", None), dict) else None
+            texts = getattr(index, "terms", None)
+            try:
+                found = frozenset(len(text) + d for _keys, text in texts.values() for d in range(-2, 3))
+            except (AttributeError, TypeError, ValueError):
+                found = _Any()
+            self.lengths[kind] = found
+        return found
 
 
 _CACHE: dict[int, Terms] = {}

@@ -16,7 +16,7 @@ from trialmatch.nlp.builders import Clause, markers
 from trialmatch.nlp.builders.clinical import build_pregnancy
 from trialmatch.nlp.builders.labs import build_lab
 from trialmatch.nlp.normalize import _COMPILED, normalize
-from trialmatch.nlp.terms import terms_for
+from trialmatch.nlp.terms import MIN_SCORE, terms_for
 
 TRIALS = Path(__file__).resolve().parents[2] / "data" / "trials" / "oncology-trials.jsonl"
 
@@ -162,3 +162,34 @@ def test_one_parser_is_kept_across_trials_and_reads_alike(vocab):
     assert [i.node for i in again.items] == [i.node for i in first.items]
     assert again.criteria_items[0].node == c.Not(c.PriorTherapy(classes=("chemotherapy",), within_days=28))
 
+
+def _fuzzy_unguarded(terms, phrase: str, kind: str):
+    if len(phrase) < 4:
+        return None
+    match = terms.vocab.lookup(phrase, kind)
+    if match is None or match.score < MIN_SCORE:
+        return None
+    if len(match.matched_text) and abs(len(match.matched_text) - len(phrase)) > 2:
+        return None
+    return match.key
+
+
+def test_fuzzy_length_guard_changes_nothing_on_real_texts(vocab):
+    terms = terms_for(vocab)
+    heads = sorted(set(_heads(40)))
+    assert len(heads) > 5000
+    for kind in ("cancer_type", "drug", "drug_class"):
+        for t in heads[::3]:
+            assert terms._fuzzy(t, kind) == _fuzzy_unguarded(terms, t, kind), (kind, t)
+
+
+def test_fuzzy_length_guard_keeps_the_names_it_must_read(vocab):
+    terms = terms_for(vocab)
+    assert terms._fuzzy("pembrolizumab", "drug") is not None
+    assert terms._fuzzy("pembrolizumab", "drug") == _fuzzy_unguarded(terms, "pembrolizumab", "drug")
+    assert terms.cancer("non-small cell lung cancer") is not None
+    # the lengths come from the loaded vocabulary: a drug name's length is always allowed
+    assert len("pembrolizumab") in terms._lengths("drug")
+    # a phrase longer than every drug name (+2) cannot pass the length check
+    long_phrase = "chemotherapy for metastatic disease in the adjuvant or neoadjuvant setting"
+    assert terms._fuzzy(long_phrase, "drug") is None and _fuzzy_unguarded(terms, long_phrase, "drug") is None
