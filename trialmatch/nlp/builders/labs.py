@@ -5,6 +5,12 @@ Values and units are kept as written, in UCUM-like spelling (``10*9/L``, ``10*3/
 analyte's canonical unit. A unit of the wrong dimension for the analyte, or one the engine's
 unit table (``trialmatch.matching.units``) cannot convert, is refused. A value with no unit is not
 structured (a guessed unit is worse than none), except for INR, a ratio (unit ``{ratio}``).
+
+LVEF (``%``) and QTc (``ms``) are read as labs too. QTc only where the words name the correction
+formula (QTCF Fridericia, QTCB Bazett; one key each, labs.yaml): a "QTc" that names none is left
+unparsed, since the formula may sit in an aside dropped before the builders run ("corrected QT
+interval (QTcF)"). A threshold for one sex ("> 470 ms for females and > 450 ms for males") is
+Unparsed whole, as is a normal limit with no number ("below the institutional LLN").
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import re
 from trialmatch.domain import criteria as c
 from trialmatch.matching.units import load_units
 from trialmatch.nlp.builders import Clause
-from trialmatch.nlp.builders.patterns import CMP, NUM, days, number
+from trialmatch.nlp.builders.patterns import CMP, NUM, days, has_any, number
 
 # normalised unit -> (UCUM-like unit, as written: the matcher converts within a dimension)
 _UNITS: dict[str, tuple[str, float]] = {
@@ -45,6 +51,13 @@ _UNITS: dict[str, tuple[str, float]] = {
     "miu/l": ("m[IU]/L", 1.0),
     "uiu/ml": ("u[IU]/mL", 1.0),
     "%": ("%", 1.0),
+    "ms": ("ms", 1.0),
+    "msec": ("ms", 1.0),
+    "msecs": ("ms", 1.0),
+    "millisecond": ("ms", 1.0),
+    "milliseconds": ("ms", 1.0),
+    "milli-second": ("ms", 1.0),
+    "milli-seconds": ("ms", 1.0),
 }
 _COUNT_UNITS = {"10*9/L", "10*3/uL", "10*3/mm3", "/mm3", "/uL"}
 # units that make sense for an analyte (a unit of another dimension is a parse we refuse)
@@ -55,7 +68,11 @@ _ANALYTE_UNITS = {
     "AST": {"U/L"}, "ALT": {"U/L"}, "ALP": {"U/L"}, "ALB": {"g/dL", "g/L"}, "INR": {"{ratio}"}, "APTT": set(),
     "TESTOSTERONE": {"ng/dL", "nmol/L"}, "LDH": {"U/L"}, "K": {"mmol/L"}, "NA": {"mmol/L"},
     "CA": {"mg/dL", "mmol/L"}, "MG": {"mg/dL", "mmol/L"}, "TSH": {"m[IU]/L", "u[IU]/mL"}, "HBA1C": {"%"},
+    "LVEF": {"%"}, "QTC": {"ms"}, "QTCF": {"ms"}, "QTCB": {"ms"},
 }
+# cardiac measurements read as labs; a threshold on them may say how it is measured (below)
+_CARDIAC = frozenset({"LVEF", "QTC", "QTCF", "QTCB"})
+_CARDIAC_WORDS = ("ejection", "lvef", " ef", "qt")  # one of them is in every phrase of the four (lexicon/labs.json)
 _NO_ULN = {"CRCL", "GFR"}
 _UNIT_RX = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
 _WITHIN = (r"(?:,? \(? ?(?:(?:obtained |performed |measured |done |drawn |collected |assessed )(?:at or )?)?(?:within|<=|<) (\d+) (days?|weeks?) "
@@ -66,8 +83,28 @@ _TAIL = (r"(?: \(?(?:at|during) screening\)?)?(?:,? \(?(?:by|using|per|calculate
 # "(serum glutamic oxaloacetic transaminase)", "/SGPT": other names of AST and ALT, said again
 _SYNONYMS = re.compile(r"\s*(?:\(|/)\s*(?:serum )?glutam[a-z]*[ -](?:oxaloacetic|oxalacetic|pyruvic|pyruvate)[ -]transaminase"
                        r"(?:\s*[\[(]sg[op]t[\])])?\s*\)?|\s*/\s*sg[op]t\b|\s*[(\[](?:ast|alt|sgot|sgpt)(?:/sg[op]t)?[)\]]")
+# "by echocardiogram (echo) or multigated acquisition (muga) scan", "on screening ecg", "obtained from 3 ecgs":
+# how the value is measured (documentation, as "histologically confirmed" is), read only after a cardiac
+# measurement. A method's own threshold ("or >= 45% by muga") or a sex ("for males") is not part of it
+_METHOD = (r"(?:(?:an?|the|either|either an?|screening|baseline|resting|standard|12[- ]lead|2[- ]?d|transthoracic|"
+           r"(?:3|three)(?: consecutive)?|triplicate|repeated) )*"
+           r"(?:echocardiograms?|echocardiography|echo|muga|multi-?gated acquisition|multiple[- ]gated acquisition|"
+           r"multigated radionuclide angiography|radionuclide ventriculography|gated radionuclide (?:study|scan)|"
+           r"ecgs?|ekgs?|electrocardiograms?|electrocardiography)(?: scans?)?")
+_CARDIAC_TAIL = (rf"(?:,? \(?(?:as )?(?:(?:assessed|determined|measured|documented|confirmed|evaluated|obtained|performed) )?"
+                 rf"(?:by|on|using|via|per|with|based on|from) {_METHOD}(?:(?: or| and/or|/| or by) {_METHOD})*\)?"
+                 r"| at rest| at baseline)?")
 _VALUE = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?(?P<unit>{_UNIT_RX})?{_TAIL}{_WITHIN}{_TAIL}$")
+_CARDIAC_VALUE = re.compile(rf"^(?P<an>.+?)(?: values?| measurements?)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?"
+                            rf"(?P<unit>{_UNIT_RX})?{_CARDIAC_TAIL}{_TAIL}{_WITHIN}{_CARDIAC_TAIL}{_TAIL}$")
 _ULN = re.compile(rf"^(?P<an>.+?)(?: levels?| values?)?(?: of| is| must be| should be|:)? ?{CMP} ?(?:{NUM} ?(?:x ?)?)?uln(?: for the institution| \(institutional\))?{_TAIL}{_WITHIN}{_TAIL}$")
+# the lab named before the first threshold, and a sex named after it ("for males", "in women", "if female")
+_LEAD = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration| measurements?)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM}")
+_SEX = re.compile(r"\b(?:for|in|if|among) (?:the )?(?:(?:fe)?males?|(?:wo)?men)\b|\b(?:fe)?male (?:subjects|patients|participants)\b"
+                  r"|\b(?:(?:fe)?males?|(?:wo)?men):? ?(?:>=|<=|>|<) ?\d|\((?:fe)?males?\)|\((?:wo)?men\)")
+# "or (significantly) below the (institutional) lower limit of normal": a limit the text does not give
+_NORMAL_ALT = re.compile(r"^(?P<head>.+?),? \(?(?P<alt>or (?:significantly |clinically significantly )?< [^()]*?(?:lower limit of normal|\blln\b|limits? of normal|normal limits?|"
+                         r"normal range|institutional normal)[^()]*?)\)?$")
 _BEFORE_COMPARATOR = re.compile(r"(?<=[a-z)\]])(?=(?:>=|<=|>|<) )")
 _EITHER = re.compile(r",? or (?!(?:>=|<=|>|<) )")
 _SPLIT = re.compile(r"\s*(?:,? and/or |,? and |,? or |/|, | ?& ?)\s*")
@@ -179,15 +216,44 @@ def build_lab(clause: Clause) -> c.Node | None:
     m = _ALTERNATIVE.match(clause.text)
     if m:
         return _alternative(clause, m)
+    if _SEX.search(clause.text):
+        lead = _LEAD.match(clause.text)
+        if lead and _SEX.search(clause.text, lead.end()) and _analytes(clause, lead.group("an")):
+            # "qtcf > 470 ms for females and > 450 ms for males": a threshold for one sex. Unparsed whole
+            # (not None), so that the qualifier pattern does not read the first as everyone's
+            return c.Unparsed(clause.text)
     node = _build_lab(clause)
     if node is None and " or " in clause.text:
-        node = _either(clause)
+        node = _either(clause) or _or_normal(clause)
     aside = _THRESHOLD_ASIDE.search(clause.text) if node is None else None
     if aside and _build_lab(dataclasses.replace(clause, text=clause.text[:aside.start()].rstrip(" ,;"))) is not None:
         # "ast <= 3 x uln (<= 5 x uln)": another threshold in brackets, for whom is not said. Unparsed,
         # so that the qualifier pattern does not read it as a narrowing of the first
         return c.Unparsed(clause.text)
     return node
+
+
+def _or_normal(clause: Clause) -> c.Node | None:
+    """Exclusion "lvef < 45% by muga or echo (or significantly < the lower limit of normal)": below the
+    threshold or below a normal limit the matcher cannot read, either one excludes: Any(threshold,
+    Unparsed(alternative)). Not in an inclusion: ">= 50% or >= institutional normal, whichever is
+    higher" asks for both, and the clause may have been cut before "whichever"; nor "< 55% or the
+    lower limit of normal (whichever is lower)", which asks for both below."""
+    if clause.section != "exclusion" or "whichever" in clause.text or not has_any(clause.text, ("normal", "lln")):
+        return None
+    m = _NORMAL_ALT.match(clause.text)
+    if not m:
+        return None
+    head = _build_lab(dataclasses.replace(clause, text=m.group("head")))
+    if head is None or not all(isinstance(n, (c.Lab, c.All, c.Any)) for n in _nodes(head)):
+        return None
+    return c.Any((head, c.Unparsed(m.group("alt").strip())))
+
+
+def _nodes(node: c.Node):
+    yield node
+    for item in getattr(node, "items", ()):
+        yield from _nodes(item)
 
 
 def _either(clause: Clause) -> c.Node | None:
@@ -280,9 +346,15 @@ def _read(clause: Clause, t: str) -> c.Node | None:
         atoms = [c.Lab(k, m.group(2), uln_multiple=multiple, within_days=within) for k in keys]
         return _combine(clause, atoms, connector)
     m = _VALUE.match(t)
+    cardiac_only = False
     if not m:
-        return None
+        m = _CARDIAC_VALUE.match(t) if has_any(t, _CARDIAC_WORDS) else None
+        if not m:
+            return None
+        cardiac_only = True  # a measuring method said: read only for a cardiac measurement
     found = _analytes(clause, m.group("an"))
+    if found and cardiac_only and not set(found[0]) <= _CARDIAC:
+        return None
     if not found and _EGFR.match(m.group("an").strip()) and m.group("unit") \
             and _UNITS[m.group("unit")][0] == "mL/min/{1.73_m2}":
         found = ("GFR",), ""  # "egfr >= 60 ml/min/1.73 m2": a filtration rate, not the gene
