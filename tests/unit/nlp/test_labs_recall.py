@@ -65,6 +65,11 @@ FULLY = [
          {"type": "all", "items": [
              {"type": "all", "items": [lab("ALT", "<=", uln_multiple=5), lab("AST", "<=", uln_multiple=5)]},
              LIVER]}]}),
+    # castrate testosterone: the threshold in brackets (the second unit restates it); "serum/plasma", "blood"
+    ("inc", "Castrate level of serum/plasma testosterone (\\<50 ng/dL or \\<1.7 nmol/L);",  # NCT04868604
+     lab("TESTOSTERONE", "<", value=50, unit="ng/dL")),
+    ("inc", "Documented castrate level of blood testosterone (\\< 50 ng/dL)",  # NCT06305598
+     lab("TESTOSTERONE", "<", value=50, unit="ng/dL")),
     # performance status: other spellings of the ECOG scale
     # NCT01174121
     ("inc", "Clinical performance status of ECOG 0 or 1.", {"type": "performance_status", "max": 1}),
@@ -128,6 +133,9 @@ def test_a_group_threshold_without_atom_stays_an_unparsed_alternative(vocab, tex
 
 
 NOT_READ = [
+    # NCT06800313: a castrate level with no number (the usual < 50 ng/dL is not written here)
+    ("inc", "Patients must have prior orchiectomy and/or ongoing androgen-deprivation therapy and a castrate level of "
+     "serum testosterone."),
     # NCT05805605: two thresholds in one unit, each for a disease: not one threshold in two units
     ("inc", "White blood cell counts of greater than 30,000/mcL (B-ALL) or greater than 100,000/mcL (T-ALL) "
             "at diagnosis"),

@@ -48,6 +48,7 @@ _UNITS: dict[str, tuple[str, float]] = {
     "iu/l": ("U/L", 1.0),
     "ng/dl": ("ng/dL", 1.0),
     "nmol/l": ("nmol/L", 1.0),
+    "nm": ("nmol/L", 1.0),  # "nM", read only where the analyte takes nmol/L (testosterone)
     "miu/l": ("m[IU]/L", 1.0),
     "uiu/ml": ("u[IU]/mL", 1.0),
     "%": ("%", 1.0),
@@ -105,6 +106,8 @@ _SEX = re.compile(r"\b(?:for|in|if|among) (?:the )?(?:(?:fe)?males?|(?:wo)?men)\
 # "or (significantly) below the (institutional) lower limit of normal": a limit the text does not give
 _NORMAL_ALT = re.compile(r"^(?P<head>.+?),? \(?(?P<alt>or (?:significantly |clinically significantly )?< [^()]*?(?:lower limit of normal|\blln\b|limits? of normal|normal limits?|"
                          r"normal range|institutional normal)[^()]*?)\)?$")
+# "castrate level(s) of <analyte> (< 50 ng/dl or < 1.7 nmol/l)": a low threshold, written in brackets
+_CASTRATE = re.compile(r"^(?:documented |a )?castrate[- ]levels? of (?P<an>[a-z/ ]+?)(?: at (?:study entry|screening|baseline))? \((?P<thr>(?:<=|<) ?\d[^()]*)\)$")
 _BEFORE_COMPARATOR = re.compile(r"(?<=[a-z)\]])(?=(?:>=|<=|>|<) )")
 _EITHER = re.compile(r",? or (?!(?:>=|<=|>|<) )")
 _SPLIT = re.compile(r"\s*(?:,? and/or |,? and |,? or |/|, | ?& ?)\s*")
@@ -322,6 +325,10 @@ def _alternative(clause: Clause, m: re.Match) -> c.Node | None:
 
 
 def _build_lab(clause: Clause) -> c.Node | None:
+    if clause.text.startswith(("castrate", "documented castrate", "a castrate")):
+        m = _CASTRATE.match(clause.text)
+        if m:  # "castrate level of serum testosterone (< 50 ng/dl)": the threshold is the one in brackets
+            clause = dataclasses.replace(clause, text=f"{m.group('an')} {m.group('thr')}")
     # "hemoglobin >= 9 g/dl or >= 5.6 mmol/l": the same threshold in two units, keep the first (or
     # the second when the first is one the engine does not convert: "hemoglobin >= 5.0 mmol/l (>= 8.0 g/dl)")
     t = _BEFORE_COMPARATOR.sub(" ", _SYNONYMS.sub("", clause.text))
