@@ -193,3 +193,25 @@ def test_fuzzy_length_guard_keeps_the_names_it_must_read(vocab):
     # a phrase longer than every drug name (+2) cannot pass the length check
     long_phrase = "chemotherapy for metastatic disease in the adjuvant or neoadjuvant setting"
     assert terms._fuzzy(long_phrase, "drug") is None and _fuzzy_unguarded(terms, long_phrase, "drug") is None
+
+
+def test_including_and_shared_cancer_guards_skip_no_match_on_real_texts():
+    from trialmatch.nlp.builders import disease, drug_therapy
+
+    for t in _heads(150):
+        if "including" not in t:
+            assert drug_therapy._INCLUDING.match(t) is None, t
+        if " or " not in t and "/or " not in t:
+            assert len(disease._ONE_OR.split(t)) == 1, t
+
+
+def test_including_and_shared_cancer_guards_keep_the_readings_they_must(clause):
+    from trialmatch.nlp.builders.disease import build_disease
+    from trialmatch.nlp.builders.therapy import build_therapy
+
+    # the shape of therapy_including's docstring: X met meets the item, the rest stays unknown
+    node = build_therapy(clause("prior systemic therapy including investigational agents within 4 weeks"))
+    assert isinstance(node, c.Any) and isinstance(node.items[0], c.PriorTherapy) and node.items[0].within_days == 28
+    # _shared_cancer: the cancer named last is the cancer of both alternatives
+    node = build_disease(clause("stage iv or unresectable stage iii melanoma"))
+    assert isinstance(node, c.All) and isinstance(node.items[0], c.CancerType) and isinstance(node.items[1], c.Any)

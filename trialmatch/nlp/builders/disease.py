@@ -167,6 +167,8 @@ def _shared_cancer(clause: Clause) -> c.Node | None:
     """"stage iv or unresectable stage iii melanoma", "msi-h or mmr-deficient pancreatic cancer":
     the cancer named last is the cancer of both alternatives (never split into an alternative
     without it). One "or" only; the left side names no cancer, the right side does."""
+    if " or " not in clause.text and "/or " not in clause.text:
+        return None  # every match of _ONE_OR holds one of them: no split, one piece
     pieces = _ONE_OR.split(clause.text)
     if len(pieces) != 2 or _GENERIC_END.search(pieces[0]):
         return None  # "stage iv cancer or metastatic breast cancer": the left names its own (any) cancer

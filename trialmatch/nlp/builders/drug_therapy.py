@@ -10,7 +10,7 @@ import re
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.procedures import procedure_atom
-from trialmatch.nlp.builders.treatment_words import EVER, LEAD, PRIOR_SAYS, QUALIFYING, THERAPY_WORD, window_at_end
+from trialmatch.nlp.builders.treatment_words import QUALIFYING, THERAPY_WORD, treatment_phrase, window_at_end
 
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
 _N = r"(one|two|three|four|five|1|2|3|4|5)"
@@ -60,24 +60,42 @@ def _in_context(clause: Clause, classes) -> bool:
     return all(k not in _CLASS_NEEDS_CONTEXT or _CLASS_NEEDS_CONTEXT[k].search(clause.text) for k in classes)
 
 
+# compiled once here (the readings below run on most clauses and heads)
+_AND = re.compile(r"\band\b(?!/or)")
+_OR = re.compile(r"\bor\b|\band/or\b")
+_PART_LEAD = re.compile(r"^(?:a|an|any|prior|previous|other) ")
+_MEMBER_LEAD = re.compile(r"^(?:(?:a|an|any|other) )+")
+_INCLUDING = re.compile(r"^(?P<x>.+?),? (?P<inc>including (?!but\b).+)$")
+_ADJECTIVE = re.compile(r"^(?P<adj>[a-z][a-z-]+) (?P<rest>.+)$")
+_NOT_A_NARROWING = re.compile(r"\b(?:or|and|other|non|not|investigational|experimental|approved|study|novel|unapproved)\b")
+_HEAD_NOUN = re.compile(r" (inhibitors?|antibod(?:y|ies)|agents?|therap(?:y|ies)|blockers?)$")
+
+
 def _resolve(clause: Clause, phrase: str) -> c.PriorTherapy | None:
     atom = _resolve_any(clause, phrase)
     return atom if atom is None or _in_context(clause, atom.classes) else None
 
 
 def _resolve_any(clause: Clause, phrase: str) -> c.PriorTherapy | None:
+    """The drugs and classes a phrase names, read once per phrase: the answer depends on the words
+    and the terms only (the same phrase is resolved by the prior, modified, alternatives and naive
+    readings of a clause, and again in its heads)."""
     phrase = phrase.strip()
+    return clause.terms.remembered(("therapy", phrase), lambda: _read_therapy(clause, phrase))
+
+
+def _read_therapy(clause: Clause, phrase: str) -> c.PriorTherapy | None:
     multi = _MULTI.get(phrase) or _MULTI.get(_MULTI_SUFFIX.sub("", phrase))
     if multi:
         return c.PriorTherapy(classes=multi)
-    if re.search(r"\band\b(?!/or)", phrase):
+    if _AND.search(phrase):
         return None
     drugs: list[str] = []
     classes: list[str] = []
     whole = clause.terms.drug_or_class(phrase)
     parts = [phrase] if whole else [p for p in _LIST_SPLIT.split(phrase) if p]
     for part in parts:
-        found = _drug_or_class(clause, re.sub(r"^(?:a|an|any|prior|previous|other) ", "", part))
+        found = _drug_or_class(clause, _PART_LEAD.sub("", part))
         if found is None:
             return None
         (classes if found[0] == "class" else drugs).append(found[1])
@@ -100,7 +118,7 @@ def therapy_including(clause: Clause, t: str) -> c.Node | None:
     """"prior systemic therapy including investigational agents within 4 weeks": X and more,
     Any(X, Unparsed(including ...)) (labels' reading): X met meets the item, the rest stays unknown."""
     head, within = window_at_end(t)
-    m = re.match(r"^(?P<x>.+?),? (?P<inc>including (?!but\b).+)$", head)
+    m = _INCLUDING.match(head) if "including" in head else None
     if not m:
         return None
     atom = prior_therapy(clause, m.group("x") + (f" within {within} days" if within is not None else ""))
@@ -129,13 +147,10 @@ def naive_to(clause: Clause) -> c.Node | None:
 
 def prior_therapy(clause: Clause, t: str) -> c.PriorTherapy | None:
     """PriorTherapy for "prior X [within N days]" or "X within N days"; None otherwise."""
-    head, within = window_at_end(t)
-    lead = LEAD.match(head)
+    x, within, says_prior = treatment_phrase(t)
     # "history of X therapy" says X was given before, as "prior" does
-    says_prior = clause.historical or bool(lead and PRIOR_SAYS.search(lead.group(0)))
-    if not says_prior and within is None:
+    if not (clause.historical or says_prior) and within is None:
         return None
-    x = EVER.sub("", head[lead.end():] if lead else head).strip(" ,")
     if not x:
         return None
     atom = _resolve(clause, x) or (_resolve(clause, THERAPY_WORD.sub("", x)) if THERAPY_WORD.search(x) else None)
@@ -147,14 +162,11 @@ def prior_therapy(clause: Clause, t: str) -> c.PriorTherapy | None:
 def modified_therapy(clause: Clause, t: str) -> c.Node | None:
     """"prior covalent BTK inhibitor": one adjective narrowing a known therapy (labels' reading):
     the therapy is necessary, All(PriorTherapy, Unparsed(adjective))."""
-    head, within = window_at_end(t)
-    lead = LEAD.match(head)
-    if not (clause.historical or (lead and PRIOR_SAYS.search(lead.group(0)))):
+    x, within, says_prior = treatment_phrase(t)
+    if not (clause.historical or says_prior):
         return None
-    x = EVER.sub("", head[lead.end():] if lead else head).strip(" ,")
-    m = re.match(r"^(?P<adj>[a-z][a-z-]+) (?P<rest>.+)$", x)
-    if not m or QUALIFYING.search(m.group("adj")) or re.search(
-            r"\b(?:or|and|other|non|not|investigational|experimental|approved|study|novel|unapproved)\b", m.group("adj")):
+    m = _ADJECTIVE.match(x)
+    if not m or QUALIFYING.search(m.group("adj")) or _NOT_A_NARROWING.search(m.group("adj")):
         return None  # investigational agents are no class: "investigational anti-cancer drug" is not "anti-cancer drug"
     atom = prior_therapy(clause, "prior " + m.group("rest") + (f" within {within} days" if within is not None else ""))
     return c.All((atom, c.Unparsed(m.group("adj")))) if atom is not None else None
@@ -198,12 +210,10 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
     "or" alternatives whose unknown members are plain names: a member with a setting, a dose
     or a time ("docetaxel in the adjuvant setting"), or naming a known drug with a modifier
     ("weekly paclitaxel"), may qualify the others, and the list is refused."""
-    head, within = window_at_end(t)
-    lead = LEAD.match(head)
-    if not (clause.historical or (lead and PRIOR_SAYS.search(lead.group(0)))):
+    x, within, says_prior = treatment_phrase(t)
+    if not (clause.historical or says_prior):
         return None
-    x = EVER.sub("", head[lead.end():] if lead else head).strip(" ,")
-    if re.search(r"\band\b(?!/or)", x) or not re.search(r"\bor\b|\band/or\b", x):
+    if _AND.search(x) or not _OR.search(x):
         return None
     spans, start = [], 0
     for sep in _LIST_SPLIT.finditer(x):
@@ -215,9 +225,9 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
     unknown: list[str] = []
     unknown_spans: list[tuple[int, int]] = []
     # "any MEK or BRAF inhibitor": a head noun written once for the whole list
-    head_noun = re.search(r" (inhibitors?|antibod(?:y|ies)|agents?|therap(?:y|ies)|blockers?)$", x)
+    head_noun = _HEAD_NOUN.search(x)
     for a, b in spans:
-        part = re.sub(r"^(?:(?:a|an|any|other) )+", "", x[a:b])
+        part = _MEMBER_LEAD.sub("", x[a:b])
         if not part or part in ("a", "an", "any", "all", "other", "another", "the"):
             return None
         found = _resolve(clause, part)

@@ -70,3 +70,13 @@ def window_at_end(t: str) -> tuple[str, int | None]:
         return t[:m.start()], days("1", m.group("one"))
     return t[:m.start()], days(word_number(m.group("n")), m.group("unit"))
 
+
+
+@functools.lru_cache(maxsize=50_000)  # the text alone decides; three therapy readings ask for each clause
+def treatment_phrase(t: str) -> tuple[str, int | None, bool]:
+    """The words naming the treatment (lead words, a trailing "ever" and the window taken off), the
+    window in days (None: no window), and whether the lead words say it was given before."""
+    head, within = window_at_end(t)
+    lead = LEAD.match(head)
+    says_prior = bool(lead and PRIOR_SAYS.search(lead.group(0)))
+    return EVER.sub("", head[lead.end():] if lead else head).strip(" ,"), within, says_prior
