@@ -79,3 +79,20 @@ def test_infection_named_by_its_pathogens_is_the_serious_infection_key():
     pneumonia = facts_with(SNOMED, "233604007")
     assert outcome(node, pneumonia, focus=None).verdict is Verdict.NOT_MET
     assert outcome(node, facts_with(ICD10, "I20.0"), focus=None).verdict is Verdict.UNKNOWN
+
+
+def test_uncontrolled_hypertension_key_reads_a_hypertensive_crisis_not_plain_hypertension():
+    atom = c.Not(c.Condition(("hypertension_uncontrolled",)))
+    assert outcome(atom, facts_with(ICD10, "I16.1"), focus=None).verdict is Verdict.NOT_MET
+    assert outcome(atom, facts_with(ICD10, "I10"), focus=None).verdict is Verdict.UNKNOWN
+
+
+def test_intercurrent_illness_item_excludes_on_an_example_and_never_clears():
+    # NCT03516617: unstable angina is an example of an uncontrolled illness: excluded; an atrial
+    # fibrillation may be controlled ("uncontrolled" is not read): open; nothing recorded: open
+    node = _item("Uncontrolled intercurrent illness including, but not limited to, ongoing or active infection, "
+                 "symptomatic congestive heart failure, unstable angina pectoris, cardiac arrhythmia, or psychiatric "
+                 "illness/social situations that would limit compliance with study requirements.")
+    assert outcome(node, facts_with(ICD10, "I20.0"), focus=None).verdict is Verdict.NOT_MET
+    assert outcome(node, facts_with(ICD10, "I48.91"), focus=None).verdict is Verdict.UNKNOWN
+    assert outcome(node, facts_with(ICD10, "I20.0", status="resolved"), focus=None).verdict is Verdict.UNKNOWN

@@ -145,3 +145,70 @@ def test_transplant_list_refusals(text):
 ])
 def test_infection_refusals(text):
     assert infection(text) is None
+
+
+# ---- the NCI "uncontrolled intercurrent illness including, but not limited to, ..." template ----
+LEAD = un("Uncontrolled intercurrent illness")
+
+
+def test_intercurrent_illness_examples_each_exclude_and_the_lead_stays_open(vocab):
+    # NCT03516617: every example is enough; the lead ("not limited to") keeps the item open otherwise;
+    # "uncontrolled" stays beside the examples it narrows (heart failure, arrhythmia), not beside the
+    # keys that are uncontrolled by name (active infection, unstable angina)
+    text = ("Uncontrolled intercurrent illness including, but not limited to, ongoing or active infection, symptomatic "
+            "congestive heart failure, unstable angina pectoris, cardiac arrhythmia, or psychiatric illness/social "
+            "situations that would limit compliance with study requirements")
+    assert parse_one(vocab, "exc", text) == ("partly_structured", no(any_(
+        LEAD, cond("active_infection"), all_(cond("heart_failure"), un("symptomatic"), un("Uncontrolled")),
+        cond("unstable_angina"), all_(cond("arrhythmia"), un("Uncontrolled")),
+        un("psychiatric illness/social situations that would limit compliance with study requirements"))))
+
+
+def test_intercurrent_illness_keys_uncontrolled_by_name_and_events_in_a_window_stand_alone(vocab):
+    # NCT04499053 (uncontrolled hypertension, ILD) and NCT06176261 (an MI in a window; "(but not limited to)")
+    status, node = parse_one(vocab, "exc", "Uncontrolled intercurrent illness, including but not limited to, ongoing or "
+                             "active infection, uncontrolled hypertension, interstitial lung disease, or psychiatric illness")
+    assert node == no(any_(LEAD, cond("active_infection"), cond("hypertension_uncontrolled"),
+                           all_(cond("interstitial_lung_disease"), un("uncontrolled")), un("psychiatric illness")))
+    status, node = parse_one(vocab, "exc", "Uncontrolled intercurrent illness, including (but not limited to) active "
+                             "infection, uncontrolled cardiac arrhythmia, myocardial infarction within the previous six months")
+    assert node == no(any_(LEAD, cond("active_infection"), all_(cond("arrhythmia"), un("uncontrolled")),
+                           cond("myocardial_infarction", False, 183)))
+
+
+def test_intercurrent_illness_never_clears_a_patient(vocab):
+    # the lead is an Unparsed alternative: with every example absent or resolved, the item stays open
+    status, node = parse_one(vocab, "exc", "Patients with uncontrolled intercurrent illness, including active infection")
+    tree = from_json(node)
+    assert isinstance(tree, c.Not) and isinstance(tree.item, c.Any) and isinstance(tree.item.items[0], c.Unparsed)
+
+
+def test_but_not_limited_to_still_opens_an_exception_elsewhere(vocab):
+    # NCT03740256 (inclusion): a ';' list of example cancers after "including but not limited to" would
+    # be read as all of them required (a wrong "ineligible" for every patient): it stays cut
+    text = ("Histologically confirmed advanced refractory HER2 positive solid tumors, including but not limited to: head "
+            "and neck squamous cell carcinoma; lung cancer; breast cancer; bladder cancer")
+    status, node = parse_one(vocab, "inc", text)
+    assert not any(isinstance(n, c.CancerType) for n in walk(from_json(node)))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Uncontrolled hypertension.", no(cond("hypertension_uncontrolled"))),  # NCT03567889
+    ("A history of uncontrolled hypertension", no(cond("hypertension_uncontrolled", False))),  # NCT06290193
+])
+def test_uncontrolled_hypertension_is_its_key(vocab, text, expected):
+    assert parse_one(vocab, "exc", text) == ("fully_structured", expected)
+
+
+def test_a_blood_pressure_definition_stays_beside_uncontrolled_hypertension(vocab):
+    # NCT05863351
+    status, node = parse_one(vocab, "exc", "Uncontrolled hypertension (systolic blood pressure \\[BP\\] \\> 190mmHg or "
+                                           "diastolic BP \\> 110mmHg)")
+    tree = from_json(node)
+    assert status == "partly_structured" and isinstance(tree.item, c.All)
+    atom, rest = tree.item.items
+    assert atom == c.Condition(("hypertension_uncontrolled",)) and "190" in rest.text
+
+
+def test_plain_hypertension_is_no_key(vocab):
+    assert parse_one(vocab, "exc", "Hypertension")[0] == "unparsed"

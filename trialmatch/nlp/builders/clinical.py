@@ -7,7 +7,7 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
-from trialmatch.nlp.builders.condition_shapes import infection, split_grade, transplant_list
+from trialmatch.nlp.builders.condition_shapes import illness_examples, infection, split_grade, transplant_list
 from trialmatch.nlp.builders.patterns import ANCHOR, days, has_any
 
 # "known", "active", "documented", "history of": the modifiers a condition clause may carry.
@@ -83,6 +83,9 @@ def build_condition(clause: Clause) -> c.Node | None:
     ("myocardial infarction or stroke within 6 months": each within 183 days). Event keys
     (infarction, stroke, TIA, transplant) count whatever the record's status."""
     t = _HEP_LETTERS.sub(r"hepatitis b\1hepatitis c", clause.text) if "hepatitis b" in clause.text else clause.text
+    if "current illness" in t:
+        # "uncontrolled intercurrent illness including, but not limited to, A, B, or C": examples, each enough
+        return illness_examples(t, lambda part: build_condition(dataclasses.replace(clause, text=part)))
     # a window needs its unit: the search (at every position of the text) runs only when one is written
     window = _COND_WINDOW.search(t) if has_any(t, ("day", "week", "month", "year")) else None
     if window is None:

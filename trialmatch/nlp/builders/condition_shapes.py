@@ -125,3 +125,51 @@ def infection(text: str) -> c.Node | None:
     # the narrowing words as written, from the first to the last ("active, uncontrolled" -> "uncontrolled")
     spans = [m.span() for m in _NARROW_WORD.finditer(words_text)]
     return c.All((atom, c.Unparsed(words_text[spans[0][0]:spans[-1][1]])))
+
+
+# ---- "uncontrolled intercurrent illness including, but not limited to, A, B, or C" ------------
+# The NCI template: the listed conditions are examples, each enough to exclude; the lead ("not limited
+# to") stays an Unparsed alternative, so the list never clears a patient by itself. An example the
+# lead's "uncontrolled" narrows (cardiac arrhythmia, interstitial lung disease) keeps that word
+# unparsed beside its atom; the keys that are uncontrolled by name (an active infection, unstable
+# angina, uncontrolled hypertension) and events in a window stand alone. Examples no builder reads
+# ("psychiatric illness/social situations ...") stay Unparsed alternatives.
+_ILLNESS = re.compile(
+    r"^(?P<lead>(?:any |an )?(?P<word>uncontrolled|serious or uncontrolled)(?:,? symptomatic)?,? inter-?current illness(?:es)?)"
+    r",? including(?:,? \(?but not limited to\)?| but not limited to|-but not limited to-)?[,:]? (?P<list>.+)$")
+_STANDALONE = frozenset(("active_infection", "unstable_angina", "hypertension_uncontrolled"))
+
+
+def illness_examples(text: str, read) -> c.Node | None:
+    """``read(part)``: the condition builder's node for one example, or None."""
+    m = _ILLNESS.match(text)
+    if m is None:
+        return None
+    parts = [p.strip() for p in re.split(r",\s*(?:or |and/or )?", m.group("list")) if p.strip()]
+    parts[0] = re.sub(r"^(?:but not limited to|the following)[,:]?\s*", "", parts[0])
+    last = re.sub(r"^(?:or|and/or)\s+", "", parts[-1])
+    parts[-1] = last
+    nodes: list[c.Node] = []
+    for part in parts:
+        node = read(part)
+        if node is None and part is parts[-1] and " or " in part:
+            # "..., cardiac arrhythmia or psychiatric illness/social situations ...": the last two unjoined
+            head, tail = part.split(" or ", 1)
+            first = read(head)
+            if first is not None:
+                nodes += [_uncontrolled(first, m.group("word")), c.Unparsed(tail)]
+                continue
+        nodes.append(c.Unparsed(part) if node is None else _uncontrolled(node, m.group("word")))
+    if not any(not isinstance(n, c.Unparsed) for n in nodes):
+        return None
+    return c.Any((c.Unparsed(m.group("lead")),) + tuple(nodes))
+
+
+def _uncontrolled(node: c.Node, word: str) -> c.Node:
+    atoms = [n for n in (node.items if isinstance(node, (c.All, c.Any)) else (node,)) if isinstance(n, c.Condition)]
+    if atoms and all(set(a.keys) <= _STANDALONE or a.within_days is not None for a in atoms):
+        return node
+    items = node.items if isinstance(node, c.All) else (node,)
+    if any(isinstance(n, c.Unparsed) and word in n.text.lower() for n in items):
+        return node  # "uncontrolled cardiac arrhythmia": said already
+    return c.All(items + (c.Unparsed(word),))
