@@ -1,4 +1,4 @@
-"""LVEF and QTc as labs, end to end: an mCODE Observation with the LOINC code and unit -> a Lab
+"""LVEF, QTc and oxygen saturation as labs, end to end: an mCODE Observation with the LOINC code and unit -> a Lab
 fact (trialmatch.mcode) -> the parsed eligibility text's Lab atom -> the matcher's verdict.
 
 QTc is one lab key per correction method (labs.yaml): a value by one formula, or by none named,
@@ -84,3 +84,21 @@ def test_qtc_by_another_formula_never_decides(vocab):
     assert [lab.analyte for lab in bazett.labs + unnamed.labs] == ["QTCB", "QTC"]
     assert verdict(vocab, "exc", text, bazett) == "unknown"
     assert verdict(vocab, "exc", text, unnamed) == "unknown"
+
+
+@pytest.mark.parametrize("value, inclusion, exclusion", [(88, "not_met", "not_met"), (95, "unknown", "unknown")])
+def test_saturation_on_room_air_is_settled_only_by_a_low_value(vocab, value, inclusion, exclusion):
+    """The recorded saturation (59408-5 with 2708-6, as in the Synthea bundles) may have been taken
+    on oxygen: 88% settles ">= 92% on room air" (not met) and "< 90% on room air" (excluded);
+    95% settles neither."""
+    obs = observation("sat", "59408-5", date=DATE, **quantity(value, "%"))
+    obs["code"]["coding"].append({"system": "http://loinc.org", "code": "2708-6"})
+    p = facts(vocab, obs)
+    assert [(lab.analyte, lab.value) for lab in p.labs] == [("SPO2", value)]
+    inc, exc = "O2 saturation ≥ 92% on room air.", "Has a pulse oximetry \\< 90% on room air."  # NCT04690595, NCT05254184
+    heading = {"inc": "Inclusion Criteria:", "exc": "Exclusion Criteria:"}
+    got = []
+    for section, text in (("inc", inc), ("exc", exc)):
+        [item] = parse_eligibility(f"{heading[section]}\n\n* {text}\n", vocab).criteria_items
+        got.append(outcome(item.node, p, focus=None).verdict.label)
+    assert got == [inclusion, exclusion]

@@ -6,7 +6,7 @@ analyte's canonical unit. A unit of the wrong dimension for the analyte, or one 
 unit table (``trialmatch.matching.units``) cannot convert, is refused. A value with no unit is not
 structured (a guessed unit is worse than none), except for INR, a ratio (unit ``{ratio}``).
 
-LVEF (``%``) and QTc (``ms``) are read as labs too. QTc only where the words name the correction
+LVEF (``%``), QTc (``ms``) and oxygen saturation (``%``) are read as labs too. QTc only where the words name the correction
 formula (QTCF Fridericia, QTCB Bazett; one key each, labs.yaml): a "QTc" that names none is left
 unparsed, since the formula may sit in an aside dropped before the builders run ("corrected QT
 interval (QTcF)"). A threshold for one sex ("> 470 ms for females and > 450 ms for males") is
@@ -19,63 +19,15 @@ import dataclasses
 import re
 
 from trialmatch.domain import criteria as c
-from trialmatch.matching.units import load_units
 from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.lab_units import ANALYTE_UNITS, UNIT_RX, UNITS, convertible
 from trialmatch.nlp.builders.patterns import CMP, NUM, days, has_any, number
 
-# normalised unit -> (UCUM-like unit, as written: the matcher converts within a dimension)
-_UNITS: dict[str, tuple[str, float]] = {
-    "x10^9/l": ("10*9/L", 1.0),
-    "x10^3/ul": ("10*3/uL", 1.0),
-    "x10^3/mm3": ("10*3/mm3", 1.0),
-    "/mm3": ("/mm3", 1.0),
-    "/ul": ("/uL", 1.0),
-    "k/ul": ("10*3/uL", 1.0),
-    "g/dl": ("g/dL", 1.0),
-    "gm/dl": ("g/dL", 1.0),
-    "g/l": ("g/L", 1.0),
-    "mg/dl": ("mg/dL", 1.0),
-    "umol/l": ("umol/L", 1.0),
-    "mmol/l": ("mmol/L", 1.0),
-    "ml/min": ("mL/min", 1.0),
-    "ml/minute": ("mL/min", 1.0),
-    "ml/minutes": ("mL/min", 1.0),
-    "ml/min/1.73 m2": ("mL/min/{1.73_m2}", 1.0),
-    "ml/min/1.73m2": ("mL/min/{1.73_m2}", 1.0),
-    "ml/min/1.73 m^2": ("mL/min/{1.73_m2}", 1.0),
-    "ml/min/1.73m^2": ("mL/min/{1.73_m2}", 1.0),
-    "u/l": ("U/L", 1.0),
-    "iu/l": ("U/L", 1.0),
-    "ng/dl": ("ng/dL", 1.0),
-    "nmol/l": ("nmol/L", 1.0),
-    "nm": ("nmol/L", 1.0),  # "nM", read only where the analyte takes nmol/L (testosterone)
-    "miu/l": ("m[IU]/L", 1.0),
-    "uiu/ml": ("u[IU]/mL", 1.0),
-    "%": ("%", 1.0),
-    "ms": ("ms", 1.0),
-    "msec": ("ms", 1.0),
-    "msecs": ("ms", 1.0),
-    "millisecond": ("ms", 1.0),
-    "milliseconds": ("ms", 1.0),
-    "milli-second": ("ms", 1.0),
-    "milli-seconds": ("ms", 1.0),
-}
-_COUNT_UNITS = {"10*9/L", "10*3/uL", "10*3/mm3", "/mm3", "/uL"}
-# units that make sense for an analyte (a unit of another dimension is a parse we refuse)
-_ANALYTE_UNITS = {
-    "ANC": _COUNT_UNITS, "PLT": _COUNT_UNITS, "WBC": _COUNT_UNITS, "LYMPH": _COUNT_UNITS,
-    "HGB": {"g/dL", "g/L", "mmol/L"}, "CREAT": {"mg/dL", "umol/L"}, "TBILI": {"mg/dL", "umol/L"},
-    "DBILI": {"mg/dL", "umol/L"}, "CRCL": {"mL/min", "mL/min/{1.73_m2}"}, "GFR": {"mL/min/{1.73_m2}", "mL/min"},
-    "AST": {"U/L"}, "ALT": {"U/L"}, "ALP": {"U/L"}, "ALB": {"g/dL", "g/L"}, "INR": {"{ratio}"}, "APTT": set(),
-    "TESTOSTERONE": {"ng/dL", "nmol/L"}, "LDH": {"U/L"}, "K": {"mmol/L"}, "NA": {"mmol/L"},
-    "CA": {"mg/dL", "mmol/L"}, "MG": {"mg/dL", "mmol/L"}, "TSH": {"m[IU]/L", "u[IU]/mL"}, "HBA1C": {"%"},
-    "LVEF": {"%"}, "QTC": {"ms"}, "QTCF": {"ms"}, "QTCB": {"ms"},
-}
-# cardiac measurements read as labs; a threshold on them may say how it is measured (below)
-_CARDIAC = frozenset({"LVEF", "QTC", "QTCF", "QTCB"})
-_CARDIAC_WORDS = ("ejection", "lvef", " ef", "qt")  # one of them is in every phrase of the four (lexicon/labs.json)
+# measurements read as labs whose threshold may say how it is measured (below)
+_MEASURES = frozenset({"LVEF", "QTC", "QTCF", "QTCB", "SPO2"})
+# one of them is in every phrase of the five (lexicon/labs.json)
+_MEASURE_WORDS = ("ejection", "lvef", " ef", "qt", "o2", "saturation", "oxim")
 _NO_ULN = {"CRCL", "GFR"}
-_UNIT_RX = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
 _WITHIN = (r"(?:,? \(? ?(?:(?:obtained |performed |measured |done |drawn |collected |assessed )(?:at or )?)?(?:within|<=|<) (\d+) (days?|weeks?) "
            r"(?:prior to|before|of|from) [a-z0-9 ,/-]{0,60}?\)?)?")
 _TAIL = (r"(?: \(?(?:at|during) screening\)?)?(?:,? \(?(?:by|using|per|calculated by|as calculated by|according to|based on) (?:the )?"
@@ -85,19 +37,21 @@ _TAIL = (r"(?: \(?(?:at|during) screening\)?)?(?:,? \(?(?:by|using|per|calculate
 _SYNONYMS = re.compile(r"\s*(?:\(|/)\s*(?:serum )?glutam[a-z]*[ -](?:oxaloacetic|oxalacetic|pyruvic|pyruvate)[ -]transaminase"
                        r"(?:\s*[\[(]sg[op]t[\])])?\s*\)?|\s*/\s*sg[op]t\b|\s*[(\[](?:ast|alt|sgot|sgpt)(?:/sg[op]t)?[)\]]")
 # "by echocardiogram (echo) or multigated acquisition (muga) scan", "on screening ecg", "obtained from 3 ecgs":
-# how the value is measured (documentation, as "histologically confirmed" is), read only after a cardiac
-# measurement. A method's own threshold ("or >= 45% by muga") or a sex ("for males") is not part of it
+# "by pulse oximetry": how the value is measured (documentation, as "histologically confirmed" is), read only
+# after such a measurement. A method's own threshold ("or >= 45% by muga") or a sex ("for males") is not part of it
 _METHOD = (r"(?:(?:an?|the|either|either an?|screening|baseline|resting|standard|12[- ]lead|2[- ]?d|transthoracic|"
            r"(?:3|three)(?: consecutive)?|triplicate|repeated) )*"
            r"(?:echocardiograms?|echocardiography|echo|muga|multi-?gated acquisition|multiple[- ]gated acquisition|"
            r"multigated radionuclide angiography|radionuclide ventriculography|gated radionuclide (?:study|scan)|"
-           r"ecgs?|ekgs?|electrocardiograms?|electrocardiography)(?: scans?)?")
-_CARDIAC_TAIL = (rf"(?:,? \(?(?:as )?(?:(?:assessed|determined|measured|documented|confirmed|evaluated|obtained|performed) )?"
+           r"ecgs?|ekgs?|electrocardiograms?|electrocardiography|pulse[- ]oximetry)(?: scans?)?")
+_MEASURE_TAIL = (rf"(?:,? \(?(?:as )?(?:(?:assessed|determined|measured|documented|confirmed|evaluated|obtained|performed) )?"
                  rf"(?:by|on|using|via|per|with|based on|from) {_METHOD}(?:(?: or| and/or|/| or by) {_METHOD})*\)?"
                  r"| at rest| at baseline)?")
-_VALUE = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?(?P<unit>{_UNIT_RX})?{_TAIL}{_WITHIN}{_TAIL}$")
-_CARDIAC_VALUE = re.compile(rf"^(?P<an>.+?)(?: values?| measurements?)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?"
-                            rf"(?P<unit>{_UNIT_RX})?{_CARDIAC_TAIL}{_TAIL}{_WITHIN}{_CARDIAC_TAIL}{_TAIL}$")
+_VALUE = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?(?P<unit>{UNIT_RX})?{_TAIL}{_WITHIN}{_TAIL}$")
+_MEASURE_VALUE = re.compile(rf"^(?P<an>.+?)(?: values?| measurements?)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?"
+                            rf"(?P<unit>{UNIT_RX})?{_MEASURE_TAIL}{_TAIL}{_WITHIN}{_MEASURE_TAIL}{_TAIL}$")
+# "on room air": the saturation breathing no added oxygen (see _room_air)
+_ROOM_AIR = re.compile(r",? \(?(?:on|at|in|breathing) (?:room|ambient) air\)?")
 _ULN = re.compile(rf"^(?P<an>.+?)(?: levels?| values?)?(?: of| is| must be| should be|:)? ?{CMP} ?(?:{NUM} ?(?:x ?)?)?uln(?: for the institution| \(institutional\))?{_TAIL}{_WITHIN}{_TAIL}$")
 # the lab named before the first threshold, and a sex named after it ("for males", "in women", "if female")
 _LEAD = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration| measurements?)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM}")
@@ -154,28 +108,11 @@ def _combine(clause: Clause, atoms: list[c.Lab], connector: str) -> c.Node | Non
     return None
 
 
-def convertible(vocab, analyte: str, unit: str) -> bool:
-    """True when the engine's unit table converts ``unit`` to the analyte's canonical unit
-    (a threshold the matcher cannot convert would only ever give UNKNOWN: not emitted)."""
-    key = (id(vocab), analyte, unit)
-    if key not in _CONVERTIBLE:
-        try:
-            concept = vocab.lab(analyte)
-        except (KeyError, AttributeError):
-            concept = None
-        _CONVERTIBLE[key] = concept is not None and load_units().convert(
-            1.0, unit, concept.canonical_unit, concept.molar_mass) is not None
-    return _CONVERTIBLE[key]
-
-
-_CONVERTIBLE: dict = {}
-
-
 def _within(groups) -> int | None:
     return days(*groups)
 
 
-_EQUIVALENT = re.compile(rf"({CMP} ?{NUM} ?({_UNIT_RX})) (?:or |/ |(\( ?))(?:\2 ?)?{NUM} ?({_UNIT_RX})(?(5)\)|)")
+_EQUIVALENT = re.compile(rf"({CMP} ?{NUM} ?({UNIT_RX})) (?:or |/ |(\( ?))(?:\2 ?)?{NUM} ?({UNIT_RX})(?(5)\)|)")
 
 
 # "<= 3 x uln ( <= 3 x uln)": the threshold said again in brackets
@@ -188,7 +125,7 @@ def _restated(m: re.Match) -> str:
 
 
 def _second_unit(m: re.Match) -> str:
-    if _UNITS[m.group(4)][0] == _UNITS[m.group(7)][0]:
+    if UNITS[m.group(4)][0] == UNITS[m.group(7)][0]:
         return m.group(0)
     return f"{m.group(2)} {m.group(6)} {m.group(7)}"
 
@@ -196,13 +133,13 @@ def _second_unit(m: re.Match) -> str:
 def _first_unit(m: re.Match) -> str:
     """The same threshold in two units ("9 g/dl or 5.6 mmol/l", "9 g/dl (5.6 mmol/l)"): the first; two values in one
     unit are two thresholds, left as written (the whole then does not match)."""
-    return m.group(1) if _UNITS[m.group(4)][0] != _UNITS[m.group(7)][0] else m.group(0)
+    return m.group(1) if UNITS[m.group(4)][0] != UNITS[m.group(7)][0] else m.group(0)
 
 
 # "total bilirubin <= 1.5 x uln (<= 3 x uln for gilbert's syndrome)", "ast <= 2.5 x uln or <= 5 x uln with
 # liver metastases": a looser threshold for a group of patients, said after the threshold
 _ALTERNATIVE = re.compile(
-    rf"^(?P<head>.+?)(?:,? \( ?(?:or )?(?P<p>)|,? or )(?P<cmp>{CMP}) ?(?P<num>{NUM}) ?(?P<form>x ?uln|{_UNIT_RX}) "
+    rf"^(?P<head>.+?)(?:,? \( ?(?:or )?(?P<p>)|,? or )(?P<cmp>{CMP}) ?(?P<num>{NUM}) ?(?P<form>x ?uln|{UNIT_RX}) "
     r"(?P<who>(?:for|in|with|if) [^()]{3,120}?)(?(p)\)|)$")
 _THRESHOLD_ASIDE = re.compile(r"\s*\( ?(?:or )?(?:>=|<=|>|<) [^()]*\)$")
 # the group named exactly: patients with liver metastases (the Metastasis atom)
@@ -225,6 +162,8 @@ def build_lab(clause: Clause) -> c.Node | None:
             # "qtcf > 470 ms for females and > 450 ms for males": a threshold for one sex. Unparsed whole
             # (not None), so that the qualifier pattern does not read the first as everyone's
             return c.Unparsed(clause.text)
+    if " air" in clause.text and _ROOM_AIR.search(clause.text):
+        return _room_air(clause)
     node = _build_lab(clause)
     if node is None and " or " in clause.text:
         node = _either(clause) or _or_normal(clause)
@@ -234,6 +173,19 @@ def build_lab(clause: Clause) -> c.Node | None:
         # so that the qualifier pattern does not read it as a narrowing of the first
         return c.Unparsed(clause.text)
     return node
+
+
+def _room_air(clause: Clause) -> c.Node | None:
+    """"pulse oximetry >= 92% on room air": the recorded saturation may have been taken on oxygen, which
+    only raises it, so the room-air value is at most the recorded one. A recorded value below the
+    threshold settles ">= x on room air" (not met) and "< x on room air" (met); any other value leaves
+    it open: All(Lab(>= x), Unparsed(room air)), Any(Lab(< x), Unparsed(room air)). Only saturation."""
+    air = _ROOM_AIR.search(clause.text)
+    node = _build_lab(dataclasses.replace(clause, text=_ROOM_AIR.sub("", clause.text, count=1)))
+    if not isinstance(node, c.Lab) or node.analyte != "SPO2":
+        return None
+    aside = c.Unparsed(air.group(0).strip(" ,()"))
+    return c.All((node, aside)) if node.comparator in (">", ">=") else c.Any((node, aside))
 
 
 def _or_normal(clause: Clause) -> c.Node | None:
@@ -304,7 +256,7 @@ def _alternative(clause: Clause, m: re.Match) -> c.Node | None:
     if bound is None:
         return c.Unparsed(clause.text)
     cmp, limit, form = bound
-    alt_form = "uln" if m.group("form").endswith("uln") else _UNITS[m.group("form")][0]
+    alt_form = "uln" if m.group("form").endswith("uln") else UNITS[m.group("form")][0]
     alt_cmp, alt_limit = m.group("cmp"), number(m.group("num"))
     if alt_cmp != cmp or alt_form != form:
         # returned as Unparsed (not None) so that the qualifier pattern does not read the aside
@@ -353,17 +305,17 @@ def _read(clause: Clause, t: str) -> c.Node | None:
         atoms = [c.Lab(k, m.group(2), uln_multiple=multiple, within_days=within) for k in keys]
         return _combine(clause, atoms, connector)
     m = _VALUE.match(t)
-    cardiac_only = False
+    measure_only = False
     if not m:
-        m = _CARDIAC_VALUE.match(t) if has_any(t, _CARDIAC_WORDS) else None
+        m = _MEASURE_VALUE.match(t) if has_any(t, _MEASURE_WORDS) else None
         if not m:
             return None
-        cardiac_only = True  # a measuring method said: read only for a cardiac measurement
+        measure_only = True  # a measuring method said: read only for the measurements that take one
     found = _analytes(clause, m.group("an"))
-    if found and cardiac_only and not set(found[0]) <= _CARDIAC:
+    if found and measure_only and not set(found[0]) <= _MEASURES:
         return None
     if not found and _EGFR.match(m.group("an").strip()) and m.group("unit") \
-            and _UNITS[m.group("unit")][0] == "mL/min/{1.73_m2}":
+            and UNITS[m.group("unit")][0] == "mL/min/{1.73_m2}":
         found = ("GFR",), ""  # "egfr >= 60 ml/min/1.73 m2": a filtration rate, not the gene
     if not found:
         return None
@@ -375,11 +327,11 @@ def _read(clause: Clause, t: str) -> c.Node | None:
             return None
         unit, factor = None, 1.0
     else:
-        unit, factor = _UNITS[unit_text]
+        unit, factor = UNITS[unit_text]
     if unit is None:
         unit = "{ratio}"  # INR: a ratio, written without a unit
     for k in keys:
-        if unit not in _ANALYTE_UNITS.get(k, set()) or not convertible(clause.terms.vocab, k, unit):
+        if unit not in ANALYTE_UNITS.get(k, set()) or not convertible(clause.terms.vocab, k, unit):
             return None
     within = _within((m.group(5), m.group(6)))
     atoms = [c.Lab(k, m.group(2), value=value if factor == 1.0 else number(str(round(value * factor, 6))), unit=unit, within_days=within) for k in keys]
