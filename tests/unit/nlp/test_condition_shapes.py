@@ -212,3 +212,31 @@ def test_a_blood_pressure_definition_stays_beside_uncontrolled_hypertension(voca
 
 def test_plain_hypertension_is_no_key(vocab):
     assert parse_one(vocab, "exc", "Hypertension")[0] == "unparsed"
+
+
+# ---- viral hepatitis with the test that shows it ------------------------------------------
+@pytest.mark.parametrize("text", [
+    # NCT03474497, NCT03428802: the asides are examples of the test that shows the current infection
+    "Has known active Hepatitis B (e.g., HBsAg reactive) or Hepatitis C (e.g., HCV RNA \\[qualitative\\] is detected).",
+    "Has known active hepatitis B (e.g., hepatitis B surface antigen \\[HBsAg\\] reactive) or hepatitis C (e.g., "
+    "hepatitis C virus \\[HCV\\] ribonucleic acid \\[RNA\\] \\[qualitative\\] is detected).",
+    # NCT06228053: definitions of an active infection
+    "Has a known active Hepatitis B (defined as Hepatitis B surface antigen \\[HBsAg\\] reactive) or known active "
+    "Hepatitis C virus (defined as HCV RNA \\[qualitative\\] is detected) infection.",
+])
+def test_hepatitis_with_its_test(vocab, text):
+    assert parse_one(vocab, "exc", text) == ("fully_structured", no(any_(cond("hepatitis_b"), cond("hepatitis_c"))))
+
+
+def test_history_defined_by_a_current_test_is_not_read(vocab):
+    # NCT03428802-like Merck text: "history of hepatitis B (defined as HBsAg reactive)": ever, or now?
+    text = ("Has a known history of Hepatitis B (defined as Hepatitis B surface antigen \\[HBsAg\\] reactive) or known "
+            "active Hepatitis C virus (defined as HCV RNA \\[qualitative\\] is detected) infection.")
+    assert parse_one(vocab, "exc", text)[0] == "unparsed"
+
+
+def test_a_history_does_not_reach_a_part_naming_its_present(vocab):
+    # NCT05067283: "known history of hepatitis B virus or known active hepatitis C": a cured hepatitis C
+    # does not exclude (the history was read onto both before, a wrong "ineligible")
+    assert parse_one(vocab, "exc", "Has a known history of Hepatitis B virus or known active Hepatitis C virus infection") \
+        == ("fully_structured", no(any_(cond("hepatitis_b", False), cond("hepatitis_c"))))

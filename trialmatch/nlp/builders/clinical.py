@@ -7,7 +7,9 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
-from trialmatch.nlp.builders.condition_shapes import illness_examples, infection, split_grade, transplant_list
+from trialmatch.nlp.builders.condition_shapes import (
+    illness_examples, infection, split_grade, strip_test_asides, transplant_list,
+)
 from trialmatch.nlp.builders.patterns import ANCHOR, days, has_any
 
 # "known", "active", "documented", "history of": the modifiers a condition clause may carry.
@@ -39,6 +41,7 @@ _NOW_WORDS = re.compile(r"\b(?:active|current|currently|ongoing|concurrent|chron
 # events: a record of one means it happened, whatever its clinical status ("history of" or not)
 _EVENT_KEYS = frozenset(("myocardial_infarction", "stroke", "transient_ischemic_attack", "organ_transplant"))
 _HISTORY_WORDS = re.compile(r"\b(?:history|prior|previous|past|had)\b")
+_PRESENT_WORDS = re.compile(r"\b(?:active|current|currently|ongoing)\b")
 _HEP_BOTH = re.compile(r"^(?:viral )?hepatitis (?:b and/or c|b or c|b and c|b/c|b, c)(?: virus(?:es)?)?(?: infections?)?$|^(?:hbv|hbv and/or hcv|hbv or hcv|hbv/hcv|hbv and hcv) ?(?:infections?)?$")
 _MALIGNANCY = re.compile(
     r"^(?:(?:any|a|an|or|and/or) )?(?P<q>(?:(?:other|another|second|additional|concurrent|concomitant|co-?existing|coexisting|prior|previous|past|"
@@ -61,7 +64,8 @@ def _condition_key(clause: Clause, phrase: str) -> str | None:
     return key
 
 
-def _condition_list(clause: Clause, rest: str) -> list[str] | None:
+def _condition_list(clause: Clause, rest: str) -> list[tuple[str, bool]] | None:
+    """(key, whether the part names its own present time) of each part of a list of conditions."""
     parts = [p for p in _COND_LIST.split(rest) if p]
     if len(parts) < 2:
         return None
@@ -74,7 +78,7 @@ def _condition_list(clause: Clause, rest: str) -> list[str] | None:
         k = _condition_key(clause, part[len(part_prefix):])
         if k is None:
             return None
-        keys.append(k)
+        keys.append((k, bool(_PRESENT_WORDS.search(part_prefix))))
     return keys
 
 
@@ -83,6 +87,9 @@ def build_condition(clause: Clause) -> c.Node | None:
     ("myocardial infarction or stroke within 6 months": each within 183 days). Event keys
     (infarction, stroke, TIA, transplant) count whatever the record's status."""
     t = _HEP_LETTERS.sub(r"hepatitis b\1hepatitis c", clause.text) if "hepatitis b" in clause.text else clause.text
+    t, defined = strip_test_asides(t)
+    if defined and clause.historical:
+        return None  # "history of hepatitis B (defined as HBsAg reactive)": ever, or now? not read
     if "current illness" in t:
         # "uncontrolled intercurrent illness including, but not limited to, A, B, or C": examples, each enough
         return illness_examples(t, lambda part: build_condition(dataclasses.replace(clause, text=part)))
@@ -193,7 +200,9 @@ def _condition_node(clause: Clause) -> c.Node | None:
     keys = _condition_list(clause, rest) or _condition_list(clause, _COND_SUFFIX.sub("", rest))
     if not keys:
         return None
-    atoms = tuple(c.Condition((k,), active_only=not historical) for k in dict.fromkeys(keys))
+    # "history of hepatitis B or known active hepatitis C": the history does not reach a part naming its present
+    atoms = tuple(c.Condition((k,), active_only=not historical or present) for k, present in dict.fromkeys(keys))
+    atoms = tuple(dict.fromkeys(atoms))
     return atoms[0] if len(atoms) == 1 else c.Any(atoms)
 
 

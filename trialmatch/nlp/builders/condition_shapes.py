@@ -173,3 +173,31 @@ def _uncontrolled(node: c.Node, word: str) -> c.Node:
     if any(isinstance(n, c.Unparsed) and word in n.text.lower() for n in items):
         return node  # "uncontrolled cardiac arrhythmia": said already
     return c.All(items + (c.Unparsed(word),))
+
+
+# ---- the test that shows a viral hepatitis, written beside it ----------------------------------
+# "active hepatitis B (e.g., HBsAg reactive) or hepatitis C (e.g., HCV RNA [qualitative] is detected)":
+# the aside names the test that shows the current infection (label: "HBsAg positive" is hepatitis_b).
+# An example ("e.g.") changes nothing; a definition ("defined as HBsAg reactive") makes the condition
+# current, which a "history of" before it contradicts ("history of hepatitis B (defined as HBsAg
+# reactive)": ever, or now?): the caller leaves such a clause unread.
+_HBV_TEST = (r"(?:(?:hepatitis b (?:virus )?(?:surface )?antigen|hbsag|hbs ?ag|hbv sag)(?: \(hbsag\))? (?:is )?"
+             r"(?:reactive|positive|detected)|positive (?:for )?(?:hbsag|hepatitis b surface antigen))")
+_HCV_TEST = (r"(?:(?:hepatitis c virus |hcv )?(?:\(hcv\) )?(?:rna|ribonucleic acid)(?: \(rna\))?(?: \(qualitative\))? "
+             r"(?:is )?(?:detected|detectable|positive))")
+_TEST_ASIDE = re.compile(rf"\s*\((?P<how>e\.g\.,?|eg,?|for example,?|i\.e\.,?|defined as|as defined by) "
+                         rf"(?:{_HBV_TEST}|{_HCV_TEST})\)")
+
+
+def strip_test_asides(text: str) -> tuple[str, bool]:
+    """The text without the test asides after a viral hepatitis, and whether one was a definition."""
+    if "(" not in text or "hepatitis" not in text:
+        return text, False
+    defined = False
+
+    def drop(m):
+        nonlocal defined
+        defined = defined or m.group("how") in ("defined as", "as defined by")
+        return ""
+
+    return _TEST_ASIDE.sub(drop, text), defined
