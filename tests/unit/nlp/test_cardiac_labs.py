@@ -42,6 +42,13 @@ FULLY = [
      lab("LVEF", ">=", value=50, unit="%", within_days=28)),
     ("exc", "Left Ventricular Ejection Fraction \\<50% by 2D ECHO or MUGA scan at Screening.",  # NCT07125183
      excluded(lab("LVEF", "<", value=50, unit="%"))),
+    # the method before the threshold, in brackets, or with "documented within"; a lead-in that the value defines
+    ("inc", "Ejection fraction measured by echocardiogram or multigated acquisition (MUGA) ≥ 50%", LVEF_50),  # NCT03494569
+    ("inc", "Left ventricular ejection fraction (LVEF) ≥ 50% (as assessed by ECHO or MUGA) documented within 4 weeks "
+     "prior to first dose of study treatment", lab("LVEF", ">=", value=50, unit="%", within_days=28)),  # NCT05230810
+    ("inc", "Adequate cardiac function with a left ventricular ejection fraction ≥50%", LVEF_50),  # NCT05039801
+    ("inc", "Subjects must have adequate cardiac function as defined as left ventricular ejection fraction \\>= 40% in "
+     "the most recent echocardiogram", lab("LVEF", ">=", value=40, unit="%")),  # NCT05418088
     # QTc by Fridericia's formula, named by the abbreviation or by the formula
     ("exc", "Has a QTcF interval \\> 480 msec.", excluded(lab("QTCF", ">", value=480, unit="ms"))),  # NCT03592472
     ("exc", "QTcF \\> 470 msec,", excluded(lab("QTCF", ">", value=470, unit="ms"))),  # NCT05827614

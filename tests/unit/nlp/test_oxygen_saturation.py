@@ -26,6 +26,9 @@ CASES = [
     # NCT06654050: the method and the time are documentation
     ("inc", "Oxygen saturation \\>=92% on room air by pulse oximetry at screening.", "partly_structured",
      room_air("all", lab("SPO2", ">=", value=92, unit="%"))),
+    # NCT06916767: the lead-in is defined by the value
+    ("inc", "Adequate pulmonary function as defined as pulse oximetry ≥ 92% on room air.", "partly_structured",
+     room_air("all", lab("SPO2", ">=", value=92, unit="%"))),
     # NCT05254184: below 90% on room air excludes; a recorded value below 90% is enough
     ("exc", "Has a pulse oximetry \\< 90% on room air.", "partly_structured",
      {"type": "not", "item": room_air("any", lab("SPO2", "<", value=90, unit="%"))}),

@@ -28,7 +28,7 @@ _MEASURES = frozenset({"LVEF", "QTC", "QTCF", "QTCB", "SPO2"})
 # one of them is in every phrase of the five (lexicon/labs.json)
 _MEASURE_WORDS = ("ejection", "lvef", " ef", "qt", "o2", "saturation", "oxim")
 _NO_ULN = {"CRCL", "GFR"}
-_WITHIN = (r"(?:,? \(? ?(?:(?:obtained |performed |measured |done |drawn |collected |assessed )(?:at or )?)?(?:within|<=|<) (\d+) (days?|weeks?) "
+_WITHIN = (r"(?:,? \(? ?(?:(?:obtained |performed |measured |done |drawn |collected |assessed |documented )(?:at or )?)?(?:within|<=|<) (\d+) (days?|weeks?) "
            r"(?:prior to|before|of|from) [a-z0-9 ,/-]{0,60}?\)?)?")
 _TAIL = (r"(?: \(?(?:at|during) screening\)?)?(?:,? \(?(?:by|using|per|calculated by|as calculated by|according to|based on) (?:the )?"
          r"(?:cockcroft[- ]gault|cockroft[- ]gault|mdrd|ckd-epi)(?: formula| equation| method)?\)?"
@@ -40,15 +40,19 @@ _SYNONYMS = re.compile(r"\s*(?:\(|/)\s*(?:serum )?glutam[a-z]*[ -](?:oxaloacetic
 # "by pulse oximetry": how the value is measured (documentation, as "histologically confirmed" is), read only
 # after such a measurement. A method's own threshold ("or >= 45% by muga") or a sex ("for males") is not part of it
 _METHOD = (r"(?:(?:an?|the|either|either an?|screening|baseline|resting|standard|12[- ]lead|2[- ]?d|transthoracic|"
-           r"(?:3|three)(?: consecutive)?|triplicate|repeated) )*"
+           r"(?:3|three)(?: consecutive)?|triplicate|repeated|most recent) )*"
            r"(?:echocardiograms?|echocardiography|echo|muga|multi-?gated acquisition|multiple[- ]gated acquisition|"
            r"multigated radionuclide angiography|radionuclide ventriculography|gated radionuclide (?:study|scan)|"
            r"ecgs?|ekgs?|electrocardiograms?|electrocardiography|pulse[- ]oximetry)(?: scans?)?")
+# "adequate cardiac function with / defined as": the measurement that follows is the definition
+_MEASURE_LEAD = (r"(?:(?:adequate|normal|acceptable) (?:cardiac|heart|pulmonary) function,?:? (?:(?:as )?(?:defined|assessed|evidenced) "
+                 r"(?:as|by)|with|:)? ?(?:an? )?)?")
 _MEASURE_TAIL = (rf"(?:,? \(?(?:as )?(?:(?:assessed|determined|measured|documented|confirmed|evaluated|obtained|performed) )?"
-                 rf"(?:by|on|using|via|per|with|based on|from) {_METHOD}(?:(?: or| and/or|/| or by) {_METHOD})*\)?"
+                 rf"(?:by|on|in|using|via|per|with|based on|from) {_METHOD}(?:(?: or| and/or|/| or by) {_METHOD})*\)?"
                  r"| at rest| at baseline)?")
 _VALUE = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?(?P<unit>{UNIT_RX})?{_TAIL}{_WITHIN}{_TAIL}$")
-_MEASURE_VALUE = re.compile(rf"^(?P<an>.+?)(?: values?| measurements?)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?"
+_MEASURE_VALUE = re.compile(rf"^{_MEASURE_LEAD}(?P<an>.+?)(?:,? (?:as )?(?:measured|assessed|determined) by {_METHOD}"
+                            rf"(?:(?: or|/) {_METHOD})*)?(?: values?| measurements?)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?"
                             rf"(?P<unit>{UNIT_RX})?{_MEASURE_TAIL}{_TAIL}{_WITHIN}{_MEASURE_TAIL}{_TAIL}$")
 # "on room air": the saturation breathing no added oxygen (see _room_air)
 _ROOM_AIR = re.compile(r",? \(?(?:on|at|in|breathing) (?:room|ambient) air\)?")
@@ -305,18 +309,16 @@ def _read(clause: Clause, t: str) -> c.Node | None:
         atoms = [c.Lab(k, m.group(2), uln_multiple=multiple, within_days=within) for k in keys]
         return _combine(clause, atoms, connector)
     m = _VALUE.match(t)
-    measure_only = False
-    if not m:
-        m = _MEASURE_VALUE.match(t) if has_any(t, _MEASURE_WORDS) else None
-        if not m:
-            return None
-        measure_only = True  # a measuring method said: read only for the measurements that take one
-    found = _analytes(clause, m.group("an"))
-    if found and measure_only and not set(found[0]) <= _MEASURES:
-        return None
-    if not found and _EGFR.match(m.group("an").strip()) and m.group("unit") \
+    found = _analytes(clause, m.group("an")) if m else None
+    if m and not found and _EGFR.match(m.group("an").strip()) and m.group("unit") \
             and UNITS[m.group("unit")][0] == "mL/min/{1.73_m2}":
         found = ("GFR",), ""  # "egfr >= 60 ml/min/1.73 m2": a filtration rate, not the gene
+    if not found and has_any(t, _MEASURE_WORDS):
+        # a measuring method or a lead-in said: read only for the measurements that take one
+        m = _MEASURE_VALUE.match(t)
+        found = _analytes(clause, m.group("an")) if m else None
+        if found and not set(found[0]) <= _MEASURES:
+            return None
     if not found:
         return None
     keys, connector = found
