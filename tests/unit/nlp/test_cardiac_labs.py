@@ -61,6 +61,16 @@ FULLY = [
     ("exc", "Corrected QT interval calculated by the Fridericia formula (QTcF) \\> 470 ms per electrocardiogram (ECG) "
      "within 28 days before first dose of study treatment.",  # NCT05743621
      excluded(lab("QTCF", ">", value=470, unit="ms", within_days=28))),
+    ("exc", "Prolongation of QTcF interval to \\>480 ms.", excluded(lab("QTCF", ">", value=480, unit="ms"))),  # NCT05733715
+    ("exc", "QTcF (QT interval corrected by Fridericia's formula) interval ≥ 470 ms.",  # NCT05061550
+     excluded(lab("QTCF", ">=", value=470, unit="ms"))),
+    ("exc", "QTc interval (using Fridericia correction calculation) \\> 480 msec",  # NCT06150664 (a list entry)
+     excluded(lab("QTCF", ">", value=480, unit="ms"))),
+    ("inc", "Corrected QTcF \\<470 msec.", lab("QTCF", "<", value=470, unit="ms")),  # NCT05720117
+    # the interval the ECG shows
+    ("exc", "Screening 12-lead ECG showing a baseline QTcF \\>470 msec.",  # NCT05783609
+     excluded(lab("QTCF", ">", value=470, unit="ms"))),
+    ("inc", "Baseline EKG with QTcF ≤ 460 ms.", lab("QTCF", "<=", value=460, unit="ms")),  # NCT06648434
     # two thresholds, either excludes
     ("exc", "Mean resting QTcF \\> 470 ms or QTcF \\< 340 ms",  # NCT06253130
      excluded({"type": "any", "items": [lab("QTCF", ">", value=470, unit="ms"), lab("QTCF", "<", value=340, unit="ms")]})),
@@ -95,6 +105,13 @@ NOT_READ = [
     ("exc", "QTc interval ≥ 470 msec by electrocardiogram (ECG)."),  # NCT06090266
     ("exc", "QTc (Bazett) \\>470ms on screening EKG"),  # NCT05187182
     ("exc", "Mean resting corrected QT interval (QTcF) \\> 470 msec obtained from 3 ECGs"),  # NCT03093116 (first words)
+    # two formulas named, or a second threshold for a group
+    ("exc", "QTc interval\\> 480ms (Bazett or Fredericia formulae) or other remarkable abnormal ECG findings, including "
+     "second-degree type II atrioventricular block, third-degree atrioventricular block or bradycardia (ventricular rate "
+     "of less than 50 beats per minute)."),  # NCT04215809
+    ("exc", "QTc (using the Fridericia correction calculation) \\>470 msec or \\>450 msec if history of additional risk "
+     "factors for Torsade de Pointe (e.g. heart failure, hypokalemia, family history of Long QT Syndrome) or use of "
+     "concomitant medications that prolong the QT/QTc"),  # NCT04918186
     # a threshold for each sex
     ("exc", "Has a mean corrected QT interval using Fridericia's Correction Formula (QTcF) prolongation to \\> 470 ms "
      "for females and \\> 450 ms for males in three successive Screening measurements"),  # NCT03260491

@@ -45,9 +45,11 @@ _METHOD = (r"(?:(?:an?|the|either|either an?|screening|baseline|resting|standard
            r"multigated radionuclide angiography|radionuclide ventriculography|gated radionuclide (?:study|scan)|"
            r"ecgs?|ekgs?|electrocardiograms?|electrocardiography|pulse[- ]oximetry)(?: scans?)?")
 # "adequate cardiac function with / defined as": the measurement that follows is the definition
+# "(screening 12-lead) ecg showing / with": the interval that follows is the ECG's
 _MEASURE_LEAD = (r"(?:(?:adequate|normal|acceptable) (?:cardiac|heart|pulmonary) function,?:? (?:(?:as )?(?:defined|assessed|evidenced) "
-                 r"(?:as|by)|with|:)? ?(?:an? )?)?")
-_MEASURE_TAIL = (rf"(?:,? \(?(?:as )?(?:(?:assessed|determined|measured|documented|confirmed|evaluated|obtained|performed) )?"
+                 r"(?:as|by)|with|:)? ?(?:an? )?"
+                 r"|(?:(?:baseline|screening|resting) )?(?:12[- ]lead )?(?:ecg|ekg|electrocardiogram) (?:showing|demonstrating|with|indicating) (?:an? )?)?")
+_MEASURE_TAIL = (rf"(?:,? \(?(?:as )?(?:(?:assessed|determined|measured|documented|confirmed|evaluated|obtained|performed|calculated) )?"
                  rf"(?:by|on|in|using|via|per|with|based on|from) {_METHOD}(?:(?: or| and/or|/| or by) {_METHOD})*\)?"
                  r"| at rest| at baseline)?")
 _VALUE = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?(?P<unit>{UNIT_RX})?{_TAIL}{_WITHIN}{_TAIL}$")
