@@ -65,6 +65,10 @@ FULLY = [
          {"type": "all", "items": [
              {"type": "all", "items": [lab("ALT", "<=", uln_multiple=5), lab("AST", "<=", uln_multiple=5)]},
              LIVER]}]}),
+    # pancreatic enzymes, against the ULN
+    ("inc", "Amylase and lipase values ≤ 3.0x institutional upper limit of normal.",  # NCT03595917
+     {"type": "all", "items": [lab("AMYLASE", "<=", uln_multiple=3), lab("LIPASE", "<=", uln_multiple=3)]}),
+    ("inc", "Serum lipase =\\< 1.5 x ULN", lab("LIPASE", "<=", uln_multiple=1.5)),  # NCT06839053
     # castrate testosterone: the threshold in brackets (the second unit restates it); "serum/plasma", "blood"
     ("inc", "Castrate level of serum/plasma testosterone (\\<50 ng/dL or \\<1.7 nmol/L);",  # NCT04868604
      lab("TESTOSTERONE", "<", value=50, unit="ng/dL")),

@@ -54,7 +54,7 @@ ANALYTE_UNITS = {
     "AST": {"U/L"}, "ALT": {"U/L"}, "ALP": {"U/L"}, "ALB": {"g/dL", "g/L"}, "INR": {"{ratio}"}, "APTT": set(),
     "TESTOSTERONE": {"ng/dL", "nmol/L"}, "LDH": {"U/L"}, "K": {"mmol/L"}, "NA": {"mmol/L"},
     "CA": {"mg/dL", "mmol/L"}, "MG": {"mg/dL", "mmol/L"}, "TSH": {"m[IU]/L", "u[IU]/mL"}, "HBA1C": {"%"},
-    "LVEF": {"%"}, "QTC": {"ms"}, "QTCF": {"ms"}, "QTCB": {"ms"}, "SPO2": {"%"},
+    "LIPASE": {"U/L"}, "AMYLASE": {"U/L"}, "LVEF": {"%"}, "QTC": {"ms"}, "QTCF": {"ms"}, "QTCB": {"ms"}, "SPO2": {"%"},
 }
 # the spellings as one alternation, longest first (a regular expression matches the first it can)
 UNIT_RX = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
