@@ -65,6 +65,10 @@ FULLY = [
          {"type": "all", "items": [
              {"type": "all", "items": [lab("ALT", "<=", uln_multiple=5), lab("AST", "<=", uln_multiple=5)]},
              LIVER]}]}),
+    # HbA1c: "Hgb A1c"; the IFCC value in brackets restates the % (no analyte takes mmol/mol)
+    ("exc", "Hgb A1c \\> 9%.", {"type": "not", "item": lab("HBA1C", ">", value=9, unit="%")}),  # NCT04150042
+    # NCT04862663 (an entry of a list)
+    ("exc", "Glycated haemoglobin (HbA1c) ≥ 8.0% (63.9 mmol/mol)", {"type": "not", "item": lab("HBA1C", ">=", value=8, unit="%")}),
     # pancreatic enzymes, against the ULN
     ("inc", "Amylase and lipase values ≤ 3.0x institutional upper limit of normal.",  # NCT03595917
      {"type": "all", "items": [lab("AMYLASE", "<=", uln_multiple=3), lab("LIPASE", "<=", uln_multiple=3)]}),

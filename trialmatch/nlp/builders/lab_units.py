@@ -37,6 +37,9 @@ UNITS: dict[str, tuple[str, float]] = {
     "miu/l": ("m[IU]/L", 1.0),
     "uiu/ml": ("u[IU]/mL", 1.0),
     "%": ("%", 1.0),
+    # HbA1c in IFCC units, said beside the % as a restatement: no analyte takes it (the relation to % is
+    # not a unit conversion), so only the % threshold is kept
+    "mmol/mol": ("mmol/mol", 1.0),
     "ms": ("ms", 1.0),
     "msec": ("ms", 1.0),
     "msecs": ("ms", 1.0),
