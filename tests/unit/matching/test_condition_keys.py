@@ -96,3 +96,11 @@ def test_intercurrent_illness_item_excludes_on_an_example_and_never_clears():
     assert outcome(node, facts_with(ICD10, "I20.0"), focus=None).verdict is Verdict.NOT_MET
     assert outcome(node, facts_with(ICD10, "I48.91"), focus=None).verdict is Verdict.UNKNOWN
     assert outcome(node, facts_with(ICD10, "I20.0", status="resolved"), focus=None).verdict is Verdict.UNKNOWN
+
+
+def test_a_list_with_an_unread_alternative_excludes_on_the_key_only():
+    # NCT05963074 "Stroke or intracranial hemorrhage within 6 months": a recent stroke excludes; an old one
+    # leaves the item open (intracranial hemorrhage is not read), never clears it
+    node = _item("Stroke or intracranial hemorrhage within 6 months prior to enrollment")
+    assert outcome(node, facts_with(ICD10, "I63.9", onset="2026-09-01"), focus=None).verdict is Verdict.NOT_MET
+    assert outcome(node, facts_with(ICD10, "I63.9", onset="2019-09-01"), focus=None).verdict is Verdict.UNKNOWN

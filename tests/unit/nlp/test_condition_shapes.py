@@ -240,3 +240,37 @@ def test_a_history_does_not_reach_a_part_naming_its_present(vocab):
     # does not exclude (the history was read onto both before, a wrong "ineligible")
     assert parse_one(vocab, "exc", "Has a known history of Hepatitis B virus or known active Hepatitis C virus infection") \
         == ("fully_structured", no(any_(cond("hepatitis_b", False), cond("hepatitis_c"))))
+
+
+# ---- lists of which some parts have no key ------------------------------------------------
+@pytest.mark.parametrize("text,expected", [
+    # NCT05963074: intracranial haemorrhage has no key; the window is the list's
+    ("Stroke or intracranial hemorrhage within 6 months prior to enrollment",
+     no(any_(cond("stroke", False, 183), un("intracranial hemorrhage")))),
+    # NCT04792489
+    ("History of myocardial infarction, cardiac angioplasty or stenting, unstable angina, or other clinically "
+     "significant cardiac disease within 6 months of enrollment",
+     no(any_(cond("myocardial_infarction", False, 183), un("cardiac angioplasty"), un("stenting"),
+             cond("unstable_angina", False, 183), un("other clinically significant cardiac disease")))),
+    # NCT07282912
+    ("Has known active TB/COVID infection.", no(any_(cond("tuberculosis"), un("COVID infection")))),
+])
+def test_a_list_keeps_its_unread_parts_as_alternatives(vocab, text, expected):
+    assert parse_one(vocab, "exc", text) == ("partly_structured", expected)
+
+
+@pytest.mark.parametrize("text", [
+    # a word before the first part may reach every part: uncontrolled HIV only? (a wrong "ineligible"
+    # for a controlled HIV if HIV were read alone)
+    "Persistently uncontrolled diabetes mellitus or HIV infection",
+    # a part holding a qualifier or a verb is no alternative of its own
+    "History of positive test for Hepatitis B or Hepatitis C virus indicating acute or chronic infection.",
+])
+def test_lists_whose_parts_are_not_alternatives_stay_unparsed(vocab, text):
+    assert parse_one(vocab, "exc", text)[0] == "unparsed"
+
+
+def test_a_concept_opening_word_is_not_read_as_a_qualifier_of_an_unread_part(vocab):
+    # NCT04215809: "unstable" opens "unstable angina", not a qualifier of "angina or myocardial infarction"
+    assert parse_one(vocab, "exc", "Unstable angina or myocardial infarction within 3 months of enrollment.") == \
+        ("fully_structured", no(any_(cond("unstable_angina", False, 91), cond("myocardial_infarction", False, 91))))

@@ -256,12 +256,12 @@ def test_a_sentence_opening_with_or_is_an_alternative(vocab):
 
 def test_a_sentence_ending_in_or_opens_an_alternative(vocab):
     # NCT05067283 (exclusion): HIV alone excludes; the old All excluded only HIV with hepatitis
+    # ("known active Hepatitis C" names its own present: the history does not reach it)
     status, node = parse_one(vocab, "exc", "Known history of HIV infection or. has a known history of Hepatitis B "
                              "virus or known active Hepatitis C virus infection")
     assert status == "fully_structured"
     assert node == not_({"type": "any", "items": [{**HIV, "active_only": False},
-                                                  {"type": "any", "items": [{**HBV, "active_only": False},
-                                                                            {**HCV, "active_only": False}]}]})
+                                                  {"type": "any", "items": [{**HBV, "active_only": False}, HCV]}]})
 
 
 def test_alternatives_after_a_lead_in_belong_to_it(vocab):

@@ -82,6 +82,48 @@ def _condition_list(clause: Clause, rest: str) -> list[tuple[str, bool]] | None:
     return keys
 
 
+# a part of a list no key reads, kept as an Unparsed alternative: words only (no number, comparator or
+# bracket), a few of them, opening no qualifier ("with ...", "requiring ...") and not a lone modifier
+_OPEN_PART = re.compile(r"^[a-z][a-z'/ -]*[a-z]$")
+_NOT_ALTERNATIVE = re.compile(r"\b(?:with|without|requir\w*|that|which|who|including|such|e\.g|eg|defined|as|in|on|for|due|"
+                              r"other than|except|unless|not|no|at|during|after|before|within|per|by|if|when|is|are|has|have|"
+                              r"was|were|of|from|to|any|history|evidence|presence|diagnosis|signs?|symptoms?|indicating|patients?|irrespective|regardless)\b")
+_DISTRIBUTES = re.compile(r"\b(?:uncontrolled|persistent(?:ly)?|symptomatic|significant|severe|unstable|poorly|serious|"
+                          r"active|chronic|acute|untreated|recent|major|moderate|known|suspected)\b")
+_LONE_MODIFIER = re.compile(r"^(?:(?:known|suspected|active|chronic|acute|current|prior|previous|past|recent|untreated|"
+                            r"uncontrolled|symptomatic|severe|significant|clinically significant|unstable|documented|serious|"
+                            r"relevant|clinically relevant|non-?infectious|allogene?ic|autologous|inherited|acquired|congenital|other|"
+                            r"positive|positivity|seropositiv\w*|stem|cell|placement)\s*)+$")
+
+
+def _open_list(clause: Clause, rest: str, historical: bool) -> c.Node | None:
+    """"stroke or intracranial hemorrhage", "IPF, organizing pneumonia, or active pneumonitis": alternatives
+    of which some are keys; the others stay Unparsed alternatives of the Any (which never clears a patient
+    on the keys alone). Refused when the first part opens with a word that may reach every part
+    ("uncontrolled diabetes or HIV": uncontrolled HIV only?)."""
+    parts = [p.strip() for p in _COND_LIST.split(rest) if p.strip()]
+    if not 2 <= len(parts) <= 8 or _COND_NARROWING.match(parts[0]) or _DISTRIBUTES.search(parts[0]):
+        return None
+    items: list[c.Node] = []
+    for part in parts:
+        pm = _COND_PREFIX.match(part)
+        part_prefix = pm.group(0) if pm else ""
+        if _HISTORY_WORDS.search(part_prefix):
+            return None  # mixed time frames
+        key = _condition_key(clause, part[len(part_prefix):])
+        if key is not None:
+            items.append(c.Condition((key,), active_only=not historical or bool(_PRESENT_WORDS.search(part_prefix))))
+        elif _OPEN_PART.match(part) and len(part.split()) <= 5 and not _NOT_ALTERNATIVE.search(part) \
+                and not _LONE_MODIFIER.match(part) and not clause.terms.drug_or_class(part):
+            # (a treatment among conditions, "prior chemotherapy or hepatitis B within 4 weeks": whose window?)
+            items.append(c.Unparsed(part))
+        else:
+            return None
+    if not any(isinstance(n, c.Condition) for n in items):
+        return None
+    return c.Any(tuple(dict.fromkeys(items)))
+
+
 def build_condition(clause: Clause) -> c.Node | None:
     """A comorbid condition (or alternatives of them), with an optional window at the end
     ("myocardial infarction or stroke within 6 months": each within 183 days). Event keys
@@ -114,7 +156,7 @@ def _windowable(node: c.Node) -> bool:
     if isinstance(node, c.Condition):
         return True
     if isinstance(node, c.Any):
-        return all(isinstance(n, c.Condition) for n in node.items)
+        return all(isinstance(n, (c.Condition, c.Unparsed)) for n in node.items)
     if isinstance(node, c.All) and len(node.items) == 2 and isinstance(node.items[1], c.Unparsed):
         return _windowable(node.items[0])
     return False
@@ -124,6 +166,8 @@ def _with_window(node: c.Node, within: int) -> c.Node:
     # in a window the event counts whatever its status now ("MI within 6 months" may be resolved)
     if isinstance(node, c.Condition):
         return dataclasses.replace(node, within_days=within, active_only=False)
+    if isinstance(node, c.Unparsed):
+        return node  # an unread alternative of the list: the window is in the item's text
     if isinstance(node, c.Any):
         return c.Any(tuple(_with_window(n, within) for n in node.items))
     return c.All((_with_window(node.items[0], within),) + node.items[1:])
@@ -173,6 +217,9 @@ def _condition_node(clause: Clause) -> c.Node | None:
         words = narrowing.group(1).strip(" ,")
         inner = _condition_node(Clause(prefix + rest[narrowing.end():], clause.terms, clause.section, clause.historical,
                                        clause.qualifiers))
+        if isinstance(inner, c.Any) and any(isinstance(n, c.Unparsed) for n in inner.items):
+            inner = None  # "unstable angina or MI": "unstable" opens a concept of the list below, not a
+            # qualifier of an unread "angina" alternative
         if isinstance(inner, c.All):
             return None
         if inner is not None:
@@ -199,7 +246,7 @@ def _condition_node(clause: Clause) -> c.Node | None:
         return None
     keys = _condition_list(clause, rest) or _condition_list(clause, _COND_SUFFIX.sub("", rest))
     if not keys:
-        return None
+        return _open_list(clause, rest, historical)
     # "history of hepatitis B or known active hepatitis C": the history does not reach a part naming its present
     atoms = tuple(c.Condition((k,), active_only=not historical or present) for k, present in dict.fromkeys(keys))
     atoms = tuple(dict.fromkeys(atoms))
