@@ -73,6 +73,11 @@ FULLY = [
     ("inc", "Amylase and lipase values ≤ 3.0x institutional upper limit of normal.",  # NCT03595917
      {"type": "all", "items": [lab("AMYLASE", "<=", uln_multiple=3), lab("LIPASE", "<=", uln_multiple=3)]}),
     ("inc", "Serum lipase =\\< 1.5 x ULN", lab("LIPASE", "<=", uln_multiple=1.5)),  # NCT06839053
+    # prothrombin time, against the ULN
+    ("inc", "Prothrombin time (PT) and partial thromboplastin time (PTT) ≤ 1.5 x ULN",  # NCT06466122
+     {"type": "all", "items": [lab("PT", "<=", uln_multiple=1.5), lab("APTT", "<=", uln_multiple=1.5)]}),
+    ("inc", "PT/PTT \\< 1.5x ULN",  # NCT06626516
+     {"type": "all", "items": [lab("PT", "<", uln_multiple=1.5), lab("APTT", "<", uln_multiple=1.5)]}),
     # castrate testosterone: the threshold in brackets (the second unit restates it); "serum/plasma", "blood"
     ("inc", "Castrate level of serum/plasma testosterone (\\<50 ng/dL or \\<1.7 nmol/L);",  # NCT04868604
      lab("TESTOSTERONE", "<", value=50, unit="ng/dL")),
@@ -301,3 +306,12 @@ def test_a_clearance_against_the_uln_is_not_read(vocab):
                                            "≥ 60 mL/min/1.73 m\\^2 (performed within 14 days prior to day 1 of "
                                            "protocol therapy)")
     assert (status, node["type"]) == ("unparsed", "unparsed")
+
+
+def test_pt_inr_with_no_unit_is_the_inr_and_borrows_no_uln(vocab):
+    # NCT06623110: "(d) PT/INR <2.5, and (e) aPTT <1.5x ULN": 2.5 is an INR (a PT is in seconds); read as
+    # "PT/INR < 2.5 x ULN" (the next part's words) it would be another threshold
+    text = "platelets ≥75,000/mcL, and (d) PT/INR \\<2.5, and (e) aPTT \\<1.5x ULN."  # the item's last entry
+    assert parse_one(vocab, "inc", text) == ("fully_structured", {"type": "all", "items": [
+        lab("PLT", ">=", value=75000, unit="/uL"), lab("INR", "<", value=2.5, unit="{ratio}"),
+        lab("APTT", "<", uln_multiple=1.5)]})

@@ -52,7 +52,7 @@ def test_canonical_units_and_molar_masses():
         "DBILI": "mg/dL", "AST": "U/L", "ALT": "U/L", "ALP": "U/L", "ALB": "g/dL", "INR": "{ratio}",
         "APTT": "s", "K": "mmol/L", "NA": "mmol/L", "CA": "mg/dL", "MG": "mg/dL", "GLU": "mg/dL",
         "LDH": "U/L", "TSH": "m[IU]/L", "HBA1C": "%", "TESTOSTERONE": "ng/dL",
-        "LVEF": "%", "QTC": "ms", "QTCF": "ms", "QTCB": "ms", "SPO2": "%", "LIPASE": "U/L", "AMYLASE": "U/L",
+        "LVEF": "%", "QTC": "ms", "QTCF": "ms", "QTCB": "ms", "SPO2": "%", "LIPASE": "U/L", "AMYLASE": "U/L", "PT": "s",
     }
     masses = {key: lab.molar_mass for key, lab in vocab.labs.items() if lab.molar_mass is not None}
     assert masses == {"CREAT": 113.12, "TBILI": 584.66, "DBILI": 584.66, "CA": 40.08, "MG": 24.305,

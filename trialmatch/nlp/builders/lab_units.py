@@ -54,7 +54,7 @@ ANALYTE_UNITS = {
     "ANC": COUNT_UNITS, "PLT": COUNT_UNITS, "WBC": COUNT_UNITS, "LYMPH": COUNT_UNITS,
     "HGB": {"g/dL", "g/L", "mmol/L"}, "CREAT": {"mg/dL", "umol/L"}, "TBILI": {"mg/dL", "umol/L"},
     "DBILI": {"mg/dL", "umol/L"}, "CRCL": {"mL/min", "mL/min/{1.73_m2}"}, "GFR": {"mL/min/{1.73_m2}", "mL/min"},
-    "AST": {"U/L"}, "ALT": {"U/L"}, "ALP": {"U/L"}, "ALB": {"g/dL", "g/L"}, "INR": {"{ratio}"}, "APTT": set(),
+    "AST": {"U/L"}, "ALT": {"U/L"}, "ALP": {"U/L"}, "ALB": {"g/dL", "g/L"}, "INR": {"{ratio}"}, "APTT": set(), "PT": set(),
     "TESTOSTERONE": {"ng/dL", "nmol/L"}, "LDH": {"U/L"}, "K": {"mmol/L"}, "NA": {"mmol/L"},
     "CA": {"mg/dL", "mmol/L"}, "MG": {"mg/dL", "mmol/L"}, "TSH": {"m[IU]/L", "u[IU]/mL"}, "HBA1C": {"%"},
     "LIPASE": {"U/L"}, "AMYLASE": {"U/L"}, "LVEF": {"%"}, "QTC": {"ms"}, "QTCF": {"ms"}, "QTCB": {"ms"}, "SPO2": {"%"},

@@ -327,6 +327,10 @@ def _read(clause: Clause, t: str) -> c.Node | None:
     value = number(m.group(3))
     unit_text = m.group("unit")
     if unit_text is None:
+        if set(keys) == {"PT", "INR"}:
+            # "pt/inr < 2.5", "inr or pt <= 1.5": a number with no unit is the INR (a PT is seconds); read
+            # so, the part does not borrow the "x uln" of the next part of a list
+            keys, connector = ("INR",), ""
         if set(keys) != {"INR"}:
             return None
         unit, factor = None, 1.0
