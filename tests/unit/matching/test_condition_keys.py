@@ -35,6 +35,10 @@ KEYS = [
     ("bleeding_disorder", "128105004", "D68.0", "D68.51"),  # factor V Leiden: thrombophilia
     ("bleeding_disorder", "28293008", "D66", "D68.32"),  # bleeding due to an anticoagulant drug
     ("myocardial_infarction", "22298006", "I21.4", "I20.0"),
+    ("myocarditis", "50920009", "I40.1", "I30.9"),  # acute pericarditis is not myocarditis
+    ("myocarditis", "50920009", "I51.4", "I42.9"),  # nor a cardiomyopathy
+    ("primary_immunodeficiency", "58606001", "D83.9", "D84.821"),  # immunodeficiency due to drugs: secondary
+    ("primary_immunodeficiency", "58606001", "D80.2", "D84.9"),  # immunocompromised NOS: not primary
 ]
 
 

@@ -274,3 +274,22 @@ def test_a_concept_opening_word_is_not_read_as_a_qualifier_of_an_unread_part(voc
     # NCT04215809: "unstable" opens "unstable angina", not a qualifier of "angina or myocardial infarction"
     assert parse_one(vocab, "exc", "Unstable angina or myocardial infarction within 3 months of enrollment.") == \
         ("fully_structured", no(any_(cond("unstable_angina", False, 91), cond("myocardial_infarction", False, 91))))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Patients with a history of myocarditis.", no(cond("myocarditis", False))),  # NCT06699602
+    ("History of active primary immunodeficiency.", no(cond("primary_immunodeficiency", False))),  # NCT05061550
+    ("Any form of primary immunodeficiency.", no(cond("primary_immunodeficiency"))),  # NCT05877599
+    # NCT06627647 (label 40): two keys joined by a slash; "active infectious disease" read whole
+    ("Active primary immunodeficiency/active infectious disease(s).",
+     no(any_(cond("primary_immunodeficiency"), cond("active_infection")))),
+])
+def test_myocarditis_and_primary_immunodeficiency(vocab, text, expected):
+    assert parse_one(vocab, "exc", text) == ("fully_structured", expected)
+
+
+def test_immunodeficiency_alone_or_acquired_is_not_primary(vocab):
+    # NCT06860815-like: an acquired (HIV) immunodeficiency is no primary one
+    for text in ("Has a diagnosis of immunodeficiency", "History of active primary/acquired immunodeficiency"):
+        status, node = parse_one(vocab, "exc", text)
+        assert status == "unparsed", node

@@ -7,7 +7,8 @@ AGREED_CONDITIONS = {
     "hiv", "hepatitis_b", "hepatitis_c", "autoimmune_disease", "interstitial_lung_disease", "pneumonitis",
     "heart_failure", "myocardial_infarction", "stroke", "active_infection", "tuberculosis", "organ_transplant",
     "other_malignancy", "diabetes", "arrhythmia", "hypertension_uncontrolled",
-    "unstable_angina", "transient_ischemic_attack", "bleeding_disorder", "peripheral_neuropathy",
+    "unstable_angina", "transient_ischemic_attack", "bleeding_disorder", "peripheral_neuropathy", "myocarditis",
+    "primary_immunodeficiency",
 }
 AGREED_SITES = {"brain", "cns", "leptomeningeal", "liver", "bone", "lung", "lymph_node", "peritoneum",
                 "adrenal", "pleura", "skin"}

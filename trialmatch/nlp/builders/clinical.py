@@ -15,7 +15,7 @@ from trialmatch.nlp.builders.patterns import ANCHOR, days, has_any
 # "known", "active", "documented", "history of": the modifiers a condition clause may carry.
 _COND_PREFIX = re.compile(
     r"^(?:(?:a |any |an )?(?:acute or chronic|active or chronic|chronic or active|known history of|a history of|"
-    r"medical history of|history of|(?:prior|previous|past) or (?:current|active|ongoing)|(?:current|active) or (?:prior|previous|past)|"
+    r"medical history of|history of|(?:form|type|kind) of|(?:prior|previous|past) or (?:current|active|ongoing)|(?:current|active) or (?:prior|previous|past)|"
     r"known to be infected with|known to be|known to have|known|documented|confirmed|diagnosed|diagnosis of|presence of|"
     r"evidence of|current|currently|active|ongoing|concurrent|pre-?existing|baseline|prior|previous|past|positive for|have|has|had|with|"
     r"infection with|infected with|seropositive for|serologically positive for|(?:a )?positive (?:test|test result|serology) for|"
@@ -110,7 +110,8 @@ def _open_list(clause: Clause, rest: str, historical: bool) -> c.Node | None:
         part_prefix = pm.group(0) if pm else ""
         if _HISTORY_WORDS.search(part_prefix):
             return None  # mixed time frames
-        key = _condition_key(clause, part[len(part_prefix):])
+        # the part whole first: "active infectious disease" is a key, "infectious disease" is not
+        key = clause.terms.key("CONDITION", part) or _condition_key(clause, part[len(part_prefix):])
         if key is not None:
             items.append(c.Condition((key,), active_only=not historical or bool(_PRESENT_WORDS.search(part_prefix))))
         elif _OPEN_PART.match(part) and len(part.split()) <= 5 and not _NOT_ALTERNATIVE.search(part) \
