@@ -65,6 +65,16 @@ FULLY = [
          {"type": "all", "items": [
              {"type": "all", "items": [lab("ALT", "<=", uln_multiple=5), lab("AST", "<=", uln_multiple=5)]},
              LIVER]}]}),
+    # windows said as a task ("to be performed", "specimens must be collected within"); the 24-hour urine
+    # alternative to the formula; a unit in words
+    ("inc", "Alanine transaminase (ALT) =\\< 2.5 x ULN (To be performed within 14 days prior to Day 1 of protocol "
+     "therapy)", lab("ALT", "<=", uln_multiple=2.5, within_days=14)),  # NCT05672355
+    ("inc", "Platelets \\>= 100,000/uL (specimens must be collected within 5 days prior to the start of study treatment)",
+     lab("PLT", ">=", value=100000, unit="/uL", within_days=5)),  # NCT05041153
+    ("inc", "Patients must have a creatinine clearance ≥ 40 mL/min calculated by Cockroft-Gault formula or 24 hour urine "
+     "test.", lab("CRCL", ">=", value=40, unit="mL/min")),  # NCT03786796
+    ("inc", "Measured creatinine clearance ≥60 milliliters per minute (mL/min)",
+     lab("CRCL", ">=", value=60, unit="mL/min")),  # NCT07213791
     # HbA1c: "Hgb A1c"; the IFCC value in brackets restates the % (no analyte takes mmol/mol)
     ("exc", "Hgb A1c \\> 9%.", {"type": "not", "item": lab("HBA1C", ">", value=9, unit="%")}),  # NCT04150042
     # NCT04862663 (an entry of a list)

@@ -28,10 +28,12 @@ _MEASURES = frozenset({"LVEF", "QTC", "QTCF", "QTCB", "SPO2"})
 # one of them is in every phrase of the five (lexicon/labs.json)
 _MEASURE_WORDS = ("ejection", "lvef", " ef", "qt", "o2", "saturation", "oxim")
 _NO_ULN = {"CRCL", "GFR"}
-_WITHIN = (r"(?:,? \(? ?(?:(?:obtained |performed |measured |done |drawn |collected |assessed |documented )(?:at or )?)?(?:within|<=|<) (\d+) (days?|weeks?) "
+_WITHIN = (r"(?:,? \(? ?(?:(?:specimens? |samples? )?(?:to be |must be |should be )?(?:obtained |performed |measured |done |drawn |collected "
+           r"|assessed |documented )(?:at or )?)?(?:within|<=|<) (\d+) (days?|weeks?) "
            r"(?:prior to|before|of|from) [a-z0-9 ,/-]{0,60}?\)?)?")
 _TAIL = (r"(?: \(?(?:at|during) screening\)?)?(?:,? \(?(?:by|using|per|calculated by|as calculated by|according to|based on) (?:the )?"
-         r"(?:cockcroft[- ]gault|cockroft[- ]gault|mdrd|ckd-epi)(?: formula| equation| method)?\)?"
+         r"(?:cockcroft[- ]gault|cockroft[- ]gault|mdrd|ckd-epi)(?: formula| equation| method)?(?: or (?:by )?(?:an? |the )?24[- ]hours? urine "
+         r"(?:test|collection))?\)?"
          r"|,? \((?:cockcroft[- ]gault|cockroft[- ]gault|mdrd|ckd-epi)(?: formula| equation| method)?\))?")
 # "(serum glutamic oxaloacetic transaminase)", "/SGPT": other names of AST and ALT, said again
 _SYNONYMS = re.compile(r"\s*(?:\(|/)\s*(?:serum )?glutam[a-z]*[ -](?:oxaloacetic|oxalacetic|pyruvic|pyruvate)[ -]transaminase"
