@@ -86,6 +86,9 @@ CONDITIONS = {
     "pneumonitis", "heart_failure", "myocardial_infarction", "stroke", "active_infection",
     "tuberculosis", "organ_transplant", "other_malignancy", "diabetes", "arrhythmia",
     "hypertension_uncontrolled",
+    # keys added after the labels were written; labels 19, 284 (unstable angina) and 40 (primary
+    # immunodeficiency) were Unparsed there only because the key did not exist
+    "unstable_angina", "primary_immunodeficiency",
 }
 SITES = {"brain", "cns", "leptomeningeal", "liver", "bone", "lung", "lymph_node", "peritoneum",
          "adrenal", "pleura", "skin"}
