@@ -75,6 +75,9 @@ FULLY = [
      "test.", lab("CRCL", ">=", value=40, unit="mL/min")),  # NCT03786796
     ("inc", "Measured creatinine clearance ≥60 milliliters per minute (mL/min)",
      lab("CRCL", ">=", value=60, unit="mL/min")),  # NCT07213791
+    # "x IULN" (institutional ULN) and "K/cumm" (thousands per cubic millimetre)
+    ("inc", "INR ≤ 1.5 x IULN", lab("INR", "<=", uln_multiple=1.5)),  # NCT06141031 (its first words)
+    ("inc", "Platelets ≥ 100 K/cumm", lab("PLT", ">=", value=100, unit="10*3/mm3")),  # NCT05187182 (a list entry)
     # HbA1c: "Hgb A1c"; the IFCC value in brackets restates the % (no analyte takes mmol/mol)
     ("exc", "Hgb A1c \\> 9%.", {"type": "not", "item": lab("HBA1C", ">", value=9, unit="%")}),  # NCT04150042
     # NCT04862663 (an entry of a list)
@@ -156,6 +159,9 @@ def test_a_group_threshold_without_atom_stays_an_unparsed_alternative(vocab, tex
 
 
 NOT_READ = [
+    # a threshold no result can have: a unit slip in the protocol (100,000/mm3 meant), not read
+    ("inc", "Platelet count \\> 100,000 x 10\\^9/L"),  # NCT02178163
+    ("inc", "Platelets ≥ 100,000 x 10\\^9/L"),  # NCT06224673
     # NCT06800313: a castrate level with no number (the usual < 50 ng/dL is not written here)
     ("inc", "Patients must have prior orchiectomy and/or ongoing androgen-deprivation therapy and a castrate level of "
      "serum testosterone."),

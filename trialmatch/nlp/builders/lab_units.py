@@ -1,12 +1,14 @@
 """Units a lab threshold may be written in: the normalised spelling -> the UCUM-like unit kept in the
-criterion, the units each analyte takes (a unit of another dimension is a parse refused), and
-whether the engine's unit table converts a unit to the analyte's canonical one."""
+criterion, the units each analyte takes (a unit of another dimension is a parse refused), whether
+the engine's unit table converts a unit to the analyte's canonical one, and whether the threshold,
+so converted, is one a result can have at all."""
 
 from __future__ import annotations
 
 import re
 
 from trialmatch.matching.units import load_units
+from trialmatch.mcode.mcode_rules import load_rules
 
 # normalised unit -> (UCUM-like unit, as written: the matcher converts within a dimension)
 UNITS: dict[str, tuple[str, float]] = {
@@ -16,6 +18,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "/mm3": ("/mm3", 1.0),
     "/ul": ("/uL", 1.0),
     "k/ul": ("10*3/uL", 1.0),
+    "k/mm3": ("10*3/mm3", 1.0),  # "K/cumm" (normalised "cu mm" -> "mm3")
     "g/dl": ("g/dL", 1.0),
     "gm/dl": ("g/dL", 1.0),
     "g/l": ("g/L", 1.0),
@@ -81,3 +84,19 @@ def convertible(vocab, analyte: str, unit: str) -> bool:
 
 
 _CONVERTIBLE: dict = {}
+
+
+def plausible(vocab, analyte: str, value: float, unit: str) -> bool:
+    """Whether ``value`` ``unit`` lies in the range a result of the analyte can have (the plausibility
+    table the mCODE reader flags results with, lab_plausibility.yaml). "Platelet count > 100,000 x
+    10^9/L" (a unit slip for /mm3) would make every patient fail: such a threshold is a typing error
+    in the protocol, not a criterion, and is not read. True when the table has no range."""
+    bounds = load_rules().lab_plausible.get(analyte)
+    if bounds is None:
+        return True
+    try:
+        concept = vocab.lab(analyte)
+    except (KeyError, AttributeError):
+        return True
+    canonical = load_units().convert(value, unit, concept.canonical_unit, concept.molar_mass)
+    return canonical is None or bounds[0] <= canonical <= bounds[1]

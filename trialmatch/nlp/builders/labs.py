@@ -20,7 +20,7 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
-from trialmatch.nlp.builders.lab_units import ANALYTE_UNITS, UNIT_RX, UNITS, convertible
+from trialmatch.nlp.builders.lab_units import ANALYTE_UNITS, UNIT_RX, UNITS, convertible, plausible
 from trialmatch.nlp.builders.patterns import CMP, NUM, days, has_any, number
 
 # measurements read as labs whose threshold may say how it is measured (below)
@@ -60,7 +60,7 @@ _MEASURE_VALUE = re.compile(rf"^{_MEASURE_LEAD}(?P<an>.+?)(?:,? (?:as )?(?:measu
                             rf"(?P<unit>{UNIT_RX})?{_MEASURE_TAIL}{_TAIL}{_WITHIN}{_MEASURE_TAIL}{_TAIL}$")
 # "on room air": the saturation breathing no added oxygen (see _room_air)
 _ROOM_AIR = re.compile(r",? \(?(?:on|at|in|breathing) (?:room|ambient) air\)?")
-_ULN = re.compile(rf"^(?P<an>.+?)(?: levels?| values?)?(?: of| is| must be| should be|:)? ?{CMP} ?(?:{NUM} ?(?:x ?)?)?uln(?: for the institution| \(institutional\))?{_TAIL}{_WITHIN}{_TAIL}$")
+_ULN = re.compile(rf"^(?P<an>.+?)(?: levels?| values?)?(?: of| is| must be| should be|:)? ?{CMP} ?(?:{NUM} ?(?:x ?)?)?i?uln(?: for the institution| \(institutional\))?{_TAIL}{_WITHIN}{_TAIL}$")
 # the lab named before the first threshold, and a sex named after it ("for males", "in women", "if female")
 _LEAD = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration| measurements?)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM}")
 _SEX = re.compile(r"\b(?:for|in|if|among) (?:the )?(?:(?:fe)?males?|(?:wo)?men)\b|\b(?:fe)?male (?:subjects|patients|participants)\b"
@@ -340,9 +340,11 @@ def _read(clause: Clause, t: str) -> c.Node | None:
         unit, factor = UNITS[unit_text]
     if unit is None:
         unit = "{ratio}"  # INR: a ratio, written without a unit
+    value = value if factor == 1.0 else number(str(round(value * factor, 6)))
     for k in keys:
-        if unit not in ANALYTE_UNITS.get(k, set()) or not convertible(clause.terms.vocab, k, unit):
+        if unit not in ANALYTE_UNITS.get(k, set()) or not convertible(clause.terms.vocab, k, unit) \
+                or not plausible(clause.terms.vocab, k, value, unit):
             return None
     within = _within((m.group(5), m.group(6)))
-    atoms = [c.Lab(k, m.group(2), value=value if factor == 1.0 else number(str(round(value * factor, 6))), unit=unit, within_days=within) for k in keys]
+    atoms = [c.Lab(k, m.group(2), value=value, unit=unit, within_days=within) for k in keys]
     return _combine(clause, atoms, connector)
