@@ -293,3 +293,17 @@ def test_immunodeficiency_alone_or_acquired_is_not_primary(vocab):
     for text in ("Has a diagnosis of immunodeficiency", "History of active primary/acquired immunodeficiency"):
         status, node = parse_one(vocab, "exc", text)
         assert status == "unparsed", node
+
+
+@pytest.mark.parametrize("text", [
+    "Has an active, known or suspected autoimmune disease.",  # NCT04219254
+    "Has ongoing or suspected autoimmune disease.",  # NCT06234397
+    "Participants must not have an active, known, or suspected autoimmune disease.",  # NCT06332755
+])
+def test_a_suspected_condition_is_an_unread_alternative_of_the_known_one(vocab, text):
+    assert parse_one(vocab, "exc", text) == (
+        "partly_structured", no(any_(cond("autoimmune_disease"), un("suspected autoimmune disease"))))
+
+
+def test_suspected_alone_is_no_condition(vocab):
+    assert parse_one(vocab, "exc", "Suspected autoimmune disease")[0] == "unparsed"

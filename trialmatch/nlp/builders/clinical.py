@@ -182,6 +182,8 @@ def _events(node: c.Node | None) -> c.Node | None:
     return node
 
 
+# "(active, known) or suspected X": the status words were read as the prefix
+_SUSPECTED = re.compile(r"^(?:or )?(?:known,? )?(?:or )?(?P<sus>suspected,? (?P<cond>[a-z].*))$")
 # "NYHA class III or IV heart failure": heart failure is necessary, the class stays unparsed beside it
 _NYHA_CLASS = (r"(?:new york heart association|nyha)(?: \(nyha\))?(?: functional)?(?: classification)?(?: class| grade)?"
                r"(?: \(nyha\))? (?:class |grade )?(?:(?:>=|>) ?)?(?:iv|i{1,3}|[1-4])(?:(?:,? or |/|-| to |, )(?:iv|i{1,3}|[1-4]))*"
@@ -199,6 +201,14 @@ def _condition_node(clause: Clause) -> c.Node | None:
     nyha = _NYHA_HF.match(rest) if "failure" in rest or "chf" in rest else None
     if nyha:
         return c.All((c.Condition(("heart_failure",), active_only=not historical), c.Unparsed(nyha.group("q") or nyha.group("q2"))))
+    suspected = _SUSPECTED.match(rest) if prefix and "suspected" in rest else None
+    if suspected:
+        # "active, known or suspected autoimmune disease": a known one excludes; a suspected one no record
+        # shows stays an Unparsed alternative
+        inner = _condition_node(dataclasses.replace(clause, text=(prefix + suspected.group("cond")).strip()))
+        if not isinstance(inner, c.Condition):
+            return None
+        return c.Any((inner, c.Unparsed(rest[suspected.start("sus"):])))
     graded = split_grade(rest)
     if graded is not None:
         # "grade >= 2 peripheral neuropathy": the condition is necessary, the grade stays unparsed beside it
