@@ -45,6 +45,8 @@ _MULTI = {
     "anti-pd-1/pd-l1 antibodies": _PD, "pd-(l)1 inhibitor": _PD, "pd-(l)1 inhibitors": _PD, "anti-pd-(l)1 antibody": _PD,
 }
 _MULTI_SUFFIX = re.compile(r" (?:therapy|therapies|treatment|agents?|drugs?|antibod(?:y|ies)|medications?|inhibitor therapy)$")
+# "anti-cancer antibodies" are some systemic therapy, not all of it: the suffix names a kind
+_KIND_SUFFIX = re.compile(r" (?:antibod(?:y|ies)|inhibitors?|inhibitor therapy)$")
 
 
 # classes whose usual name is broader outside one setting: the class is kept only when the clause
@@ -68,6 +70,8 @@ def _resolve(clause: Clause, phrase: str) -> c.PriorTherapy | None:
 def _resolve_any(clause: Clause, phrase: str) -> c.PriorTherapy | None:
     phrase = phrase.strip()
     multi = _MULTI.get(phrase) or _MULTI.get(_MULTI_SUFFIX.sub("", phrase))
+    if multi == _SYSTEMIC and _KIND_SUFFIX.search(phrase):
+        multi = None
     if multi:
         return c.PriorTherapy(classes=multi)
     if re.search(r"\band\b(?!/or)", phrase):
@@ -200,7 +204,9 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
     ("weekly paclitaxel"), may qualify the others, and the list is refused."""
     head, within = window_at_end(t)
     lead = LEAD.match(head)
-    if not (clause.historical or (lead and PRIOR_SAYS.search(lead.group(0)))):
+    # a window says the treatments were given before, as "prior" does ("major surgery, radiation
+    # therapy, or systemic anti-cancer therapy within 3 weeks prior to study entry")
+    if not (clause.historical or (lead and PRIOR_SAYS.search(lead.group(0))) or within is not None):
         return None
     x = EVER.sub("", head[lead.end():] if lead else head).strip(" ,")
     if re.search(r"\band\b(?!/or)", x) or not re.search(r"\bor\b|\band/or\b", x):
@@ -214,6 +220,7 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
     procedures: list[c.Node] = []
     unknown: list[str] = []
     unknown_spans: list[tuple[int, int]] = []
+    qualified_procedure = False
     # "any MEK or BRAF inhibitor": a head noun written once for the whole list
     head_noun = re.search(r" (inhibitors?|antibod(?:y|ies)|agents?|therap(?:y|ies)|blockers?)$", x)
     for a, b in spans:
@@ -227,29 +234,57 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
             known.extend([("drug", k) for k in found.drugs] + [("class", k) for k in found.classes])
             continue
         sub = Clause("prior " + part, clause.terms, clause.section, clause.historical, clause.qualifiers)
-        procedure = procedure_atom(sub)
-        if isinstance(procedure, c.Procedure):
-            procedures.append(procedure)
+        procedure = procedure_atom(sub, major_without_window=within is not None)
+        if _own_window(procedure):
+            return None  # "major surgery <= 28 days, or minor surgery <= 7 days": not the list's window
+        if isinstance(procedure, c.Procedure) or (isinstance(procedure, c.All) and within is not None):
+            procedures.append(procedure)  # "major surgery" (an All) only with the list's window
             continue
         words = part.split()
-        if (len(words) > 4 or QUALIFYING.search(part) or clause.terms.key("CONDITION", part)
+        if (len(words) > 4 or QUALIFYING.search(part) or _NOT_A_TREATMENT.search(part) or clause.terms.key("CONDITION", part)
                 or clause.terms.cancer(part)):
             return None
         for k in range(1, len(words)):  # "weekly paclitaxel", "paclitaxel weekly": a known drug qualified
             if _drug_or_class(clause, " ".join(words[k:])) or _drug_or_class(clause, " ".join(words[:k])):
                 return None
+            if _PROCEDURE_NOUN.search(" ".join(words[k:])):
+                qualified_procedure = True  # "major pelvic surgery or radiotherapy": "pelvic" may qualify both
         unknown.append(part)
         unknown_spans.append((a, b))
-    if not known:
+    if not known and not procedures:
         return None
-    atom = c.PriorTherapy(drugs=tuple(dict.fromkeys(k for kind, k in known if kind == "drug")),
-                          classes=tuple(dict.fromkeys(k for kind, k in known if kind == "class")),
-                          within_days=within)
-    procedures = [dataclasses.replace(p, within_days=within) for p in procedures]
+    if procedures and (qualified_procedure or (any(_SIZE_WORD.match(u) for u in unknown)
+                                               and any(isinstance(p, c.Procedure) for p in procedures))):
+        return None  # "major injuries or surgery": "major" may be the surgery's too
+    atoms: list[c.Node] = [c.PriorTherapy(drugs=tuple(dict.fromkeys(k for kind, k in known if kind == "drug")),
+                                          classes=tuple(dict.fromkeys(k for kind, k in known if kind == "class")),
+                                          within_days=within)] if known else []
+    atoms += [_with_window(p, within) for p in procedures]
     if not unknown:  # every member known once the shared head noun is read
-        return c.Any((atom, *procedures)) if procedures else atom
+        return c.Any(tuple(atoms)) if len(atoms) > 1 else atoms[0]
     first, last = spans.index(unknown_spans[0]), spans.index(unknown_spans[-1])
     if last - first + 1 == len(unknown):  # one run of the list ("SG or EV"): its words as written
         unknown = [x[unknown_spans[0][0]:unknown_spans[-1][1]]]
-    return c.Any((atom, *procedures, c.Unparsed(", ".join(unknown))))
+    return c.Any((*atoms, c.Unparsed(", ".join(unknown))))
 
+
+# an unknown list member that is an event or a state, not a treatment ("radiation-related toxicities",
+# "has a history of ..."): it may carry its own verb or time, and the list is refused
+_NOT_A_TREATMENT = re.compile(r"\b(?:has|have|had|history|requir\w*|related|induced|toxicit\w*|complications?|"
+                              r"effects?|pneumonitis)\b")
+
+
+_PROCEDURE_NOUN = re.compile(r"^(?:surgery|surgical \w+|operation|resection|radiotherapy|radiation(?: therapy)?|irradiation)$")
+_SIZE_WORD = re.compile(r"(?:major|minor)\b")
+
+
+def _own_window(node: c.Node | None) -> bool:
+    atom = node.items[0] if isinstance(node, c.All) else node
+    return isinstance(atom, c.Procedure) and atom.within_days is not None
+
+
+def _with_window(node: c.Node, within: int | None) -> c.Node:
+    """A procedure of a list given the list's window; "major surgery" is All(Procedure, Unparsed)."""
+    if isinstance(node, c.All):
+        return c.All((dataclasses.replace(node.items[0], within_days=within),) + node.items[1:])
+    return dataclasses.replace(node, within_days=within)

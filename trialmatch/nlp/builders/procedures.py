@@ -13,8 +13,10 @@ _SURGERY = re.compile(
 )
 # not "exposure to": "prior exposure to radiation" may be environmental, not radiotherapy
 _PROCEDURE_LEAD = re.compile(
-    r"^(?:(?:previously|previous|prior|received|receives|receipt of|had|have|has|been|undergone|completed|any|a|an) )+")
-_PROCEDURE_PRIOR_SAYS = re.compile(r"\b(?:previously|previous|prior|received|receives|receipt|had|undergone|completed)\b")
+    r"^(?:(?:previously|previous|prior|received|receives|receipt of|had|have|has|been|undergone|underwent|completed|"
+    r"treatment with|treated with|any|a|an) )+")
+_PROCEDURE_PRIOR_SAYS = re.compile(
+    r"\b(?:previously|previous|prior|received|receives|receipt|had|undergone|underwent|completed|treatment with|treated with)\b")
 _RADIATION = re.compile(
     r"^(?:radiotherapy|radiation therapy|radiation|rt|irradiation)(?: treatment)?$"
 )

@@ -22,6 +22,16 @@ Readings added for issue #5 (each keeps the whole meaning or is refused):
   alternatives)); "X including Y": Any(X, Unparsed(including Y)); "naive to X": Not(X);
 - one adjective narrowing a known therapy or radiation ("covalent BTK inhibitor", "external
   beam radiotherapy"): All(atom, Unparsed(adjective)), the atom being necessary.
+- session 3: a window is counted to more time points of the trial's start (the study drug named:
+  "first dose of NX-1607", leukapheresis, "entering the study", "study day 1"); every such time point
+  is the as-of date of the match (the nearest a screening knows of a future first dose). A list
+  with a window at its end needs no "prior" ("major surgery, radiation therapy, or systemic
+  therapy within 3 weeks"); each member takes the window, "major surgery" is All(Procedure,
+  Unparsed("major")); refused when a member has its own window ("major surgery <= 28 days, or
+  minor surgery <= 7 days"), a member is an event or state with a verb ("or has radiation-related
+  toxicities"), or a size or site word may qualify a procedure of the list ("major injuries or
+  surgery", "major pelvic surgery or radiotherapy"). "Anti-cancer antibodies" are not all systemic
+  therapy (an unknown alternative).
 "Immunomodulatory drugs" is the IMiD class only in a clause naming an IMiD or myeloma (broader
 elsewhere: interferons, thymosin, steroids). "Currently receiving X" is not read (under way now, not "within" a past window); nor are
 "investigational" agents (no class), vaccines (records hold them as Immunization, not read)

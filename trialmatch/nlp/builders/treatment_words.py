@@ -28,6 +28,19 @@ _MORE_ANCHORS = (
     r"|(?:the )?study (?:start|entry|enrollment|drug administration|intervention administration)"
     r"|(?:starting|initiating|beginning|initiation of|start of|the start of) (?:the )?(?:study |protocol )?"
     r"(?:treatment|therapy|intervention|drug)|(?:the )?trial (?:enrollment|entry)|(?:the )?screening visit"
+    # the study drug named ("the planned first dose of nx-1607", "start of repotrectinib treatment"): the
+    # first dose of what the trial gives, never a prior drug ("last dose", "prior" are not read here)
+    r"|(?:the )?(?:planned )?(?:first|1st|initial) (?:dose|administration|infusion) of (?!(?:prior|previous|last|any)\b)"
+    r"(?:the )?[a-z0-9][a-z0-9-]*(?: (?:treatment|therapy))?"
+    r"|(?:the )?planned (?:first dose|start|initiation)(?: of (?:the )?(?:study |protocol )?(?:treatment|therapy|drug|intervention))?"
+    r"|(?:the )?(?:start|initiation) of (?!(?:prior|previous|last|any)\b)[a-z0-9][a-z0-9-]* (?:treatment|therapy)"
+    r"|(?:starting|initiating) (?:the )?(?:study |protocol |trial |[a-z]+-?\d[a-z0-9-]* )?(?:treatment|therapy)(?: on (?:protocol|study))?"
+    r"|(?:starting|initiating|receiving) (?:the )?(?:ip|imp|trial drug|study drug|study medication)"
+    r"|(?:the )?first (?:imp|ip|study drug|trial drug) (?:administration|dose)|(?:the )?first study drug dose"
+    r"|(?:the )?study drug (?:administration|start)|(?:the )?(?:planned )?treatment start date|(?:the )?first dose date"
+    r"|entering (?:the )?(?:study|trial)|(?:the )?study day 1|(?:the )?start of cycle 1,? day 1"
+    r"|(?:the )?(?:enrollment|enrolment|registration) (?:in|into|on) (?:the )?(?:study|trial)"
+    r"|(?:the )?(?:pre-dose )?(?:leukapheresis|apheresis)(?: visit)?"
 )
 ANCHORS = rf"(?:{_MORE_ANCHORS}|{ANCHOR})"
 _WORD_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
