@@ -148,6 +148,12 @@ def prior_therapy(clause: Clause, t: str) -> c.PriorTherapy | None:
     return dataclasses.replace(atom, within_days=within) if within is not None else atom
 
 
+# words before a therapy that do not narrow it to a kind: negation, investigational status, a count
+# ("one prior systemic therapy" is a count of lines, not a kind of therapy)
+_NOT_NARROWING = re.compile(r"\b(?:or|and|other|non|not|investigational|experimental|approved|study|novel|unapproved|"
+                            r"one|two|three|four|five|single|multiple|several)\b")
+
+
 def modified_therapy(clause: Clause, t: str) -> c.Node | None:
     """"prior covalent BTK inhibitor": one adjective narrowing a known therapy (labels' reading):
     the therapy is necessary, All(PriorTherapy, Unparsed(adjective))."""
@@ -157,8 +163,7 @@ def modified_therapy(clause: Clause, t: str) -> c.Node | None:
         return None
     x = EVER.sub("", head[lead.end():] if lead else head).strip(" ,")
     m = re.match(r"^(?P<adj>[a-z][a-z-]+) (?P<rest>.+)$", x)
-    if not m or QUALIFYING.search(m.group("adj")) or re.search(
-            r"\b(?:or|and|other|non|not|investigational|experimental|approved|study|novel|unapproved)\b", m.group("adj")):
+    if not m or QUALIFYING.search(m.group("adj")) or _NOT_NARROWING.search(m.group("adj")):
         return None  # investigational agents are no class: "investigational anti-cancer drug" is not "anti-cancer drug"
     atom = prior_therapy(clause, "prior " + m.group("rest") + (f" within {within} days" if within is not None else ""))
     return c.All((atom, c.Unparsed(m.group("adj")))) if atom is not None else None

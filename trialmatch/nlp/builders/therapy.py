@@ -39,7 +39,8 @@ or corticosteroid doses (no class; a dose limit needs a dose the atom cannot car
 
 Modules: treatment_words (lead words, qualifying words, the window at the end), drug_therapy
 (drugs, classes, lines, lists), washouts (time since a treatment, half-lives), procedures
-(surgery, radiotherapy); this module ties them.
+(surgery, radiotherapy), progression (progression on / refractory to a therapy: the therapy was
+received, the progression kept unparsed); this module ties them.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from trialmatch.nlp.builders.drug_therapy import (
     count_lines, listed_alternatives, modified_therapy, naive_to, prior_therapy, therapy_including,
 )
 from trialmatch.nlp.builders.procedures import build_procedure
+from trialmatch.nlp.builders.progression import progressed_on
 from trialmatch.nlp.builders.washouts import half_lives_washout, since_washout
 
 __all__ = ["build_procedure", "build_therapy"]
@@ -61,4 +63,4 @@ def build_therapy(clause: Clause) -> c.Node | None:
     if found is not None:
         return found
     return (prior_therapy(clause, t) or since_washout(clause) or half_lives_washout(clause) or listed_alternatives(clause, t)
-            or therapy_including(clause, t) or naive_to(clause) or modified_therapy(clause, t))
+            or therapy_including(clause, t) or naive_to(clause) or modified_therapy(clause, t) or progressed_on(clause))
