@@ -126,3 +126,39 @@ def test_size_word_before_a_list_with_surgery_refused(vocab):
 def test_anti_cancer_antibodies_are_not_all_systemic_therapy(vocab):
     assert _build(vocab, "prior anti-cancer antibodies") is None
     assert _build(vocab, "prior anti-cancer therapy") == c.PriorTherapy(classes=tuple(SYSTEMIC))
+
+
+# a longer window for some drugs written as an aside: an added alternative, kept unparsed (exclusion)
+ASIDE_READ = [
+    ("Patients who have received chemotherapy or radiotherapy within 4 weeks (6 weeks for nitrosoureas or mitomycin "
+     "C) prior to registration",  # NCT05554328
+     ("partly_structured", {"type": NOT, "item": {"type": "any", "items": [
+         {"type": "any", "items": [{"type": "prior_therapy", "classes": ["chemotherapy"], "within_days": 28},
+                                   radiation(28)]},
+         {"type": "unparsed", "text": "6 weeks for nitrosoureas or mitomycin C"}]}})),
+    ("Received an anticancer therapy within 4 weeks (6 weeks for nitrosoureas, mitomycin C, or pembrolizumab) prior "
+     "to the first dose of study drug.",
+     ("partly_structured", {"type": NOT, "item": {"type": "any", "items": [
+         {"type": "prior_therapy", "classes": SYSTEMIC, "within_days": 28},
+         {"type": "unparsed", "text": "6 weeks for nitrosoureas, mitomycin C, or pembrolizumab"}]}})),
+    # "whichever is the shorter period" is "whichever is shorter"
+    ("Systemic anticancer treatment within 14 days or 5 half-lives (whichever is the shorter period) from the first "
+     "dose of the investigational product",  # NCT05394831
+     ("partly_structured", {"type": NOT, "item": {"type": "all", "items": [
+         {"type": "prior_therapy", "classes": SYSTEMIC, "within_days": 14},
+         {"type": "unparsed", "text": "or 5 half-lives (whichever is the shorter period)"}]}})),
+]
+
+
+@pytest.mark.parametrize("text, expected", ASIDE_READ)
+def test_longer_window_aside(vocab, text, expected):
+    assert parse_one(vocab, "exc", text) == expected
+
+
+def test_shorter_window_aside_is_an_exception_not_read(vocab):
+    # NCT05067283: palliative radiation 3 weeks ago is allowed, so radiation within 4 weeks is not excluding
+    node = _build(vocab, "received chemotherapy or radiation within 4 weeks (2 weeks for palliative radiation) "
+                         "before first dose of study intervention")
+    assert node is None
+    # an inclusion is not read this way
+    assert _build(vocab, "chemotherapy within 4 weeks (6 weeks for nitrosoureas)", "inclusion") is None

@@ -31,7 +31,10 @@ Readings added for issue #5 (each keeps the whole meaning or is refused):
   minor surgery <= 7 days"), a member is an event or state with a verb ("or has radiation-related
   toxicities"), or a size or site word may qualify a procedure of the list ("major injuries or
   surgery", "major pelvic surgery or radiotherapy"). "Anti-cancer antibodies" are not all systemic
-  therapy (an unknown alternative).
+  therapy (an unknown alternative). "X within 4 weeks (6 weeks for nitrosoureas)" in an exclusion:
+  Any(X within 28 days, Unparsed(aside)) (a longer washout for some drugs is one more way to be
+  excluded); a shorter one ("(2 weeks for palliative radiation)") is an exception, not read.
+  "Whichever is the shorter period" is "whichever is shorter".
 "Immunomodulatory drugs" is the IMiD class only in a clause naming an IMiD or myeloma (broader
 elsewhere: interferons, thymosin, steroids). "Currently receiving X" is not read (under way now, not "within" a past window); nor are
 "investigational" agents (no class), vaccines (records hold them as Immunization, not read)
@@ -52,7 +55,7 @@ from trialmatch.nlp.builders.drug_therapy import (
 )
 from trialmatch.nlp.builders.procedures import build_procedure
 from trialmatch.nlp.builders.progression import progressed_on
-from trialmatch.nlp.builders.washouts import half_lives_washout, since_washout
+from trialmatch.nlp.builders.washouts import half_lives_washout, longer_window_aside, since_washout
 
 __all__ = ["build_procedure", "build_therapy"]
 
@@ -63,4 +66,5 @@ def build_therapy(clause: Clause) -> c.Node | None:
     if found is not None:
         return found
     return (prior_therapy(clause, t) or since_washout(clause) or half_lives_washout(clause) or listed_alternatives(clause, t)
-            or therapy_including(clause, t) or naive_to(clause) or modified_therapy(clause, t) or progressed_on(clause))
+            or therapy_including(clause, t) or naive_to(clause) or modified_therapy(clause, t) or progressed_on(clause)
+            or longer_window_aside(clause))
