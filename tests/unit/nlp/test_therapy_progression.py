@@ -50,6 +50,9 @@ READ = [
      ("partly_structured", {"type": ALL, "items": [
          {"type": ALL, "items": [{"type": "prior_therapy", "min_lines": 1}, words("progressed on")]},
          words("for locally advanced/metastatic NSCLC, as stated in the protocol")]})),
+    ("inc", "Relapsed/refractory disease after failure of ≥ 2 prior lines of therapy.",  # NCT04690595
+     ("partly_structured", {"type": ALL, "items": [
+         {"type": "prior_therapy", "min_lines": 2}, words("Relapsed/refractory disease after failure of")]})),
     ("inc", "Relapsed or refractory to at least 2 prior lines of therapy",
      ("partly_structured", {"type": ALL, "items": [
          {"type": "prior_therapy", "min_lines": 2}, words("Relapsed or refractory to")]})),

@@ -39,6 +39,10 @@ def major_surgery(days, word="Major"):
     ("chemotherapy <= 14 days prior to planned treatment start date", 14),
     ("chemotherapy within 12 weeks prior to enrollment into the study", 84),
     ("radiotherapy within 14 days of receiving the study drug", 14),
+    # cell therapy trials: the protocol's conditioning chemotherapy
+    ("chemotherapy within 2 weeks prior to lymphodepleting chemotherapy", 14),
+    ("radiotherapy within 2 weeks of the start of lymphodepleting chemotherapy", 14),
+    ("car-t therapy within 8 weeks prior to the planned start of conditioning", 56),
 ])
 def test_window_anchors(text, days):
     head, within = window_at_end(text)
@@ -67,6 +71,16 @@ READ = [
     # "treatment with" says a procedure was done, as "prior" does
     ("Treatment with radiation therapy within 7 days",  # NCT05798897
      ("fully_structured", {"type": NOT, "item": radiation(7)})),
+    # stereotactic radiosurgery is radiation: any radiation in the window is necessary
+    ("Stereotactic radiosurgery within 7 days prior to start of study treatment",  # NCT04589845
+     ("partly_structured", {"type": NOT, "item": {"type": "all", "items": [
+         radiation(7), {"type": "unparsed", "text": "Stereotactic"}]}})),
+    # "systemic treatment for cancer" is systemic anticancer therapy
+    ("Received systemic treatment for cancer, including immunotherapy, within 14 days prior to initiation of "
+     "conditioning chemotherapy administration within this protocol",  # NCT04119024 (labels)
+     ("partly_structured", {"type": NOT, "item": {"type": "any", "items": [
+         {"type": "prior_therapy", "classes": SYSTEMIC, "within_days": 14},
+         {"type": "unparsed", "text": "including immunotherapy"}]}})),
     # a list whose members share the window at its end, with no "prior" in front
     ("Treatment with radiation therapy or surgery within 4 weeks prior to starting treatment.",  # NCT04421820
      ("fully_structured", {"type": NOT, "item": {"type": "any", "items": [radiation(28), surgery(28)]}})),

@@ -29,7 +29,9 @@ _EVENT = (r"(?:progression(?: of disease)?|progressive disease|(?:have |has )?(?
 _WHEN = (r"(?:on or after|on or following|on and/or after|during or after|on/after|after/on|while on|while receiving|"
          r"on|after|following|during|despite)(?! (?:or|and)\b)")
 _REFRACTORY = (r"(?:refractory to|failed|failure of|relapsed or refractory to|refractory to or relapsed after|"
-               r"(?:relapsed|progressed) (?:on|after) or (?:been |are |is |was )?refractory to)")
+               r"(?:relapsed|progressed) (?:on|after) or (?:been |are |is |was )?refractory to|"
+               r"(?:relapsed|refractory|relapsed/refractory|relapsed or refractory|recurrent) disease (?:after|following)"
+               r"(?: failure of)?|(?:after|following) failure of)")
 _PROGRESSED = re.compile(rf"^(?P<words>{_EVIDENCE}(?:{_EVENT} {_WHEN}|{_REFRACTORY})) (?P<x>.+)$")
 # a time counted from the therapy, or words saying it may not have been given
 _REFUSED = re.compile(r"\b(?:within|months?|weeks?|days?|years?|ineligible|eligible|candidates?|intoleran\w*|"

@@ -34,7 +34,9 @@ Readings added for issue #5 (each keeps the whole meaning or is refused):
   therapy (an unknown alternative). "X within 4 weeks (6 weeks for nitrosoureas)" in an exclusion:
   Any(X within 28 days, Unparsed(aside)) (a longer washout for some drugs is one more way to be
   excluded); a shorter one ("(2 weeks for palliative radiation)") is an exception, not read.
-  "Whichever is the shorter period" is "whichever is shorter".
+  "Whichever is the shorter period" is "whichever is shorter". The conditioning (lymphodepleting)
+  chemotherapy of a cell therapy protocol is a trial time point; "systemic treatment for cancer" is
+  systemic therapy; stereotactic radiosurgery is radiation (the kind kept unparsed).
 "Immunomodulatory drugs" is the IMiD class only in a clause naming an IMiD or myeloma (broader
 elsewhere: interferons, thymosin, steroids). "Currently receiving X" is not read (under way now, not "within" a past window); nor are
 "investigational" agents (no class), vaccines (records hold them as Immunization, not read)

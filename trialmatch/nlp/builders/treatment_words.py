@@ -41,6 +41,9 @@ _MORE_ANCHORS = (
     r"|entering (?:the )?(?:study|trial)|(?:the )?study day 1|(?:the )?start of cycle 1,? day 1"
     r"|(?:the )?(?:enrollment|enrolment|registration) (?:in|into|on) (?:the )?(?:study|trial)"
     r"|(?:the )?(?:pre-dose )?(?:leukapheresis|apheresis)(?: visit)?"
+    # cell therapy trials: the conditioning (lymphodepleting) chemotherapy given by the protocol
+    r"|(?:the )?(?:planned )?(?:start of |initiation of |starting )?(?:the )?(?:conditioning|lymphodepleting|lymphodepletion)"
+    r"(?: chemotherapy| regimen)?(?: administration)?(?: within this protocol)?"
 )
 ANCHORS = rf"(?:{_MORE_ANCHORS}|{ANCHOR})"
 _WORD_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
