@@ -176,3 +176,27 @@ def test_shorter_window_aside_is_an_exception_not_read(vocab):
     assert node is None
     # an inclusion is not read this way
     assert _build(vocab, "chemotherapy within 4 weeks (6 weeks for nitrosoureas)", "inclusion") is None
+
+
+# a last alternative repeating "with" is its own alternative, kept unparsed (the KEYNOTE wording)
+def test_or_with_alternative(vocab):
+    status, node = parse_one(vocab, "exc", "Has received prior therapy with an anti-PD-1, anti-PD-L1, or anti PD L2 agent "
+                                           "or with an agent directed to another stimulatory or co-inhibitory T-cell "
+                                           "receptor (eg, CTLA-4, OX 40, CD137).")  # NCT04946370
+    assert (status, node) == ("partly_structured", {"type": NOT, "item": {"type": "any", "items": [
+        {"type": "prior_therapy", "classes": ["anti_pd1", "anti_pdl1"]},
+        {"type": "unparsed", "text": "anti PD L2 agent"},
+        {"type": "unparsed", "text": "with an agent directed to another stimulatory or co-inhibitory T-cell receptor"}]}})
+
+
+@pytest.mark.parametrize("text", [
+    # "and discontinued ... due to an irAE" narrows the whole list: not an alternative
+    "received prior therapy with an anti-pd-1 or anti-pd-l1 agent or with an agent directed to another t-cell "
+    "receptor and discontinued from that treatment due to a grade 3 irae",
+    # a clause cut before what the agent is directed to
+    "received prior therapy with an anti-pd-1 or anti-pd-l1 agent or with an agent directed",
+    # a time in the last alternative may be the whole list's
+    "prior therapy with an anti-pd-1 agent or with an anti-ctla-4 agent within 4 weeks",
+])
+def test_or_with_alternative_refused(vocab, text):
+    assert _build(vocab, text) is None

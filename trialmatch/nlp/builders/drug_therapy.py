@@ -294,3 +294,27 @@ def _with_window(node: c.Node, within: int | None) -> c.Node:
     if isinstance(node, c.All):
         return c.All((dataclasses.replace(node.items[0], within_days=within),) + node.items[1:])
     return dataclasses.replace(node, within_days=within)
+
+
+# "prior therapy with an anti-PD-1, anti-PD-L1, or anti-PD-L2 agent or with an agent directed to another
+# stimulatory or co-inhibitory T-cell receptor": a last alternative that repeats "with" (or names "an
+# agent directed to ...") is its own alternative, not a qualifier of the list before it
+_OR_WITH = re.compile(r",? or (?P<alt>with (?:an?|any) .+|(?:an?|any) agents? directed (?:to|against) .+)$")
+_OR_WITH_REFUSED = re.compile(r"\b(?:within|days?|weeks?|months?|years?|prior to|before|after|since|setting|"
+                              r"adjuvant|metastatic|advanced|dose|except|unless|and)\b|\d")
+
+
+def or_with_alternative(clause: Clause, t: str) -> c.Node | None:
+    """Any(the list read, Unparsed(the last alternative)): an alternative met meets the item, the
+    unknown one keeps it UNKNOWN. Refused when that alternative names a time, setting or dose (it
+    may then be the whole list's) or joins with "and"."""
+    m = _OR_WITH.search(t)
+    if not m or _OR_WITH_REFUSED.search(m.group("alt")) or re.search(r"\b(?:directed|targeting|against|to|of|for)$",
+                                                                      m.group("alt")):
+        return None  # "... or with an agent directed": a clause cut before what follows
+    head = t[:m.start()]
+    node = prior_therapy(clause, head) or listed_alternatives(clause, head)
+    if node is None:
+        return None
+    known = node.items if isinstance(node, c.Any) else (node,)
+    return c.Any((*known, c.Unparsed(m.group("alt"))))

@@ -36,7 +36,9 @@ Readings added for issue #5 (each keeps the whole meaning or is refused):
   excluded); a shorter one ("(2 weeks for palliative radiation)") is an exception, not read.
   "Whichever is the shorter period" is "whichever is shorter". The conditioning (lymphodepleting)
   chemotherapy of a cell therapy protocol is a trial time point; "systemic treatment for cancer" is
-  systemic therapy; stereotactic radiosurgery is radiation (the kind kept unparsed).
+  systemic therapy; stereotactic radiosurgery is radiation (the kind kept unparsed). "X, Y, or Z
+  agent or with an agent directed to another ... T-cell receptor": the last alternative repeats
+  "with", so it is its own alternative (Unparsed in the Any), not a qualifier of the list.
 "Immunomodulatory drugs" is the IMiD class only in a clause naming an IMiD or myeloma (broader
 elsewhere: interferons, thymosin, steroids). "Currently receiving X" is not read (under way now, not "within" a past window); nor are
 "investigational" agents (no class), vaccines (records hold them as Immunization, not read)
@@ -53,7 +55,7 @@ from __future__ import annotations
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.drug_therapy import (
-    count_lines, listed_alternatives, modified_therapy, naive_to, prior_therapy, therapy_including,
+    count_lines, listed_alternatives, modified_therapy, naive_to, or_with_alternative, prior_therapy, therapy_including,
 )
 from trialmatch.nlp.builders.procedures import build_procedure
 from trialmatch.nlp.builders.progression import progressed_on
@@ -69,4 +71,4 @@ def build_therapy(clause: Clause) -> c.Node | None:
         return found
     return (prior_therapy(clause, t) or since_washout(clause) or half_lives_washout(clause) or listed_alternatives(clause, t)
             or therapy_including(clause, t) or naive_to(clause) or modified_therapy(clause, t) or progressed_on(clause)
-            or longer_window_aside(clause))
+            or longer_window_aside(clause) or or_with_alternative(clause, t))
