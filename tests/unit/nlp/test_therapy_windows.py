@@ -200,3 +200,18 @@ def test_or_with_alternative(vocab):
 ])
 def test_or_with_alternative_refused(vocab, text):
     assert _build(vocab, text) is None
+
+
+
+# a setting adjective ("neo-adjuvant chemotherapy or radiation therapy") may qualify every member of a
+# list the compound reading splits, so it is not read as a narrowing adjective (a radiotherapy given
+# for metastases would otherwise exclude)
+def test_setting_adjective_not_read(vocab):
+    status, node = parse_one(vocab, "exc", "The subject has received neo-adjuvant chemotherapy or radiation therapy")
+    assert status == "unparsed", node  # NCT05321134
+    assert _build(vocab, "prior adjuvant cdk4/6 inhibitor therapy") is None
+
+
+def test_verb_before_a_therapy_is_not_a_kind(vocab):
+    # "receiving" is under way now, not a kind of chemotherapy
+    assert _build(vocab, "prior receiving cytotoxic chemotherapy") is None

@@ -150,9 +150,11 @@ def prior_therapy(clause: Clause, t: str) -> c.PriorTherapy | None:
 
 
 # words before a therapy that do not narrow it to a kind: negation, investigational status, a count
-# ("one prior systemic therapy" is a count of lines, not a kind of therapy)
+# ("one prior systemic therapy" is a count of lines, not a kind of therapy), a verb ("receiving X" is
+# under way now)
 _NOT_NARROWING = re.compile(r"\b(?:or|and|other|non|not|investigational|experimental|approved|study|novel|unapproved|"
-                            r"one|two|three|four|five|single|multiple|several)\b")
+                            r"one|two|three|four|five|single|multiple|several|"
+                            r"receive|receiving|take|taking|use|using|get|getting|start|starting|continue|continuing)\b")
 
 
 def modified_therapy(clause: Clause, t: str) -> c.Node | None:
