@@ -98,3 +98,13 @@ def test_a_count_word_is_not_a_kind_of_therapy(vocab):
     # All(PriorTherapy(systemic), Unparsed("one"))
     assert _build(vocab, "progressed on one prior systemic therapy") is None
 
+
+
+# a count of lines after "previously treated with" / "been treated with" (the lines were given)
+@pytest.mark.parametrize("text, lines", [
+    ("Subjects must have been treated with at least two lines of therapy.", 2),  # NCT05418088 (first sentence)
+    ("Patients must have been treated with at least 1 prior line of therapy.", 1),  # NCT05711615 (first sentence)
+    ("Previously treated with at least one line of systemic anticancer therapy", 1),
+])
+def test_count_after_treated_with(vocab, text, lines):
+    assert parse_one(vocab, "inc", text) == ("fully_structured", {"type": "prior_therapy", "min_lines": lines})

@@ -15,19 +15,21 @@ from trialmatch.nlp.builders.treatment_words import EVER, LEAD, PRIOR_SAYS, QUAL
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
 _N = r"(one|two|three|four|five|1|2|3|4|5)"
 _COUNT = rf"(?:(?P<cmp>>=|<=|>|<) ?{_N}|{_N} or more|{_N} ?(?:-|to) ?{_N})"
+# "received", "previously treated with": the lines were given (a count says how many)
+_COUNT_LEAD = r"(?:(?:previously |have |has )?(?:received|been treated with|treated with) |had )?"
 _LINES = re.compile(
-    rf"^(?:received |have received |has received |had |been treated with )?{_COUNT}"
+    rf"^{_COUNT_LEAD}{_COUNT}"
     r" (?:prior |previous )?(?:(?:systemic |standard |anti-?cancer )?(?:treatment |therapy |therapeutic )?)(?:lines?|regimens?)(?: of)?"
     r"(?: prior| previous)?(?: systemic)?(?: anti-?cancer| antineoplastic| standard)?"
     r"(?: therapy| therapies| treatment| treatments| chemotherapy)?$"
 )
 # "at least two prior systemic therapies": a count of prior therapies is a count of lines
 _THERAPY_COUNT = re.compile(
-    rf"^(?:received |had |been treated with )?{_COUNT} (?:prior|previous) (?:systemic |anti-?cancer |antineoplastic )?"
+    rf"^{_COUNT_LEAD}{_COUNT} (?:prior|previous) (?:systemic |anti-?cancer |antineoplastic )?"
     r"(?:therapy|therapies|treatment|treatments|regimens?|treatment regimens?|therapeutic regimens?)$")
 # "at least one prior line of platinum-based chemotherapy", ">= 1 prior platinum-based chemotherapy"
 _CLASS_LINES = re.compile(
-    rf"^(?:received |had |been treated with )?{_COUNT} (?:prior |previous )?(?:(?:lines?|regimens?) of (?:prior |previous )?)?"
+    rf"^{_COUNT_LEAD}{_COUNT} (?:prior |previous )?(?:(?:lines?|regimens?) of (?:prior |previous )?)?"
     r"(?P<x>.+)$")
 _LIST_SPLIT = re.compile(r"\s*(?:,\s*or|,\s*and/or|\s+or|\s+and/or)\s+|\s*,\s*|\s*/\s*")
 
