@@ -1,7 +1,16 @@
 """The words around a treatment: lead words saying it was given before ("has received any
 prior"), a trailing "ever", words that qualify a treatment (setting, dose, time), and the
 washout window at the end of a phrase ("within 4 weeks prior to the first dose"). Durations:
-a week is 7 days, a month 30.4375 days (rounded)."""
+a week is 7 days, a month 30.4375 days (rounded).
+
+The time point a window is counted to (first dose, enrolment, randomisation, registration, cycle 1
+day 1, leukapheresis, the protocol's conditioning chemotherapy, "the first dose of NX-1607") is the
+trial's start, which lies in the future of a screening: the atom carries the days only, and the
+matcher counts them back from the as-of date of the match (the nearest date it knows). In an
+exclusion a therapy inside that window is a washout still running (UNKNOWN, "eligible after a
+N-day washout", docs/matching.md), never a permanent "ineligible". A time point that is not the
+trial's ("the last dose of nivolumab", "starting hormone therapy") is not an anchor: the window
+then stays unread."""
 
 from __future__ import annotations
 
