@@ -7,8 +7,9 @@ The time point a window is counted to (first dose, enrolment, randomisation, reg
 day 1, leukapheresis, the protocol's conditioning chemotherapy, "the first dose of NX-1607") is the
 trial's start, which lies in the future of a screening: the atom carries the days only, and the
 matcher counts them back from the as-of date of the match (the nearest date it knows). In an
-exclusion a therapy inside that window is a washout still running (UNKNOWN, "eligible after a
-N-day washout", docs/matching.md), never a permanent "ineligible". A time point that is not the
+exclusion a drug therapy inside that window is a washout still running (UNKNOWN, "eligible after a
+N-day washout", docs/matching.md), never a permanent "ineligible"; Procedure windows are not yet
+read as washouts by the matcher (docs/matching.md names the limit). A time point that is not the
 trial's ("the last dose of nivolumab", "starting hormone therapy") is not an anchor: the window
 then stays unread."""
 
