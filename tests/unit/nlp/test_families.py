@@ -101,7 +101,6 @@ EXCLUSION = [
 REFUSED = [
     ("exc", "Creatinine clearance >= 60 mL/min/1.73 m2"),  # CRCL in mL/min/1.73m2: the engine cannot convert it
     ("exc", "History of pneumonitis requiring steroids, or uncontrolled seizures"),  # pneumonitis is not necessary
-    ("exc", "Received systemic treatment for cancer, including immunotherapy, within 14 days prior to conditioning"),
     ("exc", "Participants must not have received more than three previous lines of systemic treatment for metastatic disease"),
     ("exc", "Known or suspected brain metastases"),
 ]

@@ -15,19 +15,21 @@ from trialmatch.nlp.builders.treatment_words import QUALIFYING, THERAPY_WORD, tr
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
 _N = r"(one|two|three|four|five|1|2|3|4|5)"
 _COUNT = rf"(?:(?P<cmp>>=|<=|>|<) ?{_N}|{_N} or more|{_N} ?(?:-|to) ?{_N})"
+# "received", "previously treated with": the lines were given (a count says how many)
+_COUNT_LEAD = r"(?:(?:previously |have |has )?(?:received|been treated with|treated with) |had )?"
 _LINES = re.compile(
-    rf"^(?:received |have received |has received |had |been treated with )?{_COUNT}"
+    rf"^{_COUNT_LEAD}{_COUNT}"
     r" (?:prior |previous )?(?:(?:systemic |standard |anti-?cancer )?(?:treatment |therapy |therapeutic )?)(?:lines?|regimens?)(?: of)?"
     r"(?: prior| previous)?(?: systemic)?(?: anti-?cancer| antineoplastic| standard)?"
     r"(?: therapy| therapies| treatment| treatments| chemotherapy)?$"
 )
 # "at least two prior systemic therapies": a count of prior therapies is a count of lines
 _THERAPY_COUNT = re.compile(
-    rf"^(?:received |had |been treated with )?{_COUNT} (?:prior|previous) (?:systemic |anti-?cancer |antineoplastic )?"
+    rf"^{_COUNT_LEAD}{_COUNT} (?:prior|previous) (?:systemic |anti-?cancer |antineoplastic )?"
     r"(?:therapy|therapies|treatment|treatments|regimens?|treatment regimens?|therapeutic regimens?)$")
 # "at least one prior line of platinum-based chemotherapy", ">= 1 prior platinum-based chemotherapy"
 _CLASS_LINES = re.compile(
-    rf"^(?:received |had |been treated with )?{_COUNT} (?:prior |previous )?(?:(?:lines?|regimens?) of (?:prior |previous )?)?"
+    rf"^{_COUNT_LEAD}{_COUNT} (?:prior |previous )?(?:(?:lines?|regimens?) of (?:prior |previous )?)?"
     r"(?P<x>.+)$")
 _LIST_SPLIT = re.compile(r"\s*(?:,\s*or|,\s*and/or|\s+or|\s+and/or)\s+|\s*,\s*|\s*/\s*")
 
@@ -40,11 +42,14 @@ _MULTI = {
     "systemic antineoplastic": _SYSTEMIC, "antineoplastic": _SYSTEMIC, "systemic anti-neoplastic": _SYSTEMIC,
     "anti-neoplastic": _SYSTEMIC, "systemic": _SYSTEMIC, "systemic cancer": _SYSTEMIC, "anti-tumor": _SYSTEMIC,
     "antitumor": _SYSTEMIC, "anti-tumour": _SYSTEMIC, "antitumour": _SYSTEMIC,
+    "systemic treatment for cancer": _SYSTEMIC, "systemic therapy for cancer": _SYSTEMIC,
     "anti-pd-1/pd-l1": _PD, "anti-pd-1/anti-pd-l1": _PD, "pd-1/pd-l1 inhibitor": _PD, "pd-1/pd-l1 inhibitors": _PD,
     "anti-pd-(l)1": _PD, "anti-pd(l)1": _PD, "pd-1/pd-l1": _PD, "anti-pd-1/l1": _PD, "anti-pd-1/pd-l1 antibody": _PD,
     "anti-pd-1/pd-l1 antibodies": _PD, "pd-(l)1 inhibitor": _PD, "pd-(l)1 inhibitors": _PD, "anti-pd-(l)1 antibody": _PD,
 }
 _MULTI_SUFFIX = re.compile(r" (?:therapy|therapies|treatment|agents?|drugs?|antibod(?:y|ies)|medications?|inhibitor therapy)$")
+# "anti-cancer antibodies" are some systemic therapy, not all of it: the suffix names a kind
+_KIND_SUFFIX = re.compile(r" (?:antibod(?:y|ies)|inhibitors?|inhibitor therapy)$")
 
 
 # classes whose usual name is broader outside one setting: the class is kept only when the clause
@@ -67,7 +72,6 @@ _PART_LEAD = re.compile(r"^(?:a|an|any|prior|previous|other) ")
 _MEMBER_LEAD = re.compile(r"^(?:(?:a|an|any|other) )+")
 _INCLUDING = re.compile(r"^(?P<x>.+?),? (?P<inc>including (?!but\b).+)$")
 _ADJECTIVE = re.compile(r"^(?P<adj>[a-z][a-z-]+) (?P<rest>.+)$")
-_NOT_A_NARROWING = re.compile(r"\b(?:or|and|other|non|not|investigational|experimental|approved|study|novel|unapproved)\b")
 _HEAD_NOUN = re.compile(r" (inhibitors?|antibod(?:y|ies)|agents?|therap(?:y|ies)|blockers?)$")
 
 
@@ -86,6 +90,8 @@ def _resolve_any(clause: Clause, phrase: str) -> c.PriorTherapy | None:
 
 def _read_therapy(clause: Clause, phrase: str) -> c.PriorTherapy | None:
     multi = _MULTI.get(phrase) or _MULTI.get(_MULTI_SUFFIX.sub("", phrase))
+    if multi == _SYSTEMIC and _KIND_SUFFIX.search(phrase):
+        multi = None
     if multi:
         return c.PriorTherapy(classes=multi)
     if _AND.search(phrase):
@@ -159,6 +165,14 @@ def prior_therapy(clause: Clause, t: str) -> c.PriorTherapy | None:
     return dataclasses.replace(atom, within_days=within) if within is not None else atom
 
 
+# words before a therapy that do not narrow it to a kind: negation, investigational status, a count
+# ("one prior systemic therapy" is a count of lines, not a kind of therapy), a verb ("receiving X" is
+# under way now)
+_NOT_NARROWING = re.compile(r"\b(?:or|and|other|non|not|investigational|experimental|approved|study|novel|unapproved|"
+                            r"one|two|three|four|five|single|multiple|several|"
+                            r"receive|receiving|take|taking|use|using|get|getting|start|starting|continue|continuing)\b")
+
+
 def modified_therapy(clause: Clause, t: str) -> c.Node | None:
     """"prior covalent BTK inhibitor": one adjective narrowing a known therapy (labels' reading):
     the therapy is necessary, All(PriorTherapy, Unparsed(adjective))."""
@@ -166,7 +180,7 @@ def modified_therapy(clause: Clause, t: str) -> c.Node | None:
     if not (clause.historical or says_prior):
         return None
     m = _ADJECTIVE.match(x)
-    if not m or QUALIFYING.search(m.group("adj")) or _NOT_A_NARROWING.search(m.group("adj")):
+    if not m or QUALIFYING.search(m.group("adj")) or _NOT_NARROWING.search(m.group("adj")):
         return None  # investigational agents are no class: "investigational anti-cancer drug" is not "anti-cancer drug"
     atom = prior_therapy(clause, "prior " + m.group("rest") + (f" within {within} days" if within is not None else ""))
     return c.All((atom, c.Unparsed(m.group("adj")))) if atom is not None else None
@@ -211,7 +225,9 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
     or a time ("docetaxel in the adjuvant setting"), or naming a known drug with a modifier
     ("weekly paclitaxel"), may qualify the others, and the list is refused."""
     x, within, says_prior = treatment_phrase(t)
-    if not (clause.historical or says_prior):
+    # a window says the treatments were given before, as "prior" does ("major surgery, radiation
+    # therapy, or systemic anti-cancer therapy within 3 weeks prior to study entry")
+    if not (clause.historical or says_prior or within is not None):
         return None
     if _AND.search(x) or not _OR.search(x):
         return None
@@ -224,6 +240,7 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
     procedures: list[c.Node] = []
     unknown: list[str] = []
     unknown_spans: list[tuple[int, int]] = []
+    qualified_procedure = False
     # "any MEK or BRAF inhibitor": a head noun written once for the whole list
     head_noun = _HEAD_NOUN.search(x)
     for a, b in spans:
@@ -237,29 +254,81 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
             known.extend([("drug", k) for k in found.drugs] + [("class", k) for k in found.classes])
             continue
         sub = Clause("prior " + part, clause.terms, clause.section, clause.historical, clause.qualifiers)
-        procedure = procedure_atom(sub)
-        if isinstance(procedure, c.Procedure):
-            procedures.append(procedure)
+        procedure = procedure_atom(sub, major_without_window=within is not None)
+        if _own_window(procedure):
+            return None  # "major surgery <= 28 days, or minor surgery <= 7 days": not the list's window
+        if isinstance(procedure, c.Procedure) or (isinstance(procedure, c.All) and within is not None):
+            procedures.append(procedure)  # "major surgery" (an All) only with the list's window
             continue
         words = part.split()
-        if (len(words) > 4 or QUALIFYING.search(part) or clause.terms.key("CONDITION", part)
+        if (len(words) > 4 or QUALIFYING.search(part) or _NOT_A_TREATMENT.search(part) or clause.terms.key("CONDITION", part)
                 or clause.terms.cancer(part)):
             return None
         for k in range(1, len(words)):  # "weekly paclitaxel", "paclitaxel weekly": a known drug qualified
             if _drug_or_class(clause, " ".join(words[k:])) or _drug_or_class(clause, " ".join(words[:k])):
                 return None
+            if _PROCEDURE_NOUN.search(" ".join(words[k:])):
+                qualified_procedure = True  # "major pelvic surgery or radiotherapy": "pelvic" may qualify both
         unknown.append(part)
         unknown_spans.append((a, b))
-    if not known:
+    if not known and not procedures:
         return None
-    atom = c.PriorTherapy(drugs=tuple(dict.fromkeys(k for kind, k in known if kind == "drug")),
-                          classes=tuple(dict.fromkeys(k for kind, k in known if kind == "class")),
-                          within_days=within)
-    procedures = [dataclasses.replace(p, within_days=within) for p in procedures]
+    if procedures and (qualified_procedure or (any(_SIZE_WORD.match(u) for u in unknown)
+                                               and any(isinstance(p, c.Procedure) for p in procedures))):
+        return None  # "major injuries or surgery": "major" may be the surgery's too
+    atoms: list[c.Node] = [c.PriorTherapy(drugs=tuple(dict.fromkeys(k for kind, k in known if kind == "drug")),
+                                          classes=tuple(dict.fromkeys(k for kind, k in known if kind == "class")),
+                                          within_days=within)] if known else []
+    atoms += [_with_window(p, within) for p in procedures]
     if not unknown:  # every member known once the shared head noun is read
-        return c.Any((atom, *procedures)) if procedures else atom
+        return c.Any(tuple(atoms)) if len(atoms) > 1 else atoms[0]
     first, last = spans.index(unknown_spans[0]), spans.index(unknown_spans[-1])
     if last - first + 1 == len(unknown):  # one run of the list ("SG or EV"): its words as written
         unknown = [x[unknown_spans[0][0]:unknown_spans[-1][1]]]
-    return c.Any((atom, *procedures, c.Unparsed(", ".join(unknown))))
+    return c.Any((*atoms, c.Unparsed(", ".join(unknown))))
 
+
+# an unknown list member that is an event or a state, not a treatment ("radiation-related toxicities",
+# "has a history of ..."): it may carry its own verb or time, and the list is refused
+_NOT_A_TREATMENT = re.compile(r"\b(?:has|have|had|history|requir\w*|related|induced|toxicit\w*|complications?|"
+                              r"effects?|pneumonitis)\b")
+
+
+_PROCEDURE_NOUN = re.compile(r"^(?:surgery|surgical \w+|operation|resection|radiotherapy|radiation(?: therapy)?|irradiation)$")
+_SIZE_WORD = re.compile(r"(?:major|minor)\b")
+
+
+def _own_window(node: c.Node | None) -> bool:
+    atom = node.items[0] if isinstance(node, c.All) else node
+    return isinstance(atom, c.Procedure) and atom.within_days is not None
+
+
+def _with_window(node: c.Node, within: int | None) -> c.Node:
+    """A procedure of a list given the list's window; "major surgery" is All(Procedure, Unparsed)."""
+    if isinstance(node, c.All):
+        return c.All((dataclasses.replace(node.items[0], within_days=within),) + node.items[1:])
+    return dataclasses.replace(node, within_days=within)
+
+
+# "prior therapy with an anti-PD-1, anti-PD-L1, or anti-PD-L2 agent or with an agent directed to another
+# stimulatory or co-inhibitory T-cell receptor": a last alternative that repeats "with" (or names "an
+# agent directed to ...") is its own alternative, not a qualifier of the list before it
+_OR_WITH = re.compile(r",? or (?P<alt>with (?:an?|any) .+|(?:an?|any) agents? directed (?:to|against) .+)$")
+_OR_WITH_REFUSED = re.compile(r"\b(?:within|days?|weeks?|months?|years?|prior to|before|after|since|setting|"
+                              r"adjuvant|metastatic|advanced|dose|except|unless|and)\b|\d")
+
+
+def or_with_alternative(clause: Clause, t: str) -> c.Node | None:
+    """Any(the list read, Unparsed(the last alternative)): an alternative met meets the item, the
+    unknown one keeps it UNKNOWN. Refused when that alternative names a time, setting or dose (it
+    may then be the whole list's) or joins with "and"."""
+    m = _OR_WITH.search(t)
+    if not m or _OR_WITH_REFUSED.search(m.group("alt")) or re.search(r"\b(?:directed|targeting|against|to|of|for)$",
+                                                                      m.group("alt")):
+        return None  # "... or with an agent directed": a clause cut before what follows
+    head = t[:m.start()]
+    node = prior_therapy(clause, head) or listed_alternatives(clause, head)
+    if node is None:
+        return None
+    known = node.items if isinstance(node, c.Any) else (node,)
+    return c.Any((*known, c.Unparsed(m.group("alt"))))

@@ -13,10 +13,12 @@ _SURGERY = re.compile(
 )
 # not "exposure to": "prior exposure to radiation" may be environmental, not radiotherapy
 _PROCEDURE_LEAD = re.compile(
-    r"^(?:(?:previously|previous|prior|received|receives|receipt of|had|have|has|been|undergone|completed|any|a|an) )+")
-_PROCEDURE_PRIOR_SAYS = re.compile(r"\b(?:previously|previous|prior|received|receives|receipt|had|undergone|completed)\b")
+    r"^(?:(?:previously|previous|prior|received|receives|receipt of|had|have|has|been|undergone|underwent|completed|"
+    r"treatment with|treated with|any|a|an) )+")
+_PROCEDURE_PRIOR_SAYS = re.compile(
+    r"\b(?:previously|previous|prior|received|receives|receipt|had|undergone|underwent|completed|treatment with|treated with)\b")
 _RADIATION = re.compile(
-    r"^(?:radiotherapy|radiation therapy|radiation|rt|irradiation)(?: treatment)?$"
+    r"^(?:radiotherapy|radiation therapy|radiation|rt|irradiation|radiosurgery)(?: treatment)?$"
 )
 
 
@@ -25,7 +27,8 @@ _NOT_RADIOTHERAPY = re.compile(r"\b(?:ultraviolet|uv|ionizing|ionising|backgroun
                                r"exposure|chemo|chemotherapy|or|and|no|any)\b|cancer|carcinoma|tumou?r|malignan|metasta|neoplas|lesion")
 # one to three plain words naming a kind of radiotherapy ("external beam", "palliative", "whole brain")
 _RADIATION_KIND = re.compile(
-    r"^(?P<kind>[a-z][a-z-]*(?: [a-z][a-z-]*){0,2}) (?:radiotherapy|radiation therapy|radiation|irradiation)(?: treatment)?$")
+    r"^(?P<kind>[a-z][a-z-]*(?: [a-z][a-z-]*){0,2}) (?:radiotherapy|radiation therapy|radiation|irradiation|radiosurgery)"
+    r"(?: treatment)?$")
 
 
 def build_procedure(clause: Clause) -> c.Node | None:

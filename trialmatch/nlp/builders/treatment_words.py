@@ -1,7 +1,17 @@
 """The words around a treatment: lead words saying it was given before ("has received any
 prior"), a trailing "ever", words that qualify a treatment (setting, dose, time), and the
 washout window at the end of a phrase ("within 4 weeks prior to the first dose"). Durations:
-a week is 7 days, a month 30.4375 days (rounded)."""
+a week is 7 days, a month 30.4375 days (rounded).
+
+The time point a window is counted to (first dose, enrolment, randomisation, registration, cycle 1
+day 1, leukapheresis, the protocol's conditioning chemotherapy, "the first dose of NX-1607") is the
+trial's start, which lies in the future of a screening: the atom carries the days only, and the
+matcher counts them back from the as-of date of the match (the nearest date it knows). In an
+exclusion a drug therapy inside that window is a washout still running (UNKNOWN, "eligible after a
+N-day washout", docs/matching.md), never a permanent "ineligible"; Procedure windows are not yet
+read as washouts by the matcher (docs/matching.md names the limit). A time point that is not the
+trial's ("the last dose of nivolumab", "starting hormone therapy") is not an anchor: the window
+then stays unread."""
 
 from __future__ import annotations
 
@@ -29,6 +39,22 @@ _MORE_ANCHORS = (
     r"|(?:the )?study (?:start|entry|enrollment|drug administration|intervention administration)"
     r"|(?:starting|initiating|beginning|initiation of|start of|the start of) (?:the )?(?:study |protocol )?"
     r"(?:treatment|therapy|intervention|drug)|(?:the )?trial (?:enrollment|entry)|(?:the )?screening visit"
+    # the study drug named ("the planned first dose of nx-1607", "start of repotrectinib treatment"): the
+    # first dose of what the trial gives, never a prior drug ("last dose", "prior" are not read here)
+    r"|(?:the )?(?:planned )?(?:first|1st|initial) (?:dose|administration|infusion) of (?!(?:prior|previous|last|any)\b)"
+    r"(?:the )?[a-z0-9][a-z0-9-]*(?: (?:treatment|therapy))?"
+    r"|(?:the )?planned (?:first dose|start|initiation)(?: of (?:the )?(?:study |protocol )?(?:treatment|therapy|drug|intervention))?"
+    r"|(?:the )?(?:start|initiation) of (?!(?:prior|previous|last|any)\b)[a-z0-9][a-z0-9-]* (?:treatment|therapy)"
+    r"|(?:starting|initiating) (?:the )?(?:study |protocol |trial |[a-z]+-?\d[a-z0-9-]* )?(?:treatment|therapy)(?: on (?:protocol|study))?"
+    r"|(?:starting|initiating|receiving) (?:the )?(?:ip|imp|trial drug|study drug|study medication)"
+    r"|(?:the )?first (?:imp|ip|study drug|trial drug) (?:administration|dose)|(?:the )?first study drug dose"
+    r"|(?:the )?study drug (?:administration|start)|(?:the )?(?:planned )?treatment start date|(?:the )?first dose date"
+    r"|entering (?:the )?(?:study|trial)|(?:the )?study day 1|(?:the )?start of cycle 1,? day 1"
+    r"|(?:the )?(?:enrollment|enrolment|registration) (?:in|into|on) (?:the )?(?:study|trial)"
+    r"|(?:the )?(?:pre-dose )?(?:leukapheresis|apheresis)(?: visit)?"
+    # cell therapy trials: the conditioning (lymphodepleting) chemotherapy given by the protocol
+    r"|(?:the )?(?:planned )?(?:start of |initiation of |starting )?(?:the )?(?:conditioning|lymphodepleting|lymphodepletion)"
+    r"(?: chemotherapy| regimen)?(?: administration)?(?: within this protocol)?"
 )
 ANCHORS = rf"(?:{_MORE_ANCHORS}|{ANCHOR})"
 _WORD_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",

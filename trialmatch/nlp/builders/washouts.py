@@ -9,7 +9,7 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
-from trialmatch.nlp.builders.drug_therapy import prior_therapy
+from trialmatch.nlp.builders.drug_therapy import listed_alternatives, prior_therapy
 from trialmatch.nlp.builders.patterns import days
 from trialmatch.nlp.builders.procedures import procedure_atom
 from trialmatch.nlp.builders.treatment_words import ANCHORS, NUM_WORD, UNIT, word_number
@@ -68,7 +68,7 @@ _HALF_LIVES = re.compile(
 _HALF_LIVES_FIRST = re.compile(
     rf" (?:within |<= ?|< ?)({NUM_WORD}) (?:drug[- ]elimination )?half-lives?(?: \(t1/2\))?,? or (?:within )?"
     rf"(?=(?:<= ?|< ?)?(?:{NUM_WORD}) (?:days?|weeks?|months?)\b)")
-_SHORTER = re.compile(r",? \(?(?:use )?whichever is shorter(?: will be used as the criteria)?\)?,?")
+_SHORTER = re.compile(r",? \(?(?:use )?whichever is (?:the )?shorter(?: period| time)?(?: will be used as the criteria)?\)?,?")
 _HALF_LIFE_REFUSED = re.compile(r"longer|greater|maximum|minimum|if unknown|if prior|up to|\bunless\b")
 
 
@@ -98,3 +98,27 @@ def half_lives_washout(clause: Clause) -> c.Node | None:
         return None
     return c.All((atom, c.Unparsed(" ".join(removed))))
 
+
+# "within 4 weeks (6 weeks for nitrosoureas or mitomycin c)": a longer window for some drugs, written
+# as an aside after the window
+_LONGER_ASIDE = re.compile(
+    rf"(?P<window>(?:within |<= ?|< ?)(?P<n>{NUM_WORD}) (?P<unit>days?|weeks?|months?)) "
+    rf"\((?P<aside>(?P<n2>{NUM_WORD}) (?P<unit2>days?|weeks?|months?) for [^()]+)\)")
+
+
+def longer_window_aside(clause: Clause) -> c.Node | None:
+    """"X within 4 weeks (6 weeks for nitrosoureas or mitomycin C)", exclusion only: the aside adds
+    a longer washout for some drugs, so Any(X within 28 days, Unparsed(aside)): X in the window
+    excludes, none leaves the drugs of the aside UNKNOWN. Refused when the aside's window is not
+    longer ("(2 weeks for palliative radiation)" is an exception that shortens the washout)."""
+    if clause.section != "exclusion" or " for " not in clause.text:
+        return None
+    m = _LONGER_ASIDE.search(clause.text)
+    if not m or days(word_number(m.group("n2")), m.group("unit2")) <= days(word_number(m.group("n")), m.group("unit")):
+        return None
+    rest = clause.text[:m.end("window")] + clause.text[m.end():]
+    sub = Clause(rest, clause.terms, clause.section, clause.historical, clause.qualifiers)
+    atom = prior_therapy(sub, rest) or listed_alternatives(sub, rest)
+    if atom is None or "(" in rest:
+        return None
+    return c.Any((atom, c.Unparsed(m.group("aside"))))
