@@ -25,6 +25,27 @@ _ANY_HEAD = re.compile(r"\b(?:one|any|either|one or more|at least one)\b(?: of)?
 # introduces exceptions ("Exceptions:", "... are allowed:"): its entries are not each an exclusion
 _REQUIREMENT_HEAD = re.compile(r"\b(?:must (?:have|be)|adequate|normal|sufficient|acceptable|except\w*|excluding|allowed|"
                                r"permitted|eligible|not exclusionary)\b")
+# An inclusion list head that negates its entries ("Patient must not have any of the following:",
+# "None of the following conditions:", "Patients are not eligible if any of the following ...:"):
+# the entries are exclusions, read as under an exclusion heading (Not(Any(entries))). Only these
+# shapes of the head's last sentence; any other negation there ("must not be pregnant and meet at
+# least one of the following", "no prior therapy, with the following exceptions") leaves the item
+# unread (_UNSURE_HEAD), since the entries are then neither requirements nor exclusions.
+_NEGATING_HEAD = re.compile(
+    r"^(?:[a-z0-9 /()&,+-]{1,40}:\s*)?(?:(?:the |a |an )?(?:patients?|participants?|subjects?|individuals?|candidates?|"
+    r"they)\s+)?(?:(?:must|should|shall|may|can|will|do|does)\s*not|cannot)\s+(?:have|be|present with|exhibit|suffer from)\b"
+    r"|^(?:[a-z0-9 /()&,+-]{1,40}:\s*)?(?:none|neither) of the following\b"
+    r"|^(?:[a-z0-9 /()&,+-]{1,40}:\s*)?no (?:history of |evidence of )?(?:any )?(?:of )?the following\b"
+    r"|^(?:[a-z0-9 /()&,+-]{1,40}:\s*)?(?:(?:the )?(?:patients?|participants?|subjects?|individuals?)\s+)?"
+    r"(?:are|is|will be) (?:not eligible|ineligible|excluded) if\b")
+# in the head's last sentence, words that make its entries something else than exclusions
+_UNSURE_HEAD = re.compile(
+    r"\b(?:except\w*|exclud\w*|allow\w*|permi\w*|acceptable|unless|but|only|more than|fewer than|less than|at least|"
+    r"additional|and (?:must|should|meet|have|has|be|use)|must (?:have|be|meet|use)|should (?:have|be|meet|use))\b")
+_NEGATION = re.compile(r"\b(?:not|no|none|neither|nor|cannot|without|never)\b|n't\b")
+# a head that names examples ("including, but not limited to, the following:"): its entries are not
+# all it excludes, so a patient with none of them is not thereby cleared
+_EXAMPLES_HEAD = re.compile(r"\b(?:including|not limited to|such as|e\.g\.|for example|examples?)\b")
 _ALL_HEAD = re.compile(r"\b(?:all|both|each|every) (?:of )?(?:the )?(?:following|criteria|conditions|below)\b")
 _COUNT_HEAD = re.compile(r"\b(?:two|three|2|3) (?:or more )?of\b")
 # Words of a list head that add nothing to its children ("adequate organ function as defined below:").
@@ -59,19 +80,45 @@ def _has_unparsed(node: c.Node) -> bool:
     return any(isinstance(n, c.Unparsed) for n in walk(node))
 
 
+def _last_sentence(head: str) -> str:
+    """The sentence of a list head that introduces the list ("... hematologic parameters. Adequate
+    hematologic reserve is defined as:" -> the second)."""
+    return re.split(r"(?<=[a-z0-9)\]][.;])\s+(?=[A-Z])", head)[-1].lower()
+
+
+def _negating_head(seg: Segment, head: str) -> bool | None:
+    """In an inclusion, True when the head negates its entries, None when it has a negation whose
+    bearing on the entries is not certain (the item is then not read), False otherwise."""
+    if seg.section != INCLUSION:
+        return False
+    last = _last_sentence(head)
+    if _NEGATING_HEAD.match(last):
+        return None if _UNSURE_HEAD.search(re.sub(r",? but not limited to\b", "", last)) else True
+    if _NEGATION.search(last) and re.search(r"\b(?:except\w*|exceptions?|allowed|permitted)\b", last):
+        return None  # "no prior therapy, except:" - the entries are permissions
+    return False
+
+
 def _children_node(parser: ClauseParser, text: str, seg: Segment) -> c.Node | None:
     first = seg.children[0][0] - seg.start
     head = text[: text.rfind("\n", 0, first) + 1 or first].strip()
     if not head.endswith(":") or _COUNT_HEAD.search(head.lower()):
         return None
+    negated = _negating_head(seg, head)
+    if negated is None:
+        return None
+    # the entries of a negating head are exclusions: each is read as under an exclusion heading
+    section = EXCLUSION if negated else seg.section
     nodes = []
     for start, end in seg.children:
         child = text[start - seg.start:end - seg.start]
-        node = parser.parse_text(child, seg.section) if child.strip() else None
+        node = parser.parse_text(child, section) if child.strip() else None
         if node is None:
             node = c.Unparsed(child.strip(), non_clinical=parser.non_clinical(child))
         nodes.append(node)
     low = head.lower()
+    if negated:
+        return _negated_list(head, low, nodes)
     if seg.section == EXCLUSION and _REQUIREMENT_HEAD.search(low):
         # "Patients must have normal organ function as defined below:" under an exclusion heading:
         # a requirement written in the wrong section; neither All nor Any of its entries is meant
@@ -84,6 +131,27 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment) -> c.Node | No
     if re.sub(r"[\s,:;()/.-]", "", leftover):
         return c.All((c.Unparsed(head), group))
     return group
+
+
+def _negated_list(head: str, low: str, nodes: list[c.Node]) -> c.Node:
+    """An inclusion's "must not have any of the following:": Not of the entries, as an exclusion
+    list reads (each entry excludes on its own, unless the head asks for all of them)."""
+    if _EXAMPLES_HEAD.search(low):
+        # the entries are examples of what the head excludes: any of them excludes; a patient with
+        # none of them may still have what the head names (Unparsed)
+        examples = c.Any((c.Unparsed(head), *nodes))
+        label = re.match(r"^([A-Za-z0-9][A-Za-z0-9 /()&,+-]{1,40}):\s", head)
+        if label and not _TOPICAL_LABEL.match(label.group(1)):
+            # "AZENOSERTIB SPECIFIC CRITERIA: ...": only some patients; an entry excludes only them
+            return c.Not(c.All((c.Unparsed(label.group(0).strip()), examples)))
+        return c.Not(examples)
+    group = c.All(tuple(nodes)) if _ALL_HEAD.search(low) else c.Any(tuple(nodes))
+    leftover = _PURE_WORDS.sub("", _NEGATION.sub("", low))
+    leftover = re.sub(r"\b(?:should|shall|may|can|will|do|does|eligible|ineligible|excluded|if|conditions?|disorders?)\b",
+                      "", leftover)
+    if re.sub(r"[\s,:;()/.-]", "", leftover):
+        return c.Not(c.All((c.Unparsed(head), group)))
+    return c.Not(group)
 
 
 # "Cohort A: ...", "Hematology: ..." at the start of an item. A topical label adds nothing;
