@@ -53,7 +53,24 @@ _LEAD_IN_WORDS = re.compile(
     r"(?i)\b(?:patients?|subjects?|participants?|individuals?|persons?|candidates?|the|a|an|who|with|have|has|having|any|of|"
     r"following|criteria|criterion|will|would|be|are|is|excluded|exclude|exclusion|not|eligible|ineligible|enrolled|enrol|"
     r"enroll|from|study|trial|entry|participation|participating|in|if|they|he|she|meet|meets|meeting|must|also|this|these|"
-    r"conditions?|apply|applies|present|exhibit|one|or|more)\b")
+    r"conditions?|apply|applies|present|exhibit|one|or|more|disqualified|entering|ineligible|enrollment|enrolment|"
+    r"inclusion|for|potential|presence|based|on|listed|below|qualify|participate|participation|included|at|screening)\b")
+
+
+# A line that opens the exclusions without the word ("Participants who meet any of the following
+# criteria will be disqualified from entering the trial:", "Subjects with any of the following will not
+# be enrolled:"): it says the following criteria exclude. Only an unmarked line that ends the lead-in
+# (":" or "... the following criteria.") and names no excluded thing of its own ("The following
+# histologic variants are excluded:" is a criterion), no label ("PSMA exclusion criteria: ..." lists a
+# few exclusions among inclusions) and no exception ("..., unless medically indicated:").
+_EXCLUDES = (r"\b(?:excluded|exclude[sd]?|disqualif\w*|ineligible|not (?:be )?eligible|not qualify|"
+             r"not be (?:included|enrolled|entered|randomi[sz]ed)|will not (?:be )?(?:included|enrolled|entered))\b")
+_EXCLUSION_LEAD = re.compile(
+    r"(?i)^(?:(?:a|an|the|any)\s+)?(?:potential\s+)?(?:patients?|subjects?|participants?|individuals?|persons?|candidates?|"
+    r"presence)\b(?!.*\b(?:except\w*|unless|provided|eligible if|only)\b)"
+    r"(?=.*(?:\b(?:any|one or more|either) of the (?:following|criteria|conditions)\b|\bthe following (?:criteria|conditions)\b"
+    r"|\bcriteria (?:listed )?below\b|\bif:$))"
+    r"(?=.*" + _EXCLUDES + r")[^:]*(?::|\bfollowing(?: criteria| conditions)?(?: apply| applies)?\.?|\bbelow\.?)$")
 
 
 def _scope_of(content: str, section: str) -> str | None:
@@ -61,7 +78,7 @@ def _scope_of(content: str, section: str) -> str | None:
     words = _FIRST_STEP.sub(" ", content)
     if not SCOPE_WORDS.search(words):
         return None
-    if section == EXCLUSION and not re.sub(r"[\s,:;.()-]", "", _LEAD_IN_WORDS.sub("", content)):
+    if section == EXCLUSION and not re.sub(r"[\s,:;.()/-]", "", _LEAD_IN_WORDS.sub("", content)):
         return None
     return content
 
@@ -162,6 +179,9 @@ def split_segments(text: str) -> tuple[Segment, ...]:
         gap = prev_end >= 0 and text.count("\n", prev_end, line.start) > 1
         prev_end = line.end
         opens = _section_of(content)
+        if opens is None and section != EXCLUSION and not line.marker and _EXCLUSION_LEAD.match(content):
+            # (under an exclusion heading such a line stays an item, as before: it changes nothing)
+            opens = EXCLUSION
         if opens is not None and not (current and current["kind"] == CRITERION and line.indent > current["indent"]):
             close()
             section, scope = opens, _scope_of(content, opens)

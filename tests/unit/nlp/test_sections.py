@@ -103,3 +103,52 @@ def test_a_long_lead_in_is_an_item_not_a_dropped_heading():
         (INCLUSION, CRITERION, "Patients must have completed first line platinum-based therapy:", None),
         (INCLUSION, CRITERION, "Age >= 18", None),
     ]
+
+
+def test_a_line_saying_the_following_criteria_exclude_opens_the_exclusions():
+    # NCT06660654 (shortened): there was no "Exclusion Criteria" heading, so its exclusions were read as
+    # inclusion requirements (a wrong "ineligible")
+    text = ("Participants must meet all of the following criteria to be eligible for enrollment into the trial:\n\n"
+            "Inclusion Criteria:\n\n1. Adults ≥18 years of age on the day of signing the ICF.\n\n"
+            "Participants who meet any of the following criteria will be disqualified from entering the trial:\n\n"
+            "1. Clinically active brain metastases, spinal cord compression, or leptomeningeal carcinomatosis\n"
+            "2. Clinically severe pulmonary compromise\n")
+    view = _view(text)
+    assert view[-3:] == [
+        (EXCLUSION, HEADING, "Participants who meet any of the following criteria will be disqualified from entering the trial:",
+         None),
+        (EXCLUSION, CRITERION, "Clinically active brain metastases, spinal cord compression, or leptomeningeal carcinomatosis",
+         None),
+        (EXCLUSION, CRITERION, "Clinically severe pulmonary compromise", None),
+    ]
+
+
+def test_other_spellings_of_an_exclusion_lead_in():
+    # lead-ins of the 1,000 trials (NCT05443126, NCT05650723, NCT04771572, NCT06916767), put under an inclusion heading
+    for line in ["Patients with any of the following will not be included in the study:",
+                 "A subject will be ineligible for the study if he/she meets the following criteria:",
+                 "A subject will not be eligible for study participation if he/she meets any of the following criteria.",
+                 "The presence of any of the following will exclude a participant from study enrollment:"]:
+        segments = split_segments(f"Inclusion Criteria:\n\n* Age >= 18\n\n{line}\n\n* HIV\n")
+        assert [(s.section, s.kind, s.scope) for s in segments[-2:]] == [
+            (EXCLUSION, HEADING, None), (EXCLUSION, CRITERION, None)], line
+
+
+def test_items_that_merely_say_excluded_are_no_heading():
+    for line in [
+        # NCT06764095: it names what is excluded; an item
+        "* The following histologic variants/divergent differentiation are excluded from trial participation:",
+        "The following histologic variants/divergent differentiation are excluded from trial participation:",
+        # NCT06712875, NCT05563220
+        "Patients with bulky tumor on imaging are ineligible. Bulky tumor is defined as:",
+        "Pregnant and breast-feeding women are excluded from the study. In addition, women of childbearing potential are "
+        "excluded who:",
+        # NCT06520345: a labelled list of a few exclusions among the inclusions (the inclusions go on after it)
+        "PSMA exclusion critieria: The presence of any of the following will result in the patient being ineligible for "
+        "this trial:",
+        # NCT05064280: an exception in the lead-in
+        "Patients are excluded from the study if any of the following criteria apply, unless medically indicated and after "
+        "approval by study chair/IRB office:",
+    ]:
+        segments = split_segments(f"Inclusion Criteria:\n\n* Age >= 18\n\n{line}\n\n  * HIV\n")
+        assert {s.section for s in segments} == {INCLUSION}, line
