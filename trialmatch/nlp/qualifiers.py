@@ -24,6 +24,20 @@ _QUALIFIER_STARTS = frozenset((
 _TRAILING_ASIDE = re.compile(r"\s*\((?!(?:or|and/or|if|for|unless|except|otherwise|i\.e|e\.g|<|>|\d))[^()]{3,200}\)$")
 _COMMA_OR = re.compile(r",\s*(?:or|and/or)\b")
 CLAUSE_JOIN = re.compile(r",? (or|and) (?=(?:has|have|had|is|are|was|were|has had|have had|current|currently|active|ongoing|not|no) )")
+# A remainder that opens an alternative with a subject or verb of its own ("X within 2 weeks prior to
+# C1D1 or those who have not recovered from ...", "... or has not recovered", "... and/or any major
+# infection"): the alternative may exclude (or qualify) without X, so X is not necessary. After a
+# relative word ("X that is progressing or has required treatment") a verb stays X's: only a new
+# subject opens an alternative there.
+_OWN_ALTERNATIVE = re.compile(
+    r"\b(?:and/)?or (?:those|who|whom|which|has|have|had|is|are|was|were|patients?|participants?|subjects?|"
+    r"individuals?|persons?|women|men|if|did|does|do)\b")
+_NEW_SUBJECT = re.compile(r"\b(?:and/)?or (?:those|patients?|participants?|subjects?|individuals?|persons?|women|men)\b")
+# "... or any liver embolization": "any" opens an alternative, except after words that say how the head
+# was found ("as determined by IHC or PCR or any CLIA-certified assay": the methods)
+_OR_ANY = re.compile(r"\b(?:and/)?or any\b")
+_HOW_FOUND = frozenset(("as", "per", "according", "defined", "by", "documented", "confirmed", "measured", "assessed",
+                        "based", "using", "via", "performed", "obtained", "done", "determined", "evaluated"))
 _WINDOW = re.compile(r"\bwithin (?:the )?(?:last |past |previous )?\d")
 
 
@@ -69,7 +83,10 @@ class QualifierReader:
         for k in range(len(words) - 1, 0, -1):
             if words[k] not in _QUALIFIER_STARTS or words[k - 1] in ("or", "and/or", "and"):
                 continue
-            head = " ".join(words[:k]).rstrip(",;: ")
+            head_text = " ".join(words[:k])
+            head = head_text.rstrip(",;: ")
+            if _NEW_SUBJECT.search(head):
+                continue  # "pregnancy or women | of childbearing potential ...": "women" opens an alternative
             node, is_list = self._head(dataclasses.replace(clause, text=head), negated)
             if node is not None:
                 rest = " ".join(words[k:])
@@ -78,6 +95,13 @@ class QualifierReader:
                     # "X requiring steroids, or current Y": an alternative without X, X is not necessary
                     # (a relative clause, "X that is progressing or has required ...", stays about X)
                     return None
+                relative = words[k] in ("that", "which", "who", "whose")
+                alternative = (_NEW_SUBJECT if relative else _OWN_ALTERNATIVE).search(rest)
+                if alternative is None and not relative and words[k] not in _HOW_FOUND:
+                    alternative = _OR_ANY.search(rest)
+                if alternative is not None:
+                    # "X within 14 days prior to start or who have not recovered": X is not necessary
+                    return self._alternative(clause, len(head_text) + 1 + alternative.start(), negated)
                 if self._list_continues(rest, clause, node):
                     # "chemotherapy within 3 weeks of start, radiation within 2 weeks, ...": the rest holds
                     # more items of a list, each enough alone in an exclusion: X is not necessary
@@ -90,6 +114,17 @@ class QualifierReader:
                     return None  # "X for cancer ... within 14 days": the window is X's, not read here
                 return c.All((node, c.Unparsed(rest)))
         return None
+
+    def _alternative(self, clause: Clause, at: int, negated: bool) -> c.Node | None:
+        """"X within 2 weeks prior to C1D1 | or those who have not recovered from ...": Any(X read
+        with its qualifier, Unparsed(the alternative)), when the words before the "or" are read on
+        their own; never after a negation ("no X or those who ..." is not read)."""
+        left, right = clause.text[:at].rstrip(" ,;"), re.sub(r"^(?:and/)?or\s+", "", clause.text[at:]).strip(" .;")
+        if negated or not left or not right:
+            return None
+        sub = dataclasses.replace(clause, text=left)
+        node = self._whole(sub, False) or self._qualified(sub, False)
+        return None if node is None else c.Any((node, c.Unparsed(right)))
 
     def _head(self, clause: Clause, negated: bool) -> tuple[c.Node | None, bool]:
         """The head before a qualifier, and whether it is a list of parts: one builder's atom or a
