@@ -4,6 +4,10 @@ ICD-10-CM prefixes. Data: ``data/conditions.yaml``.
 SNOMED CT codes match exactly (no hierarchy ships with trialmatch); ICD-10-CM codes match
 the longest listed prefix. ``other_malignancy`` has no codes: the matcher decides it from
 the patient's cancers.
+
+``group: true`` (optional, a boolean) marks a key that gathers several distinct conditions:
+an inactive record of one member covers that member only, never the key (the matcher reads
+it; the rule and the flagged keys are explained at the head of the data file).
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class ConditionConcept:
     synonyms: tuple[str, ...]
     snomed: tuple[CodeEntry, ...]
     icd10cm: tuple[CodeEntry, ...]
+    group: bool = False  # several distinct conditions: an inactive member does not cover the key
 
 
 def parse_entries(value: Any, where: str, code_field: str) -> tuple[CodeEntry, ...]:
@@ -116,13 +121,17 @@ def load_conditions(data_dir: DataDir) -> tuple[dict[str, ConditionConcept], Cod
         where = f"{FILE}: conditions.{key}"
         if not isinstance(key, str) or not _KEY.match(key):
             raise RuleFileError(f"{where}: condition key must be snake_case")
-        check_mapping(body, where, required=("name", "snomed", "icd10cm"), optional=("synonyms",))
+        check_mapping(body, where, required=("name", "snomed", "icd10cm"), optional=("synonyms", "group"))
+        group = body.get("group", False)
+        if not isinstance(group, bool):
+            raise RuleFileError(f"{where}.group: expected true or false, got {group!r}")
         concepts[key] = ConditionConcept(
             key=key,
             name=check_str(body["name"], f"{where}.name"),
             synonyms=check_str_list(body.get("synonyms"), f"{where}.synonyms"),
             snomed=parse_entries(body["snomed"], f"{where}.snomed", "code"),
             icd10cm=parse_entries(body["icd10cm"], f"{where}.icd10cm", "prefix"),
+            group=group,
         )
     index = build_index(
         [(e.code, c.key) for c in concepts.values() for e in c.snomed],
