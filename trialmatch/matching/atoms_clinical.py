@@ -7,7 +7,8 @@ latest result is read, and a stale one gives UNKNOWN with the old value shown.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import NamedTuple
 
 from trialmatch.domain import criteria as c
 from trialmatch.domain.verdict import MISSING, TO_CONFIRM
@@ -136,13 +137,35 @@ def _concept(vocab, key):
         return None
 
 
+class _Record(NamedTuple):
+    what: str
+    ref: str
+    status: str | None
+    onset: date | None
+    recorded: date | None
+    covers: frozenset  # the criterion's alternatives (keys, codes) an inactive status of it settles
+
+
+def _shown(records, with_status: bool = False):
+    return tuple(evidence(r.ref, f"{r.what} ({r.status or 'status not stated'})" if with_status else r.what,
+                          r.onset or r.recorded) for r in records)
+
+
 def compile_condition(node: c.Condition, negated, vocab, units):
     """A comorbidity by key or code. Recorded (and active, when ``active_only``) -> MET;
     recorded with an inactive status -> NOT_MET (the record covers it); recorded with no
     status -> UNKNOWN (to confirm); absent -> UNKNOWN, ``to_confirm`` in an exclusion.
-    ``other_malignancy`` is read from the patient's cancers other than the focus one (other
-    primaries; secondaries are the focus cancer's spread); another primary of the same or a
-    related type, or of unknown type, may be the same cancer recorded twice (or a
+
+    A key flagged ``group`` in conditions.yaml gathers several distinct conditions (any
+    infection, any autoimmune disease, any other cancer): an inactive record of one member
+    covers that member only, never the key, so a patient whose only member is resolved reads
+    as one with no record (UNKNOWN, ``absent_kind``), the resolved record shown ("COVID-19
+    recorded as resolved" does not clear "active infection"). Likewise NOT_MET needs every
+    key and code of the criterion covered by an inactive record.
+
+    ``other_malignancy`` (a group) is read from the patient's cancers other than the focus one
+    (other primaries; secondaries are the focus cancer's spread); another primary of the same
+    or a related type, or of unknown type, may be the same cancer recorded twice (or a
     contralateral one the protocol may accept): UNKNOWN, to confirm.
 
     ``within_days`` (an event in a window: "myocardial infarction within 6 months"): a record
@@ -150,66 +173,86 @@ def compile_condition(node: c.Condition, negated, vocab, units):
     window does not count (with nothing inside the window the answer is the one for an absent
     record: UNKNOWN, the old event shown). With no onset the recorded date bounds it (onset <=
     recorded): a record made before the window does not count, one made inside it may be an
-    old event noted late, so it is to be confirmed, as is an undated one. Only records that
-    count go on to the ``active_only`` test."""
+    old event noted late, so it is to be confirmed, as is an undated one (which also keeps an
+    inactive record inside the window from clearing the criterion). Only records that count go
+    on to the ``active_only`` test."""
     keys = set(node.keys)
     codes = {(x.system, x.code) for x in node.codes}
+    groups = {k for k in keys if k in vocab.conditions and vocab.conditions[k].group}
+    alternatives = frozenset(keys | codes)
     label = ", ".join([*node.keys, *(x.display or x.code or "" for x in node.codes)]) or "condition"
+    noun = label.replace("_", " ").removeprefix("other ")  # "another active infection", "another malignancy"
+    # another cancer in remission covers itself only while other_malignancy is a group
+    cancer_covers = frozenset() if "other_malignancy" in groups else frozenset({"other_malignancy"})
     window = node.within_days
     if window is not None:
         label += f" within {window} days"
 
+    def record(k, cond):
+        covers = {(x.system, x.code) for x in cond.codes} & codes
+        if k in keys and k not in groups:
+            covers.add(k)
+        if k in groups and not covers:
+            # a member of a group: named by its own code, it covers itself only
+            what = next((x.display for x in cond.codes if x.display), None) or k
+        else:
+            what = k or label
+        return _Record(what, cond.evidence, cond.clinical_status, cond.onset, cond.recorded, frozenset(covers))
+
     def evaluate(ctx):
         rules = ctx.rules
-        found = [(k, cond) for k, cond in ctx.view.conditions
-                 if k in keys or any((x.system, x.code) in codes for x in cond.codes)]
-        records = [(k or label, cond.evidence, cond.clinical_status, cond.onset, cond.recorded) for k, cond in found]
+        records = [record(k, cond) for k, cond in ctx.view.conditions
+                   if k in keys or any((x.system, x.code) in codes for x in cond.codes)]
         unsure = []
         if "other_malignancy" in keys:
             focus = ctx.focus
             for x in ctx.view.primaries:
                 if focus is not None and x.evidence == focus.evidence:
                     continue
-                record = (f"other malignancy {x.cancer_type or ''}".strip(), x.evidence, x.clinical_status,
-                          x.onset, x.recorded)
+                r = _Record(f"other malignancy {x.cancer_type or ''}".strip(), x.evidence, x.clinical_status,
+                            x.onset, x.recorded, cancer_covers)
                 # a second primary of the same (or an unknown) type may be the same cancer recorded twice
-                (unsure if _related(ctx.vocab, x.cancer_type, ctx.focus_type) else records).append(record)
+                (unsure if _related(ctx.vocab, x.cancer_type, ctx.focus_type) else records).append(r)
         older = []
         if window is not None:
             start = ctx.as_of - timedelta(days=window)
             inside, undated = [], []
             for r in records:
-                onset, recorded = r[3], r[4]
-                if onset is not None:
-                    (inside if onset >= start else older).append(r)
-                elif recorded is not None and recorded < start:
+                if r.onset is not None:
+                    (inside if r.onset >= start else older).append(r)
+                elif r.recorded is not None and r.recorded < start:
                     older.append(r)
                 else:
                     undated.append(r)
             records, unsure = inside, unsure + undated
-        if not records:
-            if unsure:
-                reason = ("another primary cancer of the same or an unknown type recorded" if window is None
-                          else f"{unsure[0][0]} recorded; whether within {window} days is not stated")
-                return unknown(node, reason, label, TO_CONFIRM,
-                               tuple(evidence(ref, what, on or rec) for what, ref, _s, on, rec in unsure))
-            if older:
-                # an older event does not count; none recorded inside the window is absence, as
-                # for a patient with no such record at all (never a silent "no")
-                ev = tuple(evidence(ref, what, on or rec) for what, ref, _s, on, rec in older)
-                return unknown(node, f"{older[0][0]} recorded on {day(older[0][3] or older[0][4])}, more than "
-                                     f"{window} days ago; none recorded since", label, absent_kind(negated), ev)
-            return unknown(node, f"no {label} recorded", label, absent_kind(negated))
-        ev = tuple(evidence(ref, f"{what} ({status or 'status not stated'})", on or rec)
-                   for what, ref, status, on, rec in records)
-        if not node.active_only:
-            return met(node, f"{records[0][0]} recorded", ev)
-        active = [r for r in records if r[2] in rules.active_statuses]
-        if active:
-            return met(node, f"{active[0][0]} recorded, {active[0][2]}", ev)
-        unclear = [r for r in records if r[2] not in rules.inactive_statuses]
-        if unclear:
-            return unknown(node, f"{unclear[0][0]} recorded; whether active is not stated", label, TO_CONFIRM, ev)
-        return not_met(node, f"{records[0][0]} recorded as {records[0][2]}", ev)
+        if records and not node.active_only:
+            return met(node, f"{records[0].what} recorded", _shown(records, True))
+        if records:
+            ev = _shown(records, True)
+            active = [r for r in records if r.status in rules.active_statuses]
+            if active:
+                return met(node, f"{active[0].what} recorded, {active[0].status}", ev)
+            unclear = [r for r in records if r.status not in rules.inactive_statuses]
+            if unclear:
+                return unknown(node, f"{unclear[0].what} recorded; whether active is not stated", label, TO_CONFIRM, ev)
+            covered = frozenset().union(*(r.covers for r in records))
+            if covered >= alternatives and not unsure:
+                return not_met(node, f"{records[0].what} recorded as {records[0].status}", ev)
+        # nothing counted settles the criterion: read as for a patient with no such record, the
+        # inactive records (members of a group, or some of several keys) shown
+        if unsure:
+            reason = ("another primary cancer of the same or an unknown type recorded" if window is None
+                      else f"{unsure[0].what} recorded; whether within {window} days is not stated")
+            return unknown(node, reason, label, TO_CONFIRM, _shown(unsure) + _shown(records, True))
+        if records:
+            first = records[0]
+            return unknown(node, f"{first.what} recorded as {first.status}; another {noun} is not ruled out",
+                           label, absent_kind(negated), _shown(records, True) + _shown(older))
+        if older:
+            # an older event does not count; none recorded inside the window is absence, as
+            # for a patient with no such record at all (never a silent "no")
+            return unknown(node, f"{older[0].what} recorded on {day(older[0].onset or older[0].recorded)}, more than "
+                                 f"{window} days ago; none recorded since", label, absent_kind(negated), _shown(older))
+        return unknown(node, f"no {label} recorded", label, absent_kind(negated))
 
     return evaluate

@@ -334,7 +334,9 @@ def test_other_malignancy_is_read_from_the_other_cancers():
     )] == [
         ("unknown", "no other_malignancy recorded", [("other_malignancy", "to_confirm")]),
         ("not_met", "excluded: other malignancy LUAD recorded, active", []),
-        ("met", "other malignancy LUAD recorded as remission", []),
+        # a cancer in remission says nothing of another: read as no record (other_malignancy is a group)
+        ("unknown", "other malignancy LUAD recorded as remission; another malignancy is not ruled out",
+         [("other_malignancy", "to_confirm")]),
         ("unknown", "another primary cancer of the same or an unknown type recorded", [("other_malignancy", "to_confirm")]),
     ]
 
