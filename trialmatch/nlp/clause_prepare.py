@@ -33,13 +33,23 @@ _ABBREVIATION = re.compile(
 # ("microsatellite instability-high (MSI-H)") restate the words before them and go.
 _CLINICAL_ASIDE = re.compile(r"\bstage\b|\b[tnm][0-4x]")
 _STAGE_OR_EXTENT = re.compile(_CLINICAL_ASIDE.pattern + r"|\bstages\b|\bmetasta|\badvanced\b")
+# asides that carry meaning and never go: a sex ("QTcF > 470 ms (females)" is a threshold for women
+# only; dropped, it reads as everyone's) or a QT correction formula ("QTc (Bazett) > 470 ms" names
+# which QTc the lab builder reads; dropped, the QTc names none)
+_SEX_ASIDE = re.compile(r"\b(?:females?|males?|women|woman|men|man|girls?|boys?)\b")
+_FORMULA = re.compile(r"\b(?:qtc[fb]|fridericia|fredericia|frederica|bazett|framingham|hodges)\b|fridericia|bazett")
 
 
 def _narrows(aside: re.Match, text: str) -> bool:
-    """Whether an abbreviation-like aside must stay: a stage or TNM aside in a clause that names no
-    stage or extent elsewhere ("Metastatic (stage IV)" restates; "stage III or IV melanoma (Stage
-    IV)" contradicts: neither is read as a narrowing)."""
+    """Whether an abbreviation-like aside must stay: a sex, a QT formula the clause names nowhere
+    else, or a stage or TNM aside
+    in a clause that names no stage or extent elsewhere ("Metastatic (stage IV)" restates; "stage III
+    or IV melanoma (Stage IV)" contradicts: neither is read as a narrowing)."""
+    if _SEX_ASIDE.search(aside.group(0)):
+        return True
     rest = text[:aside.start()] + text[aside.end():]
+    if _FORMULA.search(aside.group(0)):
+        return not _FORMULA.search(rest)  # "QT interval corrected by Fridericia's formula (QTcF)" restates it
     return bool(_CLINICAL_ASIDE.search(aside.group(0))) and not _STAGE_OR_EXTENT.search(rest)
 
 
