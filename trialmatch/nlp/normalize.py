@@ -8,6 +8,7 @@ many spellings: "≥", "=>", "greater than or equal to"; "x 10^9/L", "× 10⁹/L
 - comparators ``>=`` ``<=`` ``>`` ``<`` (spaced: "anc >= 1.5")
 - powers of ten ``x10^9/l``; ``uln``; ``umol/l``; ``/mm3``
 - digits grouped with commas un-grouped ("1,500" -> "1500")
+- HTML entities decoded ("&lt;" -> "<", "&ge;" -> ">=")
 
 It never changes meaning; the offsets of the item, not of this text, are what is kept.
 """
@@ -72,9 +73,26 @@ _REPLACEMENTS: tuple[tuple, ...] = (
 _COMPILED = tuple((re.compile(p, re.IGNORECASE), r, needs[0] if needs else None) for p, r, *needs in _REPLACEMENTS)
 
 
+# HTML entities left by an export ("\\&lt;1%", "\\&amp;amp;lt;" encoded twice): the characters they stand
+# for (an escaped "\\&" loses its backslash first)
+_ENTITY = re.compile(r"\\?&(gt|lt|ge|le|amp|quot|#39|apos);")
+_ENTITIES = {"gt": ">", "lt": "<", "ge": "≥", "le": "≤", "amp": "&", "quot": '"', "#39": "'", "apos": "'"}
+
+
+def _decode_entities(text: str) -> str:
+    for _ in range(3):  # "&amp;amp;lt;" -> "&amp;lt;" -> "&lt;" -> "<"
+        decoded = _ENTITY.sub(lambda m: _ENTITIES[m.group(1)], text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
 def normalize(text: str) -> str:
     out = text.translate(_SUPERSCRIPTS) if any(ch in text for ch in "⁰¹²³⁴⁵⁶⁷⁸⁹") else text
     out = out.lower()
+    if "&" in out:
+        out = _decode_entities(out)
     ascii_text = out.isascii()
     for pattern, repl, needs in _COMPILED:
         if ascii_text and needs is not None and not any(map(out.__contains__, needs)):

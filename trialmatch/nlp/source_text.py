@@ -41,6 +41,8 @@ def source_slice(normalised: str, original: str) -> str | None:
     key = " ".join(_ASIDE.sub("", target).split()).strip(_EDGE)
     starts = [m.start() for m in re.finditer(r"(?<![a-z0-9])" + re.escape(words[0]), lower)]
     ends = [m.end() for m in re.finditer(re.escape(words[-1]) + r"(?![a-z0-9])", lower)]
+    if not target[-1].isalnum():  # "... of <20%": the remainder ends past its last word
+        ends += [m.end() for m in re.finditer(re.escape(words[-1]) + r"(?![a-z0-9])[^\s,;:]+", lower)]
     if not starts:  # the first word was rewritten ("uln", ">="): any word start
         starts = [m.start() for m in re.finditer(r"(?:(?<=\s)|^)\S", original)]
     if not ends:

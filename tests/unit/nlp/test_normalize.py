@@ -39,3 +39,19 @@ def test_powers_of_ten(raw):
 ])
 def test_units_and_limits(raw, expected):
     assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    # HTML entities left by an export (issue #5 review), escaped as the registry text has them
+    ("QTcF \\&gt; 480 msec", "qtcf > 480 msec"),  # NCT06099769
+    ("TNBC (ER/PgR \\&lt;1%)", "tnbc (er/pgr <1%)"),  # NCT06099769
+    ("eGFR less than (\\&amp;amp;lt;) 30", "egfr < (<) 30"),  # NCT05645107, encoded twice
+    ("ANC &ge; 1.5", "anc >= 1.5"),
+    ("bilirubin &le; 1.5", "bilirubin <= 1.5"),
+    ("H&amp;E staining", "h&e staining"),
+    ("Crohn&#39;s disease", "crohn's disease"),
+    # an ampersand that starts no entity is left alone
+    ("R&D", "r&d"),
+])
+def test_html_entities(raw, expected):
+    assert normalize(raw) == expected

@@ -46,3 +46,21 @@ def test_recognised_concepts_are_counted_when_not_structured(vocab):
         ("unparsed", "measurable_disease", "unparsed"), ("fully_structured", None, "life_expectancy"),
         ("unparsed", "life_expectancy", "unparsed"), ("non_clinical", None, "unparsed")]
     assert parsed.report()["recognised"] == {"life_expectancy": 1, "measurable_disease": 1}
+
+
+def test_a_remainder_ending_past_its_last_word_is_source_text(vocab):
+    # NCT06663072: the remainder ends in "%" (and holds an HTML entity): the protocol's words, not the
+    # normalised ones; NCT04166409: a remainder ending in ")"
+    original = ("Patients must have histologically confirmed pancreatic neuroendocrine tumor, WHO grades 1-2, Ki-67 index "
+                "of \\&lt;20%.")
+    assert source_slice("who grades 1-2, ki-67 index of <20%", original) == "WHO grades 1-2, Ki-67 index of \\&lt;20%"
+    original = ("Patients \\>= 18 years of age must have a blood pressure =\\< 130/80 mmHg at the time of enrollment (with "
+                "or without the use of anti-hypertensive medications)")
+    assert source_slice("of age must have a blood pressure <= 130/80 mmhg at the time of enrollment (with or without the "
+                        "use of anti-hypertensive medications)", original) == original[original.index("of age"):]
+
+
+def test_an_html_entity_comparator_is_read(vocab):
+    # NCT06168812
+    items = parse_eligibility("Exclusion Criteria:\n\n* Glomerular filtration rate \\&lt;30 mL/min/1.73m2\n", vocab)
+    assert to_json(items.criteria_items[0].node)["item"]["comparator"] == "<"
