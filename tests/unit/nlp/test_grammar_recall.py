@@ -221,6 +221,16 @@ def test_a_permission_restricts_nobody(vocab):
     assert status == "partly_structured"
 
 
+def test_allowable_is_a_permission(vocab):
+    # NCT06626516: "is allowable" was read as part of a qualifier, All(surgery, ...): prior surgery required
+    status, node = parse_one(vocab, "inc", "Prior surgery or ablation for oligometastatic disease is allowable.")
+    assert node["type"] == "any" and node["items"][-1] == {"type": "unparsed", "text": "is allowable."}
+    # "not allowable" is no permission (NCT06475807)
+    status, node = parse_one(vocab, "exc", "Systemic antibiotics and proton pump inhibitors (PPis) are not allowable during "
+                                           "the study")
+    assert "is allowable" not in str(node)
+
+
 def test_entries_of_an_exclusion_list_each_exclude(vocab):
     # NCT05498272 (shortened): All would exclude only a patient with every entry
     text = ("Exclusion Criteria:\n\n* Active cardiac disease, defined as:\n"
