@@ -45,7 +45,9 @@ _UNSURE_HEAD = re.compile(
 _NEGATION = re.compile(r"\b(?:not|no|none|neither|nor|cannot|without|never)\b|n't\b")
 # a head that names examples ("including, but not limited to, the following:"): its entries are not
 # all it excludes, so a patient with none of them is not thereby cleared
-_EXAMPLES_HEAD = re.compile(r"\b(?:including|not limited to|such as|e\.g\.|for example|examples?)\b")
+# (in either section: "Uncontrolled intercurrent illness including, but not limited to:"); a bare
+# "including:" is read as the list it introduces, as before
+_EXAMPLES_HEAD = re.compile(r"\bnot (?:limited|restricted|confined) to\b|\bsuch as\b|\be\.g\.|\bfor example\b")
 _ALL_HEAD = re.compile(r"\b(?:all|both|each|every) (?:of )?(?:the )?(?:following|criteria|conditions|below)\b")
 _COUNT_HEAD = re.compile(r"\b(?:two|three|2|3) (?:or more )?of\b")
 # Words of a list head that add nothing to its children ("adequate organ function as defined below:").
@@ -126,6 +128,8 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment) -> c.Node | No
     # in an exclusion, each entry of a list excludes on its own ("Cardiac conditions: * MI ... * NYHA III"),
     # unless the head asks for all of them; All would exclude only a patient with every entry
     alternatives = _ANY_HEAD.search(low) or (seg.section == EXCLUSION and not _ALL_HEAD.search(low))
+    if seg.section == EXCLUSION and alternatives and _EXAMPLES_HEAD.search(low):
+        return _examples(head, nodes)
     group = c.Any(tuple(nodes)) if alternatives else c.All(tuple(nodes))
     leftover = _PURE_WORDS.sub("", low)
     if re.sub(r"[\s,:;()/.-]", "", leftover):
@@ -137,14 +141,7 @@ def _negated_list(head: str, low: str, nodes: list[c.Node]) -> c.Node:
     """An inclusion's "must not have any of the following:": Not of the entries, as an exclusion
     list reads (each entry excludes on its own, unless the head asks for all of them)."""
     if _EXAMPLES_HEAD.search(low):
-        # the entries are examples of what the head excludes: any of them excludes; a patient with
-        # none of them may still have what the head names (Unparsed)
-        examples = c.Any((c.Unparsed(head), *nodes))
-        label = re.match(r"^([A-Za-z0-9][A-Za-z0-9 /()&,+-]{1,40}):\s", head)
-        if label and not _TOPICAL_LABEL.match(label.group(1)):
-            # "AZENOSERTIB SPECIFIC CRITERIA: ...": only some patients; an entry excludes only them
-            return c.Not(c.All((c.Unparsed(label.group(0).strip()), examples)))
-        return c.Not(examples)
+        return c.Not(_examples(head, nodes))
     group = c.All(tuple(nodes)) if _ALL_HEAD.search(low) else c.Any(tuple(nodes))
     leftover = _PURE_WORDS.sub("", _NEGATION.sub("", low))
     leftover = re.sub(r"\b(?:should|shall|may|can|will|do|does|eligible|ineligible|excluded|if|conditions?|disorders?)\b",
@@ -152,6 +149,18 @@ def _negated_list(head: str, low: str, nodes: list[c.Node]) -> c.Node:
     if re.sub(r"[\s,:;()/.-]", "", leftover):
         return c.Not(c.All((c.Unparsed(head), group)))
     return c.Not(group)
+
+
+def _examples(head: str, nodes: list[c.Node]) -> c.Node:
+    """A list of examples of what an exclusion head names ("... including, but not limited to:"): any
+    entry excludes; a patient with none of them may still have what the head names (Unparsed), so
+    Any(head, entries), never All(head, Any(entries)), which cleared every patient with none."""
+    examples = c.Any((c.Unparsed(head), *nodes))
+    label = re.match(r"^([A-Za-z0-9][A-Za-z0-9 /()&,+-]{1,40}):\s", head)
+    if label and not _TOPICAL_LABEL.match(label.group(1)) and not _FIRST_STEP.match(label.group(1)):
+        # "AZENOSERTIB SPECIFIC CRITERIA: ...": only some patients; an entry excludes only them
+        return c.All((c.Unparsed(label.group(0).strip()), examples))
+    return examples
 
 
 # "Cohort A: ...", "Hematology: ..." at the start of an item. A topical label adds nothing;

@@ -115,3 +115,17 @@ def test_must_not_have_under_an_exclusion_heading_is_unchanged(vocab):
     # the exclusion section's own Not: "must not have any of the following" there restates the exclusion
     it = item(vocab, "exc", "* Patient must not have any of the following:\n\n  * Known HIV infection")
     assert it.node.__class__ is c.Not and verdict(it.node) is True and verdict(it.node, (HIV,)) is not True
+
+
+def test_an_exclusion_list_of_examples_clears_nobody_with_none_of_them(vocab):
+    # NCT06834373 (first entry): "including, but not limited to": a patient with none of the entries may
+    # still have the cardiac disease the head names; All(head, Any(entries)) cleared them (a wrong "eligible")
+    it = item(vocab, "exc", "* Impaired cardiac function or clinically significant cardiac diseases including, but not "
+              "limited to:\n\n  * Known HIV infection")
+    assert to_json(it.node) == {"type": "not", "item": {"type": "any", "items": [
+        {"type": "unparsed", "text": "Impaired cardiac function or clinically significant cardiac diseases including, but "
+                                     "not limited to:"}, {"type": "condition", "keys": ["hiv"]}]}}
+    assert verdict(it.node) is None and verdict(it.node, (HIV,)) is False
+    # a bare "including:" is read as the list it introduces (NCT04322955 head)
+    it = item(vocab, "exc", "* Cardiovascular disorders including:\n\n  * Known HIV infection")
+    assert verdict(it.node) is True
