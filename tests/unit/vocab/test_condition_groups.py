@@ -2,12 +2,9 @@
 one member then covers that member only), and how a wrong flag is refused at load, naming the
 file, the key and the field."""
 
-import shutil
-from importlib import resources
-from pathlib import Path
-
 import pytest
 
+from tests.unit.vocab.conftest import edit
 from trialmatch.errors import RuleFileError
 from trialmatch.vocab import load_vocabulary, load_vocabulary_from
 
@@ -19,19 +16,6 @@ SINGLE = {"hiv", "hepatitis_b", "hepatitis_c", "tuberculosis", "diabetes", "hear
           "transient_ischemic_attack"}
 
 
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(str(resources.files("trialmatch.vocab") / "data"), target)
-    return target
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def test_group_keys_are_flagged_and_single_diseases_are_not():
     concepts = load_vocabulary().conditions
     assert {k for k, concept in concepts.items() if concept.group} == GROUPS
@@ -40,23 +24,23 @@ def test_group_keys_are_flagged_and_single_diseases_are_not():
 
 
 def test_group_must_be_a_boolean(data_copy):
-    _edit(data_copy / "conditions.yaml", "  active_infection:\n    group: true", "  active_infection:\n    group: yes please")
+    edit(data_copy / "conditions.yaml", "  active_infection:\n    group: true", "  active_infection:\n    group: yes please")
     with pytest.raises(RuleFileError, match=r"conditions\.yaml: conditions\.active_infection\.group: expected true or false"):
         load_vocabulary_from(data_copy)
 
 
 def test_group_as_a_quoted_string_is_refused(data_copy):
-    _edit(data_copy / "conditions.yaml", "  autoimmune_disease:\n    group: true", '  autoimmune_disease:\n    group: "true"')
+    edit(data_copy / "conditions.yaml", "  autoimmune_disease:\n    group: true", '  autoimmune_disease:\n    group: "true"')
     with pytest.raises(RuleFileError, match=r"conditions\.autoimmune_disease\.group: expected true or false, got 'true'"):
         load_vocabulary_from(data_copy)
 
 
 def test_unknown_field_is_refused_with_the_allowed_ones(data_copy):
-    _edit(data_copy / "conditions.yaml", "  hepatitis_c:\n", "  hepatitis_c:\n    grouped: true\n")
+    edit(data_copy / "conditions.yaml", "  hepatitis_c:\n", "  hepatitis_c:\n    grouped: true\n")
     with pytest.raises(RuleFileError, match=r"conditions\.yaml: conditions\.hepatitis_c: unknown key\(s\) \['grouped'\]"):
         load_vocabulary_from(data_copy)
 
 
 def test_group_false_is_the_default(data_copy):
-    _edit(data_copy / "conditions.yaml", "  hepatitis_c:\n", "  hepatitis_c:\n    group: false\n")
+    edit(data_copy / "conditions.yaml", "  hepatitis_c:\n", "  hepatitis_c:\n    group: false\n")
     assert load_vocabulary_from(data_copy).conditions["hepatitis_c"].group is False

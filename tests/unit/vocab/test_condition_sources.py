@@ -3,30 +3,14 @@ a public reference ("lookup") names that reference in ``ref``; the keys whose co
 written unverified (unstable angina, TIA, bleeding disorder, myocardial infarction) and the new
 peripheral_neuropathy key carry checked codes only."""
 
-import shutil
-from importlib import resources
-from pathlib import Path
-
 import pytest
 
+from tests.unit.vocab.conftest import edit
 from trialmatch.errors import RuleFileError
 from trialmatch.vocab import load_vocabulary, load_vocabulary_from
 
 CHECKED = ("unstable_angina", "transient_ischemic_attack", "bleeding_disorder", "myocardial_infarction",
            "peripheral_neuropathy", "myocarditis", "primary_immunodeficiency")
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(str(resources.files("trialmatch.vocab") / "data"), target)
-    return target
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.mark.parametrize("key", CHECKED)
@@ -39,13 +23,13 @@ def test_codes_of_the_checked_keys_are_verified(key):
 
 
 def test_a_lookup_source_needs_its_reference(data_copy):
-    _edit(data_copy / "conditions.yaml", ', ref: "OHDSI Legend concept set Preinfarction syndrome: SNOMED 4557003 (OMOP concept 315296)"', "")
+    edit(data_copy / "conditions.yaml", ', ref: "OHDSI Legend concept set Preinfarction syndrome: SNOMED 4557003 (OMOP concept 315296)"', "")
     with pytest.raises(RuleFileError, match=r"conditions\.unstable_angina\.snomed\[0\]: a 'ref' naming the reference"):
         load_vocabulary_from(data_copy)
 
 
 def test_a_reference_goes_with_a_lookup_only(data_copy):
-    _edit(data_copy / "conditions.yaml", '{prefix: B20, display: "Human immunodeficiency virus [HIV] disease", source: valueset}',
+    edit(data_copy / "conditions.yaml", '{prefix: B20, display: "Human immunodeficiency virus [HIV] disease", source: valueset}',
           '{prefix: B20, display: "Human immunodeficiency virus [HIV] disease", source: valueset, ref: "somewhere"}')
     with pytest.raises(RuleFileError, match=r"conditions\.hiv\.icd10cm\[0\]: a 'ref' naming the reference goes with source 'lookup'"):
         load_vocabulary_from(data_copy)

@@ -1,27 +1,10 @@
 """A broken data file is refused, naming the file and the field (tested on temp copies)."""
 
-import shutil
-from importlib import resources
-from pathlib import Path
-
 import pytest
 
+from tests.unit.vocab.conftest import edit
 from trialmatch.errors import RuleFileError
 from trialmatch.vocab import load_vocabulary, load_vocabulary_from
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    source = resources.files("trialmatch.vocab") / "data"
-    target = tmp_path / "data"
-    shutil.copytree(str(source), target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_the_copy_loads(data_copy):
