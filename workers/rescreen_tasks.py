@@ -47,11 +47,17 @@ celery_current_app.conf.beat_schedule = {**(celery_current_app.conf.beat_schedul
 def transport_options(current: dict | None, visibility_timeout: float) -> dict:
     """Redis transport options for late acknowledgement: the visibility timeout, and an
     unacknowledged-message sweep frequent enough for it (kombu's default sweeps every 10 s x
-    10 calls, so a killed worker's message would wait up to 100 s more)."""
+    10 calls, so a killed worker's message would wait up to 100 s more). The sweep holds a Redis
+    lock shared by every worker of the database, kept 300 s by default if its holder dies: a worker
+    killed during its sweep stops every other worker's sweep for five minutes (the likely cause
+    of a rescreen seen stalled after a SIGKILL in a test run). The lock now lapses within the
+    visibility timeout (at most the default); two sweeps at once may deliver a message twice,
+    which idempotent chunks allow."""
     options = dict(current or {})
     options["visibility_timeout"] = visibility_timeout
     options["unacked_restore_interval"] = max(1, min(10, int(visibility_timeout // 3)))
     options["unacked_restore_throttle"] = 1
+    options["unacked_mutex_expire"] = max(1, min(300, int(visibility_timeout)))
     return options
 
 
