@@ -129,16 +129,12 @@ class Terms:
 
     def _lengths(self, kind: str):
         """The phrase lengths that pass the length check of ``_fuzzy`` for some term of ``kind``
-        (a term's length +- 2), from the loaded vocabulary's term lists; every length when the
-        vocabulary does not show them."""
+        (a term's length +- 2); every length when the vocabulary does not say (a stand-in)."""
         found = self.lengths.get(kind)
         if found is None:
-            index = getattr(self.vocab, "_terms", {}).get(kind) if isinstance(getattr(self.vocab, "_terms", None), dict) else None
-            texts = getattr(index, "terms", None)
-            try:
-                found = frozenset(len(text) + d for _keys, text in texts.values() for d in range(-2, 3))
-            except (AttributeError, TypeError, ValueError):
-                found = _Any()
+            term_lengths = getattr(self.vocab, "term_lengths", None)
+            found = (frozenset(n + d for n in term_lengths(kind) for d in range(-2, 3)) if term_lengths
+                     else _Any())
             self.lengths[kind] = found
         return found
 

@@ -116,6 +116,13 @@ class Vocabulary:
             raise ValueError(f"unknown lookup kind {kind!r}; kinds are {list(KINDS)}")
         return self._terms[kind].lookup(term)
 
+    def term_lengths(self, kind: str) -> frozenset[int]:
+        """The lengths of the texts ``lookup`` of ``kind`` matches against (as written), for
+        callers that refuse a match whose length differs from the phrase's."""
+        if kind not in self._terms:
+            raise ValueError(f"unknown lookup kind {kind!r}; kinds are {list(KINDS)}")
+        return frozenset(len(text) for _keys, text in self._terms[kind].terms.values())
+
 
 def load_vocabulary_from(data_dir: DataDir) -> Vocabulary:
     oncotree = load_oncotree(data_dir)

@@ -84,3 +84,12 @@ def test_unknown_kind_is_an_error_and_empty_term_is_none():
     with pytest.raises(ValueError, match="unknown lookup kind"):
         lookup("x", "gene")
     assert lookup("  ", "drug") is None
+
+
+def test_term_lengths_are_the_lengths_of_the_texts_a_lookup_matches():
+    vocab = load_vocabulary()
+    lengths = vocab.term_lengths("drug")
+    assert len("Keytruda") in lengths and len("pembrolizumab") in lengths
+    assert len(lookup("carboplatin", "drug").matched_text) in lengths
+    with pytest.raises(ValueError, match="unknown lookup kind"):
+        vocab.term_lengths("planet")
