@@ -19,6 +19,7 @@ import dataclasses
 import re
 
 from trialmatch.domain import criteria as c
+from trialmatch.domain.criteria_json import walk
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.lab_units import ANALYTE_UNITS, UNIT_RX, UNITS, convertible, plausible
 from trialmatch.nlp.builders.patterns import CMP, NUM, days, has_any, number
@@ -208,15 +209,9 @@ def _or_normal(clause: Clause) -> c.Node | None:
     if not m:
         return None
     head = _build_lab(dataclasses.replace(clause, text=m.group("head")))
-    if head is None or not all(isinstance(n, (c.Lab, c.All, c.Any)) for n in _nodes(head)):
+    if head is None or not all(isinstance(n, (c.Lab, c.All, c.Any)) for n in walk(head)):
         return None
     return c.Any((head, c.Unparsed(m.group("alt").strip())))
-
-
-def _nodes(node: c.Node):
-    yield node
-    for item in getattr(node, "items", ()):
-        yield from _nodes(item)
 
 
 def _either(clause: Clause) -> c.Node | None:
