@@ -91,9 +91,7 @@ _NARROW = frozenset(("uncontrolled", "untreated", "not controlled", "unresolved"
                      "clinically significant", "clinically relevant", "clinically serious", "clinically unstable",
                      "persistent"))
 _NARROW_WORD = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w) for w in _NARROW), key=len, reverse=True)) + r")\b")
-_INFECTION_WORDS = ("active", "ongoing", "current", "currently", "concurrent", "uncontrolled", "untreated", "not controlled",
-                    "unresolved", "serious", "severe", "significant", "clinically significant", "clinically relevant",
-                    "clinically serious", "clinically unstable", "persistent", "known", "systemic")
+_INFECTION_WORDS = _PRESENT | _NARROW | {"known", "systemic"}
 _WORD = "|".join(sorted((re.escape(w) for w in _INFECTION_WORDS), key=len, reverse=True))
 _KIND = r"(?:bacterial|viral|fungal|parasitic|mycobacterial|other)"
 _INFECTION = re.compile(
