@@ -5,7 +5,8 @@
   API after a patient change or a rescreen request. One dispatcher at a time (a Redis lock).
 - ``trialmatch.rescreen.chunk``: one chunk, idempotent, acknowledged late: a worker killed
   mid-chunk leaves the message unacknowledged and the broker delivers it again after the
-  visibility timeout (TRIALMATCH_VISIBILITY_TIMEOUT_SECONDS, applied when the worker starts).
+  visibility timeout (TRIALMATCH_VISIBILITY_TIMEOUT_SECONDS, in the Celery configuration:
+  trialmatch.api.celery.transport_options).
 - ``trialmatch.rescreen.daily``: patients whose results may change with time (age bounds,
   washout and freshness windows), daily at DAILY_AT UTC.
 - Pending chunks of a rescreen dispatched more than twice the visibility timeout ago are sent
@@ -19,13 +20,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from celery import current_app as celery_current_app
-from celery import shared_task, signals
+from celery import shared_task
 from celery.schedules import crontab
 from flask import current_app
 
 from trialmatch import rescreen
 from trialmatch.catalogue import catalogue_from_store
-from trialmatch.config import Settings
 from trialmatch.rescreen_run import run_chunk
 from trialmatch.store import trials as trial_store
 from trialmatch.webhooks import WebhookError
@@ -42,31 +42,6 @@ BEAT_SCHEDULE = {
     "trialmatch-rescreen-daily": {"task": DAILY_TASK, "schedule": crontab(**DAILY_AT)},
 }
 celery_current_app.conf.beat_schedule = {**(celery_current_app.conf.beat_schedule or {}), **BEAT_SCHEDULE}
-
-
-def transport_options(current: dict | None, visibility_timeout: float) -> dict:
-    """Redis transport options for late acknowledgement: the visibility timeout, and an
-    unacknowledged-message sweep frequent enough for it (kombu's default sweeps every 10 s x
-    10 calls, so a killed worker's message would wait up to 100 s more). The sweep holds a Redis
-    lock shared by every worker of the database, kept 300 s by default if its holder dies: a worker
-    killed during its sweep stops every other worker's sweep for five minutes (the likely cause
-    of a rescreen seen stalled after a SIGKILL in a test run). The lock now lapses within the
-    visibility timeout (at most the default); two sweeps at once may deliver a message twice,
-    which idempotent chunks allow."""
-    options = dict(current or {})
-    options["visibility_timeout"] = visibility_timeout
-    options["unacked_restore_interval"] = max(1, min(10, int(visibility_timeout // 3)))
-    options["unacked_restore_throttle"] = 1
-    options["unacked_mutex_expire"] = max(1, min(300, int(visibility_timeout)))
-    return options
-
-
-@signals.worker_init.connect
-def apply_visibility_timeout(sender=None, **_kwargs) -> None:
-    """The broker's visibility timeout from the settings (read, like the worker entry point, from
-    the environment, when the worker starts)."""
-    seconds = Settings.from_env().visibility_timeout_seconds
-    sender.app.conf.broker_transport_options = transport_options(sender.app.conf.broker_transport_options, seconds)
 
 
 def _now() -> datetime:

@@ -24,7 +24,7 @@ def create_app(settings: Settings, *, vocab=None, today: Callable[[], date] = da
     app = Flask("trialmatch")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.config["CELERY"] = celery_config(settings.redis_url, result_ttl=settings.cache_ttl_seconds,
-                                        queue=settings.queue)
+                                        queue=settings.queue, visibility_timeout=settings.visibility_timeout_seconds)
     app.json.sort_keys = False
     app.extensions["trialmatch"] = build_runtime(settings, vocab=vocab, today=today)
     for module in (health, docs, match, codex, jobs, schema, trials, patients, rescreens):

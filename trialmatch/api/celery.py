@@ -22,7 +22,24 @@ class ResultBackend(RedisBackend):
         pass
 
 
-def celery_config(redis_url: str | None, *, result_ttl: int, queue: str) -> dict:
+def transport_options(visibility_timeout: float) -> dict:
+    """Redis transport options for late acknowledgement: the visibility timeout (a task a killed
+    worker held is delivered again after it), and an unacknowledged-message sweep frequent enough
+    for it (kombu's default sweeps every 10 s x 10 calls, so a killed worker's message would wait
+    up to 100 s more). The sweep holds a Redis lock shared by every worker of the database, which
+    kombu keeps 300 s if its holder dies: it lapses here within the visibility timeout (two sweeps
+    at once may deliver a message twice, which the idempotent rescreen chunks allow)."""
+    return {
+        "visibility_timeout": visibility_timeout,
+        "unacked_restore_interval": max(1, min(10, int(visibility_timeout // 3))),
+        "unacked_restore_throttle": 1,
+        "unacked_mutex_expire": max(1, min(300, int(visibility_timeout))),
+    }
+
+
+def celery_config(redis_url: str | None, *, result_ttl: int, queue: str, visibility_timeout: float = 3600.0) -> dict:
+    """Celery settings; ``visibility_timeout`` (TRIALMATCH_VISIBILITY_TIMEOUT_SECONDS) is part of the
+    configuration the app is built with, so every worker's broker connection uses it."""
     url = redis_url or "memory://"
     return {
         "task_default_queue": queue,
@@ -36,7 +53,7 @@ def celery_config(redis_url: str | None, *, result_ttl: int, queue: str) -> dict
         "task_acks_late": True,
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": True,
-        "broker_transport_options": {"visibility_timeout": 3600},
+        "broker_transport_options": transport_options(visibility_timeout),
         "worker_hijack_root_logger": False,
     }
 

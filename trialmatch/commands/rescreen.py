@@ -143,7 +143,8 @@ def rescreen_command(trials, patients, as_of, workers, timeout) -> None:
 
         app = Celery("trialmatch-cli")
         app.config_from_object(celery_config(settings.redis_url, result_ttl=settings.cache_ttl_seconds,
-                                             queue=settings.queue))
+                                             queue=settings.queue,
+                                             visibility_timeout=settings.visibility_timeout_seconds))
         app.send_task("trialmatch.rescreen.dispatch")
         status = follow(sessionmaker, rescreen_id, timeout=timeout)
     else:
