@@ -262,6 +262,23 @@ class LifeExpectancy:
 
 
 @dataclass(frozen=True)
+class Hypersensitivity:
+    """The patient has a known hypersensitivity (allergy) to one of ``drugs`` (vocabulary
+    ingredient keys) or a drug of ``classes`` (drug-class keys), or, with ``study_treatment``,
+    to the trial's own study treatment or any of its components ("known hypersensitivity to
+    any component of the study drug"). "X or any of its excipients" is the drug X: no record
+    names an excipient apart from its product. Narrowing words the atom does not carry
+    ("severe", "grade >= 3", "requiring hospitalisation") are kept Unparsed beside it; usually
+    written as ``Not(Hypersensitivity(...))`` in exclusions."""
+
+    drugs: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+    study_treatment: bool = False
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
 class Unparsed:
     """Text not understood (or not structurable). Always UNKNOWN. ``non_clinical`` marks
     items no EHR can answer (consent, willingness, ability to swallow): UNKNOWN of kind
@@ -275,6 +292,7 @@ class Unparsed:
 Atom = Union[
     Age, Sex, CancerType, Histology, Stage, Metastasis, Biomarker, Variant,
     PerformanceStatus, Lab, PriorTherapy, Procedure, Condition, Pregnancy, Measurable, LifeExpectancy,
+    Hypersensitivity,
     Unparsed,
 ]
 Node = Union[All, Any, Not, Atom]
@@ -282,6 +300,7 @@ Node = Union[All, Any, Not, Atom]
 ATOM_TYPES: tuple[type, ...] = (
     Age, Sex, CancerType, Histology, Stage, Metastasis, Biomarker, Variant,
     PerformanceStatus, Lab, PriorTherapy, Procedure, Condition, Pregnancy, Measurable, LifeExpectancy,
+    Hypersensitivity,
     Unparsed,
 )
 NODE_TYPES: tuple[type, ...] = (All, Any, Not) + ATOM_TYPES

@@ -153,6 +153,11 @@ def _life_expectancy(n: c.LifeExpectancy) -> str:
     return f"life expectancy {'≥' if n.min_inclusive else '>'} {duration(n.min_days)}"
 
 
+def _hypersensitivity(n: c.Hypersensitivity) -> str:
+    names = [*n.drugs, *(_words(k) for k in n.classes)] + (["the study treatment"] if n.study_treatment else [])
+    return "hypersensitivity to " + " or ".join(names)
+
+
 _RENDERERS = {
     c.All: lambda n: "all of: " + "; ".join(render(i) for i in n.items) if n.items else "no criteria",
     c.Any: lambda n: "any of: " + " | ".join(render(i) for i in n.items) if n.items else "none",
@@ -173,5 +178,6 @@ _RENDERERS = {
     c.Pregnancy: lambda n: n.status,
     c.Measurable: _measurable,
     c.LifeExpectancy: _life_expectancy,
+    c.Hypersensitivity: _hypersensitivity,
     c.Unparsed: lambda n: n.text,
 }
