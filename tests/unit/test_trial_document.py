@@ -42,6 +42,7 @@ EVERY_NODE = [
     {"type": "life_expectancy", "min_days": 91, "min_inclusive": False, "id": "n-life"},
     {"type": "hypersensitivity", "drugs": ["pembrolizumab"], "classes": ["anti_pd1"], "study_treatment": True,
      "text": "Known hypersensitivity to pembrolizumab or any component of the study drug", "id": "n-hyp"},
+    {"type": "vaccination", "within_days": 30, "text": "Received a live vaccine within 30 days", "id": "n-vac"},
 ]
 
 

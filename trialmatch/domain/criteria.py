@@ -279,6 +279,20 @@ class Hypersensitivity:
 
 
 @dataclass(frozen=True)
+class Vaccination:
+    """The patient received a vaccine (a live one: live attenuated virus or bacteria, when
+    ``live``) within ``within_days`` before the as-of date (None: at any time). The time point
+    a protocol counts from ("before the first dose") is the trial's start, counted back from
+    the as-of date as washouts are. "Killed/inactivated vaccines are allowed" documents the
+    live reading; usually written as ``Not(Vaccination(live=True, within_days=30))``."""
+
+    live: bool = True
+    within_days: int | None = None
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
 class Unparsed:
     """Text not understood (or not structurable). Always UNKNOWN. ``non_clinical`` marks
     items no EHR can answer (consent, willingness, ability to swallow): UNKNOWN of kind
@@ -293,6 +307,7 @@ Atom = Union[
     Age, Sex, CancerType, Histology, Stage, Metastasis, Biomarker, Variant,
     PerformanceStatus, Lab, PriorTherapy, Procedure, Condition, Pregnancy, Measurable, LifeExpectancy,
     Hypersensitivity,
+    Vaccination,
     Unparsed,
 ]
 Node = Union[All, Any, Not, Atom]
@@ -301,6 +316,7 @@ ATOM_TYPES: tuple[type, ...] = (
     Age, Sex, CancerType, Histology, Stage, Metastasis, Biomarker, Variant,
     PerformanceStatus, Lab, PriorTherapy, Procedure, Condition, Pregnancy, Measurable, LifeExpectancy,
     Hypersensitivity,
+    Vaccination,
     Unparsed,
 )
 NODE_TYPES: tuple[type, ...] = (All, Any, Not) + ATOM_TYPES

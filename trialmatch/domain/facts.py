@@ -234,6 +234,17 @@ class Allergy:
 
 
 @dataclass(frozen=True)
+class Immunization:
+    """One Immunization record: the vaccine's codes (CVX, as recorded), the record's status
+    ("completed"; records not done or entered in error are not kept) and the date given."""
+
+    evidence: str
+    codes: tuple[Coding, ...] = ()
+    status: str | None = None
+    date: date | None = None
+
+
+@dataclass(frozen=True)
 class Warning:
     """Something in the input that was dropped or doubted, with its location
     (``Bundle.entry[3].resource.valueQuantity``). Never carries a patient value."""
@@ -266,6 +277,7 @@ class PatientFacts:
     measurable_disease: tuple[MeasurableDisease, ...] = ()
     life_expectancy: tuple[LifeExpectancy, ...] = ()
     allergies: tuple[Allergy, ...] = ()
+    immunizations: tuple[Immunization, ...] = ()
     warnings: tuple[Warning, ...] = field(default=(), compare=False)
 
     def age_on(self, as_of: date) -> int | None:

@@ -158,6 +158,10 @@ def _hypersensitivity(n: c.Hypersensitivity) -> str:
     return "hypersensitivity to " + " or ".join(names)
 
 
+def _vaccination(n: c.Vaccination) -> str:
+    return ("live vaccine" if n.live else "vaccine") + (f" within {n.within_days} days" if n.within_days else "")
+
+
 _RENDERERS = {
     c.All: lambda n: "all of: " + "; ".join(render(i) for i in n.items) if n.items else "no criteria",
     c.Any: lambda n: "any of: " + " | ".join(render(i) for i in n.items) if n.items else "none",
@@ -179,5 +183,6 @@ _RENDERERS = {
     c.Measurable: _measurable,
     c.LifeExpectancy: _life_expectancy,
     c.Hypersensitivity: _hypersensitivity,
+    c.Vaccination: _vaccination,
     c.Unparsed: lambda n: n.text,
 }
