@@ -4,7 +4,8 @@ Read as recorded, never guessed: the substance is the record's ``code`` (and any
 ``reaction.substance``) as codings; ``substances`` are the vocabulary's drug ingredient keys
 those codings name: an RxNorm code the vocabulary maps, or a coding display or the concept's
 text that is exactly a drug's name, brand or synonym (case aside; "Keytruda" is
-pembrolizumab, "pembrolizumab injection" is not read). A statement of absence, SNOMED CT
+pembrolizumab, "pembrolizumab injection" is not read), once the words of a SNOMED CT allergy
+finding around it are taken off ("Allergy to carboplatin (finding)", "Carboplatin allergy"). A statement of absence, SNOMED CT
 716186003 "No known allergy" or 409137002 "No known drug allergy", is kept as ``no_known``
 (the matcher decides what it shows). A record recorded in error is not a fact. A record with
 no code at all names nothing: dropped with a warning naming its location (no value is logged).
@@ -13,6 +14,7 @@ no code at all names nothing: dropped with a warning naming its location (no val
 from __future__ import annotations
 
 import functools
+import re
 
 from trialmatch.domain.facts import RXNORM, SNOMED, Allergy
 from trialmatch.mcode.bundle_entries import Entry, Warnings
@@ -36,6 +38,18 @@ def _drug_names(vocab) -> dict[str, str]:
     return {name: next(iter(keys)) for name, keys in found.items() if len(keys) == 1}
 
 
+# SNOMED CT allergy findings name the substance in their display: "Allergy to pembrolizumab
+# (finding)", "Carboplatin allergy"; the words around it are taken off, the rest must still be a
+# drug's exact name
+_WRAPPING = re.compile(r"^(?:allergy|hypersensitivity|allergic reaction) to |(?: allergy| hypersensitivity)?"
+                       r"(?: \((?:finding|substance|disorder|product)\))?$")
+
+
+def _name(text: str, names: dict[str, str]) -> str:
+    text = text.strip().lower()
+    return names.get(text) or names.get(_WRAPPING.sub("", text).strip(), "")
+
+
 def substances(codes: tuple, texts: tuple[str, ...], vocab) -> tuple[str, ...]:
     out: list[str] = []
     names = _drug_names(vocab) if vocab is not None else {}
@@ -43,8 +57,8 @@ def substances(codes: tuple, texts: tuple[str, ...], vocab) -> tuple[str, ...]:
         if c.system == RXNORM and c.code and vocab is not None:
             out.extend(vocab.drugs_for_rxnorm(c.code))
         if c.display:
-            out.append(names.get(c.display.strip().lower(), ""))
-    out.extend(names.get(t.strip().lower(), "") for t in texts)
+            out.append(_name(c.display, names))
+    out.extend(_name(t, names) for t in texts)
     return tuple(dict.fromkeys(x for x in out if x))
 
 

@@ -140,3 +140,12 @@ def test_match_of_a_real_bundle_shows_the_atom_and_its_explanation(record, klass
     assert verdict in text and "Hypersensitivity to pembrolizumab" in text
     if record is None:
         assert "allergy list" in text
+
+
+@pytest.mark.parametrize("display, found", [
+    ("Allergy to carboplatin (finding)", ("carboplatin",)), ("Carboplatin allergy", ("carboplatin",)),
+    ("Keytruda", ("pembrolizumab",)), ("Allergy to penicillin", ()), ("pembrolizumab injection", ()),
+])
+def test_a_substance_is_a_drug_only_by_its_exact_name(display, found):
+    from trialmatch.mcode.allergies import substances
+    assert substances((f.Coding(f.SNOMED, "0", display),), (), VOCAB) == found
