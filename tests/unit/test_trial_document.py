@@ -40,6 +40,9 @@ EVERY_NODE = [
      "text": "either", "id": "n-any"},
     {"type": "measurable", "criteria": "RECIST 1.1", "text": "Measurable disease per RECIST 1.1", "id": "n-meas"},
     {"type": "life_expectancy", "min_days": 91, "min_inclusive": False, "id": "n-life"},
+    {"type": "hypersensitivity", "drugs": ["pembrolizumab"], "classes": ["anti_pd1"], "study_treatment": True,
+     "text": "Known hypersensitivity to pembrolizumab or any component of the study drug", "id": "n-hyp"},
+    {"type": "vaccination", "within_days": 30, "text": "Received a live vaccine within 30 days", "id": "n-vac"},
 ]
 
 

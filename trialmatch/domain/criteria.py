@@ -262,6 +262,37 @@ class LifeExpectancy:
 
 
 @dataclass(frozen=True)
+class Hypersensitivity:
+    """The patient has a known hypersensitivity (allergy) to one of ``drugs`` (vocabulary
+    ingredient keys) or a drug of ``classes`` (drug-class keys), or, with ``study_treatment``,
+    to the trial's own study treatment or any of its components ("known hypersensitivity to
+    any component of the study drug"). "X or any of its excipients" is the drug X: no record
+    names an excipient apart from its product. Narrowing words the atom does not carry
+    ("severe", "grade >= 3", "requiring hospitalisation") are kept Unparsed beside it; usually
+    written as ``Not(Hypersensitivity(...))`` in exclusions."""
+
+    drugs: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+    study_treatment: bool = False
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Vaccination:
+    """The patient received a vaccine (a live one: live attenuated virus or bacteria, when
+    ``live``) within ``within_days`` before the as-of date (None: at any time). The time point
+    a protocol counts from ("before the first dose") is the trial's start, counted back from
+    the as-of date as washouts are. "Killed/inactivated vaccines are allowed" documents the
+    live reading; usually written as ``Not(Vaccination(live=True, within_days=30))``."""
+
+    live: bool = True
+    within_days: int | None = None
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
 class Unparsed:
     """Text not understood (or not structurable). Always UNKNOWN. ``non_clinical`` marks
     items no EHR can answer (consent, willingness, ability to swallow): UNKNOWN of kind
@@ -275,6 +306,8 @@ class Unparsed:
 Atom = Union[
     Age, Sex, CancerType, Histology, Stage, Metastasis, Biomarker, Variant,
     PerformanceStatus, Lab, PriorTherapy, Procedure, Condition, Pregnancy, Measurable, LifeExpectancy,
+    Hypersensitivity,
+    Vaccination,
     Unparsed,
 ]
 Node = Union[All, Any, Not, Atom]
@@ -282,6 +315,8 @@ Node = Union[All, Any, Not, Atom]
 ATOM_TYPES: tuple[type, ...] = (
     Age, Sex, CancerType, Histology, Stage, Metastasis, Biomarker, Variant,
     PerformanceStatus, Lab, PriorTherapy, Procedure, Condition, Pregnancy, Measurable, LifeExpectancy,
+    Hypersensitivity,
+    Vaccination,
     Unparsed,
 )
 NODE_TYPES: tuple[type, ...] = (All, Any, Not) + ATOM_TYPES

@@ -213,6 +213,38 @@ class LifeExpectancy:
 
 
 @dataclass(frozen=True)
+class Allergy:
+    """One AllergyIntolerance record. ``substances``: the vocabulary's drug ingredient keys the
+    record names (RxNorm code, or a coding display / text that is exactly a drug's name, brand
+    or synonym); ``category``: the record's categories ("medication", "biologic", "food",
+    "environment"); ``kind``: "allergy" | "intolerance" | None (not said). ``no_known``: the
+    record states an absence instead of an allergy, "allergy" (SNOMED 716186003, no known
+    allergy) or "drug_allergy" (409137002, no known drug allergy). ``date``: recordedDate, else
+    onset, else the last occurrence."""
+
+    evidence: str
+    codes: tuple[Coding, ...] = ()
+    substances: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    kind: str | None = None
+    clinical_status: str | None = None  # active | inactive | resolved
+    verification_status: str | None = None  # unconfirmed | presumed | confirmed | refuted | entered-in-error
+    no_known: str | None = None
+    date: date | None = None
+
+
+@dataclass(frozen=True)
+class Immunization:
+    """One Immunization record: the vaccine's codes (CVX, as recorded), the record's status
+    ("completed"; records not done or entered in error are not kept) and the date given."""
+
+    evidence: str
+    codes: tuple[Coding, ...] = ()
+    status: str | None = None
+    date: date | None = None
+
+
+@dataclass(frozen=True)
 class Warning:
     """Something in the input that was dropped or doubted, with its location
     (``Bundle.entry[3].resource.valueQuantity``). Never carries a patient value."""
@@ -244,6 +276,8 @@ class PatientFacts:
     disease_status: tuple[ObservedStatus, ...] = ()
     measurable_disease: tuple[MeasurableDisease, ...] = ()
     life_expectancy: tuple[LifeExpectancy, ...] = ()
+    allergies: tuple[Allergy, ...] = ()
+    immunizations: tuple[Immunization, ...] = ()
     warnings: tuple[Warning, ...] = field(default=(), compare=False)
 
     def age_on(self, as_of: date) -> int | None:

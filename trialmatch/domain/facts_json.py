@@ -21,6 +21,8 @@ FACT_TYPES: dict[str, type] = {
     "procedures": f.Procedure, "labs": f.Lab, "conditions": f.Condition,
     "pregnancy": f.ObservedStatus, "disease_status": f.ObservedStatus, "warnings": f.Warning,
     "measurable_disease": f.MeasurableDisease, "life_expectancy": f.LifeExpectancy,
+    "allergies": f.Allergy,
+    "immunizations": f.Immunization,
 }
 CODING_FIELDS = frozenset({"codes", "histology", "body_site", "laterality", "code", "system"})
 DATE_FIELDS = frozenset({"birth_date", "deceased_date", "onset", "recorded", "date", "start", "end"})

@@ -18,7 +18,8 @@ from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import TYPE_NAMES
 from trialmatch.domain.verdict import Outcome, Verdict
 from trialmatch.matching import (
-    atoms_assessment, atoms_biomarker, atoms_clinical, atoms_disease, atoms_patient, atoms_therapy, atoms_variant,
+    atoms_allergy, atoms_assessment, atoms_biomarker, atoms_clinical, atoms_disease, atoms_patient, atoms_therapy,
+    atoms_vaccination, atoms_variant,
 )
 from trialmatch.matching.render import display_text
 from trialmatch.matching.units import load_units
@@ -41,6 +42,8 @@ COMPILERS = {
     c.Procedure: atoms_therapy.compile_procedure,
     c.Measurable: atoms_assessment.compile_measurable,
     c.LifeExpectancy: atoms_assessment.compile_life_expectancy,
+    c.Hypersensitivity: atoms_allergy.compile_hypersensitivity,
+    c.Vaccination: atoms_vaccination.compile_vaccination,
 }
 
 

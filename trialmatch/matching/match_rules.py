@@ -17,7 +17,7 @@ from trialmatch.errors import RuleFileError
 from trialmatch.matching.rule_file import mapping, number, read_yaml, str_list
 
 FRESHNESS_KEYS = ("performance_status", "lab", "tumor_marker", "stage", "extent_negative", "pregnancy_test", "variant",
-                  "measurable_disease", "life_expectancy")
+                  "measurable_disease", "life_expectancy", "no_known_allergy")
 EXTENT_KEYS = ("metastatic", "advanced", "locally_advanced")
 
 

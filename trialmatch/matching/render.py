@@ -153,6 +153,15 @@ def _life_expectancy(n: c.LifeExpectancy) -> str:
     return f"life expectancy {'≥' if n.min_inclusive else '>'} {duration(n.min_days)}"
 
 
+def _hypersensitivity(n: c.Hypersensitivity) -> str:
+    names = [*n.drugs, *(_words(k) for k in n.classes)] + (["the study treatment"] if n.study_treatment else [])
+    return "hypersensitivity to " + " or ".join(names)
+
+
+def _vaccination(n: c.Vaccination) -> str:
+    return ("live vaccine" if n.live else "vaccine") + (f" within {n.within_days} days" if n.within_days else "")
+
+
 _RENDERERS = {
     c.All: lambda n: "all of: " + "; ".join(render(i) for i in n.items) if n.items else "no criteria",
     c.Any: lambda n: "any of: " + " | ".join(render(i) for i in n.items) if n.items else "none",
@@ -173,5 +182,7 @@ _RENDERERS = {
     c.Pregnancy: lambda n: n.status,
     c.Measurable: _measurable,
     c.LifeExpectancy: _life_expectancy,
+    c.Hypersensitivity: _hypersensitivity,
+    c.Vaccination: _vaccination,
     c.Unparsed: lambda n: n.text,
 }

@@ -12,7 +12,8 @@ import dataclasses
 
 from trialmatch.domain.facts import PatientFacts
 from trialmatch.errors import PatientDataError
-from trialmatch.mcode import genomics, labs, patient_conditions, staging, status_observations
+from trialmatch.mcode import allergies, genomics, immunizations, labs, patient_conditions, staging
+from trialmatch.mcode import status_observations
 from trialmatch.mcode import treatments, tumor_markers
 from trialmatch.mcode.bundle_entries import Entry, Warnings, read_bundle
 from trialmatch.mcode.fhir_read import effective_date
@@ -32,7 +33,8 @@ UNEXPECTED = (TypeError, ValueError, AttributeError, KeyError, IndexError, Arith
 # Resources recorded in error or withdrawn say nothing about the patient.
 VOID_STATUS = frozenset({"entered-in-error", "cancelled"})
 FACT_LISTS = ("cancers", "stages", "markers", "variants", "genes_tested", "performance",
-              "medications", "procedures", "labs", "conditions", "pregnancy", "disease_status")
+              "medications", "procedures", "labs", "conditions", "pregnancy", "disease_status", "allergies",
+              "immunizations")
 
 
 def extract_facts(bundle: dict, vocab) -> PatientFacts:
@@ -82,6 +84,14 @@ def extract_facts(bundle: dict, vocab) -> PatientFacts:
             out["genes_tested"] += genomics.region_facts(e, rules, warnings, effective_date(e.resource),
                                                          linker.cancer_of(e), variant_genes)
     _treatments(entries, kinds, refs, cancers, vocab, rules, out)
+    for e in entries:
+        try:
+            if kinds[id(e)] == "allergy":
+                _add(out["allergies"], allergies.allergy(e, vocab, warnings))
+            elif kinds[id(e)] == "immunization":
+                _add(out["immunizations"], immunizations.immunization(e, warnings))
+        except UNEXPECTED:
+            warnings.add(e.location, "resource could not be read; not used")
     facts = {name: tuple(dict.fromkeys(values)) for name, values in out.items()}
     if patient is None and not any(facts.values()):
         issues = [(w.location, w.message) for w in warnings.items]
@@ -172,6 +182,10 @@ def _kind(e: Entry, rules: McodeRules, vocab, warnings: Warnings) -> str | None:
         return "medication"
     if rtype == "Procedure":
         return by_profile if by_profile in ("surgery", "radiation") else "procedure"
+    if rtype == "AllergyIntolerance":
+        return "allergy"
+    if rtype == "Immunization":
+        return "immunization"
     return None
 
 

@@ -34,6 +34,8 @@ EXAMPLES = [
     c.Pregnancy(status="breastfeeding"),
     c.Measurable(criteria="RANO"),
     c.LifeExpectancy(min_days=84, min_inclusive=False, id="inc-7"),
+    c.Hypersensitivity(drugs=("pembrolizumab",), classes=("anti_pd1",), study_treatment=True, id="exc-2"),
+    c.Vaccination(live=True, within_days=30, id="exc-3"),
     c.Unparsed("Able to swallow tablets", non_clinical=True, id="x9"),
 ]
 

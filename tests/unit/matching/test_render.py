@@ -34,6 +34,8 @@ def test_render_every_example_atom():
         "breastfeeding",
         "measurable disease per RANO",
         "life expectancy > 12 weeks",
+        "hypersensitivity to pembrolizumab or anti pd1 or the study treatment",
+        "live vaccine within 30 days",
         "Able to swallow tablets",
     ]
 

@@ -1,0 +1,73 @@
+"""The allergy builder (nlp/builders/allergy.py) through the public parser: hypersensitivity read from
+real items of tests/data/trials/oncology-trials.jsonl (NCT id beside each), and the shapes that stay
+Unparsed (substances the vocabulary lacks, wider words, inclusions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from trialmatch.domain.criteria_json import to_json
+from trialmatch.nlp import parse_eligibility
+
+
+def parse_one(vocab, section: str, text: str):
+    heading = "Inclusion Criteria:" if section == "inc" else "Exclusion Criteria:"
+    items = parse_eligibility(f"{heading}\n\n* {text}\n", vocab).criteria_items
+    assert len(items) == 1
+    return items[0].status, to_json(items[0].node)
+
+
+def hyp(**kw):
+    return {"type": "hypersensitivity", **kw}
+
+
+def no(node):
+    return {"type": "not", "item": node}
+
+
+def u(text):
+    return {"type": "unparsed", "text": text}
+
+
+READ = [
+    ("Hypersensitivity to pembrolizumab or any of its excipients", "fully_structured",
+     no(hyp(drugs=["pembrolizumab"]))),  # NCT03428802
+    ("Hypersensitivity to platinum agents", "fully_structured", no(hyp(classes=["platinum"]))),  # NCT04991025
+    ("Known allergy or hypersensitivity to any component of the study drug", "fully_structured",
+     no(hyp(study_treatment=True))),  # NCT06630234
+    ("Known allergic reactions to components of the study intervention, cemiplimab and/or gemcitabine.",
+     "fully_structured", no(hyp(drugs=["cemiplimab", "gemcitabine"], study_treatment=True))),
+    ("History of an anaphylactic reaction to irinotecan.", "fully_structured", no(hyp(drugs=["irinotecan"]))),
+    # narrowing words stay beside the atom (All): a recorded allergy of unknown severity stays unknown
+    ("Has severe hypersensitivity (≥Grade 3) to pembrolizumab and/or any of its excipients.", "partly_structured",
+     no({"type": "all", "items": [hyp(drugs=["pembrolizumab"]), u("severe ( >= grade 3)")]})),
+    # a part the vocabulary lacks is an unknown alternative (Any)
+    ("Hypersensitivity to metformin, rosiglitazone, pembrolizumab or nivolumab", "partly_structured",
+     no({"type": "any", "items": [hyp(drugs=["pembrolizumab", "nivolumab"]), u("metformin"), u("rosiglitazone")]})),
+]
+
+
+@pytest.mark.parametrize("text, status, node", READ, ids=[x[0][:40] for x in READ])
+def test_exclusions_read(vocab, text, status, node):
+    assert parse_one(vocab, "exc", text) == (status, node)
+
+
+NOT_READ = [
+    ("exc", "History of allergic reactions attributed to compounds of similar chemical or biologic composition to "
+            "bevacizumab."),  # NCT05065021: "similar compounds" is no substance a record names
+    ("exc", "Known allergy to berries."),  # NCT05273307: not a drug
+    ("exc", "Known hypersensitivity to T-DXd, any of the excipients or other mAbs."),  # no monoclonal-antibody class
+    ("exc", "Known allergy or hypersensitivity to contrast media that cannot be adequately medicated"),
+    ("exc", "Intolerance or severe hypersensitivity (Grade >= 3) to pembrolizumab"),  # intolerance is wider
+    ("exc", "Known or suspected hypersensitivity to BI-1808 or pembrolizumab"),  # suspected
+    # an inclusion never requires an allergy: a misplaced exclusion is not read, and neither (for now) is the
+    # negated inclusion (NCT06580314), which the builder cannot tell from it
+    ("inc", "No known hypersensitivity to olaparib or any of the excipients of the product"),
+    ("inc", "Known hypersensitivity to the study drugs or to any of the excipients"),
+]
+
+
+@pytest.mark.parametrize("section, text", NOT_READ, ids=[x[1][:40] for x in NOT_READ])
+def test_not_read(vocab, section, text):
+    status, node = parse_one(vocab, section, text)
+    assert status == "unparsed" and node["type"] == "unparsed"

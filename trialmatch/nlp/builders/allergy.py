@@ -1,0 +1,135 @@
+"""Hypersensitivity (allergy) to drugs, drug classes or the study treatment.
+
+"Known hypersensitivity to pembrolizumab or any of its excipients" -> ``Hypersensitivity(drugs=
+("pembrolizumab",))``; "allergy to any component of the study drug" -> ``Hypersensitivity(
+study_treatment=True)``; "allergic reaction to PARP inhibitors" -> the class. Readings:
+
+- The excipients clause ("or any of its excipients / components / ingredients", "any component
+  of the X formulation") is the drug X: no record names an excipient apart from the product,
+  so it widens nothing a record can show. An excipient clause with no drug before it
+  ("excipients of NVL-655") is not read.
+- Narrowing words the atom does not carry ("severe", "serious", "life-threatening",
+  "immediate", "grade >= 3") are kept Unparsed beside it (All: the narrowed allergy is the
+  criterion; a recorded allergy of unknown severity stays UNKNOWN under an exclusion).
+- A list part the vocabulary does not hold (an investigational code, "metformin") is an
+  Unparsed alternative beside the atom (Any: an allergy to a known part decides; the other
+  parts stay unknown); at least one part must be known.
+- Not read (the clause stays Unparsed): "intolerance" or "contraindication" beside the
+  allergy (wider than a hypersensitivity), "suspected", "compounds of similar chemical or
+  biologic composition", "related compounds", "analogues", "the same class", "other
+  monoclonal antibodies" (no class), contrast media, latex, foods, a scope in brackets
+  ("(cohort B only)"), or any other word the grammar does not know.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialmatch.domain import criteria as c
+from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.drug_therapy import _resolve as resolve_therapy
+from trialmatch.nlp.builders.treatment_words import THERAPY_WORD
+
+_HEAD_WORD = (r"(?:hypersensitivity(?: reactions?)?|allerg(?:y|ies)|allergic (?:reactions?|responses?)"
+              r"|anaphylactic reactions?|anaphylaxis)")
+_NARROW = r"(?:severe|serious|life-threatening|immediate|acute)"
+_GRADE = r"(?:\( ?(?:ctcae )?(?:grade >= ?3|>= ?grade 3|grade 3 or higher) ?\)|(?:ctcae )?(?:grade >= ?3|>= ?grade 3|grade 3 or higher))"
+_LEAD = r"(?:(?:had|has|have|experienced|documented|prior|previous|previously identified|previously known|any prior|an?) )*"
+_CLAUSE = re.compile(
+    rf"^{_LEAD}(?P<pre>(?:(?:{_NARROW}|{_GRADE})(?: or {_NARROW})? )*)"
+    rf"(?P<head>{_HEAD_WORD}(?:(?:,? (?:or|and/or)|/|,) {_HEAD_WORD})*)"
+    rf"(?P<post>(?: {_GRADE})?) (?:to|against|attributed to) (?P<obj>.+?)(?: previously)?$")
+# "penicillin allergy", "pembrolizumab hypersensitivity"
+_BEFORE = re.compile(r"^(?P<obj>[a-z0-9][a-z0-9-]*) (?:allergy|hypersensitivity)$")
+
+_EXCIPIENT_NOUN = r"(?:excipients?|components?|constituents?|ingredients?|inactive ingredients)"
+# the excipients clause after the drug(s), read as the drug(s)
+_EXCIPIENT_TAIL = re.compile(
+    rf"(?:,? (?:and/or|or|and) (?:to )?(?:any (?:of )?)?(?:its |their |the |any associated )?(?:other )?{_EXCIPIENT_NOUN}"
+    rf"(?: (?:or|and) (?:excipients?|components?))?"
+    rf"(?: (?:of|in) (?:the |its |their )?(?:formulations?|products?|drug products?|investigational products?(?:\(s\))?))?"
+    rf"| (?:components?|excipients?)(?: (?:or|and) (?:excipients?|components?))?)$")
+# "any component of the nivolumab formulation", "any of the components of X"
+_EXCIPIENT_LEAD = re.compile(rf"^(?:any (?:of )?)?(?:the )?{_EXCIPIENT_NOUN} (?:of|in) (?:the |any )?")
+_FORMULATION = re.compile(r" (?:formulations?|products?)$")
+_STUDY = re.compile(
+    r"^(?:any (?:of )?)?(?:the )?(?:(?:an? )?assigned )?(?:study|investigational|trial|protocol)"
+    r"(?: drugs?| drug\(s\)| treatments?| medications?| agents?| agent\(s\)| interventions?| products?| therap(?:y|ies))"
+    r"(?: (?:components?|formulations?|ingredients?))?$"
+    r"|^(?:any (?:of )?)?(?:the )?(?:drugs|agents|products) (?:used|administered|given) in (?:this|the) (?:study|protocol|trial)$"
+    r"|^(?:any (?:of )?)?the drugs in the protocol$")
+_PART_LEAD = re.compile(r"^(?:to |any |other |either |the )+")
+_LIST = re.compile(r"\s*(?:,\s*or|,\s*and/or|\s+or|\s+and/or)\s+(?:to\s+)?|\s*,\s*")
+# an unknown list part kept as an alternative must look like a name, not words that say more
+_NAME = re.compile(r"^[a-z0-9][a-z0-9.\-]*(?: [a-z0-9][a-z0-9.\-]*)?$")
+_NOT_A_NAME = re.compile(
+    r"\b(?:any|all|its|their|of|in|with|for|by|per|as|history|known|prior|included|agents?|drugs?|therap(?:y|ies)|"
+    r"treatments?|medications?|medicines?|chemotherap\w*|inhibitors?|biologics?|biological|other|another|study|"
+    r"investigational)\b")
+_REFUSED = re.compile(
+    r"\b(?:intoleran\w*|contraindicat\w*|suspected|expected|similar|related|analogu?e?s?|equivalent|same class|"
+    r"cohorts?|parts?|arms?|only|if|unless|except\w*|including|such as|e\.g|that|which|who|cannot|not|toxicit\w*|"
+    r"adverse|contrast|iodine|iodinated|gadolinium|latex|food|foods|vaccines?|vaccination|blood|transfusions?|"
+    r"antibod(?:y|ies)|mabs?|proteins?|murine|chimeric|humanized|products?|compounds?|class|used|during|regimen|"
+    r"premedication|steroids?|radiation|metal|skin|adhesives?|porphyrins?|excipients?|components?|constituents?|"
+    r"ingredients?|formulations?)\b|[()\[\];:]")
+_SYSTEMIC = frozenset({"chemotherapy", "immunotherapy", "targeted_therapy", "endocrine_therapy"})
+_LITERALS = ("allerg", "hypersensitiv", "anaphyla")
+
+
+def build_allergy(clause: Clause) -> c.Node | None:
+    t = clause.text
+    if clause.section != "exclusion" or not any(w in t for w in _LITERALS):
+        return None  # an inclusion never requires an allergy: one there is a misplaced exclusion, not read
+    m = _CLAUSE.match(t)
+    if m:
+        head = m.group("head")
+        narrow = " ".join((m.group("pre") + " " + m.group("post")).split())
+        obj = m.group("obj")
+    else:
+        m = _BEFORE.match(t)
+        if not m:
+            return None
+        head, narrow, obj = "allergy", "", m.group("obj")
+    if "sensitivity or" in head:
+        return None
+    node = _substances(clause, obj)
+    if node is None:
+        return None
+    return c.All((node, c.Unparsed(narrow))) if narrow else node
+
+
+def _substances(clause: Clause, obj: str) -> c.Node | None:
+    obj = obj.strip(" ,.")
+    obj = _EXCIPIENT_TAIL.sub("", obj)
+    lead = _EXCIPIENT_LEAD.match(obj)
+    if lead:  # "any component of the nivolumab formulation": the drug
+        obj = _FORMULATION.sub("", obj[lead.end():])
+    if not obj or re.search(r"\band\b(?!/or)", obj):
+        return None  # "A and B": each, or only together? not said
+    drugs: list[str] = []
+    classes: list[str] = []
+    study = False
+    unknown: list[str] = []
+    for part in (p for p in _LIST.split(obj) if p):
+        part = part.strip()
+        if _STUDY.match(part):
+            study = True
+            continue
+        bare = _PART_LEAD.sub("", part)
+        if _REFUSED.search(bare):
+            return None
+        found = resolve_therapy(clause, bare) or (
+            resolve_therapy(clause, THERAPY_WORD.sub("", bare)) if THERAPY_WORD.search(bare) else None)
+        if found is not None and not (set(found.classes) & _SYSTEMIC and len(found.classes) > 1):
+            drugs += found.drugs
+            classes += found.classes
+        elif _NAME.match(bare) and not _NOT_A_NAME.search(bare):
+            unknown.append(part)
+        else:
+            return None
+    if not (drugs or classes or study):
+        return None
+    atom = c.Hypersensitivity(drugs=tuple(dict.fromkeys(drugs)), classes=tuple(dict.fromkeys(classes)),
+                              study_treatment=study)
+    return c.Any((atom, *(c.Unparsed(u) for u in unknown))) if unknown else atom

@@ -1,0 +1,39 @@
+"""Live vaccines received within a window before the trial's start.
+
+"Received a live vaccine within 30 days prior to the first dose of study drug", "receipt of live
+attenuated vaccine <= 30 days prior to registration", "administration of a live, attenuated
+vaccine within 4 weeks" -> ``Vaccination(live=True, within_days=N)``. The window and its time
+point are read as washouts are (``treatment_words.window_at_end``: the time point must be the
+trial's start; "whilst participating in the study" or "the last dose of X" leave it unread).
+"Live vaccine or live-attenuated vaccine" is one kind. Read in exclusions only (an inclusion
+never requires a vaccine). Not read: a vaccine with no window, "any vaccine", "will receive",
+a named vaccine ("live COVID-19 vaccine": none is live in the records we read), "live virus and
+live bacterial vaccines", asides ("(growth/replication competent)"), or a vaccine kind the
+atom does not hold (tumour vaccines, smallpox or monkeypox vaccination).
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialmatch.domain import criteria as c
+from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.treatment_words import window_at_end
+
+_LIVE = r"(?:live|live,? attenuated|live[- ]attenuated|live/attenuated|live[- ]virus|live or live[- ]attenuated)"
+_NOUN = r"(?:vaccines?|vaccinations?)"
+_KIND = rf"{_LIVE} {_NOUN}(?: or {_LIVE} {_NOUN})?"
+_HEAD = re.compile(
+    r"^(?:(?:has |have |had )?(?:received|receipt of|administration of|administered|vaccinated with|vaccination with|"
+    r"treatment with|use of|had)(?: (?:a|an|any))? (?:(?:vaccination|treatment) with (?:a |an |any )?)?)?"
+    rf"{_KIND}(?: against infectious diseases?)?(?: (?:given|administered|received))?$")
+
+
+def build_vaccination(clause: Clause) -> c.Node | None:
+    t = clause.text
+    if clause.section != "exclusion" or "live" not in t or "vaccin" not in t:
+        return None
+    head, within = window_at_end(t)
+    if within is None or within <= 0 or not _HEAD.match(head.strip(" ,")):
+        return None
+    return c.Vaccination(live=True, within_days=within)
