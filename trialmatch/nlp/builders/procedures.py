@@ -52,8 +52,7 @@ def procedure_atom(clause: Clause, major_without_window: bool = False) -> c.Node
     if m:
         if m.group("major") and within is None and not major_without_window:
             return None
-        atom = c.Procedure("surgery", within_days=within)
-        return c.All((atom, c.Unparsed("major"))) if m.group("major") else atom
+        return c.Procedure("surgery", within_days=within, major=bool(m.group("major")))
     if _RADIATION.match(x):
         return c.Procedure("radiation", within_days=within)
     m = _RADIATION_KIND.match(x)
