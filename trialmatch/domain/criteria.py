@@ -198,7 +198,9 @@ class PriorTherapy:
 @dataclass(frozen=True)
 class Procedure:
     """A surgery or radiation (``kind``), optionally of given codes or on a body site,
-    within ``within_days``."""
+    within ``within_days``. ``major`` (surgery only): only a surgery the matcher's code table
+    (``trialmatch/matching/data/surgery.yaml``) classifies as major counts; a minor one does
+    not, an unclassified one leaves the atom to confirm."""
 
     kind: str  # "surgery" | "radiation"
     codes: tuple[Coding, ...] = ()
@@ -206,6 +208,7 @@ class Procedure:
     within_days: int | None = None
     text: str | None = None
     id: str | None = None
+    major: bool = False
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from datetime import timedelta
 from trialmatch.domain import criteria as c
 from trialmatch.domain.verdict import MISSING, TO_CONFIRM
 from trialmatch.matching.outcome_build import absent_kind, day, evidence, met, not_met, unknown
+from trialmatch.matching.surgery_classes import MAJOR, MINOR
 
 
 def compile_prior_therapy(node: c.PriorTherapy, negated, vocab, units):
@@ -123,15 +124,28 @@ def _compile_lines(node, drugs, classes, label):
 
 
 def compile_procedure(node: c.Procedure, negated, vocab, units):
+    """A surgery or radiation, optionally of given codes, on a body site, within a window.
+
+    ``major`` (surgery.yaml, ``surgery_classes.py``): each surgery is classified by its codes.
+    A major one counts; a minor one does not count at all (as if absent); an unclassified one
+    (no code in the table, an undecided code, or codes that disagree) may have been major, so
+    in the window it leaves the atom UNKNOWN, to confirm, never MET or NOT_MET by a guess.
+    Counted surgeries all older than the window give NOT_MET as for any surgery; none
+    recorded gives UNKNOWN. A procedure the record does not profile as a surgery ("other")
+    counts as one when its code is classified major (a lobectomy is a surgery however it
+    is profiled)."""
     codes = {(x.system, x.code) for x in node.codes}
     window = node.within_days
-    label = f"{node.kind}" + (f" of {node.body_site}" if node.body_site else "")
+    major = node.major and node.kind == "surgery"
+    label = ("major " if major else "") + f"{node.kind}" + (f" of {node.body_site}" if node.body_site else "")
     item = f"prior {label}" + (f" within {window} days" if window else "")
 
     def evaluate(ctx):
-        hits = []
+        surgery = ctx.rules.surgery
+        hits, minor = [], []
         for p in ctx.view.facts.procedures:
-            if p.kind != node.kind:
+            cls = surgery.classify(p.codes) if node.kind == "surgery" else None
+            if p.kind != node.kind and not (p.kind == "other" and cls == MAJOR):
                 continue
             if codes and not any((x.system, x.code) in codes for x in p.codes):
                 continue
@@ -139,17 +153,54 @@ def compile_procedure(node: c.Procedure, negated, vocab, units):
                 sites = {ctx.vocab.metastatic_site_for(x) for x in p.body_site} - {None}
                 if not any(ctx.vocab.site_is_a(s, node.body_site) for s in sites):
                     continue
-            hits.append(p)
+            if major and cls == MINOR:
+                minor.append(p)
+                continue
+            hits.append((p, cls))
         if not hits:
+            if minor:
+                return unknown(node, f"only minor surgery recorded ({_names(minor)}), no major surgery",
+                               item, absent_kind(negated), _ev(minor))
             return unknown(node, f"no {label} recorded", item, absent_kind(negated))
-        ev = tuple(evidence(p.evidence, p.kind, p.date) for p in hits)
+        ev = _ev([p for p, _ in hits]) if major else tuple(evidence(p.evidence, p.kind, p.date) for p, _ in hits)
         if window is None:
-            return met(node, f"{label} recorded ({day(hits[0].date)})", ev)
-        dated = [p for p in hits if p.date is not None]
-        if any((ctx.as_of - p.date).days <= window for p in dated):
+            if not major:
+                return met(node, f"{label} recorded ({day(hits[0][0].date)})", ev)
+            if not any(cls == MAJOR for _, cls in hits):
+                return _whether_major([p for p, _ in hits], node, item, ev)
+            p = next(p for p, cls in hits if cls == MAJOR)
+            return met(node, f"{label} recorded ({_name(p)}, {day(p.date)})", ev)
+        recent = [(p, cls) for p, cls in hits if p.date is not None and (ctx.as_of - p.date).days <= window]
+        if major:
+            found = [p for p, cls in recent if cls == MAJOR]
+            if found:
+                return met(node, f"{label} within {window} days ({_name(found[0])}, {day(found[0].date)})", ev)
+            if recent:
+                return _whether_major([p for p, _ in recent], node, item, ev, window)
+        elif recent:
             return met(node, f"{label} within {window} days", ev)
-        if len(dated) < len(hits):
+        if any(p.date is None for p, _ in hits):
             return unknown(node, f"{label} recorded without a date", item, MISSING, ev)
         return not_met(node, f"last {label} more than {window} days ago", ev)
 
     return evaluate
+
+
+def _name(p) -> str:
+    return next((x.display or x.code for x in p.codes if x.display or x.code), p.kind)
+
+
+def _names(procedures) -> str:
+    return ", ".join(f"{_name(p)} {day(p.date)}" for p in procedures)
+
+
+def _ev(procedures) -> tuple:
+    return tuple(evidence(p.evidence, _name(p), p.date) for p in procedures)
+
+
+def _whether_major(procedures, node, item, ev, window=None):
+    """Surgery the code table does not classify (surgery.yaml): whether it was major is for
+    the clinician to confirm."""
+    within = f" within {window} days" if window else ""
+    return unknown(node, f"surgery{within} ({_names(procedures)}) not classified major or minor: "
+                   f"whether it was major is to confirm", item, TO_CONFIRM, ev)

@@ -3,7 +3,7 @@ validated at load (``load_rules()``; a bad file raises RuleFileError naming file
 
 Files (each documents the reasoning of its values): ``freshness.yaml``, ``extent.yaml``,
 ``biomarkers.yaml``, ``performance.yaml``, ``therapy.yaml``, ``histology.yaml``, ``genomics.yaml``,
-``assessment.yaml``.
+``assessment.yaml``, ``surgery.yaml`` (``surgery_classes.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from trialmatch.errors import RuleFileError
 from trialmatch.matching.rule_file import mapping, number, read_yaml, str_list
+from trialmatch.matching.surgery_classes import EMPTY, SurgeryClasses, load_surgery_classes
 
 FRESHNESS_KEYS = ("performance_status", "lab", "tumor_marker", "stage", "extent_negative", "pregnancy_test", "variant",
                   "measurable_disease", "life_expectancy", "no_known_allergy")
@@ -95,6 +96,7 @@ class MatchRules:
     variant_not_counted: frozenset[str]
     variant_uncertain: frozenset[str]
     response_criteria: tuple[str, ...] = ()
+    surgery: SurgeryClasses = EMPTY  # surgical codes classified major / minor (surgery.yaml)
 
     def window(self, kind: str) -> int | None:
         return self.freshness[kind]
@@ -157,6 +159,7 @@ def load_rules(directory: Path | None = None) -> MatchRules:
         variant_uncertain=frozenset(x.lower() for x in str_list(ge["uncertain"], "genomics.yaml: uncertain")),
         response_criteria=_unique(str_list(asm["response_criteria"], "assessment.yaml: response_criteria"),
                                   "assessment.yaml: response_criteria"),
+        surgery=load_surgery_classes(directory),
     )
 
 

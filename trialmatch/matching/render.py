@@ -118,7 +118,7 @@ def _prior(n: c.PriorTherapy) -> str:
 
 
 def _procedure(n: c.Procedure) -> str:
-    what = n.kind + (f" of {_words(n.body_site)}" if n.body_site else "")
+    what = ("major " if n.major else "") + n.kind + (f" of {_words(n.body_site)}" if n.body_site else "")
     if n.codes:
         what += " (" + ", ".join(x.display or x.code or "?" for x in n.codes) + ")"
     return what + (f" within {n.within_days} days" if n.within_days is not None else "")

@@ -138,10 +138,10 @@ def test_no_prior_therapy_and_lines(vocab):
         "fully_structured", {"type": "prior_therapy", "min_lines": 1})
 
 
-def test_major_surgery_keeps_major_unparsed(vocab):
+def test_major_surgery_is_the_atom_s_own(vocab):
     assert parse_one(vocab, "exc", "Major surgery within 4 weeks prior to first dose") == (
-        "partly_structured", {"type": "not", "item": {"type": "all", "items": [
-            {"type": "procedure", "kind": "surgery", "within_days": 28}, {"type": "unparsed", "text": "Major"}]}})
+        "fully_structured", {"type": "not", "item": {
+            "type": "procedure", "kind": "surgery", "within_days": 28, "major": True}})
 
 
 @pytest.mark.parametrize("text", [

@@ -27,7 +27,7 @@ def test_or_participants_who_is_an_alternative(vocab):
     status, node = parse_one(vocab, "exc", "Major surgery less than 4 weeks prior to the first IMP administration or "
                              "participants who have not recovered from the side effects of the surgery.")
     assert node == {"type": "not", "item": {"type": "any", "items": [
-        {"type": "all", "items": [SURGERY_28, {"type": "unparsed", "text": "Major"}]},
+        {**SURGERY_28, "major": True},
         {"type": "unparsed", "text": "participants who have not recovered from the side effects of the surgery"}]}}
 
 

@@ -31,11 +31,9 @@ def surgery(days=None):
 READ = [
     # "at least N weeks since X" in an inclusion: a washout, Not(X within N days)
     ("inc", "At least 4 weeks from any prior major surgery.",  # NCT06249048
-     ("partly_structured", {"type": NOT, "item": {"type": ALL, "items": [
-         surgery(28), {"type": "unparsed", "text": "major"}]}})),
+     ("fully_structured", {"type": NOT, "item": {**surgery(28), "major": True}})),
     ("inc", "Prior major surgery must be at least 12 weeks prior to study entry.",  # NCT05413850 (labels)
-     ("partly_structured", {"type": NOT, "item": {"type": ALL, "items": [
-         surgery(84), {"type": "unparsed", "text": "major"}]}})),
+     ("fully_structured", {"type": NOT, "item": {**surgery(84), "major": True}})),
     ("inc", "More than four weeks must have elapsed since completion of any prior systemic therapy at the time of "
             "enrollment.",  # NCT05155033
      ("fully_structured", {"type": NOT, "item": {"type": "prior_therapy", "classes": SYSTEMIC, "within_days": 28}})),

@@ -18,8 +18,8 @@ def radiation(days=None):
     return {"type": "procedure", "kind": "radiation", **({"within_days": days} if days else {})}
 
 
-def major_surgery(days, word="Major"):
-    return {"type": "all", "items": [surgery(days), {"type": "unparsed", "text": word}]}
+def major_surgery(days):
+    return {**surgery(days), "major": True}
 
 
 # The time point a window is counted to is the trial's start (first dose, enrolment, randomisation,
@@ -87,9 +87,9 @@ READ = [
     ("Radiation, chemotherapy, or immunotherapy or any other anticancer therapy ≤2 weeks prior to cycle 1 day 1.",  # NCT05636111
      ("fully_structured", {"type": NOT, "item": {"type": "any", "items": [
          {"type": "prior_therapy", "classes": SYSTEMIC, "within_days": 14}, radiation(14)]}})),
-    # "major surgery" in such a list: any surgery in the window is necessary, "major" kept unparsed
+    # "major surgery" in such a list takes the list's window
     ("Major surgery, radiation therapy, or systemic anti-cancer therapy within 3 weeks prior to study entry.",  # NCT04606446
-     ("partly_structured", {"type": NOT, "item": {"type": "any", "items": [
+     ("fully_structured", {"type": NOT, "item": {"type": "any", "items": [
          {"type": "prior_therapy", "classes": SYSTEMIC, "within_days": 21}, major_surgery(21), radiation(21)]}})),
     # an event that is no treatment stays unparsed as an alternative (never a wrong "no")
     ("Major surgery or significant traumatic injury within 4 weeks of the first dose of study treatment.",  # NCT04862663

@@ -258,7 +258,7 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
         if _own_window(procedure):
             return None  # "major surgery <= 28 days, or minor surgery <= 7 days": not the list's window
         if isinstance(procedure, c.Procedure) or (isinstance(procedure, c.All) and within is not None):
-            procedures.append(procedure)  # "major surgery" (an All) only with the list's window
+            procedures.append(procedure)  # "major surgery" (no window of its own) only with the list's
             continue
         words = part.split()
         if (len(words) > 4 or QUALIFYING.search(part) or _NOT_A_TREATMENT.search(part) or clause.terms.key("CONDITION", part)
@@ -274,7 +274,8 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
     if not known and not procedures:
         return None
     if procedures and (qualified_procedure or (any(_SIZE_WORD.match(u) for u in unknown)
-                                               and any(isinstance(p, c.Procedure) for p in procedures))):
+                                               and any(isinstance(p, c.Procedure) and not p.major
+                                                       for p in procedures))):
         return None  # "major injuries or surgery": "major" may be the surgery's too
     atoms: list[c.Node] = [c.PriorTherapy(drugs=tuple(dict.fromkeys(k for kind, k in known if kind == "drug")),
                                           classes=tuple(dict.fromkeys(k for kind, k in known if kind == "class")),
@@ -304,7 +305,8 @@ def _own_window(node: c.Node | None) -> bool:
 
 
 def _with_window(node: c.Node, within: int | None) -> c.Node:
-    """A procedure of a list given the list's window; "major surgery" is All(Procedure, Unparsed)."""
+    """A procedure of a list given the list's window ("external beam radiotherapy" is
+    All(Procedure, Unparsed(kind)))."""
     if isinstance(node, c.All):
         return c.All((dataclasses.replace(node.items[0], within_days=within),) + node.items[1:])
     return dataclasses.replace(node, within_days=within)

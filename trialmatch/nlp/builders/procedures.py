@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+import functools
+
 from trialmatch.domain import criteria as c
+from trialmatch.matching.surgery_classes import load_surgery_classes
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.treatment_words import EVER, QUALIFYING, window_at_end
 
@@ -31,29 +34,69 @@ _RADIATION_KIND = re.compile(
     r"(?: treatment)?$")
 
 
+# an aside naming what the protocol does not count as major surgery: "major surgery (excluding
+# placement of vascular access) within 4 weeks"
+_NOT_MAJOR_ASIDE = re.compile(r" \((?:excluding|not including|except for|except) (?P<what>[^()]+)\)")
+_ASIDE_SPLIT = re.compile(r",? or |,? and |, ")
+
+
+@functools.cache
+def _minor_words() -> frozenset[str]:
+    return load_surgery_classes().minor_aside_words
+
+
+def _without_minor_aside(t: str) -> str | None:
+    """The text without an aside that excludes only kinds of procedure the surgery table
+    (matching/data/surgery.yaml, ``aside_words``) holds as minor: the major-surgery atom never
+    counts those, so the aside says nothing more. None when an aside names anything else
+    ("excluding diagnostic laparoscopy": a laparoscopic resection is major in the table)."""
+    m = _NOT_MAJOR_ASIDE.search(t)
+    if not m:
+        return t
+    parts = [x.strip() for x in _ASIDE_SPLIT.split(m.group("what"))]
+    if not parts or not all(x in _minor_words() for x in parts):
+        return None
+    rest = t[:m.start()] + t[m.end():]
+    head, within = window_at_end(rest)
+    if within is None or head.rstrip(" ,") != rest[:m.start()].rstrip(" ,"):
+        return None  # only an aside written just before the window ("... or significant injury within 28 days" is a list)
+    return rest
+
+
 def build_procedure(clause: Clause) -> c.Node | None:
-    """Surgery or radiation, optionally within a window. "Major surgery": the atom counts
-    any surgery, so "major" is kept unparsed beside it (in an exclusion, any surgery in the
-    window gives UNKNOWN, never a wrong exclusion of a minor procedure); it needs a window
-    (its window is often written after an aside, "major surgery (excluding ...) within 4
-    weeks"). A bare "surgery" with neither a word saying it was done before nor a window is
-    not read."""
+    """Surgery or radiation, optionally within a window. "Major surgery" is
+    Procedure(major=True): the matcher decides it from the surgery's codes
+    (matching/data/surgery.yaml; an unclassified surgery in the window is to confirm). It needs a
+    window ("major surgery anticipated during the study" is not read), which may be written after
+    an aside excluding minor procedures ("major surgery (excluding placement of vascular access)
+    within 4 weeks"; an aside naming anything else leaves the item unread). A bare "surgery" with
+    neither a word saying it was done before nor a window is not read. "Minor surgery within 7
+    days" is not read: All(surgery within 7 days, Unparsed("minor")) would be honest alone, but
+    protocols write it as a second sentence or a comma-list member beside the major-surgery
+    window, where the item's combination (a sentence read as a definition, a comma list read as
+    All) would clear a patient the other part excludes."""
     return procedure_atom(clause)
 
 
 def procedure_atom(clause: Clause, major_without_window: bool = False) -> c.Node | None:
-    head, within = window_at_end(clause.text)
+    text = clause.text
+    if "(" in text and ("exclud" in text or "except" in text or "not includ" in text):
+        text = _without_minor_aside(text)
+        if text is None:
+            return None
+    head, within = window_at_end(text)
     lead = _PROCEDURE_LEAD.match(head)
     says_prior = bool(lead and _PROCEDURE_PRIOR_SAYS.search(lead.group(0)))
     x = EVER.sub("", head[lead.end():] if lead else head).strip(" ,")
     if not says_prior and within is None:
         return None
     m = _SURGERY.match(x)
+    if m and text != clause.text and not m.group("major"):
+        return None  # an aside about major surgery beside plain "surgery"
     if m:
         if m.group("major") and within is None and not major_without_window:
             return None
-        atom = c.Procedure("surgery", within_days=within)
-        return c.All((atom, c.Unparsed("major"))) if m.group("major") else atom
+        return c.Procedure("surgery", within_days=within, major=bool(m.group("major")))
     if _RADIATION.match(x):
         return c.Procedure("radiation", within_days=within)
     m = _RADIATION_KIND.match(x)

@@ -26,8 +26,8 @@ Readings added for issue #5 (each keeps the whole meaning or is refused):
   "first dose of NX-1607", leukapheresis, "entering the study", "study day 1"); every such time point
   is the as-of date of the match (the nearest a screening knows of a future first dose). A list
   with a window at its end needs no "prior" ("major surgery, radiation therapy, or systemic
-  therapy within 3 weeks"); each member takes the window, "major surgery" is All(Procedure,
-  Unparsed("major")); refused when a member has its own window ("major surgery <= 28 days, or
+  therapy within 3 weeks"); each member takes the window, "major surgery" is
+  Procedure(major=True); refused when a member has its own window ("major surgery <= 28 days, or
   minor surgery <= 7 days"), a member is an event or state with a verb ("or has radiation-related
   toxicities"), or a size or site word may qualify a procedure of the list ("major injuries or
   surgery", "major pelvic surgery or radiotherapy"). "Anti-cancer antibodies" are not all systemic

@@ -51,7 +51,7 @@ def since_washout(clause: Clause) -> c.Node | None:
     atom = prior_therapy(sub, x) or procedure_atom(sub, major_without_window=True)
     if atom is None:
         return None
-    if isinstance(atom, c.All):  # "major surgery": All(Procedure, Unparsed("major"))
+    if isinstance(atom, c.All):  # "external beam radiotherapy": All(Procedure, Unparsed(kind))
         if atom.items[0].within_days is not None:
             return None
         return c.Not(c.All((dataclasses.replace(atom.items[0], within_days=within),) + atom.items[1:]))
