@@ -21,6 +21,7 @@ FACT_TYPES: dict[str, type] = {
     "procedures": f.Procedure, "labs": f.Lab, "conditions": f.Condition,
     "pregnancy": f.ObservedStatus, "disease_status": f.ObservedStatus, "warnings": f.Warning,
     "measurable_disease": f.MeasurableDisease, "life_expectancy": f.LifeExpectancy,
+    "studies": f.StudyEnrolment,
 }
 CODING_FIELDS = frozenset({"codes", "histology", "body_site", "laterality", "code", "system"})
 DATE_FIELDS = frozenset({"birth_date", "deceased_date", "onset", "recorded", "date", "start", "end"})
