@@ -13,7 +13,7 @@ import dataclasses
 from trialmatch.domain.facts import PatientFacts
 from trialmatch.errors import PatientDataError
 from trialmatch.mcode import genomics, labs, patient_conditions, staging, status_observations
-from trialmatch.mcode import treatments, tumor_markers
+from trialmatch.mcode import research_subjects, treatments, tumor_markers
 from trialmatch.mcode.bundle_entries import Entry, Warnings, read_bundle
 from trialmatch.mcode.fhir_read import effective_date
 from trialmatch.mcode.link_cancers import CancerLinker
@@ -32,7 +32,7 @@ UNEXPECTED = (TypeError, ValueError, AttributeError, KeyError, IndexError, Arith
 # Resources recorded in error or withdrawn say nothing about the patient.
 VOID_STATUS = frozenset({"entered-in-error", "cancelled"})
 FACT_LISTS = ("cancers", "stages", "markers", "variants", "genes_tested", "performance",
-              "medications", "procedures", "labs", "conditions", "pregnancy", "disease_status")
+              "medications", "procedures", "labs", "conditions", "pregnancy", "disease_status", "studies")
 
 
 def extract_facts(bundle: dict, vocab) -> PatientFacts:
@@ -82,6 +82,8 @@ def extract_facts(bundle: dict, vocab) -> PatientFacts:
             out["genes_tested"] += genomics.region_facts(e, rules, warnings, effective_date(e.resource),
                                                          linker.cancer_of(e), variant_genes)
     _treatments(entries, kinds, refs, cancers, vocab, rules, out)
+    out["studies"] = research_subjects.study_enrolments(entries, refs, patient["patient_ref"] if patient else None,
+                                                         warnings)
     facts = {name: tuple(dict.fromkeys(values)) for name, values in out.items()}
     if patient is None and not any(facts.values()):
         issues = [(w.location, w.message) for w in warnings.items]
