@@ -153,6 +153,12 @@ def _life_expectancy(n: c.LifeExpectancy) -> str:
     return f"life expectancy {'≥' if n.min_inclusive else '>'} {duration(n.min_days)}"
 
 
+def _study_participation(n: c.StudyParticipation) -> str:
+    what = "investigational agent (study of a drug)" if n.drug_only else "participation in another interventional study"
+    when = f" within {duration(n.within_days)}" if n.within_days is not None else " now"
+    return what + when
+
+
 _RENDERERS = {
     c.All: lambda n: "all of: " + "; ".join(render(i) for i in n.items) if n.items else "no criteria",
     c.Any: lambda n: "any of: " + " | ".join(render(i) for i in n.items) if n.items else "none",
@@ -173,5 +179,6 @@ _RENDERERS = {
     c.Pregnancy: lambda n: n.status,
     c.Measurable: _measurable,
     c.LifeExpectancy: _life_expectancy,
+    c.StudyParticipation: _study_participation,
     c.Unparsed: lambda n: n.text,
 }

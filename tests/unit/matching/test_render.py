@@ -34,6 +34,7 @@ def test_render_every_example_atom():
         "breastfeeding",
         "measurable disease per RANO",
         "life expectancy > 12 weeks",
+        "investigational agent (study of a drug) within 4 weeks",
         "Able to swallow tablets",
     ]
 
