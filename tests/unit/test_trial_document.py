@@ -40,7 +40,7 @@ EVERY_NODE = [
      "text": "either", "id": "n-any"},
     {"type": "measurable", "criteria": "RECIST 1.1", "text": "Measurable disease per RECIST 1.1", "id": "n-meas"},
     {"type": "life_expectancy", "min_days": 91, "min_inclusive": False, "id": "n-life"},
-    {"type": "study_participation", "within_days": 28, "drug_only": True, "id": "n-study"},
+    {"type": "study_participation", "within_days": 28, "drug_only": True, "purpose": "treatment", "id": "n-study"},
 ]
 
 

@@ -273,6 +273,8 @@ class StudyParticipation:
     ``drug_only``: the study tests a drug (an investigational agent or product: ICH E6 calls any
     drug tested or used as a reference in a trial an investigational product), shown by a drug
     development phase of the study (early phase 1 to phase 3); else any interventional study.
+    ``purpose``: "treatment" for a therapeutic study ("another therapeutic clinical trial"): the
+    study's primary purpose (ResearchStudy.primaryPurposeType) is treatment; None: any purpose.
 
     What a record can show is a FHIR ResearchSubject (and its ResearchStudy); no medication
     record shows that a drug was investigational, and a trial elsewhere is often not recorded, so
@@ -281,6 +283,7 @@ class StudyParticipation:
 
     within_days: int | None = None
     drug_only: bool = False
+    purpose: str | None = None
     text: str | None = None
     id: str | None = None
 

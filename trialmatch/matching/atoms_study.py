@@ -19,7 +19,9 @@ says that a drug was given in a trial. Each enrolment is read on its own:
   primary purpose or phase, see ``mcode.research_subjects``); observational: does not count; not
   in the Bundle or design not recorded: open. ``drug_only`` (an investigational agent) also needs
   a drug-testing phase (early phase 1 to phase 3; a phase 4 study may test an approved use, and
-  "n-a" is not a drug trial): otherwise open.
+  "n-a" is not a drug trial): otherwise open. ``purpose`` ("treatment": a therapeutic study) needs
+  the study's primary purpose to be it: otherwise open (a supportive-care or diagnostic study may
+  or may not be what the protocol calls therapeutic).
 
 Verdict: a counting record -> MET; in an exclusion with a window, a washout counted back from the
 trial's first dose (like PriorTherapy): UNKNOWN (to_confirm, "eligible after a N-day washout"),
@@ -34,8 +36,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from trialmatch.domain import criteria as c
-from trialmatch.matching.outcome_build import absent_kind, day, evidence, met, unknown
 from trialmatch.domain.verdict import TO_CONFIRM
+from trialmatch.matching.outcome_build import absent_kind, day, evidence, met, unknown
 
 ITEM = "trial participation history"
 ON_STUDY = frozenset({"on-study", "on-study-intervention"})
@@ -49,6 +51,8 @@ def compile_study_participation(node: c.StudyParticipation, negated, vocab, unit
     own = trial_id.strip().upper() if trial_id else None
     window = node.within_days
     what = "a study of an investigational agent" if node.drug_only else "an interventional study"
+    if node.purpose:
+        what += f" ({node.purpose})"
     item = ITEM
 
     def evaluate(ctx):
@@ -123,4 +127,6 @@ def _reading(s, node: c.StudyParticipation, own: str | None, as_of):
         return "open", f"{active}; the study's design (interventional or not) is not recorded"
     if node.drug_only and s.phase not in TESTING_PHASES:
         return "open", f"{active}; the study's phase ({s.phase or 'not recorded'}) does not show a drug under test"
+    if node.purpose is not None and s.purpose != node.purpose:
+        return "open", f"{active}; the study's primary purpose ({s.purpose or 'not recorded'}) is not {node.purpose}"
     return "counts", f"{active}, {s.phase or s.design}"

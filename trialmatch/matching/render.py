@@ -155,6 +155,8 @@ def _life_expectancy(n: c.LifeExpectancy) -> str:
 
 def _study_participation(n: c.StudyParticipation) -> str:
     what = "investigational agent (study of a drug)" if n.drug_only else "participation in another interventional study"
+    if n.purpose:
+        what += f" ({n.purpose} study)"
     when = f" within {duration(n.within_days)}" if n.within_days is not None else " now"
     return what + when
 

@@ -35,6 +35,7 @@ EXAMPLES = [
     c.Measurable(criteria="RANO"),
     c.LifeExpectancy(min_days=84, min_inclusive=False, id="inc-7"),
     c.StudyParticipation(within_days=28, drug_only=True, text="investigational agent within 4 weeks", id="exc-2"),
+    c.StudyParticipation(purpose="treatment"),
     c.Unparsed("Able to swallow tablets", non_clinical=True, id="x9"),
 ]
 

@@ -35,6 +35,7 @@ def test_render_every_example_atom():
         "measurable disease per RANO",
         "life expectancy > 12 weeks",
         "investigational agent (study of a drug) within 4 weeks",
+        "participation in another interventional study (treatment study) now",
         "Able to swallow tablets",
     ]
 

@@ -99,6 +99,14 @@ def test_a_study_of_unknown_design_or_phase_is_unknown_and_an_observational_one_
     assert verdict(AGENT_NOW, enrolment(phase="phase-4"))[0] is Verdict.UNKNOWN
 
 
+def test_a_therapeutic_study_needs_treatment_as_its_primary_purpose():
+    therapeutic = c.StudyParticipation(purpose="treatment")  # "another therapeutic clinical trial"
+    assert verdict(therapeutic, dataclasses.replace(enrolment(), purpose="treatment"))[0] is Verdict.MET
+    v, out = verdict(therapeutic, dataclasses.replace(enrolment(), purpose="supportive-care"))
+    assert v is Verdict.UNKNOWN and "primary purpose (supportive-care) is not treatment" in out.reason
+    assert verdict(therapeutic, enrolment())[0] is Verdict.UNKNOWN  # purpose not recorded
+
+
 def test_a_stale_on_study_record_of_a_finished_study_is_to_confirm():
     v, out = verdict(NOW, enrolment(study_status="completed"), negated=True)
     assert v is Verdict.UNKNOWN and "its study is 'completed'" in out.reason

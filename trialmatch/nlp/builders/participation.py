@@ -48,27 +48,35 @@ _DRUG_NOW = (
     re.compile(rf"^{_INVESTIGATIONAL} (?:concurrently|at (?:the )?(?:present|this) time)$"),
 )
 # given within a window (the window taken off first)
+# "is currently receiving or has received X within 4 weeks", "X concurrently or within 4 weeks": the window
+# holds now
 _DRUG_WINDOW = re.compile(
-    rf"^(?:(?:has |have |had )?(?:received|receiving|receipt of|treatment with|treated with|therapy with|use of|used|"
-    rf"taken|took|had|dosing with|administration of|exposure to|prior|previous|previously received|any prior)"
-    rf"(?: treatment with)? )?(?:prior |previous )?{_INVESTIGATIONAL}(?: use| used| (?:was |were )?(?:administered|given|received|taken))?$")
-_STUDY = r"(?:(?:clinical |interventional |interventional clinical |clinical interventional )(?:trial|study|studies|trials))"
+    rf"^(?:(?:(?:is )?(?:currently )?receiving or )?(?:has |have |had )?(?:received|receiving|receipt of|treatment with|"
+    rf"treated with|therapy with|use of|used|taken|took|had|dosing with|administration of|exposure to|prior|previous|"
+    rf"previously received|any prior)(?: treatment with)? )?(?:prior |previous )?{_INVESTIGATIONAL}"
+    rf"(?: use| used| (?:was |were )?(?:administered|given|received|taken))?(?: concurrently or)?$")
+_STUDY = (r"(?:(?:clinical |interventional |interventional clinical |clinical interventional |investigational clinical )"
+          r"(?:trial|study|studies|trials))")
 _DRUG_STUDY = (rf"(?:(?:clinical )?(?:trial|study) (?:of|with|involving|using|testing|investigating) "
                rf"(?:an |any |another |a )?investigational (?:agent|drug|product|medicinal product|compound|therapy)s?|"
                rf"investigational drug (?:trial|study))")
+# a therapeutic study: one whose primary purpose is treatment
+_THERAPEUTIC = r"(?:investigational )?therapeutic (?:clinical |interventional )?(?:trial|study|studies|trials)"
+_DRUG_STUDY_RX = re.compile(_DRUG_STUDY)
 _IN = r"in (?:another|any other|a|an|any|other|a separate|any additional)"
 # now: a present participle ("participating", "enrolled"), or a noun with a word saying now ("current
 # participation"); "participation in another trial" alone may be past participation
 _PARTICIPATE_NOW = re.compile(
     rf"^(?:(?:{_NOW} )?(?:participating|participant|enrolled|taking part|being enrolled)"
     rf"|(?:{_NOW}|current|concurrent|simultaneous) (?:participation|participant|enrollment|enrolment))"
-    rf"(?: or (?:enrollment|enrolment|participation))? {_IN} (?P<what>{_STUDY}|{_DRUG_STUDY})$")
+    rf"(?: or (?:enrollment|enrolment|participation))? {_IN} (?P<what>{_STUDY}|{_DRUG_STUDY}|{_THERAPEUTIC})$")
 _PARTICIPATE_WINDOW = re.compile(
-    rf"^(?:{_NOW} |current |concurrent |prior |previous )?(?:participating|participation|participated|enrolled|enrollment|"
+    rf"^(?:{_NOW} |current |concurrent |prior |previous )?(?:participating|participation|participated|participate|"
+    rf"enrolled|enrollment|"
     rf"enrolment|taking part|took part|been enrolled)(?: or (?:enrollment|enrolment|participation))? {_IN} "
-    rf"(?P<what>{_STUDY}|{_DRUG_STUDY})$")
+    rf"(?P<what>{_STUDY}|{_DRUG_STUDY}|{_THERAPEUTIC})$")
 _WINDOW_ASIDE = re.compile(r" \((within [^()]+)\)$")
-_REFUSED = re.compile(r"\b(?:device|devices|therapeutic trial|therapeutic clinical|planned|plans?|planning|for|except|"
+_REFUSED = re.compile(r"\b(?:device|devices|planned|plans?|planning|for|except|"
                       r"unless|other than|observational|non-investigational|approved|anti-?cancer|anti-neoplastic|"
                       r"antineoplastic|cytotoxic|half-li)")
 
@@ -76,13 +84,45 @@ _REFUSED = re.compile(r"\b(?:device|devices|therapeutic trial|therapeutic clinic
 def build_participation(clause: Clause) -> c.Node | None:
     t = clause.text
     # every reading names an investigational agent or a clinical / interventional study or trial
-    if "investigational" not in t and "clinical" not in t and "interventional" not in t:
+    if not ("investigational" in t or "interventional" in t or "clinical trial" in t or "clinical stud" in t):
         return None
-    return participation_atom(t)
+    return participation_node(t)
+
+
+# a wider study or product than a drug's: a drug study is one of them, the rest is not read
+# ("investigational agent or device", "investigational study", "investigational device or drug trial")
+_WIDER = (
+    (re.compile(r"\binvestigational (agent|drug)(s?)(?:\(s\))? or (?:has used |have used |used )?(?:an? )?"
+                r"(?:investigational )?(?:medical )?devices?"), r"investigational \1\2"),
+    (re.compile(r"\binvestigational (?:device or drug|drug or device) (study|studies|trial|trials)\b"),
+     r"investigational drug \1"),
+    (re.compile(r"\binvestigational (study|studies|trial|trials)\b"), r"investigational drug \1"),
+)
+# "for any condition": no narrowing
+_ANY_CONDITION = re.compile(r" for any (?:condition|indication|disease)(?= within|$)")
+
+
+def participation_node(t: str) -> c.Node | None:
+    """The whole clause: the atom, or Any(atom for a drug study, Unparsed(clause)) when the clause
+    names a wider study or product than a drug's (a drug study is one: it meets the clause, and
+    the rest stays UNKNOWN)."""
+    atom = participation_atom(t)
+    if atom is not None:
+        return atom
+    narrowed = t
+    for rx, drug in _WIDER:
+        narrowed = rx.sub(drug, narrowed)
+    if narrowed == t:
+        return None
+    atom = participation_atom(narrowed)
+    if atom is None or not atom.drug_only:
+        return None
+    return c.Any((atom, c.Unparsed(t)))
 
 
 def participation_atom(t: str) -> c.StudyParticipation | None:
     """The atom a whole clause means, or None (also used by the half-lives washout)."""
+    t = _ANY_CONDITION.sub("", t)
     if _REFUSED.search(t):
         return None
     aside = _WINDOW_ASIDE.search(t)
@@ -94,13 +134,20 @@ def participation_atom(t: str) -> c.StudyParticipation | None:
             return c.StudyParticipation(drug_only=True)
         m = _PARTICIPATE_NOW.match(t)
         if m:
-            return c.StudyParticipation(drug_only="investigational" in m.group("what"))
+            return _study(None, m.group("what"))
         return None
     if within <= 0:
         return None
+    if head.endswith(" or") and "concurrent" in head:  # "receipt of concurrent X or within 30 days"
+        head = head[:-3]
     if _DRUG_WINDOW.match(head) or any(rx.match(head) for rx in _DRUG_NOW):
         return c.StudyParticipation(within_days=within, drug_only=True)
     m = _PARTICIPATE_WINDOW.match(head)
     if m:
-        return c.StudyParticipation(within_days=within, drug_only="investigational" in m.group("what"))
+        return _study(within, m.group("what"))
     return None
+
+
+def _study(within: int | None, what: str) -> c.StudyParticipation:
+    return c.StudyParticipation(within_days=within, drug_only=_DRUG_STUDY_RX.fullmatch(what) is not None,
+                                purpose="treatment" if "therapeutic" in what else None)
