@@ -15,14 +15,19 @@
   (now, any interventional study). A "clinical trial" or "clinical study" is read as an
   interventional one (the NIH definition of a clinical trial): narrower than "any study", and the
   atom is never NOT_MET, so the narrower reading can only leave an item UNKNOWN, never clear or
-  exclude a patient wrongly.
+  exclude a patient wrongly. "Another therapeutic clinical trial" -> ``StudyParticipation(
+  purpose="treatment")`` (the study's primary purpose).
+- A wider study or product than a drug's ("investigational agent or device", "investigational
+  study", "investigational device or drug trial"): a drug study is one of them, so
+  ``Any(StudyParticipation(drug_only=True), Unparsed(clause))``.
 
 Not read (kept Unparsed): past participation with no window ("participated in another trial",
-"prior treatment with an investigational agent": ever is not "now"); a narrowed agent or study
-("investigational anti-cancer agents", "... for this condition", "therapeutic clinical trial":
-the record cannot show a study's drug class or aim); devices ("investigational device": a device
+"prior treatment with an investigational agent": ever is not "now"); "participation in another
+trial" with no word saying now; a narrowed agent or study ("investigational anti-cancer agents",
+"... for this condition": the record cannot show a study's drug class); a device alone (a device
 study has no drug phase); "the investigational product" (this trial's); plans to participate;
-"since" and "at least ... before" washouts; half-lives without "whichever is shorter".
+"since" and "at least ... before" washouts; half-lives (read by ``washouts.half_lives_washout``,
+"whichever is shorter" only).
 """
 
 from __future__ import annotations
