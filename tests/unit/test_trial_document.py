@@ -43,6 +43,7 @@ EVERY_NODE = [
     {"type": "hypersensitivity", "drugs": ["pembrolizumab"], "classes": ["anti_pd1"], "study_treatment": True,
      "text": "Known hypersensitivity to pembrolizumab or any component of the study drug", "id": "n-hyp"},
     {"type": "vaccination", "within_days": 30, "text": "Received a live vaccine within 30 days", "id": "n-vac"},
+    {"type": "study_participation", "within_days": 28, "drug_only": True, "purpose": "treatment", "id": "n-study"},
 ]
 
 

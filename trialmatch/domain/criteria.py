@@ -264,6 +264,33 @@ class LifeExpectancy:
     id: str | None = None
 
 
+# ---- trial participation (issue #5, s5-invest) --------------------------------------------------
+@dataclass(frozen=True)
+class StudyParticipation:
+    """The patient takes part in an interventional clinical study other than this trial,
+    receiving its intervention: now (``within_days`` None: "currently participating in another
+    interventional trial", "receiving any other investigational agents") or at some time within
+    ``within_days`` days before the as-of date ("investigational agent within 4 weeks prior to
+    the first dose": counted back from the trial's start like a washout).
+
+    ``drug_only``: the study tests a drug (an investigational agent or product: ICH E6 calls any
+    drug tested or used as a reference in a trial an investigational product), shown by a drug
+    development phase of the study (early phase 1 to phase 3); else any interventional study.
+    ``purpose``: "treatment" for a therapeutic study ("another therapeutic clinical trial"): the
+    study's primary purpose (ResearchStudy.primaryPurposeType) is treatment; None: any purpose.
+
+    What a record can show is a FHIR ResearchSubject (and its ResearchStudy); no medication
+    record shows that a drug was investigational, and a trial elsewhere is often not recorded, so
+    the matcher never reads this atom NOT_MET: no record in the window is UNKNOWN
+    (docs/matching.md)."""
+
+    within_days: int | None = None
+    drug_only: bool = False
+    purpose: str | None = None
+    text: str | None = None
+    id: str | None = None
+
+
 @dataclass(frozen=True)
 class Hypersensitivity:
     """The patient has a known hypersensitivity (allergy) to one of ``drugs`` (vocabulary
@@ -311,6 +338,7 @@ Atom = Union[
     PerformanceStatus, Lab, PriorTherapy, Procedure, Condition, Pregnancy, Measurable, LifeExpectancy,
     Hypersensitivity,
     Vaccination,
+    StudyParticipation,
     Unparsed,
 ]
 Node = Union[All, Any, Not, Atom]
@@ -320,6 +348,7 @@ ATOM_TYPES: tuple[type, ...] = (
     PerformanceStatus, Lab, PriorTherapy, Procedure, Condition, Pregnancy, Measurable, LifeExpectancy,
     Hypersensitivity,
     Vaccination,
+    StudyParticipation,
     Unparsed,
 )
 NODE_TYPES: tuple[type, ...] = (All, Any, Not) + ATOM_TYPES

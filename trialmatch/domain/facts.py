@@ -245,6 +245,33 @@ class Immunization:
 
 
 @dataclass(frozen=True)
+class StudyEnrolment:
+    """A FHIR ResearchSubject: the patient's enrolment in a research study, with what the
+    Bundle says of the study (its ResearchStudy, when the Bundle holds it).
+
+    ``status``: the ResearchSubject status code (R4: candidate, eligible, follow-up, ineligible,
+    not-registered, off-study, on-study, on-study-intervention, on-study-observation,
+    pending-on-study, potential-candidate, screening, withdrawn); ``start``/``end``: its period.
+    ``study_ids``: identifier values of the study (the reference's identifier and the
+    ResearchStudy's identifiers, e.g. an NCT number), used to tell the trial being matched from
+    another one. ``study``: the ResearchStudy's reference (None: not in the Bundle);
+    ``study_status``, ``phase`` (research-study-phase code), ``purpose``
+    (research-study-prim-purp-type code) and ``design`` ("interventional" | "observational" |
+    None: not said) as the ResearchStudy records them."""
+
+    evidence: str
+    status: str | None = None
+    start: date | None = None
+    end: date | None = None
+    study_ids: tuple[str, ...] = ()
+    study: str | None = None
+    study_status: str | None = None
+    phase: str | None = None
+    purpose: str | None = None
+    design: str | None = None
+
+
+@dataclass(frozen=True)
 class Warning:
     """Something in the input that was dropped or doubted, with its location
     (``Bundle.entry[3].resource.valueQuantity``). Never carries a patient value."""
@@ -278,6 +305,7 @@ class PatientFacts:
     life_expectancy: tuple[LifeExpectancy, ...] = ()
     allergies: tuple[Allergy, ...] = ()
     immunizations: tuple[Immunization, ...] = ()
+    studies: tuple[StudyEnrolment, ...] = ()
     warnings: tuple[Warning, ...] = field(default=(), compare=False)
 
     def age_on(self, as_of: date) -> int | None:

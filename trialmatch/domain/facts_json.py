@@ -23,6 +23,7 @@ FACT_TYPES: dict[str, type] = {
     "measurable_disease": f.MeasurableDisease, "life_expectancy": f.LifeExpectancy,
     "allergies": f.Allergy,
     "immunizations": f.Immunization,
+    "studies": f.StudyEnrolment,
 }
 CODING_FIELDS = frozenset({"codes", "histology", "body_site", "laterality", "code", "system"})
 DATE_FIELDS = frozenset({"birth_date", "deceased_date", "onset", "recorded", "date", "start", "end"})

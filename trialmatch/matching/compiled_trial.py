@@ -18,8 +18,8 @@ from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import TYPE_NAMES
 from trialmatch.domain.verdict import Outcome, Verdict
 from trialmatch.matching import (
-    atoms_allergy, atoms_assessment, atoms_biomarker, atoms_clinical, atoms_disease, atoms_patient, atoms_therapy,
-    atoms_vaccination, atoms_variant,
+    atoms_allergy, atoms_assessment, atoms_biomarker, atoms_clinical, atoms_disease, atoms_patient, atoms_study,
+    atoms_therapy, atoms_vaccination, atoms_variant,
 )
 from trialmatch.matching.render import display_text
 from trialmatch.matching.units import load_units
@@ -44,6 +44,7 @@ COMPILERS = {
     c.LifeExpectancy: atoms_assessment.compile_life_expectancy,
     c.Hypersensitivity: atoms_allergy.compile_hypersensitivity,
     c.Vaccination: atoms_vaccination.compile_vaccination,
+    c.StudyParticipation: atoms_study.compile_study_participation,  # with the trial's id: compile_node
 }
 
 
@@ -52,10 +53,13 @@ class CompiledNode:
     interchangeable, and ``TrialIndex`` interns them so that trials share one object (and
     one cached outcome per patient context); the cache itself is keyed by identity."""
 
-    __slots__ = ("node", "negated", "children", "fn", "code", "text", "__weakref__")
+    __slots__ = ("node", "negated", "children", "fn", "code", "text", "scope", "__weakref__")
 
-    def __init__(self, node, negated, children=(), fn=None):
+    def __init__(self, node, negated, children=(), fn=None, scope=None):
         self.node = node
+        # the trial a StudyParticipation atom is compiled for (it skips that trial's own enrolment),
+        # part of the key so that two trials never share one such atom
+        self.scope = scope
         self.negated = negated
         self.children = children
         self.fn = fn
@@ -65,7 +69,7 @@ class CompiledNode:
 
     @property
     def key(self):
-        return (self.negated, self.node)
+        return (self.negated, self.node) if self.scope is None else (self.negated, self.node, self.scope)
 
     def evaluate(self, ctx) -> Outcome:
         cache = ctx.cache
@@ -110,12 +114,18 @@ def _negate(text: str, node: c.Not, child: Outcome) -> Outcome:
                    missing=child.missing if verdict is Verdict.UNKNOWN else (), children=(child,))
 
 
-def compile_node(node: c.Node, vocab, units=None, negated: bool = False) -> CompiledNode:
+def compile_node(node: c.Node, vocab, units=None, negated: bool = False, trial_id: str | None = None) -> CompiledNode:
+    """``trial_id``: the trial the tree belongs to (StudyParticipation skips its own enrolment)."""
     units = units or load_units()
-    if isinstance(node, (c.All, c.Any)):
-        return CompiledNode(node, negated, tuple(compile_node(x, vocab, units, negated) for x in node.items))
-    if isinstance(node, c.Not):
-        return CompiledNode(node, negated, (compile_node(node.item, vocab, units, not negated),))
+    if isinstance(node, (c.All, c.Any, c.Not)):
+        items = node.items if isinstance(node, (c.All, c.Any)) else (node.item,)
+        inner = negated if isinstance(node, (c.All, c.Any)) else not negated
+        children = tuple(compile_node(x, vocab, units, inner, trial_id) for x in items)
+        # a node holding a trial-scoped atom is scoped too (interning must not share it across trials)
+        return CompiledNode(node, negated, children, scope=trial_id if any(ch.scope for ch in children) else None)
+    if isinstance(node, c.StudyParticipation):
+        fn = atoms_study.compile_study_participation(node, negated, vocab, units, trial_id)
+        return CompiledNode(node, negated, (), fn, scope=trial_id)
     compiler = COMPILERS.get(type(node))
     if compiler is None:
         raise TypeError(f"not a criteria node: {type(node).__name__}")
@@ -173,8 +183,8 @@ class CompiledTrial:
 
 def compile_trial(trial: c.TrialCriteria, vocab) -> CompiledTrial:
     units = load_units()
-    root = compile_node(trial.criteria, vocab, units)
-    arms = tuple(CompiledArm(a, compile_node(a.criteria, vocab, units)) for a in trial.arms)
+    root = compile_node(trial.criteria, vocab, units, trial_id=trial.trial_id)
+    arms = tuple(CompiledArm(a, compile_node(a.criteria, vocab, units, trial_id=trial.trial_id)) for a in trial.arms)
     top = list(conjuncts(trial.criteria))
     all_ct = list(positive_cancer_types(trial.criteria)) + [x for a in trial.arms for x in positive_cancer_types(a.criteria)]
     top_ct = [x for x in top if isinstance(x, c.CancerType)]

@@ -71,6 +71,7 @@ class PatientView:
         self.measurable_disease = tuple(newest_first(facts.measurable_disease))
         self.life_expectancy = tuple(newest_first(facts.life_expectancy))
         self.allergies = tuple(newest_first(facts.allergies))
+        self.studies = tuple(newest_first(facts.studies, key=lambda x: x.end or x.start))
         self.labs: dict[str, list[f.Lab]] = {}
         for lab in newest_first(facts.labs):
             if lab.analyte and lab.value is not None and not lab.implausible:

@@ -162,6 +162,14 @@ def _vaccination(n: c.Vaccination) -> str:
     return ("live vaccine" if n.live else "vaccine") + (f" within {n.within_days} days" if n.within_days else "")
 
 
+def _study_participation(n: c.StudyParticipation) -> str:
+    what = "investigational agent (study of a drug)" if n.drug_only else "participation in another interventional study"
+    if n.purpose:
+        what += f" ({n.purpose} study)"
+    when = f" within {duration(n.within_days)}" if n.within_days is not None else " now"
+    return what + when
+
+
 _RENDERERS = {
     c.All: lambda n: "all of: " + "; ".join(render(i) for i in n.items) if n.items else "no criteria",
     c.Any: lambda n: "any of: " + " | ".join(render(i) for i in n.items) if n.items else "none",
@@ -184,5 +192,6 @@ _RENDERERS = {
     c.LifeExpectancy: _life_expectancy,
     c.Hypersensitivity: _hypersensitivity,
     c.Vaccination: _vaccination,
+    c.StudyParticipation: _study_participation,
     c.Unparsed: lambda n: n.text,
 }

@@ -13,7 +13,7 @@ import dataclasses
 from trialmatch.domain.facts import PatientFacts
 from trialmatch.errors import PatientDataError
 from trialmatch.mcode import allergies, genomics, immunizations, labs, patient_conditions, staging
-from trialmatch.mcode import status_observations
+from trialmatch.mcode import research_subjects, status_observations
 from trialmatch.mcode import treatments, tumor_markers
 from trialmatch.mcode.bundle_entries import Entry, Warnings, read_bundle
 from trialmatch.mcode.fhir_read import effective_date
@@ -34,7 +34,7 @@ UNEXPECTED = (TypeError, ValueError, AttributeError, KeyError, IndexError, Arith
 VOID_STATUS = frozenset({"entered-in-error", "cancelled"})
 FACT_LISTS = ("cancers", "stages", "markers", "variants", "genes_tested", "performance",
               "medications", "procedures", "labs", "conditions", "pregnancy", "disease_status", "allergies",
-              "immunizations")
+              "immunizations", "studies")
 
 
 def extract_facts(bundle: dict, vocab) -> PatientFacts:
@@ -92,6 +92,8 @@ def extract_facts(bundle: dict, vocab) -> PatientFacts:
                 _add(out["immunizations"], immunizations.immunization(e, warnings))
         except UNEXPECTED:
             warnings.add(e.location, "resource could not be read; not used")
+    out["studies"] = research_subjects.study_enrolments(entries, refs, patient["patient_ref"] if patient else None,
+                                                         warnings)
     facts = {name: tuple(dict.fromkeys(values)) for name, values in out.items()}
     if patient is None and not any(facts.values()):
         issues = [(w.location, w.message) for w in warnings.items]

@@ -48,7 +48,7 @@ def _implies(head: c.Node, atom: c.Node) -> bool:
     if isinstance(head, c.Condition):
         return head.keys == atom.keys and (not head.active_only or atom.active_only) and (
             head.within_days is None or (atom.within_days is not None and atom.within_days <= head.within_days))
-    if isinstance(head, (c.PriorTherapy, c.Procedure)):
+    if isinstance(head, (c.PriorTherapy, c.Procedure, c.StudyParticipation)):
         return dataclasses.replace(head, within_days=None) == dataclasses.replace(atom, within_days=None) and (
             head.within_days is None or (atom.within_days is not None and atom.within_days <= head.within_days))
     if isinstance(head, c.Metastasis):
@@ -75,7 +75,7 @@ class QualifierReader:
             node, is_list = self._head(dataclasses.replace(clause, text=head), negated)
             if node is not None:
                 aside = paren.group(0).strip()
-                if _WINDOW.search(aside) and _lacks_window(node, is_list):
+                if (_WINDOW.search(aside) or _participation_time(node, aside)) and _lacks_window(node, is_list):
                     if not re.match(r"\((?:no|without|not)\b", aside):
                         return None
                 return c.All((node, c.Unparsed(aside)))
@@ -110,7 +110,7 @@ class QualifierReader:
                     # "active infection with HIV or HTLV": the rest names which infection, one the head's
                     # vocabulary may not hold (HIV is not a "serious infection" code): the head is no superset
                     return None
-                if _WINDOW.search(rest) and _lacks_window(node, is_list):
+                if (_WINDOW.search(rest) or _participation_time(node, rest)) and _lacks_window(node, is_list):
                     return None  # "X for cancer ... within 14 days": the window is X's, not read here
                 return c.All((node, c.Unparsed(rest)))
         return None
@@ -173,10 +173,21 @@ class QualifierReader:
         return False
 
 
+_TIME_WORDS = re.compile(r"\b(?:days?|weeks?|months?|years?|last|past|previous|prior|preceding|since|within)\b")
+
+
+def _participation_time(node: c.Node, rest: str) -> bool:
+    """"receiving investigational agents | concurrently with the study drugs within 3 weeks",
+    "participation in a study ... | administered in the last 14 days": a time the current reading of
+    StudyParticipation does not hold (the atom "now" would not be necessary)."""
+    return any(isinstance(n, c.StudyParticipation) for n in walk(node)) and bool(_TIME_WORDS.search(rest))
+
+
 def _lacks_window(node: c.Node, is_list: bool = False) -> bool:
     """Whether a window written after ``node`` may be its own: a treatment, procedure or lab atom
     without one, or a list of parts holding a treatment or procedure without one (a lab's window
     after a list of labs is when they were measured: All(labs, Unparsed(window)) only narrows)."""
     if is_list:
-        return any(isinstance(n, (c.PriorTherapy, c.Procedure)) and n.within_days is None for n in walk(node))
-    return isinstance(node, (c.PriorTherapy, c.Procedure, c.Lab)) and node.within_days is None
+        return any(isinstance(n, (c.PriorTherapy, c.Procedure, c.StudyParticipation)) and n.within_days is None
+                   for n in walk(node))
+    return isinstance(node, (c.PriorTherapy, c.Procedure, c.Lab, c.StudyParticipation)) and node.within_days is None

@@ -36,6 +36,8 @@ EXAMPLES = [
     c.LifeExpectancy(min_days=84, min_inclusive=False, id="inc-7"),
     c.Hypersensitivity(drugs=("pembrolizumab",), classes=("anti_pd1",), study_treatment=True, id="exc-2"),
     c.Vaccination(live=True, within_days=30, id="exc-3"),
+    c.StudyParticipation(within_days=28, drug_only=True, text="investigational agent within 4 weeks", id="exc-4"),
+    c.StudyParticipation(purpose="treatment"),
     c.Unparsed("Able to swallow tablets", non_clinical=True, id="x9"),
 ]
 

@@ -36,6 +36,8 @@ def test_render_every_example_atom():
         "life expectancy > 12 weeks",
         "hypersensitivity to pembrolizumab or anti pd1 or the study treatment",
         "live vaccine within 30 days",
+        "investigational agent (study of a drug) within 4 weeks",
+        "participation in another interventional study (treatment study) now",
         "Able to swallow tablets",
     ]
 

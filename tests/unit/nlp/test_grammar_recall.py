@@ -177,7 +177,8 @@ def test_headings(vocab):
 
 @pytest.mark.parametrize("section, text", [
     ("inc", "The above is a summary, other inclusion criteria details may apply."),  # NCT04521231
-    ("exc", "Concurrent participation in another therapeutic clinical trial"),
+    # "Concurrent participation in another therapeutic clinical trial" is clinical now: a ResearchSubject
+    # shows it (StudyParticipation, tests/unit/nlp/test_participation_builder.py)
     ("exc", "Legally incapable"),
     ("exc", "Unable to tolerate 60 min of PET imaging per session."),
     ("inc", "Participants of child-bearing potential must agree to use adequate contraceptive methods (e.g., hormonal or "

@@ -249,9 +249,6 @@ WASHOUT_REFUSED = [
             "molecule inhibitor of tyrosine kinase), and other antitumor therapy within 4 weeks or 5 half-lives "
             "(whichever is shorter) prior to the first administration; major surgery within 4 weeks prior to the "
             "first administration"),  # NCT07021066
-    # no class for investigational agents
-    ("exc", "Received an investigational drug within 4 weeks or 5 half-lives (whichever is shorter) of the first "
-            "dose of study drug."),  # NCT04729114
 ]
 
 
@@ -259,6 +256,16 @@ WASHOUT_REFUSED = [
 def test_washout_other_readings_refused(vocab, section, text):
     status, node = parse_one(vocab, section, text)
     assert status == "unparsed", node
+
+
+def test_investigational_drug_washout_in_half_lives_is_study_participation(vocab):
+    # NCT04729114: refused while investigational agents had no atom; now StudyParticipation holds it
+    # (builders/participation.py), the half-lives beside it as for a drug
+    status, node = parse_one(vocab, "exc", "Received an investigational drug within 4 weeks or 5 half-lives "
+                                           "(whichever is shorter) of the first dose of study drug.")
+    assert (status, node) == ("partly_structured", {"type": "not", "item": {"type": "all", "items": [
+        {"type": "study_participation", "within_days": 28, "drug_only": True},
+        {"type": "unparsed", "text": "or 5 half-lives (whichever is shorter)"}]}})
 
 
 # "immunomodulatory drugs/agents": the IMiD class (thalidomide, lenalidomide, pomalidomide) only where

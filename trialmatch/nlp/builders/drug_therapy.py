@@ -241,12 +241,18 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
     unknown: list[str] = []
     unknown_spans: list[tuple[int, int]] = []
     qualified_procedure = False
+    investigational = False
     # "any MEK or BRAF inhibitor": a head noun written once for the whole list
     head_noun = _HEAD_NOUN.search(x)
     for a, b in spans:
         part = _MEMBER_LEAD.sub("", x[a:b])
         if not part or part in ("a", "an", "any", "all", "other", "another", "the"):
             return None
+        if within is not None and _INVESTIGATIONAL_MEMBER.fullmatch(part):
+            # "chemotherapy, immunotherapy, or investigational agents within 28 days": the investigational
+            # member is StudyParticipation with the list's window (builders/participation.py)
+            investigational = True
+            continue
         found = _resolve(clause, part)
         if found is None and head_noun and not part.endswith(head_noun.group(0)) and " " not in part:
             found = _resolve(clause, part + head_noun.group(0))
@@ -281,12 +287,19 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
                                           classes=tuple(dict.fromkeys(k for kind, k in known if kind == "class")),
                                           within_days=within)] if known else []
     atoms += [_with_window(p, within) for p in procedures]
+    if investigational:
+        atoms.append(c.StudyParticipation(within_days=within, drug_only=True))
     if not unknown:  # every member known once the shared head noun is read
         return c.Any(tuple(atoms)) if len(atoms) > 1 else atoms[0]
     first, last = spans.index(unknown_spans[0]), spans.index(unknown_spans[-1])
     if last - first + 1 == len(unknown):  # one run of the list ("SG or EV"): its words as written
         unknown = [x[unknown_spans[0][0]:unknown_spans[-1][1]]]
     return c.Any((*atoms, c.Unparsed(", ".join(unknown))))
+
+
+_INVESTIGATIONAL_MEMBER = re.compile(
+    r"(?:(?:any|an|a|other|any other)(?: other)? )?investigational (?:agents?|agent\(s\)|drugs?|therapy|therapies|"
+    r"products?|medicinal products?|compounds?)")
 
 
 # an unknown list member that is an event or a state, not a treatment ("radiation-related toxicities",

@@ -10,6 +10,7 @@ import re
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.drug_therapy import listed_alternatives, prior_therapy
+from trialmatch.nlp.builders.participation import participation_atom
 from trialmatch.nlp.builders.patterns import days
 from trialmatch.nlp.builders.procedures import procedure_atom
 from trialmatch.nlp.builders.treatment_words import ANCHORS, NUM_WORD, UNIT, word_number
@@ -93,7 +94,8 @@ def half_lives_washout(clause: Clause) -> c.Node | None:
     if "half-li" in rest or len(removed) < 2:
         return None
     sub = Clause(rest, clause.terms, clause.section, clause.historical, clause.qualifiers)
-    atom = prior_therapy(sub, rest)
+    # an investigational agent is the same washout (StudyParticipation, builders/participation.py)
+    atom = prior_therapy(sub, rest) or participation_atom(rest)
     if atom is None or atom.within_days is None:
         return None
     return c.All((atom, c.Unparsed(" ".join(removed))))

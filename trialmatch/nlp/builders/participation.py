@@ -1,0 +1,158 @@
+"""Investigational agents and other-trial participation -> ``StudyParticipation``.
+
+- "receiving any other investigational agents", "concurrent use of other investigational agents",
+  "currently receiving another investigational drug" -> ``StudyParticipation(drug_only=True)``
+  (now). An investigational agent is a drug tested (or used as a reference) in a clinical trial
+  (ICH E6(R2) 1.33, "investigational product"): what a record can show of it is the patient's
+  enrolment in a drug study (the matcher, docs/matching.md).
+- "investigational agent within 4 weeks prior to the first dose", "received any other
+  investigational agent within 30 days prior to enrollment", "participation in another clinical
+  study with an investigational product during the last 4 weeks" -> ``StudyParticipation(
+  within_days=28, drug_only=True)``: the window read like a washout (``treatment_words``),
+  counted back from the trial's start.
+- "currently participating in another interventional clinical trial", "concurrent enrollment in
+  another clinical study", "enrolled in another clinical trial" -> ``StudyParticipation()``
+  (now, any interventional study). A "clinical trial" or "clinical study" is read as an
+  interventional one (the NIH definition of a clinical trial): narrower than "any study", and the
+  atom is never NOT_MET, so the narrower reading can only leave an item UNKNOWN, never clear or
+  exclude a patient wrongly. "Another therapeutic clinical trial" -> ``StudyParticipation(
+  purpose="treatment")`` (the study's primary purpose).
+- A wider study or product than a drug's ("investigational agent or device", "investigational
+  study", "investigational device or drug trial"): a drug study is one of them, so
+  ``Any(StudyParticipation(drug_only=True), Unparsed(clause))``.
+
+Not read (kept Unparsed): past participation with no window ("participated in another trial",
+"prior treatment with an investigational agent": ever is not "now"); "participation in another
+trial" with no word saying now; a narrowed agent or study ("investigational anti-cancer agents",
+"... for this condition": the record cannot show a study's drug class); a device alone (a device
+study has no drug phase); "the investigational product" (this trial's); plans to participate;
+"since" and "at least ... before" washouts; half-lives (read by ``washouts.half_lives_washout``,
+"whichever is shorter" only).
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialmatch.domain import criteria as c
+from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.treatment_words import window_at_end
+
+_ANY = r"(?:(?:any|an|a|another|other|any other|additional|any additional)(?: other)? )?"
+_NOUN = (r"(?:agents?|agent\(s\)|drugs?|drug\(s\)|therapy|therapies|therapeutics?|therapeutic agents?|products?|"
+         r"product\(s\)|medicinal products?|compounds?|medications?|(?:study )?drugs?|study treatment|treatment|treatments)")
+_INVESTIGATIONAL = rf"{_ANY}(?:concurrent )?investigational {_NOUN}"
+_NOW = r"(?:currently|concurrently|actively|presently|simultaneously)"
+# receiving the agent now
+_DRUG_NOW = (
+    re.compile(rf"^(?:{_NOW} )?(?:receiving|taking|on|using|under active treatment (?:of|with)|in active treatment with|"
+               rf"receiving treatment with|being treated with)(?: treatment with)? {_INVESTIGATIONAL}"
+               rf"(?: concurrently| at (?:the )?(?:present|this) time)?$"),
+    re.compile(rf"^(?:concurrent|concomitant|current|ongoing|simultaneous)(?: active)?(?: use of| treatment with| therapy with|"
+               rf" administration of| receipt of| participation with)? {_INVESTIGATIONAL}$"),
+    re.compile(rf"^{_INVESTIGATIONAL} (?:concurrently|at (?:the )?(?:present|this) time)$"),
+)
+# given within a window (the window taken off first)
+# "is currently receiving or has received X within 4 weeks", "X concurrently or within 4 weeks": the window
+# holds now
+_DRUG_WINDOW = re.compile(
+    rf"^(?:(?:(?:is )?(?:currently )?receiving or )?(?:has |have |had )?(?:received|receiving|receipt of|treatment with|"
+    rf"treated with|therapy with|use of|used|taken|took|had|dosing with|administration of|exposure to|prior|previous|"
+    rf"previously received|any prior)(?: treatment with)? )?(?:prior |previous )?{_INVESTIGATIONAL}"
+    rf"(?: use| used| (?:was |were )?(?:administered|given|received|taken))?(?: concurrently or)?$")
+_STUDY = (r"(?:(?:clinical |interventional |interventional clinical |clinical interventional |investigational clinical )"
+          r"(?:trial|study|studies|trials))")
+_DRUG_STUDY = (rf"(?:(?:clinical )?(?:trial|study) (?:of|with|involving|using|testing|investigating) "
+               rf"(?:an |any |another |a )?investigational (?:agent|drug|product|medicinal product|compound|therapy)s?|"
+               rf"investigational drug (?:trial|study))")
+# a therapeutic study: one whose primary purpose is treatment
+_THERAPEUTIC = r"(?:investigational )?therapeutic (?:clinical |interventional )?(?:trial|study|studies|trials)"
+_DRUG_STUDY_RX = re.compile(_DRUG_STUDY)
+_IN = r"in (?:another|any other|a|an|any|other|a separate|any additional)"
+# now: a present participle ("participating", "enrolled"), or a noun with a word saying now ("current
+# participation"); "participation in another trial" alone may be past participation
+_PARTICIPATE_NOW = re.compile(
+    rf"^(?:(?:{_NOW} )?(?:participating|participant|enrolled|taking part|being enrolled)"
+    rf"|(?:{_NOW}|current|concurrent|simultaneous) (?:participation|participant|enrollment|enrolment))"
+    rf"(?: or (?:enrollment|enrolment|participation))? {_IN} (?P<what>{_STUDY}|{_DRUG_STUDY}|{_THERAPEUTIC})$")
+_PARTICIPATE_WINDOW = re.compile(
+    rf"^(?:{_NOW} |current |concurrent |prior |previous )?(?:participating|participation|participated|participate|"
+    rf"enrolled|enrollment|"
+    rf"enrolment|taking part|took part|been enrolled)(?: or (?:enrollment|enrolment|participation))? {_IN} "
+    rf"(?P<what>{_STUDY}|{_DRUG_STUDY}|{_THERAPEUTIC})$")
+_WINDOW_ASIDE = re.compile(r" \((within [^()]+)\)$")
+_REFUSED = re.compile(r"\b(?:device|devices|planned|plans?|planning|for|except|"
+                      r"unless|other than|observational|non-investigational|approved|anti-?cancer|anti-neoplastic|"
+                      r"antineoplastic|cytotoxic|half-li)")
+
+
+def build_participation(clause: Clause) -> c.Node | None:
+    t = clause.text
+    # every reading names an investigational agent or a clinical / interventional study or trial
+    if not ("investigational" in t or "interventional" in t or "clinical trial" in t or "clinical stud" in t):
+        return None
+    return participation_node(t)
+
+
+# a wider study or product than a drug's: a drug study is one of them, the rest is not read
+# ("investigational agent or device", "investigational study", "investigational device or drug trial")
+_WIDER = (
+    (re.compile(r"\binvestigational (agent|drug)(s?)(?:\(s\))? or (?:has used |have used |used )?(?:an? )?"
+                r"(?:investigational )?(?:medical )?devices?"), r"investigational \1\2"),
+    (re.compile(r"\binvestigational (?:device or drug|drug or device) (study|studies|trial|trials)\b"),
+     r"investigational drug \1"),
+    (re.compile(r"\binvestigational (study|studies|trial|trials)\b"), r"investigational drug \1"),
+)
+# "for any condition": no narrowing
+_ANY_CONDITION = re.compile(r" for any (?:condition|indication|disease)(?= within|$)")
+
+
+def participation_node(t: str) -> c.Node | None:
+    """The whole clause: the atom, or Any(atom for a drug study, Unparsed(clause)) when the clause
+    names a wider study or product than a drug's (a drug study is one: it meets the clause, and
+    the rest stays UNKNOWN)."""
+    atom = participation_atom(t)
+    if atom is not None:
+        return atom
+    narrowed = t
+    for rx, drug in _WIDER:
+        narrowed = rx.sub(drug, narrowed)
+    if narrowed == t:
+        return None
+    atom = participation_atom(narrowed)
+    if atom is None or not atom.drug_only:
+        return None
+    return c.Any((atom, c.Unparsed(t)))
+
+
+def participation_atom(t: str) -> c.StudyParticipation | None:
+    """The atom a whole clause means, or None (also used by the half-lives washout)."""
+    t = _ANY_CONDITION.sub("", t)
+    if _REFUSED.search(t):
+        return None
+    aside = _WINDOW_ASIDE.search(t)
+    if aside:  # "receiving any other investigational agents (within 28 days prior to cycle 1, day 1)"
+        t = t[:aside.start()] + " " + aside.group(1)
+    head, within = window_at_end(t)
+    if within is None:
+        if any(rx.match(t) for rx in _DRUG_NOW):
+            return c.StudyParticipation(drug_only=True)
+        m = _PARTICIPATE_NOW.match(t)
+        if m:
+            return _study(None, m.group("what"))
+        return None
+    if within <= 0:
+        return None
+    if head.endswith(" or") and "concurrent" in head:  # "receipt of concurrent X or within 30 days"
+        head = head[:-3]
+    if _DRUG_WINDOW.match(head) or any(rx.match(head) for rx in _DRUG_NOW):
+        return c.StudyParticipation(within_days=within, drug_only=True)
+    m = _PARTICIPATE_WINDOW.match(head)
+    if m:
+        return _study(within, m.group("what"))
+    return None
+
+
+def _study(within: int | None, what: str) -> c.StudyParticipation:
+    return c.StudyParticipation(within_days=within, drug_only=_DRUG_STUDY_RX.fullmatch(what) is not None,
+                                purpose="treatment" if "therapeutic" in what else None)
