@@ -65,12 +65,14 @@ class Context:
         """How a sentence not understood bears on the sentence before it: "definition" (a definition,
         an example, a note, a method, a reference back), "permission" (it only widens who is
         eligible), "pregnancy_test" (the whole sentence asks for a negative pregnancy test: a method
-        only after a sentence read as pregnancy), or None: it may state a requirement or an exclusion of its own (a counter-rule
+        only after a sentence read as pregnancy), "age_restated" (it restates an age limit: only after
+        a sentence read as an age), or None: it may state a requirement or an exclusion of its own (a counter-rule
         matched, or no DEPENDENT shape did)."""
         low = sentence.strip().lower()
-        test = self._dependent.get("pregnancy_test")
-        if test is not None and test.fullmatch(low.strip(" .;:")):
-            return "pregnancy_test"
+        for value in ("pregnancy_test", "age_restated"):
+            rx = self._dependent.get(value)
+            if rx is not None and rx.fullmatch(low.strip(" .;:")):
+                return value
         independent = self._dependent.get("independent")
         if independent is not None and independent.search(low):
             return None

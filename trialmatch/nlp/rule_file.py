@@ -36,7 +36,7 @@ from trialmatch.errors import RuleFileError
 
 CONTEXT_CATEGORIES = ("NEGATION", "HISTORICAL", "QUALIFIER", "EXCEPTION", "NON_CLINICAL", "RECOGNISED", "DEPENDENT",
                       "DOCUMENTATION")
-DEPENDENT_VALUES = ("definition", "permission", "pregnancy_test", "independent")
+DEPENDENT_VALUES = ("definition", "permission", "pregnancy_test", "age_restated", "independent")
 LEXICON_LABELS = ("LAB", "MARKER", "CONDITION", "SITE", "DRUG_CLASS", "GENE", "CANCER")
 
 

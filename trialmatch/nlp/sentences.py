@@ -74,10 +74,14 @@ class SentenceReader:
 
     def _parse_text(self, raw: str, section: str) -> c.Node | None:
         cut = self.context.exception_at(raw.lower())
+        lead = None  # the words of the exception's sentence before and with the exception word
         if cut is not None:
             # "X. Participants with treated Y may participate": the exception is the whole sentence
             boundary = max(raw.rfind(". ", 0, cut), raw.rfind("; ", 0, cut))
             if boundary > 0:
+                if raw[boundary + 2:cut].strip(" ,;:(-"):
+                    word = self.context.find("EXCEPTION", raw.lower())
+                    lead = raw[boundary + 2:max(word.end(), cut) if word is not None else cut]
                 cut = boundary + 2
         head, tail = (raw[:cut], raw[cut:].strip()) if cut is not None else (raw, None)
         if tail is not None and not head.strip(" ,;:.(-"):
@@ -97,6 +101,17 @@ class SentenceReader:
             return head_node
         low = tail.lower()
         spans = _sentence_spans(low) if len(low) == len(tail) else []
+        if lead is not None and _restated(self.context.dependent(normalize(lead)), head_node) is None \
+                and _restated(self.context.dependent(normalize(low[:spans[0][1]] if spans else low)), head_node) is None:
+            # "Grade >= 2 neuropathy. Other toxicities not recovered to grade <= 1 (except alopecia)": the
+            # sentence holding the exception states a requirement of its own, which the exception
+            # inside it narrows; it is no exception of the sentence before. Inclusion: both required;
+            # exclusion: both-or-open (All cleared every patient without the first: a wrong "eligible")
+            # (inclusion: the exception's Any and the requirement's All must agree, else open)
+            rest = c.Unparsed(tail)
+            if section == "inclusion":
+                return c.All((c.Any((head_node, rest)), c.Any((c.All((head_node, rest)), c.Unparsed(raw.strip())))))
+            return c.Any((c.All((head_node, rest)), c.All((c.Any((head_node, rest)), c.Unparsed(raw.strip())))))
         after = low[spans[1][0]:] if len(spans) > 1 else ""
         if after and not (_PERMISSION.search(after) and not _REFUSAL.search(after)) \
                 and self.parse_clause(normalize(after), section) is not None:
@@ -152,10 +167,7 @@ class SentenceReader:
                 continue  # "a. Congestive heart failure ...": the split left the list label alone
             unparsed = c.Unparsed(s.strip(), non_clinical=self.non_clinical(s))
             bearing = self._bearing(sentences, i) if nodes else None
-            if bearing == "pregnancy_test":
-                # "Pregnant or breastfeeding. WOCBP must have a negative pregnancy test.": how pregnancy
-                # is ruled out; beside anything else it excludes on its own
-                bearing = "definition" if any(isinstance(n, c.Pregnancy) for n in walk(nodes[-1])) else None
+            bearing = _restated(bearing, nodes[-1]) if nodes else None
             if bearing == "permission" and section == "inclusion":
                 permissions.append(unparsed)
                 continue
@@ -212,6 +224,19 @@ class SentenceReader:
                 if phrase in phrases or (_CANCER_WORD.search(phrase) and self.terms.cancer(phrase)):
                     return False
         return True
+
+
+_RESTATED = {"pregnancy_test": c.Pregnancy, "age_restated": c.Age}
+
+
+def _restated(bearing: str | None, before: c.Node) -> str | None:
+    """A sentence that restates a criterion ("WOCBP must have a negative pregnancy test", "children
+    are excluded from this study") depends on the sentence before only when that one reads the same
+    criterion (a Pregnancy, an Age); beside anything else it is a requirement of its own."""
+    kind = _RESTATED.get(bearing)
+    if kind is None:
+        return bearing
+    return "definition" if any(isinstance(n, kind) for n in walk(before)) else None
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
