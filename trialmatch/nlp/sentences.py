@@ -4,8 +4,11 @@
   in an inclusion the item becomes Any(head, Unparsed(exception)), in an exclusion
   All(head, Unparsed(exception)) (then wrapped in Not), so the head decides only in the
   direction the exception cannot change.
-- Sentences that are not understood stay as Unparsed parts of an All; sentences that offer
-  alternatives ("X; or Y") are an Any.
+- Sentences that are not understood stay Unparsed parts of an All when their shape says they
+  depend on the sentence before (context rules DEPENDENT: a definition, an example, a note, a
+  permission); any other may state a requirement of its own, and an exclusion then reads
+  both-or-open. An inclusion permission widens (Any). Documentation-only sentences (context rules
+  DOCUMENTATION) are left out. Sentences that offer alternatives ("X; or Y") are an Any.
 - Whether an unparsed text is non-clinical (no record answers it and it names no concept).
 """
 
