@@ -164,6 +164,7 @@ def test_documentation_phrases(sentence):
     # near misses: each can change who is eligible
     "Measurable disease is not required", "Surgery is not required", "Patients for whom surgery is recommended are excluded",
     "Screening is not required for patients with HIV; they must have an undetectable viral load",
+    "Patients for whom adjuvant chemotherapy is recommended",
 ])
 def test_near_misses_are_no_documentation(sentence):
     assert not default_context().documentation(sentence)
