@@ -29,6 +29,13 @@ class Context:
 
         self._recognised = tuple((re.compile(r.pattern or r"\b" + re.escape(r.literal.lower()) + r"\b"), r.value)
                                  for r in rules if r.category == "RECOGNISED")
+        # DEPENDENT rules by value ("definition", "permission", "independent": the counter-rules)
+        self._dependent = {value: re.compile("|".join(f"(?:{r.pattern or re.escape(r.literal.lower())})" for r in rules
+                                                      if r.category == "DEPENDENT" and r.value == value))
+                           for value in {r.value for r in rules if r.category == "DEPENDENT"}}
+        # DOCUMENTATION rules match a whole sentence
+        docs = [r.pattern or re.escape(r.literal.lower()) for r in rules if r.category == "DOCUMENTATION"]
+        self._documentation = re.compile("|".join(f"(?:{s})" for s in docs)) if docs else None
         self.negation = self._prefix("NEGATION")
         self.history = self._prefix("HISTORICAL")
         self.qualifiers: dict[str, str | None] = {
@@ -53,6 +60,34 @@ class Context:
         if opening != -1 and lower_text.rfind(")", opening, start) == -1:
             start = opening
         return start
+
+    def dependent(self, sentence: str) -> str | None:
+        """How a sentence not understood bears on the sentence before it: "definition" (a definition,
+        an example, a note, a method, a reference back), "permission" (it only widens who is
+        eligible), "pregnancy_test" (the whole sentence asks for a negative pregnancy test: a method
+        only after a sentence read as pregnancy), "age_restated" (it restates an age limit: only after
+        a sentence read as an age), or None: it may state a requirement or an exclusion of its own (a counter-rule
+        matched, or no DEPENDENT shape did)."""
+        low = sentence.strip().lower()
+        for value in ("pregnancy_test", "age_restated"):
+            rx = self._dependent.get(value)
+            if rx is not None and rx.fullmatch(low.strip(" .;:")):
+                return value
+        independent = self._dependent.get("independent")
+        if independent is not None and independent.search(low):
+            return None
+        for value in ("permission", "definition"):
+            rx = self._dependent.get(value)
+            if rx is not None and rx.search(low):
+                return value
+        return None
+
+    def documentation(self, sentence: str) -> bool:
+        """Whether a whole sentence only says how the protocol checks ("Screening is not required."):
+        it cannot change who is eligible."""
+        if self._documentation is None:
+            return False
+        return self._documentation.fullmatch(sentence.strip().strip(".;:() ").lower()) is not None
 
     def recognised(self, text: str) -> str | None:
         """The concept of the first RECOGNISED rule found in ``text`` (lower-cased here), or None."""

@@ -50,6 +50,8 @@ _NEGATION = re.compile(r"\b(?:not|no|none|neither|nor|cannot|without|never)\b|n'
 # (in either section: "Uncontrolled intercurrent illness including, but not limited to:"); a bare
 # "including:" is read as the list it introduces, as before
 _EXAMPLES_HEAD = re.compile(r"\bnot (?:limited|restricted|confined) to\b|\bsuch as\b|\be\.g\.|\bfor example\b")
+# an inclusion head whose entries are permissions ("Participants are permitted to have received:")
+_PERMITTING_HEAD = re.compile(r"\b(?:is|are) (?:also )?(?:permitted|allowed|allowable|acceptable)\b(?! only)|\bmay (?:have received|have had|receive)\b")
 _ALL_HEAD = re.compile(r"\b(?:all|both|each|every) (?:of )?(?:the )?(?:following|criteria|conditions|below)\b")
 _COUNT_HEAD = re.compile(r"\b(?:two|three|2|3) (?:or more )?of\b")
 # Words of a list head that add nothing to its children ("adequate organ function as defined below:").
@@ -110,6 +112,11 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment) -> c.Node | No
         return None
     negated = _negating_head(seg, head)
     if negated is None:
+        return None
+    if seg.section == INCLUSION and not negated and _PERMITTING_HEAD.search(_last_sentence(head)) \
+            and not _NEGATION.search(_last_sentence(head)):
+        # "Participants are permitted to have received:": the entries are permissions, not requirements
+        # (All of them required every entry: a wrong "ineligible"); not read
         return None
     # the entries of a negating head are exclusions: each is read as under an exclusion heading
     section = EXCLUSION if negated else seg.section
@@ -225,12 +232,34 @@ def parse_item(parser: ClauseParser, seg: Segment) -> tuple[c.Node, str]:
     return node, status
 
 
+_TRAILING_OR = re.compile(r"(?i)\s(?:or|and/or)\s*[.;:,]?\s*$")
+
+
+def _alternative_item(segments: list[Segment], i: int) -> str | None:
+    """The text of the inclusion item that item ``i`` is an alternative of: the next criterion when
+    ``i`` ends in "or", the one before when that one does; None otherwise."""
+    seg = segments[i]
+    if _TRAILING_OR.search(seg.text):
+        after = next((s for s in segments[i + 1:] if s.kind == CRITERION), None)
+        return after.text if after is not None and after.section == seg.section else seg.text
+    before = next((s for s in reversed(segments[:i]) if s.kind == CRITERION), None)
+    if before is not None and before.section == seg.section and _TRAILING_OR.search(before.text):
+        return before.text
+    return None
+
+
 def parse_eligibility(text: str, vocab) -> ParsedEligibility:
     parser = _parser(vocab)
     items = []
-    for seg in split_segments(text or ""):
+    segments = split_segments(text or "")
+    for i, seg in enumerate(segments):
         if seg.kind == CRITERION:
             node, status = parse_item(parser, seg)
+            other = _alternative_item(segments, i) if status in (FULLY, PARTLY) and seg.section == INCLUSION else None
+            if other is not None:
+                # "Creatinine <= 1.5 x ULN OR" / "Creatinine clearance >= 60 mL/min": two items that are
+                # alternatives; each decides only when met (read alone it was required: a wrong "ineligible")
+                node, status = c.Any((node, c.Unparsed(other))), PARTLY
         else:
             node, status = c.Unparsed(seg.text), NOT_COUNTED
         recognised = parser.context.recognised(seg.text) if status in (UNPARSED, PARTLY) else None

@@ -13,7 +13,10 @@ literal as a phrase; a string, a regular expression (over normalised, lower-case
   (consent, willingness, ability to swallow: the item is non-clinical), ``RECOGNISED`` (a
   clinical requirement no atom can hold yet, "measurable disease per RECIST", "life
   expectancy": ``value`` names the concept; the item stays Unparsed but is counted by concept,
-  as the proposed atoms of docs/nlp.md).
+  as the proposed atoms of docs/nlp.md), ``DEPENDENT`` (a sentence not understood that depends on
+  the one before: ``value`` "definition" or "permission"; "independent" rules are counter-rules, a
+  requirement of its own), ``DOCUMENTATION`` (a whole sentence that says how the protocol checks,
+  never who is eligible: "Screening is not required.").
 - ``LexiconRule`` (``lexicon/*.json``, one file per label, read in file-name order): phrases that name a concept with a vocabulary key, for
   the concepts whose keys are fixed by the shared interface (labs, markers, conditions,
   metastatic sites, drug classes, genes). Cancer types and drugs come from ``trialmatch.vocab``;
@@ -31,7 +34,9 @@ from importlib import resources
 
 from trialmatch.errors import RuleFileError
 
-CONTEXT_CATEGORIES = ("NEGATION", "HISTORICAL", "QUALIFIER", "EXCEPTION", "NON_CLINICAL", "RECOGNISED")
+CONTEXT_CATEGORIES = ("NEGATION", "HISTORICAL", "QUALIFIER", "EXCEPTION", "NON_CLINICAL", "RECOGNISED", "DEPENDENT",
+                      "DOCUMENTATION")
+DEPENDENT_VALUES = ("definition", "permission", "pregnancy_test", "age_restated", "independent")
 LEXICON_LABELS = ("LAB", "MARKER", "CONDITION", "SITE", "DRUG_CLASS", "GENE", "CANCER")
 
 
@@ -77,6 +82,8 @@ def _build(cls, data, where: str, allowed_values: tuple[str, ...], value_field: 
         raise RuleFileError(f"{where}.value: must be a string")
     if cls is ContextRule and data["category"] == "RECOGNISED" and not (isinstance(data.get("value"), str) and data["value"]):
         raise RuleFileError(f"{where}.value: required for RECOGNISED rules, the concept's name")
+    if cls is ContextRule and data["category"] == "DEPENDENT" and data.get("value") not in DEPENDENT_VALUES:
+        raise RuleFileError(f"{where}.value: required for DEPENDENT rules, one of {list(DEPENDENT_VALUES)}")
     if cls is LexiconRule and (not isinstance(data.get("key"), str) or not data["key"].strip()):
         raise RuleFileError(f"{where}.key: required, a non-empty string")
     return cls(**data)

@@ -73,6 +73,57 @@ _EXCLUSION_LEAD = re.compile(
     r"(?=.*" + _EXCLUDES + r")[^:]*(?::|\bfollowing(?: criteria| conditions)?(?: apply| applies)?\.?|\bbelow\.?)$")
 
 
+# A line standing as an item of its own that only says the items after it are the criteria ("All
+# patients must meet the following criteria to be eligible for Phase 1 study participation:",
+# "Subjects who meet any of the following criteria will be excluded:", "Participants must have adequate
+# organ and marrow function as defined below:"): its entries are the items that follow, each read as
+# before, so the line is a heading (not counted), and a scope when what is left names part of the
+# trial ("Phase 1"). Only when nothing else is left of it: "Patients must have completed first line
+# therapy:", "Treatment with any of the following:" stay items. In an inclusion, a line that negates
+# ("must not have any of the following:") or offers alternatives ("one of the following") stays an
+# item (its entries are then not requirements each; they are not read as a list either).
+_PURE_LEAD_IN = re.compile(
+    r"(?i)\b(?:in order|order|to|be|been|the|a|an|all|each|every|of|following|below|as follows|follows|criteria|criterion|"
+    r"requirements?|conditions?|patients?|subjects?|participants?|individuals?|persons?|candidates?|must|should|shall|will|"
+    r"would|need|needs|required|requires|meet|meets|meeting|fulfil+|fulfil+ed|satisfy|satisfied|apply|applies|applicable|"
+    r"are|is|eligible|eligibility|enrolled|enrol+|enrol+ment|entered|enter|entry|study|trial|participate|participation|"
+    r"participating|included|include|inclusion|in|into|for|this|these|if|they|he|she|who|with|have|has|having|only|"
+    r"and|listed|also|at|time|screening|registration|"
+    r"adequate|normal|acceptable|sufficient|organ|marrow|bone|hematologic|haematologic|hepatic|renal|liver|kidney|"
+    r"function|reserve|defined|as|by|laboratory|values|parameters)\b")
+_EXCLUDING_LEAD_IN = re.compile(
+    r"(?i)\b(?:not|no|cannot|excluded|exclude|exclusion|ineligible|disqualified|disqualify|any|one|or|more|either|from|"
+    r"present|exhibit|presence|entering)\b")
+_LIST_WORD = re.compile(r"(?i)\b(?:following|below|as follows)\b")
+_NEGATIVE = re.compile(r"(?i)\b(?:not|no|none|neither|nor|cannot|without|never|except\w*|unless|excluded|exclusion|ineligible|"
+                       r"one|any|either|least|or)\b|n't\b")
+
+
+def _pure_lead_in(content: str, section: str) -> bool | None:
+    """Whether an unmarked line ending in ":" only says the items after it are the criteria: True
+    (a heading, no scope), None (a heading whose leftover words name part of the trial: a scope),
+    False (an item)."""
+    if not content.rstrip().endswith(":") or not _LIST_WORD.search(content) or section not in (INCLUSION, EXCLUSION):
+        return False
+    if section == INCLUSION and _NEGATIVE.search(content):
+        return False
+    if section == EXCLUSION and not re.search(r"(?i)\b(?:excluded|ineligible|not|disqualif\w*|exclusion)\b", content):
+        return False
+    rest = _PURE_LEAD_IN.sub(" ", content)
+    if section == EXCLUSION:
+        rest = _EXCLUDING_LEAD_IN.sub(" ", rest)
+    rest = re.sub(r"[\s,:;.()/-]", "", rest)
+    if not rest:
+        return True
+    # "for Phase 1 study participation": what is left names part of the trial
+    left = SCOPE_WORDS.sub(" ", _PURE_LEAD_IN.sub(" ", content))
+    if section == EXCLUSION:
+        left = _EXCLUDING_LEAD_IN.sub(" ", left)
+    if SCOPE_WORDS.search(content) and not re.sub(r"[\s,:;.()/\d-]|\b[a-z]\b", "", left.lower()):
+        return None
+    return False
+
+
 def _scope_of(content: str, section: str) -> str | None:
     """The scope a heading sets for the items under it, or None when it applies to every patient."""
     words = _FIRST_STEP.sub(" ", content)
@@ -217,6 +268,14 @@ def split_segments(text: str) -> tuple[Segment, ...]:
                 continue
             # a longer lead-in ("Patients must have completed first-line therapy:") says something
             # itself: it is an item (left unparsed unless understood), never silently dropped
+        if not line.marker and not nested_next:
+            pure = _pure_lead_in(content, section)
+            if pure is not False:
+                segments.append(Segment(section, HEADING, content, line.content_start, line.end,
+                                        None if pure else content))
+                if pure is None:
+                    scope = content
+                continue
         kind = NOTE if _NOTE.match(content) else CRITERION
         current = {"section": section, "kind": kind, "start": line.content_start, "end": line.end,
                    "indent": line.indent, "scope": scope, "children": []}

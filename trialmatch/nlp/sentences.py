@@ -4,8 +4,11 @@
   in an inclusion the item becomes Any(head, Unparsed(exception)), in an exclusion
   All(head, Unparsed(exception)) (then wrapped in Not), so the head decides only in the
   direction the exception cannot change.
-- Sentences that are not understood stay as Unparsed parts of an All; sentences that offer
-  alternatives ("X; or Y") are an Any.
+- Sentences that are not understood stay Unparsed parts of an All when their shape says they
+  depend on the sentence before (context rules DEPENDENT: a definition, an example, a note, a
+  permission); any other may state a requirement of its own, and an exclusion then reads
+  both-or-open. An inclusion permission widens (Any). Documentation-only sentences (context rules
+  DOCUMENTATION) are left out. Sentences that offer alternatives ("X; or Y") are an Any.
 - Whether an unparsed text is non-clinical (no record answers it and it names no concept).
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 import re
 
 from trialmatch.domain import criteria as c
+from trialmatch.domain.criteria_json import walk
 from trialmatch.nlp.normalize import normalize
 from trialmatch.nlp.terms import Terms
 
@@ -34,6 +38,9 @@ _SUBGROUP = re.compile(r"^\s*(?:(?:male |female )?(?:patients?|participants?|sub
 _ALTERNATIVE_START = re.compile(r"^\s*(?:or|and/or)\s+", re.I)  # a sentence "; or Y" offers Y instead
 _ALTERNATIVE_END = re.compile(r"\s+(?:or|and/or)[\s.;]*$", re.I)  # "X or. Y": a sentence ending in "or"
 _SENTENCE = re.compile(r"(?<=[a-z0-9)%\]])\.\s+(?=[a-z(])|;\s+")
+# a sentence the split at ". " cut after an abbreviation ("(i.e", "e.g", "vs")
+_CUT_SHORT = re.compile(r"\b(?:i\.e|e\.g|eg|vs|approx|incl|cf)\.?\s*$", re.I)
+_ENUMERATOR = re.compile(r"\(?(?:[a-h]|[ivx]{1,4}|\d{1,2})[.)]?")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'+/-]*[a-z0-9+]|[a-z0-9]")
 _MAX_PHRASE_WORDS = 5
 _ABBREVIATED = re.compile(r"\b[A-Z]{3,8}\b")
@@ -70,14 +77,23 @@ class SentenceReader:
 
     def _parse_text(self, raw: str, section: str) -> c.Node | None:
         cut = self.context.exception_at(raw.lower())
+        lead = None  # the words of the exception's sentence before and with the exception word
         if cut is not None:
             # "X. Participants with treated Y may participate": the exception is the whole sentence
             boundary = max(raw.rfind(". ", 0, cut), raw.rfind("; ", 0, cut))
             if boundary > 0:
+                if raw[boundary + 2:cut].strip(" ,;:(-"):
+                    word = self.context.find("EXCEPTION", raw.lower())
+                    lead = raw[boundary + 2:max(word.end(), cut) if word is not None else cut]
                 cut = boundary + 2
         head, tail = (raw[:cut], raw[cut:].strip()) if cut is not None else (raw, None)
         if tail is not None and not head.strip(" ,;:.(-"):
             return None
+        if tail is not None and all(self.context.documentation(tail[a:b]) for a, b in _sentence_spans(tail)):
+            # "HBV or HCV infection. Note: no testing is required unless mandated by local health
+            # authority": how the protocol checks, not who is eligible
+            tail = None
+            head = raw
         if tail is not None and _PERMISSIVE.match(tail.lower()) and _SUBGROUP.match(head.lower()) \
                 and not re.search(r"\b(?:who|that|which)\s*$", head.lower()):
             return None  # "Participants with treated brain metastases are eligible": restricts nobody (labels: unparsed)
@@ -88,6 +104,17 @@ class SentenceReader:
             return head_node
         low = tail.lower()
         spans = _sentence_spans(low) if len(low) == len(tail) else []
+        if lead is not None and _restated(self.context.dependent(normalize(lead)), head_node) is None \
+                and _restated(self.context.dependent(normalize(low[:spans[0][1]] if spans else low)), head_node) is None:
+            # "Grade >= 2 neuropathy. Other toxicities not recovered to grade <= 1 (except alopecia)": the
+            # sentence holding the exception states a requirement of its own, which the exception
+            # inside it narrows; it is no exception of the sentence before. Inclusion: both required;
+            # exclusion: both-or-open (All cleared every patient without the first: a wrong "eligible")
+            # (inclusion: the exception's Any and the requirement's All must agree, else open)
+            rest = c.Unparsed(tail)
+            if section == "inclusion":
+                return c.All((c.Any((head_node, rest)), c.Any((c.All((head_node, rest)), c.Unparsed(raw.strip())))))
+            return c.Any((c.All((head_node, rest)), c.All((c.Any((head_node, rest)), c.Unparsed(raw.strip())))))
         after = low[spans[1][0]:] if len(spans) > 1 else ""
         if after and not (_PERMISSION.search(after) and not _REFUSAL.search(after)) \
                 and self.parse_clause(normalize(after), section) is not None:
@@ -129,24 +156,59 @@ class SentenceReader:
                 return None
             return c.Any(tuple(n if n is not None else c.Unparsed(s.strip()) for n, s in zip(nodes, sentences)))
         nodes: list[c.Node] = []
-        understood = False
-        for s in sentences:
+        permissions: list[c.Node] = []
+        independent = understood = False
+        for i, s in enumerate(sentences):
             node = self.parse_clause(s, section)
-            if node is None:
-                nodes.append(c.Unparsed(s.strip(), non_clinical=self.non_clinical(s)))
-            else:
+            if node is not None:
                 understood = True
                 nodes.append(node)
+                continue
+            if nodes and self.context.documentation(s):
+                continue  # "Screening is not required.": how the protocol checks, not who is eligible
+            if _ENUMERATOR.fullmatch(s.strip()):
+                continue  # "a. Congestive heart failure ...": the split left the list label alone
+            unparsed = c.Unparsed(s.strip(), non_clinical=self.non_clinical(s))
+            bearing = self._bearing(sentences, i) if nodes else None
+            bearing = _restated(bearing, nodes[-1]) if nodes else None
+            if bearing == "permission" and section == "inclusion":
+                permissions.append(unparsed)
+                continue
+            independent = independent or bearing is None
+            nodes.append(unparsed)
         if not understood:
             return None
-        if section == "exclusion" and not any(isinstance(n, c.Unparsed) for n in nodes):
+        if permissions:
+            # "Bone only disease is acceptable for enrollment.": it only widens who is eligible, so the
+            # other sentences decide only when met (All would fail a patient the permission admits)
+            return c.Any((nodes[0] if len(nodes) == 1 else c.All(tuple(nodes)), *permissions))
+        if len(nodes) == 1:
+            return nodes[0]
+        if section == "exclusion" and (independent or not any(isinstance(n, c.Unparsed) for n in nodes)):
             # "Active infection. HIV." excludes on each sentence; "Prior surgery. Recovered from it."
             # only on both. Which is meant is not said: both parts true excludes, both false does
             # not, one of them leaves the item open (never the lenient All alone: a wrong "eligible").
-            # A sentence not understood at all is mostly a definition or an exception of the one
-            # before ("Replacement therapy is not considered systemic treatment"): All stands.
+            # A sentence not understood is read as depending on the one before (All) only when its
+            # shape says so (context rules DEPENDENT: "is defined as", "e.g.", "this ...", "is not
+            # considered", "are acceptable"); any other may be an exclusion of its own
+            # ("Pregnant women. Patients must have recovered from surgery."), so the same both-or-open
+            # reading holds: Not(All(A, Unparsed(B))) cleared every patient without A.
             return c.Any((c.All(tuple(nodes)), c.All((c.Any(tuple(nodes)), c.Unparsed(text.strip())))))
         return c.All(tuple(nodes))
+
+    def _bearing(self, sentences: list[str], i: int) -> str | None:
+        """How sentence ``i`` (not understood) bears on the one before: the context rules DEPENDENT
+        ("definition", "permission"), or None (it may stand alone). The split at ". " cuts inside
+        brackets and after abbreviations ("(i.e. with use of steroids)", "(e.g. thyroxine) is not
+        considered ..."): a piece that continues the one before is part of it (a definition); a
+        piece cut short is read with the pieces that continue it."""
+        if _CUT_SHORT.search(sentences[i - 1]) or sentences[i - 1].count("(") > sentences[i - 1].count(")"):
+            return "definition"
+        text, j = sentences[i], i
+        while j + 1 < len(sentences) and (_CUT_SHORT.search(sentences[j]) or sentences[j].count("(") > sentences[j].count(")")):
+            j += 1
+            text = f"{text}. {sentences[j]}"
+        return self.context.dependent(text)
 
     def non_clinical(self, text: str) -> bool:
         """Whether a text no record answers (consent, contraception, logistics: the context rules)
@@ -165,6 +227,19 @@ class SentenceReader:
                 if phrase in phrases or (_CANCER_WORD.search(phrase) and self.terms.cancer(phrase)):
                     return False
         return True
+
+
+_RESTATED = {"pregnancy_test": c.Pregnancy, "age_restated": c.Age}
+
+
+def _restated(bearing: str | None, before: c.Node) -> str | None:
+    """A sentence that restates a criterion ("WOCBP must have a negative pregnancy test", "children
+    are excluded from this study") depends on the sentence before only when that one reads the same
+    criterion (a Pregnancy, an Age); beside anything else it is a requirement of its own."""
+    kind = _RESTATED.get(bearing)
+    if kind is None:
+        return bearing
+    return "definition" if any(isinstance(n, kind) for n in walk(before)) else None
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -33,6 +33,10 @@ def test_rules_round_trip_through_json():
     ({"rules": [{"literal": "x", "category": "NEGATION", "pattern": "("}]}, ContextRule,
      "f.json: rules[0].pattern: invalid regular expression"),
     ({"rules": [{"literal": "anc", "label": "LAB"}]}, LexiconRule, "f.json: rules[0].key: required"),
+    ({"rules": [{"literal": "i.e.", "category": "DEPENDENT"}]}, ContextRule,
+     "f.json: rules[0].value: required for DEPENDENT rules, one of"),
+    ({"rules": [{"literal": "i.e.", "category": "DEPENDENT", "value": "maybe"}]}, ContextRule,
+     "f.json: rules[0].value: required for DEPENDENT rules, one of"),
     ({"rules": {}}, LexiconRule, "f.json: expected an object with a 'rules' list"),
     ({"rules": [], "extra": 1}, LexiconRule, "f.json.extra: unknown key"),
 ])
