@@ -29,9 +29,13 @@ CLAUSE_JOIN = re.compile(r",? (or|and) (?=(?:has|have|had|is|are|was|were|has ha
 # infection"): the alternative may exclude (or qualify) without X, so X is not necessary. After a
 # relative word ("X that is progressing or has required treatment") a verb stays X's: only a new
 # subject opens an alternative there.
+# A remainder naming another event of the same kind ("major surgery within 4 weeks of study entry or
+# planned during study", "... or minor surgery within 7 days", "... or postoperative complications")
+# opens an alternative too: each excludes alone.
 _OWN_ALTERNATIVE = re.compile(
     r"\b(?:and/)?or (?:those|who|whom|which|has|have|had|is|are|was|were|patients?|participants?|subjects?|"
-    r"individuals?|persons?|women|men|if|did|does|do)\b")
+    r"individuals?|persons?|women|men|if|did|does|do|planned|plans?|anticipated|anticipation|scheduled|"
+    r"minor|post-?operative|need)\b")
 _NEW_SUBJECT = re.compile(r"\b(?:and/)?or (?:those|patients?|participants?|subjects?|individuals?|persons?|women|men)\b")
 # "... or any liver embolization": "any" opens an alternative, except after words that say how the head
 # was found ("as determined by IHC or PCR or any CLIA-certified assay": the methods)

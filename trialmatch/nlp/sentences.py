@@ -59,6 +59,40 @@ def _concept_phrases(terms: Terms) -> frozenset:
     return found
 
 
+_ALTERNATIVE_AFTER_BRACKET = re.compile(
+    r"^[\s,]*(?:and/)?or\b|^\s*,[^,]+,\s*(?:and/)?or\b|"
+    r"\b(?:and/)?or (?:any|minor|planned|plans?|anticipat\w*|need|those|patients?|participants?|subjects?)\b")
+
+
+def _bracket_goes_on(raw: str, cut: int) -> bool:
+    """Whether the exception word at ``cut`` sits in a bracket after which its sentence goes on
+    with more of a list ("X (excluding Y), Z, or W")."""
+    opening = raw.rfind("(", 0, cut + 1)  # the cut is at the bracket when the exception is in one
+    if opening < 0 or raw.find(")", opening, cut) >= 0:
+        return False
+    depth, closing = 0, -1
+    for i in range(opening, len(raw)):  # the bracket's own closing one ("(except X (eg, Y) or Z)")
+        depth += {"(": 1, ")": -1}.get(raw[i], 0)
+        if depth == 0:
+            closing = i
+            break
+    if closing < 0:
+        return False
+    ends = [i for i in (raw.find(". ", closing), raw.find("; ", closing)) if i >= 0]
+    after = raw[closing + 1:min(ends) if ends else len(raw)].lower()
+    while True:  # brackets after it are asides of their own
+        shorter = re.sub(r"\([^()]*\)", " ", after)
+        if shorter == after:
+            break
+        after = shorter
+    # only an alternative outside brackets: right after it ("(excluding X) or minor surgery ..."), after
+    # one more list member ("(excluding X), minor surgery within 2 weeks, or ..."), or one opening
+    # with a word that starts another event ("... at enrolment or any major infection ..."); "(except
+    # X) within 28 days", "(other than X), within 2 years ... that requires therapy or is at high risk"
+    # go on with the head's own words
+    return _ALTERNATIVE_AFTER_BRACKET.search(after.split("(")[0]) is not None
+
+
 class SentenceReader:
     """The item and sentence level of the ClauseParser (a mixin: ``parse_clause`` reads one
     clause, ``self._memo`` holds items already read)."""
@@ -78,6 +112,7 @@ class SentenceReader:
     def _parse_text(self, raw: str, section: str) -> c.Node | None:
         cut = self.context.exception_at(raw.lower())
         lead = None  # the words of the exception's sentence before and with the exception word
+        bracketed = cut is not None and _bracket_goes_on(raw, cut)
         if cut is not None:
             # "X. Participants with treated Y may participate": the exception is the whole sentence
             boundary = max(raw.rfind(". ", 0, cut), raw.rfind("; ", 0, cut))
@@ -129,6 +164,12 @@ class SentenceReader:
         rest = c.Unparsed(tail)
         if section == "inclusion":
             return c.Any((head_node, rest))
+        if bracketed:
+            # "Major surgery within 4 weeks (excluding vascular access), minor surgery within 2 weeks, or
+            # radiotherapy within 1 week": the exception may end at its bracket, the words after it being
+            # the item's own alternatives; both readings must agree, else the item is open (All alone
+            # cleared a patient with minor surgery in the window: a wrong "eligible")
+            return c.Any((c.All((head_node, rest)), c.All((c.Any((head_node, rest)), c.Unparsed(raw.strip())))))
         return c.All((head_node, rest))
 
     def _sentences(self, text: str, section: str) -> c.Node | None:

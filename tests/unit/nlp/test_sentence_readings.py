@@ -6,6 +6,8 @@ evaluation of the tree in which every Unparsed is UNKNOWN, as in the matcher."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from trialmatch.domain import criteria as c
@@ -220,3 +222,39 @@ def test_a_permission_list_head_is_not_read_as_requirements(vocab):
                               "  * Prior adjuvant chemotherapy\n  * Prior radiation therapy for treatment of endometrial "
                               "cancer\n", vocab).criteria_items
     assert items[0].status == "unparsed"
+
+
+# ---- alternatives after an exception in brackets, or after a qualifier -----------------------------
+
+@pytest.mark.parametrize("text", [
+    # NCT05512208: the exception ends at its bracket; "minor surgery within 2 weeks" excludes alone
+    "Major surgery within 4 weeks (excluding placement of vascular access), minor surgery within 2 weeks, or "
+    "palliative radiotherapy within 1 week (7 days) of the first dose of study therapy.",
+    # NCT04065269
+    "Major surgery within 4 weeks prior to starting trial drug (excluding placement of vascular access) or minor "
+    "surgery (excluding tumour biopsies) within 2 weeks of starting trial.Local surgery of isolated lesions for "
+    "palliative intent is acceptable",
+    # NCT05786924, NCT06007937, NCT06797336: "or planned / minor / postoperative ..." is no qualifier of the surgery
+    "Major surgery within 4 weeks of study entry or planned during study.",
+    "Major surgery within 4 weeks of starting treatment on protocol or minor surgery/subcutaneous venous access device "
+    "placement within 7 days prior to the first dose of protocol therapy",
+    "Major surgery within 4 weeks of the start of study therapy or postoperative complications preventing the "
+    "participant from adhering to protocol assessments and procedures.",
+])
+def test_an_alternative_after_the_head_never_clears_a_patient_without_the_head(vocab, text):
+    status, node = parse_one(vocab, "exc", text)
+    assert status == "partly_structured"
+    assert '"major": true' in json.dumps(to_json(node))
+    assert verdict(node, none_of) == UNKNOWN  # was MET: Not(All(surgery, Unparsed(...)))
+
+
+@pytest.mark.parametrize("text", [
+    # the words after the bracket are the head's own window or narrowing, not alternatives
+    "Prior anticancer therapy (except hormonal therapy) within 28 days.",
+    "Active infections requiring antibiotic treatment, associated with fever \\> 38°C or expected to potentially "
+    "result in severe disease.",  # qualifiers of the infection: "or expected" opens no other event
+])
+def test_words_after_an_exception_that_go_on_with_the_head_keep_the_head_necessary(vocab, text):
+    status, node = parse_one(vocab, "exc", text)
+    assert status == "partly_structured"
+    assert verdict(node, none_of) == MET
