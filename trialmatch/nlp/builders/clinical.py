@@ -8,7 +8,7 @@ import re
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.condition_shapes import (
-    illness_examples, infection, split_grade, strip_test_asides, transplant_list,
+    illness_examples, infection, split_grade, strip_test_asides, transplant_list, viral_test,
 )
 from trialmatch.nlp.builders.patterns import ANCHOR, days, has_any
 
@@ -36,6 +36,7 @@ _COND_WINDOW = re.compile(
     r"(?P<n>\d+|one|two|three|four|five|six|twelve) (?P<unit>days?|weeks?|months?|years?)"
     rf"(?: (?:prior to|before|of|from|preceding) (?:{ANCHOR})(?: visit)?)?$"
 )
+_AT_START = re.compile(rf",? at (?:the )?time of (?:{ANCHOR})$")
 # words that make a windowed clause ambiguous ("active infection within 14 days": active now, or then?)
 _NOW_WORDS = re.compile(r"\b(?:active|current|currently|ongoing|concurrent|chronic)\b")
 # events: a record of one means it happened, whatever its clinical status ("history of" or not)
@@ -131,11 +132,23 @@ def build_condition(clause: Clause) -> c.Node | None:
     (infarction, stroke, TIA, transplant) count whatever the record's status."""
     t = _HEP_LETTERS.sub(r"hepatitis b\1hepatitis c", clause.text) if "hepatitis b" in clause.text else clause.text
     t, defined = strip_test_asides(t)
-    if defined and clause.historical:
+    if defined and (clause.historical or _HISTORY_WORDS.search(t)):
         return None  # "history of hepatitis B (defined as HBsAg reactive)": ever, or now? not read
+    test = viral_test(t, clause.section)
+    if test is not None:
+        # "positive hepatitis B surface antigen": the infection the test shows (a past positive test is
+        # a past infection, which only HIV's lifelong one makes current)
+        return None if clause.historical and not _is_hiv(test) else test
     if "current illness" in t:
         # "uncontrolled intercurrent illness including, but not limited to, A, B, or C": examples, each enough
         return illness_examples(t, lambda part: build_condition(dataclasses.replace(clause, text=part)))
+    if " time of " in t:
+        # "other active malignancy at time of first dose of study treatment": active at the trial's start,
+        # which is what "active" says of a record as of the match date
+        at = _AT_START.search(t)
+        if at is None or not _NOW_WORDS.search(t[:at.start()]):
+            return None
+        return _condition_node(dataclasses.replace(clause, text=t[:at.start()].strip()))
     # a window needs its unit: the search (at every position of the text) runs only when one is written
     window = _COND_WINDOW.search(t) if has_any(t, ("day", "week", "month", "year")) else None
     if window is None:
@@ -150,6 +163,11 @@ def build_condition(clause: Clause) -> c.Node | None:
     if node is None or not _windowable(node):
         return None
     return _with_window(node, within)
+
+
+def _is_hiv(node: c.Node) -> bool:
+    atom = node.item if isinstance(node, c.Not) else node
+    return isinstance(atom, c.Condition) and atom.keys == ("hiv",)
 
 
 def _windowable(node: c.Node) -> bool:
@@ -267,16 +285,42 @@ def _condition_node(clause: Clause) -> c.Node | None:
 _META = re.compile(
     r"^(?P<q>(?:[a-z/]+[\s,]+)*?)"
     r"(?:(?P<site>brain|cns|central nervous system|liver|hepatic|bone|osseous)\s+(?:metastases|metastasis|metastatic disease|mets)"
+    r"(?P<cns_too>/(?:central nervous system|cns) disease)?"
     r"|(?P<site_b>brain|cns|central nervous system)\s+(?:involvement|disease))"
     r"(?:\s+(?:and/or|or)\s+(?P<site2>leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis))?$"
 )
-_LEPTO = re.compile(r"^(?:known |active )*(?:leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis|leptomeningeal)$")
+_LEPTO = re.compile(r"^(?:has |have )?(?:known |active )*(?:leptomeningeal (?:disease|metastases|metastasis|carcinomatosis|involvement)|"
+                    r"carcinomatous meningitis|leptomeningeal)$")
+# "presence of symptomatic CNS metastases", "clinical evidence of any untreated CNS disease": the lead adds nothing
+_META_LEAD = re.compile(r"^(?:(?:clinical |radiological |radiographic )?evidence of |presence of )(?:any )?")
+# "CNS metastases that are untreated": the qualifier after the site, one word
+_META_AFTER = re.compile(r"^(?P<site>.+?) (?:that|which) (?:are|is) (?P<q>[a-z]+)$")
+# "untreated brain metastases will be excluded from this clinical trial because of their poor prognosis"
+# (the NCI template): the rationale adds nothing; in an inclusion the words say the patients are excluded
+_META_EXCLUDED = re.compile(r" (?:(?:will|should|must|shall) be|are) excluded(?: from (?:this|the) (?:clinical )?(?:trial|study))?"
+                            r"(?: because\b.*)?$")
 
 
 def build_metastasis(clause: Clause) -> c.Node | None:
     if clause.historical:
         return None  # "history of brain metastases": the atom has no history flag
     t = clause.text
+    if " excluded" in t:
+        m = _META_EXCLUDED.search(t)
+        if m is None:
+            return None
+        node = build_metastasis(dataclasses.replace(clause, text=t[:m.start()]))
+        if node is None:
+            return None
+        return node if clause.section == "exclusion" else c.Not(node) if clause.section == "inclusion" else None
+    if t.startswith(("presence", "evidence", "clinical", "radiolog")):
+        t = _META_LEAD.sub("", t, count=1)
+    if " that " in t or " which " in t:
+        after = _META_AFTER.match(t)
+        site_only = _META.match(after.group("site")) if after else None
+        if site_only is None or site_only.group("q") or not clause.qualifiers.get(after.group("q")):
+            return None  # only a structured qualifier after a bare site: the words are kept as written otherwise
+        t = f"{after.group('q')} {after.group('site')}"  # "CNS metastases that are untreated" = untreated CNS metastases
     if _LEPTO.match(t):
         return c.Metastasis(site="leptomeningeal")
     m = _META.match(t)
@@ -286,11 +330,18 @@ def build_metastasis(clause: Clause) -> c.Node | None:
     if site is None:
         return None
     words = [w for w in re.split(r"[\s,]+", m.group("q")) if w]
+    if len(words) > 2 and words[1] == "and" and clause.qualifiers.get(words[0]) == "":
+        words = words[2:]  # "known and untreated, or active": "known" adds nothing, the "and" joins nothing else
     connectors = {w for w in words if w in ("and", "or", "and/or")}
     quals = []
     narrowing = []
-    for w in words:
+    for i, w in enumerate(words):
         if w in connectors:
+            continue
+        if w == "clinically" and i + 1 < len(words) and words[i + 1] == "active":
+            continue  # "clinically active brain metastases": active
+        if w == "clinically" and i + 1 < len(words) and clause.qualifiers.get(words[i + 1], "") is None:
+            narrowing.append(w)  # "clinically unstable": kept with its word, unparsed
             continue
         if w not in clause.qualifiers:
             return None  # a word that is no qualifier ("suspected", "extracranial")
@@ -300,16 +351,25 @@ def build_metastasis(clause: Clause) -> c.Node | None:
             quals.append(clause.qualifiers[w])
     if connectors - {"or", "and/or"} and len(quals) > 1:
         return None  # "untreated and symptomatic": both required; not a shape we structure
-    if narrowing and (quals or connectors):
+    if narrowing and (connectors or len(quals) > 1):
         return None  # "treated or symptomatic": a structured and an unstructured alternative
-    # "CNS metastases": brain or other CNS sites (not relying on the matcher nesting brain under cns)
-    sites = ("cns", "brain") if site == "cns" else (site,)
-    atoms: list[c.Node] = [c.Metastasis(site=s, qualifier=q) for q in (quals or [None]) for s in sites]
+    # "CNS metastases": brain or other CNS sites (not relying on the matcher nesting brain under cns);
+    # "brain metastases/CNS disease" names both
+    sites = ("cns", "brain") if site == "cns" or m.group("cns_too") else (site,)
+    quals = list(dict.fromkeys(quals))
+    if len(quals) > 1 and not connectors:
+        # "active untreated brain metastases", "active, untreated ...": metastases that are both (Any
+        # excluded a patient with treated, active ones)
+        both = [c.All(tuple(c.Metastasis(site=s, qualifier=q) for q in quals)) for s in sites]
+        atoms: list[c.Node] = list(both)
+    else:
+        atoms = [c.Metastasis(site=s, qualifier=q) for q in (quals or [None]) for s in sites]
     if m.group("site2"):
         atoms.append(c.Metastasis(site="leptomeningeal"))
     node = atoms[0] if len(atoms) == 1 else c.Any(tuple(atoms))
     if narrowing:
-        # "uncontrolled brain metastases": the site is a necessary condition, the qualifier stays unparsed
+        # "uncontrolled brain metastases", "symptomatic uncontrolled brain metastases": the site (with its
+        # structured qualifier) is a necessary condition, the narrowing words stay unparsed beside it
         return c.All((node, c.Unparsed(" ".join(narrowing))))
     return node
 
