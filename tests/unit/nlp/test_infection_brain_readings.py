@@ -62,6 +62,11 @@ FULL = [
     ("inc", "HIV negative", no(cond("hiv"))),
     # a bare test aside defines the active infection, like "defined as"
     ("exc", "Active hepatitis B (HBsAg positive)", no(cond("hepatitis_b"))),
+    # NCT04150042: "seropositivity for" is a prefix like "seropositive for"
+    ("exc", "HIV infection or seropositivity for HIV.", no(cond("hiv"))),
+    # NCT06660654: an uncontrolled infection is an active one: "active or uncontrolled" is active
+    ("exc", "Has active or uncontrolled HIV, HBV, or HCV infection.",
+     no(any_(cond("hiv"), cond("hepatitis_b"), cond("hepatitis_c")))),
     # ---- HIV-1 or HIV-2: the one key
     ("exc", "Infection with human immunodeficiency virus (HIV)-1 or HIV-2.", no(cond("hiv"))),
     # ---- brain / CNS metastases
@@ -87,6 +92,25 @@ FULL = [
     ("exc", "Active untreated brain metastases.", no(all_(meta("brain", "active"), meta("brain", "untreated")))),
     # the qualifier after the site
     ("exc", "Central nervous system metastases that are untreated", no(cns("untreated"))),
+    # NCT06422143: "/" joins the leptomeningeal site as "or" does
+    ("exc", "Has known central nervous system (CNS) metastases/carcinomatous meningitis",
+     no(any_(meta("cns"), meta("brain"), meta("leptomeningeal")))),
+    # NCT06311721: "not previously treated" is untreated, beside active: both
+    ("exc", "Participant has active central nervous system metastases not previously treated.",
+     no(any_(all_(meta("cns", "untreated"), meta("cns", "active")), all_(meta("brain", "untreated"), meta("brain", "active"))))),
+    # ---- vascular events: "(including X)" adds X; deep vein thrombosis and pulmonary embolism are keys (events)
+    # NCT04820179 (an entry of its "including, but not limited to" list)
+    ("exc", "Stroke (including transient ischemic attack [TIA])",
+     no(any_(cond("stroke", False), cond("transient_ischemic_attack", False)))),
+    # NCT06145633: "diagnosed" before the window
+    ("exc", "Deep vein thrombosis or pulmonary embolism diagnosed within the past six months.",
+     no(any_({**cond("deep_vein_thrombosis", False), "within_days": 183}, {**cond("pulmonary_embolism", False), "within_days": 183}))),
+    # NCT04946370
+    ("exc", "Diagnosis of deep vein thrombosis and/or pulmonary embolus within 1 month of C1D1",
+     no(any_({**cond("deep_vein_thrombosis", False), "within_days": 30}, {**cond("pulmonary_embolism", False), "within_days": 30}))),
+    # NCT04553770 (the first part of its item): a window to two time points ("randomization/enrollment")
+    ("exc", "Myocardial infarction within 6 months before randomization/enrollment",
+     no({**cond("myocardial_infarction", False), "within_days": 183})),
     # ---- other malignancy at the trial's start
     ("exc", "Other active malignancy at time of first dose of study treatment", no(cond("other_malignancy"))),
 ]
@@ -106,11 +130,19 @@ PARTLY = [
     # NCT06710847: "uncontrolled" narrows the symptomatic metastases further; kept beside them
     ("exc", "Has symptomatic uncontrolled brain or leptomeningeal metastases",
      no(any_(all_(meta("brain", "symptomatic"), un("uncontrolled")), meta("leptomeningeal")))),
+    # NCT04234048: an active hepatitis B or C is one (each excludes); the other kinds no key holds stay an
+    # Unparsed alternative, so the list never clears a patient
+    ("exc", "Patients with any active hepatitis infections.",
+     no(any_(cond("hepatitis_b"), cond("hepatitis_c"), un("active hepatitis infections")))),
     # a past hepatitis B with a test aside: ever, or now? The aside is not taken as its definition
     ("exc", "Prior active hepatitis B (presence of HBsAg)",
      no(all_(cond("hepatitis_b", False), un("(presence of HBsAg)")))),
     # a qualifier after the site that the atom does not hold stays as written, beside the site
     ("exc", "Brain metastases that are progressing", no(all_(meta("brain"), un("that are progressing")))),
+    # NCT06793215: alternatives; the one the atom does not hold is the site beside its words
+    ("exc", "Symptomatic, untreated, or actively progressing central nervous system (CNS) metastases",
+     no(any_(meta("cns", "symptomatic"), meta("brain", "symptomatic"), meta("cns", "untreated"), meta("brain", "untreated"),
+             all_(cns(), un("actively progressing"))))),
     # NCT06048484: "at any time prior to screening" is not read
     ("exc", "Positive HIV test at screening or at any time prior to screening.",
      no(all_(cond("hiv"), un("at screening or at any time prior to screening")))),
@@ -130,6 +162,18 @@ UNPARSED = [
     ("exc", "Positive hepatitis B core antibody"),
     # a negative result in an exclusion: which way does it exclude?
     ("exc", "Negative HBsAg"),
+    # NCT04903873, NCT06996782: not a hepatitis B or C
+    ("exc", "History of any noninfectious hepatitis"),
+    ("exc", "Known active hepatitis A."),
+    # NCT06236139: "HIV-positive participants" as a subject is not read as HIV: the words after it are often a
+    # definition or an exception ("Active uncontrolled infection: HIV positive participants on HAART with a CD4
+    # count > 500 are considered controlled"), and the list head before it would then clear every patient
+    # without HIV
+    ("exc", "HIV-infected participants with a history of Kaposi's sarcoma and/or Multicentric Castleman's Disease."),
+    # NCT06074588: in an inclusion, a subgroup opening a requirement of its own: HIV is no requirement
+    ("inc", "Human immunodeficiency virus (HIV)-infected participants must have well controlled HIV on antiretroviral therapy."),
+    # "venous thrombosis" and "thromboembolism" are broader than the deep-vein key
+    ("exc", "Venous thromboembolism"),
     # suspected metastases are in no record
     ("exc", "Suspected brain metastases"),
     # NCI template whose words say what is excluded only by reference

@@ -14,11 +14,13 @@ from trialmatch.nlp.builders.patterns import ANCHOR, days, has_any
 
 # "known", "active", "documented", "history of": the modifiers a condition clause may carry.
 _COND_PREFIX = re.compile(
-    r"^(?:(?:a |any |an )?(?:acute or chronic|active or chronic|chronic or active|known history of|a history of|"
+    # "active or uncontrolled X" (first: "active" alone would match before it): an uncontrolled X is an
+    # active one, so the union is the active X
+    r"^(?:(?:a |any |an )?(?:(?:active|current),? (?:or|and/or) uncontrolled|uncontrolled,? (?:or|and/or) active|acute or chronic|active or chronic|chronic or active|known history of|a history of|"
     r"medical history of|history of|(?:form|type|kind) of|(?:prior|previous|past) or (?:current|active|ongoing)|(?:current|active) or (?:prior|previous|past)|"
     r"known to be infected with|known to be|known to have|known|documented|confirmed|diagnosed|diagnosis of|presence of|"
     r"evidence of|current|currently|active|ongoing|concurrent|pre-?existing|baseline|prior|previous|past|positive for|have|has|had|with|"
-    r"infection with|infected with|seropositive for|serologically positive for|(?:a )?positive (?:test|test result|serology) for|"
+    r"infection with|infected with|seropositive for|seropositivity (?:for|of)|serologically positive for|(?:a )?positive (?:test|test result|serology) for|"
     r"testing positive for|tested positive for|chronic),?\s+)*"
 )
 # words that narrow a condition to a state the atom does not capture: kept unparsed beside it
@@ -32,17 +34,20 @@ _HEP_LETTERS = re.compile(r"\bhepatitis b((?:,? or |,? and/or |/|, ))c\b")
 # "in the past 6 months"; counted to the match date like the therapy builder's washouts
 _NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "twelve": "12"}
 _COND_WINDOW = re.compile(
-    r",? (?:(?:within|in|during) (?:the )?(?:last |past |previous |preceding |prior )?(?:(?:<=|<) ?)?|(?:<=|<) ?)"
+    r",?(?: (?:diagnosed|occurring|that occurred|which occurred))? (?:(?:within|in|during) (?:the )?(?:last |past |previous |preceding |prior )?(?:(?:<=|<) ?)?|(?:<=|<) ?)"
     r"(?P<n>\d+|one|two|three|four|five|six|twelve) (?P<unit>days?|weeks?|months?|years?)"
-    rf"(?: (?:prior to|before|of|from|preceding) (?:{ANCHOR})(?: visit)?)?$"
+    rf"(?: (?:prior to|before|of|from|preceding) (?:(?:{ANCHOR})(?:/(?:{ANCHOR}))?|pre-?registration)(?: visit)?)?$"
 )
 _AT_START = re.compile(rf",? at (?:the )?time of (?:{ANCHOR})$")
 # words that make a windowed clause ambiguous ("active infection within 14 days": active now, or then?)
 _NOW_WORDS = re.compile(r"\b(?:active|current|currently|ongoing|concurrent|chronic)\b")
 # events: a record of one means it happened, whatever its clinical status ("history of" or not)
-_EVENT_KEYS = frozenset(("myocardial_infarction", "stroke", "transient_ischemic_attack", "organ_transplant"))
+_EVENT_KEYS = frozenset(("myocardial_infarction", "stroke", "transient_ischemic_attack", "organ_transplant",
+                         "deep_vein_thrombosis", "pulmonary_embolism"))
 _HISTORY_WORDS = re.compile(r"\b(?:history|prior|previous|past|had)\b")
 _PRESENT_WORDS = re.compile(r"\b(?:active|current|currently|ongoing)\b")
+_INCLUDING = re.compile(r"^(?P<x>[a-z][a-z -]*[a-z]) \(including (?P<y>[a-z][a-z \[\]()-]*[a-z\])])\)$")
+_HEP_ANY = re.compile(r"^(?:viral |infectious )?hepatitis(?: infections?| virus infections?)?$")
 _HEP_BOTH = re.compile(r"^(?:viral )?hepatitis (?:b and/or c|b or c|b and c|b/c|b, c)(?: virus(?:es)?)?(?: infections?)?$|^(?:hbv|hbv and/or hcv|hbv or hcv|hbv/hcv|hbv and hcv) ?(?:infections?)?$")
 _MALIGNANCY = re.compile(
     r"^(?:(?:any|a|an|or|and/or) )?(?P<q>(?:(?:other|another|second|additional|concurrent|concomitant|co-?existing|coexisting|prior|previous|past|"
@@ -260,6 +265,20 @@ def _condition_node(clause: Clause) -> c.Node | None:
         if re.search(r"\bconcurrent\b", prefix) and _AND.search(rest):
             return c.All(atoms)  # "concurrent active HBV and HCV infection": a co-infection, both
         return c.Any(atoms)
+    including = _INCLUDING.match(rest) if "(including " in rest else None
+    if including:
+        # "stroke (including transient ischemic attack [TIA])": the trial counts the named one too
+        inner = _condition_key(clause, including.group("x"))
+        named = including.group("y").replace("[", "(").replace("]", ")")
+        extra = _condition_key(clause, named)
+        if inner is None or extra is None or extra == inner:
+            return None
+        return c.Any(tuple(c.Condition((k,), active_only=not historical) for k in (inner, extra)))
+    if "hepatitis" in rest and not historical and _HEP_ANY.match(rest):
+        # "active viral hepatitis", "active hepatitis infection": an active hepatitis B or C is one (each
+        # excludes alone); the others (A, D, E, ...) no key holds stay an Unparsed alternative, so the list
+        # never clears a patient
+        return c.Any((c.Condition(("hepatitis_b",)), c.Condition(("hepatitis_c",)), c.Unparsed(t)))
     m = _MALIGNANCY.match(rest) if has_any(rest, ("malignan", "cancer", "neoplasm")) else None
     if m and (historical or _OTHER_WORDS.search(prefix + m.group("q"))):
         # a cancer besides the one under study (the matcher decides from the patient's cancers);
@@ -287,7 +306,7 @@ _META = re.compile(
     r"(?:(?P<site>brain|cns|central nervous system|liver|hepatic|bone|osseous)\s+(?:metastases|metastasis|metastatic disease|mets)"
     r"(?P<cns_too>/(?:central nervous system|cns) disease)?"
     r"|(?P<site_b>brain|cns|central nervous system)\s+(?:involvement|disease))"
-    r"(?:\s+(?:and/or|or)\s+(?P<site2>leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis))?$"
+    r"(?:(?:\s+(?:and/or|or)\s+|/)(?P<site2>leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis))?$"
 )
 _LEPTO = re.compile(r"^(?:has |have )?(?:known |active )*(?:leptomeningeal (?:disease|metastases|metastasis|carcinomatosis|involvement)|"
                     r"carcinomatous meningitis|leptomeningeal)$")
@@ -321,6 +340,8 @@ def build_metastasis(clause: Clause) -> c.Node | None:
         if site_only is None or site_only.group("q") or not clause.qualifiers.get(after.group("q")):
             return None  # only a structured qualifier after a bare site: the words are kept as written otherwise
         t = f"{after.group('q')} {after.group('site')}"  # "CNS metastases that are untreated" = untreated CNS metastases
+    if t.endswith(" not previously treated"):
+        t = "untreated " + t[:-len(" not previously treated")]  # "active CNS metastases not previously treated"
     if _LEPTO.match(t):
         return c.Metastasis(site="leptomeningeal")
     m = _META.match(t)
@@ -340,8 +361,8 @@ def build_metastasis(clause: Clause) -> c.Node | None:
             continue
         if w == "clinically" and i + 1 < len(words) and words[i + 1] == "active":
             continue  # "clinically active brain metastases": active
-        if w == "clinically" and i + 1 < len(words) and clause.qualifiers.get(words[i + 1], "") is None:
-            narrowing.append(w)  # "clinically unstable": kept with its word, unparsed
+        if w in _JOINERS and i + 1 < len(words) and clause.qualifiers.get(words[i + 1], "") is None:
+            narrowing.append(w)  # "clinically unstable", "actively progressing": kept with its word, unparsed
             continue
         if w not in clause.qualifiers:
             return None  # a word that is no qualifier ("suspected", "extracranial")
@@ -352,7 +373,9 @@ def build_metastasis(clause: Clause) -> c.Node | None:
     if connectors - {"or", "and/or"} and len(quals) > 1:
         return None  # "untreated and symptomatic": both required; not a shape we structure
     if narrowing and (connectors or len(quals) > 1):
-        return None  # "treated or symptomatic": a structured and an unstructured alternative
+        # "symptomatic, untreated, or actively progressing": alternatives, each one qualifier or narrowing words
+        # (commas alone are adjectives side by side, "symptomatic, uncontrolled": both, not read with narrowing)
+        return _meta_alternatives(m, site, clause.qualifiers) if connectors and connectors <= {"or", "and/or"} else None
     # "CNS metastases": brain or other CNS sites (not relying on the matcher nesting brain under cns);
     # "brain metastases/CNS disease" names both
     sites = ("cns", "brain") if site == "cns" or m.group("cns_too") else (site,)
@@ -372,6 +395,32 @@ def build_metastasis(clause: Clause) -> c.Node | None:
         # structured qualifier) is a necessary condition, the narrowing words stay unparsed beside it
         return c.All((node, c.Unparsed(" ".join(narrowing))))
     return node
+
+
+_ALT_SPLIT = re.compile(r",\s*(?:or |and/or )?|\s+(?:or|and/or)\s+")
+_JOINERS = ("clinically", "actively")
+
+
+def _meta_alternatives(m: re.Match, site: str, qualifiers: dict) -> c.Node | None:
+    """"symptomatic, untreated, or actively progressing CNS metastases": Any of the alternatives; one the atom
+    holds is a Metastasis with its qualifier, one it does not is the site beside its words, Unparsed."""
+    sites = ("cns", "brain") if site == "cns" or m.group("cns_too") else (site,)
+    alternatives: list[c.Node] = []
+    for group in (g.strip() for g in _ALT_SPLIT.split(m.group("q").strip(" ,")) if g.strip()):
+        words = group.split()
+        values = [qualifiers.get(w, "") if w not in _JOINERS else None for w in words if qualifiers.get(w) != ""]
+        if any(w not in qualifiers and w not in _JOINERS for w in words) or not values:
+            return None
+        if all(v is None for v in values):
+            site_node = c.Metastasis(site=sites[0]) if len(sites) == 1 else c.Any(tuple(c.Metastasis(site=s) for s in sites))
+            alternatives.append(c.All((site_node, c.Unparsed(group))))
+        elif len(values) == 1:
+            alternatives.extend(c.Metastasis(site=s, qualifier=values[0]) for s in sites)
+        else:
+            return None  # a structured qualifier beside other words in one alternative
+    if m.group("site2"):
+        alternatives.append(c.Metastasis(site="leptomeningeal"))
+    return c.Any(tuple(alternatives)) if len(alternatives) > 1 else None
 
 
 _PREG_WORDS = {

@@ -220,7 +220,9 @@ _HIV_TEST = (r"(?:hiv|human immunodeficiency virus(?: \(hiv\))?)(?:[- ]?1/2|[- ]
              r" (?:antibody|antibodies|ag/ab|antigen/antibody|serology|serologic test|test|testing|screening test)"
              r"(?: \((?:hiv )?1/2 antibodies\))?")
 _VIRAL_TESTS = ((re.compile(_HBSAG), "hepatitis_b"), (re.compile(_HCV_RNA), "hepatitis_c"), (re.compile(_HIV_TEST), "hiv"))
-_VIRAL_HINT = ("antigen", "hbsag", "hbs ag", "hbsag", "rna", "ribonucleic", "antibod", "test", "serolog", "negative")
+_VIRUS_WORDS = ("hiv", "immunodeficiency", "hepatitis", "hbs", "hbv", "hcv")
+_VIRAL_HINT = ("antigen", "hbsag", "hbs ag", "rna", "ribonucleic", "antibod", "ag/ab", "test", "serolog", "negative", "positiv",
+               "reactive", "detect", "+")
 _POS_BEFORE = r"(?:positive|reactive|seropositive for|positive (?:test |test result |result )?for|known to be positive for|tested positive for|testing positive for)"
 _NEG_BEFORE = r"(?:negative|non-?reactive|seronegative for|negative (?:test |test result |result )?for|non-?reactive for|tested negative for)"
 _POS_AFTER = r"(?:[- ]positive|[- ]positivity|\+| reactive| is reactive| is positive| is detected| detected| detectable| test positive| test result positive)"
@@ -236,8 +238,8 @@ _VIRAL = tuple((re.compile(rf"^{'(?:an? )?' + before + ' ' if before else ''}(?:
 
 def viral_test(text: str, section: str) -> c.Node | None:
     """The infection a positive test result shows; Not(it) for a negative result in an inclusion."""
-    if not any(w in text for w in _VIRAL_HINT) and "+" not in text and "detect" not in text and "positiv" not in text:
-        return None
+    if not any(v in text for v in _VIRUS_WORDS) or not any(w in text for w in _VIRAL_HINT):
+        return None  # most clauses name no virus: the expressions below are not run
     if _HIV_NEG.match(text):
         return c.Not(c.Condition(("hiv",))) if section == "inclusion" else None
     for pattern, key, negative in _VIRAL:
