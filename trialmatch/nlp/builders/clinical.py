@@ -208,7 +208,7 @@ def _events(node: c.Node | None) -> c.Node | None:
 # "(active, known) or suspected X": the status words were read as the prefix
 _SUSPECTED = re.compile(r"^(?:or )?(?:known,? )?(?:or )?(?P<sus>suspected,? (?P<cond>[a-z].*))$")
 # "NYHA class III or IV heart failure": heart failure is necessary, the class stays unparsed beside it
-_NYHA_CLASS = (r"(?:new york heart association|nyha)(?: \(nyha\))?(?: functional)?(?: classification)?(?: class| grade)?"
+_NYHA_CLASS = (r"(?:(?:>=|>) ?)?(?:new york heart association|nyha)(?: \(nyha\))?(?: functional)?(?: classification)?(?: class| grade)?"
                r"(?: \(nyha\))? (?:class |grade )?(?:(?:>=|>) ?)?(?:iv|i{1,3}|[1-4])(?:(?:,? or |/|-| to |, )(?:iv|i{1,3}|[1-4]))*"
                r"(?: or (?:greater|higher|above|worse))?")
 _NYHA_HF = re.compile(rf"^(?P<q>{_NYHA_CLASS}) (?P<hf>(?:congestive )?(?:heart|cardiac) failure(?: \(chf\))?|chf)$"
@@ -413,7 +413,8 @@ def _meta_alternatives(m: re.Match, site: str, qualifiers: dict) -> c.Node | Non
             return None
         if all(v is None for v in values):
             site_node = c.Metastasis(site=sites[0]) if len(sites) == 1 else c.Any(tuple(c.Metastasis(site=s) for s in sites))
-            alternatives.append(c.All((site_node, c.Unparsed(group))))
+            words_kept = " ".join(w for w in words if qualifiers.get(w) != "")  # "known" adds nothing
+            alternatives.append(c.All((site_node, c.Unparsed(words_kept))))
         elif len(values) == 1:
             alternatives.extend(c.Metastasis(site=s, qualifier=values[0]) for s in sites)
         else:
