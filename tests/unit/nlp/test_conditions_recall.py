@@ -175,6 +175,10 @@ def test_every_condition_key_of_the_lexicon_has_codes(vocab):
     ("I20.0", "unstable_angina"), ("G45.9", "transient_ischemic_attack"), ("G45.4", None),  # transient global amnesia
     ("D68.0", "bleeding_disorder"), ("D68.311", "bleeding_disorder"), ("D68.32", None),  # drug-induced: not a diathesis
     ("D68.51", None),  # factor V Leiden: thrombophilia, not a bleeding disorder
+    ("I82.409", "deep_vein_thrombosis"), ("I82.623", "deep_vein_thrombosis"), ("I82.5Y9", "deep_vein_thrombosis"),
+    ("I82.220", None),  # inferior vena cava: not a limb's deep vein
+    ("I82.81", None),  # superficial veins of the lower limb
+    ("I26.99", "pulmonary_embolism"), ("I26.02", "pulmonary_embolism"),
 ])
 def test_new_keys_are_recognised_from_icd10_codes(vocab, code, key):
     from trialmatch.domain.facts import Coding

@@ -1,4 +1,4 @@
-"""Comorbid conditions, metastatic sites (brain/CNS with qualifiers), pregnancy."""
+"""Comorbid conditions and pregnancy (metastatic sites: ``metastasis.py``, re-exported here)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,22 @@ import re
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.condition_shapes import (
-    illness_examples, infection, split_grade, strip_test_asides, transplant_list,
+    illness_examples, infection, split_grade, strip_test_asides, transplant_list, viral_test,
 )
+from trialmatch.nlp.builders.metastasis import build_metastasis
 from trialmatch.nlp.builders.patterns import ANCHOR, days, has_any
+
+__all__ = ["build_condition", "build_metastasis", "build_pregnancy"]  # build_metastasis: its own module
 
 # "known", "active", "documented", "history of": the modifiers a condition clause may carry.
 _COND_PREFIX = re.compile(
-    r"^(?:(?:a |any |an )?(?:acute or chronic|active or chronic|chronic or active|known history of|a history of|"
+    # "active or uncontrolled X" (first: "active" alone would match before it): an uncontrolled X is an
+    # active one, so the union is the active X
+    r"^(?:(?:a |any |an )?(?:(?:active|current),? (?:or|and/or) uncontrolled|uncontrolled,? (?:or|and/or) active|acute or chronic|active or chronic|chronic or active|known history of|a history of|"
     r"medical history of|history of|(?:form|type|kind) of|(?:prior|previous|past) or (?:current|active|ongoing)|(?:current|active) or (?:prior|previous|past)|"
     r"known to be infected with|known to be|known to have|known|documented|confirmed|diagnosed|diagnosis of|presence of|"
     r"evidence of|current|currently|active|ongoing|concurrent|pre-?existing|baseline|prior|previous|past|positive for|have|has|had|with|"
-    r"infection with|infected with|seropositive for|serologically positive for|(?:a )?positive (?:test|test result|serology) for|"
+    r"infection with|infected with|seropositive for|seropositivity (?:for|of)|serologically positive for|(?:a )?positive (?:test|test result|serology) for|"
     r"testing positive for|tested positive for|chronic),?\s+)*"
 )
 # words that narrow a condition to a state the atom does not capture: kept unparsed beside it
@@ -32,16 +37,20 @@ _HEP_LETTERS = re.compile(r"\bhepatitis b((?:,? or |,? and/or |/|, ))c\b")
 # "in the past 6 months"; counted to the match date like the therapy builder's washouts
 _NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "twelve": "12"}
 _COND_WINDOW = re.compile(
-    r",? (?:(?:within|in|during) (?:the )?(?:last |past |previous |preceding |prior )?(?:(?:<=|<) ?)?|(?:<=|<) ?)"
+    r",?(?: (?:diagnosed|occurring|that occurred|which occurred))? (?:(?:within|in|during) (?:the )?(?:last |past |previous |preceding |prior )?(?:(?:<=|<) ?)?|(?:<=|<) ?)"
     r"(?P<n>\d+|one|two|three|four|five|six|twelve) (?P<unit>days?|weeks?|months?|years?)"
-    rf"(?: (?:prior to|before|of|from|preceding) (?:{ANCHOR})(?: visit)?)?$"
+    rf"(?: (?:prior to|before|of|from|preceding) (?:(?:{ANCHOR})(?:/(?:{ANCHOR}))?|pre-?registration)(?: visit)?)?$"
 )
+_AT_START = re.compile(rf",? at (?:the )?time of (?:{ANCHOR})$")
 # words that make a windowed clause ambiguous ("active infection within 14 days": active now, or then?)
 _NOW_WORDS = re.compile(r"\b(?:active|current|currently|ongoing|concurrent|chronic)\b")
 # events: a record of one means it happened, whatever its clinical status ("history of" or not)
-_EVENT_KEYS = frozenset(("myocardial_infarction", "stroke", "transient_ischemic_attack", "organ_transplant"))
+_EVENT_KEYS = frozenset(("myocardial_infarction", "stroke", "transient_ischemic_attack", "organ_transplant",
+                         "deep_vein_thrombosis", "pulmonary_embolism"))
 _HISTORY_WORDS = re.compile(r"\b(?:history|prior|previous|past|had)\b")
 _PRESENT_WORDS = re.compile(r"\b(?:active|current|currently|ongoing)\b")
+_INCLUDING = re.compile(r"^(?P<x>[a-z][a-z -]*[a-z]) \(including (?P<y>[a-z][a-z \[\]()-]*[a-z\])])\)$")
+_HEP_ANY = re.compile(r"^(?:viral |infectious )?hepatitis(?: infections?| virus infections?)?$")
 _HEP_BOTH = re.compile(r"^(?:viral )?hepatitis (?:b and/or c|b or c|b and c|b/c|b, c)(?: virus(?:es)?)?(?: infections?)?$|^(?:hbv|hbv and/or hcv|hbv or hcv|hbv/hcv|hbv and hcv) ?(?:infections?)?$")
 _MALIGNANCY = re.compile(
     r"^(?:(?:any|a|an|or|and/or) )?(?P<q>(?:(?:other|another|second|additional|concurrent|concomitant|co-?existing|coexisting|prior|previous|past|"
@@ -131,11 +140,23 @@ def build_condition(clause: Clause) -> c.Node | None:
     (infarction, stroke, TIA, transplant) count whatever the record's status."""
     t = _HEP_LETTERS.sub(r"hepatitis b\1hepatitis c", clause.text) if "hepatitis b" in clause.text else clause.text
     t, defined = strip_test_asides(t)
-    if defined and clause.historical:
+    if defined and (clause.historical or _HISTORY_WORDS.search(t)):
         return None  # "history of hepatitis B (defined as HBsAg reactive)": ever, or now? not read
+    test = viral_test(t, clause.section)
+    if test is not None:
+        # "positive hepatitis B surface antigen": the infection the test shows (a past positive test is
+        # a past infection, which only HIV's lifelong one makes current)
+        return None if clause.historical and not _is_hiv(test) else test
     if "current illness" in t:
         # "uncontrolled intercurrent illness including, but not limited to, A, B, or C": examples, each enough
         return illness_examples(t, lambda part: build_condition(dataclasses.replace(clause, text=part)))
+    if " time of " in t:
+        # "other active malignancy at time of first dose of study treatment": active at the trial's start,
+        # which is what "active" says of a record as of the match date
+        at = _AT_START.search(t)
+        if at is None or not _NOW_WORDS.search(t[:at.start()]):
+            return None
+        return _condition_node(dataclasses.replace(clause, text=t[:at.start()].strip()))
     # a window needs its unit: the search (at every position of the text) runs only when one is written
     window = _COND_WINDOW.search(t) if has_any(t, ("day", "week", "month", "year")) else None
     if window is None:
@@ -150,6 +171,11 @@ def build_condition(clause: Clause) -> c.Node | None:
     if node is None or not _windowable(node):
         return None
     return _with_window(node, within)
+
+
+def _is_hiv(node: c.Node) -> bool:
+    atom = node.item if isinstance(node, c.Not) else node
+    return isinstance(atom, c.Condition) and atom.keys == ("hiv",)
 
 
 def _windowable(node: c.Node) -> bool:
@@ -185,7 +211,7 @@ def _events(node: c.Node | None) -> c.Node | None:
 # "(active, known) or suspected X": the status words were read as the prefix
 _SUSPECTED = re.compile(r"^(?:or )?(?:known,? )?(?:or )?(?P<sus>suspected,? (?P<cond>[a-z].*))$")
 # "NYHA class III or IV heart failure": heart failure is necessary, the class stays unparsed beside it
-_NYHA_CLASS = (r"(?:new york heart association|nyha)(?: \(nyha\))?(?: functional)?(?: classification)?(?: class| grade)?"
+_NYHA_CLASS = (r"(?:(?:>=|>) ?)?(?:new york heart association|nyha)(?: \(nyha\))?(?: functional)?(?: classification)?(?: class| grade)?"
                r"(?: \(nyha\))? (?:class |grade )?(?:(?:>=|>) ?)?(?:iv|i{1,3}|[1-4])(?:(?:,? or |/|-| to |, )(?:iv|i{1,3}|[1-4]))*"
                r"(?: or (?:greater|higher|above|worse))?")
 _NYHA_HF = re.compile(rf"^(?P<q>{_NYHA_CLASS}) (?P<hf>(?:congestive )?(?:heart|cardiac) failure(?: \(chf\))?|chf)$"
@@ -242,6 +268,20 @@ def _condition_node(clause: Clause) -> c.Node | None:
         if re.search(r"\bconcurrent\b", prefix) and _AND.search(rest):
             return c.All(atoms)  # "concurrent active HBV and HCV infection": a co-infection, both
         return c.Any(atoms)
+    including = _INCLUDING.match(rest) if "(including " in rest else None
+    if including:
+        # "stroke (including transient ischemic attack [TIA])": the trial counts the named one too
+        inner = _condition_key(clause, including.group("x"))
+        named = including.group("y").replace("[", "(").replace("]", ")")
+        extra = _condition_key(clause, named)
+        if inner is None or extra is None or extra == inner:
+            return None
+        return c.Any(tuple(c.Condition((k,), active_only=not historical) for k in (inner, extra)))
+    if "hepatitis" in rest and not historical and _HEP_ANY.match(rest):
+        # "active viral hepatitis", "active hepatitis infection": an active hepatitis B or C is one (each
+        # excludes alone); the others (A, D, E, ...) no key holds stay an Unparsed alternative, so the list
+        # never clears a patient
+        return c.Any((c.Condition(("hepatitis_b",)), c.Condition(("hepatitis_c",)), c.Unparsed(t)))
     m = _MALIGNANCY.match(rest) if has_any(rest, ("malignan", "cancer", "neoplasm")) else None
     if m and (historical or _OTHER_WORDS.search(prefix + m.group("q"))):
         # a cancer besides the one under study (the matcher decides from the patient's cancers);
@@ -262,56 +302,6 @@ def _condition_node(clause: Clause) -> c.Node | None:
     atoms = tuple(c.Condition((k,), active_only=not historical or present) for k, present in dict.fromkeys(keys))
     atoms = tuple(dict.fromkeys(atoms))
     return atoms[0] if len(atoms) == 1 else c.Any(atoms)
-
-
-_META = re.compile(
-    r"^(?P<q>(?:[a-z/]+[\s,]+)*?)"
-    r"(?:(?P<site>brain|cns|central nervous system|liver|hepatic|bone|osseous)\s+(?:metastases|metastasis|metastatic disease|mets)"
-    r"|(?P<site_b>brain|cns|central nervous system)\s+(?:involvement|disease))"
-    r"(?:\s+(?:and/or|or)\s+(?P<site2>leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis))?$"
-)
-_LEPTO = re.compile(r"^(?:known |active )*(?:leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis|leptomeningeal)$")
-
-
-def build_metastasis(clause: Clause) -> c.Node | None:
-    if clause.historical:
-        return None  # "history of brain metastases": the atom has no history flag
-    t = clause.text
-    if _LEPTO.match(t):
-        return c.Metastasis(site="leptomeningeal")
-    m = _META.match(t)
-    if not m:
-        return None
-    site = clause.terms.key("SITE", m.group("site") or m.group("site_b"))
-    if site is None:
-        return None
-    words = [w for w in re.split(r"[\s,]+", m.group("q")) if w]
-    connectors = {w for w in words if w in ("and", "or", "and/or")}
-    quals = []
-    narrowing = []
-    for w in words:
-        if w in connectors:
-            continue
-        if w not in clause.qualifiers:
-            return None  # a word that is no qualifier ("suspected", "extracranial")
-        if clause.qualifiers[w] is None:
-            narrowing.append(w)  # a qualifier we do not structure ("treated", "uncontrolled", "progressive")
-        elif clause.qualifiers[w]:
-            quals.append(clause.qualifiers[w])
-    if connectors - {"or", "and/or"} and len(quals) > 1:
-        return None  # "untreated and symptomatic": both required; not a shape we structure
-    if narrowing and (quals or connectors):
-        return None  # "treated or symptomatic": a structured and an unstructured alternative
-    # "CNS metastases": brain or other CNS sites (not relying on the matcher nesting brain under cns)
-    sites = ("cns", "brain") if site == "cns" else (site,)
-    atoms: list[c.Node] = [c.Metastasis(site=s, qualifier=q) for q in (quals or [None]) for s in sites]
-    if m.group("site2"):
-        atoms.append(c.Metastasis(site="leptomeningeal"))
-    node = atoms[0] if len(atoms) == 1 else c.Any(tuple(atoms))
-    if narrowing:
-        # "uncontrolled brain metastases": the site is a necessary condition, the qualifier stays unparsed
-        return c.All((node, c.Unparsed(" ".join(narrowing))))
-    return node
 
 
 _PREG_WORDS = {

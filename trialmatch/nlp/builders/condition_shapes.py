@@ -179,11 +179,12 @@ def _uncontrolled(node: c.Node, word: str) -> c.Node:
 # An example ("e.g.") changes nothing; a definition ("defined as HBsAg reactive") makes the condition
 # current, which a "history of" before it contradicts ("history of hepatitis B (defined as HBsAg
 # reactive)": ever, or now?): the caller leaves such a clause unread.
-_HBV_TEST = (r"(?:(?:hepatitis b (?:virus )?(?:surface )?antigen|hbsag|hbs ?ag|hbv sag)(?: \(hbsag\))? (?:is )?"
-             r"(?:reactive|positive|detected)|positive (?:for )?(?:hbsag|hepatitis b surface antigen))")
+_HBV_TEST = (r"(?:(?:hepatitis b (?:virus )?(?:surface )?antigen|hbsag|hbs ?ag|hbv sag)(?: \(hbsag\))?(?: (?:is )?"
+             r"(?:reactive|positive|detected)|-positive|\+)|(?:positive (?:for )?|presence of )(?:hbsag|hepatitis b surface antigen))")
 _HCV_TEST = (r"(?:(?:hepatitis c virus |hcv )?(?:\(hcv\) )?(?:rna|ribonucleic acid)(?: \(rna\))?(?: \(qualitative\))? "
-             r"(?:is )?(?:detected|detectable|positive))")
-_TEST_ASIDE = re.compile(rf"\s*\((?P<how>e\.g\.,?|eg,?|for example,?|i\.e\.,?|defined as|as defined by) "
+             r"(?:is )?(?:detected|detectable|positive)|(?:detectable|positive) (?:hcv|hepatitis c virus) (?:rna|viral load))")
+# a bare aside ("active hepatitis B (HBsAg positive)") defines the condition like "defined as" does
+_TEST_ASIDE = re.compile(rf"\s*\((?:(?P<how>e\.g\.,?|eg,?|for example,?|i\.e\.,?|defined as|as defined by) )?"
                          rf"(?:{_HBV_TEST}|{_HCV_TEST})\)")
 
 
@@ -195,7 +196,56 @@ def strip_test_asides(text: str) -> tuple[str, bool]:
 
     def drop(m):
         nonlocal defined
-        defined = defined or m.group("how") in ("defined as", "as defined by")
+        defined = defined or m.group("how") in ("defined as", "as defined by", None)
         return ""
 
     return _TEST_ASIDE.sub(drop, text), defined
+
+
+# ---- a viral test result in place of the infection ------------------------------------------
+# "positive hepatitis B surface antigen", "HBsAg positive", "positive HIV test", "positive for HCV
+# RNA", and in an inclusion the negative result ("negative hepatitis B surface antigen test",
+# "HIV negative", "seronegative for HIV antibody": Not(the infection)). Only the tests that show the
+# infection itself (CDC serology tables): HBsAg is a current hepatitis B (acute or chronic), detectable
+# HCV RNA a current hepatitis C, an HIV antibody or HIV test an HIV infection (lifelong). Not read:
+# the HCV antibody and the hepatitis B core antibody (past or present infection, or a false positive;
+# an antibody may wane after a cleared infection: a record says nothing exact of the test), the surface
+# antibody (vaccination), a viral load with a number, "hepatitis B antigen" (surface or e antigen?),
+# and a negative result in an exclusion (which way it excludes is not said).
+_HBSAG = (r"(?:hepatitis[- ]b (?:virus )?surface antigen|hbv surface antigen|hbsag|hbs ?ag|hbv sag)"
+          r"(?: \((?:hbsag|hbs ?ag)\))?")
+_HCV_RNA = (r"(?:(?:hepatitis c virus|hepatitis c|hcv)(?: \(hcv\))? (?:rna|ribonucleic acid)(?: \(rna\))?)"
+            r"(?: \(qualitative\))?(?: by (?:polymerase chain reaction|pcr|rt-pcr|qpcr)(?: \(pcr\))?)?")
+_HIV_TEST = (r"(?:hiv|human immunodeficiency virus(?: \(hiv\))?)(?:[- ]?1/2|[- ]1/[- ]?2|[- ]1 (?:and|or|and/or) 2|[- ]1/-2)?"
+             r" (?:antibody|antibodies|ag/ab|antigen/antibody|serology|serologic test|test|testing|screening test)"
+             r"(?: \((?:hiv )?1/2 antibodies\))?")
+_VIRAL_TESTS = ((re.compile(_HBSAG), "hepatitis_b"), (re.compile(_HCV_RNA), "hepatitis_c"), (re.compile(_HIV_TEST), "hiv"))
+_VIRUS_WORDS = ("hiv", "immunodeficiency", "hepatitis", "hbs", "hbv", "hcv")
+_VIRAL_HINT = ("antigen", "hbsag", "hbs ag", "rna", "ribonucleic", "antibod", "ag/ab", "test", "serolog", "negative", "positiv",
+               "reactive", "detect", "+")
+_POS_BEFORE = r"(?:positive|reactive|seropositive for|positive (?:test |test result |result )?for|known to be positive for|tested positive for|testing positive for)"
+_NEG_BEFORE = r"(?:negative|non-?reactive|seronegative for|negative (?:test |test result |result )?for|non-?reactive for|tested negative for)"
+_POS_AFTER = r"(?:[- ]positive|[- ]positivity|\+| reactive| is reactive| is positive| is detected| detected| detectable| test positive| test result positive)"
+_NEG_AFTER = r"(?:[- ]negative| non-?reactive| is non-?reactive| is negative| not detected| undetectable| is undetectable| test negative)"
+_HIV_NEG = re.compile(r"^(?:hiv|human immunodeficiency virus(?: \(hiv\))?)(?:[- ]?1/2|[- ]1 (?:and|or|and/or) 2)?[- ](?:negative|seronegative)$")
+
+
+_SHAPES = ((_POS_BEFORE, "(?: test| test result)?", False), ("", _POS_AFTER, False),
+           (_NEG_BEFORE, "(?: test| test result)?", True), ("", _NEG_AFTER, True))
+_VIRAL = tuple((re.compile(rf"^{'(?:an? )?' + before + ' ' if before else ''}(?:{test.pattern}){after}$"), key, negative)
+               for test, key in _VIRAL_TESTS for before, after, negative in _SHAPES)
+
+
+def viral_test(text: str, section: str) -> c.Node | None:
+    """The infection a positive test result shows; Not(it) for a negative result in an inclusion."""
+    if not any(v in text for v in _VIRUS_WORDS) or not any(w in text for w in _VIRAL_HINT):
+        return None  # most clauses name no virus: the expressions below are not run
+    if _HIV_NEG.match(text):
+        return c.Not(c.Condition(("hiv",))) if section == "inclusion" else None
+    for pattern, key, negative in _VIRAL:
+        if pattern.match(text):
+            if negative and section != "inclusion":
+                return None
+            atom = c.Condition((key,))
+            return c.Not(atom) if negative else atom
+    return None
