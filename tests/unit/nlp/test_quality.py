@@ -2,7 +2,8 @@
 
 Each labelled item is parsed alone, in its section. An atom is compared with the labels'
 atoms by its canonical JSON (no text/id) and its polarity (under an odd number of Not).
-- precision: produced atoms that are among the expected atoms of the item / produced atoms;
+- precision: produced atoms that are among the expected atoms of the item / produced atoms (each
+  distinct atom of an item counted once: the both-or-open readings hold their atoms twice);
 - recall: expected atoms produced / expected atoms;
 - exact: items whose whole tree (Unparsed texts ignored) equals the label.
 Precision outranks coverage: the assertion is the issue's target, 0.95.
@@ -39,6 +40,12 @@ def _atoms(node: c.Node, negated: bool = False) -> Counter:
     return out
 
 
+def _distinct(atoms: Counter) -> Counter:
+    """Each atom once per item: a reading that must agree both ways ("both readings agree, or
+    UNKNOWN": Any(All(parts), All(Any(parts), Unparsed))) holds its atoms twice, one claim each."""
+    return Counter(dict.fromkeys(atoms, 1))
+
+
 def _shape(node: c.Node):
     """The tree with Unparsed texts blanked, for item-level exactness."""
     data = to_json(node)
@@ -69,7 +76,7 @@ def scores(vocab):
     for row in rows:
         got = _parse_alone(row["section"], row["text"], vocab)
         want = from_json(row["expected"]) if row["expected"] else c.Unparsed(row["text"])
-        got_atoms, want_atoms = _atoms(got), _atoms(want)
+        got_atoms, want_atoms = _distinct(_atoms(got)), _distinct(_atoms(want))
         produced += sum(got_atoms.values())
         expected += sum(want_atoms.values())
         hit = got_atoms & want_atoms
