@@ -11,6 +11,7 @@ import pytest
 
 from trialmatch.domain.criteria_json import to_json
 from trialmatch.nlp import parse_eligibility
+from tests.unit.nlp.tree_json import all_, any_, no, un
 
 
 def parse_one(vocab, section: str, text: str):
@@ -27,22 +28,6 @@ def cond(key, active_only=True, within_days=None):
     if within_days is not None:
         out["within_days"] = within_days
     return out
-
-
-def no(node):
-    return {"type": "not", "item": node}
-
-
-def any_(*items):
-    return {"type": "any", "items": list(items)}
-
-
-def all_(*items):
-    return {"type": "all", "items": list(items)}
-
-
-def un(text):
-    return {"type": "unparsed", "text": text}
 
 
 FULL = [

@@ -8,6 +8,7 @@ import pytest
 
 from trialmatch.domain.criteria_json import to_json
 from trialmatch.nlp import parse_eligibility
+from tests.unit.nlp.tree_json import all_, any_, no, un
 
 
 def parse_one(vocab, section: str, text: str):
@@ -29,22 +30,6 @@ def meta(site, qualifier=None):
     if qualifier:
         out["qualifier"] = qualifier
     return out
-
-
-def no(node):
-    return {"type": "not", "item": node}
-
-
-def any_(*items):
-    return {"type": "any", "items": list(items)}
-
-
-def all_(*items):
-    return {"type": "all", "items": list(items)}
-
-
-def un(text):
-    return {"type": "unparsed", "text": text}
 
 
 def cns(qualifier=None):
