@@ -140,10 +140,25 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment) -> c.Node | No
     if seg.section == EXCLUSION and alternatives and _EXAMPLES_HEAD.search(low):
         return _examples(head, nodes)
     group = c.Any(tuple(nodes)) if alternatives else c.All(tuple(nodes))
+    if not alternatives and sum(1 for n in nodes if _names_cancer(n)) >= 2:
+        # "Histological diagnosis of: ... the following subtypes: * MCL * DLBCL * pancreatic cancer ...":
+        # a list of cancers is a list of alternatives unless they narrow one another ("* NSCLC
+        # * adenocarcinoma histology"); All failed every patient of a list of alternatives (NCT06823167:
+        # a wrong "ineligible" for all it recruits). Both readings must agree, else the item is open
+        group = c.Any((group, c.All((c.Any(tuple(nodes)), c.Unparsed(head)))))
     leftover = _PURE_WORDS.sub("", low)
     if re.sub(r"[\s,:;()/.-]", "", leftover):
         return c.All((c.Unparsed(head), group))
     return group
+
+
+def _names_cancer(node: c.Node, negated: bool = False) -> bool:
+    """Whether a list entry requires a cancer type or histology (not under a Not)."""
+    if isinstance(node, c.Not):
+        return _names_cancer(node.item, not negated)
+    if isinstance(node, (c.All, c.Any)):
+        return any(_names_cancer(x, negated) for x in node.items)
+    return not negated and isinstance(node, (c.CancerType, c.Histology))
 
 
 def _negated_list(head: str, low: str, nodes: list[c.Node]) -> c.Node:

@@ -42,7 +42,7 @@ FULL = [
     ("exc", "positive hepatitis C virus ribonucleic acid (RNA) by polymerase chain reaction (PCR)",
      no(cond("hepatitis_c"))),  # NCT05094336
     ("inc", "Negative hepatitis B surface antigen (HBsAg) test at screening", no(cond("hepatitis_b"))),  # NCT04820179
-    ("inc", "Human immunodeficiency virus (HIV)-1 or HIV-2 antibodies", cond("hiv")),  # NCT05607095
+    ("exc", "Human immunodeficiency virus (HIV)-1 or HIV-2 antibodies", no(cond("hiv"))),  # NCT05607095 (inclusion: test_review_fixes)
     # NCT00034216 (under an apheresis heading there): an inclusion "HIV negative" is Not(HIV)
     ("inc", "HIV negative", no(cond("hiv"))),
     # a bare test aside defines the active infection, like "defined as"

@@ -64,10 +64,18 @@ _COND_LIST = re.compile(r"\s*(?:,? or |,? and/or |/|, )\s*")
 _AND = re.compile(r"\band\b(?!/or)")
 
 
+# "HIV-1 or HIV-2 antibodies" as an inclusion item names a test, not its result: a line of a list
+# under "Patients must be seronegative for the following:" that the list did not take as its entry
+# (NCT05607095) read as a requirement of HIV; in an exclusion the test name excludes a positive result
+_TEST_NAME = re.compile(r"(?:\s+|-)antibod(?:y|ies)$")
+
+
 def _condition_key(clause: Clause, phrase: str) -> str | None:
     phrase = phrase.strip()
     key = clause.terms.key("CONDITION", phrase)
     if key is None:
+        if clause.section == "inclusion" and _TEST_NAME.search(phrase):
+            return None
         stripped = _COND_SUFFIX.sub("", phrase)
         key = clause.terms.key("CONDITION", stripped) if stripped != phrase else None
     return key
@@ -295,7 +303,8 @@ def _condition_node(clause: Clause) -> c.Node | None:
     # "HIV, hepatitis B or hepatitis C infection": alternatives, each a condition ("and" is refused)
     if _AND.search(rest):
         return None
-    keys = _condition_list(clause, rest) or _condition_list(clause, _COND_SUFFIX.sub("", rest))
+    keys = _condition_list(clause, rest) or (
+        None if clause.section == "inclusion" and _TEST_NAME.search(rest) else _condition_list(clause, _COND_SUFFIX.sub("", rest)))
     if not keys:
         return _open_list(clause, rest, historical)
     # "history of hepatitis B or known active hepatitis C": the history does not reach a part naming its present

@@ -1,0 +1,62 @@
+"""Readings fixed after the clinical review of the fourth round's changed parses (issue #5). Texts
+are from tests/data/trials/oncology-trials.jsonl (NCT id beside each); verdicts are worked out with
+the three-valued evaluation of tests/unit/nlp/test_sentence_readings.py (Unparsed is UNKNOWN)."""
+
+from __future__ import annotations
+
+from trialmatch.domain import criteria as c
+from trialmatch.nlp import parse_eligibility
+from tests.unit.nlp.test_sentence_readings import MET, NOT_MET, UNKNOWN, parse_one, verdict
+
+# NCT04958239: a list of tumour types under one head
+FAP_HISTOLOGIES = """Inclusion Criteria:
+
+* Tumor with expected high expression of Fibroblast activation protein (FAP) of the following histologies:
+
+  * Non-small cell lung carcinoma (NSCLC)
+  * Gastric cancer
+  * Esophageal adenocarcinoma or squamous cell carcinoma
+  * Urothelial bladder carcinoma
+  * Hepatocellular carcinoma
+"""
+
+
+def _cancer_codes(node, out=None):
+    out = [] if out is None else out
+    if isinstance(node, (c.All, c.Any)):
+        for x in node.items:
+            _cancer_codes(x, out)
+    elif isinstance(node, c.Not):
+        _cancer_codes(node.item, out)
+    elif isinstance(node, c.CancerType):
+        out.append(set(node.codes))
+    return out
+
+
+def test_a_list_of_cancer_types_never_fails_a_patient_who_has_one_of_them(vocab):
+    items = parse_eligibility(FAP_HISTOLOGIES, vocab).criteria_items
+    assert len(items) == 1
+    node = items[0].node
+    stomach = next(codes for codes in _cancer_codes(node) if "STAD" in codes)
+
+    def gastric_patient(atom):
+        if isinstance(atom, c.CancerType):
+            return MET if set(atom.codes) == stomach else NOT_MET
+        return UNKNOWN
+
+    # All(NSCLC, gastric, ...) failed every patient (a wrong "ineligible"): the list may be alternatives
+    assert verdict(node, gastric_patient) != NOT_MET
+    # a patient with none of the listed cancers is never eligible by it
+    assert verdict(node, lambda atom: NOT_MET if isinstance(atom, c.CancerType) else UNKNOWN) != MET
+
+
+def test_a_test_name_alone_in_an_inclusion_is_not_read_as_the_infection(vocab):
+    # NCT05607095: a line of "Patients must be seronegative for the following:" that stands alone;
+    # read as Condition(hiv) it required HIV
+    assert parse_one(vocab, "inc", "Human immunodeficiency virus (HIV)-1 or HIV-2 antibodies")[0] == "unparsed"
+    assert parse_one(vocab, "inc", "HIV antibodies")[0] == "unparsed"
+    # with its result it is read, and in an exclusion the test name excludes the infection
+    status, node = parse_one(vocab, "inc", "Negative for HIV antibodies")
+    assert status == "fully_structured" and verdict(node, lambda atom: MET) == NOT_MET
+    status, node = parse_one(vocab, "exc", "HIV antibodies")
+    assert status == "fully_structured" and verdict(node, lambda atom: MET) == NOT_MET
