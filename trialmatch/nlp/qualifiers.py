@@ -36,6 +36,9 @@ _OWN_ALTERNATIVE = re.compile(
     r"\b(?:and/)?or (?:those|who|whom|which|has|have|had|is|are|was|were|patients?|participants?|subjects?|"
     r"individuals?|persons?|women|men|if|did|does|do|planned|plans?|anticipated|anticipation|scheduled|"
     r"minor|post-?operative|need)\b")
+# "major surgery within 2 weeks of start and patients must have recovered from any effects of any major
+# surgery": a requirement of its own (it reaches surgery outside the window too), no qualifier
+_OWN_REQUIREMENT = re.compile(r"\band (?:the )?(?:patients?|participants?|subjects?|they) (?:must|should|need|shall)\b")
 _NEW_SUBJECT = re.compile(r"\b(?:and/)?or (?:those|patients?|participants?|subjects?|individuals?|persons?|women|men)\b")
 # "... or any liver embolization": "any" opens an alternative, except after words that say how the head
 # was found ("as determined by IHC or PCR or any CLIA-certified assay": the methods)
@@ -94,6 +97,8 @@ class QualifierReader:
             node, is_list = self._head(dataclasses.replace(clause, text=head), negated)
             if node is not None:
                 rest = " ".join(words[k:])
+                if _OWN_REQUIREMENT.search(rest):
+                    return None
                 if words[k] not in ("that", "which", "who", "whose") and (
                         CLAUSE_JOIN.search(rest) or _COMMA_OR.search(rest)):
                     # "X requiring steroids, or current Y": an alternative without X, X is not necessary

@@ -59,6 +59,7 @@ def _concept_phrases(terms: Terms) -> frozenset:
     return found
 
 
+_MUST = re.compile(r"\bmust\b")
 _ALTERNATIVE_AFTER_BRACKET = re.compile(
     r"^[\s,]*(?:and/)?or\b|^\s*,[^,]+,\s*(?:and/)?or\b|"
     r"\b(?:and/)?or (?:any|minor|planned|plans?|anticipat\w*|need|those|patients?|participants?|subjects?)\b")
@@ -164,11 +165,16 @@ class SentenceReader:
         rest = c.Unparsed(tail)
         if section == "inclusion":
             return c.Any((head_node, rest))
-        if bracketed:
-            # "Major surgery within 4 weeks (excluding vascular access), minor surgery within 2 weeks, or
-            # radiotherapy within 1 week": the exception may end at its bracket, the words after it being
-            # the item's own alternatives; both readings must agree, else the item is open (All alone
-            # cleared a patient with minor surgery in the window: a wrong "eligible")
+        # "Major surgery within 4 weeks (excluding vascular access), minor surgery within 2 weeks, or
+        # radiotherapy within 1 week": the exception may end at its bracket, the words after it being
+        # the item's own alternatives; "Major surgery within 28 days. Note: if a subject had major
+        # surgery, they must have recovered ...": a note stating a requirement of its own (NCT06757647).
+        # Either may exclude a patient without the head: both readings must agree, else the item is
+        # open (All alone cleared such a patient: a wrong "eligible")
+        # (a note's "should not receive live vaccine whilst on treatment", "may not breast feed during
+        # treatment" speak of conduct on the study, not of who is eligible: only "must" reaches the patient)
+        own_note = low.startswith("note") and _MUST.search(low[:spans[0][1]] if spans else low) is not None
+        if bracketed or own_note:
             return c.Any((c.All((head_node, rest)), c.All((c.Any((head_node, rest)), c.Unparsed(raw.strip())))))
         return c.All((head_node, rest))
 

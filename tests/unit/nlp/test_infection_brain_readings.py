@@ -44,11 +44,11 @@ FULL = [
     ("inc", "Negative hepatitis B surface antigen (HBsAg) test at screening", no(cond("hepatitis_b"))),  # NCT04820179
     ("exc", "Human immunodeficiency virus (HIV)-1 or HIV-2 antibodies", no(cond("hiv"))),  # NCT05607095 (inclusion: test_review_fixes)
     # NCT00034216 (under an apheresis heading there): an inclusion "HIV negative" is Not(HIV)
-    ("inc", "HIV negative", no(cond("hiv"))),
+    ("inc", "HIV negative", no(cond("hiv", active_only=False))),  # HIV is lifelong: any record shows it
     # a bare test aside defines the active infection, like "defined as"
     ("exc", "Active hepatitis B (HBsAg positive)", no(cond("hepatitis_b"))),
     # NCT04150042: "seropositivity for" is a prefix like "seropositive for"
-    ("exc", "HIV infection or seropositivity for HIV.", no(cond("hiv"))),
+    ("exc", "HIV infection or seropositivity for HIV.", no(cond("hiv", active_only=False))),
     # NCT06660654: an uncontrolled infection is an active one: "active or uncontrolled" is active
     ("exc", "Has active or uncontrolled HIV, HBV, or HCV infection.",
      no(any_(cond("hiv"), cond("hepatitis_b"), cond("hepatitis_c")))),
@@ -130,7 +130,7 @@ PARTLY = [
              all_(cns(), un("actively progressing"))))),
     # NCT06048484: "at any time prior to screening" is not read
     ("exc", "Positive HIV test at screening or at any time prior to screening.",
-     no(all_(cond("hiv"), un("at screening or at any time prior to screening")))),
+     no(all_(cond("hiv", active_only=False), un("at screening or at any time prior to screening")))),
 ]
 
 

@@ -5,6 +5,7 @@ the three-valued evaluation of tests/unit/nlp/test_sentence_readings.py (Unparse
 from __future__ import annotations
 
 from trialmatch.domain import criteria as c
+from trialmatch.domain.criteria_json import walk
 from trialmatch.nlp import parse_eligibility
 from tests.unit.nlp.test_sentence_readings import MET, NOT_MET, UNKNOWN, parse_one, verdict
 
@@ -60,3 +61,29 @@ def test_a_test_name_alone_in_an_inclusion_is_not_read_as_the_infection(vocab):
     assert status == "fully_structured" and verdict(node, lambda atom: MET) == NOT_MET
     status, node = parse_one(vocab, "exc", "HIV antibodies")
     assert status == "fully_structured" and verdict(node, lambda atom: MET) == NOT_MET
+
+
+def test_a_positive_hiv_test_or_seropositivity_is_lifelong(vocab):
+    # NCT06048484, NCT07073183, NCT04150042: a record coded inactive or in remission (virally suppressed)
+    # still shows the infection; the active-only key cleared such a patient
+    for text in ("Positive HIV test at screening or at any time prior to screening.",
+                 "Patients with seropositivity of human immunodeficiency virus (HIV).",
+                 "HIV infection or seropositivity for HIV."):
+        _, node = parse_one(vocab, "exc", text)
+        hiv = [a for a in walk(node) if isinstance(a, c.Condition) and "hiv" in a.keys]
+        assert hiv and all(not a.active_only for a in hiv), text
+
+
+def test_a_requirement_of_its_own_after_a_surgery_window_never_clears_a_patient_outside_the_window(vocab):
+    for text in (
+        # NCT06145633: the recovery reaches surgery outside the window too
+        "Major surgery within 2 weeks of starting study treatment and patients must have recovered from any "
+        "effects of any major surgery.",
+        # NCT06757647: a note stating a requirement
+        "Major surgical procedure within 28 days of first dose of study drug. Note: If a subject had major "
+        "surgery, they must have recovered adequately from any toxicity and/or complications from the "
+        "intervention prior to starting study treatment.",
+    ):
+        _, node = parse_one(vocab, "exc", text)
+        # a patient whose last major surgery is older than the window, recovery unknown: was MET (eligible)
+        assert verdict(node, lambda atom: NOT_MET) == UNKNOWN, text

@@ -142,6 +142,17 @@ def _open_list(clause: Clause, rest: str, historical: bool) -> c.Node | None:
     return c.Any(tuple(dict.fromkeys(items)))
 
 
+def _lifelong_hiv(node: c.Node) -> c.Node:
+    """"Seropositive for HIV": positive for life, whatever status a record gives the infection."""
+    if isinstance(node, c.Condition) and node.keys == ("hiv",):
+        return dataclasses.replace(node, active_only=False)
+    if isinstance(node, (c.All, c.Any)):
+        return type(node)(tuple(_lifelong_hiv(x) for x in node.items))
+    if isinstance(node, c.Not):
+        return c.Not(_lifelong_hiv(node.item))
+    return node
+
+
 def build_condition(clause: Clause) -> c.Node | None:
     """A comorbid condition (or alternatives of them), with an optional window at the end
     ("myocardial infarction or stroke within 6 months": each within 183 days). Event keys
@@ -168,7 +179,8 @@ def build_condition(clause: Clause) -> c.Node | None:
     # a window needs its unit: the search (at every position of the text) runs only when one is written
     window = _COND_WINDOW.search(t) if has_any(t, ("day", "week", "month", "year")) else None
     if window is None:
-        return _events(_condition_node(clause if t == clause.text else dataclasses.replace(clause, text=t)))
+        node = _events(_condition_node(clause if t == clause.text else dataclasses.replace(clause, text=t)))
+        return _lifelong_hiv(node) if node is not None and "seropositiv" in t else node
     head = t[:window.start()].strip()
     if not head or _NOW_WORDS.search(head) or split_grade(head):
         # "neuropathy grade >= 2 within 28 days of enrollment": when the grade was assessed, not an onset

@@ -241,11 +241,13 @@ def viral_test(text: str, section: str) -> c.Node | None:
     if not any(v in text for v in _VIRUS_WORDS) or not any(w in text for w in _VIRAL_HINT):
         return None  # most clauses name no virus: the expressions below are not run
     if _HIV_NEG.match(text):
-        return c.Not(c.Condition(("hiv",))) if section == "inclusion" else None
+        return c.Not(c.Condition(("hiv",), active_only=False)) if section == "inclusion" else None
     for pattern, key, negative in _VIRAL:
         if pattern.match(text):
             if negative and section != "inclusion":
                 return None
-            atom = c.Condition((key,))
+            # a positive HIV test is a lifelong infection: a record coded inactive or in remission
+            # (virally suppressed on therapy) still shows it
+            atom = c.Condition((key,), active_only=key != "hiv")
             return c.Not(atom) if negative else atom
     return None
