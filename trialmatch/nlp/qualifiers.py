@@ -34,7 +34,7 @@ CLAUSE_JOIN = re.compile(r",? (or|and) (?=(?:has|have|had|is|are|was|were|has ha
 # opens an alternative too: each excludes alone.
 _OWN_ALTERNATIVE = re.compile(
     r"\b(?:and/)?or (?:those|who|whom|which|has|have|had|is|are|was|were|patients?|participants?|subjects?|"
-    r"individuals?|persons?|women|men|if|did|does|do|planned|plans?|anticipated|anticipation|scheduled|"
+    r"individuals?|persons?|women|men|if|did|does|do|planned|plans?|intends?|anticipated|anticipation|scheduled|"
     r"minor|post-?operative|need)\b")
 # "major surgery within 2 weeks of start and patients must have recovered from any effects of any major
 # surgery": a requirement of its own (it reaches surgery outside the window too), no qualifier

@@ -87,3 +87,11 @@ def test_a_requirement_of_its_own_after_a_surgery_window_never_clears_a_patient_
         _, node = parse_one(vocab, "exc", text)
         # a patient whose last major surgery is older than the window, recovery unknown: was MET (eligible)
         assert verdict(node, lambda atom: NOT_MET) == UNKNOWN, text
+
+
+def test_an_intended_live_vaccine_is_an_alternative_not_a_narrowing(vocab):
+    # NCT07186842: Not(All(vaccine, Unparsed("... or intend to receive ..."))) would clear a patient who plans one
+    _, node = parse_one(vocab, "exc", "Have received any live vaccine within 4 weeks prior to the first dose of IMP "
+                                      "or intend to receive a live vaccine during the study.")
+    assert verdict(node, lambda atom: NOT_MET) == UNKNOWN
+    assert verdict(node, lambda atom: MET) == NOT_MET
