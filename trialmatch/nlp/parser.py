@@ -18,8 +18,10 @@ from trialmatch.nlp.terms import terms_for
 # Raised whenever a parse of the same text may change, so that a stored parse names the parser
 # that made it (0.2.0: the second round of issue #5: assessment atoms, alternatives, windows, ...;
 # 0.3.0: the third: LVEF/QTc/SpO2/PT/lipase/amylase labs, comorbidity shapes and keys, washout
-# anchors and progression, negating list heads, exclusion lead-ins, alternatives after qualifiers)
-PARSER_VERSION = "trialmatch-nlp 0.3.0"
+# anchors and progression, negating list heads, exclusion lead-ins, alternatives after qualifiers;
+# 0.4.0: the fourth: Hypersensitivity, Vaccination, StudyParticipation, Procedure.major, viral test
+# results, brain/CNS shapes, dependent vs independent sentences, lead-in headings, review fixes)
+PARSER_VERSION = "trialmatch-nlp 0.4.0"
 
 # A list head whose children are alternatives ("one of the following:").
 _ANY_HEAD = re.compile(r"\b(?:one|any|either|one or more|at least one)\b(?: of)?\b.*\b(?:following|criteria|below)\b|\beither\b")
