@@ -107,8 +107,11 @@ class ClauseParser(SentenceReader, CompoundReader, QualifierReader):
         if section == "inclusion" and ("hiv" in text or "HIV" in text or "immunodeficiency" in text):
             hiv = _HIV_SUBGROUP.match(text) or _HIV_SUBGROUP_AFTER.match(text)
             if hiv and not (hiv.re is _HIV_SUBGROUP_AFTER and re.search(r"\b(?:and|or|and/or|hiv|must|not|no)\b", hiv.group("req"), re.I)):
-                # the subgroup's requirement: Any(Not(hiv), requirement); All would require HIV of every patient
-                return c.Any((c.Not(c.Condition(keys=("hiv",))), c.Unparsed(hiv.group("req").strip())))
+                # the subgroup's requirement: Any(Not(hiv), requirement); All would require HIV of every patient.
+                # Any HIV record puts the patient in the subgroup (active_only False): HIV is not cured, and a
+                # record marked inactive or resolved must not clear the requirement
+                return c.Any((c.Not(c.Condition(keys=("hiv",), active_only=False)),
+                              c.Unparsed(hiv.group("req").strip())))
         node = self._clause(text, section)
         if node is None or section != "inclusion" or not _CONDITIONAL.match(text.strip().lower()):
             return node

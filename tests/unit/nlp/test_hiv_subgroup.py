@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import pytest
 
+from trialmatch.domain import criteria as c
+from trialmatch.domain import facts as f
 from trialmatch.domain.criteria_json import to_json
+from trialmatch.domain.verdict import Verdict
 from trialmatch.nlp import parse_eligibility
+
+from tests.unit.matching.helpers import SNOMED_HIV, outcome, patient
 
 
 def parse_one(vocab, section: str, text: str):
@@ -20,7 +25,9 @@ def parse_one(vocab, section: str, text: str):
 
 
 def subgroup(requirement: str):
-    return {"type": "any", "items": [{"type": "not", "item": {"type": "condition", "keys": ["hiv"]}},
+    # any HIV record, whatever its status, puts the patient in the subgroup (HIV is not cured)
+    hiv = {"type": "condition", "keys": ["hiv"], "active_only": False}
+    return {"type": "any", "items": [{"type": "not", "item": hiv},
                                      {"type": "unparsed", "text": requirement}]}
 
 
@@ -69,3 +76,21 @@ NOT_READ = [
 def test_not_read(vocab, section, text):
     status, node = parse_one(vocab, section, text)
     assert status == "unparsed" and node["type"] == "unparsed"
+
+
+def test_the_subgroup_requirement_evaluated(vocab):
+    """The parsed NCT06136650 item against patients: without an HIV record it stays to confirm (never a
+    "no HIV"); with HIV, active or recorded as resolved, the requirement is to confirm (a resolved record
+    must not clear it: HIV is not cured); nobody is ruled out by it."""
+    items = parse_eligibility("Inclusion Criteria:\n\n* Human immunodeficiency virus (HIV)-infected participants must "
+                              "have well controlled HIV on antiretroviral therapy (ART)\n", vocab).criteria_items
+    node = items[0].node
+    assert isinstance(node, c.Any)
+    hiv = f.Condition("Condition/hiv", codes=(SNOMED_HIV,), clinical_status="active")
+    resolved = f.Condition("Condition/hiv", codes=(SNOMED_HIV,), clinical_status="resolved")
+    verdicts = [outcome(node, p).verdict for p in (patient(), patient(conditions=(hiv,)), patient(conditions=(resolved,)))]
+    assert verdicts == [Verdict.UNKNOWN, Verdict.UNKNOWN, Verdict.UNKNOWN]
+    # the subgroup atom alone: any HIV record, whatever its status, puts the patient in the subgroup
+    subgroup = node.items[0]
+    assert [outcome(subgroup, p).verdict for p in (patient(conditions=(hiv,)), patient(conditions=(resolved,)))] == [
+        Verdict.NOT_MET, Verdict.NOT_MET]
