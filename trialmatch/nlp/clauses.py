@@ -18,6 +18,7 @@ from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.clause_prepare import prepare, strip_fillers
 from trialmatch.nlp.compounds import PRESENT_WORDS, CompoundReader
 from trialmatch.nlp.context import Context
+from trialmatch.nlp.normalize import normalize
 from trialmatch.nlp.qualifiers import CLAUSE_JOIN, QualifierReader
 from trialmatch.nlp.readings import BUILDERS, QUALIFIED_BUILDERS
 from trialmatch.nlp.sentences import MEMO_SIZE, SentenceReader
@@ -37,6 +38,29 @@ _MODAL = re.compile(r"\b(?:must|should|need to|needs to|are required|is required
 _CONDITIONAL = re.compile(
     r"^\s*(?:patients?|participants?|subjects?|women|men|those|individuals?|females?|males?)\s+"
     r"(?:with|who have|who has|who had|on|receiving|taking|that have)\b(?:(?!\band (?:must|should)\b).)*?" + _MODAL.pattern)
+# "HIV-infected participants must have well-controlled HIV on ART", "Participants with known human
+# immunodeficiency virus (HIV)-infection must be on effective anti-retroviral therapy ...": the NCI
+# requirement of the HIV subgroup only (a patient without HIV meets it; one with HIV is to confirm).
+# The subject is HIV alone, the modal right after it ("Patients with HIV or hepatitis B must ..."
+# and "Patients with HIV and CD4 < 200 must ..." are not this); "must be excluded" is no requirement,
+# "should be monitored every 12 weeks" a plan of the study ("should" is left out: advice or rule?).
+_HIV_NAME = r"(?:hiv(?:-1)?|human immunodeficiency virus(?: \(hiv\))?)"
+_PEOPLE = r"(?:patients?|participants?|subjects?|individuals?|people|persons?)"
+_HIV_SUBGROUP = re.compile(
+    rf"^\s*(?:{_HIV_NAME}[- ](?:infected|positive) {_PEOPLE}"
+    rf"|{_PEOPLE} (?:with|living with|infected with|who are) (?:known |documented )?{_HIV_NAME}"
+    rf"(?:[- ]?infection|[- ]infected| positive)?)"
+    r"(?:,? (?:are|is) (?:also )?eligible,? but|,? (?:may|can) (?:participate|enrol|enroll|be enrolled|be included),? but)?,? "
+    r"(?P<req>(?:must|need to|needs to|are required to|is required to|will need to|have to|has to) "
+    r"(?!not be (?:eligible|enrolled|included)|be excluded|be ineligible"
+    r"|be (?:monitored|followed|referred|counsell?ed|tested|screened|evaluated|assessed)\b)\S.*)$",
+    re.I)
+# "CD4 T-cell count >= 100 per mm3 for HIV-infected patients": the same, the subgroup after a requirement
+# that is one thing (not "ECOG 0-1 and CD4 > 200 for HIV-infected patients": which part is the subgroup's?)
+_HIV_SUBGROUP_AFTER = re.compile(
+    rf"^\s*(?P<req>[^,;]+?) (?:for|in) (?:{_HIV_NAME}[- ](?:infected|positive) {_PEOPLE}"
+    rf"|{_PEOPLE} (?:with|living with|infected with|who are) (?:known )?{_HIV_NAME}(?:[- ]?infection| positive)?)[.;]?\s*$",
+    re.I)
 _PRESENT_PART = re.compile(r"(?:,|\bor\b|\band/or\b|\band\b)\s+" + PRESENT_WORDS)
 
 
@@ -69,8 +93,25 @@ class ClauseParser(SentenceReader, CompoundReader, QualifierReader):
         self._memo: dict[tuple[str, str], c.Node | None] = {}
         self._built: dict[tuple, c.Node | None] = {}  # clause -> builder answer (heads recur across items)
 
+    def _parse_text(self, raw: str, section: str) -> c.Node | None:
+        if section == "inclusion" and " but " in raw and ("hiv" in raw or "HIV" in raw or "immunodeficiency" in raw) \
+                and _HIV_SUBGROUP.match(raw) and not re.search(r"[.;]\s+\S", raw):
+            # "HIV-infected participants are eligible but must have well-controlled HIV": the exception
+            # cut would take "are eligible" for a permission that restricts nobody; the "but must" is
+            # the subgroup's requirement (one sentence only)
+            return self.parse_clause(normalize(raw.strip()), section)
+        return super()._parse_text(raw, section)
+
     # ---- one clause -----------------------------------------------------------------
     def parse_clause(self, text: str, section: str) -> c.Node | None:
+        if section == "inclusion" and ("hiv" in text or "HIV" in text or "immunodeficiency" in text):
+            hiv = _HIV_SUBGROUP.match(text) or _HIV_SUBGROUP_AFTER.match(text)
+            if hiv and not (hiv.re is _HIV_SUBGROUP_AFTER and re.search(r"\b(?:and|or|and/or|hiv|must|not|no)\b", hiv.group("req"), re.I)):
+                # the subgroup's requirement: Any(Not(hiv), requirement); All would require HIV of every patient.
+                # Any HIV record puts the patient in the subgroup (active_only False): HIV is not cured, and a
+                # record marked inactive or resolved must not clear the requirement
+                return c.Any((c.Not(c.Condition(keys=("hiv",), active_only=False)),
+                              c.Unparsed(hiv.group("req").strip())))
         node = self._clause(text, section)
         if node is None or section != "inclusion" or not _CONDITIONAL.match(text.strip().lower()):
             return node

@@ -46,6 +46,32 @@ READ = [
      no({"type": "any", "items": [hyp(drugs=["pembrolizumab", "nivolumab"]), u("metformin"), u("rosiglitazone")]})),
 ]
 
+SIMILAR = "compounds of similar chemical or biologic composition"
+# The NCI template: an allergy to the drug itself is one to a "compound of similar composition"; the similar
+# compounds stay an Unparsed alternative, so the criterion excludes on a recorded allergy to the drug and
+# never clears a patient (Any: a "no known drug allergy" leaves it open)
+READ += [
+    (f"History of allergic reactions attributed to {SIMILAR} to bevacizumab, paclitaxel, dostarlimab, or niraparib.",
+     "partly_structured",  # NCT05065021
+     no({"type": "any", "items": [hyp(drugs=["bevacizumab", "paclitaxel", "dostarlimab", "niraparib"]), u(SIMILAR)]})),
+    (f"History of allergic reactions attributed to {SIMILAR} to study agent.", "partly_structured",  # NCT04690595
+     no({"type": "any", "items": [hyp(study_treatment=True), u(SIMILAR)]})),
+    (f"History of allergic reactions attributed to {SIMILAR} as the agents used in study.", "partly_structured",
+     no({"type": "any", "items": [hyp(study_treatment=True), u(SIMILAR)]})),  # NCT05009992
+    (f"History of allergic reactions attributed to {SIMILAR} to nivolumab or other agents used in study",
+     "partly_structured",  # NCT04929028 (without its stratum label)
+     no({"type": "any", "items": [hyp(drugs=["nivolumab"], study_treatment=True), u(SIMILAR)]})),
+    # a drug the vocabulary lacks is one more unknown alternative (NCT04090567)
+    (f"History of allergic reactions attributed to {SIMILAR} to Olaparib or ceralasertib.", "partly_structured",
+     no({"type": "any", "items": [hyp(drugs=["olaparib"]), u("ceralasertib"), u(SIMILAR)]})),
+    # the narrowing words stay beside it (NCT06157099)
+    ("Participant who has a history of severe hypersensitivity (\\>= grade 3) attributed to "
+     f"{SIMILAR} to atorvastatin or other agents used in the study", "partly_structured",
+     no({"type": "all", "items": [
+         {"type": "any", "items": [hyp(study_treatment=True), u("atorvastatin"), u(SIMILAR)]},
+         u("severe ( >= grade 3)")]})),
+]
+
 
 @pytest.mark.parametrize("text, status, node", READ, ids=[x[0][:40] for x in READ])
 def test_exclusions_read(vocab, text, status, node):
@@ -53,8 +79,16 @@ def test_exclusions_read(vocab, text, status, node):
 
 
 NOT_READ = [
+    # the similar-compounds template over substances the vocabulary lacks (NCT03219450), or an "and" (NCT04107077)
     ("exc", "History of allergic reactions attributed to compounds of similar chemical or biologic composition to "
-            "bevacizumab."),  # NCT05065021: "similar compounds" is no substance a record names
+            "poly-ICLC."),
+    ("exc", "History of allergic reactions attributed to compounds of similar chemical or biologic composition to "
+            "cisplatin and Mitomycin C."),
+    ("exc", "History of allergic reactions attributed to compounds of similar chemical or biologic composition to "
+            "any in the regimen"),  # NCT03494569
+    # in an inclusion (NCT04858334) the negated template is not read, as the plain negated allergy is not
+    ("inc", "Patient must not have any history of allergic reactions attributed to compounds of similar chemical or "
+            "biological composition to olaparib"),
     ("exc", "Known allergy to berries."),  # NCT05273307: not a drug
     ("exc", "Known hypersensitivity to T-DXd, any of the excipients or other mAbs."),  # no monoclonal-antibody class
     ("exc", "Known allergy or hypersensitivity to contrast media that cannot be adequately medicated"),

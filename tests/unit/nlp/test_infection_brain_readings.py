@@ -155,8 +155,9 @@ UNPARSED = [
     # count > 500 are considered controlled"), and the list head before it would then clear every patient
     # without HIV
     ("exc", "HIV-infected participants with a history of Kaposi's sarcoma and/or Multicentric Castleman's Disease."),
-    # NCT06074588: in an inclusion, a subgroup opening a requirement of its own: HIV is no requirement
-    ("inc", "Human immunodeficiency virus (HIV)-infected participants must have well controlled HIV on antiretroviral therapy."),
+    # NCT06074588's inclusion "HIV-infected participants must have well controlled HIV on antiretroviral therapy" is
+    # now the subgroup's requirement, Any(Not(hiv), Unparsed(requirement)): HIV is still no requirement
+    # (tests/unit/nlp/test_hiv_subgroup.py)
     # "venous thrombosis" and "thromboembolism" are broader than the deep-vein key
     ("exc", "Venous thromboembolism"),
     # suspected metastases are in no record

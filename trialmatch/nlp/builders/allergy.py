@@ -14,9 +14,15 @@ study_treatment=True)``; "allergic reaction to PARP inhibitors" -> the class. Re
 - A list part the vocabulary does not hold (an investigational code, "metformin") is an
   Unparsed alternative beside the atom (Any: an allergy to a known part decides; the other
   parts stay unknown); at least one part must be known.
+- The NCI template "allergic reactions attributed to compounds of similar chemical or biologic
+  composition to X" (X a drug or the study agents): an allergy to X itself is certainly one such
+  reaction; the similar compounds widen it, and no record says which compounds are similar:
+  ``Any(Hypersensitivity(X), Unparsed("compounds of similar ... composition"))``. Under the
+  exclusion an allergy recorded to X excludes, and the criterion never clears a patient (a "no
+  known drug allergy" leaves the similar compounds open). X must be read as for a plain allergy
+  (a drug the vocabulary lacks, alone, leaves the clause Unparsed).
 - Not read (the clause stays Unparsed): "intolerance" or "contraindication" beside the
-  allergy (wider than a hypersensitivity), "suspected", "compounds of similar chemical or
-  biologic composition", "related compounds", "analogues", "the same class", "other
+  allergy (wider than a hypersensitivity), "suspected", "related compounds", "analogues", "the same class", "other
   monoclonal antibodies" (no class), contrast media, latex, foods, a scope in brackets
   ("(cohort B only)"), or any other word the grammar does not know.
 """
@@ -56,7 +62,7 @@ _STUDY = re.compile(
     r"^(?:any (?:of )?)?(?:the )?(?:(?:an? )?assigned )?(?:study|investigational|trial|protocol)"
     r"(?: drugs?| drug\(s\)| treatments?| medications?| agents?| agent\(s\)| interventions?| products?| therap(?:y|ies))"
     r"(?: (?:components?|formulations?|ingredients?))?$"
-    r"|^(?:any (?:of )?)?(?:the )?(?:drugs|agents|products) (?:used|administered|given) in (?:this|the) (?:study|protocol|trial)$"
+    r"|^(?:any (?:of )?)?(?:the )?(?:other )?(?:drugs|agents|agent\(s\)|products) (?:used|administered|given) in (?:this |the )?(?:study|protocol|trial)$"
     r"|^(?:any (?:of )?)?the drugs in the protocol$")
 _PART_LEAD = re.compile(r"^(?:to |any |other |either |the )+")
 _LIST = re.compile(r"\s*(?:,\s*or|,\s*and/or|\s+or|\s+and/or)\s+(?:to\s+)?|\s*,\s*")
@@ -73,6 +79,10 @@ _REFUSED = re.compile(
     r"antibod(?:y|ies)|mabs?|proteins?|murine|chimeric|humanized|products?|compounds?|class|used|during|regimen|"
     r"premedication|steroids?|radiation|metal|skin|adhesives?|porphyrins?|excipients?|components?|constituents?|"
     r"ingredients?|formulations?)\b|[()\[\];:]")
+# "compounds of similar chemical or biologic composition to X" (the NCI template; "compounds, or any of its
+# excipients, of similar ...", "as X"): the object after it is read, the similar compounds kept beside
+_SIMILAR = re.compile(
+    r"^(?P<similar>compounds?(?:,? or any of its excipients,)? of similar chemical or biologic(?:al)? composition) (?:to|as) ")
 _SYSTEMIC = frozenset({"chemotherapy", "immunotherapy", "targeted_therapy", "endocrine_therapy"})
 _LITERALS = ("allerg", "hypersensitiv", "anaphyla")
 
@@ -93,9 +103,16 @@ def build_allergy(clause: Clause) -> c.Node | None:
         head, narrow, obj = "allergy", "", m.group("obj")
     if "sensitivity or" in head:
         return None
+    similar = _SIMILAR.match(obj)
+    if similar:
+        obj = obj[similar.end():]
     node = _substances(clause, obj)
     if node is None:
         return None
+    if similar:
+        # an allergy to X is one to a compound similar to X; the others are not known: never clears
+        parts = node.items if isinstance(node, c.Any) else (node,)
+        node = c.Any((*parts, c.Unparsed(similar.group("similar"))))
     return c.All((node, c.Unparsed(narrow))) if narrow else node
 
 
