@@ -198,7 +198,9 @@ def compile_procedure(node: c.Procedure, negated, vocab, units):
 
 
 def _name(p) -> str:
-    return next((x.display or x.code for x in p.codes if x.display or x.code), p.kind)
+    """The procedure's first display, else its kind (a bare code, such as a radiotherapy course
+    summary's 1217123003, tells the reader nothing)."""
+    return next((x.display for x in p.codes if x.display), p.kind)
 
 
 def _names(procedures) -> str:

@@ -187,3 +187,23 @@ def test_the_json_form_keeps_old_atoms_unchanged_and_the_schema_ties_major_to_su
     jsonschema.validate(to_json(node), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"type": "procedure", "kind": "radiation", "major": True}, schema)
+
+
+def test_a_radiotherapy_washout_runs_from_the_end_of_the_course():
+    # NCT02332668's item; Jenny M (mCODE IG) had chest-wall radiotherapy from 2018-08-15 to 2018-10-25
+    catalogue = build_catalogue([_trial_of("Prior radiotherapy within 2 weeks of start of study treatment")],
+                                version="t", vocab=VOCAB)
+    jenny = _bundle("mcode-ig-assembled/Bundle-assembled-cancer-patient-jenny-m.json")
+    [waiting] = match_bundle(bundle=jenny, as_of=date(2018, 11, 1), catalogue=catalogue, vocab=VOCAB)["results"]
+    [exclusion] = waiting["criteria"]["children"]
+    assert (waiting["result_class"], exclusion["reason"], waiting["unknowns"]) == (
+        "possible", "radiation on 2018-10-25; eligible after a 14-day washout (from 2018-11-09)",
+        [{"item": "prior radiation within 14 days", "kind": "to_confirm"}])
+    [opened] = match_bundle(bundle=jenny, as_of=date(2018, 11, 9), catalogue=catalogue, vocab=VOCAB)["results"]
+    assert opened["result_class"] == "eligible"
+    # an inclusion asking for recent radiotherapy is met a week after the course ended
+    node = parse_eligibility("Inclusion Criteria:\n\n* Radiotherapy within 14 days prior to enrollment\n", VOCAB).to_node()
+    recent = build_catalogue([c.TrialCriteria(trial_id="T-RT", title="recent radiotherapy", criteria=node)],
+                             version="t", vocab=VOCAB)
+    [met] = match_bundle(bundle=jenny, as_of=date(2018, 11, 1), catalogue=recent, vocab=VOCAB)["results"]
+    assert met["result_class"] == "eligible"
