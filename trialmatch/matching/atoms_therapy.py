@@ -133,7 +133,13 @@ def compile_procedure(node: c.Procedure, negated, vocab, units):
     Counted surgeries all older than the window give NOT_MET as for any surgery; none
     recorded gives UNKNOWN. A procedure the record does not profile as a surgery ("other")
     counts as one when its code is classified major (a lobectomy is a surgery however it
-    is profiled)."""
+    is profiled).
+
+    In an exclusion (odd number of Not) a window is a washout counted back from a future
+    first dose, as for PriorTherapy: a surgery or radiation within it gives UNKNOWN
+    (to_confirm, "eligible after an N-day washout (from <date>)"), never MET, so the
+    exclusion is never NOT_MET for it (the patient can wait). An inclusion asking for a
+    recent procedure is MET."""
     codes = {(x.system, x.code) for x in node.codes}
     window = node.within_days
     major = node.major and node.kind == "surgery"
@@ -173,12 +179,17 @@ def compile_procedure(node: c.Procedure, negated, vocab, units):
         recent = [(p, cls) for p, cls in hits if p.date is not None and (ctx.as_of - p.date).days <= window]
         if major:
             found = [p for p, cls in recent if cls == MAJOR]
-            if found:
+            if found and not negated:
                 return met(node, f"{label} within {window} days ({_name(found[0])}, {day(found[0].date)})", ev)
+            if found:
+                return _washout(node, window, item, max(found, key=lambda p: p.date),
+                                [p for p, cls in recent if cls != MAJOR], ev)
             if recent:
-                return _whether_major([p for p, _ in recent], node, item, ev, window)
-        elif recent:
+                return _whether_major([p for p, _ in recent], node, item, ev, window, negated)
+        elif recent and not negated:
             return met(node, f"{label} within {window} days", ev)
+        elif recent:
+            return _washout(node, window, item, max((p for p, _ in recent), key=lambda p: p.date), [], ev)
         if any(p.date is None for p, _ in hits):
             return unknown(node, f"{label} recorded without a date", item, MISSING, ev)
         return not_met(node, f"last {label} more than {window} days ago", ev)
@@ -187,7 +198,9 @@ def compile_procedure(node: c.Procedure, negated, vocab, units):
 
 
 def _name(p) -> str:
-    return next((x.display or x.code for x in p.codes if x.display or x.code), p.kind)
+    """The procedure's first display, else its kind (a bare code, such as a radiotherapy course
+    summary's 1217123003, tells the reader nothing)."""
+    return next((x.display for x in p.codes if x.display), p.kind)
 
 
 def _names(procedures) -> str:
@@ -198,9 +211,30 @@ def _ev(procedures) -> tuple:
     return tuple(evidence(p.evidence, _name(p), p.date) for p in procedures)
 
 
-def _whether_major(procedures, node, item, ev, window=None):
+def _opens(when, window):
+    """The first day a washout of ``window`` days after ``when`` is over (as PriorTherapy)."""
+    return day(when + timedelta(days=window + 1))
+
+
+def _washout(node, window, item, last, unclassified, ev):
+    """A procedure within the window of an exclusion: a washout still running, counted back
+    from a future first dose, so UNKNOWN (to_confirm), never a permanent "ineligible". The
+    date eligibility opens is counted from ``last``; a later surgery the code table leaves
+    unclassified may have been major too, and then the wait runs from it (said, not guessed)."""
+    reason = f"{_name(last)} on {day(last.date)}; eligible after a {window}-day washout (from {_opens(last.date, window)})"
+    later = [p for p in unclassified if p.date > last.date]
+    if later:
+        p = max(later, key=lambda p: p.date)
+        reason += f", or from {_opens(p.date, window)} if {_name(p)} on {day(p.date)} was major"
+    return unknown(node, reason, item, TO_CONFIRM, ev)
+
+
+def _whether_major(procedures, node, item, ev, window=None, negated=False):
     """Surgery the code table does not classify (surgery.yaml): whether it was major is for
-    the clinician to confirm."""
+    the clinician to confirm; in an exclusion the wait it would start is said too."""
     within = f" within {window} days" if window else ""
-    return unknown(node, f"surgery{within} ({_names(procedures)}) not classified major or minor: "
-                   f"whether it was major is to confirm", item, TO_CONFIRM, ev)
+    reason = f"surgery{within} ({_names(procedures)}) not classified major or minor: whether it was major is to confirm"
+    if negated and window:
+        last = max(p.date for p in procedures)
+        reason += f"; if it was, eligible after a {window}-day washout (from {_opens(last, window)})"
+    return unknown(node, reason, item, TO_CONFIRM, ev)

@@ -6,6 +6,12 @@ one of its ingredients in a drug class (the classes are oncology classes), and a
 when its reason is a cancer condition of the bundle; such a procedure is "radiation" when
 its code says radiotherapy, else "other" (not "surgery": a biopsy or a port placement is
 not the surgery a criterion means).
+
+A procedure's date is the last day it was performed: the end of ``performedPeriod`` (a
+radiotherapy course lasts weeks, and a washout runs from its last fraction), else its start or
+``performedDateTime``. A period with a start and no end whose status is "in-progress" is under
+way: its last day is not known, so the date is left empty (the matcher's windows give UNKNOWN,
+never "more than N days ago" from the course's first day).
 """
 
 from __future__ import annotations
@@ -65,11 +71,13 @@ def procedure(entry: Entry, kind: str) -> Procedure | None:
     r = entry.resource
     if r.get("status") in SKIPPED_STATUS:
         return None
-    start, _ = period(r, "performedDateTime", "performedPeriod")
+    start, end = period(r, "performedDateTime", "performedPeriod")
+    if end is None and "performedPeriod" in r and r.get("status") == "in-progress":
+        start = None  # under way: its last day is not known yet
     body_site: tuple = ()
     for site in r.get("bodySite") or ():
         body_site += codings(site)
-    return Procedure(entry.evidence, kind, codings(r.get("code")), body_site, start)
+    return Procedure(entry.evidence, kind, codings(r.get("code")), body_site, end or start)
 
 
 def codings_of(resource: dict) -> tuple:

@@ -54,9 +54,17 @@ def test_the_shipped_table_classifies_the_surgical_codes_of_the_test_bundles():
     assert {"placement of vascular access", "diagnostic biopsy", "tumor biopsy"} <= table.minor_aside_words
 
 
-def test_major_surgery_in_the_window_excludes():
+def test_major_surgery_in_the_window_is_a_washout_in_an_exclusion_and_met_in_an_inclusion():
+    # 16 days ago: the patient can wait 12 more days, so the exclusion is to confirm, never "ineligible"
     assert verdict(EXCLUSION, surgery(LOBECTOMY, date(2026, 11, 10))) == (
-        "not_met", "excluded: major surgery within 28 days (Partial lobectomy of lung (procedure), 2026-11-10)", [])
+        "unknown", "Partial lobectomy of lung (procedure) on 2026-11-10; eligible after a 28-day washout "
+        "(from 2026-12-09)", [("prior major surgery within 28 days", "to_confirm")])
+    # the wait runs from the latest major surgery in the window
+    assert verdict(EXCLUSION, surgery(LOBECTOMY, date(2026, 11, 10)), surgery(LOBECTOMY, date(2026, 11, 2)))[1] == (
+        "Partial lobectomy of lung (procedure) on 2026-11-10; eligible after a 28-day washout (from 2026-12-09)")
+    # an inclusion asking for a recent major surgery is met
+    assert verdict(c.Procedure("surgery", within_days=28, major=True), surgery(LOBECTOMY, date(2026, 11, 10))) == (
+        "met", "major surgery within 28 days (Partial lobectomy of lung (procedure), 2026-11-10)", [])
 
 
 def test_only_minor_surgery_does_not_count():
@@ -71,9 +79,20 @@ def test_only_minor_surgery_does_not_count():
 def test_unclassified_surgery_in_the_window_is_to_confirm():
     assert verdict(EXCLUSION, surgery(LUMPECTOMY, date(2026, 11, 1))) == (
         "unknown", "surgery within 28 days (Lumpectomy of breast (procedure) 2026-11-01) not classified major or "
-        "minor: whether it was major is to confirm", [("prior major surgery within 28 days", "to_confirm")])
-    # a major one in the window decides whatever else is there
-    assert verdict(EXCLUSION, surgery(LUMPECTOMY, date(2026, 11, 1)), surgery(LOBECTOMY, date(2026, 11, 2)))[0] == "not_met"
+        "minor: whether it was major is to confirm; if it was, eligible after a 28-day washout (from 2026-11-30)",
+        [("prior major surgery within 28 days", "to_confirm")])
+    inclusion = c.Procedure("surgery", within_days=28, major=True)
+    assert verdict(inclusion, surgery(LUMPECTOMY, date(2026, 11, 1)))[1] == (
+        "surgery within 28 days (Lumpectomy of breast (procedure) 2026-11-01) not classified major or minor: "
+        "whether it was major is to confirm")
+    # a major one in the window decides an inclusion whatever else is there; in an exclusion it is a wait,
+    # and an unclassified surgery after it, which may have been major too, may make the wait longer
+    assert verdict(inclusion, surgery(LUMPECTOMY, date(2026, 11, 1)), surgery(LOBECTOMY, date(2026, 11, 2)))[0] == "met"
+    assert verdict(EXCLUSION, surgery(LUMPECTOMY, date(2026, 11, 1)), surgery(LOBECTOMY, date(2026, 11, 2)))[1] == (
+        "Partial lobectomy of lung (procedure) on 2026-11-02; eligible after a 28-day washout (from 2026-12-01)")
+    assert verdict(EXCLUSION, surgery(LUMPECTOMY, date(2026, 11, 3)), surgery(LOBECTOMY, date(2026, 11, 2)))[1] == (
+        "Partial lobectomy of lung (procedure) on 2026-11-02; eligible after a 28-day washout (from 2026-12-01), "
+        "or from 2026-12-02 if Lumpectomy of breast (procedure) on 2026-11-03 was major")
 
 
 def test_no_surgery_recorded_is_unknown_and_old_surgery_clears():
@@ -109,9 +128,15 @@ def test_a_real_bundle_through_the_match_service():
     catalogue = build_catalogue([_trial_of("Major surgery within 14 days prior to the first dose of study drug.")],
                                 version="t", vocab=VOCAB)
     john = _bundle("mcode-ig-assembled/Bundle-assembled-cancer-patient-john-anyperson.json")
+    # nine days after it the trial is not hidden: a washout still running, open from 2019-03-16
     [soon] = match_bundle(bundle=john, as_of=date(2019, 3, 10), catalogue=catalogue, vocab=VOCAB)["results"]
-    assert (soon["result_class"], [d["reason"] for d in soon["deciding"]]) == (
-        "ineligible", ["excluded: major surgery within 14 days (Partial lobectomy of lung (procedure), 2019-03-01)"])
+    assert (soon["result_class"], soon["unknowns"]) == (
+        "possible", [{"item": "prior major surgery within 14 days", "kind": "to_confirm"}])
+    [exclusion] = soon["criteria"]["children"]
+    assert (exclusion["verdict"], exclusion["reason"]) == (
+        "unknown", "Partial lobectomy of lung (procedure) on 2019-03-01; eligible after a 14-day washout (from 2019-03-16)")
+    [opened] = match_bundle(bundle=john, as_of=date(2019, 3, 16), catalogue=catalogue, vocab=VOCAB)["results"]
+    assert opened["result_class"] == "eligible"
     [later] = match_bundle(bundle=john, as_of=AS_OF, catalogue=catalogue, vocab=VOCAB)["results"]
     assert later["result_class"] == "eligible"
     # Jenny M (mCODE IG): a partial mastectomy on 2018-04-01, a breast-conserving surgery the table leaves undecided
@@ -162,3 +187,23 @@ def test_the_json_form_keeps_old_atoms_unchanged_and_the_schema_ties_major_to_su
     jsonschema.validate(to_json(node), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"type": "procedure", "kind": "radiation", "major": True}, schema)
+
+
+def test_a_radiotherapy_washout_runs_from_the_end_of_the_course():
+    # NCT02332668's item; Jenny M (mCODE IG) had chest-wall radiotherapy from 2018-08-15 to 2018-10-25
+    catalogue = build_catalogue([_trial_of("Prior radiotherapy within 2 weeks of start of study treatment")],
+                                version="t", vocab=VOCAB)
+    jenny = _bundle("mcode-ig-assembled/Bundle-assembled-cancer-patient-jenny-m.json")
+    [waiting] = match_bundle(bundle=jenny, as_of=date(2018, 11, 1), catalogue=catalogue, vocab=VOCAB)["results"]
+    [exclusion] = waiting["criteria"]["children"]
+    assert (waiting["result_class"], exclusion["reason"], waiting["unknowns"]) == (
+        "possible", "radiation on 2018-10-25; eligible after a 14-day washout (from 2018-11-09)",
+        [{"item": "prior radiation within 14 days", "kind": "to_confirm"}])
+    [opened] = match_bundle(bundle=jenny, as_of=date(2018, 11, 9), catalogue=catalogue, vocab=VOCAB)["results"]
+    assert opened["result_class"] == "eligible"
+    # an inclusion asking for recent radiotherapy is met a week after the course ended
+    node = parse_eligibility("Inclusion Criteria:\n\n* Radiotherapy within 14 days prior to enrollment\n", VOCAB).to_node()
+    recent = build_catalogue([c.TrialCriteria(trial_id="T-RT", title="recent radiotherapy", criteria=node)],
+                             version="t", vocab=VOCAB)
+    [met] = match_bundle(bundle=jenny, as_of=date(2018, 11, 1), catalogue=recent, vocab=VOCAB)["results"]
+    assert met["result_class"] == "eligible"

@@ -93,10 +93,28 @@ def test_prior_lines_are_not_reconstructed_beyond_what_records_show():
 def test_procedure_within_window():
     rt = f.Procedure("Procedure/rt", "radiation", date=date(2026, 11, 10))
     p = patient(procedures=(rt,))
+    # radiation 16 days ago: in an exclusion the 21-day window is a washout still running (the patient
+    # can wait), never a permanent "ineligible"; the 14-day one is over
     assert [view(outcome(n, p))[0] for n in (
         c.Not(c.Procedure("radiation", within_days=21)), c.Not(c.Procedure("radiation", within_days=14)),
         c.Not(c.Procedure("surgery", within_days=28)),
-    )] == ["not_met", "met", "unknown"]
+    )] == ["unknown", "met", "unknown"]
+    assert view(outcome(c.Not(c.Procedure("radiation", within_days=21)), p)) == (
+        "unknown", "radiation on 2026-11-10; eligible after a 21-day washout (from 2026-12-02)",
+        [("prior radiation within 21 days", "to_confirm")])
+    # an inclusion asking for recent radiation is met, and one asking for none in the window is not
+    assert view(outcome(c.Procedure("radiation", within_days=21), p)) == ("met", "radiation within 21 days", [])
+    assert view(outcome(c.Procedure("radiation", within_days=14), p))[0] == "not_met"
+    # two courses in the window: the wait runs from the latest; a plain surgery window likewise
+    older = f.Procedure("Procedure/rt0", "radiation", date=date(2026, 11, 1))
+    assert view(outcome(c.Not(c.Procedure("radiation", within_days=28)), patient(procedures=(rt, older))))[1] == (
+        "radiation on 2026-11-10; eligible after a 28-day washout (from 2026-12-09)")
+    port = f.Procedure("Procedure/port", "surgery", (f.Coding(f.SNOMED, "1", "Port placement"),), date=date(2026, 11, 20))
+    assert view(outcome(c.Not(c.Procedure("surgery", within_days=14)), patient(procedures=(port,)))) == (
+        "unknown", "Port placement on 2026-11-20; eligible after a 14-day washout (from 2026-12-05)",
+        [("prior surgery within 14 days", "to_confirm")])
+    # under two Not (an exclusion of an exclusion) the atom is an inclusion again: met, so the root is not met
+    assert view(outcome(c.Not(c.Not(c.Procedure("radiation", within_days=21))), p))[0] == "met"
 
 
 def test_histology_from_icdo3_snomed_and_oncotree():
