@@ -84,6 +84,15 @@ def _harm_only(node: c.Node) -> bool:
         or (isinstance(n, (c.PriorTherapy, c.Procedure)) and n.within_days is not None) for n in atoms)
 
 
+def _requires_participation(node: c.Node, negated: bool = False) -> bool:
+    """Whether a tree requires (not under a Not) the patient to take part in another study."""
+    if isinstance(node, c.Not):
+        return _requires_participation(node.item, not negated)
+    if isinstance(node, (c.All, c.Any)):
+        return any(_requires_participation(x, negated) for x in node.items)
+    return not negated and isinstance(node, c.StudyParticipation)
+
+
 class ClauseParser(SentenceReader, CompoundReader, QualifierReader):
     def __init__(self, terms: Terms, context: Context):
         self.terms = terms
@@ -143,6 +152,11 @@ class ClauseParser(SentenceReader, CompoundReader, QualifierReader):
                 return joined
             node = self._qualified(clause, negated)
         if node is None:
+            return None
+        if section == "inclusion" and not negated and _requires_participation(node):
+            # "Patients who are receiving any other investigational agents within 28 days" under an
+            # inclusion heading (NCT06634875's sections are scrambled): no trial requires another trial's
+            # drug; a misplaced exclusion, not read ("must not be receiving ..." is read)
             return None
         if negated and isinstance(node, c.PriorTherapy) and not (node.drugs or node.classes or node.within_days):
             # "not more than three prior lines" = at most three lines: the count, not its negation

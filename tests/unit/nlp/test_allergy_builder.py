@@ -37,8 +37,9 @@ READ = [
      no(hyp(study_treatment=True))),  # NCT06630234
     ("Known allergic reactions to components of the study intervention, cemiplimab and/or gemcitabine.",
      "fully_structured", no(hyp(drugs=["cemiplimab", "gemcitabine"], study_treatment=True))),
-    ("History of an anaphylactic reaction to irinotecan.", "fully_structured", no(hyp(drugs=["irinotecan"]))),
     # narrowing words stay beside the atom (All): a recorded allergy of unknown severity stays unknown
+    ("History of an anaphylactic reaction to irinotecan.", "partly_structured",
+     no({"type": "all", "items": [hyp(drugs=["irinotecan"]), u("anaphylactic")]})),
     ("Has severe hypersensitivity (≥Grade 3) to pembrolizumab and/or any of its excipients.", "partly_structured",
      no({"type": "all", "items": [hyp(drugs=["pembrolizumab"]), u("severe ( >= grade 3)")]})),
     # a part the vocabulary lacks is an unknown alternative (Any)

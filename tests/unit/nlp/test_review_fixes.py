@@ -95,3 +95,19 @@ def test_an_intended_live_vaccine_is_an_alternative_not_a_narrowing(vocab):
                                       "or intend to receive a live vaccine during the study.")
     assert verdict(node, lambda atom: NOT_MET) == UNKNOWN
     assert verdict(node, lambda atom: MET) == NOT_MET
+
+
+def test_an_anaphylactic_reaction_is_narrower_than_any_allergy(vocab):
+    # NCT06730750: a recorded allergy of unknown kind (a rash) to irinotecan does not show anaphylaxis
+    status, node = parse_one(vocab, "exc", "History of anaphylactic reactions to irinotecan and/or bevacizumab.")
+    assert status == "partly_structured"
+    assert verdict(node, lambda atom: MET) == UNKNOWN
+    assert verdict(node, lambda atom: NOT_MET) == MET
+
+
+def test_an_inclusion_never_requires_taking_part_in_another_trial(vocab):
+    # NCT06634875: an exclusion written under the inclusion heading; "must not be receiving" is still read
+    assert parse_one(vocab, "inc", "Patients who are receiving any other investigational agents within 28 days "
+                                   "before start of study treatment.")[0] == "unparsed"
+    status, node = parse_one(vocab, "inc", "Patient must not be receiving any other investigational agents")
+    assert status == "fully_structured" and verdict(node, lambda atom: MET) == NOT_MET

@@ -103,6 +103,10 @@ def build_allergy(clause: Clause) -> c.Node | None:
         head, narrow, obj = "allergy", "", m.group("obj")
     if "sensitivity or" in head:
         return None
+    if all("anaphyla" in h for h in re.split(r",? (?:or|and/or) |/|, ", head)):
+        # "anaphylactic reactions to irinotecan": the severe, immediate kind; a record rarely says which
+        # reaction an allergy was, so the word stays beside the atom as "severe" does (NCT06730750)
+        narrow = " ".join((narrow + " anaphylactic").split())
     similar = _SIMILAR.match(obj)
     if similar:
         obj = obj[similar.end():]
