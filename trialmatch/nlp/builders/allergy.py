@@ -33,7 +33,7 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
-from trialmatch.nlp.builders.drug_therapy import _resolve as resolve_therapy
+from trialmatch.nlp.builders.drug_therapy import resolve_drug
 from trialmatch.nlp.builders.treatment_words import THERAPY_WORD
 
 _HEAD_WORD = (r"(?:hypersensitivity(?: reactions?)?|allerg(?:y|ies)|allergic (?:reactions?|responses?)"
@@ -140,8 +140,8 @@ def _substances(clause: Clause, obj: str) -> c.Node | None:
         bare = _PART_LEAD.sub("", part)
         if _REFUSED.search(bare):
             return None
-        found = resolve_therapy(clause, bare) or (
-            resolve_therapy(clause, THERAPY_WORD.sub("", bare)) if THERAPY_WORD.search(bare) else None)
+        found = resolve_drug(clause, bare) or (
+            resolve_drug(clause, THERAPY_WORD.sub("", bare)) if THERAPY_WORD.search(bare) else None)
         if found is not None and not (set(found.classes) & _SYSTEMIC and len(found.classes) > 1):
             drugs += found.drugs
             classes += found.classes

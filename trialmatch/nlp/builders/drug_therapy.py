@@ -75,7 +75,7 @@ _ADJECTIVE = re.compile(r"^(?P<adj>[a-z][a-z-]+) (?P<rest>.+)$")
 _HEAD_NOUN = re.compile(r" (inhibitors?|antibod(?:y|ies)|agents?|therap(?:y|ies)|blockers?)$")
 
 
-def _resolve(clause: Clause, phrase: str) -> c.PriorTherapy | None:
+def resolve_drug(clause: Clause, phrase: str) -> c.PriorTherapy | None:
     atom = _resolve_any(clause, phrase)
     return atom if atom is None or _in_context(clause, atom.classes) else None
 
@@ -147,7 +147,7 @@ def naive_to(clause: Clause) -> c.Node | None:
     if not m:
         return None
     x = (m.group("x1") or m.group("x2")).strip()
-    atom = _resolve(clause, x) or (_resolve(clause, THERAPY_WORD.sub("", x)) if THERAPY_WORD.search(x) else None)
+    atom = resolve_drug(clause, x) or (resolve_drug(clause, THERAPY_WORD.sub("", x)) if THERAPY_WORD.search(x) else None)
     return c.Not(atom) if atom is not None else None
 
 
@@ -159,7 +159,7 @@ def prior_therapy(clause: Clause, t: str) -> c.PriorTherapy | None:
         return None
     if not x:
         return None
-    atom = _resolve(clause, x) or (_resolve(clause, THERAPY_WORD.sub("", x)) if THERAPY_WORD.search(x) else None)
+    atom = resolve_drug(clause, x) or (resolve_drug(clause, THERAPY_WORD.sub("", x)) if THERAPY_WORD.search(x) else None)
     if atom is None:
         return None
     return dataclasses.replace(atom, within_days=within) if within is not None else atom
@@ -194,7 +194,7 @@ def count_lines(clause: Clause, t: str) -> c.PriorTherapy | None:
         m = _CLASS_LINES.match(t)
         if not m:
             return None
-        atom = _resolve(clause, m.group("x"))
+        atom = resolve_drug(clause, m.group("x"))
         if atom is None or atom.classes == _SYSTEMIC or (not atom.classes and not atom.drugs):
             return None  # "systemic therapy" lines are the _LINES shape; anything else unknown
         classes, drugs = atom.classes, atom.drugs
@@ -253,9 +253,9 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
             # member is StudyParticipation with the list's window (builders/participation.py)
             investigational = True
             continue
-        found = _resolve(clause, part)
+        found = resolve_drug(clause, part)
         if found is None and head_noun and not part.endswith(head_noun.group(0)) and " " not in part:
-            found = _resolve(clause, part + head_noun.group(0))
+            found = resolve_drug(clause, part + head_noun.group(0))
         if found is not None:
             known.extend([("drug", k) for k in found.drugs] + [("class", k) for k in found.classes])
             continue
