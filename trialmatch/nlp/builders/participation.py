@@ -62,9 +62,9 @@ _DRUG_WINDOW = re.compile(
     rf"(?: use| used| (?:was |were )?(?:administered|given|received|taken))?(?: concurrently or)?$")
 _STUDY = (r"(?:(?:clinical |interventional |interventional clinical |clinical interventional |investigational clinical )"
           r"(?:trial|study|studies|trials))")
-_DRUG_STUDY = (rf"(?:(?:clinical )?(?:trial|study) (?:of|with|involving|using|testing|investigating) "
-               rf"(?:an |any |another |a )?investigational (?:agent|drug|product|medicinal product|compound|therapy)s?|"
-               rf"investigational drug (?:trial|study))")
+_DRUG_STUDY = (r"(?:(?:clinical )?(?:trial|study) (?:of|with|involving|using|testing|investigating) "
+               r"(?:an |any |another |a )?investigational (?:agent|drug|product|medicinal product|compound|therapy)s?|"
+               r"investigational drug (?:trial|study))")
 # a therapeutic study: one whose primary purpose is treatment
 _THERAPEUTIC = r"(?:investigational )?therapeutic (?:clinical |interventional )?(?:trial|study|studies|trials)"
 _DRUG_STUDY_RX = re.compile(_DRUG_STUDY)
