@@ -37,7 +37,7 @@ from datetime import timedelta
 
 from trialmatch.domain import criteria as c
 from trialmatch.domain.verdict import TO_CONFIRM
-from trialmatch.matching.outcome_build import absent_kind, day, evidence, met, unknown
+from trialmatch.matching.outcome_build import absent_kind, day, evidence, met, unknown, washout_over
 
 ITEM = "trial participation history"
 ON_STUDY = frozenset({"on-study", "on-study-intervention"})
@@ -74,7 +74,7 @@ def compile_study_participation(node: c.StudyParticipation, negated, vocab, unit
                 return unknown(node, f"on {what} now ({said}); eligible {window} days after its intervention ends",
                                item, TO_CONFIRM, ev)
             return unknown(node, f"on {what} ({said}); eligible after a {window}-day washout "
-                           f"(from {day(s.end + timedelta(days=window + 1))})", item, TO_CONFIRM, ev)
+                           f"(from {washout_over(s.end, window)})", item, TO_CONFIRM, ev)
         kind = absent_kind(negated)
         if open_:
             return unknown(node, "; ".join(said for _, said in open_), item, kind, _evidence(open_))

@@ -21,11 +21,9 @@ NOT_MET; other counts stay UNKNOWN ("number of prior lines of therapy").
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from trialmatch.domain import criteria as c
 from trialmatch.domain.verdict import MISSING, TO_CONFIRM
-from trialmatch.matching.outcome_build import absent_kind, day, evidence, met, not_met, unknown
+from trialmatch.matching.outcome_build import absent_kind, day, evidence, met, not_met, unknown, washout_over
 from trialmatch.matching.surgery_classes import MAJOR, MINOR
 
 
@@ -99,7 +97,7 @@ def _within(node, negated, window, item, current, recent, ev):
     if not negated:
         return met(node, f"{names} on {day(last)}, within {window} days", ev)
     return unknown(node, f"{names} on {day(last)}; eligible after a {window}-day washout "
-                   f"(from {day(last + timedelta(days=window + 1))})", item, TO_CONFIRM, ev)
+                   f"(from {washout_over(last, window)})", item, TO_CONFIRM, ev)
 
 
 def _compile_lines(node, drugs, classes, label):
@@ -211,21 +209,16 @@ def _ev(procedures) -> tuple:
     return tuple(evidence(p.evidence, _name(p), p.date) for p in procedures)
 
 
-def _opens(when, window):
-    """The first day a washout of ``window`` days after ``when`` is over (as PriorTherapy)."""
-    return day(when + timedelta(days=window + 1))
-
-
 def _washout(node, window, item, last, unclassified, ev):
     """A procedure within the window of an exclusion: a washout still running, counted back
     from a future first dose, so UNKNOWN (to_confirm), never a permanent "ineligible". The
     date eligibility opens is counted from ``last``; a later surgery the code table leaves
     unclassified may have been major too, and then the wait runs from it (said, not guessed)."""
-    reason = f"{_name(last)} on {day(last.date)}; eligible after a {window}-day washout (from {_opens(last.date, window)})"
+    reason = f"{_name(last)} on {day(last.date)}; eligible after a {window}-day washout (from {washout_over(last.date, window)})"
     later = [p for p in unclassified if p.date > last.date]
     if later:
         p = max(later, key=lambda p: p.date)
-        reason += f", or from {_opens(p.date, window)} if {_name(p)} on {day(p.date)} was major"
+        reason += f", or from {washout_over(p.date, window)} if {_name(p)} on {day(p.date)} was major"
     return unknown(node, reason, item, TO_CONFIRM, ev)
 
 
@@ -236,5 +229,5 @@ def _whether_major(procedures, node, item, ev, window=None, negated=False):
     reason = f"surgery{within} ({_names(procedures)}) not classified major or minor: whether it was major is to confirm"
     if negated and window:
         last = max(p.date for p in procedures)
-        reason += f"; if it was, eligible after a {window}-day washout (from {_opens(last, window)})"
+        reason += f"; if it was, eligible after a {window}-day washout (from {washout_over(last, window)})"
     return unknown(node, reason, item, TO_CONFIRM, ev)

@@ -17,12 +17,11 @@ an atom with ``live`` False counts any vaccine. Rules:
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
 
 from trialmatch.domain import criteria as c
 from trialmatch.domain.verdict import TO_CONFIRM
 from trialmatch.errors import RuleFileError
-from trialmatch.matching.outcome_build import absent_kind, day, evidence, met, unknown
+from trialmatch.matching.outcome_build import absent_kind, day, evidence, met, unknown, washout_over
 from trialmatch.matching.rule_file import mapping, read_yaml
 
 CVX = "http://hl7.org/fhir/sid/cvx"
@@ -83,7 +82,7 @@ def compile_vaccination(node: c.Vaccination, negated, vocab, units):
         if not negated:
             return met(node, f"{_named(last)} on {day(last.date)}, within {window} days", ev)
         return unknown(node, f"{_named(last)} on {day(last.date)}; eligible after a {window}-day wait "
-                       f"(from {day(last.date + timedelta(days=window + 1))})", f"{kind} within {window} days",
+                       f"(from {washout_over(last.date, window)})", f"{kind} within {window} days",
                        TO_CONFIRM, ev)
 
     return evaluate

@@ -44,7 +44,6 @@ COMPILERS = {
     c.LifeExpectancy: atoms_assessment.compile_life_expectancy,
     c.Hypersensitivity: atoms_allergy.compile_hypersensitivity,
     c.Vaccination: atoms_vaccination.compile_vaccination,
-    c.StudyParticipation: atoms_study.compile_study_participation,  # with the trial's id: compile_node
 }
 
 
@@ -123,7 +122,7 @@ def compile_node(node: c.Node, vocab, units=None, negated: bool = False, trial_i
         children = tuple(compile_node(x, vocab, units, inner, trial_id) for x in items)
         # a node holding a trial-scoped atom is scoped too (interning must not share it across trials)
         return CompiledNode(node, negated, children, scope=trial_id if any(ch.scope for ch in children) else None)
-    if isinstance(node, c.StudyParticipation):
+    if isinstance(node, c.StudyParticipation):  # compiled for its trial (it skips that trial's own enrolment)
         fn = atoms_study.compile_study_participation(node, negated, vocab, units, trial_id)
         return CompiledNode(node, negated, (), fn, scope=trial_id)
     compiler = COMPILERS.get(type(node))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from trialmatch.domain.criteria_json import TYPE_NAMES
 from trialmatch.domain.verdict import MISSING, TO_CONFIRM, Evidence, Missing, Outcome, Verdict
@@ -43,6 +43,12 @@ def evidence(ref: str, value: str | None, when: date | None = None) -> Evidence:
 
 def day(when: date | None) -> str:
     return when.isoformat() if when else "undated"
+
+
+def washout_over(last: date, window: int) -> str:
+    """The first day a washout of ``window`` days after ``last`` is over (the day eligibility
+    opens, said in every washout reason: drugs, procedures, vaccines, study participation)."""
+    return day(last + timedelta(days=window + 1))
 
 
 def age_days(when: date | None, as_of: date) -> int | None:
