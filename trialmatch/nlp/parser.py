@@ -13,6 +13,7 @@ from trialmatch.nlp.parsed_eligibility import (
 )
 from trialmatch.nlp.source_text import restore_unparsed
 from trialmatch.nlp.sections import CRITERION, EXCLUSION, INCLUSION, Segment, split_segments
+from trialmatch.nlp.sentences import both_or_open
 from trialmatch.nlp.terms import terms_for
 
 # Raised whenever a parse of the same text may change, so that a stored parse names the parser
@@ -147,7 +148,7 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment) -> c.Node | No
         # a list of cancers is a list of alternatives unless they narrow one another ("* NSCLC
         # * adenocarcinoma histology"); All failed every patient of a list of alternatives (NCT06823167:
         # a wrong "ineligible" for all it recruits). Both readings must agree, else the item is open
-        group = c.Any((group, c.All((c.Any(tuple(nodes)), c.Unparsed(head)))))
+        group = both_or_open(nodes, head)
     leftover = _PURE_WORDS.sub("", low)
     if re.sub(r"[\s,:;()/.-]", "", leftover):
         return c.All((c.Unparsed(head), group))

@@ -65,6 +65,13 @@ _ALTERNATIVE_AFTER_BRACKET = re.compile(
     r"\b(?:and/)?or (?:any|minor|planned|plans?|anticipat\w*|need|those|patients?|participants?|subjects?)\b")
 
 
+def both_or_open(parts, text: str) -> c.Node:
+    """"Both readings agree, or UNKNOWN" for parts joined by a word the grammar cannot settle (each
+    alone, or only together): all parts met -> MET, none -> NOT_MET, otherwise the item (``text``)
+    is open."""
+    return c.Any((c.All(tuple(parts)), c.All((c.Any(tuple(parts)), c.Unparsed(text.strip())))))
+
+
 def _bracket_goes_on(raw: str, cut: int) -> bool:
     """Whether the exception word at ``cut`` sits in a bracket after which its sentence goes on
     with more of a list ("X (excluding Y), Z, or W")."""
@@ -150,7 +157,7 @@ class SentenceReader:
             rest = c.Unparsed(tail)
             if section == "inclusion":
                 return c.All((c.Any((head_node, rest)), c.Any((c.All((head_node, rest)), c.Unparsed(raw.strip())))))
-            return c.Any((c.All((head_node, rest)), c.All((c.Any((head_node, rest)), c.Unparsed(raw.strip())))))
+            return both_or_open((head_node, rest), raw)
         after = low[spans[1][0]:] if len(spans) > 1 else ""
         if after and not (_PERMISSION.search(after) and not _REFUSAL.search(after)) \
                 and self.parse_clause(normalize(after), section) is not None:
@@ -175,7 +182,7 @@ class SentenceReader:
         # treatment" speak of conduct on the study, not of who is eligible: only "must" reaches the patient)
         own_note = low.startswith("note") and _MUST.search(low[:spans[0][1]] if spans else low) is not None
         if bracketed or own_note:
-            return c.Any((c.All((head_node, rest)), c.All((c.Any((head_node, rest)), c.Unparsed(raw.strip())))))
+            return both_or_open((head_node, rest), raw)
         return c.All((head_node, rest))
 
     def _sentences(self, text: str, section: str) -> c.Node | None:
@@ -240,7 +247,7 @@ class SentenceReader:
             # considered", "are acceptable"); any other may be an exclusion of its own
             # ("Pregnant women. Patients must have recovered from surgery."), so the same both-or-open
             # reading holds: Not(All(A, Unparsed(B))) cleared every patient without A.
-            return c.Any((c.All(tuple(nodes)), c.All((c.Any(tuple(nodes)), c.Unparsed(text.strip())))))
+            return both_or_open(nodes, text)
         return c.All(tuple(nodes))
 
     def _bearing(self, sentences: list[str], i: int) -> str | None:
