@@ -79,6 +79,17 @@ def _coding(data: dict) -> Coding:
     return Coding(data.get("system"), data.get("code"), data.get("display"))
 
 
+def positive_atoms(node: c.Node, negated: bool = False):
+    """The atoms of a tree a patient is asked to meet: those under an even number of Not."""
+    if isinstance(node, (c.All, c.Any)):
+        for child in node.items:
+            yield from positive_atoms(child, negated)
+    elif isinstance(node, c.Not):
+        yield from positive_atoms(node.item, not negated)
+    elif not negated:
+        yield node
+
+
 def walk(node: c.Node):
     """Every node of a tree, depth first, parents before children."""
     yield node

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from trialmatch.domain import criteria as c
-from trialmatch.domain.criteria_json import TYPE_NAMES
+from trialmatch.domain.criteria_json import TYPE_NAMES, positive_atoms
 from trialmatch.domain.verdict import Outcome, Verdict
 from trialmatch.matching import (
     atoms_allergy, atoms_assessment, atoms_biomarker, atoms_clinical, atoms_disease, atoms_patient, atoms_study,
@@ -147,14 +147,8 @@ def conjuncts(node: c.Node):
         yield node
 
 
-def positive_cancer_types(node: c.Node, negated=False):
-    if isinstance(node, c.CancerType) and not negated:
-        yield node
-    elif isinstance(node, (c.All, c.Any)):
-        for item in node.items:
-            yield from positive_cancer_types(item, negated)
-    elif isinstance(node, c.Not):
-        yield from positive_cancer_types(node.item, not negated)
+def positive_cancer_types(node: c.Node):
+    return (a for a in positive_atoms(node) if isinstance(a, c.CancerType))
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,7 +13,7 @@ import dataclasses
 import re
 
 from trialmatch.domain import criteria as c
-from trialmatch.domain.criteria_json import walk
+from trialmatch.domain.criteria_json import positive_atoms, walk
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.clause_prepare import prepare, strip_fillers
 from trialmatch.nlp.compounds import PRESENT_WORDS, CompoundReader
@@ -84,13 +84,9 @@ def _harm_only(node: c.Node) -> bool:
         or (isinstance(n, (c.PriorTherapy, c.Procedure)) and n.within_days is not None) for n in atoms)
 
 
-def _requires_participation(node: c.Node, negated: bool = False) -> bool:
+def _requires_participation(node: c.Node) -> bool:
     """Whether a tree requires (not under a Not) the patient to take part in another study."""
-    if isinstance(node, c.Not):
-        return _requires_participation(node.item, not negated)
-    if isinstance(node, (c.All, c.Any)):
-        return any(_requires_participation(x, negated) for x in node.items)
-    return not negated and isinstance(node, c.StudyParticipation)
+    return any(isinstance(a, c.StudyParticipation) for a in positive_atoms(node))
 
 
 class ClauseParser(SentenceReader, CompoundReader, QualifierReader):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from trialmatch.domain import criteria as c
-from trialmatch.domain.criteria_json import walk
+from trialmatch.domain.criteria_json import positive_atoms, walk
 from trialmatch.nlp.clauses import ClauseParser
 from trialmatch.nlp.context import default_context
 from trialmatch.nlp.parsed_eligibility import (
@@ -155,13 +155,9 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment) -> c.Node | No
     return group
 
 
-def _names_cancer(node: c.Node, negated: bool = False) -> bool:
+def _names_cancer(node: c.Node) -> bool:
     """Whether a list entry requires a cancer type or histology (not under a Not)."""
-    if isinstance(node, c.Not):
-        return _names_cancer(node.item, not negated)
-    if isinstance(node, (c.All, c.Any)):
-        return any(_names_cancer(x, negated) for x in node.items)
-    return not negated and isinstance(node, (c.CancerType, c.Histology))
+    return any(isinstance(a, (c.CancerType, c.Histology)) for a in positive_atoms(node))
 
 
 def _negated_list(head: str, low: str, nodes: list[c.Node]) -> c.Node:
