@@ -16,37 +16,13 @@ an atom with ``live`` False counts any vaccine. Rules:
 
 from __future__ import annotations
 
-import functools
-
 from trialmatch.domain import criteria as c
 from trialmatch.domain.verdict import TO_CONFIRM
-from trialmatch.errors import RuleFileError
 from trialmatch.matching.outcome_build import absent_kind, day, evidence, met, unknown, washout_over
-from trialmatch.matching.rule_file import mapping, read_yaml
+from trialmatch.matching.live_vaccines import cvx_key
 
 CVX = "http://hl7.org/fhir/sid/cvx"
 RECORD = "immunization record"
-
-
-@functools.lru_cache(maxsize=1)
-def live_vaccine_codes() -> frozenset[str]:
-    """The CVX codes of live vaccines (``data/live_vaccines.yaml``); a bad file raises RuleFileError."""
-    name = "live_vaccines.yaml"
-    data = mapping(read_yaml(name), name, required=("source", "vaccines"))
-    if not isinstance(data["vaccines"], list) or not data["vaccines"]:
-        raise RuleFileError(f"{name}: vaccines: expected a non-empty list")
-    codes: list[str] = []
-    for i, entry in enumerate(data["vaccines"]):
-        where = f"{name}: vaccines[{i}]"
-        entry = mapping(entry, where, required=("cvx", "name"))
-        if not (isinstance(entry["cvx"], str) and entry["cvx"].isdigit()):
-            raise RuleFileError(f"{where}.cvx: expected a CVX code written as a string of digits ('03')")
-        if not isinstance(entry["name"], str) or not entry["name"]:
-            raise RuleFileError(f"{where}.name: expected the vaccine's name")
-        if entry["cvx"] in codes:
-            raise RuleFileError(f"{where}.cvx: {entry['cvx']} listed twice")
-        codes.append(entry["cvx"])
-    return frozenset(codes)
 
 
 def _named(record) -> str:
@@ -54,18 +30,17 @@ def _named(record) -> str:
 
 
 def compile_vaccination(node: c.Vaccination, negated, vocab, units):
-    live = frozenset(code.lstrip("0") for code in live_vaccine_codes())  # "3" and "03" are one code
     window = node.within_days
     kind = "live vaccine" if node.live else "vaccine"
     item = RECORD
 
-    def counts(record) -> bool:
+    def counts(record, live: frozenset[str]) -> bool:
         if record.status != "completed":
             return False
-        return not node.live or any(x.system == CVX and (x.code or "").lstrip("0") in live for x in record.codes)
+        return not node.live or any(x.system == CVX and cvx_key(x.code or "") in live for x in record.codes)
 
     def evaluate(ctx):
-        hits = [r for r in ctx.view.facts.immunizations if counts(r)]
+        hits = [r for r in ctx.view.facts.immunizations if counts(r, ctx.rules.live_vaccines)]
         if not hits:
             return unknown(node, f"no {kind} recorded; immunization records are often incomplete", item,
                            absent_kind(negated))

@@ -3,7 +3,8 @@ validated at load (``load_rules()``; a bad file raises RuleFileError naming file
 
 Files (each documents the reasoning of its values): ``freshness.yaml``, ``extent.yaml``,
 ``biomarkers.yaml``, ``performance.yaml``, ``therapy.yaml``, ``histology.yaml``, ``genomics.yaml``,
-``assessment.yaml``, ``surgery.yaml`` (``surgery_classes.py``).
+``assessment.yaml``, ``surgery.yaml`` (``surgery_classes.py``), ``live_vaccines.yaml``
+(``live_vaccines.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from trialmatch.errors import RuleFileError
 from trialmatch.matching.rule_file import mapping, number, read_yaml, str_list
+from trialmatch.matching.live_vaccines import load_live_vaccines
 from trialmatch.matching.surgery_classes import EMPTY, SurgeryClasses, load_surgery_classes
 
 FRESHNESS_KEYS = ("performance_status", "lab", "tumor_marker", "stage", "extent_negative", "pregnancy_test", "variant",
@@ -97,6 +99,7 @@ class MatchRules:
     variant_uncertain: frozenset[str]
     response_criteria: tuple[str, ...] = ()
     surgery: SurgeryClasses = EMPTY  # surgical codes classified major / minor (surgery.yaml)
+    live_vaccines: frozenset[str] = frozenset()  # CVX keys of live vaccines (live_vaccines.yaml)
 
     def window(self, kind: str) -> int | None:
         return self.freshness[kind]
@@ -160,6 +163,7 @@ def load_rules(directory: Path | None = None) -> MatchRules:
         response_criteria=_unique(str_list(asm["response_criteria"], "assessment.yaml: response_criteria"),
                                   "assessment.yaml: response_criteria"),
         surgery=load_surgery_classes(directory),
+        live_vaccines=load_live_vaccines(directory),
     )
 
 

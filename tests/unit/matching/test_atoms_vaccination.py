@@ -15,7 +15,8 @@ from trialmatch.domain import facts as f
 from trialmatch.domain.facts_json import facts_from_json, facts_to_json
 from trialmatch.domain.verdict import MISSING, TO_CONFIRM, Verdict
 from trialmatch.errors import RuleFileError
-from trialmatch.matching import atoms_vaccination
+from trialmatch.matching.live_vaccines import load_live_vaccines
+from trialmatch.matching.match_rules import load_rules
 from trialmatch.matching.render import render
 from trialmatch.mcode.extract import extract_facts
 from trialmatch.services import match_bundle
@@ -65,22 +66,19 @@ def test_explanations_name_the_record_and_the_date_the_wait_ends():
 
 
 def test_live_vaccine_list_is_validated_data():
-    codes = atoms_vaccination.live_vaccine_codes()
-    assert {"03", "94", "21", "121", "37", "19", "25", "111", "149", "116", "119", "174"} <= codes
+    codes = load_rules().live_vaccines  # loaded with the other rule files
+    assert {"3", "94", "21", "121", "37", "19", "25", "111", "149", "116", "119", "174"} <= codes
     assert not {"140", "187", "188", "10", "101", "206", "207", "208"} & codes  # inactivated / recombinant / mRNA
 
 
-def test_a_bad_live_vaccine_file_is_refused_by_name(tmp_path, monkeypatch):
+def test_a_bad_live_vaccine_file_is_refused_by_name(tmp_path):
     (tmp_path / "live_vaccines.yaml").write_text("source: x\nvaccines:\n  - {cvx: 3, name: MMR}\n")
-    monkeypatch.setattr(atoms_vaccination, "read_yaml", lambda name: __import__("yaml").safe_load(
-        (tmp_path / name).read_text()))
-    atoms_vaccination.live_vaccine_codes.cache_clear()
-    try:
-        with pytest.raises(RuleFileError, match=r"vaccines\[0\]\.cvx"):
-            atoms_vaccination.live_vaccine_codes()
-    finally:
-        monkeypatch.undo()
-        atoms_vaccination.live_vaccine_codes.cache_clear()
+    with pytest.raises(RuleFileError, match=r"live_vaccines.yaml: vaccines\[0\]\.cvx"):
+        load_live_vaccines(tmp_path)
+    (tmp_path / "live_vaccines.yaml").write_text("source: x\nvaccines:\n  - {cvx: '03', name: MMR}\n"
+                                                "  - {cvx: '3', name: MMR again}\n")
+    with pytest.raises(RuleFileError, match=r"vaccines\[1\]\.cvx: 3 listed twice"):
+        load_live_vaccines(tmp_path)
 
 
 def test_facts_json_round_trip():
