@@ -144,6 +144,7 @@ class _Record(NamedTuple):
     onset: date | None
     recorded: date | None
     covers: frozenset  # the criterion's alternatives (keys, codes) an inactive status of it settles
+    settled_by: tuple[str, ...] | None = None  # the inactive statuses that show it gone (None: every one)
 
 
 def _shown(records, with_status: bool = False):
@@ -153,7 +154,9 @@ def _shown(records, with_status: bool = False):
 
 def compile_condition(node: c.Condition, negated, vocab, units):
     """A comorbidity by key or code. Recorded (and active, when ``active_only``) -> MET;
-    recorded with an inactive status -> NOT_MET (the record covers it); recorded with no
+    recorded with an inactive status -> NOT_MET (the record covers it; for a key with
+    ``settled_by`` in conditions.yaml only those statuses: an inactive hepatitis B carrier is
+    still HBsAg positive, so "inactive" there is UNKNOWN, to confirm); recorded with no
     status -> UNKNOWN (to confirm); absent -> UNKNOWN, ``to_confirm`` in an exclusion.
 
     A key flagged ``group`` in conditions.yaml gathers several distinct conditions (any
@@ -197,7 +200,9 @@ def compile_condition(node: c.Condition, negated, vocab, units):
             what = next((x.display for x in cond.codes if x.display), None) or k
         else:
             what = k or label
-        return _Record(what, cond.evidence, cond.clinical_status, cond.onset, cond.recorded, frozenset(covers))
+        concept = vocab.conditions.get(k) if k else None
+        return _Record(what, cond.evidence, cond.clinical_status, cond.onset, cond.recorded, frozenset(covers),
+                       concept.settled_by if concept is not None else None)
 
     def evaluate(ctx):
         rules = ctx.rules
@@ -235,6 +240,11 @@ def compile_condition(node: c.Condition, negated, vocab, units):
             unclear = [r for r in records if r.status not in rules.inactive_statuses]
             if unclear:
                 return unknown(node, f"{unclear[0].what} recorded; whether active is not stated", label, TO_CONFIRM, ev)
+            still = [r for r in records if r.settled_by is not None and r.status not in r.settled_by]
+            if still:
+                # an inactive hepatitis B carrier is still HBsAg positive: only "resolved" shows it gone
+                return unknown(node, f"{still[0].what} recorded as {still[0].status}; only a resolved record shows it "
+                                     f"gone", label, TO_CONFIRM, ev)
             covered = frozenset().union(*(r.covers for r in records))
             if covered >= alternatives and not unsure:
                 return not_met(node, f"{records[0].what} recorded as {records[0].status}", ev)

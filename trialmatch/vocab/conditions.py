@@ -8,6 +8,11 @@ the patient's cancers.
 ``group: true`` (optional, a boolean) marks a key that gathers several distinct conditions:
 an inactive record of one member covers that member only, never the key (the matcher reads
 it; the rule and the flagged keys are explained at the head of the data file).
+
+``settled_by`` (optional, a list of FHIR condition-clinical codes among inactive, remission,
+resolved) narrows which inactive statuses of a record show the condition gone (default: all
+of them, as the matcher's rules list them): an inactive hepatitis B carrier is still HBsAg
+positive, so for ``hepatitis_b`` only "resolved" answers "no".
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ FILE = "conditions.yaml"
 # "lookup": checked in a public reference looked up by hand; the entry's ``ref`` names it
 CODE_SOURCES = ("valueset", "valueset-filter", "bundle", "brief", "lookup", "unverified")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+# the inactive codes of FHIR condition-clinical (http://terminology.hl7.org/CodeSystem/condition-clinical)
+_INACTIVE_CODES = frozenset({"inactive", "remission", "resolved"})
 _ICD_PREFIX = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 
 
@@ -51,6 +58,7 @@ class ConditionConcept:
     snomed: tuple[CodeEntry, ...]
     icd10cm: tuple[CodeEntry, ...]
     group: bool = False  # several distinct conditions: an inactive member does not cover the key
+    settled_by: tuple[str, ...] | None = None  # inactive statuses that show it gone (None: every one)
 
 
 def parse_entries(value: Any, where: str, code_field: str) -> tuple[CodeEntry, ...]:
@@ -121,10 +129,16 @@ def load_conditions(data_dir: DataDir) -> tuple[dict[str, ConditionConcept], Cod
         where = f"{FILE}: conditions.{key}"
         if not isinstance(key, str) or not _KEY.match(key):
             raise RuleFileError(f"{where}: condition key must be snake_case")
-        check_mapping(body, where, required=("name", "snomed", "icd10cm"), optional=("synonyms", "group"))
+        check_mapping(body, where, required=("name", "snomed", "icd10cm"), optional=("synonyms", "group", "settled_by"))
         group = body.get("group", False)
         if not isinstance(group, bool):
             raise RuleFileError(f"{where}.group: expected true or false, got {group!r}")
+        settled_by = body.get("settled_by")
+        if settled_by is not None:
+            settled_by = check_str_list(settled_by, f"{where}.settled_by")
+            if not settled_by or not set(settled_by) <= _INACTIVE_CODES:
+                raise RuleFileError(f"{where}.settled_by: expected a non-empty list of {sorted(_INACTIVE_CODES)}, "
+                                    f"got {list(settled_by)!r}")
         concepts[key] = ConditionConcept(
             key=key,
             name=check_str(body["name"], f"{where}.name"),
@@ -132,6 +146,7 @@ def load_conditions(data_dir: DataDir) -> tuple[dict[str, ConditionConcept], Cod
             snomed=parse_entries(body["snomed"], f"{where}.snomed", "code"),
             icd10cm=parse_entries(body["icd10cm"], f"{where}.icd10cm", "prefix"),
             group=group,
+            settled_by=settled_by,
         )
     index = build_index(
         [(e.code, c.key) for c in concepts.values() for e in c.snomed],

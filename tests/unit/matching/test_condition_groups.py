@@ -2,7 +2,8 @@
 member covers that member only. A resolved COVID-19 does not clear "active infection" (another
 infection may be active): the patient reads as one with no record, to confirm in an exclusion, the
 resolved record shown. A single-disease key recorded inactive (hepatitis C resolved) still clears
-its criterion.
+its criterion; for hepatitis B and C only "resolved" does (``settled_by``: an inactive hepatitis B
+carrier is still HBsAg positive).
 
 COVID-19 is SNOMED CT 840539006 "Disease caused by severe acute respiratory syndrome coronavirus 2
 (disorder)", checked in the HL7 COVID-19 FHIR Profile Library value set covid-19-snomed-diagnosis-vs
@@ -173,3 +174,39 @@ def test_other_malignancy_in_remission_with_a_related_primary_is_to_confirm():
     out = outcome(node, patient(cancers=(BREAST, lung, second_breast)), focus=BREAST)
     assert out.verdict is Verdict.UNKNOWN and out.missing[0].kind == "to_confirm"
     assert {e.reference for e in out.children[0].evidence} == {"Condition/lung", "Condition/breast2"}
+
+
+# --- settled_by (conditions.yaml): which inactive statuses show the disease gone ------------------
+
+def test_inactive_hepatitis_b_carrier_is_to_confirm_only_resolved_clears_it():
+    # the inactive HBsAg carrier state is still HBsAg positive: "inactive" never reads "no hepatitis B"
+    for status in ("inactive", "remission"):
+        carrier = _cond("Condition/hbv", ICD10, "B18.1", "Chronic viral hepatitis B without delta-agent", status)
+        out = _out(c.Not(c.Condition(("hepatitis_b",))), carrier)
+        assert out.verdict is Verdict.UNKNOWN, status
+        assert f"recorded as {status}; only a resolved record shows it gone" in out.reason
+        assert [(m.item, m.kind) for m in out.missing] == [("hepatitis_b", "to_confirm")]
+    resolved = _cond("Condition/hbv", ICD10, "B18.1", "Chronic viral hepatitis B without delta-agent", "resolved")
+    assert _out(c.Condition(("hepatitis_b",)), resolved).verdict is Verdict.NOT_MET
+
+
+def test_inactive_hepatitis_b_through_a_parsed_trial_is_possible_not_eligible():
+    carrier = comorbidity("hbv", ICD10, "B18.1", "Chronic viral hepatitis B without delta-agent", "inactive")
+    assert trial_class(bundle_with(carrier), "Positive hepatitis B surface antigen (HBsAg)") == "possible"
+    hcv = comorbidity("hcv", ICD10, "B18.2", "Chronic viral hepatitis C", "inactive")
+    assert trial_class(bundle_with(hcv), "Active hepatitis C infection") == "possible"
+    # the same items do clear a resolved record (the parse reads both as the condition, not as text)
+    resolved = comorbidity("hbv", ICD10, "B18.1", "Chronic viral hepatitis B without delta-agent", "resolved")
+    assert trial_class(bundle_with(resolved), "Positive hepatitis B surface antigen (HBsAg)") == "eligible"
+
+
+def test_settled_by_is_validated(tmp_path):
+    import pytest
+
+    from trialmatch.errors import RuleFileError
+    from trialmatch.vocab.conditions import load_conditions
+
+    (tmp_path / "conditions.yaml").write_text(
+        "conditions:\n  hepatitis_b:\n    name: Hepatitis B\n    settled_by: [cured]\n    snomed: []\n    icd10cm: []\n")
+    with pytest.raises(RuleFileError, match=r"conditions.hepatitis_b.settled_by: expected a non-empty list"):
+        load_conditions(tmp_path)
