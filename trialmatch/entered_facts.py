@@ -10,6 +10,15 @@ when both speak, the matcher's latest-date rule decides, as for any two facts.
      "entered_facts": {"markers": [{"marker": "HER2", "status": "positive", "date": "2026-11-01"}],
                        "performance": [{"scale": "ECOG", "value": 1, "date": "2026-11-20"}]}}
 
+Allergies and vaccines the record lacks can be entered too: ``allergies``
+(``{"no_known": "drug_allergy", "date": ...}`` for a "no known drug allergy" statement, or
+``"allergy"`` for no known allergy at all; or ``{"substances": ["carboplatin"], "date": ...}``
+for an allergy to drugs of the vocabulary, ``kind`` "allergy" (default) or "intolerance") and
+``immunizations`` (``{"codes": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "03"}],
+"date": ...}``, a vaccine given that day: status "completed"). The matcher reads them as it
+reads AllergyIntolerance and Immunization records (docs/matching.md): a fresh "no known drug
+allergy" rules a drug allergy out; an entered vaccine is never evidence that no other was given.
+
 Two kinds exist only as entered facts, since no mCODE element records them:
 ``measurable_disease`` (``{"value": true, "criteria": "RECIST 1.1", "date": ...}``; criteria
 optional, one of the names of ``matching/data/assessment.yaml``) and ``life_expectancy``
@@ -28,16 +37,20 @@ from trialmatch.errors import PatientDataError
 from trialmatch.matching.match_rules import load_rules
 
 ALLOWED_KINDS = ("markers", "variants", "genes_tested", "performance", "stages", "pregnancy", "conditions",
-                 "measurable_disease", "life_expectancy")
+                 "measurable_disease", "life_expectancy", "allergies", "immunizations")
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12
 MARKER_STATUSES = frozenset({"positive", "negative", "equivocal", "high", "low", "deficient", "proficient",
                              "stable"})
 WHERE = "entered_facts"
+CVX = "http://hl7.org/fhir/sid/cvx"
+NO_KNOWN = ("allergy", "drug_allergy")
+ALLERGY_KINDS = ("allergy", "intolerance")
 
 
-def parse_entered_facts(data, *, as_of: date) -> f.PatientFacts:
+def parse_entered_facts(data, *, as_of: date, vocab=None) -> f.PatientFacts:
     """Validate entered facts into a PatientFacts holding only them; PatientDataError names
-    every problem's location (``entered_facts.markers[0].status``)."""
+    every problem's location (``entered_facts.markers[0].status``). With ``vocab``, an entered
+    allergy's substances must be drug keys of the vocabulary (a misspelt drug would match nothing)."""
     if data is None:
         return f.PatientFacts()
     if not isinstance(data, dict):
@@ -62,6 +75,10 @@ def parse_entered_facts(data, *, as_of: date) -> f.PatientFacts:
                 item = _life_expectancy_days(item, where)
             if kind == "measurable_disease" and not isinstance(item.get("value"), bool):
                 raise _error(f"{where}.value", "expected true or false (does the patient have measurable disease?)")
+            if kind == "allergies":
+                item = _allergy(item, where, vocab)
+            if kind == "immunizations":
+                item = _immunization(item, where)
             with_evidence[kind].append({**item, "evidence": f"entered:{kind}[{i}]"})
     try:
         facts = facts_from_json(with_evidence)
@@ -91,6 +108,50 @@ def _check_values(facts: f.PatientFacts, as_of: date) -> None:
             if kind == "performance":
                 if fact.scale != "ECOG" or not isinstance(fact.value, int) or not 0 <= fact.value <= 5:
                     raise _error(where, "enter performance status as ECOG 0-5 (scale \"ECOG\")")
+
+
+def _allergy(item: dict, where: str, vocab) -> dict:
+    """A "no known (drug) allergy" statement, or an allergy to named drugs: active and confirmed,
+    as the clinician says it now (the date is when it was stated)."""
+    allowed = {"no_known", "substances", "kind", "date"}
+    extra = sorted(set(item) - allowed)
+    if extra:
+        raise _error(f"{where}.{extra[0]}", f"not a field of an entered allergy; allowed: {', '.join(sorted(allowed))}")
+    if ("no_known" in item) == ("substances" in item):
+        raise _error(where, "an entered allergy needs exactly one of \"no_known\" and \"substances\"")
+    if "no_known" in item:
+        if item["no_known"] not in NO_KNOWN or "kind" in item:
+            raise _error(f"{where}.no_known", f"expected one of {', '.join(NO_KNOWN)} (and no kind)")
+        return item
+    substances = item["substances"]
+    if not isinstance(substances, list) or not substances or not all(isinstance(x, str) and x for x in substances):
+        raise _error(f"{where}.substances", "expected a non-empty list of drug names")
+    substances = [x.strip().lower() for x in substances]
+    if vocab is not None:
+        unknown = [x for x in substances if x not in vocab.drugs.drugs]
+        if unknown:
+            raise _error(f"{where}.substances", f"{unknown[0]!r} is not a drug of the vocabulary (its generic name)")
+    kind = item.get("kind", "allergy")
+    if kind not in ALLERGY_KINDS:
+        raise _error(f"{where}.kind", f"expected one of {', '.join(ALLERGY_KINDS)}")
+    return {**item, "substances": substances, "kind": kind, "category": ["medication"],
+            "clinical_status": "active", "verification_status": "confirmed"}
+
+
+def _immunization(item: dict, where: str) -> dict:
+    """A vaccine given on the date: CVX codes, status completed."""
+    allowed = {"codes", "date"}
+    extra = sorted(set(item) - allowed)
+    if extra:
+        raise _error(f"{where}.{extra[0]}", f"not a field of an entered vaccine; allowed: {', '.join(sorted(allowed))}")
+    codes = item.get("codes")
+    if not isinstance(codes, list) or not codes:
+        raise _error(f"{where}.codes", "expected a non-empty list of CVX codings")
+    for i, code in enumerate(codes):
+        if not (isinstance(code, dict) and code.get("system") == CVX and isinstance(code.get("code"), str)
+                and code["code"].isdigit()):
+            raise _error(f"{where}.codes[{i}]", f"expected {{\"system\": \"{CVX}\", \"code\": \"<digits>\"}}")
+    return {**item, "status": "completed"}
 
 
 def months_to_days(months: float) -> int:

@@ -71,7 +71,7 @@ def match_bundle(*, bundle: dict, as_of: date, catalogue: Catalogue, vocab, limi
                  entered: dict | None = None) -> dict:
     """mCODE Bundle (and clinician-entered facts) -> the plain JSON view of ranked trials, with
     the extraction's warnings."""
-    facts = merge(extract_facts(bundle, vocab), parse_entered_facts(entered, as_of=as_of))
+    facts = merge(extract_facts(bundle, vocab), parse_entered_facts(entered, as_of=as_of, vocab=vocab))
     result = match_patient(facts, catalogue.index, as_of=as_of, limit=limit)
     view = result_to_json(result)
     view["as_of"] = as_of.isoformat()

@@ -163,9 +163,15 @@ def test_clinician_entered_facts_decide_what_the_record_left_unknown(stack):
         assert [e["reference"] for e in ecog["evidence"]] == ["entered:performance[0]"]
 
 
-def test_bad_entered_facts_are_refused_before_any_job(stack):
-    envelope = {"bundle": json.loads(BUNDLE.read_bytes()),
-                "entered_facts": {"performance": [{"scale": "ECOG", "value": 9, "date": "2026-11-20"}]}}
+@pytest.mark.parametrize("entered, where", [
+    ({"performance": [{"scale": "ECOG", "value": 9, "date": "2026-11-20"}]}, "entered_facts.performance[0]"),
+    # a misspelt drug would match nothing: refused with the vocabulary's words
+    ({"allergies": [{"substances": ["carboplatn"], "date": "2026-11-20"}]}, "entered_facts.allergies[0].substances"),
+    ({"immunizations": [{"codes": [{"system": "http://snomed.info/sct", "code": "03"}], "date": "2026-11-20"}]},
+     "entered_facts.immunizations[0].codes[0]"),
+])
+def test_bad_entered_facts_are_refused_before_any_job(stack, entered, where):
+    envelope = {"bundle": json.loads(BUNDLE.read_bytes()), "entered_facts": entered}
     response = post_match(stack, json.dumps(envelope).encode())
     assert response.status_code == 400
-    assert response.get_json()["issue"][0]["expression"] == ["entered_facts.performance[0]"]
+    assert response.get_json()["issue"][0]["expression"] == [where]

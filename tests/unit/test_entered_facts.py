@@ -47,3 +47,100 @@ def test_each_problem_is_refused_naming_its_location(data, location):
     with pytest.raises(PatientDataError) as caught:
         parse_entered_facts(data, as_of=AS_OF)
     assert caught.value.issues[0][0] == location
+
+
+# --- allergies and vaccines a clinician enters ---------------------------------------------------
+
+def test_entered_allergies_and_vaccines_are_read_as_records_would_be():
+    from trialmatch.vocab import load_vocabulary
+
+    facts = parse_entered_facts({
+        "allergies": [{"no_known": "drug_allergy", "date": "2026-11-20"},
+                      {"substances": ["Carboplatin"], "date": "2026-11-20"}],
+        "immunizations": [{"codes": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "03"}], "date": "2026-11-10"}],
+    }, as_of=AS_OF, vocab=load_vocabulary())
+    statement, allergy = facts.allergies
+    assert statement == f.Allergy(evidence="entered:allergies[0]", no_known="drug_allergy", date=date(2026, 11, 20))
+    assert allergy == f.Allergy(evidence="entered:allergies[1]", substances=("carboplatin",), category=("medication",),
+                                kind="allergy", clinical_status="active", verification_status="confirmed",
+                                date=date(2026, 11, 20))
+    assert facts.immunizations == (f.Immunization("entered:immunizations[0]",
+                                                  (f.Coding("http://hl7.org/fhir/sid/cvx", "03"),), "completed",
+                                                  date(2026, 11, 10)),)
+
+
+@pytest.mark.parametrize("data, location", [
+    ({"allergies": [{"date": "2026-11-01"}]}, "entered_facts.allergies[0]"),
+    ({"allergies": [{"no_known": "drug_allergy", "substances": ["cisplatin"], "date": "2026-11-01"}]},
+     "entered_facts.allergies[0]"),
+    ({"allergies": [{"no_known": "food", "date": "2026-11-01"}]}, "entered_facts.allergies[0].no_known"),
+    ({"allergies": [{"substances": ["carboplatn"], "date": "2026-11-01"}]}, "entered_facts.allergies[0].substances"),
+    ({"allergies": [{"substances": [], "date": "2026-11-01"}]}, "entered_facts.allergies[0].substances"),
+    ({"allergies": [{"substances": ["cisplatin"], "kind": "rash", "date": "2026-11-01"}]},
+     "entered_facts.allergies[0].kind"),
+    ({"allergies": [{"substances": ["cisplatin"], "clinical_status": "resolved", "date": "2026-11-01"}]},
+     "entered_facts.allergies[0].clinical_status"),
+    ({"allergies": [{"substances": ["cisplatin"]}]}, "entered_facts.allergies[0].date"),
+    ({"immunizations": [{"codes": [], "date": "2026-11-01"}]}, "entered_facts.immunizations[0].codes"),
+    ({"immunizations": [{"codes": [{"system": "http://snomed.info/sct", "code": "03"}], "date": "2026-11-01"}]},
+     "entered_facts.immunizations[0].codes[0]"),
+    ({"immunizations": [{"codes": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "03"}], "status": "not-done",
+                         "date": "2026-11-01"}]}, "entered_facts.immunizations[0].status"),
+    ({"immunizations": [{"codes": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "03"}], "date": "2027-01-01"}]},
+     "entered_facts.immunizations[0].date"),
+])
+def test_bad_allergies_and_vaccines_are_refused_naming_the_field(data, location):
+    from trialmatch.vocab import load_vocabulary
+
+    with pytest.raises(PatientDataError) as caught:
+        parse_entered_facts(data, as_of=AS_OF, vocab=load_vocabulary())
+    assert caught.value.issues[0][0] == location
+
+
+def test_entered_allergy_statement_and_vaccine_decide_a_parsed_trial_through_the_service():
+    """A real CodeX patient with no allergy or immunization records: the trial is "possible" (allergy
+    list and vaccines to confirm); the clinician's "no known drug allergy" rules the allergy
+    exclusion out; an entered carboplatin allergy makes the trial ineligible; an entered live vaccine
+    10 days ago is a wait with the date eligibility opens, not a permanent "no"."""
+    import json as json_module
+    from pathlib import Path
+
+    from trialmatch.catalogue import build_catalogue
+    from trialmatch.nlp.trial_records import trial_from_record
+    from trialmatch.services import match_bundle
+    from trialmatch.vocab import load_vocabulary
+
+    vocab = load_vocabulary()
+    text = ("Inclusion Criteria:\n\n* Age 18 years or older\n\nExclusion Criteria:\n\n"
+            "* Known hypersensitivity to carboplatin\n* Live vaccine within 30 days prior to the first dose\n")
+    trial, _ = trial_from_record({"nct_id": "NCT00000002", "title": "T", "eligibility": {"raw_text": text}}, vocab)
+    catalogue = build_catalogue([trial], version="t1", vocab=vocab)
+    bundle = json_module.loads((Path(__file__).parents[1] / "data" / "bundles" / "codex" / "clinical-trial-matching-app"
+                                / "TrialMatching_Patient02.json").read_text())
+
+    def verdicts(entered):
+        view = match_bundle(bundle=bundle, as_of=AS_OF, catalogue=catalogue, vocab=vocab, entered=entered)
+        [result] = view["results"]
+        atoms, reasons = {}, {}
+
+        def walk(o):
+            if not o["children"]:
+                atoms[o["type"]] = (o["verdict"], [e["reference"] for e in o["evidence"]])
+                reasons[o["type"]] = o["reason"]
+            for child in o["children"]:
+                walk(child)
+        walk(result["criteria"])
+        return result["result_class"], atoms, reasons
+
+    cls, atoms, reasons = verdicts(None)
+    assert cls == "possible"
+    assert atoms["hypersensitivity"][0] == "unknown"
+    cls, atoms, reasons = verdicts({"allergies": [{"no_known": "drug_allergy", "date": "2026-11-20"}]})
+    assert atoms["hypersensitivity"] == ("not_met", ["entered:allergies[0]"])
+    cls, atoms, reasons = verdicts({"allergies": [{"substances": ["carboplatin"], "date": "2026-11-20"}]})
+    assert cls == "ineligible" and atoms["hypersensitivity"] == ("met", ["entered:allergies[0]"])
+    vaccine = {"codes": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "03", "display": "MMR"}], "date": "2026-11-16"}
+    cls, atoms, reasons = verdicts({"immunizations": [vaccine]})
+    # in an exclusion a live vaccine 10 days ago is a wait still running, never a permanent "no"
+    assert atoms["vaccination"] == ("unknown", ["entered:immunizations[0]"]) and cls == "possible"
+    assert reasons["vaccination"] == "MMR on 2026-11-16; eligible after a 30-day wait (from 2026-12-17)"

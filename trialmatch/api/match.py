@@ -100,7 +100,7 @@ def match():
     as_of = read_as_of(runtime.today())
     if as_of is None:
         return problem_response(400, "Bad Request", "as_of: expected a date YYYY-MM-DD")
-    parse_entered_facts(entered, as_of=as_of)  # refuse bad entered facts before any job
+    parse_entered_facts(entered, as_of=as_of, vocab=runtime.vocab)  # refuse bad entered facts before any job
     filters = parse_filters(zip_code=request.args.get("zipCode") or request.args.get("zip"),
                             radius=request.args.get("travelRadius") or request.args.get("radius"),
                             phase=request.args.get("phase"),
