@@ -243,8 +243,9 @@ def compile_condition(node: c.Condition, negated, vocab, units):
             still = [r for r in records if r.settled_by is not None and r.status not in r.settled_by]
             if still:
                 # an inactive hepatitis B carrier is still HBsAg positive: only "resolved" shows it gone
-                return unknown(node, f"{still[0].what} recorded as {still[0].status}; only a resolved record shows it "
-                                     f"gone", label, TO_CONFIRM, ev)
+                shows = (f"only a {' or '.join(still[0].settled_by)} record shows it gone" if still[0].settled_by
+                         else "no status shows it gone (lifelong)")
+                return unknown(node, f"{still[0].what} recorded as {still[0].status}; {shows}", label, TO_CONFIRM, ev)
             covered = frozenset().union(*(r.covers for r in records))
             if covered >= alternatives and not unsure:
                 return not_met(node, f"{records[0].what} recorded as {records[0].status}", ev)

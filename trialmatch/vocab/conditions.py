@@ -12,7 +12,7 @@ it; the rule and the flagged keys are explained at the head of the data file).
 ``settled_by`` (optional, a list of FHIR condition-clinical codes among inactive, remission,
 resolved) narrows which inactive statuses of a record show the condition gone (default: all
 of them, as the matcher's rules list them): an inactive hepatitis B carrier is still HBsAg
-positive, so for ``hepatitis_b`` only "resolved" answers "no".
+positive, so for ``hepatitis_b`` only "resolved" answers "no"; HIV is lifelong (``[]``: none).
 """
 
 from __future__ import annotations
@@ -136,9 +136,9 @@ def load_conditions(data_dir: DataDir) -> tuple[dict[str, ConditionConcept], Cod
         settled_by = body.get("settled_by")
         if settled_by is not None:
             settled_by = check_str_list(settled_by, f"{where}.settled_by")
-            if not settled_by or not set(settled_by) <= _INACTIVE_CODES:
-                raise RuleFileError(f"{where}.settled_by: expected a non-empty list of {sorted(_INACTIVE_CODES)}, "
-                                    f"got {list(settled_by)!r}")
+            if not set(settled_by) <= _INACTIVE_CODES:
+                raise RuleFileError(f"{where}.settled_by: expected a list of {sorted(_INACTIVE_CODES)} (empty: no "
+                                    f"status shows it gone), got {list(settled_by)!r}")
         concepts[key] = ConditionConcept(
             key=key,
             name=check_str(body["name"], f"{where}.name"),

@@ -132,10 +132,10 @@ def test_criterion_code_names_the_member_itself_so_its_resolution_settles_it():
 
 def test_several_keys_need_each_covered_before_not_met():
     hcv = _cond("Condition/hcv", ICD10, "B18.2", "Chronic viral hepatitis C", "resolved")
-    hiv = _cond("Condition/hiv", ICD10, "B20", "HIV disease", "inactive")
-    node = c.Condition(("hepatitis_c", "hiv"))
-    assert _out(node, hcv).verdict is Verdict.UNKNOWN  # nothing says the HIV part is inactive
-    assert _out(node, hcv, hiv).verdict is Verdict.NOT_MET
+    tb = _cond("Condition/tb", ICD10, "A15.0", "Tuberculosis of lung", "inactive")
+    node = c.Condition(("hepatitis_c", "tuberculosis"))
+    assert _out(node, hcv).verdict is Verdict.UNKNOWN  # nothing says the tuberculosis part is inactive
+    assert _out(node, hcv, tb).verdict is Verdict.NOT_MET
     # a group key among them can never be covered by a record
     assert _out(c.Condition(("hepatitis_c", "active_infection")), hcv, RESOLVED_COVID).verdict is Verdict.UNKNOWN
 
@@ -200,6 +200,19 @@ def test_inactive_hepatitis_b_through_a_parsed_trial_is_possible_not_eligible():
     assert trial_class(bundle_with(resolved), "Positive hepatitis B surface antigen (HBsAg)") == "eligible"
 
 
+def test_hiv_is_lifelong_no_inactive_status_clears_it():
+    # a suppressed viral load recorded as "inactive" is still HIV infection (audit, NCT04903873)
+    for status in ("inactive", "remission", "resolved"):
+        hiv = _cond("Condition/hiv", ICD10, "B20", "HIV disease", status)
+        out = _out(c.Not(c.Condition(("hiv",))), hiv)
+        assert out.verdict is Verdict.UNKNOWN, status
+        assert [(m.item, m.kind) for m in out.missing] == [("hiv", "to_confirm")]
+    suppressed = comorbidity("hiv", ICD10, "B20", "HIV disease", "inactive")
+    assert trial_class(bundle_with(suppressed), "HIV infection") == "possible"
+    assert trial_class(bundle_with(comorbidity("hiv", ICD10, "B20", "HIV disease", "active")), "HIV infection") \
+        == "ineligible"
+
+
 def test_settled_by_is_validated(tmp_path):
     import pytest
 
@@ -208,5 +221,5 @@ def test_settled_by_is_validated(tmp_path):
 
     (tmp_path / "conditions.yaml").write_text(
         "conditions:\n  hepatitis_b:\n    name: Hepatitis B\n    settled_by: [cured]\n    snomed: []\n    icd10cm: []\n")
-    with pytest.raises(RuleFileError, match=r"conditions.hepatitis_b.settled_by: expected a non-empty list"):
+    with pytest.raises(RuleFileError, match=r"conditions.hepatitis_b.settled_by: expected a list of"):
         load_conditions(tmp_path)

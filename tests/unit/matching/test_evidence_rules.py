@@ -310,7 +310,8 @@ def test_exclusion_without_record_is_to_confirm_inclusion_is_missing():
     assert [view(outcome(exclusion, p)) for p in (patient(), patient(conditions=(hiv,)), patient(conditions=(resolved,)))] == [
         ("unknown", "no hiv recorded", [("hiv", "to_confirm")]),
         ("not_met", "excluded: hiv recorded, active", []),
-        ("met", "hiv recorded as resolved", []),
+        # HIV is lifelong (conditions.yaml settled_by: []): a "resolved" record is to confirm, never cleared
+        ("unknown", "hiv recorded as resolved; no status shows it gone (lifelong)", [("hiv", "to_confirm")]),
     ]
     assert view(outcome(c.Condition(keys=("hiv",)), patient()))[2] == [("hiv", "missing")]
 
