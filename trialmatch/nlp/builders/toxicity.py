@@ -39,6 +39,7 @@ recovered") and a window beside it stay for other readers.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 
@@ -151,8 +152,9 @@ def _exceptions(words: str) -> tuple[c.ToxicityException, ...] | None:
     return None if not found or None in found else tuple(found)
 
 
-def _grade(text: str) -> tuple[str, int, bool] | None:
-    """The one grade of the text, replaced by §g: (text, highest grade accepted, or_baseline)."""
+def _grade(text: str) -> tuple[str, int, bool, bool] | None:
+    """The one grade of the text, replaced by §g: (text, highest grade accepted, or_baseline, whether
+    it is an above-form: "> grade 1", "grade 2 or higher")."""
     found = list(_GRADE.finditer(text))
     if len(found) != 1:
         return None
@@ -180,7 +182,7 @@ def _grade(text: str) -> tuple[str, int, bool] | None:
     if a:
         after, baseline = after[a.end():], True
     text = re.sub(r"\bto at least $", "to ", before) + "§g" + after
-    return text, limit, baseline
+    return text, limit, baseline, kind in ("ge", "gt")
 
 
 def build_residual_toxicity(clause: Clause) -> c.Node | None:
@@ -204,7 +206,11 @@ def build_residual_toxicity(clause: Clause) -> c.Node | None:
     graded = _grade(t)
     if graded is None:
         return None
-    t, limit, baseline = graded
+    t, limit, baseline, above_form = graded
+    # "has not recovered ... (i.e., have residual toxicities > grade 1)": the bracket states the
+    # toxicity left, so the clause was negated (the reader took the "not" off); no requirement
+    # "must have recovered" says so
+    negation_shown = above_form and _IE.search(t) is not None
     t = _IE.sub(r"\1", t)
     t = re.sub(r"\(\s*(§g)\s*\)", r"\1", t)
     causes = list(_CAUSE.finditer(t))
@@ -230,7 +236,49 @@ def build_residual_toxicity(clause: Clause) -> c.Node | None:
     if any(p.match(t) for p in _ATOM_SHAPES):
         return node if clause.section == "exclusion" else None
     if any(p.match(t) for p in _RECOVERY_SHAPES):
-        return c.Not(node)
+        # in an exclusion "recovered ..." is what is left of "has not recovered ..." (the reader wraps
+        # the Not again) or of a misplaced requirement "Patients must have recovered ..." (the reader
+        # takes "patients must have" off): opposite meanings the clause no longer tells apart, so
+        # read only where the words show the negation
+        return c.Not(node) if clause.section == "inclusion" or negation_shown else None
     if clause.section == "inclusion" and _INCLUSION_ONLY.match(t):
         return c.Not(node)
     return None
+
+
+_WHOLE_EXCEPTION = re.compile(r"^\(?\s*(?:with the exception of|except(?: for)?|excluding|other than)\s+(?P<list>[^()]+?)"
+                              r"\s*\)?\s*[.;]?$")
+
+
+def fold_exception(head: c.Node, tail: str) -> c.Node | None:
+    """The item's exception sentence folded into its residual-toxicity atom: ``head`` is what the
+    sentence reader made of the words before the exception (``ResidualToxicity``, ``Not`` of it, or
+    either with Unparsed narrowing words beside it), ``tail`` the exception's words ("excluding
+    alopecia.", "(except for alopecia and grade <= 2 neuropathy)"). Returns the head with the
+    exceptions in its atom when every exception is a known term, else None (the reader keeps
+    the exception Unparsed). Not wired into the sentence reader yet (sentences.py, another module's
+    owner): the seam is where an exception tail is combined with its head node."""
+    m = _WHOLE_EXCEPTION.match(normalize_words(tail))
+    read = _exceptions(m.group("list")) if m else None
+    if read is None:
+        return None
+
+    def fold(node):
+        if isinstance(node, c.ResidualToxicity) and not node.exceptions:
+            return dataclasses.replace(node, exceptions=read)
+        if isinstance(node, c.Not):
+            inner = fold(node.item)
+            return None if inner is None else c.Not(inner)
+        if isinstance(node, c.All):
+            atoms = [i for i, x in enumerate(node.items) if not isinstance(x, c.Unparsed)]
+            if len(atoms) != 1:
+                return None
+            inner = fold(node.items[atoms[0]])
+            return None if inner is None else c.All(node.items[:atoms[0]] + (inner,) + node.items[atoms[0] + 1:])
+        return None
+
+    return fold(head)
+
+
+def normalize_words(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().lower().replace("≤", "<= ").replace("=\\<", "<=").replace("=<", "<="))
