@@ -50,7 +50,7 @@ from trialmatch.nlp.builders import Clause
 _CTCAE = re.compile(
     r"(?:(?:as )?(?:per|by|according to|using|of|on|defined by|evaluated by|assessed by|graded by)\s+)?(?:the\s+)?"
     r"(?:national cancer institute\s*(?:\(nci\))?\s*[-,]?\s*|nci[- ]?)?"
-    r"(?:common terminology criteria(?: for adverse events?)?(?: \((?:nci[- ])?ctcae\))?|ctcae)(?: criteria)?"
+    r"(?:common (?:terminology|toxicity) criteria(?: for adverse events?)?(?: \((?:nci[- ])?ctcae\))?|ctcae)(?: criteria)?"
     r"(?:,?\s*(?:\((?:version|v\.?)\s*\d+(?:\.\d+)*\)|(?:version|v\.?)\s*\d+(?:\.\d+)*))?")
 _NUM = r"([0-4])"
 # (regex, kind): kind ge/gt are above-forms, le/lt/to to-forms (the highest grade accepted)
@@ -65,6 +65,7 @@ _GRADES = (
     (rf"below grade {_NUM}", "lt"), (rf"grade {_NUM}(?: severity)?", "to"),
 )
 _GRADE = re.compile("|".join(f"(?:{p})" for p, _ in _GRADES))
+_GRADE_WORDS = re.compile(r"\bgrades\b|\bgrade of (?=[<>]=? ?[0-4])")
 _BASELINE = r"(?:(?:the )?(?:patient's )?baseline(?: levels?| severity| status| values?)?)"
 _BASE_BEFORE = re.compile(rf"(?:at |to )?{_BASELINE},? (?:or|and/or|/) (?:to |at )?$")
 _BASE_AFTER = re.compile(rf"^,? ?(?:or|and/or|/) (?:to |at |return to )?{_BASELINE}")
@@ -73,26 +74,28 @@ _IE = re.compile(r"\(i\.?e\.?,? (?:to |have |there remain |there are )?(?:residu
 _WHAT = {
     "anticancer": r"(?:(?:anti-? ?cancer|anti-? ?tumou?r|antineoplastic|cancer|oncologic(?:al)?) "
                   r"(?:therapy|therapies|treatments?|therapeutics|agents?|drugs?)|cancer therapeutics)",
-    "prior": r"(?:(?:prior|previous|earlier) (?:therapy|therapies|treatments?|regimens?))",
+    "prior": r"(?:(?:prior|previous|earlier) (?:therapy|therapies|treatments?|regimens?)(?: or surg(?:ery|ical procedures?))?)",
     "chemotherapy": r"(?:(?:prior |previous )?(?:systemic )?chemotherapy)",
     "radiotherapy": r"(?:(?:prior |previous )?(?:radiotherapy|radiation(?: therapy| treatment)?))",
     "surgery": r"(?:(?:prior |previous )?(?:surgery|surgical procedures?))",
     "systemic": r"(?:(?:prior |previous )?systemic (?:anti-? ?cancer |antineoplastic )?(?:therapy|therapies|treatments?))",
 }
 _CAUSE = re.compile(
-    r"(?:(?:from|of|due to|related to|attributed to|attributable to|associated with|caused by|secondary to|resulting from|"
-    r"following)(?: the| any| all)?|to(?: any)?(?= (?:prior|previous) ))(?: (?:prior|previous|earlier))? (?:" +
-    "|".join(f"(?P<{k}>{v})" for k, v in _WHAT.items()) + r")(?= |$)")
-_CAUSE_ADJ = re.compile(r"(?:treatment|therapy)[- ](?:related|induced)")
+    r"(?:(?:(?:that|which) (?:is|are) )?(?:from|of|due to|related to|attributed to|attributable to|associated with|"
+    r"caused by|secondary to|resulting from|following)(?: the| any| all)?|to(?: any)?(?= (?:prior|previous) ))(?: (?:prior|previous|earlier))? (?:" +
+    "|".join(f"(?P<{k}>{v})" for k, v in _WHAT.items()) +
+    # "resolution of prior treatment-related toxicities": the therapy words are the subject's
+    r")(?=[ ,;.)]|$)(?![- ](?:related|induced)\b| (?:toxicit|adverse|aes?\b|side|effects))")
+_CAUSE_ADJ = re.compile(r"(?:treatment|therapy)[- ](?:related|induced)|(?:anti-? ?cancer|anticancer) therapy ")
 _NARROWING = re.compile(r"\b(?:acute|reversible|clinically significant|non-? ?hematologic(?:al)?|immune[- ]related)\b")
 _EXCEPT = re.compile(r"\(\s*(?:with the exception of|except(?: for)?|excluding|other than|apart from|besides)\s+"
                      r"(?P<a>[^()]+)\)|,? (?:with the exception of|except(?: for)?|excluding|other than) (?P<b>[^()]+)$|"
                      r"^(?:with the exception of|except(?: for)?|other than) (?P<c>[^(),]+), ")
 
-_SUBJ = (r"(?:prior |previous )?(?:(?:anti-? ?cancer |cancer )?(?:treatment|therapy)[- ](?:related|induced) )?(?:toxic effects|toxicit(?:y|ies)|adverse events?(?: \(aes?\))?|"
+_SUBJ = (r"(?:prior |previous )?(?:(?:anti-? ?cancer |anticancer |cancer )?(?:treatment|therapy)(?:[- ](?:related|induced))? )?(?:toxic effects|toxicit(?:y|ies)|adverse events?(?: \(aes?\))?|"
          r"aes?|adverse effects|side effects|effects)")
-_PERSIST = (r"(?:unresolved|persistent|persisting|ongoing|ongoing/persistent|residual|continuing|"
-            r"presence of (?:unresolved |persistent )?|continuance of)")
+_PERSIST = (r"(?:(?:experiencing |having )?(?:unresolved|persistent|persisting|ongoing|ongoing/persistent|residual|"
+            r"continuing)|presence(?: of)? (?:unresolved |persistent )?|continuance of)")
 _NOT_VERB = (r"(?:that |which )?(?:has |have |are |is )?not (?:yet )?(?:been )?(?:fully )?(?:recovered|resolved|returned|improved)"
              r"(?: to)?")
 _REC = r"(?:fully |adequately |completely |adequate |full |complete )?(?:recovered|resolved|recovery|resolution)"
@@ -103,6 +106,7 @@ _ATOM_SHAPES = [re.compile(p) for p in (
     rf"^{_PERSIST} ?(?:{_G} )?{_SUBJ}(?: (?:of |at )?{_G})?(?: {_C})?(?: (?:of |at )?{_G})?$",
     rf"^(?:{_PERSIST} ?)?{_SUBJ}(?: {_C})? {_NOT_VERB} {_G}(?: {_C})?$",
     rf"^(?:has |have )?not (?:yet )?{_REC}(?: to)?(?: {_G})? from {_SUBJ}(?: {_C})?(?: (?:to )?{_G})?(?: {_C})?$",
+    rf"^{_PERSIST} ?{_SUBJ}(?: {_C})?,? defined as {_SUBJ} {_NOT_VERB} {_G}$",
     rf"^(?:inadequate|incomplete) (?:recovery from|resolution of) {_SUBJ}(?: {_C})? (?:to )?{_G}(?: {_C})?$",
     rf"^failure to (?:recover|resolve)(?: to {_G})? from {_SUBJ}(?: {_C})?(?: (?:to )?{_G})?(?: {_C})?$",
 )]
@@ -112,11 +116,12 @@ _RECOVERY_SHAPES = [re.compile(p) for p in (
     rf"^{_REC} {_SUBJ}(?: {_C})? (?:to )?{_G}$",
     rf"^{_REC_NOUN} {_SUBJ}(?: {_C})? (?:to )?{_G}(?: {_C})?$",
 )]
-_INCLUSION_ONLY = re.compile(rf"^{_SUBJ}(?: {_C})? {_MODAL_REC} {_G}(?: {_C})?$")
+_INCLUSION_ONLY = re.compile(rf"^{_SUBJ}(?: {_C})? (?:{_MODAL_REC}|must be) {_G}(?: {_C})?$")
 _TIME = re.compile(r",? (?:prior to|before|at the time of|at)(?: the)? (?:registration|enrol?lment|randomi[sz]ation|"
                    r"study entry|screening(?: visit)?|start(?:ing)? (?:of )?(?:study )?(?:treatment|therapy)|"
                    r"first dose(?: of study (?:drug|treatment|therapy|intervention))?|day 1|cycle 1 day 1|c1d1|"
-                   r"start(?:ing)? (?:of )?study (?:intervention|drug)|trial entry)(?: \([^()]*\))?$")
+                   r"start(?:ing)? (?:of )?study (?:intervention|drug)|trial entry|"
+                   r"start of treatment(?: with (?:the )?study (?:drug|treatment))?)(?: \([^()]*\))?$")
 
 
 _DEBUG = False
@@ -189,7 +194,7 @@ def build_residual_toxicity(clause: Clause) -> c.Node | None:
     t = clause.text
     if clause.historical or "grade" not in t or not re.search(r"toxic|adverse|\baes?\b|effects", t):
         return None
-    t = _CTCAE.sub(" ", t)
+    t = _CTCAE.sub(" ", t.replace("[", "(").replace("]", ")"))
     t = re.sub(r"\s+", " ", re.sub(r"\(\s*\)|\[\s*\]", " ", re.sub(r"\s+", " ", t))).strip(" ,.;")
     t = re.sub(r"\(\s*(grade [^()]*)\)", r"\1", t)  # "(grade > 2)" -> "grade > 2"
     exceptions, kept = (), []
@@ -203,6 +208,7 @@ def build_residual_toxicity(clause: Clause) -> c.Node | None:
             exceptions = read
         t = re.sub(r"\s+", " ", t[:m.start()] + " " + t[m.end():]).strip()
     t = _TIME.sub("", t)
+    t = _GRADE_WORDS.sub("grade ", t).replace("grade  ", "grade ")
     graded = _grade(t)
     if graded is None:
         return None
@@ -213,6 +219,7 @@ def build_residual_toxicity(clause: Clause) -> c.Node | None:
     negation_shown = above_form and _IE.search(t) is not None
     t = _IE.sub(r"\1", t)
     t = re.sub(r"\(\s*(§g)\s*\)", r"\1", t)
+    t = re.sub(r"§g severity\b", "§g", t)
     causes = list(_CAUSE.finditer(t))
     if len(causes) > 1:
         return None
