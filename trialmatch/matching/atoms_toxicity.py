@@ -17,8 +17,8 @@ Evidence is the patient's AdverseEvent records (``PatientFacts.adverse_events``,
 - attributed to anticancer therapy: a suspectEntity that is one of the patient's systemic
   anticancer medications (a drug of therapy.yaml's ``systemic_classes``) or cancer-related
   procedures (surgery, radiotherapy, other: the extractor keeps only cancer-related ones). With
-  ``therapy``: "chemotherapy" needs a drug of the chemotherapy class, "radiotherapy" a radiation
-  procedure, "surgery" a surgery. No suspect, or one the record does not show to be such a
+  ``therapy``: "chemotherapy" needs a drug of the chemotherapy class, "systemic" any systemic
+  anticancer drug, "radiotherapy" a radiation procedure, "surgery" a surgery. No suspect, or one the record does not show to be such a
   therapy, is to confirm (AEs of other drugs are not this criterion's);
 - current: outcome "ongoing", or dated (recordedDate, else date) within the ``adverse_event``
   freshness window (28 days, ``freshness.yaml``); an older "recovering" or undated record may
@@ -87,7 +87,7 @@ def _cause(ae, view, systemic, therapy) -> str | None:
     kinds: list[str] = []
     for med, _, classes in view.medications:
         if med.evidence in ae.suspects and classes & systemic:
-            kinds.append("chemotherapy" if "chemotherapy" in classes else "systemic")
+            kinds += ["systemic", "chemotherapy"] if "chemotherapy" in classes else ["systemic"]
     for proc in view.facts.procedures:
         if proc.evidence in ae.suspects:
             kinds.append({"radiation": "radiotherapy", "surgery": "surgery"}.get(proc.kind, "procedure"))

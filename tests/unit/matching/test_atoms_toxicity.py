@@ -69,12 +69,22 @@ def facts(*events, meds=(CHEMO,), procedures=()):
     (c.ResidualToxicity(above_grade=1, or_baseline=True), [ae()], Verdict.UNKNOWN),  # baseline: to confirm
     (c.ResidualToxicity(above_grade=1, therapy="radiotherapy"), [ae()], Verdict.UNKNOWN),  # chemo is not radiation
     (c.ResidualToxicity(above_grade=1, therapy="chemotherapy"), [ae()], Verdict.MET),
+    (c.ResidualToxicity(above_grade=1, therapy="systemic"), [ae()], Verdict.MET),  # chemotherapy is systemic
     (c.ResidualToxicity(above_grade=2), [ae(grade=2)], Verdict.UNKNOWN),
     (c.Not(ABOVE_1), [ae()], Verdict.NOT_MET),  # "recovered to <= grade 1": a grade 2 toxicity fails it
     (c.Not(ABOVE_1), [ae(grade=1)], Verdict.UNKNOWN),  # never MET from records alone
 ])
 def test_evidence_rules(node, events, verdict):
     assert outcome(node, facts(*events)).verdict is verdict
+
+
+def test_a_systemic_drug_other_than_chemotherapy():
+    pembro = f.Medication("MedicationStatement/pembro", ingredients=("pembrolizumab",), status="completed",
+                          start=date(2026, 6, 1), end=date(2026, 9, 1))
+    colitis = ae(code=f.Coding(MDR, "10009887", "Colitis"), suspects=(pembro.evidence,))
+    assert outcome(c.ResidualToxicity(1, therapy="systemic"), facts(colitis, meds=(pembro,))).verdict is Verdict.MET
+    assert outcome(c.ResidualToxicity(1, therapy="chemotherapy"), facts(colitis, meds=(pembro,))).verdict is Verdict.UNKNOWN
+    assert outcome(ABOVE_1, facts(colitis, meds=(pembro,))).verdict is Verdict.MET
 
 
 def test_radiotherapy_and_surgery_causes():
