@@ -44,6 +44,8 @@ EVERY_NODE = [
      "text": "Known hypersensitivity to pembrolizumab or any component of the study drug", "id": "n-hyp"},
     {"type": "vaccination", "within_days": 30, "text": "Received a live vaccine within 30 days", "id": "n-vac"},
     {"type": "study_participation", "within_days": 28, "drug_only": True, "purpose": "treatment", "id": "n-study"},
+    {"type": "residual_toxicity", "above_grade": 1, "exceptions": [{"term": "alopecia"}, {"term": "peripheral_neuropathy",
+     "max_grade": 2}], "therapy": "chemotherapy", "or_baseline": True, "id": "n-tox"},
 ]
 
 

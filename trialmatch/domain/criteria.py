@@ -323,6 +323,38 @@ class Vaccination:
 
 
 @dataclass(frozen=True)
+class ToxicityException:
+    """An adverse event a ``ResidualToxicity`` criterion accepts: ``term`` is a key of
+    ``trialmatch/matching/data/toxicity_terms.yaml`` ("alopecia", "peripheral_neuropathy");
+    ``max_grade`` the highest CTCAE grade accepted for it (None: any grade, "except alopecia")."""
+
+    term: str
+    max_grade: int | None = None
+
+
+@dataclass(frozen=True)
+class ResidualToxicity:
+    """An adverse event of prior anticancer therapy still above CTCAE grade ``above_grade``
+    ("persistent toxicity of prior therapy > grade 1"; "recovered to <= grade 1" is its negation,
+    so both are written ``Not(ResidualToxicity(above_grade=1))`` in their section).
+
+    ``exceptions``: adverse events the criterion accepts, each with its own grade limit ("except
+    alopecia", "peripheral neuropathy <= grade 2"). ``therapy``: what caused it, None for any
+    prior anticancer therapy, else "chemotherapy" | "systemic" (systemic anticancer drugs) |
+    "radiotherapy" | "surgery". ``or_baseline``:
+    the text accepts a toxicity back at the patient's baseline ("resolved to baseline or grade
+    <= 1"); no record states a pre-treatment baseline, so the matcher leaves such a toxicity to
+    confirm instead of counting it."""
+
+    above_grade: int
+    exceptions: tuple[ToxicityException, ...] = ()
+    therapy: str | None = None
+    or_baseline: bool = False
+    text: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
 class Unparsed:
     """Text not understood (or not structurable). Always UNKNOWN. ``non_clinical`` marks
     items no EHR can answer (consent, willingness, ability to swallow): UNKNOWN of kind
@@ -339,6 +371,7 @@ Atom = Union[
     Hypersensitivity,
     Vaccination,
     StudyParticipation,
+    ResidualToxicity,
     Unparsed,
 ]
 Node = Union[All, Any, Not, Atom]
@@ -349,6 +382,7 @@ ATOM_TYPES: tuple[type, ...] = (
     Hypersensitivity,
     Vaccination,
     StudyParticipation,
+    ResidualToxicity,
     Unparsed,
 )
 NODE_TYPES: tuple[type, ...] = (All, Any, Not) + ATOM_TYPES

@@ -38,7 +38,7 @@ def to_json(node: c.Node) -> dict:
 def _value_to_json(value):
     if isinstance(value, c.NODE_TYPES):
         return to_json(value)
-    if isinstance(value, Coding):
+    if isinstance(value, (Coding, c.ToxicityException)):
         return {k: v for k, v in dataclasses.asdict(value).items() if v is not None}
     if isinstance(value, tuple):
         return [_value_to_json(v) for v in value]
@@ -70,6 +70,8 @@ def _value_from_json(key: str, value, path: str):
         return tuple(from_json(v, f"{path}[{i}]") for i, v in enumerate(value))
     if key == "item":
         return from_json(value, path)
+    if key == "exceptions":
+        return tuple(_toxicity_exception(v, f"{path}[{i}]") for i, v in enumerate(value))
     if isinstance(value, list):
         return tuple(_coding(v) if isinstance(v, dict) else v for v in value)
     return value
@@ -77,6 +79,12 @@ def _value_from_json(key: str, value, path: str):
 
 def _coding(data: dict) -> Coding:
     return Coding(data.get("system"), data.get("code"), data.get("display"))
+
+
+def _toxicity_exception(data, path: str) -> c.ToxicityException:
+    if not isinstance(data, dict) or "term" not in data or set(data) - {"term", "max_grade"}:
+        raise CriteriaError(f"{path}: a toxicity exception is an object {{term, max_grade}}")
+    return c.ToxicityException(data["term"], data.get("max_grade"))
 
 
 def positive_atoms(node: c.Node, negated: bool = False):

@@ -245,6 +245,30 @@ class Immunization:
 
 
 @dataclass(frozen=True)
+class AdverseEvent:
+    """One FHIR AdverseEvent record with actuality "actual" (HL7 CTCAE IG, CTC Adverse Event).
+
+    ``codes``: the event's codings as recorded (MedDRA LLT codes for CTCAE terms, NCIt, SNOMED
+    CT ...); ``text``: the event's text. ``grade``: the CTCAE grade 0-5 of the ctcae-grade
+    extension (None: not recorded; the R4 ``severity`` mild/moderate/severe is no CTCAE grade and
+    is not read). ``outcome``: the R4 adverse-event-outcome code (resolved, recovering, ongoing,
+    resolvedWithSequelae, fatal, unknown). ``resolved``: the adverse-event-resolved-date
+    extension (the date the AE ended or returned to baseline). ``date``: when the event occurred
+    (``date``), ``recorded``: ``recordedDate``. ``suspects``: the resources named as its cause
+    (``suspectEntity.instance``), as evidence strings when in the Bundle, else as written."""
+
+    evidence: str
+    codes: tuple[Coding, ...] = ()
+    text: str | None = None
+    grade: int | None = None
+    outcome: str | None = None
+    resolved: date | None = None
+    date: date | None = None
+    recorded: date | None = None
+    suspects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class StudyEnrolment:
     """A FHIR ResearchSubject: the patient's enrolment in a research study, with what the
     Bundle says of the study (its ResearchStudy, when the Bundle holds it).
@@ -306,6 +330,7 @@ class PatientFacts:
     allergies: tuple[Allergy, ...] = ()
     immunizations: tuple[Immunization, ...] = ()
     studies: tuple[StudyEnrolment, ...] = ()
+    adverse_events: tuple[AdverseEvent, ...] = ()
     warnings: tuple[Warning, ...] = field(default=(), compare=False)
 
     def age_on(self, as_of: date) -> int | None:

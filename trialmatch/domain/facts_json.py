@@ -24,9 +24,10 @@ FACT_TYPES: dict[str, type] = {
     "allergies": f.Allergy,
     "immunizations": f.Immunization,
     "studies": f.StudyEnrolment,
+    "adverse_events": f.AdverseEvent,
 }
 CODING_FIELDS = frozenset({"codes", "histology", "body_site", "laterality", "code", "system"})
-DATE_FIELDS = frozenset({"birth_date", "deceased_date", "onset", "recorded", "date", "start", "end"})
+DATE_FIELDS = frozenset({"birth_date", "deceased_date", "onset", "recorded", "date", "start", "end", "resolved"})
 
 
 def facts_to_json(facts: f.PatientFacts, as_of: date | None = None) -> dict:

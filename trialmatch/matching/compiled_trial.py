@@ -19,7 +19,7 @@ from trialmatch.domain.criteria_json import TYPE_NAMES, positive_atoms
 from trialmatch.domain.verdict import Outcome, Verdict
 from trialmatch.matching import (
     atoms_allergy, atoms_assessment, atoms_biomarker, atoms_clinical, atoms_disease, atoms_patient, atoms_study,
-    atoms_therapy, atoms_vaccination, atoms_variant,
+    atoms_therapy, atoms_toxicity, atoms_vaccination, atoms_variant,
 )
 from trialmatch.matching.render import display_text
 from trialmatch.matching.units import load_units
@@ -44,6 +44,7 @@ COMPILERS = {
     c.LifeExpectancy: atoms_assessment.compile_life_expectancy,
     c.Hypersensitivity: atoms_allergy.compile_hypersensitivity,
     c.Vaccination: atoms_vaccination.compile_vaccination,
+    c.ResidualToxicity: atoms_toxicity.compile_residual_toxicity,
 }
 
 

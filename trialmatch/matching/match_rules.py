@@ -4,7 +4,7 @@ validated at load (``load_rules()``; a bad file raises RuleFileError naming file
 Files (each documents the reasoning of its values): ``freshness.yaml``, ``extent.yaml``,
 ``biomarkers.yaml``, ``performance.yaml``, ``therapy.yaml``, ``histology.yaml``, ``genomics.yaml``,
 ``assessment.yaml``, ``surgery.yaml`` (``surgery_classes.py``), ``live_vaccines.yaml``
-(``live_vaccines.py``).
+(``live_vaccines.py``), ``toxicity_terms.yaml`` (``toxicity_terms.py``).
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from typing import Any
 from trialmatch.errors import RuleFileError
 from trialmatch.matching.rule_file import mapping, number, read_yaml, str_list
 from trialmatch.matching.live_vaccines import load_live_vaccines
+from trialmatch.matching.toxicity_terms import ToxicityTerm, load_toxicity_terms
 from trialmatch.matching.surgery_classes import EMPTY, SurgeryClasses, load_surgery_classes
 
 FRESHNESS_KEYS = ("performance_status", "lab", "tumor_marker", "stage", "extent_negative", "pregnancy_test", "variant",
-                  "measurable_disease", "life_expectancy", "no_known_allergy")
+                  "measurable_disease", "life_expectancy", "no_known_allergy", "adverse_event")
 EXTENT_KEYS = ("metastatic", "advanced", "locally_advanced")
 
 
@@ -100,6 +101,7 @@ class MatchRules:
     response_criteria: tuple[str, ...] = ()
     surgery: SurgeryClasses = EMPTY  # surgical codes classified major / minor (surgery.yaml)
     live_vaccines: frozenset[str] = frozenset()  # CVX keys of live vaccines (live_vaccines.yaml)
+    toxicity_terms: dict[str, ToxicityTerm] = field(default_factory=dict)  # toxicity_terms.yaml
 
     def window(self, kind: str) -> int | None:
         return self.freshness[kind]
@@ -164,6 +166,7 @@ def load_rules(directory: Path | None = None) -> MatchRules:
                                   "assessment.yaml: response_criteria"),
         surgery=load_surgery_classes(directory),
         live_vaccines=load_live_vaccines(directory),
+        toxicity_terms=load_toxicity_terms(directory),
     )
 
 

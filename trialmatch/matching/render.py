@@ -170,6 +170,18 @@ def _study_participation(n: c.StudyParticipation) -> str:
     return what + when
 
 
+def _residual_toxicity(n: c.ResidualToxicity) -> str:
+    cause = {"chemotherapy": "chemotherapy", "systemic": "systemic therapy", "radiotherapy": "radiotherapy",
+             "surgery": "surgery"}.get(n.therapy or "", "prior anticancer therapy")
+    out = f"toxicity of {cause} above CTCAE grade {n.above_grade}"
+    if n.or_baseline:
+        out += " (baseline accepted)"
+    if n.exceptions:
+        out += ", except " + ", ".join(e.term.replace("_", " ") + (f" ≤ grade {e.max_grade}" if e.max_grade is not None
+                                                                     else "") for e in n.exceptions)
+    return out
+
+
 _RENDERERS = {
     c.All: lambda n: "all of: " + "; ".join(render(i) for i in n.items) if n.items else "no criteria",
     c.Any: lambda n: "any of: " + " | ".join(render(i) for i in n.items) if n.items else "none",
@@ -192,6 +204,7 @@ _RENDERERS = {
     c.LifeExpectancy: _life_expectancy,
     c.Hypersensitivity: _hypersensitivity,
     c.Vaccination: _vaccination,
+    c.ResidualToxicity: _residual_toxicity,
     c.StudyParticipation: _study_participation,
     c.Unparsed: lambda n: n.text,
 }

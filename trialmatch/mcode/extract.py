@@ -12,7 +12,7 @@ import dataclasses
 
 from trialmatch.domain.facts import PatientFacts
 from trialmatch.errors import PatientDataError
-from trialmatch.mcode import allergies, genomics, immunizations, labs, patient_conditions, staging
+from trialmatch.mcode import adverse_events, allergies, genomics, immunizations, labs, patient_conditions, staging
 from trialmatch.mcode import research_subjects, status_observations
 from trialmatch.mcode import treatments, tumor_markers
 from trialmatch.mcode.bundle_entries import Entry, Warnings, read_bundle
@@ -34,7 +34,7 @@ UNEXPECTED = (TypeError, ValueError, AttributeError, KeyError, IndexError, Arith
 VOID_STATUS = frozenset({"entered-in-error", "cancelled"})
 FACT_LISTS = ("cancers", "stages", "markers", "variants", "genes_tested", "performance",
               "medications", "procedures", "labs", "conditions", "pregnancy", "disease_status", "allergies",
-              "immunizations", "studies")
+              "immunizations", "studies", "adverse_events")
 
 
 def extract_facts(bundle: dict, vocab) -> PatientFacts:
@@ -90,6 +90,8 @@ def extract_facts(bundle: dict, vocab) -> PatientFacts:
                 _add(out["allergies"], allergies.allergy(e, vocab, warnings))
             elif kinds[id(e)] == "immunization":
                 _add(out["immunizations"], immunizations.immunization(e, warnings))
+            elif kinds[id(e)] == "adverse_event":
+                _add(out["adverse_events"], adverse_events.adverse_event(e, refs, warnings))
         except UNEXPECTED:
             warnings.add(e.location, "resource could not be read; not used")
     out["studies"] = research_subjects.study_enrolments(entries, refs, patient["patient_ref"] if patient else None,
@@ -188,6 +190,8 @@ def _kind(e: Entry, rules: McodeRules, vocab, warnings: Warnings) -> str | None:
         return "allergy"
     if rtype == "Immunization":
         return "immunization"
+    if rtype == "AdverseEvent":
+        return "adverse_event"
     return None
 
 

@@ -38,6 +38,9 @@ EXAMPLES = [
     c.Vaccination(live=True, within_days=30, id="exc-3"),
     c.StudyParticipation(within_days=28, drug_only=True, text="investigational agent within 4 weeks", id="exc-4"),
     c.StudyParticipation(purpose="treatment"),
+    c.ResidualToxicity(above_grade=1, exceptions=(c.ToxicityException("alopecia"),
+                                                  c.ToxicityException("peripheral_neuropathy", max_grade=2)),
+                       therapy="chemotherapy", or_baseline=True, id="exc-5"),
     c.Unparsed("Able to swallow tablets", non_clinical=True, id="x9"),
 ]
 

@@ -38,6 +38,7 @@ def test_render_every_example_atom():
         "live vaccine within 30 days",
         "investigational agent (study of a drug) within 4 weeks",
         "participation in another interventional study (treatment study) now",
+        "toxicity of chemotherapy above CTCAE grade 1 (baseline accepted), except alopecia, peripheral neuropathy ≤ grade 2",
         "Able to swallow tablets",
     ]
 

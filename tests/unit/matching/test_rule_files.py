@@ -18,7 +18,7 @@ def test_shipped_rules_load_with_documented_windows():
     assert rules.freshness == {"performance_status": 90, "lab": 28, "tumor_marker": None, "stage": None,
                                "extent_negative": 90, "pregnancy_test": 14, "variant": None,
                                "measurable_disease": 60, "life_expectancy": 60,
-                               "no_known_allergy": 365}
+                               "no_known_allergy": 365, "adverse_event": 28}
     assert rules.karnofsky_to_ecog[70] == (1, 2)
     assert (rules.ongoing_order_days, rules.ongoing_order_days_by_class) == (180, {"endocrine_therapy": 3650})
     # every OncoTree code the rules name exists in the shipped OncoTree

@@ -1,0 +1,144 @@
+"""ResidualToxicity: an adverse event of prior anticancer therapy still above a CTCAE grade.
+
+Evidence is the patient's AdverseEvent records (``PatientFacts.adverse_events``, HL7 CTCAE IG;
+``mcode/adverse_events.py``). An exclusion "persistent toxicity > grade 1" and an inclusion
+"recovered to <= grade 1" are both ``Not(ResidualToxicity(above_grade=1))``. A record *counts*
+(shows the atom) only when all of these hold:
+
+- graded: a CTCAE grade above ``above_grade`` (a record without a grade, or with the R4
+  severity only, is to confirm; one at or below the limit shows nothing either way);
+- not excepted: its event is not one of the atom's exceptions at or below that exception's own
+  grade (``toxicity_terms.yaml``: a MedDRA code of the term, or a display / text that is its
+  name). An event the atom does not except must be shown to be another event: coded in MedDRA
+  (the CTCAE terms are MedDRA lowest-level terms) and not naming an excepted term; an event
+  coded otherwise, or only in words, may be the excepted one and is to confirm;
+- not resolved: no adverse-event-resolved-date, and an outcome other than resolved,
+  resolvedWithSequelae or fatal (a resolved record is shown, never read as "recovered");
+- attributed to anticancer therapy: a suspectEntity that is one of the patient's systemic
+  anticancer medications (a drug of therapy.yaml's ``systemic_classes``) or cancer-related
+  procedures (surgery, radiotherapy, other: the extractor keeps only cancer-related ones). With
+  ``therapy``: "chemotherapy" needs a drug of the chemotherapy class, "systemic" any systemic
+  anticancer drug, "radiotherapy" a radiation procedure, "surgery" a surgery. No suspect, or one the record does not show to be such a
+  therapy, is to confirm (AEs of other drugs are not this criterion's);
+- current: outcome "ongoing", or dated (recordedDate, else date) within the ``adverse_event``
+  freshness window (28 days, ``freshness.yaml``); an older "recovering" or undated record may
+  have improved since and is to confirm, the old grade shown.
+
+A counting record -> MET; with ``or_baseline`` ("resolved to baseline or grade <= 1") no record
+states the patient's pre-treatment baseline, so it is UNKNOWN (to confirm whether the toxicity is
+the patient's baseline) instead. Otherwise UNKNOWN, never NOT_MET: AE records are incomplete (a
+toxicity graded in clinic notes only, or by another provider), so neither absence nor resolved
+records show that none persists. The missing item is the "grade of residual toxicities of prior
+therapy"; records that might count but cannot be shown to are named in the reason, kind
+``to_confirm``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialmatch.domain import criteria as c
+from trialmatch.domain.verdict import TO_CONFIRM
+from trialmatch.matching.outcome_build import absent_kind, day, evidence, met, unknown
+
+ITEM = "grade of residual toxicities of prior therapy"
+RESOLVED_OUTCOMES = frozenset({"resolved", "resolvedWithSequelae", "fatal"})
+_SUFFIX = re.compile(r"\s*\((?:disorder|finding)\)$")
+
+
+def _meddra(coding) -> bool:
+    system = (coding.system or "").lower()
+    return "mdr" in system or "meddra" in system
+
+
+def _names(ae) -> list[str]:
+    texts = [x.display for x in ae.codes if x.display] + ([ae.text] if ae.text else [])
+    return [_SUFFIX.sub("", t.strip().lower()) for t in texts]
+
+
+def _label(ae) -> str:
+    return next((x.display for x in ae.codes if x.display), None) or ae.text or "adverse event"
+
+
+def _is_term(ae, term) -> bool:
+    return any(_meddra(x) and x.code in term.meddra for x in ae.codes) or any(n in term.names for n in _names(ae))
+
+
+def _mentions(ae, term) -> bool:
+    """The event's words name the term somewhere ("chemotherapy-induced peripheral neuropathy")."""
+    return any(re.search(rf"\b{re.escape(n)}\b", text) for n in term.names for text in _names(ae))
+
+
+def _exception_state(ae, grade, node, terms) -> str:
+    """"excepted", "counts" or "unclear" for a record graded above the atom's limit."""
+    for exc in node.exceptions:
+        term = terms.get(exc.term)
+        if term is not None and _is_term(ae, term):
+            return "excepted" if exc.max_grade is None or grade <= exc.max_grade else "counts"
+    if any(exc.term not in terms or _mentions(ae, terms[exc.term]) for exc in node.exceptions):
+        return "unclear"
+    if node.exceptions and not any(_meddra(x) and x.code for x in ae.codes):
+        return "unclear"
+    return "counts"
+
+
+def _cause(ae, view, systemic, therapy) -> str | None:
+    """The kind of anticancer therapy a suspect of the record is, if the record shows one."""
+    kinds: list[str] = []
+    for med, _, classes in view.medications:
+        if med.evidence in ae.suspects and classes & systemic:
+            kinds += ["systemic", "chemotherapy"] if "chemotherapy" in classes else ["systemic"]
+    for proc in view.facts.procedures:
+        if proc.evidence in ae.suspects:
+            kinds.append({"radiation": "radiotherapy", "surgery": "surgery"}.get(proc.kind, "procedure"))
+    if therapy is None:
+        return kinds[0] if kinds else None
+    return therapy if therapy in kinds else None
+
+
+def compile_residual_toxicity(node: c.ResidualToxicity, negated, vocab, units):
+    limit = node.above_grade
+    cause_words = node.therapy or "prior anticancer therapy"
+
+    def evaluate(ctx):
+        rules = ctx.rules
+        terms, window = rules.toxicity_terms, rules.window("adverse_event")
+        counting, doubts, shown = [], [], []
+        for ae in ctx.view.facts.adverse_events:
+            name = _label(ae)
+            when = ae.recorded or ae.date
+            if ae.grade is not None and ae.grade <= limit:
+                continue
+            shown.append(evidence(ae.evidence, f"{name}" + (f", grade {ae.grade}" if ae.grade is not None else ""),
+                                  when))
+            if ae.resolved is not None or ae.outcome in RESOLVED_OUTCOMES:
+                continue  # over: shown, never read as "recovered" from every toxicity
+            if ae.grade is None:
+                doubts.append(f"{name} ({day(when)}) has no CTCAE grade")
+                continue
+            state = _exception_state(ae, ae.grade, node, terms)
+            if state == "excepted":
+                continue
+            if state == "unclear":
+                doubts.append(f"whether grade {ae.grade} {name} is one of the accepted toxicities")
+                continue
+            if _cause(ae, ctx.view, rules.systemic_classes, node.therapy) is None:
+                doubts.append(f"whether grade {ae.grade} {name} was caused by {cause_words}")
+                continue
+            fresh = when is not None and 0 <= (ctx.as_of - when).days <= window
+            if ae.outcome != "ongoing" and not fresh:
+                doubts.append(f"whether grade {ae.grade} {name} ({day(when)}) persists")
+                continue
+            counting.append(f"grade {ae.grade} {name} ({ae.outcome or day(when)})")
+        ev = tuple(shown)
+        if counting and not node.or_baseline:
+            return met(node, f"{'; '.join(counting)}: above grade {limit}, not resolved", ev)
+        if counting:
+            return unknown(node, f"{'; '.join(counting)}: above grade {limit}; whether it is the patient's baseline "
+                           "is to confirm", ITEM, TO_CONFIRM, ev)
+        if doubts:
+            return unknown(node, "; ".join(doubts) + " is to confirm", ITEM, TO_CONFIRM, ev)
+        return unknown(node, f"no unresolved adverse event above grade {limit} of {cause_words} recorded; "
+                       "adverse event records are often incomplete", ITEM, absent_kind(negated), ev)
+
+    return evaluate
