@@ -30,6 +30,11 @@ _REPLACEMENTS: tuple[tuple, ...] = (
     (r"[\u2018\u2019]", "'"),
     (r"[\u201c\u201d]", '"'),
     (r"µ|μ", "u"),
+    # "equal to18": a number glued to the word before it
+    (r"\b(than|to)(?=\d)", r"\1 ", ("than", "to")),
+    # "\\> or equal to 18": a comparator sign beside its words
+    (r">\s*or equal to\b", " >= ", ("or equal",)),
+    (r"<\s*or equal to\b", " <= ", ("or equal",)),
     (r"≥|=>|>\s*/?\s*=|⩾|≧", " >= ", ("≥", "=", "⩾", "≧")),
     (r"≤|=<|<\s*/?\s*=|⩽|≦", " <= ", ("≤", "=", "⩽", "≦")),
     (r"\b(?:greater|more|higher|larger) (?:than )?or equal to\b|\bequal to or (?:greater|more|higher) than\b"
@@ -40,7 +45,8 @@ _REPLACEMENTS: tuple[tuple, ...] = (
      " <= ", ("equal", "more than", "greater than", "exceeding", "maximum", "up to")),
     (r"\b(?:greater|more|higher|larger) than\b|\babove\b|\bexceeding\b|\bover\b", " > ", ("than", "above", "exceeding", "over")),
     (r"\b(?:less|lower|fewer) than\b|\bbelow\b|\bunder\b", " < ", ("than", "below", "under")),
-    (r"\bupper limits? of (?:the )?normal(?: range)?\b|\bupper normal limits?\b|\buln\b", "uln", ("upper", "uln")),
+    # "upper limit normal", "upper limited of normal" (spellings seen in the protocols)
+    (r"\bupper limit(?:s|ed)? (?:of )?(?:the )?normal(?: range)?\b|\bupper normal limits?\b|\buln\b", "uln", ("upper", "uln")),
     (r"\binstitutional uln\b|\buln institutional\b", "uln", ("uln",)),
     (r"(\d),(\d{3})\b", r"\1\2", (",",)),
     # "75 000/ul": digits grouped with a space, only before a unit of count
@@ -59,7 +65,10 @@ _REPLACEMENTS: tuple[tuple, ...] = (
     (r"/\s*(?:mm\^?3|mm³|cu\.? ?mm|cubic millimeters?)\b", "/mm3", ("/",)),
     (r"\bcells\s*/\s*", "/", ("cells",)),
     (r"\btimes\b|×", " x ", ("times", "×")),
-    (r"\b(?:x|times)\s+(?:the\s+|an?\s+)?(?:institutional\s+|site\s+)?uln", "x uln", ("uln",)),
+    (r"\b(?:x|times)\s+(?:the\s+|an?\s+)?(?:institutional\s+|site\s+|local\s+|(?:laboratory|lab)(?:[- ]defined)?\s+)?uln",
+     "x uln", ("uln",)),
+    # "ALT > 5x upper limit": a multiple of the upper limit is of the upper limit of normal
+    (r"(\d)\s*x\s+(?:the\s+)?upper limit\b(?! of)", r"\1 x uln", ("upper limit",)),
     (r"(\d)\s*x\s*uln", r"\1 x uln", ("uln",)),
     (r"(\d)x10\^", r"\1 x10^", ("x10^",)),
     (r"[ \t]+", " "),

@@ -18,6 +18,9 @@ _META = re.compile(
     r"|(?P<site_b>brain|cns|central nervous system)\s+(?:involvement|disease))"
     r"(?:(?:\s+(?:and/or|or)\s+|/)(?P<site2>leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis))?$"
 )
+# "distant metastases", "distant metastatic disease": metastatic disease (AJCC: distant metastasis is the M1
+# category, the extent the atom's "metastatic" holds); a site or a qualifier after them is not read
+_DISTANT = re.compile(r"^distant (?:metastases|metastasis|metastatic disease|metastatic spread|mets)$")
 _LEPTO = re.compile(r"^(?:has |have )?(?:known |active )*(?:leptomeningeal (?:disease|metastases|metastasis|carcinomatosis|involvement)|"
                     r"carcinomatous meningitis|leptomeningeal)$")
 # "presence of symptomatic CNS metastases", "clinical evidence of any untreated CNS disease": the lead adds nothing
@@ -52,6 +55,8 @@ def build_metastasis(clause: Clause) -> c.Node | None:
         t = f"{after.group('q')} {after.group('site')}"  # "CNS metastases that are untreated" = untreated CNS metastases
     if t.endswith(" not previously treated"):
         t = "untreated " + t[:-len(" not previously treated")]  # "active CNS metastases not previously treated"
+    if t.startswith("distant") and _DISTANT.match(t):
+        return c.Metastasis(extent="metastatic")
     if _LEPTO.match(t):
         return c.Metastasis(site="leptomeningeal")
     m = _META.match(t)
