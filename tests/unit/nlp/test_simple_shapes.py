@@ -40,6 +40,7 @@ def no(node):
 
 
 METASTATIC = {"type": "metastasis", "extent": "metastatic"}
+LEPTO = {"type": "metastasis", "site": "leptomeningeal"}
 
 FULLY = [
     # ---- age -------------------------------------------------------------------------------------
@@ -127,6 +128,18 @@ FULLY = [
     ("exc", "Subject has an Eastern Cooperative Oncology Group (ECOG) Performance Status (PS) \\> 2.", no(ps(min=3))),
     # NCT06228053: "70 or higher"
     ("inc", "Karnofsky performance status of 70 or higher.", ps(min=70, scale="Karnofsky")),
+    # NCT05388773: "80-100" runs to the top of the scale; the ECOG grades "0 or 1" are one range
+    ("inc", "ECOG performance status of 0 or 1 or Karnofsky score 80-100.", {"type": "any", "items": [
+        ps(max=1), ps(min=80, scale="Karnofsky")]}),
+    # NCT05443126, NCT06234423: with the grades as a range, the "and" joins two whole requirements
+    ("inc", "ECOG performance status of 0 or 1 and life expectancy \\>3 months at screening", {"type": "all", "items": [
+        ps(max=1), {"type": "life_expectancy", "min_days": 91, "min_inclusive": False}]}),
+    ("inc", "Eastern Cooperative Oncology Group (ECOG) performance status of 0 or 1 and life expectancy of ≥12 weeks.",
+     {"type": "all", "items": [ps(max=1), {"type": "life_expectancy", "min_days": 84}]}),
+    # NCT05204147, NCT06270706: "estimated survival" is the life expectancy
+    ("inc", "Karnofsky performance status \\>= 60% and an estimated survival of at least 3 months", {"type": "all", "items": [
+        ps(min=60, scale="Karnofsky"), {"type": "life_expectancy", "min_days": 91}]}),
+    ("inc", "Estimated survival of ≥3 months", {"type": "life_expectancy", "min_days": 91}),
     # ---- labs: ULN spellings -----------------------------------------------------------------------
     # NCT05477576, NCT06626516, NCT05953337
     ("inc", "Total bilirubin ≤3 x upper limit normal (ULN)", lab("TBILI", "<=", uln_multiple=3)),
@@ -139,6 +152,19 @@ FULLY = [
     ("exc", "Presence of distant metastatic disease", no(METASTATIC)),
     ("exc", "Has distant metastatic disease.", no(METASTATIC)),
     ("inc", "No evidence of distant metastasis.", no(METASTATIC)),
+    # ---- metastatic sites: history, leptomeningeal names -------------------------------------------
+    # NCT04820179, NCT06099769, NCT05413850: a bare site under "history of" (MET only for a site recorded active,
+    # never NOT_MET: the atom cannot decide against the history the words ask for)
+    ("exc", "History of leptomeningeal disease", no(LEPTO)),
+    ("exc", "History of brain metastases or leptomeningeal disease.", no({"type": "any", "items": [
+        {"type": "metastasis", "site": "brain"}, LEPTO]})),
+    ("exc", "Known history of central nervous system (CNS) metastases.", no({"type": "any", "items": [
+        {"type": "metastasis", "site": "cns"}, {"type": "metastasis", "site": "brain"}]})),
+    # NCT04300556: meningeal carcinomatosis is leptomeningeal carcinomatosis (NCI Dictionary of Cancer Terms)
+    ("exc", "Diagnosed with meningeal carcinomatosis.", no(LEPTO)),
+    # NCT06907043 (labelled): the qualifier the atom holds
+    ("exc", "Known, symptomatic leptomeningeal disease.", no({"type": "metastasis", "site": "leptomeningeal",
+                                                             "qualifier": "symptomatic"})),
     # ---- measurable disease ------------------------------------------------------------------------
     # NCT04657068: "assessable using standard techniques" says how, not what
     ("inc", "Have at least 1 measurable lesion assessable using standard techniques by RECIST v1.1",
@@ -170,6 +196,9 @@ PARTLY = [
     # NCT01365169: an aside naming part of the trial stays beside the atom, never dropped
     ("inc", "ECOG performance status score between 0-3 (TAPS study)", {"type": "all", "items": [
         ps(max=3), {"type": "unparsed", "text": "(TAPS study)"}]}),
+    # NCT06412198: a narrowing word the atom does not hold stays beside the site
+    ("exc", "Progressive leptomeningeal disease", no({"type": "all", "items": [
+        LEPTO, {"type": "unparsed", "text": "Progressive"}]})),
 ]
 
 
@@ -192,12 +221,16 @@ NOT_READ = [
     ("inc", "Have predominantly squamous cell histology for NSCLC"),
     # not a range: 0 or 2
     ("inc", "ECOG performance status of 0 or 2"),
+    ("inc", "ECOG performance status of 0 or 2 and life expectancy of ≥12 weeks"),
     # a performance status in tens with no scale named
     ("inc", "Performance status ≤ 60"),
     # country-specific legal ages narrow the age for some patients
     ("inc", "Female or male patients aged ≥ 18 years (Japan ≥ 20 years) (South Korea ≥ 19 years)."),
-    # Metastasis has no history flag
+    # Metastasis has no history flag: an extent or a qualified site under "history of" is not read
     ("exc", "History of distant metastases"),
+    ("exc", "History of untreated brain metastases"),
+    # a Karnofsky range below the top of the scale is not a lower bound
+    ("inc", "Karnofsky 60-80"),
     # a physical examination alone is not a measurable-disease assessment the atom holds ("only")
     ("exc", "Measurable disease only by physical exam"),
     # a site of the target lesion, not a requirement of measurable disease

@@ -94,7 +94,7 @@ _ANCHOR = (r"(?:,? ?(?:at|from|as of|after)(?: the)? (?:time of )?(?:screening|e
 _TAIL = rf"(?:{_OPINION}|{_ANCHOR}){{0,2}}"
 _LIFE = (
     # "life expectancy of >= 12 weeks", "expected survival > 3 months", "life expectancy, in the opinion of the investigator, of >= 3 months"
-    re.compile(rf"^{_ESTIMATED}(?:life expectancy|expected survival(?: time)?)(?: is)?(?:{_OPINION},?)?(?: of)? ?(>=|>|<=|<) ?"
+    re.compile(rf"^{_ESTIMATED}(?:life expectancy|(?:expected|estimated|anticipated|predicted) survival(?: time)?)(?: is)?(?:{_OPINION},?)?(?: of)? ?(>=|>|<=|<) ?"
                rf"{_NUMBER}[ -]?{_UNIT}{_TAIL}$"),
     # "minimum life expectancy of 12 weeks", "life expectancy of 3 months or more"
     re.compile(rf"^(?:a )?minimum life expectancy of ?(>=)? ?{_NUMBER}[ -]?{_UNIT}(?: or (?:more|longer))?{_TAIL}$"),

@@ -133,7 +133,8 @@ _ECOG_VALUE = re.compile(
     r"(?: at (?:screening|baseline|study entry|enrollment|enrolment|registration))?$"
 )
 # "Karnofsky ... of 70 or higher": >= 70
-_KPS_OR_HIGHER = re.compile(r"(?:of )?(\d{2,3}) ?%? (?:or (?:higher|greater|more|>|better)|and (?:>|higher))$")
+_KPS_OR_HIGHER = re.compile(r"(?:of )?(\d{2,3}) ?%? (?:or (?:higher|greater|more|>|better)|and (?:>|higher))$"
+                            r"|(?:of )?(\d{2,3}) ?%? ?(?:-|to) ?100 ?%?$")
 # "Karnofsky or Lansky performance score >= 60": Lansky is the scale of children under 16; the Karnofsky part is
 # read, the Lansky alternative kept Unparsed beside it (Any): an adult's Karnofsky score decides
 _KPS_OR_LANSKY = re.compile(r"^(?:karnofsky|kps) ?(?:or|/) ?lansky(?= performance| score| >| >=)")
@@ -212,10 +213,15 @@ def build_performance(clause: Clause) -> c.Node | None:
         lansky = _KPS_OR_LANSKY.match(t)
         if lansky is None:
             return None
-        kps = _karnofsky(_KPS_OR_HIGHER.sub(r">= \1", "karnofsky" + t[lansky.end():]))
+        kps = _karnofsky(_KPS_OR_HIGHER.sub(_at_least, "karnofsky" + t[lansky.end():]))
         words = clause.text[clause.text.index("lansky"):]  # the protocol's words of the alternative
         return c.Any((kps, c.Unparsed(words))) if kps else None
-    return _karnofsky(_KPS_OR_HIGHER.sub(r">= \1", t) if "karnofsky" in t or "kps" in t else t)
+    return _karnofsky(_KPS_OR_HIGHER.sub(_at_least, t) if "karnofsky" in t or "kps" in t else t)
+
+
+def _at_least(m: re.Match) -> str:
+    """"70 or higher", "80-100" (the top of the scale): ">= 70", ">= 80"."""
+    return f">= {m.group(1) or m.group(2)}"
 
 
 def _karnofsky(t: str) -> c.Node | None:
