@@ -68,6 +68,8 @@ _UNIT_EQUIVALENT = re.compile(
 _EXAMPLES = re.compile(r"\s*[(\[](?:e\.g\.?|eg\.?|for example|such as|including)[,:]?\s[^()\[\]]*[)\]]")
 # "(non-infectious) pneumonitis": a modifier the lexicon reads, in brackets
 _BRACKETED_MODIFIER = re.compile(r"\((non-?infectious|noninfectious)\)")
+# "lactating (breastfeeding) women": the same state said again in brackets
+_RESTATED_STATE = re.compile(r"(?:(?<=lactating)|(?<=nursing)) \((?:breast-?feeding|breast feeding|nursing|lactating)\)")
 # "3.1.6 ECOG performance status <= 2": the protocol's outline number (two dots or more: never a value)
 _OUTLINE_NUMBER = re.compile(r"^\d+(?:\.\d+){2,}\.?\s+(?=[a-z(])")
 _TRAILING_CONNECTOR = re.compile(r"(?:;|,)?\s+(?:and|or)$")
@@ -120,6 +122,8 @@ def prepare(text: str, section: str, context: Context) -> tuple[str, bool, bool]
     t = _UNIT_EQUIVALENT.sub("", t)
     t = _EXAMPLES.sub("", t)
     t = _BRACKETED_MODIFIER.sub(r"\1", t)
+    if "(" in t and ("lactating" in t or "nursing" in t):
+        t = _RESTATED_STATE.sub("", t)
     t = _ABBREVIATION.sub(lambda m: m.group(0) if _narrows(m, t) else "", t)
     t = _SPACES.sub(" ", t).strip()
     negated = historical = False

@@ -70,6 +70,10 @@ _REPLACEMENTS: tuple[tuple, ...] = (
     # "ALT > 5x upper limit": a multiple of the upper limit is of the upper limit of normal
     (r"(\d)\s*x\s+(?:the\s+)?upper limit\b(?! of)", r"\1 x uln", ("upper limit",)),
     (r"(\d)\s*x\s*uln", r"\1 x uln", ("uln",)),
+    # "<= 1.5 x ULN for age": the reference range a result is reported with is the patient's own (age included)
+    (r"\buln( \(uln\))? for (?:the patient's )?age\b", r"uln\1", ("for age",)),
+    # "bilirubin (sum of conjugated + unconjugated)": total bilirubin by definition
+    (r"\bbilirubin \(sum of conjugated (?:\+|and|plus) unconjugated(?: or total)?\)", "total bilirubin", ("conjugated",)),
     (r"(\d)x10\^", r"\1 x10^", ("x10^",)),
     (r"[ \t]+", " "),
     # "ast <= 3 x uln; patients with liver metastases <= 5 x uln": the group's looser threshold said

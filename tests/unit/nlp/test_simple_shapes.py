@@ -146,12 +146,26 @@ FULLY = [
     ("inc", "AST and/or ALT \\< 3x upper limited of normal (ULN)", {"type": "all", "items": [
         lab("AST", "<", uln_multiple=3), lab("ALT", "<", uln_multiple=3)]}),
     ("exc", "ALT \\> 5x upper limit.", no(lab("ALT", ">", uln_multiple=5))),
+    # NCT04079179, NCT04995003: the ULN "for age" is the reference range the result is reported with; the
+    # bracket "(sum of conjugated + unconjugated)" says total bilirubin
+    ("inc", "Bilirubin (sum of conjugated + unconjugated) ≤ 1.5 x upper limit of normal (ULN) for age",
+     lab("TBILI", "<=", uln_multiple=1.5)),
+    ("inc", "Serum creatinine ≤1.5x ULN for age", lab("CREAT", "<=", uln_multiple=1.5)),
+    # NCT05879926: the analyte named again in full, in brackets
+    ("exc", "ANC (absolute neutrophil count) less than 1200/mm3;", no(lab("ANC", "<", value=1200, unit="/mm3"))),
     # ---- distant metastases ------------------------------------------------------------------------
     # NCT04985032, NCT06139107, NCT05855200, NCT04789486: distant metastasis is M1, metastatic disease
     ("exc", "Distant metastases", no(METASTATIC)),
     ("exc", "Presence of distant metastatic disease", no(METASTATIC)),
     ("exc", "Has distant metastatic disease.", no(METASTATIC)),
     ("inc", "No evidence of distant metastasis.", no(METASTATIC)),
+    # NCT05838391: "presence of" is documentation, like "evidence of"
+    ("exc", "Presence of recurrent/metastatic disease.", no({"type": "any", "items": [
+        {"type": "metastasis", "extent": "recurrent"}, METASTATIC]})),
+    # ---- pregnancy -------------------------------------------------------------------------------------
+    # NCT04918186: the state said again in brackets
+    ("exc", "Pregnant or lactating (breastfeeding) women.", no({"type": "any", "items": [
+        {"type": "pregnancy"}, {"type": "pregnancy", "status": "breastfeeding"}]})),
     # ---- metastatic sites: history, leptomeningeal names -------------------------------------------
     # NCT04820179, NCT06099769, NCT05413850: a bare site under "history of" (MET only for a site recorded active,
     # never NOT_MET: the atom cannot decide against the history the words ask for)
@@ -229,6 +243,8 @@ NOT_READ = [
     # Metastasis has no history flag: an extent or a qualified site under "history of" is not read
     ("exc", "History of distant metastases"),
     ("exc", "History of untreated brain metastases"),
+    # an analyte in brackets that is not the one named before it
+    ("exc", "Creatinine (creatinine clearance) > 2 mg/dL"),
     # a Karnofsky range below the top of the scale is not a lower bound
     ("inc", "Karnofsky 60-80"),
     # a physical examination alone is not a measurable-disease assessment the atom holds ("only")
