@@ -19,6 +19,20 @@ import re
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
+# "ECOG performance status of 0, 1, or 2": the grades of the ECOG (WHO, Zubrod) scale as one range, "0-2",
+# when they follow one another; the list's "or" would otherwise hide an "and" after it from the compound
+# reader ("ECOG 0 or 1 and life expectancy >= 12 weeks"). A grade list that skips one ("0 or 2") is kept.
+_GRADE_LIST = (r"\b(ecog|performance status|ps|zubrod)\b([^0-9.;:<>=]{0,60}?)\b([0-5])((?:\s*,\s*[0-5])*),?\s+or\s+([0-5])"
+               r"(?![/.]?\d)")
+
+
+def _grade_range(m: re.Match) -> str:
+    grades = [int(g) for g in re.findall(r"\d", m.group(3) + m.group(4) + m.group(5))]
+    if grades != list(range(grades[0], grades[-1] + 1)) or len(grades) < 2:
+        return m.group(0)
+    return f"{m.group(1)}{m.group(2)}{grades[0]}-{grades[-1]}"
+
+
 # (pattern, replacement[, needs]): ``needs`` lists literals one of which every match contains; on
 # ASCII text (lower case, where IGNORECASE adds nothing) a pattern runs only when one is there
 _REPLACEMENTS: tuple[tuple, ...] = (
@@ -76,6 +90,7 @@ _REPLACEMENTS: tuple[tuple, ...] = (
     (r"\bbilirubin \(sum of conjugated (?:\+|and|plus) unconjugated(?: or total)?\)", "total bilirubin", ("conjugated",)),
     (r"(\d)x10\^", r"\1 x10^", ("x10^",)),
     (r"[ \t]+", " "),
+    (_GRADE_LIST, _grade_range, ("or",)),
     # "ast <= 3 x uln; patients with liver metastases <= 5 x uln": the group's looser threshold said
     # in a sentence of its own, brought into the lab's sentence as "or <= 5 x uln with liver metastases"
     # (read apart, the second sentence would look like a further requirement, not an alternative)
@@ -101,20 +116,6 @@ def _decode_entities(text: str) -> str:
     return text
 
 
-# "ECOG performance status of 0, 1, or 2": the grades of the ECOG (WHO, Zubrod) scale as one range, "0-2",
-# when they follow one another; the list's "or" would otherwise hide an "and" after it from the compound
-# reader ("ECOG 0 or 1 and life expectancy >= 12 weeks"). A grade list that skips one ("0 or 2") is kept.
-_GRADE_LIST = re.compile(r"\b(ecog|performance status|ps|zubrod)\b([^0-9.;:<>=]{0,60}?)\b([0-5])((?:\s*,\s*[0-5])*),?\s+or\s+([0-5])"
-                         r"(?![/.]?\d)")
-
-
-def _grade_range(m: re.Match) -> str:
-    grades = [int(g) for g in re.findall(r"\d", m.group(3) + m.group(4) + m.group(5))]
-    if grades != list(range(grades[0], grades[-1] + 1)) or len(grades) < 2:
-        return m.group(0)
-    return f"{m.group(1)}{m.group(2)}{grades[0]}-{grades[-1]}"
-
-
 def normalize(text: str) -> str:
     out = text.translate(_SUPERSCRIPTS) if any(ch in text for ch in "⁰¹²³⁴⁵⁶⁷⁸⁹") else text
     out = out.lower()
@@ -125,6 +126,4 @@ def normalize(text: str) -> str:
         if ascii_text and needs is not None and not any(map(out.__contains__, needs)):
             continue  # no match possible: the pattern's scan of the whole text is skipped
         out = pattern.sub(repl, out)
-    if " or " in out and ("ecog" in out or "performance" in out or "ps" in out or "zubrod" in out):
-        out = _GRADE_LIST.sub(_grade_range, out)
     return out.strip()

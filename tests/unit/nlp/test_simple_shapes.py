@@ -258,3 +258,25 @@ NOT_READ = [
 def test_shapes_that_stay_unparsed(vocab, section, text):
     status, node = parse_one(vocab, section, text)
     assert status == "unparsed", node
+
+
+KARNOFSKY_UPPER = [
+    # an upper bound on the Karnofsky scale (tens) is the negation of a lower one: "< 70" = not ">= 70",
+    # "<= 60" = not ">= 70"; in an exclusion both read Not(Not(>= 70)), i.e. ">= 70" required
+    ("KPS of \\< 70", 70),
+    ("KPS <= 60", 70),
+]
+
+
+@pytest.mark.parametrize("text,bound", KARNOFSKY_UPPER, ids=[t for t, _ in KARNOFSKY_UPPER])
+def test_karnofsky_upper_bound_in_an_exclusion(vocab, text, bound):
+    status, node = parse_one(vocab, "exc", text)
+    assert (status, node) == ("fully_structured", no(no(ps(min=bound, scale="Karnofsky"))))
+
+
+def test_karnofsky_equivalent_after_an_ecog_grade_is_the_same_requirement(vocab):
+    # NCT05638295: "(or Karnofsky >= 60%)" restates the ECOG grade on the other scale (the matcher maps Karnofsky to ECOG)
+    status, node = parse_one(vocab, "inc", "Patient must have an Eastern Cooperative Oncology Group (ECOG) performance "
+                                           "status of =\\< 2 (or Karnofsky performance status \\>= 60%)")
+    assert (status, node) == ("fully_structured", ps(max=2))
+    assert parse_one(vocab, "exc", "KPS < 65")[0] == "unparsed"  # off the scale's tens: not read

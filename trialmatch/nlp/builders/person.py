@@ -140,7 +140,7 @@ _KPS_OR_HIGHER = re.compile(r"(?:of )?(\d{2,3}) ?%? (?:or (?:higher|greater|more
 _KPS_OR_LANSKY = re.compile(r"^(?:karnofsky|kps) ?(?:or|/) ?lansky(?= performance| score| >| >=)")
 _KPS = re.compile(
     r"^(?:a )?(?:karnofsky performance(?: status| score| scale)?|karnofsky|kps)(?: \(kps\))?(?: score)?(?: of| is| must be)? ?"
-    r"(>=|>) ?(\d{2,3}) ?(?:%|percent)?(?: at (?:screening|baseline|study entry|enrollment|registration))?$"
+    r"(>=|>|<=|<) ?(\d{2,3}) ?(?:%|percent)?(?: at (?:screening|baseline|study entry|enrollment|registration))?$"
 )
 
 
@@ -158,7 +158,9 @@ _ECOG_SPELLINGS = (
     (re.compile(r" [(\[](?:ecog|who)?[- ]?(?:ps|scale|performance status)?[)\]](?=[\s)\]]|$)"), ""),  # nested: "(ecog [ecog])"
     (re.compile(r"\becog \((?:ecog|who)\)|\becog/ecog\b|\bwho/ecog\b|\becog/who\b|\becog \(ecog\)"), "ecog"),
     (re.compile(r"\becog-(?=performance)"), "ecog "),
-    (re.compile(r"\s*[(\[](?:see |refer to |refer )?appendix [a-z0-9]+[)\]]|\s*\((?:karnofsky|kps|lansky)[^()]*\)"), ""),
+    # the Karnofsky equivalent in brackets, "or" or not ("ecog <= 2 (or karnofsky >= 60%)"): the same requirement on the
+    # other scale (the matcher maps a Karnofsky score to ECOG)
+    (re.compile(r"\s*[(\[](?:see |refer to |refer )?appendix [a-z0-9]+[)\]]|\s*\((?:or )?(?:karnofsky|kps|lansky)[^()]*\)"), ""),
     # "a documented ECOG ...", "good performance status (ECOG) < 2", "adequate performance status as defined by
     # ECOG ...": the words before the scale add nothing to its value
     (re.compile(r"^(?:a )?documented (?=ecog|performance)"), ""),
@@ -227,6 +229,10 @@ def _at_least(m: re.Match) -> str:
 def _karnofsky(t: str) -> c.Node | None:
     m = _KPS.match(t)
     if m:
-        value = int(m.group(2)) + (10 if m.group(1) == ">" else 0)
-        return c.PerformanceStatus(min=value, scale="Karnofsky") if value <= 100 else None
+        # the scale runs in tens: "> 60" is ">= 70"; "< 70" is not ">= 70", "<= 60" not ">= 70"
+        value = int(m.group(2)) + (10 if m.group(1) in (">", "<=") else 0)
+        if value > 100 or (m.group(1) in ("<", "<=") and value % 10):
+            return None  # an upper bound off the tens ("< 65") is not read
+        atom = c.PerformanceStatus(min=value, scale="Karnofsky")
+        return atom if m.group(1) in (">=", ">") else c.Not(atom)
     return None
