@@ -280,3 +280,9 @@ def test_karnofsky_equivalent_after_an_ecog_grade_is_the_same_requirement(vocab)
                                            "status of =\\< 2 (or Karnofsky performance status \\>= 60%)")
     assert (status, node) == ("fully_structured", ps(max=2))
     assert parse_one(vocab, "exc", "KPS < 65")[0] == "unparsed"  # off the scale's tens: not read
+
+
+def test_a_pointer_to_the_protocol_after_a_criterion_is_documentation(vocab):
+    # NCT03743298: "; see Appendix A" only says where the scale is written (context rule DOCUMENTATION "see appendix")
+    assert parse_one(vocab, "exc", "KPS of \\< 70; see Appendix A") == (
+        "fully_structured", no(no(ps(min=70, scale="Karnofsky"))))
