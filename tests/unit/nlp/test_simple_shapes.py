@@ -286,3 +286,45 @@ def test_a_pointer_to_the_protocol_after_a_criterion_is_documentation(vocab):
     # NCT03743298: "; see Appendix A" only says where the scale is written (context rule DOCUMENTATION "see appendix")
     assert parse_one(vocab, "exc", "KPS of \\< 70; see Appendix A") == (
         "fully_structured", no(no(ps(min=70, scale="Karnofsky"))))
+
+
+NOT_PREGNANT = {"type": "not", "item": {"type": "pregnancy"}}
+
+PREGNANCY_TESTS = [
+    # a negative test in an inclusion is "not pregnant" (the labels' reading); who must take it (a pregnancy
+    # implies childbearing potential), the specimen and the rationale add nothing. NCT05732831, NCT06922591,
+    # NCT04697576, NCT06492954, NCT03935893, NCT06695845, NCT05903092
+    ("inc", "Negative serum pregnancy test result at screening", NOT_PREGNANT),
+    ("inc", "Negative pregnancy test at screening", NOT_PREGNANT),
+    ("inc", "WOCBP must have a negative pregnancy test (serum or urine)", NOT_PREGNANT),
+    ("inc", "Negative urine or serum pregnancy test in women of childbearing potential.", NOT_PREGNANT),
+    ("inc", "Women of child-bearing potential must have a negative pregnancy test because of the potentially dangerous "
+            "effects of the treatment on the fetus.", NOT_PREGNANT),
+    ("inc", "Females of childbearing potential must have a negative pregnancy test result.", NOT_PREGNANT),
+    # a positive test in an exclusion is pregnancy (NCT06771544, NCT05442515, NCT05669846)
+    ("exc", "Positive serum pregnancy test", no({"type": "pregnancy"})),
+    ("exc", "Positive serum or urine beta-HCG pregnancy test performed at screening.", no({"type": "pregnancy"})),
+    ("exc", "A WOCBP who has a positive urine pregnancy test at Screening", no({"type": "pregnancy"})),
+]
+
+
+@pytest.mark.parametrize("section,text,node", PREGNANCY_TESTS, ids=[t[:60] for _, t, _ in PREGNANCY_TESTS])
+def test_pregnancy_test_results(vocab, section, text, node):
+    assert parse_one(vocab, section, text) == ("fully_structured", node)
+
+
+def test_a_pregnancy_test_window_stays_beside_the_atom(vocab):
+    # NCT05095207: the test's own window is narrower than the matcher's (14 days): kept, never dropped
+    assert parse_one(vocab, "inc", "Negative serum pregnancy test within 7 days prior to starting treatment") == (
+        "partly_structured", {"type": "all", "items": [
+            NOT_PREGNANT, {"type": "unparsed", "text": "within 7 days prior to starting treatment"}]})
+
+
+@pytest.mark.parametrize("section,text", [
+    ("exc", "Negative pregnancy test"),   # a negative test excluding: not a shape with a meaning
+    ("inc", "Positive pregnancy test"),   # a positive test required: not read
+    ("exc", "Pregnancy test"),            # no result named
+    ("inc", "Negative pregnancy test or evidence of post-menopausal status"),  # an alternative the atom does not hold
+])
+def test_pregnancy_test_shapes_that_stay_unparsed(vocab, section, text):
+    assert parse_one(vocab, section, text)[0] == "unparsed"

@@ -12,6 +12,7 @@ from trialmatch.nlp.builders.condition_shapes import (
 )
 from trialmatch.nlp.builders.metastasis import build_metastasis
 from trialmatch.nlp.builders.patterns import ANCHOR, days, has_any
+from trialmatch.nlp.builders.pregnancy_test import build_pregnancy_test
 
 __all__ = ["build_condition", "build_metastasis", "build_pregnancy"]  # build_metastasis: its own module
 
@@ -351,6 +352,8 @@ _PREG_SPLIT = re.compile(r"[\s,]+|(?<=\w)/(?=\w)")
 def build_pregnancy(clause: Clause) -> c.Node | None:
     if not any(word in clause.text for word in _PREG_NEEDS):
         return None  # no status word: every word would be filler, no atom
+    if "pregnancy test" in clause.text:
+        return build_pregnancy_test(clause.text, clause.section)
     t = clause.text.replace("breast feeding", "breast-feeding").replace("chestfeeding", "breastfeeding")
     t = _PREG_EXCLUDED.sub("", t)
     plan = _PREG_PLAN.search(t) if clause.section == "exclusion" else None
