@@ -328,3 +328,22 @@ def test_a_pregnancy_test_window_stays_beside_the_atom(vocab):
 ])
 def test_pregnancy_test_shapes_that_stay_unparsed(vocab, section, text):
     assert parse_one(vocab, section, text)[0] == "unparsed"
+
+
+PREGNANT_OR_NURSING = no({"type": "any", "items": [{"type": "pregnancy"}, {"type": "pregnancy", "status": "breastfeeding"}]})
+
+
+@pytest.mark.parametrize("text", [
+    "Pregnancy (positive pregnancy test) or lactation",          # the test in brackets restates the state
+    "Female patients who are pregnant (positive serum or urine HCG) or breast-feeding.",
+    "Pregnant women or women nursing an infant",                 # "nursing an infant" is breastfeeding
+    "Pregnancy or breastfeeding a child",
+    "Female subjects in pregnancy or lactation.",
+])
+def test_pregnancy_restated(vocab, text):
+    assert parse_one(vocab, "exc", text) == ("fully_structured", PREGNANT_OR_NURSING)
+
+
+def test_pregnancy_shapes_kept(vocab):
+    assert parse_one(vocab, "exc", "Concurrent pregnancy") == ("fully_structured", no({"type": "pregnancy"}))
+    assert parse_one(vocab, "exc", "Pregnant children")[0] == "unparsed"  # a subgroup of children, not everyone

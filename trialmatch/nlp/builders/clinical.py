@@ -332,7 +332,11 @@ _PREG_WORDS = {
 }
 _PREG_FILLER = {"or", "and", "and/or", "women", "woman", "females", "female", "patients", "participants", "subjects",
                 "who", "are", "is", "currently", "current", "mothers", "/", "be", "a", "known", "to", "participant", "participants",
-                "individuals", "persons", "people", "of", "childbearing", "child-bearing", "potential", "wocbp"}
+                "individuals", "persons", "people", "of", "childbearing", "child-bearing", "potential", "wocbp", "concurrent",
+                "in"}
+# "pregnancy (positive pregnancy test)", "women nursing an infant", "breastfeeding their children": the state said again
+_PREG_RESTATED = re.compile(r" \((?:positive|confirmed by (?:a )?positive) [^()]*(?:pregnancy test|hcg)[^()]*\)"
+                            r"|(?<=nursing|feeding) (?:an infant|a child|infants|their (?:child|children|infants?|babies|baby))\b")
 
 
 # "pregnant women are excluded from this study because ...": the rationale adds no criterion
@@ -352,9 +356,11 @@ _PREG_SPLIT = re.compile(r"[\s,]+|(?<=\w)/(?=\w)")
 def build_pregnancy(clause: Clause) -> c.Node | None:
     if not any(word in clause.text for word in _PREG_NEEDS):
         return None  # no status word: every word would be filler, no atom
-    if "pregnancy test" in clause.text:
-        return build_pregnancy_test(clause.text, clause.section)
     t = clause.text.replace("breast feeding", "breast-feeding").replace("chestfeeding", "breastfeeding")
+    if "(" in t or " infant" in t or " child" in t or " bab" in t:
+        t = _PREG_RESTATED.sub("", t)
+    if "pregnancy test" in t:
+        return build_pregnancy_test(t, clause.section)
     t = _PREG_EXCLUDED.sub("", t)
     plan = _PREG_PLAN.search(t) if clause.section == "exclusion" else None
     if plan:
