@@ -11,13 +11,18 @@ from trialmatch.nlp.builders.patterns import has_any
 from trialmatch.nlp.context import Context
 
 _SUBJECT_STEPS = tuple(re.compile(p) for p in (
-    r"^(?:(?:male or female|female or male|adult|female|male|eligible|all|any)\s+)?(?:patients?|participants?|subjects?|"
-    r"individuals?|persons?|people|candidates?)\b,?\s*",
+    r"^(?:(?:male or female|female or male|adult|eligible|all|any)\s+)?(?:patients?|participants?|subjects?|"
+    r"individuals?|persons?|people|candidates?)\b,?\s*"
+    r"(?:\((?:male or female|female or male|males? and females?|females? and males?|men and women|men or women)\)\s*)?",
+    # "female patients who are pregnant": the sex adds nothing to what follows; before an age ("male subjects aged
+    # >= 18") it is a requirement of its own, kept for the age builder
+    r"^(?:female|male)\s+(?:patients?|participants?|subjects?|individuals?|persons?|candidates?)\b"
+    r"(?!\s*,?\s*(?:only\s*,?\s*)?(?:who (?:are|is)\s+|aged?\s+|of age\s+|of\s+)?(?:>=|>|<=|<|\d|between\b|aged?\b))\s*,?\s*",
     # "men and women >= 18 years": both sexes, no requirement on sex
     r"^(?:men and women|women and men|males and females|females and males|male and female|female and male)"
     r"(?:\s+(?:patients?|participants?|subjects?|adults?|individuals?))?,?\s+(?=aged?\b|>=|>|\d|who\b|must\b|with\b|of\b)",
     r"^(?:men|women|adults?)\s+(?=who\b|that\b|with\b|must\b|should\b|aged?\b)",
-    r"^(?:who|that)\s+(?!performance|ps\b)",
+    r"^(?:who|that)\s+(?!performance|ps\b|or\b|/)",
     r"^(?:must|should|shall|will|need to|needs to|are required to|is required to|is|are)\s+(?:also\s+)?",
     r"^(?:have|has|having|be|been|present with|with|show|demonstrate|exhibit)\s+",
     r"^(?:a|an|the)\s+",
@@ -37,6 +42,8 @@ _STAGE_OR_EXTENT = re.compile(_CLINICAL_ASIDE.pattern + r"|\bstages\b|\bmetasta|
 # only; dropped, it reads as everyone's) or a QT correction formula ("QTc (Bazett) > 470 ms" names
 # which QTc the lab builder reads; dropped, the QTc names none)
 _SEX_ASIDE = re.compile(r"\b(?:females?|males?|women|woman|men|man|girls?|boys?)\b")
+# an aside naming part of the trial ("(TAPS study)", "(Phase 2)", "(arm B only)"): the criterion is that part's
+_SCOPE_ASIDE = re.compile(r"\b(?:study|cohorts?|arms?|parts?|phase|groups?|only|substudy)\b")
 _FORMULA = re.compile(r"\b(?:qtc[fb]|fridericia|fredericia|frederica|bazett|framingham|hodges)\b|fridericia|bazett")
 
 
@@ -45,7 +52,7 @@ def _narrows(aside: re.Match, text: str) -> bool:
     else, or a stage or TNM aside
     in a clause that names no stage or extent elsewhere ("Metastatic (stage IV)" restates; "stage III
     or IV melanoma (Stage IV)" contradicts: neither is read as a narrowing)."""
-    if _SEX_ASIDE.search(aside.group(0)):
+    if _SEX_ASIDE.search(aside.group(0)) or _SCOPE_ASIDE.search(aside.group(0)):
         return True
     rest = text[:aside.start()] + text[aside.end():]
     if _FORMULA.search(aside.group(0)):
@@ -61,6 +68,10 @@ _UNIT_EQUIVALENT = re.compile(
 _EXAMPLES = re.compile(r"\s*[(\[](?:e\.g\.?|eg\.?|for example|such as|including)[,:]?\s[^()\[\]]*[)\]]")
 # "(non-infectious) pneumonitis": a modifier the lexicon reads, in brackets
 _BRACKETED_MODIFIER = re.compile(r"\((non-?infectious|noninfectious)\)")
+# "lactating (breastfeeding) women": the same state said again in brackets
+_RESTATED_STATE = re.compile(r"(?:(?<=lactating)|(?<=nursing)) \((?:breast-?feeding|breast feeding|nursing|lactating)\)")
+# "3.1.6 ECOG performance status <= 2": the protocol's outline number (two dots or more: never a value)
+_OUTLINE_NUMBER = re.compile(r"^\d+(?:\.\d+){2,}\.?\s+(?=[a-z(])")
 _TRAILING_CONNECTOR = re.compile(r"(?:;|,)?\s+(?:and|or)$")
 _SPACES = re.compile(r"\s+")
 # Phrases that add nothing to what the record can answer: when the protocol checks the criterion
@@ -105,10 +116,14 @@ def prepare(text: str, section: str, context: Context) -> tuple[str, bool, bool]
     """The clause's words without subject words, leading negation and history: (text, negated,
     historical); ("", False, False) for a double negation."""
     t = text.strip().rstrip(".;:,* ")
+    if t[:1].isdigit():
+        t = _OUTLINE_NUMBER.sub("", t, count=1)
     t = _TRAILING_CONNECTOR.sub("", t)
     t = _UNIT_EQUIVALENT.sub("", t)
     t = _EXAMPLES.sub("", t)
     t = _BRACKETED_MODIFIER.sub(r"\1", t)
+    if "(" in t and ("lactating" in t or "nursing" in t):
+        t = _RESTATED_STATE.sub("", t)
     t = _ABBREVIATION.sub(lambda m: m.group(0) if _narrows(m, t) else "", t)
     t = _SPACES.sub(" ", t).strip()
     negated = historical = False

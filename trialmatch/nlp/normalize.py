@@ -19,6 +19,20 @@ import re
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
+# "ECOG performance status of 0, 1, or 2": the grades of the ECOG (WHO, Zubrod) scale as one range, "0-2",
+# when they follow one another; the list's "or" would otherwise hide an "and" after it from the compound
+# reader ("ECOG 0 or 1 and life expectancy >= 12 weeks"). A grade list that skips one ("0 or 2") is kept.
+_GRADE_LIST = (r"\b(ecog|performance status|ps|zubrod)\b([^0-9.;:<>=]{0,60}?)\b([0-5])((?:\s*,\s*[0-5])*),?\s+or\s+([0-5])"
+               r"(?![/.]?\d)")
+
+
+def _grade_range(m: re.Match) -> str:
+    grades = [int(g) for g in re.findall(r"\d", m.group(3) + m.group(4) + m.group(5))]
+    if grades != list(range(grades[0], grades[-1] + 1)) or len(grades) < 2:
+        return m.group(0)
+    return f"{m.group(1)}{m.group(2)}{grades[0]}-{grades[-1]}"
+
+
 # (pattern, replacement[, needs]): ``needs`` lists literals one of which every match contains; on
 # ASCII text (lower case, where IGNORECASE adds nothing) a pattern runs only when one is there
 _REPLACEMENTS: tuple[tuple, ...] = (
@@ -30,6 +44,11 @@ _REPLACEMENTS: tuple[tuple, ...] = (
     (r"[\u2018\u2019]", "'"),
     (r"[\u201c\u201d]", '"'),
     (r"µ|μ", "u"),
+    # "equal to18": a number glued to the word before it
+    (r"\b(than|to)(?=\d)", r"\1 ", ("than", "to")),
+    # "\\> or equal to 18": a comparator sign beside its words
+    (r">\s*or equal to\b", " >= ", ("or equal",)),
+    (r"<\s*or equal to\b", " <= ", ("or equal",)),
     (r"≥|=>|>\s*/?\s*=|⩾|≧", " >= ", ("≥", "=", "⩾", "≧")),
     (r"≤|=<|<\s*/?\s*=|⩽|≦", " <= ", ("≤", "=", "⩽", "≦")),
     (r"\b(?:greater|more|higher|larger) (?:than )?or equal to\b|\bequal to or (?:greater|more|higher) than\b"
@@ -40,7 +59,8 @@ _REPLACEMENTS: tuple[tuple, ...] = (
      " <= ", ("equal", "more than", "greater than", "exceeding", "maximum", "up to")),
     (r"\b(?:greater|more|higher|larger) than\b|\babove\b|\bexceeding\b|\bover\b", " > ", ("than", "above", "exceeding", "over")),
     (r"\b(?:less|lower|fewer) than\b|\bbelow\b|\bunder\b", " < ", ("than", "below", "under")),
-    (r"\bupper limits? of (?:the )?normal(?: range)?\b|\bupper normal limits?\b|\buln\b", "uln", ("upper", "uln")),
+    # "upper limit normal", "upper limited of normal" (spellings seen in the protocols)
+    (r"\bupper limit(?:s|ed)? (?:of )?(?:the )?normal(?: range)?\b|\bupper normal limits?\b|\buln\b", "uln", ("upper", "uln")),
     (r"\binstitutional uln\b|\buln institutional\b", "uln", ("uln",)),
     (r"(\d),(\d{3})\b", r"\1\2", (",",)),
     # "75 000/ul": digits grouped with a space, only before a unit of count
@@ -59,10 +79,18 @@ _REPLACEMENTS: tuple[tuple, ...] = (
     (r"/\s*(?:mm\^?3|mm³|cu\.? ?mm|cubic millimeters?)\b", "/mm3", ("/",)),
     (r"\bcells\s*/\s*", "/", ("cells",)),
     (r"\btimes\b|×", " x ", ("times", "×")),
-    (r"\b(?:x|times)\s+(?:the\s+|an?\s+)?(?:institutional\s+|site\s+)?uln", "x uln", ("uln",)),
+    (r"\b(?:x|times)\s+(?:the\s+|an?\s+)?(?:institutional\s+|site\s+|local\s+|(?:laboratory|lab)(?:[- ]defined)?\s+)?uln",
+     "x uln", ("uln",)),
+    # "ALT > 5x upper limit": a multiple of the upper limit is of the upper limit of normal
+    (r"(\d)\s*x\s+(?:the\s+)?upper limit\b(?! of)", r"\1 x uln", ("upper limit",)),
     (r"(\d)\s*x\s*uln", r"\1 x uln", ("uln",)),
+    # "<= 1.5 x ULN for age": the reference range a result is reported with is the patient's own (age included)
+    (r"\buln( \(uln\))? for (?:the patient's )?age\b", r"uln\1", ("for age",)),
+    # "bilirubin (sum of conjugated + unconjugated)": total bilirubin by definition
+    (r"\bbilirubin \(sum of conjugated (?:\+|and|plus) unconjugated(?: or total)?\)", "total bilirubin", ("conjugated",)),
     (r"(\d)x10\^", r"\1 x10^", ("x10^",)),
     (r"[ \t]+", " "),
+    (_GRADE_LIST, _grade_range, ("or",)),
     # "ast <= 3 x uln; patients with liver metastases <= 5 x uln": the group's looser threshold said
     # in a sentence of its own, brought into the lab's sentence as "or <= 5 x uln with liver metastases"
     # (read apart, the second sentence would look like a further requirement, not an alternative)

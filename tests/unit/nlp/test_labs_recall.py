@@ -168,8 +168,6 @@ NOT_READ = [
     # NCT05805605: two thresholds in one unit, each for a disease: not one threshold in two units
     ("inc", "White blood cell counts of greater than 30,000/mcL (B-ALL) or greater than 100,000/mcL (T-ALL) "
             "at diagnosis"),
-    # NCT04995003: Lansky is the paediatric scale; which applies depends on age
-    ("inc", "Karnofsky or Lansky performance score of ≥60"),
     # NCT04820179: ionized and corrected calcium are other measures than total calcium
     ("exc", "Uncontrolled or symptomatic hypercalcemia (ionized calcium \\> 1.5 mmol/L, calcium \\> 12 mg/dL or "
             "corrected serum calcium \\>ULN)"),
@@ -287,9 +285,9 @@ def test_a_sentence_opening_with_and_goes_on_with_the_one_before(vocab):
 
 def test_a_single_sex_before_an_age_is_not_dropped_by_the_new_rewrites(vocab):
     # NCT05689021: "Male >= 18 years of age" names a sex the rewrites do not remove (a requirement on
-    # sex, not a subject word): not read as an age alone
+    # sex, not a subject word): never read as an age alone; since brief C both, All(Sex, Age)
     assert parse_one(vocab, "inc", "Male \\>= 18 years of age") == (
-        "unparsed", {"type": "unparsed", "text": "Male \\>= 18 years of age"})
+        "fully_structured", {"type": "all", "items": [{"type": "sex", "sex": "male"}, {"type": "age", "min": 18}]})
 
 
 WINDOWS = [

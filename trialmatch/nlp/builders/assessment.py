@@ -72,7 +72,10 @@ _MEASURABLE_HEAD = re.compile(
     r"|(?:>= ?)?(?:1|one|a) (?:radiographically |radiologically )?measurable (?:target )?(?:tumou?r )?(?:lesion|disease lesion|site of disease|area of disease|disease site)"
     r"|(?:1|one) or more measurable (?:target )?lesions"
     r"|(?:>= ?)?(?:1|one) site of (?:radiographically )?measurable disease"
-    r"|(?:>= ?)?(?:1|one) lesion with measurable disease)"
+    r"|(?:>= ?)?(?:1|one) lesion with measurable disease"
+    # "at least one target lesion": RECIST's target lesions are chosen among the measurable ones
+    r"|(?:>= ?)?(?:1|one) target lesion(?: to evaluate (?:the )?(?:treatment )?response)?"
+    r"|measurable (?:tumou?r|lesion))"
     rf"{_WHEN}?")
 
 # ---- life expectancy ----------------------------------------------------------------------------
@@ -91,7 +94,7 @@ _ANCHOR = (r"(?:,? ?(?:at|from|as of|after)(?: the)? (?:time of )?(?:screening|e
 _TAIL = rf"(?:{_OPINION}|{_ANCHOR}){{0,2}}"
 _LIFE = (
     # "life expectancy of >= 12 weeks", "expected survival > 3 months", "life expectancy, in the opinion of the investigator, of >= 3 months"
-    re.compile(rf"^{_ESTIMATED}(?:life expectancy|expected survival(?: time)?)(?: is)?(?:{_OPINION},?)?(?: of)? ?(>=|>|<=|<) ?"
+    re.compile(rf"^{_ESTIMATED}(?:life expectancy|(?:expected|estimated|anticipated|predicted) survival(?: time)?)(?: is)?(?:{_OPINION},?)?(?: of)? ?(>=|>|<=|<) ?"
                rf"{_NUMBER}[ -]?{_UNIT}{_TAIL}$"),
     # "minimum life expectancy of 12 weeks", "life expectancy of 3 months or more"
     re.compile(rf"^(?:a )?minimum life expectancy of ?(>=)? ?{_NUMBER}[ -]?{_UNIT}(?: or (?:more|longer))?{_TAIL}$"),
@@ -116,7 +119,7 @@ _WIDER = re.compile(
 
 def build_assessment(clause: Clause) -> c.Node | None:
     t = clause.text
-    if "measurable" not in t and "life expectancy" not in t and "surviv" not in t:
+    if "measurable" not in t and "life expectancy" not in t and "surviv" not in t and "target lesion" not in t:
         return None
     node = _life_expectancy(t) if ("life" in t or "surviv" in t) else _measurable(t)
     if node is not None:
@@ -126,12 +129,22 @@ def build_assessment(clause: Clause) -> c.Node | None:
     return None
 
 
+# how the lesion is measured ("on CT, MRI, or physical exam", "assessable using standard techniques"): the
+# method, documentation as for LVEF "by ECHO or MUGA"; no criteria named
+_IMAGING = (r"(?:ct|mri|ct scan|mri scan|computed tomography|magnetic resonance imaging|physical exam(?:ination)?|"
+            r"clinical exam(?:ination)?|imaging|radiographic imaging|x-ray)")
+_METHOD = re.compile(rf"^,? (?:on|by|using|via|based on|with) (?:the )?{_IMAGING}(?:(?:,? (?:or|and/or|and)|,|/) ?{_IMAGING})*$")
+_TECHNIQUES = re.compile(r" (?:assessable|measurable|evaluable) (?:using|by|with) standard techniques(?= |$)")
+
+
 def _measurable(t: str) -> c.Node | None:
     m = _MEASURABLE_HEAD.match(t)
     if not m:
         return None
     rest = t[m.end():]
-    if not rest:
+    if "standard techniques" in rest:
+        rest = _TECHNIQUES.sub("", rest, count=1)
+    if not rest or _METHOD.match(rest):
         return c.Measurable()
     for rx, replacement in _LONG_NAMES:
         rest = rx.sub(replacement, rest)

@@ -12,6 +12,7 @@ from trialmatch.nlp.builders.condition_shapes import (
 )
 from trialmatch.nlp.builders.metastasis import build_metastasis
 from trialmatch.nlp.builders.patterns import ANCHOR, days, has_any
+from trialmatch.nlp.builders.pregnancy_test import build_pregnancy_test
 
 __all__ = ["build_condition", "build_metastasis", "build_pregnancy"]  # build_metastasis: its own module
 
@@ -331,7 +332,11 @@ _PREG_WORDS = {
 }
 _PREG_FILLER = {"or", "and", "and/or", "women", "woman", "females", "female", "patients", "participants", "subjects",
                 "who", "are", "is", "currently", "current", "mothers", "/", "be", "a", "known", "to", "participant", "participants",
-                "individuals", "persons", "people", "of", "childbearing", "child-bearing", "potential", "wocbp"}
+                "individuals", "persons", "people", "of", "childbearing", "child-bearing", "potential", "wocbp", "concurrent",
+                "in"}
+# "pregnancy (positive pregnancy test)", "women nursing an infant", "breastfeeding their children": the state said again
+_PREG_RESTATED = re.compile(r" \((?:positive|confirmed by (?:a )?positive) [^()]*(?:pregnancy test|hcg)[^()]*\)"
+                            r"|(?<=nursing|feeding) (?:an infant|a child|infants|their (?:child|children|infants?|babies|baby))\b")
 
 
 # "pregnant women are excluded from this study because ...": the rationale adds no criterion
@@ -352,6 +357,10 @@ def build_pregnancy(clause: Clause) -> c.Node | None:
     if not any(word in clause.text for word in _PREG_NEEDS):
         return None  # no status word: every word would be filler, no atom
     t = clause.text.replace("breast feeding", "breast-feeding").replace("chestfeeding", "breastfeeding")
+    if "(" in t or " infant" in t or " child" in t or " bab" in t:
+        t = _PREG_RESTATED.sub("", t)
+    if "pregnancy test" in t:
+        return build_pregnancy_test(t, clause.section)
     t = _PREG_EXCLUDED.sub("", t)
     plan = _PREG_PLAN.search(t) if clause.section == "exclusion" else None
     if plan:

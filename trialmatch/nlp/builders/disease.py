@@ -39,7 +39,7 @@ _DOC = re.compile(
     # "histological or cytological diagnosis of", "pathologic confirmation of", "a confirmed diagnosis of"
     rf"(?:(?:a|an|the) )?(?:(?:confirmed|documented|known|established|prior|previous|definitive|proven) )?"
     rf"(?:{_HOW}-?(?:(?:,? and/or|,? or|,? and|,|/) ?{_HOW}-?)* )?"
-    r"(?:(?:confirmed|documented|proven|verified) )?(?:diagnosis|evidence|confirmation|proof|documentation|verification|diagnoses)"
+    r"(?:(?:confirmed|documented|proven|verified) )?(?:diagnosis|evidence|confirmation|proof|documentation|verification|diagnoses|presence)"
     r"(?: (?:and/or|or) (?:confirmation|documentation))?(?: of| with)"
     # "histologically or cytologically confirmed", "histologically- and/or cytologically-documented", "biopsy proven"
     rf"|(?:{_HOW}-?(?:(?:,? and/or|,? or|,? and|,|/) ?)?)+ ?{_PROVEN}(?:(?: and|,)? (?:confirmed|documented))?"

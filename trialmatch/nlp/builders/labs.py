@@ -87,12 +87,20 @@ def _key(clause: Clause, phrase: str) -> str | None:
     return key
 
 
+_NAMED_AGAIN = re.compile(r"^([^()]+?) \(([^()]+)\)$")
+
+
 def _analytes(clause: Clause, phrase: str) -> tuple[tuple[str, ...], str] | None:
     """The analyte keys named by ``phrase`` and the connector ("and", "or", "" for one)."""
     phrase = phrase.strip()
     key = _key(clause, phrase)
     if key:
         return (key,), ""
+    named = _NAMED_AGAIN.match(phrase)
+    if named:
+        # "anc (absolute neutrophil count)": the analyte named again in full, in brackets; one analyte only
+        key = _key(clause, named.group(1))
+        return ((key,), "") if key and key == _key(clause, named.group(2)) else None
     parts = _SPLIT.split(phrase)
     if len(parts) < 2:
         return None

@@ -18,10 +18,19 @@ _META = re.compile(
     r"|(?P<site_b>brain|cns|central nervous system)\s+(?:involvement|disease))"
     r"(?:(?:\s+(?:and/or|or)\s+|/)(?P<site2>leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis))?$"
 )
-_LEPTO = re.compile(r"^(?:has |have )?(?:known |active )*(?:leptomeningeal (?:disease|metastases|metastasis|carcinomatosis|involvement)|"
-                    r"carcinomatous meningitis|leptomeningeal)$")
+# "distant metastases", "distant metastatic disease": metastatic disease (AJCC: distant metastasis is the M1
+# category, the extent the atom's "metastatic" holds); a site or a qualifier after them is not read
+_DISTANT = re.compile(r"^distant (?:metastases|metastasis|metastatic disease|metastatic spread|mets)$")
+# "meningeal carcinomatosis" and "meningeal metastasis" are other names of leptomeningeal carcinomatosis (NCI
+# Dictionary of Cancer Terms, "leptomeningeal carcinomatosis", CDR0000747577)
+_LEPTO = re.compile(r"^(?:has |have )?(?:known |active )*(?:leptomeningeal (?:disease|metastases|metastasis|carcinomatosis|involvement|spread)|"
+                    r"carcinomatous meningitis|meningeal carcinomatosis|meningeal metastas[ie]s|leptomeningeal)$")
+# "known, symptomatic leptomeningeal disease": the site with its qualifier when the atom holds it, else the
+# narrowing word kept Unparsed beside it (All)
+_LEPTO_NARROWED = re.compile(r"^(?:known,? (?:and )?)?(symptomatic|untreated|progressive|progressing|uncontrolled|clinically active) (?=lepto|carcinomatous|meningeal)")
 # "presence of symptomatic CNS metastases", "clinical evidence of any untreated CNS disease": the lead adds nothing
-_META_LEAD = re.compile(r"^(?:(?:clinical |radiological |radiographic )?evidence of |presence of )(?:any )?")
+_META_LEAD = re.compile(r"^(?:(?:clinical |radiological |radiographic )?evidence of |presence of |diagnosed with |(?:a )?diagnosis of )"
+                        r"(?:any )?")
 # "CNS metastases that are untreated": the qualifier after the site, one word
 _META_AFTER = re.compile(r"^(?P<site>.+?) (?:that|which) (?:are|is) (?P<q>[a-z]+)$")
 # "untreated brain metastases will be excluded from this clinical trial because of their poor prognosis"
@@ -32,7 +41,12 @@ _META_EXCLUDED = re.compile(r" (?:(?:will|should|must|shall) be|are) excluded(?:
 
 def build_metastasis(clause: Clause) -> c.Node | None:
     if clause.historical:
-        return None  # "history of brain metastases": the atom has no history flag
+        # "history of brain metastases", "history of leptomeningeal disease": the atom has no history flag, but a
+        # bare site is read: the matcher gives MET only for a site recorded active (a history holds it), UNKNOWN
+        # for one recorded inactive or none recorded, never NOT_MET; so the site atom never decides against the
+        # history the words ask for. A qualifier ("history of untreated ...") or an extent is not read.
+        node = build_metastasis(dataclasses.replace(clause, historical=False))
+        return node if node is not None and _bare_sites(node) else None
     t = clause.text
     if " excluded" in t:
         m = _META_EXCLUDED.search(t)
@@ -42,7 +56,7 @@ def build_metastasis(clause: Clause) -> c.Node | None:
         if node is None:
             return None
         return node if clause.section == "exclusion" else c.Not(node) if clause.section == "inclusion" else None
-    if t.startswith(("presence", "evidence", "clinical", "radiolog")):
+    if t.startswith(("presence", "evidence", "clinical", "radiolog", "diagnos", "a diagnos")):
         t = _META_LEAD.sub("", t, count=1)
     if " that " in t or " which " in t:
         after = _META_AFTER.match(t)
@@ -52,8 +66,17 @@ def build_metastasis(clause: Clause) -> c.Node | None:
         t = f"{after.group('q')} {after.group('site')}"  # "CNS metastases that are untreated" = untreated CNS metastases
     if t.endswith(" not previously treated"):
         t = "untreated " + t[:-len(" not previously treated")]  # "active CNS metastases not previously treated"
+    if t.startswith("distant") and _DISTANT.match(t):
+        return c.Metastasis(extent="metastatic")
     if _LEPTO.match(t):
         return c.Metastasis(site="leptomeningeal")
+    narrowed = _LEPTO_NARROWED.match(t)
+    if narrowed and _LEPTO.match(t[narrowed.end():]):
+        word = narrowed.group(1)
+        value = clause.qualifiers.get(word.split()[-1] if word == "clinically active" else word)
+        if value:  # a qualifier the atom holds ("symptomatic", "untreated", "active")
+            return c.Metastasis(site="leptomeningeal", qualifier=value)
+        return c.All((c.Metastasis(site="leptomeningeal"), c.Unparsed(word)))
     m = _META.match(t)
     if not m:
         return None
@@ -105,6 +128,13 @@ def build_metastasis(clause: Clause) -> c.Node | None:
         # structured qualifier) is a necessary condition, the narrowing words stay unparsed beside it
         return c.All((node, c.Unparsed(" ".join(narrowing))))
     return node
+
+
+def _bare_sites(node: c.Node) -> bool:
+    """Whether ``node`` is a site atom with no qualifier, or an Any of them."""
+    if isinstance(node, c.Any):
+        return all(_bare_sites(n) for n in node.items)
+    return isinstance(node, c.Metastasis) and node.site is not None and node.qualifier is None and node.extent is None
 
 
 _ALT_SPLIT = re.compile(r",\s*(?:or |and/or )?|\s+(?:or|and/or)\s+")
