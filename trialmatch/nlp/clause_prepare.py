@@ -47,12 +47,27 @@ _SCOPE_ASIDE = re.compile(r"\b(?:study|cohorts?|arms?|parts?|phase|groups?|only|
 _FORMULA = re.compile(r"\b(?:qtc[fb]|fridericia|fredericia|frederica|bazett|framingham|hodges)\b|fridericia|bazett")
 
 
+# asides on how a value was obtained that narrow which measurement counts: "Platelets >= 100,000/uL
+# (unsupported)" is a count without transfusion (dropped, a count the day after a transfusion met it)
+_SUPPORT_ASIDE = re.compile(r"\b(?:unsupported|untransfused|non-?transfused|transfusion\w*|support\w*|fasting|non-?fasting)\b")
+
+
+# a head that holds every kind of anticancer therapy: its "(including radiotherapy)" restates it
+_ANY_ANTICANCER = re.compile(r"\b(?:anti-?cancer|antineoplastic|anti-?neoplastic|anti-?tumou?r|cancer|oncologic)"
+                             r" (?:therapy|therapies|treatments?)$")
+
+
+def _widens(aside: re.Match, text: str) -> bool:
+    """Whether an "(including ...)" aside names a kind of therapy the term before it may not hold."""
+    return bool(_WIDER_EXAMPLES.search(aside.group(0))) and not _ANY_ANTICANCER.search(text[:aside.start()].rstrip())
+
+
 def _narrows(aside: re.Match, text: str) -> bool:
-    """Whether an abbreviation-like aside must stay: a sex, a QT formula the clause names nowhere
-    else, or a stage or TNM aside
+    """Whether an abbreviation-like aside must stay: a sex, a scope, how the value was obtained
+    ("(unsupported)": without transfusion), a QT formula the clause names nowhere else, or a stage or TNM aside
     in a clause that names no stage or extent elsewhere ("Metastatic (stage IV)" restates; "stage III
     or IV melanoma (Stage IV)" contradicts: neither is read as a narrowing)."""
-    if _SEX_ASIDE.search(aside.group(0)) or _SCOPE_ASIDE.search(aside.group(0)):
+    if _SEX_ASIDE.search(aside.group(0)) or _SCOPE_ASIDE.search(aside.group(0)) or _SUPPORT_ASIDE.search(aside.group(0)):
         return True
     rest = text[:aside.start()] + text[aside.end():]
     if _FORMULA.search(aside.group(0)):
@@ -66,6 +81,12 @@ _UNIT_EQUIVALENT = re.compile(
 )
 # "(e.g., palbociclib)": examples of the term before them; the term alone keeps the meaning
 _EXAMPLES = re.compile(r"\s*[(\[](?:e\.g\.?|eg\.?|for example|such as|including)[,:]?\s[^()\[\]]*[)\]]")
+# "(including ...)" may add what the term before it does not hold: "Systemic chemotherapy (including
+# VEGF-targeted therapy) within 2 months" adds bevacizumab to the washout (dropped, a patient on it
+# 3 weeks ago read eligible). An aside naming another kind of therapy stays (the clause is then not
+# read whole); one naming members ("cytotoxic chemotherapy (including fludarabine, ...)") goes.
+_WIDER_EXAMPLES = re.compile(r"\bincluding\b.*\b(?:targeted|vegf\w*|antibod\w*|immuno\w*|hormon\w*|endocrine|radiation|"
+                             r"radiotherap\w*|radiosurg\w*|biologic\w*|investigational|surg\w*|vaccin\w*|cell therap\w*|car-?t)\b")
 # "(non-infectious) pneumonitis": a modifier the lexicon reads, in brackets
 _BRACKETED_MODIFIER = re.compile(r"\((non-?infectious|noninfectious)\)")
 # "lactating (breastfeeding) women": the same state said again in brackets
@@ -120,7 +141,7 @@ def prepare(text: str, section: str, context: Context) -> tuple[str, bool, bool]
         t = _OUTLINE_NUMBER.sub("", t, count=1)
     t = _TRAILING_CONNECTOR.sub("", t)
     t = _UNIT_EQUIVALENT.sub("", t)
-    t = _EXAMPLES.sub("", t)
+    t = _EXAMPLES.sub(lambda m: m.group(0) if _widens(m, t) else "", t)
     t = _BRACKETED_MODIFIER.sub(r"\1", t)
     if "(" in t and ("lactating" in t or "nursing" in t):
         t = _RESTATED_STATE.sub("", t)

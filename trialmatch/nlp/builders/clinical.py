@@ -61,6 +61,8 @@ _MALIGNANCY = re.compile(
 _OTHER_WORDS = re.compile(r"\b(?:other|another|second|additional|concurrent|concomitant|co-?existing|coexisting|prior|previous|past|"
                           r"synchronous|metachronous|separate|secondary|non-study|non study)\b")
 _PAST_WORDS = re.compile(r"\b(?:prior|previous|past|metachronous|or)\b")
+# "active" first, and not one alternative of a list ("active or prior malignancy": either)
+_ACTIVE_OVER_ALL = re.compile(r"^(?:any |an |a )?active (?!or\b|and/or\b)(?=\S)")
 _COND_LIST = re.compile(r"\s*(?:,? or |,? and/or |/|, )\s*")
 _AND = re.compile(r"\band\b(?!/or)")
 
@@ -309,6 +311,10 @@ def _condition_node(clause: Clause) -> c.Node | None:
         # only "active"/"concurrent" alone limit it to active cancers, any past word counts any
         words = prefix + m.group("q")
         active = bool(re.search(r"\b(?:active|concurrent|concomitant|co-?existing|coexisting)\b", words))
+        if _ACTIVE_OVER_ALL.match(words.strip()):
+            # "Active prior or concurrent malignancy": "active" governs every word after it (any past word
+            # read as "any cancer ever" excluded a patient whose old cancer is resolved: a wrong "ineligible")
+            return c.Condition(("other_malignancy",), active_only=not clause.historical)
         return c.Condition(("other_malignancy",), active_only=active and not historical and not _PAST_WORDS.search(words))
     key = clause.terms.key("CONDITION", t) or _condition_key(clause, rest)
     if key is not None:

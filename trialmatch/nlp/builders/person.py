@@ -188,8 +188,16 @@ _ECOG_SPELLINGS = (
 )
 
 
+# "ECOG performance status =1": a bare "=" before a grade above 0 is, in the registry's text, mostly a
+# comparator that lost its "<" (NCT04361708 writes every bound "=", its NCI copy "=< 1"); read as
+# exactly 1 it failed every ECOG 0 patient (a wrong "ineligible"): not read. "= 0" is "<= 0" either way.
+_BARE_EQUALS = re.compile(r"(?<![<>=/!])=(?![<>=])\s*[1-5]\b")
+
+
 def build_performance(clause: Clause) -> c.Node | None:
     t = clause.text
+    if "=" in t and _BARE_EQUALS.search(t):
+        return None
     if "ecog" in t or "cooperative" in t or "zubrod" in t or "who" in t or "world health" in t or "performance" in t:
         for rx, repl in _ECOG_SPELLINGS:
             t = rx.sub(repl, t)

@@ -1,0 +1,50 @@
+"""Readings a clinical audit of 200 random fully structured items (session 6) found wrong, each at
+its cause, with the real item text (tests/data/trials/oncology-trials.jsonl)."""
+
+from __future__ import annotations
+
+from trialmatch.domain import criteria as c
+from trialmatch.nlp import parse_eligibility
+
+
+def _node(vocab, section: str, text: str):
+    heading = "Inclusion Criteria:" if section == "inclusion" else "Exclusion Criteria:"
+    [item] = parse_eligibility(f"{heading}\n\n* {text}\n", vocab).criteria_items
+    return item.node, item.status
+
+
+def test_active_governs_every_word_after_it_in_another_malignancy(vocab):
+    # NCT05887492: "active prior or concurrent" is an active cancer, whenever diagnosed (read as any cancer
+    # ever, a breast cancer resolved in 2012 made a lung cancer patient ineligible)
+    node, _ = _node(vocab, "exclusion", "Active prior or concurrent malignancy.")
+    assert node == c.Not(c.Condition(("other_malignancy",)))
+    node, _ = _node(vocab, "exclusion", "Active or prior malignancy")
+    assert node == c.Not(c.Condition(("other_malignancy",), active_only=False))  # alternatives: either
+
+
+def test_a_bare_equals_before_a_performance_grade_is_not_read_as_exact(vocab):
+    # NCT04361708 writes every bound as "=" (its NCI copy "=< 1"): exactly 1 failed every ECOG 0 patient
+    node, status = _node(vocab, "inclusion", "Eastern Cooperative Oncology Group (ECOG) performance status =1")
+    assert status == "unparsed" and isinstance(node, c.Unparsed)
+    node, _ = _node(vocab, "inclusion", "ECOG performance status = 0")
+    assert node == c.PerformanceStatus(max=0)
+
+
+def test_unsupported_count_keeps_its_narrowing(vocab):
+    # NCT04166409: "(unsupported)" is a count without transfusion; dropped as an abbreviation, a count the
+    # day after a transfusion met it
+    node, status = _node(vocab, "inclusion", "Platelets \\>= 100,000/uL (unsupported)")
+    assert status == "partly_structured"
+    assert node == c.All((c.Lab("PLT", ">=", 100000.0, "/uL"), c.Unparsed("(unsupported)")))
+
+
+def test_including_another_kind_of_therapy_is_not_dropped(vocab):
+    # NCT04620239: "(including VEGF-targeted therapy)" adds bevacizumab & co. to a chemotherapy washout
+    node, status = _node(vocab, "exclusion",
+                         "Systemic chemotherapy treatment (including VEGF-targeted therapy) within 2 months prior to "
+                         "enrollment")
+    assert status == "unparsed"
+    # members of the class named as examples still go
+    node, status = _node(vocab, "exclusion", "Received cytotoxic chemotherapy (including fludarabine, cyclophosphamide, "
+                                             "bendamustine, or chlorambucil) within the last 6 months")
+    assert node == c.Not(c.PriorTherapy(classes=("chemotherapy",), within_days=183))
