@@ -1,0 +1,55 @@
+"""Readings found doubtful in review (docs/nlp.md, "Known limits"), fixed at their cause. Texts are
+from tests/data/trials/oncology-trials.jsonl (NCT id beside each); verdicts are worked out with the
+three-valued evaluation of tests/unit/nlp/test_sentence_readings.py (Unparsed is UNKNOWN)."""
+
+from __future__ import annotations
+
+from trialmatch.domain import criteria as c
+from trialmatch.nlp import parse_eligibility
+from tests.unit.nlp.test_sentence_readings import MET, NOT_MET, UNKNOWN, verdict
+
+
+def _labs(**values):
+    """A patient whose labs meet (True) or fail (False) each analyte named; any other atom UNKNOWN."""
+    def facts(atom):
+        if isinstance(atom, c.Lab) and atom.analyte in values:
+            return MET if values[atom.analyte] else NOT_MET
+        return UNKNOWN
+    return facts
+
+
+# NCT04789486: the "OR" ends the last entry of a lab list; the next item is its alternative
+OR_IN_LIST = """Inclusion Criteria:
+
+* Participants must have normal organ and marrow function as defined below:
+
+  * absolute neutrophil count ≥1,500/mcL
+  * platelets ≥100,000/mcL
+  * total bilirubin within normal institutional limits
+  * AST(SGOT)/ALT(SGPT) ≤2.5 × institutional upper limit of normal
+  * creatinine within normal institutional limits OR
+* Creatinine clearance ≥60 mL/min/1.73 m2 for participants with creatinine levels above institutional normal.
+"""
+
+
+def test_an_or_ending_a_list_joins_its_last_entry_not_the_whole_list(vocab):
+    first = parse_eligibility(OR_IN_LIST, vocab).criteria_items[0]
+    node = first.node
+    # a patient with neutropenia fails the list whatever the creatinine alternative says (Any over the
+    # whole list made the item UNKNOWN: the neutropenia could not decide)
+    assert verdict(node, _labs(ANC=False, PLT=True, AST=True, ALT=True)) == NOT_MET
+    # the other labs met: the creatinine entry (or its alternative) is still open
+    assert verdict(node, _labs(ANC=True, PLT=True, AST=True, ALT=True)) == UNKNOWN
+    assert isinstance(node, c.All)
+    last = node.items[-1]
+    assert isinstance(last, c.Any) and last.items[-1] == c.Unparsed(
+        "Creatinine clearance ≥60 mL/min/1.73 m2 for participants with creatinine levels above institutional normal.")
+
+
+def test_the_item_after_an_or_list_takes_the_last_entry_as_its_alternative(vocab):
+    text = OR_IN_LIST.replace("* Creatinine clearance ≥60 mL/min/1.73 m2 for participants with creatinine levels "
+                              "above institutional normal.", "* Creatinine clearance ≥ 60 mL/min")
+    second = parse_eligibility(text, vocab).criteria_items[1].node
+    assert second == c.Any((c.Lab(analyte="CRCL", comparator=">=", value=60, unit="mL/min"),
+                            c.Unparsed("creatinine within normal institutional limits OR")))
+    assert verdict(second, _labs(CRCL=False)) == UNKNOWN
