@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp import parse_eligibility
-from tests.unit.nlp.test_sentence_readings import MET, NOT_MET, UNKNOWN, verdict
+from tests.unit.nlp.test_sentence_readings import MET, NOT_MET, UNKNOWN, parse_one, verdict
 
 
 def _labs(**values):
@@ -53,3 +53,36 @@ def test_the_item_after_an_or_list_takes_the_last_entry_as_its_alternative(vocab
     assert second == c.Any((c.Lab(analyte="CRCL", comparator=">=", value=60, unit="mL/min"),
                             c.Unparsed("creatinine within normal institutional limits OR")))
     assert verdict(second, _labs(CRCL=False)) == UNKNOWN
+
+
+def _conditions(**present):
+    """A patient with (True) or without (False) each condition key named; any other atom UNKNOWN."""
+    def facts(atom):
+        if isinstance(atom, c.Condition) and atom.keys[0] in present:
+            return MET if present[atom.keys[0]] else NOT_MET
+        return UNKNOWN
+    return facts
+
+
+def test_an_exclusion_listing_conditions_with_and_is_both_or_open(vocab):
+    # NCT04616248: All(stroke/TIA, DVT/PE) under Not cleared a patient with a stroke last month and no
+    # thrombosis (a wrong "eligible" when the trial meant either)
+    status, node = parse_one(vocab, "exc", "Patients who have had stroke/TIA and DVT/PE within the last 12 months.")
+    stroke_only = _conditions(stroke=True, transient_ischemic_attack=False, deep_vein_thrombosis=False)
+    assert verdict(node, stroke_only) == UNKNOWN
+    # neither: the item does not exclude on what is known (the 12-month window stays to confirm)
+    neither = _conditions(stroke=False, transient_ischemic_attack=False, deep_vein_thrombosis=False)
+    assert verdict(node, neither) != NOT_MET
+    # NCT06305767: a patient with hepatitis B alone is to confirm, one with both is excluded, one with neither is not
+    status, node = parse_one(vocab, "exc", "Has active hepatitis B and hepatitis C virus infection")
+    assert verdict(node, _conditions(hepatitis_b=True, hepatitis_c=False)) == UNKNOWN
+    assert verdict(node, _conditions(hepatitis_b=True, hepatitis_c=True)) == NOT_MET
+    assert verdict(node, _conditions(hepatitis_b=False, hepatitis_c=False)) == MET
+
+
+def test_and_lists_of_other_kinds_and_inclusions_keep_their_reading(vocab):
+    # an inclusion "A and B" requires both; labs under an exclusion keep their own rule
+    status, node = parse_one(vocab, "inc", "ECOG 0-1 and life expectancy >= 12 weeks")
+    assert isinstance(node, c.All)
+    status, node = parse_one(vocab, "exc", "HIV and hepatitis B")
+    assert verdict(node, _conditions(hiv=True, hepatitis_b=False)) == UNKNOWN
