@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from trialmatch.domain import criteria as c
@@ -70,6 +71,27 @@ def both_or_open(parts, text: str) -> c.Node:
     alone, or only together): all parts met -> MET, none -> NOT_MET, otherwise the item (``text``)
     is open."""
     return c.Any((c.All(tuple(parts)), c.All((c.Any(tuple(parts)), c.Unparsed(text.strip())))))
+
+
+def _site_decides(node: c.Node, head: str) -> c.Node:
+    """Before an exception, a metastatic site with two qualifiers read as both ("No untreated,
+    symptomatic brain metastasis. Patients with treated brain metastases are eligible if ...",
+    NCT05677490): the exception names one qualifier's opposite, so the other qualifiers may each
+    exclude alone (untreated ones, symptomatic or not) or only together. Only the site decides:
+    no metastasis there -> NOT_MET, both qualifiers -> MET, any other patient with metastases there
+    is open (the qualifiers and the exception's conditions are to confirm)."""
+    if isinstance(node, c.All) and len(node.items) > 1 and all(
+            isinstance(n, c.Metastasis) and n.site is not None and n.qualifier is not None for n in node.items) \
+            and len({(n.site, n.extent) for n in node.items}) == 1:
+        site = dataclasses.replace(node.items[0], qualifier=None)
+        return c.Any((node, c.All((site, c.Unparsed(head.strip(" ,;:(-"))))))
+    if isinstance(node, (c.All, c.Any)):
+        items = tuple(_site_decides(n, head) for n in node.items)
+        return node if items == node.items else dataclasses.replace(node, items=items)
+    if isinstance(node, c.Not):
+        item = _site_decides(node.item, head)
+        return node if item is node.item else c.Not(item)
+    return node
 
 
 def _bracket_goes_on(raw: str, cut: int) -> bool:
@@ -145,6 +167,7 @@ class SentenceReader:
             return None
         if tail is None:
             return head_node
+        head_node = _site_decides(head_node, head)
         low = tail.lower()
         spans = _sentence_spans(low) if len(low) == len(tail) else []
         if lead is not None and _restated(self.context.dependent(normalize(lead)), head_node) is None \

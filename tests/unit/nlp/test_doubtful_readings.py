@@ -86,3 +86,39 @@ def test_and_lists_of_other_kinds_and_inclusions_keep_their_reading(vocab):
     assert isinstance(node, c.All)
     status, node = parse_one(vocab, "exc", "HIV and hepatitis B")
     assert verdict(node, _conditions(hiv=True, hepatitis_b=False)) == UNKNOWN
+
+
+def _brain(present: bool, **qualifiers):
+    """A patient with (or without) brain metastases, each qualifier named met or not; others UNKNOWN."""
+    def facts(atom):
+        if isinstance(atom, c.Metastasis) and atom.site == "brain":
+            if not present:
+                return NOT_MET
+            if atom.qualifier is None:
+                return MET
+            return MET if qualifiers.get(atom.qualifier) else NOT_MET if atom.qualifier in qualifiers else UNKNOWN
+        return UNKNOWN
+    return facts
+
+
+NCT05677490 = ("No untreated, symptomatic brain metastasis. Patients with treated brain metastases are eligible if the "
+               "following criteria are met: 1) follow-up brain imaging done at least in 4 weeks after central nervous "
+               "system (CNS)-directed therapy shows no evidence of progression and 2) the patient no longer requires "
+               "steroids, or is on a stable steroid dose for more than four weeks")
+
+
+def test_two_qualifiers_before_a_permission_leave_only_the_site_deciding(vocab):
+    status, node = parse_one(vocab, "exc", NCT05677490)
+    # untreated, asymptomatic metastases: the permission covers treated ones only, so they may exclude
+    # alone; All(untreated, symptomatic) cleared this patient (a wrong "eligible")
+    assert verdict(node, _brain(True, untreated=True, symptomatic=False)) == UNKNOWN
+    # treated, asymptomatic: eligible only if the permission's conditions hold (imaging, steroids)
+    assert verdict(node, _brain(True, untreated=False, symptomatic=False)) == UNKNOWN
+    # no brain metastases: the item does not exclude
+    assert verdict(node, _brain(False)) == MET
+
+
+def test_two_qualifiers_without_an_exception_keep_their_reading(vocab):
+    # "Active, untreated brain metastases." (NCT06252649): both, as the builder reads them
+    status, node = parse_one(vocab, "exc", "Active, untreated brain metastases.")
+    assert verdict(node, _brain(True, active=True, untreated=False)) == MET
