@@ -73,6 +73,32 @@ def both_or_open(parts, text: str) -> c.Node:
     return c.Any((c.All(tuple(parts)), c.All((c.Any(tuple(parts)), c.Unparsed(text.strip())))))
 
 
+# An exception after a lab that speaks of the measurement: how it was obtained (transfusion, growth
+# factor support, which values count). It may narrow the evidence ("excluding measurements within 3
+# days after transfusion", "transfusion is not allowed within 1 week prior to screening") or widen
+# who meets the value ("may be transfused to reach this cut-off", "any degree of anemia is allowed").
+_EVIDENCE = re.compile(r"\b(?:transfus\w*|growth[- ]factors?|g-?csf|filgrastim|pegfilgrastim|erythropoie\w*|"
+                       r"colony[- ]stimulating|support\w*|measurements?|measured|values?|results?|obtained|samples?)\b")
+_NARROWS = re.compile(r"\bexcluding\b|\bnot (?:be )?(?:allowed|permitted|acceptable|allowable)\b|\bwithout\b|"
+                      r"\bindependent\b|\bnot (?:be )?(?:receiving|received|have received|used|given)\b|\bmust not\b|"
+                      r"\bno (?:more than|transfusions?|growth)\b|\bonly\b|\bat least \d+ (?:days?|weeks?) (?:after|from|since)\b")
+_WIDENS = re.compile(r"\b(?:may|can|allowed|permitted|acceptable|allowable|any degree|with or without|unless|regardless)\b")
+
+
+def _evidence_bearing(head: c.Node, exception: str) -> str | None:
+    """How an inclusion exception bears on a head of labs only when it speaks of the measurement:
+    "narrows" (which measurements count: the lab stays necessary), "open" (it narrows and widens),
+    None (it widens or says nothing of the measurement: Any, as any inclusion exception)."""
+    atoms = [n for n in walk(head) if not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed))]
+    if not atoms or not all(isinstance(a, c.Lab) for a in atoms) or not _EVIDENCE.search(exception):
+        return None
+    narrows = _NARROWS.search(exception) is not None
+    widens = _WIDENS.search(_NARROWS.sub(" ", exception)) is not None
+    if narrows:
+        return "open" if widens else "narrows"
+    return None
+
+
 def _site_decides(node: c.Node, head: str) -> c.Node:
     """Before an exception, a metastatic site with two qualifiers read as both ("No untreated,
     symptomatic brain metastasis. Patients with treated brain metastases are eligible if ...",
@@ -194,6 +220,15 @@ class SentenceReader:
             return c.Any((c.All((head_node, exception)), later))
         rest = c.Unparsed(tail)
         if section == "inclusion":
+            bearing = _evidence_bearing(head_node, low)
+            if bearing == "narrows":
+                # "Platelets >= 100,000/mm3 excluding measurements obtained within 3 days after transfusion"
+                # (NCT06015659): which measurement counts, not who else is eligible; Any made a
+                # transfused count a MET (a wrong "eligible"): the lab is necessary, the words kept beside it
+                return c.All((head_node, rest))
+            if bearing == "open":
+                # "... not permitted within 14 days unless cytopenia is due to disease": narrows and widens
+                return c.All((c.Any((head_node, rest)), c.Any((c.All((head_node, rest)), c.Unparsed(raw.strip())))))
             return c.Any((head_node, rest))
         # "Major surgery within 4 weeks (excluding vascular access), minor surgery within 2 weeks, or
         # radiotherapy within 1 week": the exception may end at its bracket, the words after it being

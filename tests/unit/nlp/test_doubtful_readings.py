@@ -122,3 +122,32 @@ def test_two_qualifiers_without_an_exception_keep_their_reading(vocab):
     # "Active, untreated brain metastases." (NCT06252649): both, as the builder reads them
     status, node = parse_one(vocab, "exc", "Active, untreated brain metastases.")
     assert verdict(node, _brain(True, active=True, untreated=False)) == MET
+
+
+def test_an_exception_on_which_measurement_counts_narrows_the_lab(vocab):
+    # NCT06015659: a count measured the day after a platelet transfusion does not count; Any(PLT, words)
+    # made it a MET (a wrong "eligible")
+    status, node = parse_one(vocab, "inc", "Platelets ≥ 100,000/mm3 excluding measurements obtained within 3 days "
+                                           "after transfusion of platelets")
+    assert verdict(node, _labs(PLT=True)) == UNKNOWN
+    assert verdict(node, _labs(PLT=False)) == NOT_MET  # below the threshold: no transfusion raises a count
+    # NCT06263543: a note forbidding transfusion before the assessment narrows the same way
+    status, node = parse_one(vocab, "inc", "Hemoglobin ≥ 9 g/dL. Note: Red blood cell transfusion is not allowed "
+                                           "within 1 week prior to screening assessment.")
+    assert verdict(node, _labs(HGB=True)) == UNKNOWN
+
+
+def test_an_exception_that_narrows_and_widens_the_measurement_leaves_the_lab_open(vocab):
+    # NCT06454383: growth factor forbidden before the count, unless the cytopenia is the disease's
+    status, node = parse_one(vocab, "inc", "Hemoglobin ≥ 9g/dL NOTE: Red blood cell transfusions are not permitted within "
+                                           "14 days of hemoglobin assessment unless cytopenia is secondary to disease "
+                                           "involvement.")
+    assert verdict(node, _labs(HGB=True)) == UNKNOWN
+    assert verdict(node, _labs(HGB=False)) == UNKNOWN
+
+
+def test_a_permission_to_transfuse_still_widens_the_lab(vocab):
+    # NCT01174121: transfusion to reach the cut-off is allowed: a low count is not a "no"
+    status, node = parse_one(vocab, "inc", "Hemoglobin ≥ 9 g/dL. Subjects may be transfused to reach this cut-off.")
+    assert verdict(node, _labs(HGB=False)) == UNKNOWN
+    assert verdict(node, _labs(HGB=True)) == MET
