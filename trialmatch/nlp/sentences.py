@@ -79,24 +79,49 @@ def both_or_open(parts, text: str) -> c.Node:
 # who meets the value ("may be transfused to reach this cut-off", "any degree of anemia is allowed").
 _EVIDENCE = re.compile(r"\b(?:transfus\w*|growth[- ]factors?|g-?csf|filgrastim|pegfilgrastim|erythropoie\w*|"
                        r"colony[- ]stimulating|support\w*|measurements?|measured|values?|results?|obtained|samples?)\b")
-_NARROWS = re.compile(r"\bexcluding\b|\bnot (?:be )?(?:allowed|permitted|acceptable|allowable)\b|\bwithout\b|"
-                      r"\bindependent\b|\bnot (?:be )?(?:receiving|received|have received|used|given)\b|\bmust not\b|"
+_NARROWS = re.compile(r"\bexcluding\b|\bno\b[^.;()]{0,60}?\b(?:allowed|permitted|acceptable|allowable)\b|"
+                      r"\bnot (?:be )?(?:allowed|permitted|acceptable|allowable|eligible)\b|\bwithout\b|\bindependent\b|"
+                      r"\bnot (?:be )?(?:receiving|received|have received|used|given)\b|\bmust not\b|"
                       r"\bno (?:more than|transfusions?|growth)\b|\bonly\b|\bat least \d+ (?:days?|weeks?) (?:after|from|since)\b")
+# a time limit on the support itself ("can be transfused up to 1 week prior to enrollment"); the
+# date of the measurement ("obtained within 14 days prior to registration") is the lab's own window
+_SUPPORT_TIMED = re.compile(
+    r"\b(?:transfus\w*|growth[- ]factors?|g-?csf|filgrastim|pegfilgrastim|erythropoie\w*|colony[- ]stimulating|"
+    r"(?:factor|transfusion|infusion) support)\b[^()]{0,80}?"
+    r"(?:\b(?:up to|within|<=?) ?\d+ (?:days?|weeks?)\b|\b\d+ (?:days?|weeks?) (?:prior|before)\b)")
+
 _WIDENS = re.compile(r"\b(?:may|can|allowed|permitted|acceptable|allowable|any degree|with or without|unless|regardless)\b")
 
 
-def _evidence_bearing(head: c.Node, exception: str) -> str | None:
-    """How an inclusion exception bears on a head of labs only when it speaks of the measurement:
-    "narrows" (which measurements count: the lab stays necessary), "open" (it narrows and widens),
-    None (it widens or says nothing of the measurement: Any, as any inclusion exception)."""
+def evidence_bearing(head: c.Node, exception: str) -> str | None:
+    """How an exception or aside bears on a head of labs, when it speaks of the measurement: "narrows"
+    (which measurements count: the lab stays necessary), "widens" ("transfusion permitted": a value
+    below the threshold may still be reached), "open" (both), None (it says nothing of the measurement)."""
     atoms = [n for n in walk(head) if not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed))]
     if not atoms or not all(isinstance(a, c.Lab) for a in atoms) or not _EVIDENCE.search(exception):
         return None
-    narrows = _NARROWS.search(exception) is not None
+    narrows = _NARROWS.search(exception) is not None or _SUPPORT_TIMED.search(exception) is not None
     widens = _WIDENS.search(_NARROWS.sub(" ", exception)) is not None
     if narrows:
         return "open" if widens else "narrows"
-    return None
+    return "widens" if widens else None
+
+
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def _permission_in_brackets_only(context, sentence: str) -> bool:
+    """Whether a sentence read as a permission permits only inside a bracket, its own words outside
+    it saying something else ("Hemoglobin >= 8.0 g/dL (may receive transfusions)")."""
+    outside = sentence
+    while True:
+        shorter = _BRACKETED.sub(" ", outside)
+        if shorter == outside:
+            break
+        outside = shorter
+    if outside == sentence or not re.search(r"[a-z]{3,}", outside.lower()):
+        return False
+    return context.dependent(outside) != "permission"
 
 
 def _site_decides(node: c.Node, head: str) -> c.Node:
@@ -220,7 +245,7 @@ class SentenceReader:
             return c.Any((c.All((head_node, exception)), later))
         rest = c.Unparsed(tail)
         if section == "inclusion":
-            bearing = _evidence_bearing(head_node, low)
+            bearing = evidence_bearing(head_node, low)
             if bearing == "narrows":
                 # "Platelets >= 100,000/mm3 excluding measurements obtained within 3 days after transfusion"
                 # (NCT06015659): which measurement counts, not who else is eligible; Any made a
@@ -283,6 +308,11 @@ class SentenceReader:
             unparsed = c.Unparsed(s.strip(), non_clinical=self.non_clinical(s))
             bearing = self._bearing(sentences, i) if nodes else None
             bearing = _restated(bearing, nodes[-1]) if nodes else None
+            if bearing == "permission" and section == "inclusion" and _permission_in_brackets_only(self.context, s):
+                # "Hemoglobin >= 8.0 g/dL (may receive packed red blood cell transfusions)" (NCT05588648): a
+                # requirement whose bracket permits something of it; the sentence is no permission of the
+                # item (Any over the item let the permission widen every other lab): a requirement
+                bearing = None
             if bearing == "permission" and section == "inclusion":
                 permissions.append(unparsed)
                 continue

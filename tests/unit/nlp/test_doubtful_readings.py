@@ -151,3 +151,33 @@ def test_a_permission_to_transfuse_still_widens_the_lab(vocab):
     status, node = parse_one(vocab, "inc", "Hemoglobin ≥ 9 g/dL. Subjects may be transfused to reach this cut-off.")
     assert verdict(node, _labs(HGB=False)) == UNKNOWN
     assert verdict(node, _labs(HGB=True)) == MET
+
+
+# NCT05588648: a lettered list written as one paragraph; the permission is the hemoglobin's only
+NCT05588648 = """Inclusion Criteria:
+
+* Subjects must have normal organ and marrow function as defined below:
+
+   a. Adequate bone marrow function defined as: i. Peripheral absolute neutrophil count (ANC) ≥ 750/mcL ii. Platelet count ≥ 75,000/mcL (transfusion independent) iii. Hemoglobin ≥ 8.0 g/dL (may receive packed red blood cell transfusions) b. Adequate liver function defined as: i. Total bilirubin ≤ 1.5 times the upper limit of normal for age ii. AST (SGOT) and ALT (SGPT) 2.5 X institutional upper limit of normal iii. Albumin (serum or plasma) \\> 2 g/dL c. Adequate cardiac function defined as: i. Ejection fraction of ≥ 50% by echocardiogram or MUGA
+"""
+
+
+def test_a_permission_in_a_labs_bracket_does_not_widen_the_other_labs(vocab):
+    node = parse_eligibility(NCT05588648, vocab).criteria_items[0].node
+    # an ejection fraction of 40 %: the item fails whatever transfusions are permitted (Any over the
+    # whole item made it UNKNOWN)
+    assert verdict(node, _labs(LVEF=False, TBILI=True)) == NOT_MET
+    assert verdict(node, _labs(LVEF=True, TBILI=True)) == UNKNOWN
+
+
+def test_a_permission_aside_widens_its_own_lab(vocab):
+    # NCT04633512: a patient below the threshold may be transfused to reach it (All failed them: a
+    # wrong "ineligible"); at or above it the lab is met
+    status, node = parse_one(vocab, "inc", "Platelet count ≥75,000/μL (may receive transfusions)")
+    assert verdict(node, _labs(PLT=False)) == UNKNOWN
+    assert verdict(node, _labs(PLT=True)) == MET
+    # an aside that forbids the support narrows (NCT07275216), one that permits it with a time limit is open
+    status, node = parse_one(vocab, "inc", "Hemoglobin ≥ 9 g/dL (no transfusion allowed within 3 days prior to screening)")
+    assert verdict(node, _labs(HGB=False)) == NOT_MET and verdict(node, _labs(HGB=True)) == UNKNOWN
+    status, node = parse_one(vocab, "inc", "Hemoglobin ≥ 7 g/dL (can be transfused up to 1 week prior to study enrollment)")
+    assert verdict(node, _labs(HGB=False)) == UNKNOWN and verdict(node, _labs(HGB=True)) == UNKNOWN
