@@ -18,7 +18,7 @@ import dataclasses
 import re
 
 from trialmatch.domain import criteria as c
-from trialmatch.domain.criteria_json import walk
+from trialmatch.domain.criteria_json import positive_atoms, walk
 from trialmatch.nlp.normalize import normalize
 from trialmatch.nlp.terms import Terms
 
@@ -32,6 +32,12 @@ _PERMISSIVE = re.compile(
 # a sentence after an exception that widens it further ("... may be considered eligible")
 _PERMISSION = re.compile(r"\b(?:eligible|allowed|permitted|acceptable|may (?:participate|enrol|enroll|be enrolled|be included))\b")
 _REFUSAL = re.compile(r"\b(?:not|never) (?:be )?(?:eligible|allowed|permitted|acceptable)\b|\bineligible\b")
+# a sentence of an inclusion's exception that refuses patients the head admits ("LCNEC are not eligible",
+# "pure small-cell histology ... are excluded", "only patients age <= 25 are eligible")
+_REFUSES = re.compile(
+    r"\b(?:not|never) (?:be )?(?:eligible|allowed|permitted|acceptable|allowable|enrolled|included)\b|\bineligible\b|"
+    r"\b(?:is|are|will be) excluded\b|\bonly (?:patients|participants|subjects|those|individuals|women|men)\b"
+    r"(?:[^.;]*?\b(?:are|is|will be) (?:eligible|enrolled|included|allowed)\b)?")
 # "Patients with X", "Participants positive for HIV": a subgroup (not "Women and men >= 18 years old are eligible")
 _SUBGROUP = re.compile(r"^\s*(?:(?:male |female )?(?:patients?|participants?|subjects?|individuals?|persons?|people|women|men|those)"
                        r"\s+(?:(?:who|that)\s+(?:have|has|had|are|is|were)\b|with\b|having\b|positive\b|known\b|serologically\b|"
@@ -107,6 +113,7 @@ def evidence_bearing(head: c.Node, exception: str) -> str | None:
     return "widens" if widens else None
 
 
+_NO_EXCEPTION = re.compile(r"(?i),?\s+unless otherwise (?:stated|specified|noted|indicated)(?=\s*[).;]|\s*$)")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 
 
@@ -191,6 +198,10 @@ class SentenceReader:
         return node
 
     def _parse_text(self, raw: str, section: str) -> c.Node | None:
+        # "(within 14 days prior to day 1 of protocol therapy unless otherwise stated)": no exception,
+        # the protocol's general proviso; read as one, the window was lost with it (a lab older than
+        # the window counted)
+        raw = _NO_EXCEPTION.sub("", raw)
         cut = self.context.exception_at(raw.lower())
         lead = None  # the words of the exception's sentence before and with the exception word
         bracketed = cut is not None and _bracket_goes_on(raw, cut)
@@ -251,8 +262,18 @@ class SentenceReader:
                 # (NCT06015659): which measurement counts, not who else is eligible; Any made a
                 # transfused count a MET (a wrong "eligible"): the lab is necessary, the words kept beside it
                 return c.All((head_node, rest))
+            if bearing is None and any(True for _ in positive_atoms(head_node)):
+                # (a head that only excludes, "No prior systemic therapy", admits nobody a refusal
+                # after it refuses: "prior endocrine therapy is not allowed unless ..." restates it)
+                bearing = self._refusal_bearing(tail)
+            if bearing == "narrows":
+                # "Diagnosis of prostate cancer (pure small-cell histology ... are excluded)", "Age <= 75 years
+                # (except for sarcoma: only patients age <= 25 are eligible)": the exception refuses some
+                # patients the head admits; Any made them MET (a wrong "eligible"): the head is necessary
+                return c.All((head_node, rest))
             if bearing == "open":
-                # "... not permitted within 14 days unless cytopenia is due to disease": narrows and widens
+                # "... not permitted within 14 days unless cytopenia is due to disease", "Patients with stage III
+                # disease are eligible if ... Patients with LCNEC are not eligible": it narrows and widens
                 return c.All((c.Any((head_node, rest)), c.Any((c.All((head_node, rest)), c.Unparsed(raw.strip())))))
             return c.Any((head_node, rest))
         # "Major surgery within 4 weeks (excluding vascular access), minor surgery within 2 weeks, or
@@ -267,6 +288,21 @@ class SentenceReader:
         if bracketed or own_note:
             return both_or_open((head_node, rest), raw)
         return c.All((head_node, rest))
+
+    def _refusal_bearing(self, tail: str) -> str | None:
+        """How an inclusion's exception bears on its head when a sentence of it refuses patients ("... are
+        not eligible", "are excluded", "only patients age <= 25 are eligible"): "narrows" (it only
+        refuses), "open" (it also permits), None (it refuses nobody; restatements of an age limit or a
+        pregnancy test refuse nobody the head admits)."""
+        low = tail.lower()
+        spans = _sentence_spans(low) if len(low) == len(tail) else [(0, len(low))]
+        refusing = [low[a:b] for a, b in spans
+                    if _REFUSES.search(low[a:b])
+                    and self.context.dependent(normalize(low[a:b])) not in ("age_restated", "pregnancy_test")]
+        if not refusing:
+            return None
+        rest = _REFUSES.sub(" ", low)
+        return "open" if _PERMISSION.search(rest) or _WIDENS.search(rest) else "narrows"
 
     def _sentences(self, text: str, section: str) -> c.Node | None:
         text = text.strip()

@@ -181,3 +181,45 @@ def test_a_permission_aside_widens_its_own_lab(vocab):
     assert verdict(node, _labs(HGB=False)) == NOT_MET and verdict(node, _labs(HGB=True)) == UNKNOWN
     status, node = parse_one(vocab, "inc", "Hemoglobin ≥ 7 g/dL (can be transfused up to 1 week prior to study enrollment)")
     assert verdict(node, _labs(HGB=False)) == UNKNOWN and verdict(node, _labs(HGB=True)) == UNKNOWN
+
+
+def _age(years: int):
+    def facts(atom):
+        if isinstance(atom, c.Age):
+            ok = (atom.min is None or years >= atom.min) and (atom.max is None or years <= atom.max)
+            return MET if ok else NOT_MET
+        return UNKNOWN
+    return facts
+
+
+def test_an_inclusion_exception_that_refuses_patients_narrows_the_head(vocab):
+    # NCT07297160: a 40-year-old with sarcoma is refused ("only patients age <= 25"); Any(age, words) made
+    # them MET (a wrong "eligible")
+    status, node = parse_one(vocab, "inc", "Age ≤75 years (except for sarcoma: only patients age ≤25 are eligible) NOTE: "
+                                           "The first three (3) patients treated on the study will be adults (≥18 years of age)")
+    assert verdict(node, _age(40)) == UNKNOWN
+    assert verdict(node, _age(80)) == NOT_MET
+
+
+def test_an_exception_that_refuses_and_permits_leaves_the_item_open(vocab):
+    # NCT04093167: metastatic LCNEC is refused, stage III permitted: neither MET nor NOT_MET from the head alone
+    status, node = parse_one(vocab, "inc", "Histologically or cytologically confirmed metastatic NSCLC. Patients with stage "
+                                           "III disease are eligible if they are not candidates for surgical resection or "
+                                           "definitive chemoradiation. Patients with Large Cell Neuroendocrine Carcinoma "
+                                           "(LCNEC) are not eligible.")
+    assert verdict(node, lambda atom: MET) == UNKNOWN
+    assert verdict(node, lambda atom: NOT_MET) == UNKNOWN
+
+
+def test_restated_age_limits_and_negated_heads_keep_the_widening(vocab):
+    # "children are excluded" restates the age limit; it refuses nobody the head admits
+    status, node = parse_one(vocab, "inc", "Age ≥ 18 years. As no dosing or adverse event data are currently available in "
+                                           "participants < 18 years of age, children and adolescents are excluded from this study.")
+    assert verdict(node, _age(50)) == MET
+
+
+def test_unless_otherwise_stated_is_no_exception(vocab):
+    # NCT06860815: the bracket is the lab's window; read as an exception the window was lost
+    status, node = parse_one(vocab, "inc", "Hemoglobin ≥ 9.0 g/dL (within 14 days prior to day 1 of protocol therapy "
+                                           "unless otherwise stated)")
+    assert node == c.Lab(analyte="HGB", comparator=">=", value=9, unit="g/dL", within_days=14)
