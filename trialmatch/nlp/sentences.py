@@ -245,7 +245,8 @@ class SentenceReader:
             return both_or_open((head_node, rest), raw)
         after = low[spans[1][0]:] if len(spans) > 1 else ""
         if after and not (_PERMISSION.search(after) and not _REFUSAL.search(after)) \
-                and self.parse_clause(normalize(after), section) is not None:
+                and (self.parse_clause(normalize(after), section) is not None
+                     or self._later_stands_alone(low, spans[1:], section)):
             # "HbA1c > 10% in participants with diabetes. HbA1c > 8% in those undiagnosed.": a later
             # sentence states a condition of its own (not one more exception: "... may be considered
             # eligible"); it may belong to the exception or stand alone. Both readings must agree,
@@ -288,6 +289,23 @@ class SentenceReader:
         if bracketed or own_note:
             return both_or_open((head_node, rest), raw)
         return c.All((head_node, rest))
+
+    def _later_stands_alone(self, low: str, spans: list[tuple[int, int]], section: str) -> bool:
+        """Whether a sentence after the exception's first, of no dependent shape, is read on its own:
+        "... (except basal or squamous cell carcinoma of the skin that has been definitively treated i.
+        Patients with uncontrolled brain or leptomeningeal metastases. ..." (NCT05961124: a bracket
+        never closed, the next criterion run on into it); read as part of the exception it cleared a
+        patient with uncontrolled brain metastases (a wrong "eligible")."""
+        for a, b in spans:
+            before = low[:a].rstrip()
+            if _CUT_SHORT.search(before[:-1] if before.endswith(".") else before):
+                continue  # "i.e. without evidence of progression ...": the split cut an abbreviation
+            if section == "exclusion" and before.endswith(";"):
+                continue  # "except for X; non-muscle invasive bladder cancer; ...": the exception's list goes on
+            sentence = normalize(low[a:b].strip(" .;:"))
+            if sentence and self.context.dependent(sentence) is None and self.parse_clause(sentence, section) is not None:
+                return True
+        return False
 
     def _refusal_bearing(self, tail: str) -> str | None:
         """How an inclusion's exception bears on its head when a sentence of it refuses patients ("... are

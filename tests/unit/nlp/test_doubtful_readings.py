@@ -223,3 +223,30 @@ def test_unless_otherwise_stated_is_no_exception(vocab):
     status, node = parse_one(vocab, "inc", "Hemoglobin ≥ 9.0 g/dL (within 14 days prior to day 1 of protocol therapy "
                                            "unless otherwise stated)")
     assert node == c.Lab(analyte="HGB", comparator=">=", value=9, unit="g/dL", within_days=14)
+
+
+NCT06863402 = ("Has known active CNS metastases and/or carcinomatous meningitis. Participants with previously treated "
+               "brain metastases may participate provided they are radiologically stable, i.e. without evidence of "
+               "progression for at least 4 weeks by repeat imaging (note that the repeat imaging should be performed "
+               "during study screening), clinically stable and without requirement of steroid treatment for at least 14 "
+               "days prior to first dose of study intervention. Has severe hypersensitivity (≥ grade 3) to pembrolizumab "
+               "and/or any of its excipients.")
+
+
+def test_a_criterion_run_on_after_an_exception_is_not_part_of_it(vocab):
+    # the hypersensitivity is an exclusion of its own; read inside the permission it cleared a patient
+    # without brain metastases who had a grade 3 reaction to pembrolizumab (a wrong "eligible")
+    status, node = parse_one(vocab, "exc", NCT06863402)
+    no_brain = _brain(False)
+    assert verdict(node, no_brain) == UNKNOWN
+
+
+def test_an_exceptions_list_going_on_after_a_semicolon_stays_the_exception(vocab):
+    # NCT04690595: "...; non-muscle invasive bladder cancer; ..." lists more exceptions: a patient with no
+    # other malignancy is not excluded
+    status, node = parse_one(vocab, "exc", "History of other malignancies, except for malignancy surgically resected (or "
+                                           "treated with other modalities) with curative intent, basal cell carcinoma of "
+                                           "the skin or localized squamous cell carcinoma of the skin; non-muscle invasive "
+                                           "bladder cancer; malignancy treated with curative intent with no known active "
+                                           "disease present for ≥ 3 years.")
+    assert verdict(node, _conditions(other_malignancy=False)) == MET
