@@ -55,6 +55,10 @@ _NEGATION = re.compile(r"\b(?:not|no|none|neither|nor|cannot|without|never)\b|n'
 _EXAMPLES_HEAD = re.compile(r"\bnot (?:limited|restricted|confined) to\b|\bsuch as\b|\be\.g\.|\bfor example\b")
 # an inclusion head whose entries are permissions ("Participants are permitted to have received:")
 _PERMITTING_HEAD = re.compile(r"\b(?:is|are) (?:also )?(?:permitted|allowed|allowable|acceptable)\b(?! only)|\bmay (?:have received|have had|receive)\b")
+# an inclusion head permitting some patients on the conditions its entries list
+_CONDITIONAL_PERMISSION = re.compile(
+    r"\b(?:eligible|allowed|permitted|acceptable|allowable|may (?:participate|enrol\w*|be enrolled|be included))\b"
+    r"[^:]*\b(?:if|provided|as long as)\b")
 _ALL_HEAD = re.compile(r"\b(?:all|both|each|every) (?:of )?(?:the )?(?:following|criteria|conditions|below)\b")
 _COUNT_HEAD = re.compile(r"\b(?:two|three|2|3) (?:or more )?of\b")
 # Words of a list head that add nothing to its children ("adequate organ function as defined below:").
@@ -158,6 +162,12 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment, alternative: s
         # * adenocarcinoma histology"); All failed every patient of a list of alternatives (NCT06823167:
         # a wrong "ineligible" for all it recruits). Both readings must agree, else the item is open
         group = both_or_open(nodes, head)
+    if seg.section == INCLUSION and _CONDITIONAL_PERMISSION.search(_last_sentence(head)):
+        # "Patients with brain metastases are eligible provided they meet all of the following criteria:",
+        # "HIV positive patients may be eligible if either:": the entries are the conditions of a
+        # permission for some patients; All(head, entries) failed a patient outside that group who did
+        # not meet an entry (a wrong "ineligible"). The list decides only when met, as a scope does
+        return c.Any((c.Unparsed(head), group))
     leftover = _PURE_WORDS.sub("", low)
     if re.sub(r"[\s,:;()/.-]", "", leftover):
         return c.All((c.Unparsed(head), group))

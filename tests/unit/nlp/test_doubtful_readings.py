@@ -250,3 +250,15 @@ def test_an_exceptions_list_going_on_after_a_semicolon_stays_the_exception(vocab
                                            "bladder cancer; malignancy treated with curative intent with no known active "
                                            "disease present for ≥ 3 years.")
     assert verdict(node, _conditions(other_malignancy=False)) == MET
+
+
+def test_the_conditions_of_a_permission_list_decide_only_when_met(vocab):
+    # NCT05076760: the entries are conditions for patients with brain metastases; All(head, entries)
+    # failed a patient with leptomeningeal disease and no brain metastases on this item
+    text = ("Inclusion Criteria:\n\n* Prior history of brain metastases are eligible, provided:\n\n"
+            "    1. Brain metastases have been treated\n    2. Asymptomatic from the brain metastases\n"
+            "    3. No evidence of leptomeningeal disease\n")
+    node = parse_eligibility(text, vocab).criteria_items[0].node
+    def lepto(atom):
+        return MET if isinstance(atom, c.Metastasis) and atom.site == "leptomeningeal" else UNKNOWN
+    assert verdict(node, lepto) == UNKNOWN
