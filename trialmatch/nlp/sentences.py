@@ -113,6 +113,8 @@ def evidence_bearing(head: c.Node, exception: str) -> str | None:
     return "widens" if widens else None
 
 
+_WINDOW_ASIDE = re.compile(r"\s*\((?:obtained|performed|measured|within|done|drawn|collected|to be performed)\b"
+                           r"[^()]*\d+[ -]?(?:days?|weeks?)[^()]*\)\s*\.?\s*$", re.I)
 _NO_EXCEPTION = re.compile(r"(?i),?\s+unless otherwise (?:stated|specified|noted|indicated)(?=\s*[).;]|\s*$)")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 
@@ -216,6 +218,13 @@ class SentenceReader:
         head, tail = (raw[:cut], raw[cut:].strip()) if cut is not None else (raw, None)
         if tail is not None and not head.strip(" ,;:.(-"):
             return None
+        window = _WINDOW_ASIDE.search(tail) if tail is not None else None
+        if window is not None and tail[:window.start()].strip() and ")" in tail[:window.start()] \
+                and "(" not in head[head.rfind(")") + 1:]:
+            # "Total bilirubin <= 1.5 x ULN (unless has Gilbert's disease) (performed within 14 days prior to
+            # day 1)": the last bracket dates the head's measurement, not the exception (read with the
+            # exception, the window was lost: a lab older than it counted)
+            head, tail = f"{head.rstrip()} {window.group().strip()}", tail[:window.start()].strip()
         if tail is not None and all(self.context.documentation(tail[a:b]) for a, b in _sentence_spans(tail)):
             # "HBV or HCV infection. Note: no testing is required unless mandated by local health
             # authority": how the protocol checks, not who is eligible

@@ -262,3 +262,11 @@ def test_the_conditions_of_a_permission_list_decide_only_when_met(vocab):
     def lepto(atom):
         return MET if isinstance(atom, c.Metastasis) and atom.site == "leptomeningeal" else UNKNOWN
     assert verdict(node, lepto) == UNKNOWN
+
+
+def test_a_window_bracket_after_an_exception_dates_the_head(vocab):
+    # NCT06249282: read with the exception the 14-day window was lost (a 20-day-old bilirubin counted)
+    status, node = parse_one(vocab, "inc", "Total bilirubin ≤ 1.5 x upper limit of normal (ULN) (unless has Gilbert's "
+                                           "disease) (performed within 14 days prior to day 1 of protocol therapy)")
+    assert node == c.Any((c.Lab(analyte="TBILI", comparator="<=", uln_multiple=1.5, within_days=14),
+                          c.Unparsed("(unless has Gilbert's disease)")))
