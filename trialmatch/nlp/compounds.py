@@ -13,6 +13,7 @@ from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import walk
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.readings import BUILDERS
+from trialmatch.nlp.sentences import both_or_open
 
 _WASHOUT_END = re.compile(r"\bwithin (?:the )?(?:last |past |previous |preceding )?\d+ (?:days?|weeks?|months?)\b")
 # compiled once here (they run for most clauses and heads)
@@ -141,6 +142,8 @@ class CompoundReader:
         if negated and combine is c.All:
             # "no HIV and hepatitis B": neither, Not(Any), never Not(All) (which would admit either alone)
             combine = c.Any
+        if combine is c.All and clause.section == "exclusion" and _conditions(nodes):
+            return both_or_open(nodes, t)
         return combine(tuple(nodes))
 
     def _outer(self, clause: Clause, negated: bool) -> c.Node | None:
@@ -164,6 +167,8 @@ class CompoundReader:
         combine = c.Any if kinds == {"or"} else c.All
         if negated and combine is c.All:
             combine = c.Any
+        if combine is c.All and clause.section == "exclusion" and _conditions(nodes):
+            return both_or_open(nodes, clause.text)
         return combine(tuple(nodes))
 
     def _part_clause(self, p: str, clause: Clause) -> Clause:
@@ -226,6 +231,18 @@ def _list_parts(t: str, splitter: re.Pattern) -> list[str]:
         else:
             out.append(p)
     return [p.strip() for p in out if p.strip()]
+
+
+def _conditions(nodes: list[c.Node]) -> bool:
+    """Whether every part of a list names conditions only ("stroke/TIA and DVT/PE"): in an exclusion,
+    "A and B" of conditions almost always means either excludes ("HIV and hepatitis B"), yet may mean
+    both; the list is then both-or-open (All cleared every patient with one of them: a wrong "eligible")."""
+    for node in nodes:
+        atoms = [n for n in walk(node) if not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed))]
+        if not atoms or any(not isinstance(a, c.Condition) for a in atoms) \
+                or any(isinstance(n, c.Not) for n in walk(node)):
+            return False
+    return True
 
 
 def _has_window(node: c.Node) -> bool:

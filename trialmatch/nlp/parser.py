@@ -55,6 +55,10 @@ _NEGATION = re.compile(r"\b(?:not|no|none|neither|nor|cannot|without|never)\b|n'
 _EXAMPLES_HEAD = re.compile(r"\bnot (?:limited|restricted|confined) to\b|\bsuch as\b|\be\.g\.|\bfor example\b")
 # an inclusion head whose entries are permissions ("Participants are permitted to have received:")
 _PERMITTING_HEAD = re.compile(r"\b(?:is|are) (?:also )?(?:permitted|allowed|allowable|acceptable)\b(?! only)|\bmay (?:have received|have had|receive)\b")
+# an inclusion head permitting some patients on the conditions its entries list
+_CONDITIONAL_PERMISSION = re.compile(
+    r"\b(?:eligible|allowed|permitted|acceptable|allowable|may (?:participate|enrol\w*|be enrolled|be included))\b"
+    r"[^:]*\b(?:if|provided|as long as)\b")
 _ALL_HEAD = re.compile(r"\b(?:all|both|each|every) (?:of )?(?:the )?(?:following|criteria|conditions|below)\b")
 _COUNT_HEAD = re.compile(r"\b(?:two|three|2|3) (?:or more )?of\b")
 # Words of a list head that add nothing to its children ("adequate organ function as defined below:").
@@ -108,7 +112,10 @@ def _negating_head(seg: Segment, head: str) -> bool | None:
     return False
 
 
-def _children_node(parser: ClauseParser, text: str, seg: Segment) -> c.Node | None:
+def _children_node(parser: ClauseParser, text: str, seg: Segment, alternative: str | None = None) -> c.Node | None:
+    """The node of a list item (a head and its entries), or None when the list is not read.
+    ``alternative``: the text of the next item when the last entry ends in "or" (it joins that
+    entry only)."""
     first = seg.children[0][0] - seg.start
     head = text[: text.rfind("\n", 0, first) + 1 or first].strip()
     if not head.endswith(":") or _COUNT_HEAD.search(head.lower()):
@@ -132,7 +139,13 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment) -> c.Node | No
         nodes.append(node)
     low = head.lower()
     if negated:
-        return _negated_list(head, low, nodes)
+        # "must not have any of the following: ... * X or" / "* Y": not read (alternatives of an exclusion)
+        return None if alternative is not None else _negated_list(head, low, nodes)
+    if alternative is not None:
+        # "* creatinine within normal limits OR" / "* Creatinine clearance >= 60 mL/min" (NCT04789486): the
+        # "or" joins the last entry and the next item, not the whole list (Any of the whole list
+        # admitted a patient meeting the next item alone, whatever the other entries)
+        nodes[-1] = c.Any((nodes[-1], c.Unparsed(alternative)))
     if seg.section == EXCLUSION and _REQUIREMENT_HEAD.search(low):
         # "Patients must have normal organ function as defined below:" under an exclusion heading:
         # a requirement written in the wrong section; neither All nor Any of its entries is meant
@@ -149,6 +162,12 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment) -> c.Node | No
         # * adenocarcinoma histology"); All failed every patient of a list of alternatives (NCT06823167:
         # a wrong "ineligible" for all it recruits). Both readings must agree, else the item is open
         group = both_or_open(nodes, head)
+    if seg.section == INCLUSION and _CONDITIONAL_PERMISSION.search(_last_sentence(head)):
+        # "Patients with brain metastases are eligible provided they meet all of the following criteria:",
+        # "HIV positive patients may be eligible if either:": the entries are the conditions of a
+        # permission for some patients; All(head, entries) failed a patient outside that group who did
+        # not meet an entry (a wrong "ineligible"). The list decides only when met, as a scope does
+        return c.Any((c.Unparsed(head), group))
     leftover = _PURE_WORDS.sub("", low)
     if re.sub(r"[\s,:;()/.-]", "", leftover):
         return c.All((c.Unparsed(head), group))
@@ -208,13 +227,20 @@ _VALUE_START = re.compile(r"(?:\\?[<>=≥≤]|\d|(?:greater|less|more|at least|n
 _LABEL = re.compile(r"^([A-Za-z0-9][A-Za-z0-9 /()&,+-]{1,40}):\s+(?=\S)")
 
 
-def parse_item(parser: ClauseParser, seg: Segment) -> tuple[c.Node, str]:
+def parse_item(parser: ClauseParser, seg: Segment, alternative: str | None = None) -> tuple[c.Node, str]:
+    """The node and status of one criterion item. ``alternative``: the text of the inclusion item
+    this one is an alternative of ("Creatinine <= 1.5 x ULN OR" / "GFR >= 40"): the item decides only
+    when met, Any(node, Unparsed(alternative)); a list whose last entry ends in "or" takes it on
+    that entry only."""
     text = seg.text
     if seg.section not in (INCLUSION, EXCLUSION):
         return c.Unparsed(text), UNPARSED  # inclusion or exclusion? not said: nothing structured
     scope = seg.scope
     if seg.children:
-        node = _children_node(parser, text, seg)
+        scoped = alternative is not None and _TRAILING_OR.search(text) is not None
+        node = _children_node(parser, text, seg, alternative if scoped else None)
+        if scoped:
+            alternative = None
     else:
         body = text
         for _ in range(2):  # "STEP 1 REGISTRATION: DISEASE-RELATED CRITERIA: ..."
@@ -243,6 +269,9 @@ def parse_item(parser: ClauseParser, seg: Segment) -> tuple[c.Node, str]:
         status = PARTLY
     if seg.section == EXCLUSION:
         node = c.Not(node)
+    if alternative is not None:
+        # each of two alternative items was required alone: a wrong "ineligible" for a patient meeting the other
+        node, status = c.Any((node, c.Unparsed(alternative))), PARTLY
     return node, status
 
 
@@ -258,6 +287,10 @@ def _alternative_item(segments: list[Segment], i: int) -> str | None:
         return after.text if after is not None and after.section == seg.section else seg.text
     before = next((s for s in reversed(segments[:i]) if s.kind == CRITERION), None)
     if before is not None and before.section == seg.section and _TRAILING_OR.search(before.text):
+        if before.children:
+            # a list ending "* creatinine within normal limits OR": the alternative is its last entry
+            start, end = before.children[-1]
+            return before.text[start - before.start:end - before.start].strip()
         return before.text
     return None
 
@@ -268,12 +301,10 @@ def parse_eligibility(text: str, vocab) -> ParsedEligibility:
     segments = split_segments(text or "")
     for i, seg in enumerate(segments):
         if seg.kind == CRITERION:
-            node, status = parse_item(parser, seg)
-            other = _alternative_item(segments, i) if status in (FULLY, PARTLY) and seg.section == INCLUSION else None
-            if other is not None:
-                # "Creatinine <= 1.5 x ULN OR" / "Creatinine clearance >= 60 mL/min": two items that are
-                # alternatives; each decides only when met (read alone it was required: a wrong "ineligible")
-                node, status = c.Any((node, c.Unparsed(other))), PARTLY
+            # "Creatinine <= 1.5 x ULN OR" / "Creatinine clearance >= 60 mL/min": two items that are
+            # alternatives; each decides only when met (read alone it was required: a wrong "ineligible")
+            other = _alternative_item(segments, i) if seg.section == INCLUSION else None
+            node, status = parse_item(parser, seg, other)
         else:
             node, status = c.Unparsed(seg.text), NOT_COUNTED
         recognised = parser.context.recognised(seg.text) if status in (UNPARSED, PARTLY) else None

@@ -13,6 +13,7 @@ from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import walk
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.readings import QUALIFIED_BUILDERS
+from trialmatch.nlp.sentences import evidence_bearing
 
 # words that open a qualifier of what precedes them ("... to the region of", "... that is progressing")
 _QUALIFIER_STARTS = frozenset((
@@ -85,6 +86,17 @@ class QualifierReader:
                 if (_WINDOW.search(aside) or _participation_time(node, aside)) and _lacks_window(node, is_list):
                     if not re.match(r"\((?:no|without|not)\b", aside):
                         return None
+                if clause.section == "inclusion":
+                    bearing = evidence_bearing(node, aside.lower())
+                    if bearing == "widens":
+                        # "Hemoglobin >= 8.0 g/dL (may receive packed red blood cell transfusions)": a value
+                        # below the threshold may be raised to it; All failed such a patient (a wrong
+                        # "ineligible"): the lab decides only when met
+                        return c.Any((node, c.Unparsed(aside)))
+                    if bearing == "open":
+                        # "(transfusions are allowed ... only if anemia is due to prior therapy)"
+                        return c.All((c.Any((node, c.Unparsed(aside))),
+                                      c.Any((c.All((node, c.Unparsed(aside))), c.Unparsed(clause.text)))))
                 return c.All((node, c.Unparsed(aside)))
         words = clause.text.split(" ")
         for k in range(len(words) - 1, 0, -1):

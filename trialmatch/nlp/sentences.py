@@ -14,10 +14,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from trialmatch.domain import criteria as c
-from trialmatch.domain.criteria_json import walk
+from trialmatch.domain.criteria_json import positive_atoms, walk
 from trialmatch.nlp.normalize import normalize
 from trialmatch.nlp.terms import Terms
 
@@ -31,6 +32,12 @@ _PERMISSIVE = re.compile(
 # a sentence after an exception that widens it further ("... may be considered eligible")
 _PERMISSION = re.compile(r"\b(?:eligible|allowed|permitted|acceptable|may (?:participate|enrol|enroll|be enrolled|be included))\b")
 _REFUSAL = re.compile(r"\b(?:not|never) (?:be )?(?:eligible|allowed|permitted|acceptable)\b|\bineligible\b")
+# a sentence of an inclusion's exception that refuses patients the head admits ("LCNEC are not eligible",
+# "pure small-cell histology ... are excluded", "only patients age <= 25 are eligible")
+_REFUSES = re.compile(
+    r"\b(?:not|never) (?:be )?(?:eligible|allowed|permitted|acceptable|allowable|enrolled|included)\b|\bineligible\b|"
+    r"\b(?:is|are|will be) excluded\b|\bonly (?:patients|participants|subjects|those|individuals|women|men)\b"
+    r"(?:[^.;]*?\b(?:are|is|will be) (?:eligible|enrolled|included|allowed)\b)?")
 # "Patients with X", "Participants positive for HIV": a subgroup (not "Women and men >= 18 years old are eligible")
 _SUBGROUP = re.compile(r"^\s*(?:(?:male |female )?(?:patients?|participants?|subjects?|individuals?|persons?|people|women|men|those)"
                        r"\s+(?:(?:who|that)\s+(?:have|has|had|are|is|were)\b|with\b|having\b|positive\b|known\b|serologically\b|"
@@ -70,6 +77,81 @@ def both_or_open(parts, text: str) -> c.Node:
     alone, or only together): all parts met -> MET, none -> NOT_MET, otherwise the item (``text``)
     is open."""
     return c.Any((c.All(tuple(parts)), c.All((c.Any(tuple(parts)), c.Unparsed(text.strip())))))
+
+
+# An exception after a lab that speaks of the measurement: how it was obtained (transfusion, growth
+# factor support, which values count). It may narrow the evidence ("excluding measurements within 3
+# days after transfusion", "transfusion is not allowed within 1 week prior to screening") or widen
+# who meets the value ("may be transfused to reach this cut-off", "any degree of anemia is allowed").
+_EVIDENCE = re.compile(r"\b(?:transfus\w*|growth[- ]factors?|g-?csf|filgrastim|pegfilgrastim|erythropoie\w*|"
+                       r"colony[- ]stimulating|support\w*|measurements?|measured|values?|results?|obtained|samples?)\b")
+_NARROWS = re.compile(r"\bexcluding\b|\bno\b[^.;()]{0,60}?\b(?:allowed|permitted|acceptable|allowable)\b|"
+                      r"\bnot (?:be )?(?:allowed|permitted|acceptable|allowable|eligible)\b|\bwithout\b|\bindependent\b|"
+                      r"\bnot (?:be )?(?:receiving|received|have received|used|given)\b|\bmust not\b|"
+                      r"\bno (?:more than|transfusions?|growth)\b|\bonly\b|\bat least \d+ (?:days?|weeks?) (?:after|from|since)\b")
+# a time limit on the support itself ("can be transfused up to 1 week prior to enrollment"); the
+# date of the measurement ("obtained within 14 days prior to registration") is the lab's own window
+_SUPPORT_TIMED = re.compile(
+    r"\b(?:transfus\w*|growth[- ]factors?|g-?csf|filgrastim|pegfilgrastim|erythropoie\w*|colony[- ]stimulating|"
+    r"(?:factor|transfusion|infusion) support)\b[^()]{0,80}?"
+    r"(?:\b(?:up to|within|<=?) ?\d+ (?:days?|weeks?)\b|\b\d+ (?:days?|weeks?) (?:prior|before)\b)")
+
+_WIDENS = re.compile(r"\b(?:may|can|allowed|permitted|acceptable|allowable|any degree|with or without|unless|regardless)\b")
+
+
+def evidence_bearing(head: c.Node, exception: str) -> str | None:
+    """How an exception or aside bears on a head of labs, when it speaks of the measurement: "narrows"
+    (which measurements count: the lab stays necessary), "widens" ("transfusion permitted": a value
+    below the threshold may still be reached), "open" (both), None (it says nothing of the measurement)."""
+    atoms = [n for n in walk(head) if not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed))]
+    if not atoms or not all(isinstance(a, c.Lab) for a in atoms) or not _EVIDENCE.search(exception):
+        return None
+    narrows = _NARROWS.search(exception) is not None or _SUPPORT_TIMED.search(exception) is not None
+    widens = _WIDENS.search(_NARROWS.sub(" ", exception)) is not None
+    if narrows:
+        return "open" if widens else "narrows"
+    return "widens" if widens else None
+
+
+_WINDOW_ASIDE = re.compile(r"\s*\((?:obtained|performed|measured|within|done|drawn|collected|to be performed)\b"
+                           r"[^()]*\d+[ -]?(?:days?|weeks?)[^()]*\)\s*\.?\s*$", re.I)
+_NO_EXCEPTION = re.compile(r"(?i),?\s+unless otherwise (?:stated|specified|noted|indicated)(?=\s*[).;]|\s*$)")
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def _permission_in_brackets_only(context, sentence: str) -> bool:
+    """Whether a sentence read as a permission permits only inside a bracket, its own words outside
+    it saying something else ("Hemoglobin >= 8.0 g/dL (may receive transfusions)")."""
+    outside = sentence
+    while True:
+        shorter = _BRACKETED.sub(" ", outside)
+        if shorter == outside:
+            break
+        outside = shorter
+    if outside == sentence or not re.search(r"[a-z]{3,}", outside.lower()):
+        return False
+    return context.dependent(outside) != "permission"
+
+
+def _site_decides(node: c.Node, head: str) -> c.Node:
+    """Before an exception, a metastatic site with two qualifiers read as both ("No untreated,
+    symptomatic brain metastasis. Patients with treated brain metastases are eligible if ...",
+    NCT05677490): the exception names one qualifier's opposite, so the other qualifiers may each
+    exclude alone (untreated ones, symptomatic or not) or only together. Only the site decides:
+    no metastasis there -> NOT_MET, both qualifiers -> MET, any other patient with metastases there
+    is open (the qualifiers and the exception's conditions are to confirm)."""
+    if isinstance(node, c.All) and len(node.items) > 1 and all(
+            isinstance(n, c.Metastasis) and n.site is not None and n.qualifier is not None for n in node.items) \
+            and len({(n.site, n.extent) for n in node.items}) == 1:
+        site = dataclasses.replace(node.items[0], qualifier=None)
+        return c.Any((node, c.All((site, c.Unparsed(head.strip(" ,;:(-"))))))
+    if isinstance(node, (c.All, c.Any)):
+        items = tuple(_site_decides(n, head) for n in node.items)
+        return node if items == node.items else dataclasses.replace(node, items=items)
+    if isinstance(node, c.Not):
+        item = _site_decides(node.item, head)
+        return node if item is node.item else c.Not(item)
+    return node
 
 
 def _bracket_goes_on(raw: str, cut: int) -> bool:
@@ -118,6 +200,10 @@ class SentenceReader:
         return node
 
     def _parse_text(self, raw: str, section: str) -> c.Node | None:
+        # "(within 14 days prior to day 1 of protocol therapy unless otherwise stated)": no exception,
+        # the protocol's general proviso; read as one, the window was lost with it (a lab older than
+        # the window counted)
+        raw = _NO_EXCEPTION.sub("", raw)
         cut = self.context.exception_at(raw.lower())
         lead = None  # the words of the exception's sentence before and with the exception word
         bracketed = cut is not None and _bracket_goes_on(raw, cut)
@@ -132,6 +218,13 @@ class SentenceReader:
         head, tail = (raw[:cut], raw[cut:].strip()) if cut is not None else (raw, None)
         if tail is not None and not head.strip(" ,;:.(-"):
             return None
+        window = _WINDOW_ASIDE.search(tail) if tail is not None else None
+        if window is not None and tail[:window.start()].strip() and ")" in tail[:window.start()] \
+                and "(" not in head[head.rfind(")") + 1:]:
+            # "Total bilirubin <= 1.5 x ULN (unless has Gilbert's disease) (performed within 14 days prior to
+            # day 1)": the last bracket dates the head's measurement, not the exception (read with the
+            # exception, the window was lost: a lab older than it counted)
+            head, tail = f"{head.rstrip()} {window.group().strip()}", tail[:window.start()].strip()
         if tail is not None and all(self.context.documentation(tail[a:b]) for a, b in _sentence_spans(tail)):
             # "HBV or HCV infection. Note: no testing is required unless mandated by local health
             # authority": how the protocol checks, not who is eligible
@@ -145,6 +238,7 @@ class SentenceReader:
             return None
         if tail is None:
             return head_node
+        head_node = _site_decides(head_node, head)
         low = tail.lower()
         spans = _sentence_spans(low) if len(low) == len(tail) else []
         if lead is not None and _restated(self.context.dependent(normalize(lead)), head_node) is None \
@@ -160,7 +254,8 @@ class SentenceReader:
             return both_or_open((head_node, rest), raw)
         after = low[spans[1][0]:] if len(spans) > 1 else ""
         if after and not (_PERMISSION.search(after) and not _REFUSAL.search(after)) \
-                and self.parse_clause(normalize(after), section) is not None:
+                and (self.parse_clause(normalize(after), section) is not None
+                     or self._later_stands_alone(low, spans[1:], section)):
             # "HbA1c > 10% in participants with diabetes. HbA1c > 8% in those undiagnosed.": a later
             # sentence states a condition of its own (not one more exception: "... may be considered
             # eligible"); it may belong to the exception or stand alone. Both readings must agree,
@@ -171,6 +266,25 @@ class SentenceReader:
             return c.Any((c.All((head_node, exception)), later))
         rest = c.Unparsed(tail)
         if section == "inclusion":
+            bearing = evidence_bearing(head_node, low)
+            if bearing == "narrows":
+                # "Platelets >= 100,000/mm3 excluding measurements obtained within 3 days after transfusion"
+                # (NCT06015659): which measurement counts, not who else is eligible; Any made a
+                # transfused count a MET (a wrong "eligible"): the lab is necessary, the words kept beside it
+                return c.All((head_node, rest))
+            if bearing is None and any(True for _ in positive_atoms(head_node)):
+                # (a head that only excludes, "No prior systemic therapy", admits nobody a refusal
+                # after it refuses: "prior endocrine therapy is not allowed unless ..." restates it)
+                bearing = self._refusal_bearing(tail)
+            if bearing == "narrows":
+                # "Diagnosis of prostate cancer (pure small-cell histology ... are excluded)", "Age <= 75 years
+                # (except for sarcoma: only patients age <= 25 are eligible)": the exception refuses some
+                # patients the head admits; Any made them MET (a wrong "eligible"): the head is necessary
+                return c.All((head_node, rest))
+            if bearing == "open":
+                # "... not permitted within 14 days unless cytopenia is due to disease", "Patients with stage III
+                # disease are eligible if ... Patients with LCNEC are not eligible": it narrows and widens
+                return c.All((c.Any((head_node, rest)), c.Any((c.All((head_node, rest)), c.Unparsed(raw.strip())))))
             return c.Any((head_node, rest))
         # "Major surgery within 4 weeks (excluding vascular access), minor surgery within 2 weeks, or
         # radiotherapy within 1 week": the exception may end at its bracket, the words after it being
@@ -184,6 +298,38 @@ class SentenceReader:
         if bracketed or own_note:
             return both_or_open((head_node, rest), raw)
         return c.All((head_node, rest))
+
+    def _later_stands_alone(self, low: str, spans: list[tuple[int, int]], section: str) -> bool:
+        """Whether a sentence after the exception's first, of no dependent shape, is read on its own:
+        "... (except basal or squamous cell carcinoma of the skin that has been definitively treated i.
+        Patients with uncontrolled brain or leptomeningeal metastases. ..." (NCT05961124: a bracket
+        never closed, the next criterion run on into it); read as part of the exception it cleared a
+        patient with uncontrolled brain metastases (a wrong "eligible")."""
+        for a, b in spans:
+            before = low[:a].rstrip()
+            if _CUT_SHORT.search(before[:-1] if before.endswith(".") else before):
+                continue  # "i.e. without evidence of progression ...": the split cut an abbreviation
+            if section == "exclusion" and before.endswith(";"):
+                continue  # "except for X; non-muscle invasive bladder cancer; ...": the exception's list goes on
+            sentence = normalize(low[a:b].strip(" .;:"))
+            if sentence and self.context.dependent(sentence) is None and self.parse_clause(sentence, section) is not None:
+                return True
+        return False
+
+    def _refusal_bearing(self, tail: str) -> str | None:
+        """How an inclusion's exception bears on its head when a sentence of it refuses patients ("... are
+        not eligible", "are excluded", "only patients age <= 25 are eligible"): "narrows" (it only
+        refuses), "open" (it also permits), None (it refuses nobody; restatements of an age limit or a
+        pregnancy test refuse nobody the head admits)."""
+        low = tail.lower()
+        spans = _sentence_spans(low) if len(low) == len(tail) else [(0, len(low))]
+        refusing = [low[a:b] for a, b in spans
+                    if _REFUSES.search(low[a:b])
+                    and self.context.dependent(normalize(low[a:b])) not in ("age_restated", "pregnancy_test")]
+        if not refusing:
+            return None
+        rest = _REFUSES.sub(" ", low)
+        return "open" if _PERMISSION.search(rest) or _WIDENS.search(rest) else "narrows"
 
     def _sentences(self, text: str, section: str) -> c.Node | None:
         text = text.strip()
@@ -225,6 +371,11 @@ class SentenceReader:
             unparsed = c.Unparsed(s.strip(), non_clinical=self.non_clinical(s))
             bearing = self._bearing(sentences, i) if nodes else None
             bearing = _restated(bearing, nodes[-1]) if nodes else None
+            if bearing == "permission" and section == "inclusion" and _permission_in_brackets_only(self.context, s):
+                # "Hemoglobin >= 8.0 g/dL (may receive packed red blood cell transfusions)" (NCT05588648): a
+                # requirement whose bracket permits something of it; the sentence is no permission of the
+                # item (Any over the item let the permission widen every other lab): a requirement
+                bearing = None
             if bearing == "permission" and section == "inclusion":
                 permissions.append(unparsed)
                 continue
