@@ -1,0 +1,107 @@
+"""Concurrent (non-oncology) medications: systemic corticosteroids and immunosuppressants are
+patient facts for the criteria naming them, never a cancer therapy or a line of therapy; a
+steroid counts as systemic only in a systemic dose form; within_days 0 is current use."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+from tests.unit.matching.helpers import VOCAB, outcome, patient
+from tests.unit.matching.test_evidence_rules import view
+from tests.unit.mcode.conftest import load_bundle
+from trialmatch.domain import criteria as c
+from trialmatch.domain import facts as f
+from trialmatch.matching.match_rules import load_rules
+from trialmatch.mcode import extract_facts
+
+RX = f.RXNORM
+STEROIDS = ("systemic_corticosteroid",)
+
+
+def rx(code, display, start, end=None, status="completed", ref="MedicationRequest/s"):
+    return f.Medication(ref, codes=(f.Coding(RX, code, display),), status=status, start=start, end=end)
+
+
+def tablet(start, end=None, status="completed", ref="MedicationRequest/pred"):
+    """A prednisone order as Synthea writes it (an SCD display naming the dose form; code from medications.json)."""
+    return f.Medication(ref, codes=(f.Coding(RX, "198145", "PredniSONE 10 MG Oral Tablet"),),
+                        ingredients=("prednisone",), status=status, start=start, end=end)
+
+
+def test_systemic_classes_of_the_rules_are_oncology_classes():
+    assert all(VOCAB.is_oncology_class(k) for k in load_rules().systemic_classes)
+
+
+def test_a_steroid_is_never_prior_systemic_therapy_or_a_line():
+    p = patient(medications=(tablet(date(2026, 11, 1), status="active"),))
+    for node in (c.PriorTherapy(), c.PriorTherapy(within_days=28), c.PriorTherapy(min_lines=1),
+                 c.PriorTherapy(classes=("chemotherapy", "immunotherapy", "targeted_therapy", "endocrine_therapy"))):
+        assert view(outcome(node, p))[0] == "unknown", node  # nothing recorded
+    assert view(outcome(c.PriorTherapy(max_lines=0), p))[0] == "unknown"  # never "a line was given"
+    assert view(outcome(c.PriorTherapy(classes=STEROIDS), p))[0] == "met"
+
+
+def test_current_use_is_within_zero_days():
+    current = c.Not(c.PriorTherapy(classes=STEROIDS, within_days=0))
+    on = patient(medications=(tablet(date(2026, 11, 1), status="active"),))
+    assert view(outcome(current, on)) == (
+        "unknown", "on prednisone now; eligible if it is stopped", [("current systemic-corticosteroid", "to_confirm")])
+    assert view(outcome(c.PriorTherapy(classes=STEROIDS, within_days=0), on))[0] == "met"
+    stopped = patient(medications=(tablet(date(2026, 3, 1), date(2026, 3, 10)),))
+    assert view(outcome(current, stopped)) == ("met", "no systemic-corticosteroid given now (last record ended)", [])
+    nothing = patient()
+    assert view(outcome(current, nothing)) == (
+        "unknown", "no systemic-corticosteroid recorded", [("current systemic-corticosteroid", "to_confirm")])
+    # an order left 'active' for years does not show the drug is taken today
+    stale = patient(medications=(tablet(date(2024, 1, 1), status="active"),))
+    assert view(outcome(current, stale))[0] == "unknown"
+
+
+def test_local_forms_do_not_count_and_unshown_forms_are_to_confirm():
+    current = c.Not(c.PriorTherapy(classes=STEROIDS, within_days=0))
+    paste = rx("10760", "Triamcinolone Oral Paste", date(2026, 11, 1), status="active")
+    paste = f.Medication(paste.evidence, paste.codes, ("triamcinolone",), "active", date(2026, 11, 1))
+    assert view(outcome(current, patient(medications=(paste,))))[1] == "no systemic-corticosteroid recorded"
+    # an ingredient code shows no dose form: an old record clears the patient only if it would
+    # also clear them as a systemic one; a current one is to confirm either way
+    old = f.Medication("MedicationRequest/i", (f.Coding(RX, "8640", "predniSONE"),), ("prednisone",), "completed",
+                       date(2025, 1, 1), date(2025, 1, 10))
+    assert view(outcome(current, patient(medications=(old,)))) == (
+        "unknown", "prednisone recorded without a dose form: whether it was systemic is to confirm",
+        [("current systemic-corticosteroid", "to_confirm")])
+    with_tablet = patient(medications=(old, tablet(date(2026, 3, 1), date(2026, 3, 10))))
+    assert view(outcome(current, with_tablet))[0] == "met"  # both readings: nothing given now
+    # the drug named by the criterion counts in any form
+    assert view(outcome(c.PriorTherapy(drugs=("prednisone",)), patient(medications=(old,))))[0] == "met"
+
+
+def test_immunosuppressants_include_systemic_steroids_and_l04a_drugs():
+    imm = c.Not(c.PriorTherapy(classes=("immunosuppressant",), within_days=0))
+    tacro = f.Medication("MedicationRequest/t", (f.Coding(RX, "42316", "tacrolimus"),), ("tacrolimus",), "active",
+                         date(2026, 10, 1))
+    assert view(outcome(imm, patient(medications=(tacro,))))[0] == "unknown"  # on it now: to confirm
+    on_steroid = patient(medications=(tablet(date(2026, 11, 1), status="active"),))
+    assert view(outcome(imm, on_steroid))[0] == "unknown"
+    # an ingredient code of tacrolimus needs no dose form (only the steroids are route: systemic)
+    stopped = f.Medication("MedicationRequest/t", (f.Coding(RX, "42316", "tacrolimus"),), ("tacrolimus",), "completed",
+                           date(2025, 1, 1), date(2025, 2, 1))
+    assert view(outcome(imm, patient(medications=(stopped,))))[0] == "met"
+
+
+def test_mcode_prednisone_record_is_kept_but_not_a_line(vocab=VOCAB):
+    """The mCODE IG's Brian L: an R-CHOP-like regimen whose prednisone (RxNorm 8640) is now a
+    fact with its ingredient, read by a steroid criterion, while the lines of therapy come from
+    the cytotoxic drugs only."""
+    golden = json.loads(Path("tests/data/bundles/golden/ig_brian_l.facts.json").read_text(encoding="utf-8"))
+    facts = extract_facts(load_bundle(golden["bundle"]), vocab)
+    pred = [m for m in facts.medications if "prednisone" in m.ingredients]
+    assert len(pred) == 2
+    without_chemo = f.PatientFacts(**{**facts.__dict__, "medications": tuple(pred)})
+    as_of = date(2024, 1, 20)
+    assert view(outcome(c.PriorTherapy(min_lines=1), without_chemo, as_of=as_of))[0] == "unknown"
+    assert view(outcome(c.PriorTherapy(), without_chemo, as_of=as_of))[0] == "unknown"
+    # the IG codes the ingredient only (no dose form): whether it was systemic is to confirm
+    assert view(outcome(c.PriorTherapy(classes=STEROIDS), without_chemo, as_of=as_of))[1] == (
+        "prednisone recorded without a dose form: whether it was systemic is to confirm")
+    assert view(outcome(c.PriorTherapy(drugs=("prednisone",)), without_chemo, as_of=as_of))[0] == "met"
+    assert view(outcome(c.PriorTherapy(min_lines=1), facts, as_of=as_of))[0] == "met"
