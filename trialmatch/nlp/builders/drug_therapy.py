@@ -75,9 +75,26 @@ _ADJECTIVE = re.compile(r"^(?P<adj>[a-z][a-z-]+) (?P<rest>.+)$")
 _HEAD_NOUN = re.compile(r" (inhibitors?|antibod(?:y|ies)|agents?|therap(?:y|ies)|blockers?)$")
 
 
-def resolve_drug(clause: Clause, phrase: str) -> c.PriorTherapy | None:
+def resolve_drug(clause: Clause, phrase: str, concurrent_ok: bool = False) -> c.PriorTherapy | None:
+    """The drugs and classes the phrase names. Concurrent medications (``concurrent``) only when
+    the caller reads a window or current use (``concurrent_ok``): "prior systemic steroids" with
+    no window (ever, even one course years ago) is not what a criterion about them means."""
     atom = _resolve_any(clause, phrase)
-    return atom if atom is None or _in_context(clause, atom.classes) else None
+    if atom is None or not _in_context(clause, atom.classes):
+        return None
+    return atom if concurrent_ok or not concurrent(clause, atom) else None
+
+
+def concurrent(clause: Clause, atom: c.PriorTherapy) -> bool:
+    """The atom names a concurrent medication: a class marked ``oncology: false`` in the
+    vocabulary (systemic corticosteroids, immunosuppressants) or a drug only in such classes."""
+    vocab = clause.terms.vocab
+    is_oncology = getattr(vocab, "is_oncology_class", None)
+    if is_oncology is None:
+        return False  # a stand-in vocabulary without the flag
+    if any(not is_oncology(k) for k in atom.classes):
+        return True
+    return any(vocab.drug_classes(d) and not vocab.oncology_drug_classes(d) for d in atom.drugs)
 
 
 def _resolve_any(clause: Clause, phrase: str) -> c.PriorTherapy | None:
@@ -152,17 +169,59 @@ def naive_to(clause: Clause) -> c.Node | None:
 
 
 def prior_therapy(clause: Clause, t: str) -> c.PriorTherapy | None:
-    """PriorTherapy for "prior X [within N days]" or "X within N days"; None otherwise."""
+    """PriorTherapy for "prior X [within N days]" or "X within N days"; None otherwise. A
+    concurrent medication needs a window, or words of current use (``current_use``)."""
+    now = current_use(clause, t)
+    if now is not None:
+        return now
     x, within, says_prior = treatment_phrase(t)
     # "history of X therapy" says X was given before, as "prior" does
     if not (clause.historical or says_prior) and within is None:
         return None
     if not x:
         return None
-    atom = resolve_drug(clause, x) or (resolve_drug(clause, THERAPY_WORD.sub("", x)) if THERAPY_WORD.search(x) else None)
+    ok = within is not None
+    atom = resolve_drug(clause, x, ok) or (
+        resolve_drug(clause, THERAPY_WORD.sub("", x), ok) if THERAPY_WORD.search(x) else None)
     if atom is None:
         return None
     return dataclasses.replace(atom, within_days=within) if within is not None else atom
+
+
+# Current use of a concurrent medication: "concurrent use of systemic corticosteroids", "use of
+# systemic steroids", "requires chronic systemic steroid therapy", "currently receiving
+# immunosuppressive therapy". In an exclusion these mean the drug is taken now (the medication
+# list of the screening visit), so the atom is PriorTherapy(within_days=0): an order under way,
+# never a course that ended (the matcher reads an exclusion with a window as a wait: on the drug
+# now is UNKNOWN, to confirm, "eligible if it is stopped"). Words of the past ("prior",
+# "history of", "received", "current or prior") without a window are not read: ever having had
+# a steroid course is not what these criteria mean. Oncology drugs are not read this way here.
+_NOW_WORD = (r"(?:currently|concurrently|current|concurrent|concomitant|concomitantly|ongoing|chronic|chronically|"
+             r"regular|long-term|continuous|daily|active)")
+_NOW_VERB = (r"(?:use of|usage of|treatment with|therapy with|administration of|receiving|taking|using|requiring|"
+             r"requires|require|required|need for|needs|need|on)")
+_CURRENT = re.compile(
+    rf"^(?:(?:is|are|be|being|who are|who is|who require|who requires) )?(?P<now>(?:{_NOW_WORD} )*)"
+    rf"(?:(?P<verb>{_NOW_VERB}) )?(?:(?:any|a|an|the|other) )?(?P<now2>(?:{_NOW_WORD} )*)(?P<x>.+)$")
+_PAST = re.compile(r"\b(?:prior|previous|previously|history|received|receipt|had|have had|has had|ever|past|recent|"
+                   r"recently|former|formerly|exposure|exposed|last)\b")
+
+
+def current_use(clause: Clause, t: str) -> c.PriorTherapy | None:
+    """PriorTherapy(concurrent medication, within_days=0) for words of current use (see above); a
+    window at the end is kept ("concurrent use of systemic steroids within 14 days")."""
+    head, within = window_at_end(t)
+    m = _CURRENT.match(head)
+    if not m or not (m.group("now") or m.group("verb") or m.group("now2")) or clause.historical:
+        return None
+    if within is None and _PAST.search(head):
+        return None
+    x = m.group("x")
+    atom = resolve_drug(clause, x, True) or (
+        resolve_drug(clause, THERAPY_WORD.sub("", x), True) if THERAPY_WORD.search(x) else None)
+    if atom is None or not concurrent(clause, atom):
+        return None
+    return dataclasses.replace(atom, within_days=within if within is not None else 0)
 
 
 # words before a therapy that do not narrow it to a kind: negation, investigational status, a count
@@ -253,9 +312,9 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
             # member is StudyParticipation with the list's window (builders/participation.py)
             investigational = True
             continue
-        found = resolve_drug(clause, part)
+        found = resolve_drug(clause, part, within is not None)
         if found is None and head_noun and not part.endswith(head_noun.group(0)) and " " not in part:
-            found = resolve_drug(clause, part + head_noun.group(0))
+            found = resolve_drug(clause, part + head_noun.group(0), within is not None)
         if found is not None:
             known.extend([("drug", k) for k in found.drugs] + [("class", k) for k in found.classes])
             continue

@@ -1,0 +1,74 @@
+"""Concurrent medications (drug classes marked oncology: false): systemic corticosteroids and
+immunosuppressants. Current use is PriorTherapy(within_days=0); a window is kept; words of the
+past without a window, and the class in the other therapy readings, stay unread. Item texts are
+from tests/data/trials/oncology-trials.jsonl (NCT id beside each)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.nlp.test_therapy_recall import parse_one
+
+STEROID, IMMUNO = ["systemic_corticosteroid"], ["immunosuppressant"]
+
+
+def pt(classes, within=0):
+    return {"type": "prior_therapy", "classes": classes, "within_days": within}
+
+
+def no(node):
+    return {"type": "not", "item": node}
+
+
+READ = [
+    ("Concurrent systemic steroid therapy.", no(pt(STEROID))),  # NCT01174121
+    ("Patients receiving immunosuppressive therapy.", no(pt(IMMUNO))),  # NCT05703854
+    ("Current chronic use of immunosuppressive agents (e.g., methotrexate, cyclosporine, corticosteroids).",
+     no(pt(IMMUNO))),  # NCT04150042: the examples are examples
+    ("Subjects taking immunosuppressive medications at the screening visit.", no(pt(IMMUNO))),  # NCT06623201
+    ("Current or prior use of immunosuppressive medication within 14 days before the first dose of durvalumab.",
+     no(pt(IMMUNO, 14))),
+    # the dose stays beside the atom (a narrowing: only a dose above 10 mg excludes)
+    ("Use of systemic steroids at a dose equivalent to \\>10 mg/day of prednisone",  # NCT04858256
+     no({"type": "all", "items": [pt(STEROID), {"type": "unparsed",
+                                                 "text": "at a dose equivalent to \\>10 mg/day of prednisone"}]})),
+    # current use in a list takes the list's window (current or within 14 days = within 14 days)
+    ("Receiving active immunosuppressive agents or chronic use of systemic corticosteroids within 14 days of "
+     "vaccine treatment.",  # NCT06411691
+     no({"type": "all", "items": [{"type": "any", "items": [pt(IMMUNO, 14), pt(STEROID, 14)]},
+                                  {"type": "unparsed", "text": "of vaccine treatment"}]})),
+]
+
+
+@pytest.mark.parametrize("text, expected", READ)
+def test_read(vocab, text, expected):
+    assert parse_one(vocab, "exc", text)[1] == expected
+
+
+REFUSED = [
+    "Prior systemic corticosteroids",  # ever having had a course is not what these criteria mean
+    "History of systemic steroid use",
+    # a time the current reading cannot hold: a course ended 3 days ago is excluded too
+    "Receiving systemic steroid therapy with \\>10 mg/day prednisone or equivalent within 7 days prior to the first "
+    "dose of study treatment.",  # NCT05671510
+    "Ongoing use of systemic corticosteroids for control of symptoms of CNS metastases \\< 7 days prior to the first "
+    "dose of study treatment or requirement for \\> 10 mg prednisone/day.",  # NCT06907043
+    # bare corticosteroids may be inhaled or topical: no class
+    "Current use of corticosteroids",
+    # an oncology therapy under way is not read this way
+    "Currently receiving any treatment for cancer",
+]
+
+
+@pytest.mark.parametrize("text", REFUSED)
+def test_refused(vocab, text):
+    status, node = parse_one(vocab, "exc", text)
+    assert status == "unparsed", node
+
+
+def test_a_concurrent_drug_in_an_oncology_list_stays_an_unknown_alternative(vocab):
+    """Dexamethasone is now in the vocabulary (a steroid): in "prior lenalidomide or dexamethasone" it
+    is no prior cancer therapy, so it stays the Unparsed alternative it was before."""
+    assert parse_one(vocab, "exc", "Prior lenalidomide or dexamethasone")[1] == no(
+        {"type": "any", "items": [{"type": "prior_therapy", "drugs": ["lenalidomide"]},
+                                  {"type": "unparsed", "text": "dexamethasone"}]})
