@@ -72,3 +72,35 @@ def test_a_concurrent_drug_in_an_oncology_list_stays_an_unknown_alternative(voca
     assert parse_one(vocab, "exc", "Prior lenalidomide or dexamethasone")[1] == no(
         {"type": "any", "items": [{"type": "prior_therapy", "drugs": ["lenalidomide"]},
                                   {"type": "unparsed", "text": "dexamethasone"}]})
+
+
+CYP = ["strong_cyp3a_inhibitor", "strong_cyp3a_inducer"]
+
+CYP_READ = [
+    ("Concomitant use of strong CYP3A4 inhibitors", no(pt(CYP[:1]))),  # NCT03986034
+    ("Requires treatment with a strong cytochrome P450 3A4 (CYP3A4) inhibitor/inducer", no(pt(CYP))),  # NCT04883437
+    ("Requires medications that are known to be strong inhibitors or inducers of CYP3A4", no(pt(CYP))),
+    ("On concomitant strong CYP3A4 inhibitors.", no(pt(CYP[:1]))),  # NCT05696626
+    ("Subjects that have received a strong CYP3A4 inhibitor within 7 days prior to the first dose of TT125-802 or a "
+     "strong CYP3A4 inducer within 14 days prior to the first dose of TT125-802.",  # NCT06403436
+     no({"type": "any", "items": [pt(CYP[:1], 7), pt(CYP[1:], 14)]})),
+    # "moderate" has no class: the strong class is one alternative, the rest stays open
+    ("Treatment with a moderate or strong CYP3A inhibitor or inducer within 7 days prior to first dose of zanubrutinib",
+     no({"type": "any", "items": [pt(CYP[:1], 7), {"type": "unparsed", "text": "moderate, inducer"}]})),  # NCT05873712
+    ("Any other form of immunosuppressive therapy within 7 days prior to the first dose", no(pt(IMMUNO, 7))),
+]
+
+
+@pytest.mark.parametrize("text, expected", CYP_READ)
+def test_cyp3a_and_template_read(vocab, text, expected):
+    assert parse_one(vocab, "exc", text)[1] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Concomitant use of moderate or strong CYP3A4 inhibitors",  # both or neither: "moderate" has no class
+    "Use of CYP3A4 inhibitors",  # strength not said
+    "Prior ketoconazole",  # a concurrent drug with no window and past words
+])
+def test_cyp3a_refused(vocab, text):
+    status, node = parse_one(vocab, "exc", text)
+    assert status == "unparsed", node

@@ -77,3 +77,13 @@ def test_dose_forms_are_required_lower_case_words(data_copy):
     edit(data_copy / "drug_classes.yaml", "  local: [topical,", "  local: [Topical,")
     with pytest.raises(RuleFileError, match=r"dose_forms: 'Topical' must be lower-case words"):
         load_vocabulary_from(data_copy)
+
+
+def test_strong_cyp3a_classes_take_oncology_drugs_as_members_without_making_them_concurrent():
+    vocab = load_vocabulary()
+    assert {"enzalutamide", "rifampin", "carbamazepine"} <= vocab.class_members("strong_cyp3a_inducer")
+    assert {"ketoconazole", "clarithromycin", "idelalisib"} <= vocab.class_members("strong_cyp3a_inhibitor")
+    assert "strong_cyp3a_inducer" in vocab.drug_classes("enzalutamide")
+    assert vocab.oncology_drug_classes("enzalutamide") == {"antiandrogen", "arpi", "endocrine_therapy"}
+    assert vocab.drug_for_rxnorm("121243") == "voriconazole"  # CPIC drug table
+    assert vocab.drug_for_rxnorm("2002") == "carbamazepine"

@@ -105,7 +105,17 @@ def _resolve_any(clause: Clause, phrase: str) -> c.PriorTherapy | None:
     return clause.terms.remembered(("therapy", phrase), lambda: _read_therapy(clause, phrase))
 
 
+# "strong CYP3A4 inhibitors or inducers", "strong inhibitors/inducers of CYP3A4": both classes (each
+# excludes alone); "moderate" or a strength left unsaid is not read (only strong classes exist)
+_CYP = r"(?:cyp ?3a4?(?:/5)?|cytochrome p450 3a4?(?:/5)?(?: \(cyp ?3a4?(?:/5)?\))?)"
+_BOTH = r"(?:inhibitors? ?(?:or|and/or|and|/) ?inducers?|inducers? ?(?:or|and/or|and|/) ?inhibitors?)"
+_CYP_BOTH = re.compile(rf"^(?:known )?strong (?:{_CYP} {_BOTH}|{_BOTH} of {_CYP})$")
+_CYP_CLASSES = ("strong_cyp3a_inhibitor", "strong_cyp3a_inducer")
+
+
 def _read_therapy(clause: Clause, phrase: str) -> c.PriorTherapy | None:
+    if "strong" in phrase and _CYP_BOTH.match(phrase):
+        return c.PriorTherapy(classes=_CYP_CLASSES)
     multi = _MULTI.get(phrase) or _MULTI.get(_MULTI_SUFFIX.sub("", phrase))
     if multi == _SYSTEMIC and _KIND_SUFFIX.search(phrase):
         multi = None
@@ -182,7 +192,8 @@ def prior_therapy(clause: Clause, t: str) -> c.PriorTherapy | None:
         return None
     ok = within is not None
     atom = resolve_drug(clause, x, ok) or (
-        resolve_drug(clause, THERAPY_WORD.sub("", x), ok) if THERAPY_WORD.search(x) else None)
+        resolve_drug(clause, THERAPY_WORD.sub("", x), ok) if THERAPY_WORD.search(x) else None) or (
+        _form_of(clause, x) if ok else None)
     if atom is None:
         return None
     return dataclasses.replace(atom, within_days=within) if within is not None else atom
@@ -202,7 +213,7 @@ _NOW_VERB = (r"(?:use of|usage of|treatment with|therapy with|administration of|
              r"requires|require|required|need for|needs|need|on)")
 _CURRENT = re.compile(
     rf"^(?:(?:is|are|be|being|who are|who is|who require|who requires) )?(?P<now>(?:{_NOW_WORD} )*)"
-    rf"(?:(?P<verb>{_NOW_VERB}) )?(?:(?:any|a|an|the|other) )?(?P<now2>(?:{_NOW_WORD} )*)(?P<x>.+)$")
+    rf"(?P<verb>(?:{_NOW_VERB} )*)(?:(?:any|a|an|the|other) )?(?P<now2>(?:{_NOW_WORD} )*)(?P<x>.+)$")
 _PAST = re.compile(r"\b(?:prior|previous|previously|history|received|receipt|had|have had|has had|ever|past|recent|"
                    r"recently|former|formerly|exposure|exposed|last)\b")
 
@@ -216,12 +227,32 @@ def current_use(clause: Clause, t: str) -> c.PriorTherapy | None:
         return None
     if within is None and _PAST.search(head):
         return None
-    x = m.group("x")
+    x = _KNOWN_AS.sub("", m.group("x"))
     atom = resolve_drug(clause, x, True) or (
-        resolve_drug(clause, THERAPY_WORD.sub("", x), True) if THERAPY_WORD.search(x) else None)
+        resolve_drug(clause, THERAPY_WORD.sub("", x), True) if THERAPY_WORD.search(x) else None) or _form_of(clause, x)
     if atom is None or not concurrent(clause, atom):
         return None
     return dataclasses.replace(atom, within_days=within if within is not None else 0)
+
+
+# "medications that are known to be strong inhibitors of CYP3A4", "known strong CYP3A4 inducers": the class
+_KNOWN_AS = re.compile(r"^(?:(?:medications?|drugs?|agents?|therap(?:y|ies)|substances?|products?)(?: that| which)? "
+                       r"(?:are|is) (?:known (?:to be |as )?)?|known (?:to be |as )?)")
+
+
+# "any other form of immunosuppressive therapy" (the KEYNOTE template): the class itself
+_FORM_OF = re.compile(r"^(?:(?:any|other|another) )*(?:forms?|kinds?|types?) of (?:(?:any|other) )?")
+
+
+def _form_of(clause: Clause, x: str) -> c.PriorTherapy | None:
+    """A concurrent medication class after "any other form of"; oncology phrases are not read so."""
+    m = _FORM_OF.match(x)
+    if not m:
+        return None
+    rest = x[m.end():]
+    atom = resolve_drug(clause, rest, True) or (
+        resolve_drug(clause, THERAPY_WORD.sub("", rest), True) if THERAPY_WORD.search(rest) else None)
+    return atom if atom is not None and concurrent(clause, atom) else None
 
 
 # words before a therapy that do not narrow it to a kind: negation, investigational status, a count
