@@ -104,3 +104,36 @@ def test_cyp3a_and_template_read(vocab, text, expected):
 def test_cyp3a_refused(vocab, text):
     status, node = parse_one(vocab, "exc", text)
     assert status == "unparsed", node
+
+
+ANTICOAG = ["anticoagulant"]
+
+ANTICOAG_READ = [
+    ("Concurrent use of warfarin", no({"type": "prior_therapy", "drugs": ["warfarin"], "within_days": 0})),  # NCT04169737
+    ("Patients who are receiving coumadin",  # NCT06971744: a brand name of warfarin
+     no({"type": "prior_therapy", "drugs": ["warfarin"], "within_days": 0})),
+    ("Currently taking anticoagulant medication.", no(pt(ANTICOAG))),  # NCT06268665
+    # "therapeutic": a prophylactic heparin dose does not exclude, and the record cannot tell: kept beside
+    ("Requiring therapeutic anticoagulation with warfarin",  # NCT05602363
+     no({"type": "all", "items": [{"type": "prior_therapy", "drugs": ["warfarin"], "within_days": 0},
+                                  {"type": "unparsed", "text": "therapeutic"}]})),
+    ("Need for treatment with warfarin or other vitamin K antagonist during study treatment",  # NCT06466122
+     no({"type": "all", "items": [{"type": "prior_therapy", "drugs": ["warfarin"], "classes": ["vitamin_k_antagonist"],
+                                   "within_days": 0},
+                                  {"type": "unparsed", "text": "during study treatment"}]})),
+]
+
+
+@pytest.mark.parametrize("text, expected", ANTICOAG_READ)
+def test_anticoagulants_read(vocab, text, expected):
+    assert parse_one(vocab, "exc", text)[1] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Therapeutic anticoagulation",  # no word of current use
+    "Prior warfarin",
+    "History of anticoagulant use",
+])
+def test_anticoagulants_refused(vocab, text):
+    status, node = parse_one(vocab, "exc", text)
+    assert status == "unparsed", node

@@ -87,3 +87,12 @@ def test_strong_cyp3a_classes_take_oncology_drugs_as_members_without_making_them
     assert vocab.oncology_drug_classes("enzalutamide") == {"antiandrogen", "arpi", "endocrine_therapy"}
     assert vocab.drug_for_rxnorm("121243") == "voriconazole"  # CPIC drug table
     assert vocab.drug_for_rxnorm("2002") == "carbamazepine"
+
+
+def test_anticoagulant_classes():
+    vocab = load_vocabulary()
+    assert vocab.class_members("anticoagulant") >= {"warfarin", "enoxaparin", "apixaban", "dabigatran", "fondaparinux"}
+    assert "aspirin" not in vocab.drugs.drugs  # antiplatelets are no anticoagulants (ATC B01AC)
+    assert vocab.drug_classes("warfarin") == {"vitamin_k_antagonist", "anticoagulant"}
+    assert vocab.drug_for_rxnorm("11289") == "warfarin"  # CPIC drug table
+    assert vocab.systemic_only_members("anticoagulant") == frozenset()

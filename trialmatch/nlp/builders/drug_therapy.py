@@ -210,7 +210,7 @@ def prior_therapy(clause: Clause, t: str) -> c.PriorTherapy | None:
 _NOW_WORD = (r"(?:currently|concurrently|current|concurrent|concomitant|concomitantly|ongoing|chronic|chronically|"
              r"regular|long-term|continuous|daily|active)")
 _NOW_VERB = (r"(?:use of|usage of|treatment with|therapy with|administration of|receiving|taking|using|requiring|"
-             r"requires|require|required|need for|needs|need|on)")
+             r"requires|require|required|need for|needs|need|on|anticoagulation with|anticoagulated with)")
 _CURRENT = re.compile(
     rf"^(?:(?:is|are|be|being|who are|who is|who require|who requires) )?(?P<now>(?:{_NOW_WORD} )*)"
     rf"(?P<verb>(?:{_NOW_VERB} )*)(?:(?:any|a|an|the|other) )?(?P<now2>(?:{_NOW_WORD} )*)(?P<x>.+)$")
@@ -263,9 +263,34 @@ _NOT_NARROWING = re.compile(r"\b(?:or|and|other|non|not|investigational|experime
                             r"receive|receiving|take|taking|use|using|get|getting|start|starting|continue|continuing)\b")
 
 
+# a dose word narrowing current use of a concurrent medication ("therapeutic anticoagulation": a
+# prophylactic heparin does not count, which the record's dose cannot tell): kept Unparsed beside it
+_DOSE_WORD = re.compile(r"^(?:therapeutic|therapeutic-dose|therapeutic dose|full-dose|full dose|high-dose|high dose)"
+                        r"(?: doses? of)? ")
+
+
+def current_use_narrowed(clause: Clause, t: str) -> c.Node | None:
+    """All(PriorTherapy(concurrent medication, current), Unparsed(dose word)) for "requires therapeutic
+    anticoagulation with warfarin", "current use of therapeutic anticoagulants"."""
+    head, within = window_at_end(t)
+    m = _CURRENT.match(head)
+    if not m or not (m.group("now") or m.group("verb") or m.group("now2")) or clause.historical:
+        return None
+    d = _DOSE_WORD.match(m.group("x"))
+    if not d:
+        return None
+    rest = m.group("x")[d.end():]
+    atom = current_use(clause, "use of " + rest + (t[len(head):] if within is not None else ""))
+    return c.All((atom, c.Unparsed(d.group(0).strip()))) if atom is not None else None
+
+
 def modified_therapy(clause: Clause, t: str) -> c.Node | None:
     """"prior covalent BTK inhibitor": one adjective narrowing a known therapy (labels' reading):
-    the therapy is necessary, All(PriorTherapy, Unparsed(adjective))."""
+    the therapy is necessary, All(PriorTherapy, Unparsed(adjective)). Also a dose word before a
+    concurrent medication taken now (``current_use_narrowed``)."""
+    narrowed = current_use_narrowed(clause, t)
+    if narrowed is not None:
+        return narrowed
     x, within, says_prior = treatment_phrase(t)
     if not (clause.historical or says_prior):
         return None
