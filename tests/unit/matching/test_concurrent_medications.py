@@ -105,3 +105,25 @@ def test_mcode_prednisone_record_is_kept_but_not_a_line(vocab=VOCAB):
         "prednisone recorded without a dose form: whether it was systemic is to confirm")
     assert view(outcome(c.PriorTherapy(drugs=("prednisone",)), without_chemo, as_of=as_of))[0] == "met"
     assert view(outcome(c.PriorTherapy(min_lines=1), facts, as_of=as_of))[0] == "met"
+
+
+def test_service_match_of_the_ig_bundle_reads_prednisone_for_a_parsed_steroid_exclusion():
+    """Parse -> compile -> match on a real bundle (the mCODE IG's Brian L, prednisone ordered
+    2024-01-09 as RxNorm 8640, an ingredient code): the steroid exclusion is read from the protocol
+    text and the prednisone order decides it as current use, to confirm (the form is not coded,
+    but either reading keeps the patient open: on a steroid now, eligible if it is stopped)."""
+    from trialmatch.catalogue import build_catalogue
+    from trialmatch.nlp import parse_eligibility
+    from trialmatch.services import match_bundle
+    from tests.unit.matching.helpers import trial
+
+    parsed = parse_eligibility("Exclusion Criteria:\n\n* Concurrent systemic steroid therapy.\n", VOCAB)
+    criteria = parsed.to_node()
+    atom = criteria.items[0].item
+    assert isinstance(atom, c.PriorTherapy) and (atom.classes, atom.within_days) == (STEROIDS, 0)
+    golden = json.loads(Path("tests/data/bundles/golden/ig_brian_l.facts.json").read_text(encoding="utf-8"))
+    catalogue = build_catalogue([trial("T-STEROID", criteria)], version="t1", vocab=VOCAB)
+    view = match_bundle(bundle=load_bundle(golden["bundle"]), as_of=date(2024, 1, 20), catalogue=catalogue, vocab=VOCAB)
+    result = next(r for r in view["results"] if r["trial_id"] == "T-STEROID")
+    assert result["result_class"] == "possible"
+    assert "on prednisone now; eligible if it is stopped" in json.dumps(result)

@@ -95,4 +95,5 @@ def test_anticoagulant_classes():
     assert "aspirin" not in vocab.drugs.drugs  # antiplatelets are no anticoagulants (ATC B01AC)
     assert vocab.drug_classes("warfarin") == {"vitamin_k_antagonist", "anticoagulant"}
     assert vocab.drug_for_rxnorm("11289") == "warfarin"  # CPIC drug table
-    assert vocab.systemic_only_members("anticoagulant") == frozenset()
+    assert vocab.systemic_only_members("anticoagulant") == {"heparin", "enoxaparin", "dalteparin", "tinzaparin"}
+    assert vocab.dose_form_route("heparin sodium 100 UNT/ML Flush Solution") == "local"  # a line flush
