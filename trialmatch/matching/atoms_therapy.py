@@ -145,10 +145,12 @@ def _within(node, negated, window, item, current, recent, ev):
         wait = "eligible if it is stopped" if window == 0 else f"eligible after a {window}-day washout if it is stopped"
         return unknown(node, f"on {current[0]} now; {wait}", item, TO_CONFIRM, ev)
     names, last = max(recent, key=lambda r: r[1])
+    if window == 0:  # a record ending today or later: given now
+        if not negated:
+            return met(node, f"{names} given now (until {day(last)})", ev)
+        return unknown(node, f"on {names} until {day(last)}; eligible if it is stopped", item, TO_CONFIRM, ev)
     if not negated:
-        return met(node, f"{names} on {day(last)}" + (", given now" if window == 0 else f", within {window} days"), ev)
-    if window == 0:
-        return unknown(node, f"{names} on {day(last)}: whether it is still given is to confirm", item, TO_CONFIRM, ev)
+        return met(node, f"{names} on {day(last)}, within {window} days", ev)
     return unknown(node, f"{names} on {day(last)}; eligible after a {window}-day washout "
                    f"(from {washout_over(last, window)})", item, TO_CONFIRM, ev)
 

@@ -127,3 +127,12 @@ def test_service_match_of_the_ig_bundle_reads_prednisone_for_a_parsed_steroid_ex
     result = next(r for r in view["results"] if r["trial_id"] == "T-STEROID")
     assert result["result_class"] == "possible"
     assert "on prednisone now; eligible if it is stopped" in json.dumps(result)
+
+
+def test_a_record_ending_later_is_current_use():
+    course = patient(medications=(tablet(date(2026, 11, 20), date(2026, 12, 10)),))
+    current = c.PriorTherapy(classes=STEROIDS, within_days=0)
+    assert view(outcome(c.Not(current), course)) == (
+        "unknown", "on prednisone until 2026-12-10; eligible if it is stopped",
+        [("current systemic-corticosteroid", "to_confirm")])
+    assert view(outcome(current, course)) == ("met", "prednisone given now (until 2026-12-10)", [])
