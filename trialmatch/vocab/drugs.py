@@ -7,7 +7,8 @@ Data:
   corticosteroids, never a cancer therapy) and whether it means systemic use only
   (``route: systemic``), and the dose-form words that tell a record's route (``dose_forms``);
 - ``data/drug_rxnorm.tsv``: RxNorm code (ingredient or product) -> ingredient keys, built by
-  ``trialmatch.vocab.tools.build_drug_rxnorm`` from the shared data only.
+  ``trialmatch.vocab.tools.build_drug_rxnorm`` from the shared data and the CPIC ingredient codes
+  of ``tools/rxnorm_ingredients.tsv`` (source column ``cpic-schema``).
 
 A product with two curated ingredients (pertuzumab/trastuzumab, the ribociclib + letrozole
 pack) maps to both through ``ingredients_for_rxnorm``; ``ingredient_for_rxnorm`` returns a
