@@ -39,12 +39,17 @@ def medication_codes(entry: Entry, medications: dict[str, dict], refs) -> tuple:
 
 
 def ingredients(codes: tuple, vocab) -> tuple[str, ...]:
+    """Ingredient keys of the record's RxNorm codes. A code the table does not hold falls back to the
+    concurrent medications its display names ("apixaban 5 MG Oral Tablet"): most of them have no
+    code in the table, and a current one missed would let an older record of its class clear the
+    patient of a "current anticoagulant" exclusion. Oncology drugs are read from codes only."""
     out: list[str] = []
     for c in codes:
         if c.system == RXNORM and c.code:
             ingredient = vocab.drug_for_rxnorm(c.code)
-            if ingredient and ingredient not in out:
-                out.append(ingredient)
+            found = (ingredient,) if ingredient else (
+                () if vocab.drugs_for_rxnorm(c.code) else vocab.concurrent_drugs_in(c.display))
+            out.extend(i for i in found if i not in out)
     return tuple(out)
 
 

@@ -83,9 +83,24 @@ class DrugTable:
     classes: dict[str, DrugClass]
     by_rxnorm: dict[str, tuple[str, ...]]
     dose_forms: DoseForms = DoseForms((), ())
+    # names (key, synonyms, brands) of the drugs only in non-oncology classes, longest first
+    concurrent_names: tuple[tuple[re.Pattern[str], str], ...] = ()
 
     def ingredients_for_rxnorm(self, code: str) -> tuple[str, ...]:
         return self.by_rxnorm.get(code.strip(), ())
+
+    def concurrent_drugs_in(self, display: str | None) -> tuple[str, ...]:
+        """The concurrent medications (drugs only in non-oncology classes) a product display names
+        ("apixaban 5 MG Oral Tablet"), none for a local form: a fallback for RxNorm codes the table
+        does not hold. Oncology drugs are never read from a display (the examples carry codes with
+        wrong displays; their codes are checked by the build)."""
+        if not display or self.dose_forms.route(display) == "local":
+            return ()
+        found: list[str] = []
+        for pattern, key in self.concurrent_names:
+            if key not in found and pattern.search(display):
+                found.append(key)
+        return tuple(sorted(found))
 
     def ingredient_for_rxnorm(self, code: str) -> str | None:
         found = self.ingredients_for_rxnorm(code)
@@ -209,4 +224,10 @@ def load_drugs(data_dir: DataDir) -> DrugTable:
         )
         for key, (brands, synonyms) in entries.items()
     }
-    return DrugTable(drugs=drugs, classes=classes, by_rxnorm=by_rxnorm, dose_forms=dose_forms)
+    names = sorted(((name, key) for key, concept in drugs.items()
+                    if concept.classes and not any(classes[k].oncology for k in concept.classes)
+                    for name in (key, *concept.synonyms, *concept.brands)), key=lambda item: -len(item[0]))
+    concurrent_names = tuple((re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", re.IGNORECASE), key)
+                             for name, key in names)
+    return DrugTable(drugs=drugs, classes=classes, by_rxnorm=by_rxnorm, dose_forms=dose_forms,
+                     concurrent_names=concurrent_names)

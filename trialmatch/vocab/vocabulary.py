@@ -106,6 +106,10 @@ class Vocabulary:
         drug_class = self.drugs.classes.get(class_key)
         return drug_class.systemic_only if drug_class else frozenset()
 
+    def concurrent_drugs_in(self, display: str | None) -> tuple[str, ...]:
+        """Concurrent medications named by an RxNorm display whose code the table lacks."""
+        return self.drugs.concurrent_drugs_in(display)
+
     def dose_form_route(self, display: str | None) -> str | None:
         """"local", "systemic" or None (not shown) for an RxNorm display ("Triamcinolone Oral Paste")."""
         return self.drugs.dose_forms.route(display)

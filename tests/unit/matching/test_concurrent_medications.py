@@ -136,3 +136,23 @@ def test_a_record_ending_later_is_current_use():
         "unknown", "on prednisone until 2026-12-10; eligible if it is stopped",
         [("current systemic-corticosteroid", "to_confirm")])
     assert view(outcome(current, course)) == ("met", "prednisone given now (until 2026-12-10)", [])
+
+
+def test_an_uncoded_current_anticoagulant_keeps_an_old_one_from_clearing_the_patient():
+    """A switch from warfarin to apixaban: the apixaban code is not in the table (no verified code),
+    but its display names it, so it is read; without it the old warfarin order alone read 'no
+    anticoagulant given now' and cleared the patient of a current-anticoagulant exclusion."""
+    from trialmatch.mcode import treatments
+
+    apixaban_codes = (f.Coding(RX, "999999001", "apixaban 5 MG Oral Tablet"),)  # a code the table lacks
+    assert treatments.ingredients(apixaban_codes, VOCAB) == ("apixaban",)
+    assert treatments.ingredients((f.Coding(RX, "999999002", "Heparin Lock Flush 100 UNT/ML"),), VOCAB) == ()
+    # oncology drugs are read from checked codes only (examples carry codes with wrong displays)
+    assert treatments.ingredients((f.Coding(RX, "34566", "Paclitaxel 100 MG Injection"),), VOCAB) == ()
+    warfarin = f.Medication("MedicationRequest/w", (f.Coding(RX, "11289", "warfarin"),), ("warfarin",), "stopped",
+                            date(2025, 1, 1), date(2026, 9, 1))
+    apixaban = f.Medication("MedicationRequest/a", apixaban_codes, ("apixaban",), "active", date(2026, 9, 2))
+    current = c.Not(c.PriorTherapy(classes=("anticoagulant",), within_days=0))
+    assert view(outcome(current, patient(medications=(warfarin,))))[0] == "met"
+    assert view(outcome(current, patient(medications=(warfarin, apixaban))))[:2] == (
+        "unknown", "on apixaban now; eligible if it is stopped")
