@@ -80,6 +80,7 @@ DRUG_CLASSES = {
     "parp_inhibitor", "braf_inhibitor", "mek_inhibitor", "kras_g12c_inhibitor", "vegf_inhibitor",
     "multikinase_inhibitor", "mtor_inhibitor", "pi3k_inhibitor", "btk_inhibitor", "bcl2_inhibitor",
     "adc", "bispecific", "car_t", "chemotherapy", "immunotherapy", "targeted_therapy",
+    "anticoagulant",  # non-oncology (concurrent medication) class, label NCT05557877
 }
 CONDITIONS = {
     "hiv", "hepatitis_b", "hepatitis_c", "autoimmune_disease", "interstitial_lung_disease",

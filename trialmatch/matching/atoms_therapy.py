@@ -13,6 +13,18 @@ dose: therapy under way or given within it gives UNKNOWN (to_confirm, "eligible 
 N-day washout"), never MET, so the exclusion is never NOT_MET for it (docs/matching.md). A therapy not in the record is
 UNKNOWN, never "no" (``to_confirm`` in an exclusion: the clinician confirms).
 
+``within_days`` 0 is current use ("concurrent use of systemic corticosteroids"): an order under
+way (as above) or a record ending today; a record that ended before is NOT_MET ("no X given now").
+
+Classes marked ``oncology: false`` (systemic corticosteroids, immunosuppressants: concurrent
+medications) are matched only when a criterion names them; they are not in ``systemic_classes``,
+so they never show "prior systemic therapy" or a line of therapy. Members of a ``route:
+systemic`` class (the steroids) count for it only in a systemic dose form, read from the
+record's RxNorm display (``vocab.dose_form_route``): a local form (cream, inhaler, oral paste)
+does not count; a record showing no form (an ingredient code) counts only when the verdict is
+the same with and without it, else the atom is UNKNOWN, to confirm. A criterion naming the drug
+itself ("dexamethasone") reads every form.
+
 Line counts are not reconstructed from medication lists (regimens, switches for toxicity
 and maintenance cannot be told apart reliably): any systemic anticancer drug shows at
 least one line, which decides ``min_lines <= 1`` as MET and ``max_lines == 0`` as
@@ -34,13 +46,50 @@ def compile_prior_therapy(node: c.PriorTherapy, negated, vocab, units):
     if node.min_lines is not None or node.max_lines is not None:
         return _compile_lines(node, drugs, classes, label)
     window = node.within_days
-    item = f"prior {label}" + (f" within {window} days" if window else "")
+    if window == 0:
+        item = f"current {label}"
+    else:
+        item = f"prior {label}" + (f" within {window} days" if window else "")
+    # members of the criterion's classes that count only in a systemic dose form (route: systemic)
+    systemic_only = {k: vocab.systemic_only_members(k) for k in classes}
+
+    def route(med, ing, cls):
+        """"systemic" when the record counts for the criterion whatever its form, else the
+        route its dose form shows ("local": it does not count; None: not shown)."""
+        if drugs & ing or not classes:
+            return "systemic"  # a drug named by the criterion, or any systemic anticancer drug
+        for k in classes & cls:
+            if (ing & vocab.class_members(k)) - systemic_only[k]:
+                return "systemic"
+        routes = {vocab.dose_form_route(x.display) for x in med.codes} - {None}
+        return "local" if "local" in routes else ("systemic" if routes else None)
 
     def evaluate(ctx):
+        systemic = ctx.rules.systemic_classes
+        hits, unshown = [], []
+        for med, ing, cls in ctx.view.medications:
+            if not ((drugs & ing) or (classes & cls) or (not drugs and not classes and cls & systemic)):
+                continue
+            way = route(med, ing, cls)
+            if way == "systemic":
+                hits.append((med, ing, cls))
+            elif way is None:
+                unshown.append((med, ing, cls))
+        outcome = _decide(ctx, hits)
+        if not unshown:
+            return outcome
+        # records whose dose form is not shown (an ingredient code; "Injectable Suspension"): both
+        # readings (systemic, local) must agree, else whether they were systemic is to confirm
+        widened = _decide(ctx, hits + unshown)
+        if widened.verdict == outcome.verdict:
+            return widened
+        names = ", ".join(sorted({i for _, ing, _ in unshown for i in ing}))
+        ev = tuple(evidence(m.evidence, ", ".join(sorted(ing)), m.end or m.start) for m, ing, _ in hits + unshown)
+        return unknown(node, f"{names} recorded without a dose form: whether it was systemic is to confirm",
+                       item, TO_CONFIRM, ev)
+
+    def _decide(ctx, hits):
         rules = ctx.rules
-        systemic = rules.systemic_classes
-        hits = [(med, ing, cls) for med, ing, cls in ctx.view.medications
-                if (drugs & ing) or (classes & cls) or (not drugs and not classes and cls & systemic)]
         if not hits:
             return unknown(node, f"no {label} recorded", item, absent_kind(negated))
         ev = tuple(evidence(m.evidence, ", ".join(sorted(ing)) or "medication", m.end or m.start) for m, ing, _ in hits)
@@ -72,6 +121,8 @@ def compile_prior_therapy(node: c.PriorTherapy, negated, vocab, units):
                            f"is to confirm", item, TO_CONFIRM, ev)
         if undated:
             return unknown(node, f"{label} recorded without dates", item, MISSING, ev)
+        if window == 0:
+            return not_met(node, f"no {label} given now (last record ended)", ev)
         return not_met(node, f"last {label} more than {window} days ago", ev)
 
     return evaluate
@@ -91,9 +142,13 @@ def _within(node, negated, window, item, current, recent, ev):
     if current:
         if not negated:
             return met(node, f"{current[0]} ongoing", ev)
-        return unknown(node, f"on {current[0]} now; eligible after a {window}-day washout if it is stopped",
-                       item, TO_CONFIRM, ev)
+        wait = "eligible if it is stopped" if window == 0 else f"eligible after a {window}-day washout if it is stopped"
+        return unknown(node, f"on {current[0]} now; {wait}", item, TO_CONFIRM, ev)
     names, last = max(recent, key=lambda r: r[1])
+    if window == 0:  # a record ending today or later: given now
+        if not negated:
+            return met(node, f"{names} given now (until {day(last)})", ev)
+        return unknown(node, f"on {names} until {day(last)}; eligible if it is stopped", item, TO_CONFIRM, ev)
     if not negated:
         return met(node, f"{names} on {day(last)}, within {window} days", ev)
     return unknown(node, f"{names} on {day(last)}; eligible after a {window}-day washout "

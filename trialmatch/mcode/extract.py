@@ -265,7 +265,8 @@ def _profile_name(e: Entry) -> str | None:
 
 
 def _treatments(entries, kinds, refs: ReferenceIndex, cancers: set[str], vocab, rules, out) -> None:
-    """Medications (profiled, or with an ingredient in a drug class) and procedures."""
+    """Medications (profiled, or with an ingredient in a drug class: an oncology class or a
+    concurrent-medication class such as systemic corticosteroids) and procedures."""
     medications = {}
     for e in entries:
         if e.resource_type == "Medication":
@@ -276,7 +277,7 @@ def _treatments(entries, kinds, refs: ReferenceIndex, cancers: set[str], vocab, 
         if kind == "medication":
             codes = treatments.medication_codes(e, medications, refs)
             names = treatments.ingredients(codes, vocab)
-            if id(e) in profiled or treatments.is_cancer_drug(names, vocab):
+            if id(e) in profiled or treatments.is_classed_drug(names, vocab):
                 _add(out["medications"], treatments.medication(e, codes, names))
         elif kind in ("surgery", "radiation"):
             _add(out["procedures"], treatments.procedure(e, kind))

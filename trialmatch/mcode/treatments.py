@@ -1,8 +1,13 @@
-"""Cancer-related medications (MedicationStatement, MedicationRequest,
-MedicationAdministration) and procedures (surgery, radiation).
+"""Medications (MedicationStatement, MedicationRequest, MedicationAdministration) and
+cancer-related procedures (surgery, radiation).
 
-Without an mCODE profile a medication counts as cancer-related when the vocabulary puts
-one of its ingredients in a drug class (the classes are oncology classes), and a procedure
+Without an mCODE profile a medication is kept when the vocabulary puts one of its ingredients
+in a drug class: it is cancer-related when one of those classes is an oncology class
+(``is_cancer_drug``), else a concurrent medication (a systemic corticosteroid, an
+immunosuppressant: classes marked ``oncology: false``), kept as a patient fact for the
+criteria that name it but never a cancer therapy (the matcher's lines of therapy and "prior
+systemic therapy" read oncology classes only). Other medications (antibiotics, analgesics)
+are not kept. A procedure is cancer-related
 when its reason is a cancer condition of the bundle; such a procedure is "radiation" when
 its code says radiotherapy, else "other" (not "surgery": a biopsy or a port placement is
 not the surgery a criterion means).
@@ -34,16 +39,27 @@ def medication_codes(entry: Entry, medications: dict[str, dict], refs) -> tuple:
 
 
 def ingredients(codes: tuple, vocab) -> tuple[str, ...]:
+    """Ingredient keys of the record's RxNorm codes. A code the table does not hold falls back to the
+    concurrent medications its display names ("apixaban 5 MG Oral Tablet"): most of them have no
+    code in the table, and a current one missed would let an older record of its class clear the
+    patient of a "current anticoagulant" exclusion. Oncology drugs are read from codes only."""
     out: list[str] = []
     for c in codes:
         if c.system == RXNORM and c.code:
             ingredient = vocab.drug_for_rxnorm(c.code)
-            if ingredient and ingredient not in out:
-                out.append(ingredient)
+            found = (ingredient,) if ingredient else (
+                () if vocab.drugs_for_rxnorm(c.code) else vocab.concurrent_drugs_in(c.display))
+            out.extend(i for i in found if i not in out)
     return tuple(out)
 
 
 def is_cancer_drug(names: tuple[str, ...], vocab) -> bool:
+    """An ingredient in an oncology drug class."""
+    return any(vocab.oncology_drug_classes(n) for n in names)
+
+
+def is_classed_drug(names: tuple[str, ...], vocab) -> bool:
+    """An ingredient in any drug class, oncology or concurrent medication: kept as a fact."""
     return any(vocab.drug_classes(n) for n in names)
 
 

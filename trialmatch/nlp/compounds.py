@@ -246,4 +246,7 @@ def _conditions(nodes: list[c.Node]) -> bool:
 
 
 def _has_window(node: c.Node) -> bool:
-    return any(getattr(n, "within_days", None) is not None for n in walk(node))
+    """A window of its own; current use of a concurrent medication (PriorTherapy ``within_days`` 0,
+    "receiving immunosuppressive agents or steroids within 14 days") takes the list's window."""
+    return any(getattr(n, "within_days", None) is not None and not (isinstance(n, c.PriorTherapy) and n.within_days == 0)
+               for n in walk(node))

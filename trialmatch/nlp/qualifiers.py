@@ -200,8 +200,21 @@ _TIME_WORDS = re.compile(r"\b(?:days?|weeks?|months?|years?|last|past|previous|p
 def _participation_time(node: c.Node, rest: str) -> bool:
     """"receiving investigational agents | concurrently with the study drugs within 3 weeks",
     "participation in a study ... | administered in the last 14 days": a time the current reading of
-    StudyParticipation does not hold (the atom "now" would not be necessary)."""
-    return any(isinstance(n, c.StudyParticipation) for n in walk(node)) and bool(_TIME_WORDS.search(rest))
+    StudyParticipation does not hold (the atom "now" would not be necessary). The same for a
+    concurrent medication taken now (PriorTherapy ``within_days`` 0): "receiving systemic steroids |
+    with > 10 mg/day ... within 7 days prior to the first dose" reaches a course that ended 3 days ago."""
+    if any(isinstance(n, c.StudyParticipation) for n in walk(node)) and _TIME_WORDS.search(rest):
+        return True
+    return any(_now(n) for n in walk(node)) and bool(_TIME_SPAN.search(rest))
+
+
+# a time span or point, not a dose rate ("10 mg/day", "daily dose" are no time)
+_TIME_SPAN = re.compile(r"\b(?:\d+ (?:days?|weeks?|months?|years?)|within|since|prior to|before|preceding|"
+                        r"(?:last|past|previous) (?:\d+ )?(?:days?|weeks?|months?|years?))\b")
+
+
+def _now(node: c.Node) -> bool:
+    return isinstance(node, c.PriorTherapy) and node.within_days == 0
 
 
 def _lacks_window(node: c.Node, is_list: bool = False) -> bool:
@@ -209,6 +222,7 @@ def _lacks_window(node: c.Node, is_list: bool = False) -> bool:
     without one, or a list of parts holding a treatment or procedure without one (a lab's window
     after a list of labs is when they were measured: All(labs, Unparsed(window)) only narrows)."""
     if is_list:
-        return any(isinstance(n, (c.PriorTherapy, c.Procedure, c.StudyParticipation)) and n.within_days is None
+        return any(isinstance(n, (c.PriorTherapy, c.Procedure, c.StudyParticipation)) and (n.within_days is None or _now(n))
                    for n in walk(node))
-    return isinstance(node, (c.PriorTherapy, c.Procedure, c.Lab, c.StudyParticipation)) and node.within_days is None
+    return isinstance(node, (c.PriorTherapy, c.Procedure, c.Lab, c.StudyParticipation)) and (
+        node.within_days is None or _now(node))

@@ -91,6 +91,29 @@ class Vocabulary:
         drug = self.drugs.drugs.get(ingredient.strip().lower())
         return drug.classes if drug else frozenset()
 
+    def oncology_drug_classes(self, ingredient: str) -> frozenset[str]:
+        """The ingredient's cancer-therapy classes (classes marked ``oncology: false``, such as
+        systemic corticosteroids, left out)."""
+        classes = self.drugs.classes
+        return frozenset(k for k in self.drug_classes(ingredient) if classes[k].oncology)
+
+    def is_oncology_class(self, class_key: str) -> bool:
+        drug_class = self.drugs.classes.get(class_key)
+        return drug_class is not None and drug_class.oncology
+
+    def systemic_only_members(self, class_key: str) -> frozenset[str]:
+        """Members of the class that count only in a systemic dose form (``route: systemic``)."""
+        drug_class = self.drugs.classes.get(class_key)
+        return drug_class.systemic_only if drug_class else frozenset()
+
+    def concurrent_drugs_in(self, display: str | None) -> tuple[str, ...]:
+        """Concurrent medications named by an RxNorm display whose code the table lacks."""
+        return self.drugs.concurrent_drugs_in(display)
+
+    def dose_form_route(self, display: str | None) -> str | None:
+        """"local", "systemic" or None (not shown) for an RxNorm display ("Triamcinolone Oral Paste")."""
+        return self.drugs.dose_forms.route(display)
+
     def class_members(self, class_key: str) -> frozenset[str]:
         drug_class = self.drugs.classes.get(class_key)
         return drug_class.members if drug_class else frozenset()

@@ -107,9 +107,9 @@ READ = [
 REFUSED = [
     # "since" in an exclusion would exclude the patients the item admits
     ("exc", "At least 4 weeks from any prior major surgery."),
-    # under way now, not within a past window
+    # under way now, not within a past window (concurrent medications, read as current use with
+    # within_days 0, are in test_concurrent_medications.py: "Patients receiving immunosuppressive therapy.")
     ("exc", "Currently receiving any treatment for cancer"),  # NCT05366881
-    ("exc", "Patients receiving immunosuppressive therapy."),  # NCT05703854
     # "whichever is longer": 4 weeks may be too short a washout
     ("exc", "Treatment with an investigational drug within 4 weeks or 5 half-lives, whichever is longer, prior to "
             "the first dose of epcoritamab."),  # NCT05783609

@@ -75,9 +75,26 @@ _ADJECTIVE = re.compile(r"^(?P<adj>[a-z][a-z-]+) (?P<rest>.+)$")
 _HEAD_NOUN = re.compile(r" (inhibitors?|antibod(?:y|ies)|agents?|therap(?:y|ies)|blockers?)$")
 
 
-def resolve_drug(clause: Clause, phrase: str) -> c.PriorTherapy | None:
+def resolve_drug(clause: Clause, phrase: str, concurrent_ok: bool = False) -> c.PriorTherapy | None:
+    """The drugs and classes the phrase names. Concurrent medications (``concurrent``) only when
+    the caller reads a window or current use (``concurrent_ok``): "prior systemic steroids" with
+    no window (ever, even one course years ago) is not what a criterion about them means."""
     atom = _resolve_any(clause, phrase)
-    return atom if atom is None or _in_context(clause, atom.classes) else None
+    if atom is None or not _in_context(clause, atom.classes):
+        return None
+    return atom if concurrent_ok or not concurrent(clause, atom) else None
+
+
+def concurrent(clause: Clause, atom: c.PriorTherapy) -> bool:
+    """The atom names a concurrent medication: a class marked ``oncology: false`` in the
+    vocabulary (systemic corticosteroids, immunosuppressants) or a drug only in such classes."""
+    vocab = clause.terms.vocab
+    is_oncology = getattr(vocab, "is_oncology_class", None)
+    if is_oncology is None:
+        return False  # a stand-in vocabulary without the flag
+    if any(not is_oncology(k) for k in atom.classes):
+        return True
+    return any(vocab.drug_classes(d) and not vocab.oncology_drug_classes(d) for d in atom.drugs)
 
 
 def _resolve_any(clause: Clause, phrase: str) -> c.PriorTherapy | None:
@@ -88,7 +105,17 @@ def _resolve_any(clause: Clause, phrase: str) -> c.PriorTherapy | None:
     return clause.terms.remembered(("therapy", phrase), lambda: _read_therapy(clause, phrase))
 
 
+# "strong CYP3A4 inhibitors or inducers", "strong inhibitors/inducers of CYP3A4": both classes (each
+# excludes alone); "moderate" or a strength left unsaid is not read (only strong classes exist)
+_CYP = r"(?:cyp ?3a4?(?:/5)?|cytochrome p450 3a4?(?:/5)?(?: \(cyp ?3a4?(?:/5)?\))?)"
+_BOTH = r"(?:inhibitors? ?(?:or|and/or|and|/) ?inducers?|inducers? ?(?:or|and/or|and|/) ?inhibitors?)"
+_CYP_BOTH = re.compile(rf"^(?:known )?strong (?:{_CYP} {_BOTH}|{_BOTH} of {_CYP})$")
+_CYP_CLASSES = ("strong_cyp3a_inhibitor", "strong_cyp3a_inducer")
+
+
 def _read_therapy(clause: Clause, phrase: str) -> c.PriorTherapy | None:
+    if "strong" in phrase and _CYP_BOTH.match(phrase):
+        return c.PriorTherapy(classes=_CYP_CLASSES)
     multi = _MULTI.get(phrase) or _MULTI.get(_MULTI_SUFFIX.sub("", phrase))
     if multi == _SYSTEMIC and _KIND_SUFFIX.search(phrase):
         multi = None
@@ -152,17 +179,80 @@ def naive_to(clause: Clause) -> c.Node | None:
 
 
 def prior_therapy(clause: Clause, t: str) -> c.PriorTherapy | None:
-    """PriorTherapy for "prior X [within N days]" or "X within N days"; None otherwise."""
+    """PriorTherapy for "prior X [within N days]" or "X within N days"; None otherwise. A
+    concurrent medication needs a window, or words of current use (``current_use``)."""
+    now = current_use(clause, t)
+    if now is not None:
+        return now
     x, within, says_prior = treatment_phrase(t)
     # "history of X therapy" says X was given before, as "prior" does
     if not (clause.historical or says_prior) and within is None:
         return None
     if not x:
         return None
-    atom = resolve_drug(clause, x) or (resolve_drug(clause, THERAPY_WORD.sub("", x)) if THERAPY_WORD.search(x) else None)
+    ok = within is not None
+    atom = resolve_drug(clause, x, ok) or (
+        resolve_drug(clause, THERAPY_WORD.sub("", x), ok) if THERAPY_WORD.search(x) else None) or (
+        _form_of(clause, x) if ok else None)
     if atom is None:
         return None
     return dataclasses.replace(atom, within_days=within) if within is not None else atom
+
+
+# Current use of a concurrent medication: "concurrent use of systemic corticosteroids", "use of
+# systemic steroids", "requires chronic systemic steroid therapy", "currently receiving
+# immunosuppressive therapy". In an exclusion these mean the drug is taken now (the medication
+# list of the screening visit), so the atom is PriorTherapy(within_days=0): an order under way,
+# never a course that ended (the matcher reads an exclusion with a window as a wait: on the drug
+# now is UNKNOWN, to confirm, "eligible if it is stopped"). Words of the past ("prior",
+# "history of", "received", "current or prior") without a window are not read: ever having had
+# a steroid course is not what these criteria mean. Oncology drugs are not read this way here.
+_NOW_WORD = (r"(?:currently|concurrently|current|concurrent|concomitant|concomitantly|ongoing|chronic|chronically|"
+             r"regular|long-term|continuous|daily|active)")
+_NOW_VERB = (r"(?:use of|usage of|treatment with|therapy with|administration of|receiving|taking|using|requiring|"
+             r"requires|require|required|need for|needs|need|on|anticoagulation with|anticoagulated with)")
+_CURRENT = re.compile(
+    rf"^(?:(?:is|are|be|being|who are|who is|who require|who requires) )?(?P<now>(?:{_NOW_WORD} )*)"
+    rf"(?P<verb>(?:{_NOW_VERB} )*)(?:(?:any|a|an|the|other) )?(?P<now2>(?:{_NOW_WORD} )*)(?P<x>.+)$")
+_PAST = re.compile(r"\b(?:prior|previous|previously|history|received|receipt|had|have had|has had|ever|past|recent|"
+                   r"recently|former|formerly|exposure|exposed|last)\b")
+
+
+def current_use(clause: Clause, t: str) -> c.PriorTherapy | None:
+    """PriorTherapy(concurrent medication, within_days=0) for words of current use (see above); a
+    window at the end is kept ("concurrent use of systemic steroids within 14 days")."""
+    head, within = window_at_end(t)
+    m = _CURRENT.match(head)
+    if not m or not (m.group("now") or m.group("verb") or m.group("now2")) or clause.historical:
+        return None
+    if within is None and _PAST.search(head):
+        return None
+    x = _KNOWN_AS.sub("", m.group("x"))
+    atom = resolve_drug(clause, x, True) or (
+        resolve_drug(clause, THERAPY_WORD.sub("", x), True) if THERAPY_WORD.search(x) else None) or _form_of(clause, x)
+    if atom is None or not concurrent(clause, atom):
+        return None
+    return dataclasses.replace(atom, within_days=within if within is not None else 0)
+
+
+# "medications that are known to be strong inhibitors of CYP3A4", "known strong CYP3A4 inducers": the class
+_KNOWN_AS = re.compile(r"^(?:(?:medications?|drugs?|agents?|therap(?:y|ies)|substances?|products?)(?: that| which)? "
+                       r"(?:are|is) (?:known (?:to be |as )?)?|known (?:to be |as )?)")
+
+
+# "any other form of immunosuppressive therapy" (the KEYNOTE template): the class itself
+_FORM_OF = re.compile(r"^(?:(?:any|other|another) )*(?:forms?|kinds?|types?) of (?:(?:any|other) )?")
+
+
+def _form_of(clause: Clause, x: str) -> c.PriorTherapy | None:
+    """A concurrent medication class after "any other form of"; oncology phrases are not read so."""
+    m = _FORM_OF.match(x)
+    if not m:
+        return None
+    rest = x[m.end():]
+    atom = resolve_drug(clause, rest, True) or (
+        resolve_drug(clause, THERAPY_WORD.sub("", rest), True) if THERAPY_WORD.search(rest) else None)
+    return atom if atom is not None and concurrent(clause, atom) else None
 
 
 # words before a therapy that do not narrow it to a kind: negation, investigational status, a count
@@ -173,9 +263,34 @@ _NOT_NARROWING = re.compile(r"\b(?:or|and|other|non|not|investigational|experime
                             r"receive|receiving|take|taking|use|using|get|getting|start|starting|continue|continuing)\b")
 
 
+# a dose word narrowing current use of a concurrent medication ("therapeutic anticoagulation": a
+# prophylactic heparin does not count, which the record's dose cannot tell): kept Unparsed beside it
+_DOSE_WORD = re.compile(r"^(?:therapeutic|therapeutic-dose|therapeutic dose|full-dose|full dose|high-dose|high dose)"
+                        r"(?: doses? of)? ")
+
+
+def current_use_narrowed(clause: Clause, t: str) -> c.Node | None:
+    """All(PriorTherapy(concurrent medication, current), Unparsed(dose word)) for "requires therapeutic
+    anticoagulation with warfarin", "current use of therapeutic anticoagulants"."""
+    head, within = window_at_end(t)
+    m = _CURRENT.match(head)
+    if not m or not (m.group("now") or m.group("verb") or m.group("now2")) or clause.historical:
+        return None
+    d = _DOSE_WORD.match(m.group("x"))
+    if not d:
+        return None
+    rest = m.group("x")[d.end():]
+    atom = current_use(clause, "use of " + rest + (t[len(head):] if within is not None else ""))
+    return c.All((atom, c.Unparsed(d.group(0).strip()))) if atom is not None else None
+
+
 def modified_therapy(clause: Clause, t: str) -> c.Node | None:
     """"prior covalent BTK inhibitor": one adjective narrowing a known therapy (labels' reading):
-    the therapy is necessary, All(PriorTherapy, Unparsed(adjective))."""
+    the therapy is necessary, All(PriorTherapy, Unparsed(adjective)). Also a dose word before a
+    concurrent medication taken now (``current_use_narrowed``)."""
+    narrowed = current_use_narrowed(clause, t)
+    if narrowed is not None:
+        return narrowed
     x, within, says_prior = treatment_phrase(t)
     if not (clause.historical or says_prior):
         return None
@@ -253,9 +368,9 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
             # member is StudyParticipation with the list's window (builders/participation.py)
             investigational = True
             continue
-        found = resolve_drug(clause, part)
+        found = resolve_drug(clause, part, within is not None)
         if found is None and head_noun and not part.endswith(head_noun.group(0)) and " " not in part:
-            found = resolve_drug(clause, part + head_noun.group(0))
+            found = resolve_drug(clause, part + head_noun.group(0), within is not None)
         if found is not None:
             known.extend([("drug", k) for k in found.drugs] + [("class", k) for k in found.classes])
             continue

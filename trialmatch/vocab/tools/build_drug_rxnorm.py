@@ -3,7 +3,8 @@
 Run by a maintainer, never at run time:
 
     python -m trialmatch.vocab.tools.build_drug_rxnorm \
-        --medications PATH/medications.json --bundles DIR [--bundles DIR ...] > drug_rxnorm.tsv
+        --medications PATH/medications.json --bundles DIR [--bundles DIR ...] \
+        --ingredients trialmatch/vocab/tools/rxnorm_ingredients.tsv > drug_rxnorm.tsv
 
 A code maps to the curated ingredients (``data/drugs.yaml``: key, synonyms, brand names,
 biosimilar suffixes) named in its display, longest name first. Codes from example bundles
@@ -11,7 +12,10 @@ are kept only when every occurrence of the code carries the same display, no oth
 carries that display, and medications.json does not contradict it (the examples contain
 codes with wrong displays, e.g. four codes labelled "Paclitaxel 100 MG Injection").
 Codes whose display names no curated ingredient, and local-use products (topical,
-ophthalmic, ...), are dropped.
+ophthalmic, ..., and the local dose forms of ``drug_classes.yaml``: inhalation, nasal, oral
+paste, intra-articular, ...), are dropped. ``--ingredients`` adds ingredient codes (TTY IN) from
+a curated file naming its source per row (``rxnorm_ingredients.tsv``: the CPIC drug table),
+for ingredients the other sources do not code; a code they already map is kept as they map it.
 """
 
 from __future__ import annotations
@@ -31,6 +35,14 @@ RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 LOCAL_USE = re.compile(r"\b(topical|ophthalmic|otic|shampoo|lotion|ointment|efudex|carac|fluoroplex|tolak)\b", re.IGNORECASE)
 
 
+def _local_forms() -> re.Pattern[str]:
+    words = read_yaml(default_data_dir(), "drug_classes.yaml")["dose_forms"]["local"]
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+LOCAL_FORMS = _local_forms()
+
+
 def name_patterns() -> list[tuple[re.Pattern[str], str]]:
     drugs = read_yaml(default_data_dir(), "drugs.yaml")["drugs"]
     names: list[tuple[str, str]] = []
@@ -45,7 +57,7 @@ def name_patterns() -> list[tuple[re.Pattern[str], str]]:
 
 
 def ingredients_in(display: str, patterns: list[tuple[re.Pattern[str], str]]) -> tuple[str, ...]:
-    if LOCAL_USE.search(display):
+    if LOCAL_USE.search(display) or LOCAL_FORMS.search(display):
         return ()
     found: list[str] = []
     text = display
@@ -77,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--medications", type=Path, required=True)
     parser.add_argument("--bundles", type=Path, action="append", default=[])
+    parser.add_argument("--ingredients", type=Path, default=None)
     args = parser.parse_args(argv)
     patterns = name_patterns()
     rows: dict[str, tuple[tuple[str, ...], str, str]] = {}
@@ -116,6 +129,16 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"skipped bundle code {code}: {sorted(displays)} contradicts medications.json", file=sys.stderr)
             continue
         rows[code] = (found, sorted(displays)[0], "mcode-example")
+    if args.ingredients is not None:
+        for line in args.ingredients.read_text(encoding="utf-8").splitlines()[1:]:
+            if line.startswith("#") or line.startswith("code\t") or not line.strip():
+                continue
+            code, display, source = line.split("\t")
+            found = ingredients_in(display, patterns)
+            if len(found) != 1:
+                print(f"skipped ingredient code {code}: {display!r} names {list(found)}", file=sys.stderr)
+                continue
+            rows.setdefault(code, (found, display, source))
     sys.stdout.write("code\tingredients\tdisplay\tsource\n")
     for code in sorted(rows, key=int):
         found, display, source = rows[code]
