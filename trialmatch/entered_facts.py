@@ -19,6 +19,11 @@ for an allergy to drugs of the vocabulary, ``kind`` "allergy" (default) or "into
 reads AllergyIntolerance and Immunization records (docs/matching.md): a fresh "no known drug
 allergy" rules a drug allergy out; an entered vaccine is never evidence that no other was given.
 
+``residual_toxicity`` (``{"max_grade": 1, "date": ...}``) is the clinician's assessment of the
+worst toxicity of prior anticancer therapy the patient still has (CTCAE grade, 0 = none): no record
+says that none persists, so without it a "recovered to grade <= 1" criterion never decides in the
+patient's favour (docs/matching.md, residual toxicity).
+
 Two kinds exist only as entered facts, since no mCODE element records them:
 ``measurable_disease`` (``{"value": true, "criteria": "RECIST 1.1", "date": ...}``; criteria
 optional, one of the names of ``matching/data/assessment.yaml``) and ``life_expectancy``
@@ -37,7 +42,7 @@ from trialmatch.errors import PatientDataError
 from trialmatch.matching.match_rules import load_rules
 
 ALLOWED_KINDS = ("markers", "variants", "genes_tested", "performance", "stages", "pregnancy", "conditions",
-                 "measurable_disease", "life_expectancy", "allergies", "immunizations")
+                 "measurable_disease", "life_expectancy", "allergies", "immunizations", "residual_toxicity")
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12
 MARKER_STATUSES = frozenset({"positive", "negative", "equivocal", "high", "low", "deficient", "proficient",
                              "stable"})
@@ -79,6 +84,10 @@ def parse_entered_facts(data, *, as_of: date, vocab=None) -> f.PatientFacts:
                 item = _allergy(item, where, vocab)
             if kind == "immunizations":
                 item = _immunization(item, where)
+            if kind == "residual_toxicity" and (set(item) - {"max_grade", "date"} or isinstance(item.get("max_grade"), bool)
+                                                or item.get("max_grade") not in range(0, 6)):
+                raise _error(f"{where}.max_grade", "expected the worst CTCAE grade (0-5) of the toxicities of prior "
+                                                   "therapy the patient still has (0: none), and only a date besides")
             with_evidence[kind].append({**item, "evidence": f"entered:{kind}[{i}]"})
     try:
         facts = facts_from_json(with_evidence)

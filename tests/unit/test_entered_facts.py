@@ -144,3 +144,39 @@ def test_entered_allergy_statement_and_vaccine_decide_a_parsed_trial_through_the
     # in an exclusion a live vaccine 10 days ago is a wait still running, never a permanent "no"
     assert atoms["vaccination"] == ("unknown", ["entered:immunizations[0]"]) and cls == "possible"
     assert reasons["vaccination"] == "MMR on 2026-11-16; eligible after a 30-day wait (from 2026-12-17)"
+
+
+# --- the residual toxicity a clinician assesses --------------------------------------------------
+
+def test_entered_residual_toxicity_decides_the_recovery_criterion():
+    from trialmatch.domain import criteria as c
+    from trialmatch.domain.verdict import Verdict
+    from tests.unit.matching.helpers import outcome, patient
+
+    def assessed(grade, when="2026-11-20"):
+        return parse_entered_facts({"residual_toxicity": [{"max_grade": grade, "date": when}]},
+                                   as_of=AS_OF).residual_toxicity
+
+    recovered = c.Not(c.ResidualToxicity(above_grade=1))  # "recovered to <= grade 1 from prior therapy"
+    out = outcome(recovered, patient(residual_toxicity=assessed(1)))
+    assert out.verdict is Verdict.MET
+    assert [e.reference for e in out.children[0].evidence] == ["entered:residual_toxicity[0]"]
+    assert outcome(recovered, patient(residual_toxicity=assessed(2))).verdict is Verdict.NOT_MET
+    # a grade 2 left may be the alopecia the criterion accepts: to confirm
+    with_exception = c.Not(c.ResidualToxicity(above_grade=1, exceptions=(c.ToxicityException("alopecia"),)))
+    out = outcome(with_exception, patient(residual_toxicity=assessed(2)))
+    assert out.verdict is Verdict.UNKNOWN and "one of the accepted toxicities" in out.reason
+    assert outcome(with_exception, patient(residual_toxicity=assessed(0))).verdict is Verdict.MET
+    # older than the 28-day window: as if none were entered
+    out = outcome(recovered, patient(residual_toxicity=assessed(0, "2026-09-01")))
+    assert out.verdict is Verdict.UNKNOWN
+    assert out.missing[0].item == "grade of residual toxicities of prior therapy"
+
+
+@pytest.mark.parametrize("item", [{"max_grade": 6, "date": "2026-11-20"}, {"max_grade": "1", "date": "2026-11-20"},
+                                  {"max_grade": True, "date": "2026-11-20"},
+                                  {"max_grade": 1, "term": "alopecia", "date": "2026-11-20"}])
+def test_bad_residual_toxicity_is_refused_naming_the_field(item):
+    with pytest.raises(PatientDataError) as caught:
+        parse_entered_facts({"residual_toxicity": [item]}, as_of=AS_OF)
+    assert caught.value.issues[0][0] == "entered_facts.residual_toxicity[0].max_grade"

@@ -203,6 +203,17 @@ class MeasurableDisease:
 
 
 @dataclass(frozen=True)
+class ToxicityAssessment:
+    """A clinician's assessment of the worst toxicity of prior anticancer therapy the patient still
+    has, as a CTCAE grade (0 = none left), at the assessment's date. No record states that no
+    toxicity persists: a clinician enters it (``trialmatch.entered_facts``)."""
+
+    evidence: str
+    max_grade: int
+    date: date | None = None
+
+
+@dataclass(frozen=True)
 class LifeExpectancy:
     """A clinician's estimate of the patient's life expectancy in days, at the date it was
     made. Entered by a clinician (``trialmatch.entered_facts``), never read from a record."""
@@ -331,6 +342,7 @@ class PatientFacts:
     immunizations: tuple[Immunization, ...] = ()
     studies: tuple[StudyEnrolment, ...] = ()
     adverse_events: tuple[AdverseEvent, ...] = ()
+    residual_toxicity: tuple[ToxicityAssessment, ...] = ()
     warnings: tuple[Warning, ...] = field(default=(), compare=False)
 
     def age_on(self, as_of: date) -> int | None:

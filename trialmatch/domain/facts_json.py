@@ -25,6 +25,7 @@ FACT_TYPES: dict[str, type] = {
     "immunizations": f.Immunization,
     "studies": f.StudyEnrolment,
     "adverse_events": f.AdverseEvent,
+    "residual_toxicity": f.ToxicityAssessment,
 }
 CODING_FIELDS = frozenset({"codes", "histology", "body_site", "laterality", "code", "system"})
 DATE_FIELDS = frozenset({"birth_date", "deceased_date", "onset", "recorded", "date", "start", "end", "resolved"})

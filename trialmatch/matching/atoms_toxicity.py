@@ -31,6 +31,12 @@ toxicity graded in clinic notes only, or by another provider), so neither absenc
 records show that none persists. The missing item is the "grade of residual toxicities of prior
 therapy"; records that might count but cannot be shown to are named in the reason, kind
 ``to_confirm``.
+
+What closes it is a clinician's assessment (entered fact ``residual_toxicity``: the worst grade of
+the toxicities of prior therapy the patient still has, 0 = none), within the same 28-day window
+and not older than a counting record: its grade at or below the limit -> NOT_MET; above it -> MET,
+unless the atom excepts some toxicities, accepts the baseline or names one kind of therapy (the
+grade alone does not tell: UNKNOWN, to confirm).
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.domain.verdict import TO_CONFIRM
-from trialmatch.matching.outcome_build import absent_kind, day, evidence, met, unknown
+from trialmatch.matching.outcome_build import absent_kind, day, evidence, is_fresh, met, not_met, unknown
 
 ITEM = "grade of residual toxicities of prior therapy"
 RESOLVED_OUTCOMES = frozenset({"resolved", "resolvedWithSequelae", "fatal"})
@@ -104,6 +110,7 @@ def compile_residual_toxicity(node: c.ResidualToxicity, negated, vocab, units):
         rules = ctx.rules
         terms, window = rules.toxicity_terms, rules.window("adverse_event")
         counting, doubts, shown = [], [], []
+        latest = None  # the date of the newest counting record
         for ae in ctx.view.facts.adverse_events:
             name = _label(ae)
             when = ae.recorded or ae.date
@@ -130,7 +137,12 @@ def compile_residual_toxicity(node: c.ResidualToxicity, negated, vocab, units):
                 doubts.append(f"whether grade {ae.grade} {name} ({day(when)}) persists")
                 continue
             counting.append(f"grade {ae.grade} {name} ({ae.outcome or day(when)})")
+            latest = max(latest, when) if latest is not None and when is not None else (when or latest)
         ev = tuple(shown)
+        assessed = ctx.view.residual_toxicity[0] if ctx.view.residual_toxicity else None
+        if assessed is not None and is_fresh(assessed.date, window, ctx.as_of) \
+                and (latest is None or assessed.date >= latest):
+            return _from_assessment(node, assessed, ev, cause_words)
         if counting and not node.or_baseline:
             return met(node, f"{'; '.join(counting)}: above grade {limit}, not resolved", ev)
         if counting:
@@ -142,3 +154,20 @@ def compile_residual_toxicity(node: c.ResidualToxicity, negated, vocab, units):
                        "adverse event records are often incomplete", ITEM, absent_kind(negated), ev)
 
     return evaluate
+
+
+def _from_assessment(node: c.ResidualToxicity, assessed, ev, cause_words: str):
+    """A fresh clinician's assessment, newer than any counting record, decides: its worst grade at or
+    below the limit rules the atom out; above it, the atom is met unless the atom excepts some
+    toxicities, accepts the patient's baseline or names one kind of therapy (which the grade alone does
+    not tell: to confirm)."""
+    grade = assessed.max_grade
+    said = f"worst residual toxicity grade {grade}, assessed {day(assessed.date)}"
+    ev = ev + (evidence(assessed.evidence, f"worst residual toxicity grade {grade}", assessed.date),)
+    if grade <= node.above_grade:
+        return not_met(node, f"{said}: not above grade {node.above_grade}", ev)
+    if node.exceptions or node.or_baseline or node.therapy:
+        open_point = ("one of the accepted toxicities" if node.exceptions else
+                      "the patient's baseline" if node.or_baseline else f"caused by {cause_words}")
+        return unknown(node, f"{said}: whether it is {open_point} is to confirm", ITEM, TO_CONFIRM, ev)
+    return met(node, f"{said}: above grade {node.above_grade}", ev)

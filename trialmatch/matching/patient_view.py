@@ -70,6 +70,7 @@ class PatientView:
         self.pregnancy = tuple(newest_first(facts.pregnancy))
         self.measurable_disease = tuple(newest_first(facts.measurable_disease))
         self.life_expectancy = tuple(newest_first(facts.life_expectancy))
+        self.residual_toxicity = tuple(newest_first(facts.residual_toxicity))
         self.allergies = tuple(newest_first(facts.allergies))
         self.studies = tuple(newest_first(facts.studies, key=lambda x: x.end or x.start))
         self.labs: dict[str, list[f.Lab]] = {}

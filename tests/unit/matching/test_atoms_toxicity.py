@@ -78,6 +78,24 @@ def test_evidence_rules(node, events, verdict):
     assert outcome(node, facts(*events)).verdict is verdict
 
 
+def test_a_clinician_assessment_newer_than_the_records_decides():
+    """The entered ``residual_toxicity`` assessment (worst grade left, 0 = none) decides when fresh and
+    not older than a counting record; an older one gives way to the record."""
+    def assessed(grade, days_ago):
+        return (f.ToxicityAssessment("entered:residual_toxicity[0]", grade, AS_OF - timedelta(days=days_ago)),)
+
+    neuropathy_10_days_ago = ae(outcome_code=None, days_ago=10)
+    later = patient(adverse_events=(neuropathy_10_days_ago,), medications=(CHEMO,), residual_toxicity=assessed(1, 2))
+    out = outcome(ABOVE_1, later)
+    assert out.verdict is Verdict.NOT_MET
+    assert out.reason == "worst residual toxicity grade 1, assessed 2026-11-24: not above grade 1"
+    earlier = patient(adverse_events=(neuropathy_10_days_ago,), medications=(CHEMO,), residual_toxicity=assessed(1, 20))
+    assert outcome(ABOVE_1, earlier).verdict is Verdict.MET  # the record of 10 days ago is newer
+    assert outcome(ABOVE_1, patient(residual_toxicity=assessed(3, 1))).verdict is Verdict.MET
+    assert outcome(c.ResidualToxicity(above_grade=1, or_baseline=True),
+                   patient(residual_toxicity=assessed(3, 1))).verdict is Verdict.UNKNOWN
+
+
 def test_a_systemic_drug_other_than_chemotherapy():
     pembro = f.Medication("MedicationStatement/pembro", ingredients=("pembrolizumab",), status="completed",
                           start=date(2026, 6, 1), end=date(2026, 9, 1))
