@@ -212,8 +212,10 @@ def _compile_extent(node, extent):
                 return not_met(node, reason, ev(ext.positive))
             return met(node, reason, ev(ext.positive))
         if ext.unattributed:
-            return unknown(node, "secondary cancer recorded; its primary is not stated", "disease extent",
-                           MISSING, ev(ext.unattributed))
+            first = ext.unattributed[0]
+            said = (f"{first.label} recorded" if first.label != "secondary cancer"
+                    else "secondary cancer recorded; its primary is not stated")
+            return unknown(node, said, "disease extent", MISSING, ev(ext.unattributed))
         latest = ext.latest_negative()
         signals = ext.progression_after.get(latest.when, ()) if latest else ()
         staged = next((s for s in ctx.stages if parse_group(s.group)), None)

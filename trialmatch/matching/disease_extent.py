@@ -10,7 +10,11 @@ together:
   recurrence / worsening recorded later): the latest evidence wins;
 - a secondary cancer when the patient has several primaries could belong to any of them:
   it makes "not metastatic" impossible but proves nothing (UNKNOWN); unless the primaries
-  are records of one cancer (``PatientView.one_cancer``).
+  are records of one cancer (``PatientView.one_cancer``);
+- a secondary cancer of lymph nodes only (ICD-10-CM C77, a nodal body site) may be regional
+  spread (the N category, stage III in many cancers) as well as distant: it proves nothing
+  either way (UNKNOWN, "regional or distant is not stated"). Counted as metastatic, it made a
+  stage III M0 patient ineligible for a trial of stage III disease excluding distant metastases.
 """
 
 from __future__ import annotations
@@ -67,7 +71,7 @@ class ExtentItem:
 class DiseaseExtent:
     positive: tuple[ExtentItem, ...]  # shows metastatic disease
     negative: tuple[ExtentItem, ...]  # shows no metastasis at its date
-    unattributed: tuple[ExtentItem, ...]  # secondary cancers that may belong to another primary
+    unattributed: tuple[ExtentItem, ...]  # secondary cancers that may belong to another primary, or be regional nodes
     latest_stage: f.Stage | None
     progression_after: dict  # date of the latest negative -> progression items after it
 
@@ -81,6 +85,14 @@ class DiseaseExtent:
 
 def _is_a_any(vocab, code: str | None, roots) -> bool:
     return bool(code) and any(vocab.oncotree.is_a(code, r) for r in roots)
+
+
+def _nodal_only(view) -> frozenset[str]:
+    """The secondary cancers whose only recorded site is lymph nodes."""
+    sites: dict[str, set[str]] = {}
+    for site, cancer in view.metastatic_sites:
+        sites.setdefault(cancer.evidence, set()).add(site)
+    return frozenset(ref for ref, found in sites.items() if found == {"lymph_node"})
 
 
 def disease_extent(ctx) -> DiseaseExtent:
@@ -101,8 +113,12 @@ def disease_extent(ctx) -> DiseaseExtent:
             positive.append(ExtentItem(s, s.date, f"stage {s.group}"))
         elif s.group and group_in(s.group, rules.extent_not_met["metastatic"]):
             negative.append(ExtentItem(s, s.date, f"stage {s.group}"))
+    nodal_only = _nodal_only(v)
     for cancer in v.secondaries:
         when = cancer.onset or cancer.recorded
+        if cancer.evidence in nodal_only:
+            unattributed.append(ExtentItem(cancer, when, "lymph node metastasis (regional or distant is not stated)"))
+            continue
         item = ExtentItem(cancer, when, "secondary cancer")
         (positive if v.one_cancer else unattributed).append(item)
     key = lambda i: i.when or date.min  # noqa: E731
