@@ -18,6 +18,7 @@ import dataclasses
 import operator
 
 from trialmatch.domain import criteria as c
+from trialmatch.matching.atoms_patient import birthday_today
 
 _SKIPPED = {"evidence", "cancer_ref"}
 _GETTERS: dict = {}
@@ -93,8 +94,8 @@ def key_function(cn):
     if t is c.CancerType:
         negated, any_role = cn.negated, node.role == "any"
         return lambda ctx: _cancer_type_key(negated, any_role, ctx)
-    if t is c.Age:
-        return lambda ctx: ctx.view.age
+    if t is c.Age:  # completed years, and the birthday itself ("over 18" holds from the day after it)
+        return lambda ctx: (ctx.view.age, birthday_today(ctx.view.facts.birth_date, ctx.as_of))
     if t is c.Sex:
         return lambda ctx: ctx.view.facts.sex
     if t is c.Unparsed:

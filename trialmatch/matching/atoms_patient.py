@@ -6,6 +6,8 @@ Each ``compile_*`` takes the atom, whether it sits under an odd number of ``Not`
 
 from __future__ import annotations
 
+from datetime import date
+
 from trialmatch.domain import criteria as c
 from trialmatch.domain.verdict import MISSING, TO_CONFIRM
 from trialmatch.matching.outcome_build import (
@@ -14,9 +16,33 @@ from trialmatch.matching.outcome_build import (
 from trialmatch.matching.verdict_codes import MET, NOT_MET, UNKNOWN_MISSING
 
 
+def birthday_today(birth: date | None, as_of: date) -> bool:
+    """Whether ``as_of`` is the patient's birthday (a 29 February birth has it on 1 March in
+    other years)."""
+    if birth is None:
+        return False
+    if (birth.month, birth.day) == (2, 29) and not _leap(as_of.year):
+        return (as_of.month, as_of.day) == (3, 1)
+    return (birth.month, birth.day) == (as_of.month, as_of.day)
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
 def compile_age(node: c.Age, negated, vocab, units):
-    def low_ok(age):
-        return node.min is None or (age >= node.min if node.min_inclusive else age > node.min)
+    strict_whole = node.min is not None and not node.min_inclusive and float(node.min).is_integer()
+
+    def low_ok(age, ctx):
+        if node.min is None:
+            return True
+        if node.min_inclusive:
+            return age >= node.min
+        if strict_whole and age == node.min:
+            # ages are completed years: "over 18" holds for an 18-year-old from the day after the
+            # 18th birthday (read as completed age > 18 it failed everyone aged 18: a wrong "ineligible")
+            return not birthday_today(ctx.view.facts.birth_date, ctx.as_of)
+        return age > node.min
 
     def high_ok(age):
         return node.max is None or (age <= node.max if node.max_inclusive else age < node.max)
@@ -28,7 +54,7 @@ def compile_age(node: c.Age, negated, vocab, units):
         if age is None:
             return unknown(node, "birth date not recorded", "age (birth date)")
         ev = (evidence(ctx.view.facts.patient_ref or "Patient", f"age {age}"),)
-        if low_ok(age) and high_ok(age):
+        if low_ok(age, ctx) and high_ok(age):
             return met(node, f"age {age} within {bounds}", ev)
         return not_met(node, f"age {age} outside {bounds}", ev)
 
@@ -36,7 +62,7 @@ def compile_age(node: c.Age, negated, vocab, units):
         age = ctx.view.age
         if age is None:
             return UNKNOWN_MISSING
-        return MET if low_ok(age) and high_ok(age) else NOT_MET
+        return MET if low_ok(age, ctx) and high_ok(age) else NOT_MET
 
     evaluate.verdict_code = verdict_code
     return evaluate
