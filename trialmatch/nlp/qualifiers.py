@@ -32,11 +32,13 @@ CLAUSE_JOIN = re.compile(r",? (or|and) (?=(?:has|have|had|is|are|was|were|has ha
 # subject opens an alternative there.
 # A remainder naming another event of the same kind ("major surgery within 4 weeks of study entry or
 # planned during study", "... or minor surgery within 7 days", "... or postoperative complications")
-# opens an alternative too: each excludes alone.
+# opens an alternative too: each excludes alone. So does a remainder naming another finding ("distant
+# metastases of breast cancer beyond regional lymph nodes and/or evidence of breast cancer recurrence",
+# NCT05996107; "... or history of ...": each is enough alone).
 _OWN_ALTERNATIVE = re.compile(
     r"\b(?:and/)?or (?:those|who|whom|which|has|have|had|is|are|was|were|patients?|participants?|subjects?|"
     r"individuals?|persons?|women|men|if|did|does|do|planned|plans?|intends?|anticipated|anticipation|scheduled|"
-    r"minor|post-?operative|need)\b")
+    r"minor|post-?operative|need|(?:any |prior |other |current )?(?:evidence|history|signs?) of)\b")
 # "major surgery within 2 weeks of start and patients must have recovered from any effects of any major
 # surgery": a requirement of its own (it reaches surgery outside the window too), no qualifier
 _OWN_REQUIREMENT = re.compile(r"\band (?:the )?(?:patients?|participants?|subjects?|they) (?:must|should|need|shall)\b")
@@ -80,7 +82,7 @@ class QualifierReader:
             # "hemoglobin >= 10 g/dl (no blood transfusions in the preceding 28 days)": a narrowing aside;
             # never one that opens an alternative ("(or >= 1.0 for ...)")
             head = clause.text[:paren.start()].rstrip(",;: ")
-            node, is_list = self._head(dataclasses.replace(clause, text=head), negated)
+            node, is_list = self._head(dataclasses.replace(clause, text=head, negated=False), negated)
             if node is not None:
                 aside = paren.group(0).strip()
                 if (_WINDOW.search(aside) or _participation_time(node, aside)) and _lacks_window(node, is_list):
@@ -106,7 +108,7 @@ class QualifierReader:
             head = head_text.rstrip(",;: ")
             if _NEW_SUBJECT.search(head):
                 continue  # "pregnancy or women | of childbearing potential ...": "women" opens an alternative
-            node, is_list = self._head(dataclasses.replace(clause, text=head), negated)
+            node, is_list = self._head(dataclasses.replace(clause, text=head, negated=False), negated)
             if node is not None:
                 rest = " ".join(words[k:])
                 if _OWN_REQUIREMENT.search(rest):

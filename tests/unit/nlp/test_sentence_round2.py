@@ -1,0 +1,113 @@
+"""Sentence-level readings, second round (issue #5, brief sent2): an exception tail folded into the
+residual-toxicity atom; the clause reader's negation passed to the builders; a prohibition after a
+permission; a scope after an atom; "and/or evidence of" alternatives; group sub-headings as scopes;
+a qualifier before two metastatic sites. Texts are items of tests/data/trials/oncology-trials.jsonl
+(NCT id beside each). Verdicts use the three-valued evaluation of test_sentence_readings (every
+Unparsed UNKNOWN, as in the matcher)."""
+
+from __future__ import annotations
+
+from trialmatch.domain import criteria as c
+from trialmatch.domain.criteria_json import walk
+from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.toxicity import build_residual_toxicity
+from tests.unit.nlp.test_sentence_readings import MET, NOT_MET, UNKNOWN, parse_one, verdict
+
+ALOPECIA = c.ToxicityException("alopecia")
+
+
+def toxicity_facts(grade: int | None, term: str | None = None):
+    """A patient whose worst residual toxicity of prior therapy is ``grade`` (None: none recorded) of ``term``."""
+    def facts(atom):
+        assert isinstance(atom, c.ResidualToxicity), atom
+        if grade is None or grade <= atom.above_grade:
+            return NOT_MET
+        return NOT_MET if any(e.term == term and (e.max_grade is None or grade <= e.max_grade)
+                              for e in atom.exceptions) else MET
+    return facts
+
+
+# ---- 1. exception tails folded into the atom -------------------------------------------------------
+
+def test_exclusion_exception_tail_folds_into_the_atom(vocab):
+    # NCT05168566
+    status, node = parse_one(vocab, "exc", "Any unresolved toxicities from prior therapy greater than Grade 1 at the time "
+                                           "of screening except alopecia.")
+    assert status == "fully_structured"
+    assert node == c.Not(c.ResidualToxicity(1, exceptions=(ALOPECIA,)))
+    # a patient with grade 2 alopecia only is eligible; one with grade 2 neuropathy is not (before: UNKNOWN)
+    assert verdict(node, toxicity_facts(2, "alopecia")) == MET
+    assert verdict(node, toxicity_facts(2, "peripheral_neuropathy")) == NOT_MET
+
+
+def test_inclusion_exception_tail_folds_into_the_atom(vocab):
+    # NCT05642572
+    status, node = parse_one(vocab, "inc", "Participants must have recovered (=\\< grade 1) from any side effects of prior "
+                                           "therapy, except for alopecia and vitiligo")
+    assert node == c.Not(c.ResidualToxicity(1, exceptions=(ALOPECIA, c.ToxicityException("vitiligo"))))
+    assert verdict(node, toxicity_facts(3, "vitiligo")) == MET
+    assert verdict(node, toxicity_facts(2, "fatigue")) == NOT_MET
+
+
+def test_exception_tail_with_unknown_terms_stays_unparsed(vocab):
+    # an exception the terms file does not hold stays beside the atom (never folded, never dropped)
+    status, node = parse_one(vocab, "exc", "Any unresolved toxicities from prior therapy greater than Grade 1 at the time "
+                                           "of screening except alopecia and stable endocrinopathies.")
+    assert status == "partly_structured"
+    assert c.Unparsed("except alopecia and stable endocrinopathies.") in node.item.items
+
+
+def test_exception_after_another_atom_is_not_folded(vocab):
+    status, node = parse_one(vocab, "inc", "Age >= 18 except alopecia")
+    assert isinstance(node, c.Any) and isinstance(node.items[1], c.Unparsed)
+
+
+# ---- 2. the reader's negation reaches the toxicity builder -------------------------------------------
+
+def test_negated_recovery_in_exclusion_is_read(vocab):
+    # NCT04219254: "Has not recovered ..." -> the residual toxicity excludes
+    status, node = parse_one(vocab, "exc", "Has not recovered from AEs to at least Grade 1 by Common Terminology Criteria "
+                                           "for Adverse Events v5.0 due to prior anti-cancer therapies.")
+    assert status == "fully_structured"
+    assert verdict(node, toxicity_facts(2)) == NOT_MET
+    assert verdict(node, toxicity_facts(1)) == MET
+    assert verdict(node, toxicity_facts(None)) == MET
+
+
+def test_negated_recovery_with_baseline_and_exception(vocab):
+    # NCT06177171
+    status, node = parse_one(vocab, "exc", "Has not recovered from adverse events due to prior anti-cancer therapy to \\<= "
+                                           "grade 1 (CTCAE v5.0) or baseline (other than alopecia).")
+    atoms = [n for n in walk(node) if isinstance(n, c.ResidualToxicity)]
+    assert atoms == [c.ResidualToxicity(1, exceptions=(ALOPECIA,), or_baseline=True)]
+    assert verdict(node, toxicity_facts(2, "peripheral_neuropathy")) == NOT_MET
+
+
+def test_requirement_in_exclusion_stays_unparsed(vocab):
+    # "must have recovered" under an exclusion heading: a misplaced inclusion, not the negation
+    status, _ = parse_one(vocab, "exc", "Patients must have recovered from toxicities of prior anticancer therapy to grade <= 1")
+    assert status == "unparsed"
+
+
+def test_negated_recovery_in_inclusion_stays_unparsed(vocab):
+    status, _ = parse_one(vocab, "inc", "Has not recovered from toxicities of prior therapy to grade <= 1")
+    assert status == "unparsed"
+
+
+def test_builder_reads_the_negated_flag():
+    text = "recovered from toxicities of prior anticancer therapy to grade <= 1"
+    assert build_residual_toxicity(Clause(text, None, "exclusion")) is None
+    assert build_residual_toxicity(Clause(text, None, "exclusion", negated=True)) == \
+        c.Not(c.ResidualToxicity(1))
+
+
+def test_negated_recovery_under_a_qualifier_stays_unparsed(vocab):
+    # NCT04165070: the qualifier narrows the toxicities inside the negation; read as Not(All(Not(atom), U)) it
+    # would widen the exclusion, so the head of a qualified clause is not read as negated
+    status, _ = parse_one(vocab, "exc", "Has had chemotherapy or biological cancer therapy within 4 weeks before the first "
+                                        "dose of study treatment or has not recovered to Common Terminology Criteria for "
+                                        "Adverse Events (CTCAE) Grade 1 or better from the AEs due to cancer therapeutics "
+                                        "administered more than 4 weeks before the first dose of study treatment")
+    assert status == "unparsed"
+
+
