@@ -111,3 +111,80 @@ def test_negated_recovery_under_a_qualifier_stays_unparsed(vocab):
     assert status == "unparsed"
 
 
+
+
+def atom_facts(**truth):
+    """MET / NOT_MET per atom, keyed by a short name the test gives each atom it may meet."""
+    def facts(atom):
+        for name, (pred, value) in truth.items():
+            if pred(atom):
+                return value
+        return NOT_MET
+    return facts
+
+
+# ---- 3. a prohibition after a permission of the head --------------------------------------------------
+
+def test_prohibition_after_a_permission_is_its_own_exclusion(vocab):
+    # NCT04390737: a patient on apixaban-like anticoagulant without warfarin was cleared (Not(All(warfarin, ...)))
+    status, node = parse_one(vocab, "exc", "Concurrent use of therapeutic warfarin is allowed. However, anticoagulants that "
+                                           "do not have reversal agents available are prohibited except low molecular "
+                                           "weight heparin and direct oral anticoagulants.")
+    assert verdict(node, atom_facts()) == UNKNOWN  # no warfarin: the prohibition is still to confirm
+    assert isinstance(node.item, c.Any)
+    assert c.Unparsed("However, anticoagulants that do not have reversal agents available are prohibited except low "
+                      "molecular weight heparin and direct oral anticoagulants.") in node.item.items
+
+
+def test_prohibition_taking_back_an_exception_stays_part_of_it(vocab):
+    # NCT03474497: the live-vaccine window still clears a patient with no vaccine
+    status, node = parse_one(vocab, "exc", "Has received a live vaccine within 30 days of planned start of study therapy. "
+                                           "Note: Seasonal influenza vaccines for injection are generally inactivated flu "
+                                           "vaccines and are allowed; however intranasal influenza vaccines (e.g., "
+                                           "Flu-Mist®) are live attenuated vaccines, and are not allowed.")
+    assert verdict(node, atom_facts()) == MET
+
+
+# ---- 5. "and/or evidence of" opens an alternative ------------------------------------------------------
+
+def test_and_or_evidence_of_opens_an_alternative(vocab):
+    # NCT05996107: a patient with a local recurrence and no distant metastasis was cleared
+    status, node = parse_one(vocab, "exc", "Patient with distant metastases of breast cancer beyond regional lymph nodes "
+                                           "and/or evidence of breast cancer recurrence prior to study enrollment.")
+    assert verdict(node, atom_facts()) == UNKNOWN
+    assert c.Unparsed("evidence of breast cancer recurrence prior to study enrollment") in node.item.items
+
+
+def test_or_history_of_opens_an_alternative(vocab):
+    # NCT04787042: radiation pneumonitis years ago, no recent radiotherapy: not cleared
+    status, node = parse_one(vocab, "exc", "Prior radiotherapy within 2 weeks of start of study treatment or history of "
+                                           "radiation pneumonitis.")
+    assert verdict(node, atom_facts()) == UNKNOWN
+    recent_rt = atom_facts(rt=(lambda a: isinstance(a, c.Procedure), MET))
+    assert verdict(node, recent_rt) == NOT_MET
+
+
+# ---- 7. a qualifier before two sites that share the noun ------------------------------------------------
+
+def _met_at(site: str, qualifier: str | None):
+    """A patient with metastases at ``site``, of ``qualifier`` status (None: treated / not that)."""
+    def facts(atom):
+        assert isinstance(atom, c.Metastasis)
+        if atom.site != site:
+            return NOT_MET
+        return MET if atom.qualifier in (None, qualifier) else NOT_MET
+    return facts
+
+
+def test_qualifier_before_two_sites_is_both_or_open(vocab):
+    status, node = parse_one(vocab, "exc", "Untreated brain or liver metastases")
+    assert status == "partly_structured"
+    assert verdict(node, _met_at("liver", "untreated")) == NOT_MET  # both readings exclude
+    assert verdict(node, _met_at("liver", None)) == UNKNOWN  # treated liver: excluded only if "untreated" stops at brain
+    assert verdict(node, _met_at("brain", None)) == MET
+    assert verdict(node, _met_at("bone", None)) == MET
+
+
+def test_sites_with_their_own_noun_keep_the_qualifier_where_written(vocab):
+    status, node = parse_one(vocab, "exc", "Untreated brain metastases or liver metastases")
+    assert node == c.Not(c.Any((c.Metastasis(site="brain", qualifier="untreated"), c.Metastasis(site="liver"))))
