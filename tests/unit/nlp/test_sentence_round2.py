@@ -7,10 +7,14 @@ Unparsed UNKNOWN, as in the matcher)."""
 
 from __future__ import annotations
 
+import pytest
+
 from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import walk
+from trialmatch.nlp import parse_eligibility
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.toxicity import build_residual_toxicity
+from trialmatch.nlp.sections import CRITERION, HEADING, split_segments
 from tests.unit.nlp.test_sentence_readings import MET, NOT_MET, UNKNOWN, parse_one, verdict
 
 ALOPECIA = c.ToxicityException("alopecia")
@@ -188,3 +192,80 @@ def test_qualifier_before_two_sites_is_both_or_open(vocab):
 def test_sites_with_their_own_noun_keep_the_qualifier_where_written(vocab):
     status, node = parse_one(vocab, "exc", "Untreated brain metastases or liver metastases")
     assert node == c.Not(c.Any((c.Metastasis(site="brain", qualifier="untreated"), c.Metastasis(site="liver"))))
+
+
+# ---- 4. a scope after an atom in an inclusion ------------------------------------------------------------
+
+def _kps(value: int):
+    def facts(atom):
+        assert isinstance(atom, c.PerformanceStatus)
+        return MET if value >= atom.min else NOT_MET
+    return facts
+
+
+def test_regimen_scope_after_an_atom_decides_only_when_met(vocab):
+    # NCT06680661: a KPS 70 patient for the Flu/Treo/TBI regimen was failed by the Flu/Cy/Thio/TBI requirement
+    status, node = parse_one(vocab, "inc", "KPS \\> or equal to 80 for Flu/Cy/Thio/TBI; KPS \\> 60 for Flu/Treo/TBI")
+    assert verdict(node, _kps(70)) == UNKNOWN  # which regimen? to confirm
+    assert verdict(node, _kps(90)) == MET
+    assert c.Any((c.Unparsed("for Flu/Cy/Thio/TBI"), c.PerformanceStatus(min=80, scale="Karnofsky"))) in node.items
+
+
+def test_phase_and_study_scopes(vocab):
+    # NCT05684965, NCT01365169
+    _, node = parse_one(vocab, "inc", "ECOG performance status of 0-2 for Phase 1")
+    assert node == c.Any((c.Unparsed("for Phase 1"), c.PerformanceStatus(max=2)))
+    _, node = parse_one(vocab, "inc", "Age 18 years or older (TAPS study)")
+    assert node == c.Any((c.Unparsed("(TAPS study)"), c.Age(min=18)))
+
+
+def test_narrowing_for_stays_a_narrowing(vocab):
+    # "for metastatic disease" says which chemotherapy counts: the atom stays necessary
+    _, node = parse_one(vocab, "inc", "Prior chemotherapy for metastatic disease")
+    assert isinstance(node, c.All)
+    # a marker with one slash is no regimen
+    _, node = parse_one(vocab, "inc", "ECOG 0-1 for HER2/neu positive disease")
+    assert not (isinstance(node, c.Any) and isinstance(node.items[0], c.Unparsed))
+
+
+def test_scope_in_exclusion_stays_a_narrowing(vocab):
+    # in an exclusion Not(All(atom, scope)) already excludes only inside the scope
+    _, node = parse_one(vocab, "exc", "ECOG performance status of 3 or more for Phase 2")
+    assert not any(isinstance(n, c.Any) for n in walk(node))
+
+
+# ---- 6. group / cohort / arm / phase labels scope the items under them ------------------------------------
+
+def test_group_labels_scope_their_items(vocab):
+    # NCT04785989: "No previous history of cancer" is Group A's (healthy controls) only
+    text = ("Inclusion Criteria:\n\nGroup A\n\n* Adult (18 years of age or older)\n* No previous history of cancer\n\n"
+            "Group B\n\n* Diagnosis of CLL with low disease burden\n* Treatment naïve\n\n"
+            "Exclusion Criteria:\n\nFor all participants\n\n* Prisoners\n* History of diabetes\n")
+    items = {it.text: it for it in parse_eligibility(text, vocab).criteria_items}
+    assert items["No previous history of cancer"].scope == "Group A"
+    assert items["Treatment naïve"].scope == "Group B"
+    assert items["History of diabetes"].scope is None
+    node = items["No previous history of cancer"].node
+    assert isinstance(node, c.Any) and node.items[0] == c.Unparsed("Group A")
+    # a CLL patient (a cancer on record) is no longer failed by the controls' item
+    assert verdict(node, lambda atom: MET) == UNKNOWN
+
+
+@pytest.mark.parametrize("label", ["Group A", "Cohort 6a", "Phase II", "Arm 5 only", "For Arm 2", "Group 1 (Arm 1 or Arm 2)",
+                                   "Phase 1 \\[closed to enrollment\\]", "Dose Escalation Part (Metastatic 1L sqNSCLC)"])
+def test_label_shapes_are_scoping_sub_headings(label):
+    segs = split_segments(f"Inclusion Criteria:\n\n{label}\n\n* Age >= 18 years\n")
+    assert [s.kind for s in segs] == [HEADING, HEADING, CRITERION]
+    assert segs[2].scope == label
+
+
+@pytest.mark.parametrize("line", ["All cohorts:", "For all participants", "All Cohorts:"])
+def test_all_labels_scope_nobody(line):
+    segs = split_segments(f"Inclusion Criteria:\n\nCohort 1\n\n* ECOG 0-1\n\n{line}\n\n* Age >= 18 years\n")
+    assert segs[-1].kind == CRITERION and segs[-1].scope is None
+
+
+def test_criteria_opening_with_a_label_stay_items():
+    # "Phase 2: Active brain metastases" says something itself: an item (its label read by the parser)
+    segs = split_segments("Exclusion Criteria:\n\n* Phase 2: Active brain metastases\n* Group A participants with HIV\n")
+    assert [s.kind for s in segs] == [HEADING, CRITERION, CRITERION]
