@@ -3,7 +3,10 @@
 - An exception clause ("unless", "except", "Note:", "... are eligible") is kept unparsed:
   in an inclusion the item becomes Any(head, Unparsed(exception)), in an exclusion
   All(head, Unparsed(exception)) (then wrapped in Not), so the head decides only in the
-  direction the exception cannot change.
+  direction the exception cannot change. An exception whose every term the residual-toxicity
+  atom knows ("..., excluding alopecia") is folded into the atom (toxicity.fold_exception).
+  A sentence that prohibits after a permission of the head ("X is allowed. However, Y are
+  prohibited") is a requirement of its own (both readings must agree), not part of the exception.
 - Sentences that are not understood stay Unparsed parts of an All when their shape says they
   depend on the sentence before (context rules DEPENDENT: a definition, an example, a note, a
   permission); any other may state a requirement of its own, and an exclusion then reads
