@@ -135,7 +135,7 @@ class ClauseParser(SentenceReader, CompoundReader, QualifierReader):
         t, negated, historical = self.prepare(text, section)
         if not t:
             return None
-        clause = Clause(t, self.terms, section, historical, self.context.qualifiers)
+        clause = Clause(t, self.terms, section, historical, self.context.qualifiers, negated=negated)
         node = self._whole(clause, negated)
         if node is None:
             bare = strip_fillers(t)
@@ -217,7 +217,7 @@ class ClauseParser(SentenceReader, CompoundReader, QualifierReader):
         return prepare(text, section, self.context)
 
     def _build(self, clause: Clause, builders=BUILDERS) -> c.Node | None:
-        key = (clause.text, clause.section, clause.historical, builders is BUILDERS)
+        key = (clause.text, clause.section, clause.historical, builders is BUILDERS, clause.negated)
         if key in self._built:
             return self._built[key]
         if clause.historical and _PRESENT_PART.search(clause.text):
@@ -226,7 +226,7 @@ class ClauseParser(SentenceReader, CompoundReader, QualifierReader):
             # the same text read by all builders (a list part read whole, then as part of a head): the
             # qualified builders are the same ones in the same order without build_sex, so the answer
             # is the same unless it was build_sex's (the only builder that makes a Sex)
-            whole = self._built.get(key[:3] + (True,), _UNKNOWN)
+            whole = self._built.get(key[:3] + (True, clause.negated), _UNKNOWN)
             if whole is not _UNKNOWN and not isinstance(whole, c.Sex):
                 return whole
         found = None

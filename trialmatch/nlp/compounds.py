@@ -144,6 +144,10 @@ class CompoundReader:
             combine = c.Any
         if combine is c.All and clause.section == "exclusion" and _conditions(nodes):
             return both_or_open(nodes, t)
+        if combine is c.Any:
+            shared = _shared_qualifier(parts, nodes, clause)
+            if shared is not None:
+                return shared
         return combine(tuple(nodes))
 
     def _outer(self, clause: Clause, negated: bool) -> c.Node | None:
@@ -231,6 +235,31 @@ def _list_parts(t: str, splitter: re.Pattern) -> list[str]:
         else:
             out.append(p)
     return [p.strip() for p in out if p.strip()]
+
+
+def _shared_qualifier(parts: list[str], nodes: list[c.Node], clause: Clause) -> c.Node | None:
+    """"Untreated brain or liver metastases": the qualifier before the first site may reach the sites
+    after it ("untreated (brain or liver) metastases") or not ("untreated brain, or liver,
+    metastases"). The narrower reading (every site qualified) and the wider (the first only) must
+    agree, else the item is open: Any(narrow, All(wide, Unparsed)). Read as the wide Any alone, a
+    treated liver metastasis excluded (a wrong "ineligible"). Only when the sites share the noun
+    (the first part has none of its own) and the qualifier word opens the first part; None when
+    the list is no such shape."""
+    first = nodes[0]
+    if not (isinstance(first, c.Metastasis) and first.site is not None and first.qualifier is not None) \
+            or "metasta" in parts[0]:
+        return None
+    opening = parts[0].strip().split(" ")[0]
+    if clause.qualifiers.get(opening) != first.qualifier:
+        return None
+    narrow = tuple(dataclasses.replace(n, qualifier=first.qualifier)
+                   if isinstance(n, c.Metastasis) and n.site is not None and n.qualifier is None else n
+                   for n in nodes)
+    if narrow == tuple(nodes):
+        return None
+    if any(not isinstance(n, c.Metastasis) for n in nodes):
+        return None  # "untreated brain metastases or spinal cord compression"-like mixes: not read here
+    return c.Any((c.Any(narrow), c.All((c.Any(tuple(nodes)), c.Unparsed(clause.text)))))
 
 
 def _conditions(nodes: list[c.Node]) -> bool:

@@ -23,6 +23,24 @@ _QUALIFIER_STARTS = frozenset((
     "performed", "obtained", "done", "determined", "evaluated", "within",
 ))
 _TRAILING_ASIDE = re.compile(r"\s*\((?!(?:or|and/or|if|for|unless|except|otherwise|i\.e|e\.g|<|>|\d))[^()]{3,200}\)$")
+# "KPS >= 80 for Flu/Cy/Thio/TBI" (NCT06680661), "ECOG 0-1 for participants in Part B", "... (TAPS study)",
+# "(Phase 2)": who the requirement is for (a regimen, cohort, arm, part, phase, sub-study, a group of
+# patients), not a narrowing of the atom. In an inclusion the atom then decides only when met:
+# Any(Unparsed(scope), atom); All failed a patient outside the scope who misses the atom (a wrong
+# "ineligible"). A regimen is two slashes at least ("flu/cy/thio/tbi"; "her2/neu" is a marker).
+_SCOPE_NAMES = (r"(?:cohorts?|arms?|parts?|groups?|sub-?studies|sub-?study|phases?) [a-z0-9]{1,4}"
+                r"(?:(?:,|, and|, or| and| or|/|-) ?[a-z0-9]{1,4})*"
+                r"|dose[- ](?:escalation|expansion)(?: (?:cohorts?|phase|part|portion))?"
+                r"|(?:escalation|expansion) (?:cohorts?|phase|part|portion)")
+_SCOPE = re.compile(
+    r"^for (?:the |all )?(?:"
+    r"(?:patients?|participants?|subjects?|individuals?|women|men|females?|males?|those) (?:(?:who are )?(?:enrolled|enrolling|"
+    r"treated|included|randomi[sz]ed|assigned|participating) )?(?:in|to|into|on) (?:the )?(?:" + _SCOPE_NAMES + r")"
+    r"|(?:" + _SCOPE_NAMES + r")"
+    r"|(?:[a-z0-9-]{1,8}/){2,}[a-z0-9-]{1,8}(?: (?:regimen|conditioning|arm|cohort))?"
+    r")(?: (?:only|participants|patients))?[.;]?$")
+_SCOPE_ASIDE = re.compile(
+    r"^\((?:for |in )?(?:the )?(?:(?:" + _SCOPE_NAMES + r")|[a-z0-9-]{2,12} (?:study|trial|sub-?study))(?: only)?\)$")
 _COMMA_OR = re.compile(r",\s*(?:or|and/or)\b")
 CLAUSE_JOIN = re.compile(r",? (or|and) (?=(?:has|have|had|is|are|was|were|has had|have had|current|currently|active|ongoing|not|no) )")
 # A remainder that opens an alternative with a subject or verb of its own ("X within 2 weeks prior to
@@ -32,11 +50,13 @@ CLAUSE_JOIN = re.compile(r",? (or|and) (?=(?:has|have|had|is|are|was|were|has ha
 # subject opens an alternative there.
 # A remainder naming another event of the same kind ("major surgery within 4 weeks of study entry or
 # planned during study", "... or minor surgery within 7 days", "... or postoperative complications")
-# opens an alternative too: each excludes alone.
+# opens an alternative too: each excludes alone. So does a remainder naming another finding ("distant
+# metastases of breast cancer beyond regional lymph nodes and/or evidence of breast cancer recurrence",
+# NCT05996107; "... or history of ...": each is enough alone).
 _OWN_ALTERNATIVE = re.compile(
     r"\b(?:and/)?or (?:those|who|whom|which|has|have|had|is|are|was|were|patients?|participants?|subjects?|"
     r"individuals?|persons?|women|men|if|did|does|do|planned|plans?|intends?|anticipated|anticipation|scheduled|"
-    r"minor|post-?operative|need)\b")
+    r"minor|post-?operative|need|(?:any |prior |other |current )?(?:evidence|history|signs?) of)\b")
 # "major surgery within 2 weeks of start and patients must have recovered from any effects of any major
 # surgery": a requirement of its own (it reaches surgery outside the window too), no qualifier
 _OWN_REQUIREMENT = re.compile(r"\band (?:the )?(?:patients?|participants?|subjects?|they) (?:must|should|need|shall)\b")
@@ -47,6 +67,12 @@ _OR_ANY = re.compile(r"\b(?:and/)?or any\b")
 _HOW_FOUND = frozenset(("as", "per", "according", "defined", "by", "documented", "confirmed", "measured", "assessed",
                         "based", "using", "via", "performed", "obtained", "done", "determined", "evaluated"))
 _WINDOW = re.compile(r"\bwithin (?:the )?(?:last |past |previous )?\d")
+
+
+def _names_cancer(node: c.Node) -> bool:
+    """"Renal cell carcinoma with predominant clear cell histology (Cohort A)": a cohort named after
+    a cancer says which cohort the cancer enrols into, not whom the requirement is for."""
+    return any(isinstance(n, c.CancerType) for n in walk(node))
 
 
 def _implies(head: c.Node, atom: c.Node) -> bool:
@@ -80,9 +106,11 @@ class QualifierReader:
             # "hemoglobin >= 10 g/dl (no blood transfusions in the preceding 28 days)": a narrowing aside;
             # never one that opens an alternative ("(or >= 1.0 for ...)")
             head = clause.text[:paren.start()].rstrip(",;: ")
-            node, is_list = self._head(dataclasses.replace(clause, text=head), negated)
+            node, is_list = self._head(dataclasses.replace(clause, text=head, negated=False), negated)
             if node is not None:
                 aside = paren.group(0).strip()
+                if clause.section == "inclusion" and _SCOPE_ASIDE.match(aside) and not _names_cancer(node):
+                    return c.Any((c.Unparsed(aside), node))  # "(TAPS study)", "(Phase 2)": who it is for
                 if (_WINDOW.search(aside) or _participation_time(node, aside)) and _lacks_window(node, is_list):
                     if not re.match(r"\((?:no|without|not)\b", aside):
                         return None
@@ -106,7 +134,7 @@ class QualifierReader:
             head = head_text.rstrip(",;: ")
             if _NEW_SUBJECT.search(head):
                 continue  # "pregnancy or women | of childbearing potential ...": "women" opens an alternative
-            node, is_list = self._head(dataclasses.replace(clause, text=head), negated)
+            node, is_list = self._head(dataclasses.replace(clause, text=head, negated=False), negated)
             if node is not None:
                 rest = " ".join(words[k:])
                 if _OWN_REQUIREMENT.search(rest):
@@ -133,6 +161,8 @@ class QualifierReader:
                     return None
                 if (_WINDOW.search(rest) or _participation_time(node, rest)) and _lacks_window(node, is_list):
                     return None  # "X for cancer ... within 14 days": the window is X's, not read here
+                if clause.section == "inclusion" and _SCOPE.match(rest) and not _names_cancer(node):
+                    return c.Any((c.Unparsed(rest), node))  # "KPS >= 80 for Flu/Cy/Thio/TBI": who it is for
                 return c.All((node, c.Unparsed(rest)))
         return None
 

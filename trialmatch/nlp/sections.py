@@ -197,10 +197,25 @@ def _section_of(heading: str) -> str | None:
     return None
 
 
+# A line that is only a label of part of the trial, with no colon ("Group A", "Cohort 6a", "Phase II",
+# "Arm 5 only", "For Arm 2", "Group 1 (Arm 1 or Arm 2)", "Phase 1 [closed to enrollment]", "Dose
+# Escalation Part (Metastatic 1L Maintenance sqNSCLC)"): a sub-heading whose items are for that part
+# only (NCT04785989: "No previous history of cancer" is Group A's, the healthy controls', not the CLL
+# groups'). "For all participants" / "All cohorts" name every patient again: a heading with no scope.
+_GROUP_LABEL = re.compile(
+    r"(?i)^(?:for\s+)?(?:(?:cohorts?|groups?|arms?|parts?|phases?|modules?|sub-?stud(?:y|ies))\s+[a-z0-9]{1,4}"
+    r"(?:\s*(?:,|and|or|&|/)\s*[a-z0-9]{1,4})*"
+    r"|dose[- ](?:escalation|expansion)(?:\s+and\s+dose[- ]expansion)?(?:\s+(?:parts?|phases?|cohorts?))?)"
+    r"(?:\s+only)?(?:\s*\\?[\[(][^()\[\]]{0,80}\\?[\])])?\s*[.:]?$")
+_ALL_LABEL = re.compile(r"(?i)^(?:for\s+)?all\s+(?:participants|patients|subjects|cohorts|groups|arms|parts|phases)\s*[.:]?$")
+
+
 def _is_sub_heading(content: str, marker: str) -> bool:
     words = content.split()
     if not words or len(words) > 12 or re.search(r"[<>=≥≤]|\d+\s*%", content):
         return False
+    if _GROUP_LABEL.match(content) or _ALL_LABEL.match(content):
+        return True
     if content.endswith(":"):
         return not marker or SCOPE_WORDS.search(content) is not None
     return not marker and content.isupper() and len(words) <= 8
@@ -263,7 +278,7 @@ def split_segments(text: str) -> tuple[Segment, ...]:
                        and bool(lines[index + 1].marker))
         if _is_sub_heading(content, line.marker) and not (line.marker and nested_next):
             if SCOPE_WORDS.search(content) or len(content.split()) <= _TOPIC_WORDS:
-                scope = _scope_of(content, section)
+                scope = None if _ALL_LABEL.match(content) else _scope_of(content, section)
                 segments.append(Segment(section, HEADING, content, line.content_start, line.end, scope))
                 continue
             # a longer lead-in ("Patients must have completed first-line therapy:") says something

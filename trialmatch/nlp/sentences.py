@@ -3,7 +3,10 @@
 - An exception clause ("unless", "except", "Note:", "... are eligible") is kept unparsed:
   in an inclusion the item becomes Any(head, Unparsed(exception)), in an exclusion
   All(head, Unparsed(exception)) (then wrapped in Not), so the head decides only in the
-  direction the exception cannot change.
+  direction the exception cannot change. An exception whose every term the residual-toxicity
+  atom knows ("..., excluding alopecia") is folded into the atom (toxicity.fold_exception).
+  A sentence that prohibits after a permission of the head ("X is allowed. However, Y are
+  prohibited") is a requirement of its own (both readings must agree), not part of the exception.
 - Sentences that are not understood stay Unparsed parts of an All when their shape says they
   depend on the sentence before (context rules DEPENDENT: a definition, an example, a note, a
   permission); any other may state a requirement of its own, and an exclusion then reads
@@ -19,6 +22,7 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import positive_atoms, walk
+from trialmatch.nlp.builders.toxicity import fold_exception
 from trialmatch.nlp.normalize import normalize
 from trialmatch.nlp.terms import Terms
 
@@ -39,6 +43,9 @@ _REFUSES = re.compile(
     r"\b(?:is|are|will be) excluded\b|\bonly (?:patients|participants|subjects|those|individuals|women|men)\b"
     r"(?:[^.;]*?\b(?:are|is|will be) (?:eligible|enrolled|included|allowed)\b)?")
 # "Patients with X", "Participants positive for HIV": a subgroup (not "Women and men >= 18 years old are eligible")
+# a later sentence that forbids something: a requirement of its own, not one more exception
+_PROHIBITS = re.compile(r"\b(?:prohibited|forbidden|not (?:be )?(?:allowed|permitted|acceptable|allowable|eligible)|"
+                        r"ineligible|(?:is|are|will be) excluded|must not|may not|cannot|should not)\b")
 _SUBGROUP = re.compile(r"^\s*(?:(?:male |female )?(?:patients?|participants?|subjects?|individuals?|persons?|people|women|men|those)"
                        r"\s+(?:(?:who|that)\s+(?:have|has|had|are|is|were)\b|with\b|having\b|positive\b|known\b|serologically\b|"
                        r"diagnosed\b|previously\b|on\b|receiving\b|taking\b))")
@@ -255,17 +262,30 @@ class SentenceReader:
         after = low[spans[1][0]:] if len(spans) > 1 else ""
         if after and not (_PERMISSION.search(after) and not _REFUSAL.search(after)) \
                 and (self.parse_clause(normalize(after), section) is not None
+                     or (_PERMISSIVE.match(low) is not None and _PROHIBITS.search(after) is not None)
                      or self._later_stands_alone(low, spans[1:], section)):
             # "HbA1c > 10% in participants with diabetes. HbA1c > 8% in those undiagnosed.": a later
             # sentence states a condition of its own (not one more exception: "... may be considered
             # eligible"); it may belong to the exception or stand alone. Both readings must agree,
-            # else the item is open (never the lenient reading alone)
+            # else the item is open (never the lenient reading alone). So does a sentence that
+            # prohibits after a permission of the head itself ("Concurrent use of therapeutic warfarin
+            # is allowed. However, anticoagulants that do not have reversal agents available are
+            # prohibited ...", NCT04390737): inside the permission's All it cleared every patient
+            # without warfarin (a wrong "eligible"). After an exception of the head's own ("Note:
+            # inactivated flu vaccines are allowed; intranasal (live) vaccines are not allowed") a
+            # prohibition takes the exception back and stays part of it
             exception, later = c.Unparsed(tail[:spans[1][0]].strip()), c.Unparsed(tail[spans[1][0]:].strip())
             if section == "inclusion":
                 return c.All((c.Any((head_node, exception)), later))
             return c.Any((c.All((head_node, exception)), later))
         rest = c.Unparsed(tail)
+        # "Persistent toxicities (CTCAE grade > 2) from prior cancer therapy, excluding alopecia": an
+        # exception whose every term the residual-toxicity atom knows is the atom's own (kept
+        # Unparsed, the item never decided: never NOT_MET while the toxicity is present)
+        folded = fold_exception(head_node, tail)
         if section == "inclusion":
+            if folded is not None:
+                return folded
             bearing = evidence_bearing(head_node, low)
             if bearing == "narrows":
                 # "Platelets >= 100,000/mm3 excluding measurements obtained within 3 days after transfusion"
@@ -297,7 +317,7 @@ class SentenceReader:
         own_note = low.startswith("note") and _MUST.search(low[:spans[0][1]] if spans else low) is not None
         if bracketed or own_note:
             return both_or_open((head_node, rest), raw)
-        return c.All((head_node, rest))
+        return folded if folded is not None else c.All((head_node, rest))
 
     def _later_stands_alone(self, low: str, spans: list[tuple[int, int]], section: str) -> bool:
         """Whether a sentence after the exception's first, of no dependent shape, is read on its own:

@@ -207,9 +207,10 @@ PARTLY = [
     # 60 or more meets the criterion as written; one below it leaves the item open (the Lansky alternative)
     ("inc", "Karnofsky or Lansky performance score of ≥60", {"type": "any", "items": [
         ps(min=60, scale="Karnofsky"), {"type": "unparsed", "text": "Lansky performance score of ≥60"}]}),
-    # NCT01365169: an aside naming part of the trial stays beside the atom, never dropped
-    ("inc", "ECOG performance status score between 0-3 (TAPS study)", {"type": "all", "items": [
-        ps(max=3), {"type": "unparsed", "text": "(TAPS study)"}]}),
+    # NCT01365169: an aside naming part of the trial stays beside the atom, never dropped; it is a scope
+    # (whom the requirement is for), so in an inclusion the atom decides only when met
+    ("inc", "ECOG performance status score between 0-3 (TAPS study)", {"type": "any", "items": [
+        {"type": "unparsed", "text": "(TAPS study)"}, ps(max=3)]}),
     # NCT06412198: a narrowing word the atom does not hold stays beside the site
     ("exc", "Progressive leptomeningeal disease", no({"type": "all", "items": [
         LEPTO, {"type": "unparsed", "text": "Progressive"}]})),

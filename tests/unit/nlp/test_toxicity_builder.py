@@ -99,16 +99,22 @@ def test_exceptions_not_wholly_read_and_narrowing_words_stay_beside_the_atom(voc
     status, node = parse_one(vocab, "exc", "Unresolved clinically significant AEs \\> Grade 1 from prior anticancer "
                                            "therapy.")  # NCT06084481
     assert node == no({"type": "all", "items": [tox(1), {"type": "unparsed", "text": "clinically significant"}]})
-    # the item's exception (cut by the sentence reader) stays Unparsed: under Not, All never clears a patient
+    # the item's exception (cut by the sentence reader) is folded into the atom when every term is known
     status, node = parse_one(vocab, "exc", "Persistent toxicities (\\> Common Terminology Criteria for Adverse Event "
                                            "(CTCAE) grade 2) caused by previous cancer therapy, excluding alopecia.")
-    assert node == no({"type": "all", "items": [tox(2), {"type": "unparsed", "text": "excluding alopecia."}]})  # NCT03786796
+    assert node == no(tox(2, exceptions=[{"term": "alopecia"}]))  # NCT03786796
+    # and stays Unparsed beside it when one is not: under Not, All never clears a patient
+    status, node = parse_one(vocab, "exc", "Persistent toxicities (\\> Common Terminology Criteria for Adverse Event "
+                                           "(CTCAE) grade 2) caused by previous cancer therapy, excluding alopecia and "
+                                           "hypertension.")
+    assert node == no({"type": "all", "items": [tox(2), {"type": "unparsed",
+                                                         "text": "excluding alopecia and hypertension."}]})
 
 
 STAY_UNPARSED = [
-    # a misplaced requirement in an exclusion reads like a negation the reader took off: opposite meanings
+    # a misplaced requirement in an exclusion reads like a negation the reader took off (the reader's
+    # negated flag tells them apart: "Has not recovered (i.e., to Grade <= 1 ...)" is read, test_sentence_round2)
     ("exc", "Patients must have recovered to grade 1 from toxicities of prior therapy"),
-    ("exc", "Has not recovered (i.e., to Grade ≤1 or to baseline) from prior anticancer therapy-induced AEs"),
     # a grade with no persistence word: ever, or now?
     ("exc", "Grade ≥3 toxicities attributed to any prior therapy"),
     # two kinds of therapy named (the atom holds one or any)

@@ -16,3 +16,7 @@ class Clause:
     section: str  # "inclusion" | "exclusion" | "unknown"
     historical: bool = False  # "history of" in front of the clause
     qualifiers: dict = field(default_factory=dict)  # QUALIFIER context rules: word -> value
+    # the clause reader took a negation off the text ("has not recovered ..." -> "recovered ..."): the
+    # reader wraps the builder's node in Not again; a builder whose words read the opposite way with
+    # and without it (a requirement's "must have recovered ..." is taken off the same way) may ask
+    negated: bool = False

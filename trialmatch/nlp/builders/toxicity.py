@@ -30,9 +30,10 @@ Shapes: exclusion "persistent / unresolved / ongoing / residual <subject> ..." a
 have not recovered / resolved to <grade>" (the atom); inclusion "recovered / resolved to <grade>
 from <subject>", "<subject> must have resolved to <grade>", "resolution of / recovery from
 <subject> to <grade>" (its negation). In an exclusion a clause opening with the recovery verb is
-read as the negation the clause reader took off ("Has not recovered from AEs to <= grade 1"; the
-reader wraps it in Not again); one stating a requirement ("must have recovered") is a misplaced
-inclusion and is not read. A grade with no persistence word ("grade >= 3 toxicity attributed to
+read when the clause reader took a negation off it (``Clause.negated``: "Has not recovered from AEs
+to <= grade 1"; the reader wraps it in Not again) or its words show one ("(i.e., have residual
+toxicities > grade 1)"); one stating a requirement ("must have recovered") is a misplaced
+inclusion and is not read, nor is a negated recovery in an inclusion. A grade with no persistence word ("grade >= 3 toxicity attributed to
 prior therapy": ever, or now?), a subgroup ("patients who received chemotherapy must have
 recovered") and a window beside it stay for other readers.
 """
@@ -244,10 +245,13 @@ def build_residual_toxicity(clause: Clause) -> c.Node | None:
         return node if clause.section == "exclusion" else None
     if any(p.match(t) for p in _RECOVERY_SHAPES):
         # in an exclusion "recovered ..." is what is left of "has not recovered ..." (the reader wraps
-        # the Not again) or of a misplaced requirement "Patients must have recovered ..." (the reader
-        # takes "patients must have" off): opposite meanings the clause no longer tells apart, so
-        # read only where the words show the negation
-        return c.Not(node) if clause.section == "inclusion" or negation_shown else None
+        # the Not again: ``clause.negated``) or of a misplaced requirement "Patients must have recovered
+        # ..." (the reader takes "patients must have" off, not negated): opposite meanings, read only
+        # where the reader or the words show the negation. In an inclusion a negated recovery ("has
+        # not recovered ...") would require a toxicity of every patient: a misplaced exclusion, not read
+        if clause.section == "inclusion":
+            return None if clause.negated else c.Not(node)
+        return c.Not(node) if clause.negated or negation_shown else None
     if clause.section == "inclusion" and _INCLUSION_ONLY.match(t):
         return c.Not(node)
     return None

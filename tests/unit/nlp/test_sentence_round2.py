@@ -1,0 +1,271 @@
+"""Sentence-level readings, second round (issue #5, brief sent2): an exception tail folded into the
+residual-toxicity atom; the clause reader's negation passed to the builders; a prohibition after a
+permission; a scope after an atom; "and/or evidence of" alternatives; group sub-headings as scopes;
+a qualifier before two metastatic sites. Texts are items of tests/data/trials/oncology-trials.jsonl
+(NCT id beside each). Verdicts use the three-valued evaluation of test_sentence_readings (every
+Unparsed UNKNOWN, as in the matcher)."""
+
+from __future__ import annotations
+
+import pytest
+
+from trialmatch.domain import criteria as c
+from trialmatch.domain.criteria_json import walk
+from trialmatch.nlp import parse_eligibility
+from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.toxicity import build_residual_toxicity
+from trialmatch.nlp.sections import CRITERION, HEADING, split_segments
+from tests.unit.nlp.test_sentence_readings import MET, NOT_MET, UNKNOWN, parse_one, verdict
+
+ALOPECIA = c.ToxicityException("alopecia")
+
+
+def toxicity_facts(grade: int | None, term: str | None = None):
+    """A patient whose worst residual toxicity of prior therapy is ``grade`` (None: none recorded) of ``term``."""
+    def facts(atom):
+        assert isinstance(atom, c.ResidualToxicity), atom
+        if grade is None or grade <= atom.above_grade:
+            return NOT_MET
+        return NOT_MET if any(e.term == term and (e.max_grade is None or grade <= e.max_grade)
+                              for e in atom.exceptions) else MET
+    return facts
+
+
+# ---- 1. exception tails folded into the atom -------------------------------------------------------
+
+def test_exclusion_exception_tail_folds_into_the_atom(vocab):
+    # NCT05168566
+    status, node = parse_one(vocab, "exc", "Any unresolved toxicities from prior therapy greater than Grade 1 at the time "
+                                           "of screening except alopecia.")
+    assert status == "fully_structured"
+    assert node == c.Not(c.ResidualToxicity(1, exceptions=(ALOPECIA,)))
+    # a patient with grade 2 alopecia only is eligible; one with grade 2 neuropathy is not (before: UNKNOWN)
+    assert verdict(node, toxicity_facts(2, "alopecia")) == MET
+    assert verdict(node, toxicity_facts(2, "peripheral_neuropathy")) == NOT_MET
+
+
+def test_inclusion_exception_tail_folds_into_the_atom(vocab):
+    # NCT05642572
+    status, node = parse_one(vocab, "inc", "Participants must have recovered (=\\< grade 1) from any side effects of prior "
+                                           "therapy, except for alopecia and vitiligo")
+    assert node == c.Not(c.ResidualToxicity(1, exceptions=(ALOPECIA, c.ToxicityException("vitiligo"))))
+    assert verdict(node, toxicity_facts(3, "vitiligo")) == MET
+    assert verdict(node, toxicity_facts(2, "fatigue")) == NOT_MET
+
+
+def test_exception_tail_with_unknown_terms_stays_unparsed(vocab):
+    # an exception the terms file does not hold stays beside the atom (never folded, never dropped)
+    status, node = parse_one(vocab, "exc", "Any unresolved toxicities from prior therapy greater than Grade 1 at the time "
+                                           "of screening except alopecia and stable endocrinopathies.")
+    assert status == "partly_structured"
+    assert c.Unparsed("except alopecia and stable endocrinopathies.") in node.item.items
+
+
+def test_exception_after_another_atom_is_not_folded(vocab):
+    status, node = parse_one(vocab, "inc", "Age >= 18 except alopecia")
+    assert isinstance(node, c.Any) and isinstance(node.items[1], c.Unparsed)
+
+
+# ---- 2. the reader's negation reaches the toxicity builder -------------------------------------------
+
+def test_negated_recovery_in_exclusion_is_read(vocab):
+    # NCT04219254: "Has not recovered ..." -> the residual toxicity excludes
+    status, node = parse_one(vocab, "exc", "Has not recovered from AEs to at least Grade 1 by Common Terminology Criteria "
+                                           "for Adverse Events v5.0 due to prior anti-cancer therapies.")
+    assert status == "fully_structured"
+    assert verdict(node, toxicity_facts(2)) == NOT_MET
+    assert verdict(node, toxicity_facts(1)) == MET
+    assert verdict(node, toxicity_facts(None)) == MET
+
+
+def test_negated_recovery_with_baseline_and_exception(vocab):
+    # NCT06177171
+    status, node = parse_one(vocab, "exc", "Has not recovered from adverse events due to prior anti-cancer therapy to \\<= "
+                                           "grade 1 (CTCAE v5.0) or baseline (other than alopecia).")
+    atoms = [n for n in walk(node) if isinstance(n, c.ResidualToxicity)]
+    assert atoms == [c.ResidualToxicity(1, exceptions=(ALOPECIA,), or_baseline=True)]
+    assert verdict(node, toxicity_facts(2, "peripheral_neuropathy")) == NOT_MET
+
+
+def test_requirement_in_exclusion_stays_unparsed(vocab):
+    # "must have recovered" under an exclusion heading: a misplaced inclusion, not the negation
+    status, _ = parse_one(vocab, "exc", "Patients must have recovered from toxicities of prior anticancer therapy to grade <= 1")
+    assert status == "unparsed"
+
+
+def test_negated_recovery_in_inclusion_stays_unparsed(vocab):
+    status, _ = parse_one(vocab, "inc", "Has not recovered from toxicities of prior therapy to grade <= 1")
+    assert status == "unparsed"
+
+
+def test_builder_reads_the_negated_flag():
+    text = "recovered from toxicities of prior anticancer therapy to grade <= 1"
+    assert build_residual_toxicity(Clause(text, None, "exclusion")) is None
+    assert build_residual_toxicity(Clause(text, None, "exclusion", negated=True)) == \
+        c.Not(c.ResidualToxicity(1))
+
+
+def test_negated_recovery_under_a_qualifier_stays_unparsed(vocab):
+    # NCT04165070: the qualifier narrows the toxicities inside the negation; read as Not(All(Not(atom), U)) it
+    # would widen the exclusion, so the head of a qualified clause is not read as negated
+    status, _ = parse_one(vocab, "exc", "Has had chemotherapy or biological cancer therapy within 4 weeks before the first "
+                                        "dose of study treatment or has not recovered to Common Terminology Criteria for "
+                                        "Adverse Events (CTCAE) Grade 1 or better from the AEs due to cancer therapeutics "
+                                        "administered more than 4 weeks before the first dose of study treatment")
+    assert status == "unparsed"
+
+
+
+
+def atom_facts(**truth):
+    """MET / NOT_MET per atom, keyed by a short name the test gives each atom it may meet."""
+    def facts(atom):
+        for name, (pred, value) in truth.items():
+            if pred(atom):
+                return value
+        return NOT_MET
+    return facts
+
+
+# ---- 3. a prohibition after a permission of the head --------------------------------------------------
+
+def test_prohibition_after_a_permission_is_its_own_exclusion(vocab):
+    # NCT04390737: a patient on apixaban-like anticoagulant without warfarin was cleared (Not(All(warfarin, ...)))
+    status, node = parse_one(vocab, "exc", "Concurrent use of therapeutic warfarin is allowed. However, anticoagulants that "
+                                           "do not have reversal agents available are prohibited except low molecular "
+                                           "weight heparin and direct oral anticoagulants.")
+    assert verdict(node, atom_facts()) == UNKNOWN  # no warfarin: the prohibition is still to confirm
+    assert isinstance(node.item, c.Any)
+    assert c.Unparsed("However, anticoagulants that do not have reversal agents available are prohibited except low "
+                      "molecular weight heparin and direct oral anticoagulants.") in node.item.items
+
+
+def test_prohibition_taking_back_an_exception_stays_part_of_it(vocab):
+    # NCT03474497: the live-vaccine window still clears a patient with no vaccine
+    status, node = parse_one(vocab, "exc", "Has received a live vaccine within 30 days of planned start of study therapy. "
+                                           "Note: Seasonal influenza vaccines for injection are generally inactivated flu "
+                                           "vaccines and are allowed; however intranasal influenza vaccines (e.g., "
+                                           "Flu-Mist®) are live attenuated vaccines, and are not allowed.")
+    assert verdict(node, atom_facts()) == MET
+
+
+# ---- 5. "and/or evidence of" opens an alternative ------------------------------------------------------
+
+def test_and_or_evidence_of_opens_an_alternative(vocab):
+    # NCT05996107: a patient with a local recurrence and no distant metastasis was cleared
+    status, node = parse_one(vocab, "exc", "Patient with distant metastases of breast cancer beyond regional lymph nodes "
+                                           "and/or evidence of breast cancer recurrence prior to study enrollment.")
+    assert verdict(node, atom_facts()) == UNKNOWN
+    assert c.Unparsed("evidence of breast cancer recurrence prior to study enrollment") in node.item.items
+
+
+def test_or_history_of_opens_an_alternative(vocab):
+    # NCT04787042: radiation pneumonitis years ago, no recent radiotherapy: not cleared
+    status, node = parse_one(vocab, "exc", "Prior radiotherapy within 2 weeks of start of study treatment or history of "
+                                           "radiation pneumonitis.")
+    assert verdict(node, atom_facts()) == UNKNOWN
+    recent_rt = atom_facts(rt=(lambda a: isinstance(a, c.Procedure), MET))
+    assert verdict(node, recent_rt) == NOT_MET
+
+
+# ---- 7. a qualifier before two sites that share the noun ------------------------------------------------
+
+def _met_at(site: str, qualifier: str | None):
+    """A patient with metastases at ``site``, of ``qualifier`` status (None: treated / not that)."""
+    def facts(atom):
+        assert isinstance(atom, c.Metastasis)
+        if atom.site != site:
+            return NOT_MET
+        return MET if atom.qualifier in (None, qualifier) else NOT_MET
+    return facts
+
+
+def test_qualifier_before_two_sites_is_both_or_open(vocab):
+    status, node = parse_one(vocab, "exc", "Untreated brain or liver metastases")
+    assert status == "partly_structured"
+    assert verdict(node, _met_at("liver", "untreated")) == NOT_MET  # both readings exclude
+    assert verdict(node, _met_at("liver", None)) == UNKNOWN  # treated liver: excluded only if "untreated" stops at brain
+    assert verdict(node, _met_at("brain", None)) == MET
+    assert verdict(node, _met_at("bone", None)) == MET
+
+
+def test_sites_with_their_own_noun_keep_the_qualifier_where_written(vocab):
+    status, node = parse_one(vocab, "exc", "Untreated brain metastases or liver metastases")
+    assert node == c.Not(c.Any((c.Metastasis(site="brain", qualifier="untreated"), c.Metastasis(site="liver"))))
+
+
+# ---- 4. a scope after an atom in an inclusion ------------------------------------------------------------
+
+def _kps(value: int):
+    def facts(atom):
+        assert isinstance(atom, c.PerformanceStatus)
+        return MET if value >= atom.min else NOT_MET
+    return facts
+
+
+def test_regimen_scope_after_an_atom_decides_only_when_met(vocab):
+    # NCT06680661: a KPS 70 patient for the Flu/Treo/TBI regimen was failed by the Flu/Cy/Thio/TBI requirement
+    status, node = parse_one(vocab, "inc", "KPS \\> or equal to 80 for Flu/Cy/Thio/TBI; KPS \\> 60 for Flu/Treo/TBI")
+    assert verdict(node, _kps(70)) == UNKNOWN  # which regimen? to confirm
+    assert verdict(node, _kps(90)) == MET
+    assert c.Any((c.Unparsed("for Flu/Cy/Thio/TBI"), c.PerformanceStatus(min=80, scale="Karnofsky"))) in node.items
+
+
+def test_phase_and_study_scopes(vocab):
+    # NCT05684965, NCT01365169
+    _, node = parse_one(vocab, "inc", "ECOG performance status of 0-2 for Phase 1")
+    assert node == c.Any((c.Unparsed("for Phase 1"), c.PerformanceStatus(max=2)))
+    _, node = parse_one(vocab, "inc", "Age 18 years or older (TAPS study)")
+    assert node == c.Any((c.Unparsed("(TAPS study)"), c.Age(min=18)))
+
+
+def test_narrowing_for_stays_a_narrowing(vocab):
+    # "for metastatic disease" says which chemotherapy counts: the atom stays necessary
+    _, node = parse_one(vocab, "inc", "Prior chemotherapy for metastatic disease")
+    assert isinstance(node, c.All)
+    # a marker with one slash is no regimen
+    _, node = parse_one(vocab, "inc", "ECOG 0-1 for HER2/neu positive disease")
+    assert not (isinstance(node, c.Any) and isinstance(node.items[0], c.Unparsed))
+
+
+def test_scope_in_exclusion_stays_a_narrowing(vocab):
+    # in an exclusion Not(All(atom, scope)) already excludes only inside the scope
+    _, node = parse_one(vocab, "exc", "ECOG performance status of 3 or more for Phase 2")
+    assert not any(isinstance(n, c.Any) for n in walk(node))
+
+
+# ---- 6. group / cohort / arm / phase labels scope the items under them ------------------------------------
+
+def test_group_labels_scope_their_items(vocab):
+    # NCT04785989: "No previous history of cancer" is Group A's (healthy controls) only
+    text = ("Inclusion Criteria:\n\nGroup A\n\n* Adult (18 years of age or older)\n* No previous history of cancer\n\n"
+            "Group B\n\n* Diagnosis of CLL with low disease burden\n* Treatment naïve\n\n"
+            "Exclusion Criteria:\n\nFor all participants\n\n* Prisoners\n* History of diabetes\n")
+    items = {it.text: it for it in parse_eligibility(text, vocab).criteria_items}
+    assert items["No previous history of cancer"].scope == "Group A"
+    assert items["Treatment naïve"].scope == "Group B"
+    assert items["History of diabetes"].scope is None
+    node = items["No previous history of cancer"].node
+    assert isinstance(node, c.Any) and node.items[0] == c.Unparsed("Group A")
+    # a CLL patient (a cancer on record) is no longer failed by the controls' item
+    assert verdict(node, lambda atom: MET) == UNKNOWN
+
+
+@pytest.mark.parametrize("label", ["Group A", "Cohort 6a", "Phase II", "Arm 5 only", "For Arm 2", "Group 1 (Arm 1 or Arm 2)",
+                                   "Phase 1 \\[closed to enrollment\\]", "Dose Escalation Part (Metastatic 1L sqNSCLC)"])
+def test_label_shapes_are_scoping_sub_headings(label):
+    segs = split_segments(f"Inclusion Criteria:\n\n{label}\n\n* Age >= 18 years\n")
+    assert [s.kind for s in segs] == [HEADING, HEADING, CRITERION]
+    assert segs[2].scope == label
+
+
+@pytest.mark.parametrize("line", ["All cohorts:", "For all participants", "All Cohorts:"])
+def test_all_labels_scope_nobody(line):
+    segs = split_segments(f"Inclusion Criteria:\n\nCohort 1\n\n* ECOG 0-1\n\n{line}\n\n* Age >= 18 years\n")
+    assert segs[-1].kind == CRITERION and segs[-1].scope is None
+
+
+def test_criteria_opening_with_a_label_stay_items():
+    # "Phase 2: Active brain metastases" says something itself: an item (its label read by the parser)
+    segs = split_segments("Exclusion Criteria:\n\n* Phase 2: Active brain metastases\n* Group A participants with HIV\n")
+    assert [s.kind for s in segs] == [HEADING, CRITERION, CRITERION]
