@@ -263,15 +263,21 @@ def _shared_qualifier(parts: list[str], nodes: list[c.Node], clause: Clause) -> 
 
 
 def _conditions(nodes: list[c.Node]) -> bool:
-    """Whether every part of a list names conditions only ("stroke/TIA and DVT/PE"): in an exclusion,
+    """Whether every part of a list names conditions (or a drug taken now) only ("stroke/TIA and DVT/PE"): in an exclusion,
     "A and B" of conditions almost always means either excludes ("HIV and hepatitis B"), yet may mean
     both; the list is then both-or-open (All cleared every patient with one of them: a wrong "eligible")."""
     for node in nodes:
         atoms = [n for n in walk(node) if not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed))]
-        if not atoms or any(not isinstance(a, c.Condition) for a in atoms) \
+        if not atoms or any(not (isinstance(a, c.Condition) or _current_use(a)) for a in atoms) \
                 or any(isinstance(n, c.Not) for n in walk(node)):
             return False
     return True
+
+
+def _current_use(atom) -> bool:
+    """A drug taken now ("currently on anticoagulation"): a state of the patient like a condition, so
+    "history of bleeding diathesis and currently on anticoagulation" is a list of two exclusions."""
+    return isinstance(atom, c.PriorTherapy) and atom.within_days == 0
 
 
 def _has_window(node: c.Node) -> bool:

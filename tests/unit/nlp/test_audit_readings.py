@@ -48,3 +48,13 @@ def test_including_another_kind_of_therapy_is_not_dropped(vocab):
     node, status = _node(vocab, "exclusion", "Received cytotoxic chemotherapy (including fludarabine, cyclophosphamide, "
                                              "bendamustine, or chlorambucil) within the last 6 months")
     assert node == c.Not(c.PriorTherapy(classes=("chemotherapy",), within_days=183))
+
+
+def test_a_condition_and_a_drug_taken_now_is_a_list_of_exclusions(vocab):
+    # NCT05766371 (audit 2): "bleeding diathesis and currently on anticoagulation" read All cleared a patient
+    # with von Willebrand disease whose anticoagulant had ended; now both readings must agree
+    node, _ = _node(vocab, "exclusion", "History of bleeding diathesis and currently on anti-coagulation therapy")
+    bleeding = c.Condition(("bleeding_disorder",), active_only=False)
+    anticoagulant = c.PriorTherapy(classes=("anticoagulant",), within_days=0)
+    assert isinstance(node, c.Not) and isinstance(node.item, c.Any)
+    assert c.All((bleeding, anticoagulant)) in node.item.items
