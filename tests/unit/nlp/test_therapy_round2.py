@@ -57,6 +57,13 @@ READ = [
      ("fully_structured", {"type": NOT, "item": pt(classes=["kras_inhibitor"])})),
     ("exc", "KRAS inhibitor within 14 days prior to day 1 of protocol therapy",  # NCT06249282
      ("fully_structured", {"type": NOT, "item": pt(classes=["kras_inhibitor"], within_days=14)})),
+    # antibody-drug conjugates by payload and by target (FDA labels: drug_classes.yaml)
+    ("exc", "Received prior treatment with a topoisomerase I inhibitor-containing ADC.",  # NCT06966700
+     ("fully_structured", {"type": NOT, "item": pt(classes=["topo1_adc"])})),
+    ("exc", "Prior therapy with an antibody-drug conjugate containing a topoisomerase 1 inhibitor.",  # NCT06619236
+     ("fully_structured", {"type": NOT, "item": pt(classes=["topo1_adc"])})),
+    ("exc", "Received prior treatment with a TROP2-targeted antibody-drug conjugate (ADC).",  # NCT06966700
+     ("fully_structured", {"type": NOT, "item": pt(classes=["trop2_adc"])})),
     # "were previously treated with", and a head noun written once before a trailing "therapy"
     ("exc", "Patients who were previously treated with MEK, ERK or RAF inhibitor therapy",  # NCT07237100
      ("partly_structured", {"type": NOT, "item": {"type": ANY, "items": [
@@ -128,6 +135,19 @@ def test_kras_exclusion_verdicts():
     assert outcome(item, on_sotorasib).verdict.label == "not_met"  # a G12C inhibitor is a KRAS inhibitor
     # no record of one is not "never had one": to confirm
     assert outcome(item, patient()).verdict.label == "unknown"
+
+
+def test_topo1_adc_exclusion_verdicts(vocab):
+    assert vocab.class_members("topo1_adc") == {"trastuzumab deruxtecan", "sacituzumab govitecan",
+                                                "datopotamab deruxtecan"}
+    assert not vocab.class_members("topo1_adc") & vocab.class_members("topoisomerase_1_inhibitor")
+    item = c.Not(c.PriorTherapy(classes=("topo1_adc",)))
+    had_tdxd = patient(medications=(_med("trastuzumab deruxtecan", date(2025, 1, 1), date(2025, 8, 1)),))
+    assert outcome(item, had_tdxd).verdict.label == "not_met"
+    # T-DM1 carries a microtubule inhibitor, irinotecan is no conjugate: neither counts
+    other = patient(medications=(_med("trastuzumab emtansine", date(2025, 1, 1), date(2025, 8, 1)),
+                                 _med("irinotecan", date(2024, 1, 1), date(2024, 6, 1))))
+    assert outcome(item, other).verdict.label == "unknown"
 
 
 def test_dexamethasone_subgroup_verdicts():
