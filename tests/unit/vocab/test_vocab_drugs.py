@@ -55,7 +55,7 @@ def test_classes_of_ingredients():
     assert vocab.drug_classes("carboplatin") == {"platinum", "chemotherapy"}
     assert vocab.drug_classes("pembrolizumab") == {"anti_pd1", "immune_checkpoint_inhibitor", "immunotherapy"}
     assert vocab.drug_classes("Trastuzumab") == {"anti_her2_antibody", "anti_her2", "targeted_therapy"}
-    assert vocab.drug_classes("trastuzumab deruxtecan") == {"anti_her2", "adc", "targeted_therapy"}
+    assert vocab.drug_classes("trastuzumab deruxtecan") == {"anti_her2", "adc", "topo1_adc", "targeted_therapy"}
     assert vocab.drug_classes("capecitabine") == {"fluoropyrimidine", "antimetabolite", "chemotherapy"}
     assert vocab.drug_classes("crizotinib") == {"alk_inhibitor", "ros1_inhibitor", "targeted_therapy"}
     assert vocab.drug_classes("aspirin") == frozenset()

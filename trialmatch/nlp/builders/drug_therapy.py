@@ -14,9 +14,10 @@ from trialmatch.nlp.builders.treatment_words import QUALIFYING, THERAPY_WORD, tr
 
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
 _N = r"(one|two|three|four|five|1|2|3|4|5)"
-_COUNT = rf"(?:(?P<cmp>>=|<=|>|<) ?{_N}|{_N} or more|{_N} ?(?:-|to) ?{_N})"
-# "received", "previously treated with": the lines were given (a count says how many)
-_COUNT_LEAD = r"(?:(?:previously |have |has )?(?:received|been treated with|treated with) |had )?"
+# "maximum 2 prior lines" (no "of": the normaliser turns "a maximum of" into "<=") is an upper bound
+_COUNT = rf"(?:(?P<cmp>>=|<=|>|<|maximum|max\.?) ?{_N}|{_N} or more|{_N} ?(?:-|to) ?{_N})"
+# "received", "previously treated with", "receipt of": the lines were given (a count says how many)
+_COUNT_LEAD = r"(?:(?:previously |have |has )?(?:received|been treated with|treated with) |had |receipt of )?"
 _LINES = re.compile(
     rf"^{_COUNT_LEAD}{_COUNT}"
     r" (?:prior |previous )?(?:(?:systemic |standard |anti-?cancer )?(?:treatment |therapy |therapeutic )?)(?:lines?|regimens?)(?: of)?"
@@ -72,7 +73,7 @@ _PART_LEAD = re.compile(r"^(?:a|an|any|prior|previous|other) ")
 _MEMBER_LEAD = re.compile(r"^(?:(?:a|an|any|other) )+")
 _INCLUDING = re.compile(r"^(?P<x>.+?),? (?P<inc>including (?!but\b).+)$")
 _ADJECTIVE = re.compile(r"^(?P<adj>[a-z][a-z-]+) (?P<rest>.+)$")
-_HEAD_NOUN = re.compile(r" (inhibitors?|antibod(?:y|ies)|agents?|therap(?:y|ies)|blockers?)$")
+_HEAD_NOUN = re.compile(r" (inhibitors?|inhibition|antibod(?:y|ies)|agents?|therap(?:y|ies)|blockers?)$")
 
 
 def resolve_drug(clause: Clause, phrase: str, concurrent_ok: bool = False) -> c.PriorTherapy | None:
@@ -125,7 +126,7 @@ def _read_therapy(clause: Clause, phrase: str) -> c.PriorTherapy | None:
         return None
     drugs: list[str] = []
     classes: list[str] = []
-    whole = clause.terms.drug_or_class(phrase)
+    whole = _drug_or_class(clause, phrase)  # "cdk4/6 inhibition": whole before the slash splits it
     parts = [phrase] if whole else [p for p in _LIST_SPLIT.split(phrase) if p]
     for part in parts:
         found = _drug_or_class(clause, _PART_LEAD.sub("", part))
@@ -139,10 +140,14 @@ def _read_therapy(clause: Clause, phrase: str) -> c.PriorTherapy | None:
 
 def _drug_or_class(clause: Clause, phrase: str):
     """A drug or class named by the phrase, or by the phrase without a trailing "therapy" /
-    "agent" word ("aromatase inhibitor therapy" = "aromatase inhibitor")."""
+    "agent" word ("aromatase inhibitor therapy" = "aromatase inhibitor"). "X inhibition
+    [therapy]" is therapy with an X inhibitor ("prior therapy with CDK4/6 inhibition")."""
     found = clause.terms.drug_or_class(phrase)
     if found is None and THERAPY_WORD.search(phrase):
-        found = clause.terms.drug_or_class(THERAPY_WORD.sub("", phrase))
+        phrase = THERAPY_WORD.sub("", phrase)
+        found = clause.terms.drug_or_class(phrase)
+    if found is None and phrase.endswith(" inhibition"):
+        found = clause.terms.drug_or_class(phrase[:-len("inhibition")] + "inhibitor")
     return found
 
 
@@ -316,6 +321,7 @@ def count_lines(clause: Clause, t: str) -> c.PriorTherapy | None:
     cmp = m.group("cmp")
     if m.group(2):
         n = _NUMBERS[m.group(2)]
+        cmp = "<=" if cmp.startswith("max") else cmp
         lines = {">=": (n, None), ">": (n + 1, None), "<=": (None, n), "<": (None, n - 1)}[cmp]
     elif m.group(3):
         lines = (_NUMBERS[m.group(3)], None)
@@ -326,8 +332,6 @@ def count_lines(clause: Clause, t: str) -> c.PriorTherapy | None:
         lines = (lo, hi)
     if lines[1] is not None and lines[1] < 0:
         return None
-    if (classes or drugs) and lines[0] is None:
-        return None  # "no more than 2 lines of chemotherapy": not counted by class here
     return c.PriorTherapy(drugs=drugs, classes=classes, min_lines=lines[0] or None, max_lines=lines[1])
 
 
@@ -358,7 +362,10 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
     qualified_procedure = False
     investigational = False
     # "any MEK or BRAF inhibitor": a head noun written once for the whole list
+    # ("MEK, ERK or RAF inhibitor therapy": the head noun before a trailing "therapy")
     head_noun = _HEAD_NOUN.search(x)
+    if head_noun and THERAPY_WORD.search(x):
+        head_noun = _HEAD_NOUN.search(THERAPY_WORD.sub("", x)) or head_noun
     for a, b in spans:
         part = _MEMBER_LEAD.sub("", x[a:b])
         if not part or part in ("a", "an", "any", "all", "other", "another", "the"):
@@ -462,3 +469,32 @@ def or_with_alternative(clause: Clause, t: str) -> c.Node | None:
         return None
     known = node.items if isinstance(node, c.Any) else (node,)
     return c.Any((*known, c.Unparsed(m.group("alt"))))
+
+
+# An inclusion asking something of the patients on a medication only: "Participants receiving bone
+# resorptive therapy must be on stable doses for at least 42 days", "Patients who are receiving
+# dexamethasone must be on a stable or decreasing dose for at least 1 week". A patient not on it
+# meets the item (the requirement is not theirs); one on it is to confirm (the requirement stays
+# Unparsed): Any(Not(PriorTherapy(X, within_days=0)), Unparsed(requirement)). The medication is never
+# required. Refused: a subject in the past ("receiving prior systemic therapy", "treated with"), a
+# drug the vocabulary does not know, a requirement that is not one ("should be encouraged").
+_SUBGROUP = re.compile(
+    r"^(?:who (?:are|is) |(?:are|is) )?(?:currently )?(?:receiving|taking|using|on) (?P<x>.+?) "
+    r"(?P<req>(?:must|need to|are required to|is required to) .+)$")
+_SUBGROUP_DOSE = re.compile(r"^(?:(?:concomitant|concurrent|ongoing|chronic|regular|daily) )*"
+                            r"(?:(?:full|therapeutic|high|low|stable)(?:-| )dose )?")
+
+
+def subgroup_on_drug(clause: Clause, t: str) -> c.Node | None:
+    if clause.section != "inclusion" or clause.historical or not (" must " in t or " required " in t or " need " in t):
+        return None
+    m = _SUBGROUP.match(t)
+    if not m or _PAST.search(m.group("x")):
+        return None
+    x = m.group("x")[_SUBGROUP_DOSE.match(m.group("x")).end():]  # the subgroup's dose words: on X at all
+    atom = resolve_drug(clause, x, True) or (
+        resolve_drug(clause, THERAPY_WORD.sub("", x), True) if THERAPY_WORD.search(x) else None)
+    if atom is None:
+        return None
+    return c.Any((c.Not(dataclasses.replace(atom, within_days=0)), c.Unparsed(m.group("req"))))
+

@@ -55,7 +55,8 @@ from __future__ import annotations
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.drug_therapy import (
-    count_lines, listed_alternatives, modified_therapy, naive_to, or_with_alternative, prior_therapy, therapy_including,
+    count_lines, listed_alternatives, modified_therapy, naive_to, or_with_alternative, prior_therapy, subgroup_on_drug,
+    therapy_including,
 )
 from trialmatch.nlp.builders.procedures import build_procedure
 from trialmatch.nlp.builders.progression import progressed_on
@@ -71,4 +72,4 @@ def build_therapy(clause: Clause) -> c.Node | None:
         return found
     return (prior_therapy(clause, t) or since_washout(clause) or half_lives_washout(clause) or listed_alternatives(clause, t)
             or therapy_including(clause, t) or naive_to(clause) or modified_therapy(clause, t) or progressed_on(clause)
-            or longer_window_aside(clause) or or_with_alternative(clause, t))
+            or longer_window_aside(clause) or or_with_alternative(clause, t) or subgroup_on_drug(clause, t))
