@@ -159,7 +159,26 @@ def _lifelong_hiv(node: c.Node) -> c.Node:
 def build_condition(clause: Clause) -> c.Node | None:
     """A comorbid condition (or alternatives of them), with an optional window at the end
     ("myocardial infarction or stroke within 6 months": each within 183 days). Event keys
-    (infarction, stroke, TIA, transplant) count whatever the record's status."""
+    (infarction, stroke, TIA, transplant) count whatever the record's status. A key whose
+    vocabulary entry ``includes`` narrower keys names them too, in the same atom
+    ("immunodeficiency": a primary one as well)."""
+    node = _build_condition(clause)
+    return _with_included(node, getattr(clause.terms.vocab, "conditions", None) or {}) if node is not None else None
+
+
+def _with_included(node: c.Node, concepts: dict) -> c.Node:
+    if isinstance(node, c.Condition):
+        keys = tuple(dict.fromkeys(k2 for k in node.keys
+                                   for k2 in (k,) + tuple(getattr(concepts.get(k), "includes", ()))))
+        return node if keys == node.keys else dataclasses.replace(node, keys=keys)
+    if isinstance(node, (c.All, c.Any)):
+        return type(node)(tuple(_with_included(n, concepts) for n in node.items))
+    if isinstance(node, c.Not):
+        return c.Not(_with_included(node.item, concepts))
+    return node
+
+
+def _build_condition(clause: Clause) -> c.Node | None:
     t = _HEP_LETTERS.sub(r"hepatitis b\1hepatitis c", clause.text) if "hepatitis b" in clause.text else clause.text
     t, defined = strip_test_asides(t)
     if defined and (clause.historical or _HISTORY_WORDS.search(t)):
