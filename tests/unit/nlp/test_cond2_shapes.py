@@ -42,3 +42,31 @@ def test_immunodeficiency_names_the_key_and_the_primary_one(vocab, text, expecte
 def test_immunodeficiency_words_no_key_carries_stay_open(vocab, text):
     status, node = parse_one(vocab, "exc", text)
     assert status != "fully_structured", node
+
+
+MALABS = {"type": "condition", "keys": ["malabsorption"]}
+
+
+@pytest.mark.parametrize("section,text,expected", [
+    ("exc", "Malabsorption syndrome", no(MALABS)),  # NCT (several)
+    ("exc", "Known diagnosis of malabsorption disorder.", no(MALABS)),
+    ("exc", "History of malabsorption syndrome", no(dict(MALABS, active_only=False))),
+    ("inc", "Participants must not have a known history of a prior diagnosis of malabsorption syndrome",
+     no(dict(MALABS, active_only=False))),
+    # the vague word stays beside the atom
+    ("exc", "Clinically significant active malabsorption syndrome",
+     no({"type": "all", "items": [MALABS, {"type": "unparsed", "text": "Clinically significant"}]})),
+])
+def test_malabsorption_key(vocab, section, text, expected):
+    status, node = parse_one(vocab, section, text)
+    assert node == expected, (status, node)
+
+
+@pytest.mark.parametrize("text", [
+    # no diagnosis named: a condition that may affect absorption is the investigator's call
+    "Has impairment of GI function or disease that may significantly alter the absorption of the oral medications",
+    "Gastrointestinal condition which could impair absorption of CA-4948 or inability to ingest CA-4948",
+])
+def test_absorption_without_a_diagnosis_stays_open(vocab, text):
+    status, node = parse_one(vocab, "exc", text)
+    assert status == "unparsed", node

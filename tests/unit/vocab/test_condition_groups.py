@@ -10,7 +10,7 @@ from trialmatch.vocab import load_vocabulary, load_vocabulary_from
 
 GROUPS = {"active_infection", "autoimmune_disease", "bleeding_disorder", "arrhythmia",
           "interstitial_lung_disease", "organ_transplant", "primary_immunodeficiency",
-          "hypertension_uncontrolled", "other_malignancy", "immunodeficiency"}
+          "hypertension_uncontrolled", "other_malignancy", "immunodeficiency", "malabsorption"}
 SINGLE = {"hiv", "hepatitis_b", "hepatitis_c", "tuberculosis", "diabetes", "heart_failure", "pneumonitis",
           "peripheral_neuropathy", "myocarditis", "unstable_angina", "myocardial_infarction", "stroke",
           "transient_ischemic_attack", "deep_vein_thrombosis", "pulmonary_embolism"}

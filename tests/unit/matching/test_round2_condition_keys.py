@@ -1,6 +1,7 @@
-"""The ``immunodeficiency`` key (brief H, round 2): "a diagnosis of immunodeficiency" is parsed as
-one atom over ``immunodeficiency`` (secondary and unspecified codes, D84.8/D84.9) and the primary
-key it includes; a constructed FHIR Condition read through the mCODE extraction decides it."""
+"""Condition keys of brief H, round 2, read from a constructed FHIR Condition through the mCODE
+extraction: "a diagnosis of immunodeficiency" is one atom over ``immunodeficiency`` (secondary and
+unspecified codes, D84.8/D84.9) and the primary key it includes; ``malabsorption`` (K90 but celiac
+disease and intolerances, K91.2)."""
 
 from __future__ import annotations
 
@@ -47,3 +48,13 @@ def test_a_resolved_drug_induced_immunodeficiency_does_not_clear_a_group_key():
     # the immunosuppressant stopped: that member is over, another immunodeficiency is not ruled out
     node = _item("Has a diagnosis of immunodeficiency")
     assert outcome(node, facts_with("D84.821", status="resolved"), focus=None).verdict is Verdict.UNKNOWN
+
+
+@pytest.mark.parametrize("code,verdict", [
+    ("K90.9", Verdict.NOT_MET),  # intestinal malabsorption, unspecified
+    ("K91.2", Verdict.NOT_MET),  # postsurgical malabsorption
+    ("K90.0", Verdict.UNKNOWN),  # celiac disease: not this key (treated on a diet), to confirm
+])
+def test_malabsorption_syndrome_excludes_on_its_codes(code, verdict):
+    node = _item("Malabsorption syndrome")
+    assert outcome(node, facts_with(code), focus=None).verdict is verdict
