@@ -70,3 +70,52 @@ def test_malabsorption_key(vocab, section, text, expected):
 def test_absorption_without_a_diagnosis_stays_open(vocab, text):
     status, node = parse_one(vocab, "exc", text)
     assert status == "unparsed", node
+
+
+def surgery(days, major=True):
+    out = {"type": "procedure", "kind": "surgery", "within_days": days}
+    if major:
+        out["major"] = True
+    return out
+
+
+def narrowed(atom, words):
+    return {"type": "all", "items": [atom, {"type": "unparsed", "text": words}]}
+
+
+@pytest.mark.parametrize("section,text,expected", [
+    # "recent" before a window says the window again
+    ("exc", "Recent major surgery within 4 weeks prior to starting study treatment", no(surgery(28))),
+    # a requirement narrows which surgeries count: kept beside the atom
+    ("exc", "Major surgery requiring general anesthesia within 3 weeks", no(narrowed(surgery(21), "requiring general anesthesia"))),
+    ("exc", "Surgery requiring general anaesthesia within 28 days prior to randomization",
+     no(narrowed(surgery(28, major=False), "requiring general anaesthesia"))),
+    # inverted washout: the requirement stays inside the Not (no recent surgery of that kind)
+    ("inc", "At least 4 weeks since major surgery requiring general anesthesia",
+     no(narrowed(surgery(28), "requiring general anesthesia"))),
+])
+def test_surgery_shapes(vocab, section, text, expected):
+    status, node = parse_one(vocab, section, text)
+    assert node == expected, (status, node)
+
+
+@pytest.mark.parametrize("text", [
+    "Recent surgery",  # no window: when?
+    "recent major surgery",
+    "Major surgery requiring general anesthesia",  # a major surgery needs its window
+    "Major surgery requiring general anesthesia and hospitalization within 3 weeks",  # two requirements
+])
+def test_surgery_shapes_that_stay_unparsed(vocab, text):
+    status, node = parse_one(vocab, "exc", text)
+    assert status == "unparsed", node
+
+
+def test_recent_major_surgery_beside_minor_surgery_keeps_the_minor_one_an_alternative(vocab):
+    # NCT04657068 (was unread for its "Recent"): the minor-surgery window stays an Unparsed alternative of
+    # the Any, so a patient with no surgery recorded is never cleared by the major-surgery atom alone
+    status, node = parse_one(vocab, "exc", "Recent major surgery within 4 weeks prior to entry into the study or minor "
+                                           "surgery within 1 week of entry into the study")
+    alternatives = node["item"]["items"]
+    assert node["type"] == "not" and node["item"]["type"] == "any"
+    assert {"type": "unparsed", "text": "minor surgery within 1 week of entry into the study"} in alternatives
+    assert alternatives[0]["items"][0] == surgery(28)
