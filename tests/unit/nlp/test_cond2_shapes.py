@@ -119,3 +119,27 @@ def test_recent_major_surgery_beside_minor_surgery_keeps_the_minor_one_an_altern
     assert node["type"] == "not" and node["item"]["type"] == "any"
     assert {"type": "unparsed", "text": "minor surgery within 1 week of entry into the study"} in alternatives
     assert alternatives[0]["items"][0] == surgery(28)
+
+
+HF = {"type": "condition", "keys": ["heart_failure"]}
+
+
+@pytest.mark.parametrize("text,expected", [
+    # NCT (KEYNOTE-style) "Has symptomatic congestive heart failure[New York Heart Association (NYHA) Classes II-IV]":
+    # the class in square brackets and the word before both narrow the one condition
+    ("Has symptomatic congestive heart failure[New York Heart Association (NYHA) Classes II-IV]",
+     no({"type": "all", "items": [HF, {"type": "unparsed", "text": "New York Heart Association (NYHA) Classes II-IV"},
+                                  {"type": "unparsed", "text": "symptomatic"}]})),
+    ("NYHA Classes II-IV heart failure", no({"type": "all", "items": [HF, {"type": "unparsed", "text": "NYHA Classes II-IV"}]})),
+])
+def test_nyha_classes_and_brackets(vocab, text, expected):
+    status, node = parse_one(vocab, "exc", text)
+    assert node == expected, (status, node)
+
+
+@pytest.mark.parametrize("text", [
+    "heart failure [NYHA class II",  # an unclosed bracket
+])
+def test_nyha_and_narrowing_shapes_that_stay_open(vocab, text):
+    status, node = parse_one(vocab, "exc", text)
+    assert status == "unparsed", node

@@ -253,11 +253,12 @@ def _events(node: c.Node | None) -> c.Node | None:
 # "(active, known) or suspected X": the status words were read as the prefix
 _SUSPECTED = re.compile(r"^(?:or )?(?:known,? )?(?:or )?(?P<sus>suspected,? (?P<cond>[a-z].*))$")
 # "NYHA class III or IV heart failure": heart failure is necessary, the class stays unparsed beside it
-_NYHA_CLASS = (r"(?:(?:>=|>) ?)?(?:new york heart association|nyha)(?: \(nyha\))?(?: functional)?(?: classification)?(?: class| grade)?"
-               r"(?: \(nyha\))? (?:class |grade )?(?:(?:>=|>) ?)?(?:iv|i{1,3}|[1-4])(?:(?:,? or |/|-| to |, )(?:iv|i{1,3}|[1-4]))*"
+# (also in square brackets after it: "congestive heart failure [NYHA Classes II-IV]")
+_NYHA_CLASS = (r"(?:(?:>=|>) ?)?(?:new york heart association|nyha)(?: \(nyha\))?(?: functional)?(?: classification)?(?: class(?:es)?| grade)?"
+               r"(?: \(nyha\))? (?:class(?:es)? |grade )?(?:(?:>=|>) ?)?(?:iv|i{1,3}|[1-4])(?:(?:,? or |/|-| to |, )(?:iv|i{1,3}|[1-4]))*"
                r"(?: or (?:greater|higher|above|worse))?")
 _NYHA_HF = re.compile(rf"^(?P<q>{_NYHA_CLASS}) (?P<hf>(?:congestive )?(?:heart|cardiac) failure(?: \(chf\))?|chf)$"
-                      rf"|^(?P<hf2>(?:congestive )?(?:heart|cardiac) failure(?: \(chf\))?|chf),? (?P<q2>{_NYHA_CLASS})$")
+                      rf"|^(?P<hf2>(?:congestive )?(?:heart|cardiac) failure(?: \(chf\))?|chf)(?:,? (?P<q2>{_NYHA_CLASS})| ?\[(?P<q3>{_NYHA_CLASS})\])$")
 
 
 def _condition_node(clause: Clause) -> c.Node | None:
@@ -268,7 +269,7 @@ def _condition_node(clause: Clause) -> c.Node | None:
     historical = clause.historical or bool(_HISTORY_WORDS.search(prefix))
     nyha = _NYHA_HF.match(rest) if "failure" in rest or "chf" in rest else None
     if nyha:
-        return c.All((c.Condition(("heart_failure",), active_only=not historical), c.Unparsed(nyha.group("q") or nyha.group("q2"))))
+        return c.All((c.Condition(("heart_failure",), active_only=not historical), c.Unparsed(nyha.group("q") or nyha.group("q2") or nyha.group("q3"))))
     suspected = _SUSPECTED.match(rest) if prefix and "suspected" in rest else None
     if suspected:
         # "active, known or suspected autoimmune disease": a known one excludes; a suspected one no record
@@ -300,7 +301,10 @@ def _condition_node(clause: Clause) -> c.Node | None:
             inner = None  # "unstable angina or MI": "unstable" opens a concept of the list below, not a
             # qualifier of an unread "angina" alternative
         if isinstance(inner, c.All):
-            return None
+            if not isinstance(inner.items[0], c.Condition) or not all(isinstance(n, c.Unparsed) for n in inner.items[1:]):
+                return None
+            # "symptomatic congestive heart failure [NYHA class II-IV]": both narrow the one condition
+            return c.All(inner.items + (c.Unparsed(words),))
         if inner is not None:
             return c.All((inner, c.Unparsed(words)))
         # "unstable angina or myocardial infarction": the word may open a concept of a list below
