@@ -58,3 +58,13 @@ def test_a_resolved_drug_induced_immunodeficiency_does_not_clear_a_group_key():
 def test_malabsorption_syndrome_excludes_on_its_codes(code, verdict):
     node = _item("Malabsorption syndrome")
     assert outcome(node, facts_with(code), focus=None).verdict is verdict
+
+
+def test_prior_allogeneic_transplant_leaves_an_autologous_recipient_to_confirm():
+    # Z94.84 (stem cells transplant status) covers autologous and allogeneic: "allogeneic" decides, unread
+    allo = _item("Prior allogeneic stem cell transplant")
+    assert outcome(allo, facts_with("Z94.84"), focus=None).verdict is Verdict.UNKNOWN
+    # "prior bone marrow transplant" names any: a recorded one excludes, whatever its status
+    any_bmt = _item("Prior bone marrow transplant")
+    assert outcome(any_bmt, facts_with("Z94.81", status="inactive"), focus=None).verdict is Verdict.NOT_MET
+    assert outcome(any_bmt, facts_with("Z94.0"), focus=None).verdict is Verdict.UNKNOWN  # a kidney: no marrow

@@ -143,3 +143,32 @@ def test_nyha_classes_and_brackets(vocab, text, expected):
 def test_nyha_and_narrowing_shapes_that_stay_open(vocab, text):
     status, node = parse_one(vocab, "exc", text)
     assert status == "unparsed", node
+
+
+SCT = {"type": "condition", "keys": ["stem_cell_transplant"], "active_only": False}
+
+
+@pytest.mark.parametrize("text,expected", [
+    # "allogeneic" is not in the codes (Z94.84 covers autologous too): kept beside the atom
+    ("History of allogeneic hematopoietic stem cell transplantation.", no(narrowed(SCT, "allogeneic"))),
+    ("Prior allogeneic stem cell transplant", no(narrowed(SCT, "allogeneic"))),
+    ("Prior allogeneic stem cell transplantation", no(narrowed(SCT, "allogeneic"))),  # NCT06757647
+    ("Prior bone marrow transplant", no(SCT)),
+    # NCT04191551: a bone marrow transplant excludes on either reading (solid tumor, or solid-tumor transplant)
+    ("Have history of solid tumor or bone marrow transplant", no(any_({"type": "unparsed", "text": "solid tumor"}, SCT))),
+    ("Prior bone marrow stem cell transplant.", no(SCT)),
+    # solid organ transplant keeps its own key; "allogeneic stem cell" there stays an unread alternative
+    ("Prior allogeneic stem cell or solid organ transplantation.",
+     no(any_({"type": "condition", "keys": ["organ_transplant"], "active_only": False},
+             {"type": "unparsed", "text": "allogeneic stem cell"}))),
+])
+def test_stem_cell_transplant(vocab, text, expected):
+    status, node = parse_one(vocab, "exc", text)
+    assert node == expected, (status, node)
+
+
+def test_no_window_over_a_transplant_status(vocab):
+    # a status code's onset is when it was written, not the transplant's date: the window is not read
+    status, node = parse_one(vocab, "exc", "Bone marrow transplant within 100 days prior to enrollment")
+    assert "within_days" not in str(node), node
+    assert status != "fully_structured"

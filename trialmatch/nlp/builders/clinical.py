@@ -29,7 +29,7 @@ _COND_PREFIX = re.compile(
 )
 # words that narrow a condition to a state the atom does not capture: kept unparsed beside it
 _COND_NARROWING = re.compile(r"^((?:(?:uncontrolled|symptomatic|clinically significant|significant|severe|unstable|"
-                             r"not[- ]controlled|poorly controlled|serious|sensory|motor)(?:,? and/or |,? or |, | )?)+)\s*")
+                             r"not[- ]controlled|poorly controlled|serious|sensory|motor|allogene?ic|autologous)(?:,? and/or |,? or |, | |/)?)+)\s*")
 _COND_SUFFIX = re.compile(r"(?:\s+|-)(?:infections?|disease|positivity|positive|seropositivity|history|infected|carriers?|antibodies|"
                           r"viruses)$")
 # "HIV or hepatitis B or C": the bare "C" names hepatitis C
@@ -47,7 +47,10 @@ _AT_START = re.compile(rf",? at (?:the )?time of (?:{ANCHOR})$")
 _NOW_WORDS = re.compile(r"\b(?:active|current|currently|ongoing|concurrent|chronic)\b")
 # events: a record of one means it happened, whatever its clinical status ("history of" or not)
 _EVENT_KEYS = frozenset(("myocardial_infarction", "stroke", "transient_ischemic_attack", "organ_transplant",
-                         "deep_vein_thrombosis", "pulmonary_embolism"))
+                         "deep_vein_thrombosis", "pulmonary_embolism", "stem_cell_transplant"))
+# keys whose codes are statuses ("stem cells transplant status"): a record's onset is when the status was
+# written, not the event's date, so no window is read over them
+_NO_WINDOW_KEYS = frozenset(("stem_cell_transplant",))
 _HISTORY_WORDS = re.compile(r"\b(?:history|prior|previous|past|had)\b")
 _PRESENT_WORDS = re.compile(r"\b(?:active|current|currently|ongoing)\b")
 _INCLUDING = re.compile(r"^(?P<x>[a-z][a-z -]*[a-z]) \(including (?P<y>[a-z][a-z \[\]()-]*[a-z\])])\)$")
@@ -223,9 +226,9 @@ def _is_hiv(node: c.Node) -> bool:
 def _windowable(node: c.Node) -> bool:
     """A Condition, alternatives of Conditions, or one of those beside an unparsed qualifier."""
     if isinstance(node, c.Condition):
-        return True
+        return not set(node.keys) & _NO_WINDOW_KEYS
     if isinstance(node, c.Any):
-        return all(isinstance(n, (c.Condition, c.Unparsed)) for n in node.items)
+        return all(isinstance(n, c.Unparsed) or isinstance(n, c.Condition) and _windowable(n) for n in node.items)
     if isinstance(node, c.All) and len(node.items) == 2 and isinstance(node.items[1], c.Unparsed):
         return _windowable(node.items[0])
     return False
