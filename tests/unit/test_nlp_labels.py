@@ -90,6 +90,8 @@ CONDITIONS = {
     # keys added after the labels were written; labels 19, 284 (unstable angina) and 40 (primary
     # immunodeficiency) were Unparsed there only because the key did not exist
     "unstable_angina", "primary_immunodeficiency",
+    # round 2: label NCT05005403 "No active autoimmune/immunodeficiency disease" relabelled with the new key
+    "immunodeficiency",
 }
 SITES = {"brain", "cns", "leptomeningeal", "liver", "bone", "lung", "lymph_node", "peritoneum",
          "adrenal", "pleura", "skin"}

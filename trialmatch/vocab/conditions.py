@@ -13,6 +13,11 @@ it; the rule and the flagged keys are explained at the head of the data file).
 resolved) narrows which inactive statuses of a record show the condition gone (default: all
 of them, as the matcher's rules list them): an inactive hepatitis B carrier is still HBsAg
 positive, so for ``hepatitis_b`` only "resolved" answers "no"; HIV is lifelong (``[]``: none).
+
+``includes`` (optional, a list of other condition keys) names narrower keys the key's words
+cover: a criterion naming the key names them too ("immunodeficiency" is a primary one as well as
+a secondary or unspecified one; a code has one key, so the primary codes stay under their own).
+The parser writes the key and its included keys into one atom.
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ class ConditionConcept:
     icd10cm: tuple[CodeEntry, ...]
     group: bool = False  # several distinct conditions: an inactive member does not cover the key
     settled_by: tuple[str, ...] | None = None  # inactive statuses that show it gone (None: every one)
+    includes: tuple[str, ...] = ()  # narrower keys a criterion naming this key names too
 
 
 def parse_entries(value: Any, where: str, code_field: str) -> tuple[CodeEntry, ...]:
@@ -129,7 +135,7 @@ def load_conditions(data_dir: DataDir) -> tuple[dict[str, ConditionConcept], Cod
         where = f"{FILE}: conditions.{key}"
         if not isinstance(key, str) or not _KEY.match(key):
             raise RuleFileError(f"{where}: condition key must be snake_case")
-        check_mapping(body, where, required=("name", "snomed", "icd10cm"), optional=("synonyms", "group", "settled_by"))
+        check_mapping(body, where, required=("name", "snomed", "icd10cm"), optional=("synonyms", "group", "settled_by", "includes"))
         group = body.get("group", False)
         if not isinstance(group, bool):
             raise RuleFileError(f"{where}.group: expected true or false, got {group!r}")
@@ -147,7 +153,12 @@ def load_conditions(data_dir: DataDir) -> tuple[dict[str, ConditionConcept], Cod
             icd10cm=parse_entries(body["icd10cm"], f"{where}.icd10cm", "prefix"),
             group=group,
             settled_by=settled_by,
+            includes=check_str_list(body.get("includes"), f"{where}.includes"),
         )
+    for key, concept in concepts.items():
+        unknown = [k for k in concept.includes if k not in concepts or k == key]
+        if unknown:
+            raise RuleFileError(f"{FILE}: conditions.{key}.includes: {unknown!r} are not other condition keys")
     index = build_index(
         [(e.code, c.key) for c in concepts.values() for e in c.snomed],
         [(e.code, c.key) for c in concepts.values() for e in c.icd10cm],

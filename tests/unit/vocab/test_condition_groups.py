@@ -10,10 +10,10 @@ from trialmatch.vocab import load_vocabulary, load_vocabulary_from
 
 GROUPS = {"active_infection", "autoimmune_disease", "bleeding_disorder", "arrhythmia",
           "interstitial_lung_disease", "organ_transplant", "primary_immunodeficiency",
-          "hypertension_uncontrolled", "other_malignancy"}
+          "hypertension_uncontrolled", "other_malignancy", "immunodeficiency", "malabsorption"}
 SINGLE = {"hiv", "hepatitis_b", "hepatitis_c", "tuberculosis", "diabetes", "heart_failure", "pneumonitis",
           "peripheral_neuropathy", "myocarditis", "unstable_angina", "myocardial_infarction", "stroke",
-          "transient_ischemic_attack", "deep_vein_thrombosis", "pulmonary_embolism"}
+          "transient_ischemic_attack", "deep_vein_thrombosis", "pulmonary_embolism", "stem_cell_transplant"}
 
 
 def test_group_keys_are_flagged_and_single_diseases_are_not():
@@ -44,3 +44,24 @@ def test_unknown_field_is_refused_with_the_allowed_ones(data_copy):
 def test_group_false_is_the_default(data_copy):
     edit(data_copy / "conditions.yaml", "  hepatitis_c:\n", "  hepatitis_c:\n    group: false\n")
     assert load_vocabulary_from(data_copy).conditions["hepatitis_c"].group is False
+
+
+def test_immunodeficiency_includes_the_primary_key_and_holds_the_secondary_codes():
+    vocab = load_vocabulary()
+    assert vocab.conditions["immunodeficiency"].includes == ("primary_immunodeficiency",)
+    from trialmatch.domain.facts import Coding
+    icd = "http://hl7.org/fhir/sid/icd-10-cm"
+    assert vocab.condition_for(Coding(icd, "D84.821")) == "immunodeficiency"  # due to drugs
+    assert vocab.condition_for(Coding(icd, "D84.9")) == "immunodeficiency"  # immunocompromised NOS
+    assert vocab.condition_for(Coding(icd, "D83.9")) == "primary_immunodeficiency"  # CVID stays primary
+    assert vocab.condition_for(Coding(icd, "B20")) != "immunodeficiency"  # HIV disease is not this key
+
+
+def test_includes_must_name_other_keys(data_copy):
+    edit(data_copy / "conditions.yaml", "    includes: [primary_immunodeficiency]", "    includes: [primary_immunodeficiencies]")
+    with pytest.raises(RuleFileError, match=r"conditions\.immunodeficiency\.includes: \['primary_immunodeficiencies'\] are not other"):
+        load_vocabulary_from(data_copy)
+
+
+def test_includes_is_empty_by_default():
+    assert load_vocabulary().conditions["hiv"].includes == ()

@@ -10,7 +10,7 @@ from trialmatch.errors import RuleFileError
 from trialmatch.vocab import load_vocabulary, load_vocabulary_from
 
 CHECKED = ("unstable_angina", "transient_ischemic_attack", "bleeding_disorder", "myocardial_infarction",
-           "peripheral_neuropathy", "myocarditis", "primary_immunodeficiency")
+           "peripheral_neuropathy", "myocarditis", "primary_immunodeficiency", "immunodeficiency")
 
 
 @pytest.mark.parametrize("key", CHECKED)

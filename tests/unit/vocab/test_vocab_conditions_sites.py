@@ -8,7 +8,7 @@ AGREED_CONDITIONS = {
     "heart_failure", "myocardial_infarction", "stroke", "active_infection", "tuberculosis", "organ_transplant",
     "other_malignancy", "diabetes", "arrhythmia", "hypertension_uncontrolled",
     "unstable_angina", "transient_ischemic_attack", "bleeding_disorder", "peripheral_neuropathy", "myocarditis",
-    "primary_immunodeficiency", "deep_vein_thrombosis", "pulmonary_embolism",
+    "primary_immunodeficiency", "deep_vein_thrombosis", "pulmonary_embolism", "immunodeficiency", "malabsorption", "stem_cell_transplant",
 }
 AGREED_SITES = {"brain", "cns", "leptomeningeal", "liver", "bone", "lung", "lymph_node", "peritoneum",
                 "adrenal", "pleura", "skin"}

@@ -29,7 +29,7 @@ _COND_PREFIX = re.compile(
 )
 # words that narrow a condition to a state the atom does not capture: kept unparsed beside it
 _COND_NARROWING = re.compile(r"^((?:(?:uncontrolled|symptomatic|clinically significant|significant|severe|unstable|"
-                             r"not[- ]controlled|poorly controlled|serious|sensory|motor)(?:,? and/or |,? or |, | )?)+)\s*")
+                             r"not[- ]controlled|poorly controlled|serious|sensory|motor|allogene?ic|autologous)(?:,? and/or |,? or |, | |/)?)+)\s*")
 _COND_SUFFIX = re.compile(r"(?:\s+|-)(?:infections?|disease|positivity|positive|seropositivity|history|infected|carriers?|antibodies|"
                           r"viruses)$")
 # "HIV or hepatitis B or C": the bare "C" names hepatitis C
@@ -47,7 +47,10 @@ _AT_START = re.compile(rf",? at (?:the )?time of (?:{ANCHOR})$")
 _NOW_WORDS = re.compile(r"\b(?:active|current|currently|ongoing|concurrent|chronic)\b")
 # events: a record of one means it happened, whatever its clinical status ("history of" or not)
 _EVENT_KEYS = frozenset(("myocardial_infarction", "stroke", "transient_ischemic_attack", "organ_transplant",
-                         "deep_vein_thrombosis", "pulmonary_embolism"))
+                         "deep_vein_thrombosis", "pulmonary_embolism", "stem_cell_transplant"))
+# keys whose codes are statuses ("stem cells transplant status"): a record's onset is when the status was
+# written, not the event's date, so no window is read over them
+_NO_WINDOW_KEYS = frozenset(("stem_cell_transplant",))
 _HISTORY_WORDS = re.compile(r"\b(?:history|prior|previous|past|had)\b")
 _PRESENT_WORDS = re.compile(r"\b(?:active|current|currently|ongoing)\b")
 _INCLUDING = re.compile(r"^(?P<x>[a-z][a-z -]*[a-z]) \(including (?P<y>[a-z][a-z \[\]()-]*[a-z\])])\)$")
@@ -159,7 +162,26 @@ def _lifelong_hiv(node: c.Node) -> c.Node:
 def build_condition(clause: Clause) -> c.Node | None:
     """A comorbid condition (or alternatives of them), with an optional window at the end
     ("myocardial infarction or stroke within 6 months": each within 183 days). Event keys
-    (infarction, stroke, TIA, transplant) count whatever the record's status."""
+    (infarction, stroke, TIA, transplant) count whatever the record's status. A key whose
+    vocabulary entry ``includes`` narrower keys names them too, in the same atom
+    ("immunodeficiency": a primary one as well)."""
+    node = _build_condition(clause)
+    return _with_included(node, getattr(clause.terms.vocab, "conditions", None) or {}) if node is not None else None
+
+
+def _with_included(node: c.Node, concepts: dict) -> c.Node:
+    if isinstance(node, c.Condition):
+        keys = tuple(dict.fromkeys(k2 for k in node.keys
+                                   for k2 in (k,) + tuple(getattr(concepts.get(k), "includes", ()))))
+        return node if keys == node.keys else dataclasses.replace(node, keys=keys)
+    if isinstance(node, (c.All, c.Any)):
+        return type(node)(tuple(_with_included(n, concepts) for n in node.items))
+    if isinstance(node, c.Not):
+        return c.Not(_with_included(node.item, concepts))
+    return node
+
+
+def _build_condition(clause: Clause) -> c.Node | None:
     t = _HEP_LETTERS.sub(r"hepatitis b\1hepatitis c", clause.text) if "hepatitis b" in clause.text else clause.text
     t, defined = strip_test_asides(t)
     if defined and (clause.historical or _HISTORY_WORDS.search(t)):
@@ -204,9 +226,9 @@ def _is_hiv(node: c.Node) -> bool:
 def _windowable(node: c.Node) -> bool:
     """A Condition, alternatives of Conditions, or one of those beside an unparsed qualifier."""
     if isinstance(node, c.Condition):
-        return True
+        return not set(node.keys) & _NO_WINDOW_KEYS
     if isinstance(node, c.Any):
-        return all(isinstance(n, (c.Condition, c.Unparsed)) for n in node.items)
+        return all(isinstance(n, c.Unparsed) or isinstance(n, c.Condition) and _windowable(n) for n in node.items)
     if isinstance(node, c.All) and len(node.items) == 2 and isinstance(node.items[1], c.Unparsed):
         return _windowable(node.items[0])
     return False
@@ -234,11 +256,12 @@ def _events(node: c.Node | None) -> c.Node | None:
 # "(active, known) or suspected X": the status words were read as the prefix
 _SUSPECTED = re.compile(r"^(?:or )?(?:known,? )?(?:or )?(?P<sus>suspected,? (?P<cond>[a-z].*))$")
 # "NYHA class III or IV heart failure": heart failure is necessary, the class stays unparsed beside it
-_NYHA_CLASS = (r"(?:(?:>=|>) ?)?(?:new york heart association|nyha)(?: \(nyha\))?(?: functional)?(?: classification)?(?: class| grade)?"
-               r"(?: \(nyha\))? (?:class |grade )?(?:(?:>=|>) ?)?(?:iv|i{1,3}|[1-4])(?:(?:,? or |/|-| to |, )(?:iv|i{1,3}|[1-4]))*"
+# (also in square brackets after it: "congestive heart failure [NYHA Classes II-IV]")
+_NYHA_CLASS = (r"(?:(?:>=|>) ?)?(?:new york heart association|nyha)(?: \(nyha\))?(?: functional)?(?: classification)?(?: class(?:es)?| grade)?"
+               r"(?: \(nyha\))? (?:class(?:es)? |grade )?(?:(?:>=|>) ?)?(?:iv|i{1,3}|[1-4])(?:(?:,? or |/|-| to |, )(?:iv|i{1,3}|[1-4]))*"
                r"(?: or (?:greater|higher|above|worse))?")
 _NYHA_HF = re.compile(rf"^(?P<q>{_NYHA_CLASS}) (?P<hf>(?:congestive )?(?:heart|cardiac) failure(?: \(chf\))?|chf)$"
-                      rf"|^(?P<hf2>(?:congestive )?(?:heart|cardiac) failure(?: \(chf\))?|chf),? (?P<q2>{_NYHA_CLASS})$")
+                      rf"|^(?P<hf2>(?:congestive )?(?:heart|cardiac) failure(?: \(chf\))?|chf)(?:,? (?P<q2>{_NYHA_CLASS})| ?\[(?P<q3>{_NYHA_CLASS})\])$")
 
 
 def _condition_node(clause: Clause) -> c.Node | None:
@@ -249,7 +272,7 @@ def _condition_node(clause: Clause) -> c.Node | None:
     historical = clause.historical or bool(_HISTORY_WORDS.search(prefix))
     nyha = _NYHA_HF.match(rest) if "failure" in rest or "chf" in rest else None
     if nyha:
-        return c.All((c.Condition(("heart_failure",), active_only=not historical), c.Unparsed(nyha.group("q") or nyha.group("q2"))))
+        return c.All((c.Condition(("heart_failure",), active_only=not historical), c.Unparsed(nyha.group("q") or nyha.group("q2") or nyha.group("q3"))))
     suspected = _SUSPECTED.match(rest) if prefix and "suspected" in rest else None
     if suspected:
         # "active, known or suspected autoimmune disease": a known one excludes; a suspected one no record
@@ -281,7 +304,10 @@ def _condition_node(clause: Clause) -> c.Node | None:
             inner = None  # "unstable angina or MI": "unstable" opens a concept of the list below, not a
             # qualifier of an unread "angina" alternative
         if isinstance(inner, c.All):
-            return None
+            if not isinstance(inner.items[0], c.Condition) or not all(isinstance(n, c.Unparsed) for n in inner.items[1:]):
+                return None
+            # "symptomatic congestive heart failure [NYHA class II-IV]": both narrow the one condition
+            return c.All(inner.items + (c.Unparsed(words),))
         if inner is not None:
             return c.All((inner, c.Unparsed(words)))
         # "unstable angina or myocardial infarction": the word may open a concept of a list below

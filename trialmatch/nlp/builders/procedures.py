@@ -17,9 +17,12 @@ _SURGERY = re.compile(
 # not "exposure to": "prior exposure to radiation" may be environmental, not radiotherapy
 _PROCEDURE_LEAD = re.compile(
     r"^(?:(?:previously|previous|prior|received|receives|receipt of|had|have|has|been|undergone|underwent|completed|"
-    r"treatment with|treated with|any|a|an) )+")
+    r"treatment with|treated with|any|a|an|recent|recently) )+")
 _PROCEDURE_PRIOR_SAYS = re.compile(
     r"\b(?:previously|previous|prior|received|receives|receipt|had|undergone|underwent|completed|treatment with|treated with)\b")
+# "major surgery requiring general anesthesia": which surgeries count, a narrowing the atom cannot
+# carry (kept Unparsed beside it); one requirement, no list
+_REQUIRING = re.compile(r" (?P<req>requiring (?!.*\b(?:or|and|and/or)\b)[a-z0-9][a-z0-9 '-]*[a-z0-9])$")
 _RADIATION = re.compile(
     r"^(?:radiotherapy|radiation therapy|radiation|rt|irradiation|radiosurgery)(?: treatment)?$"
 )
@@ -74,7 +77,10 @@ def build_procedure(clause: Clause) -> c.Node | None:
     days" is not read: All(surgery within 7 days, Unparsed("minor")) would be honest alone, but
     protocols write it as a second sentence or a comma-list member beside the major-surgery
     window, where the item's combination (a sentence read as a definition, a comma list read as
-    All) would clear a patient the other part excludes."""
+    All) would clear a patient the other part excludes. "Recent" before a window says the window
+    again ("recent major surgery within 4 weeks"); "recent surgery" with no window is not read. A
+    requirement after the surgery ("requiring general anesthesia", "requiring hospitalization for
+    more than 3 days") narrows which surgeries count: All(the surgery, Unparsed(requirement))."""
     return procedure_atom(clause)
 
 
@@ -90,6 +96,14 @@ def procedure_atom(clause: Clause, major_without_window: bool = False) -> c.Node
     x = EVER.sub("", head[lead.end():] if lead else head).strip(" ,")
     if not says_prior and within is None:
         return None
+    requiring = _REQUIRING.search(x) if "requiring" in x else None
+    if requiring:
+        # "major surgery requiring general anesthesia within 3 weeks": the surgery is necessary
+        inner = _SURGERY.match(x[:requiring.start()])
+        if inner is None or (inner.group("major") and within is None and not major_without_window) or text != clause.text:
+            return None
+        return c.All((c.Procedure("surgery", within_days=within, major=bool(inner.group("major"))),
+                      c.Unparsed(requiring.group("req"))))
     m = _SURGERY.match(x)
     if m and text != clause.text and not m.group("major"):
         return None  # an aside about major surgery beside plain "surgery"
