@@ -33,6 +33,9 @@ _PERMISSIVE = re.compile(
     r"(?: (?:to participate|to enrol|to enroll|for (?:this|the) (?:study|trial)|for enrol?ment))?"
     r"|may (?:participate|enrol|enroll|be enrolled|be included)|can be included)"
     r"(?:[.,;:]|\s+(?:if|provided|as long as|when|unless|but|after|only|in)\b|\s*$)")
+# a permission's condition or a requirement after it ("is allowed if ...", "are eligible providing ...",
+# "is allowed. However, all patients must ...")
+_ON_CONDITION = re.compile(r"\b(?:if|provided|providing|as long as|when|unless|but|only|however|must|except|after)\b|[.;]\s+\S")
 # a sentence after an exception that widens it further ("... may be considered eligible")
 _PERMISSION = re.compile(r"\b(?:eligible|allowed|permitted|acceptable|may (?:participate|enrol|enroll|be enrolled|be included))\b")
 _REFUSAL = re.compile(r"\b(?:not|never) (?:be )?(?:eligible|allowed|permitted|acceptable)\b|\bineligible\b")
@@ -159,6 +162,18 @@ def _site_decides(node: c.Node, head: str) -> c.Node:
         item = _site_decides(node.item, head)
         return node if item is node.item else c.Not(item)
     return node
+
+
+_PRESENCE = (c.PriorTherapy, c.Procedure, c.Metastasis, c.Condition, c.CancerType, c.Histology, c.Biomarker, c.Variant,
+             c.Stage)
+
+
+def _presence_only(node: c.Node) -> bool:
+    """Whether a head names only things a patient has (a therapy, a metastasis, a cancer), no bound
+    ("a maximum of two lines of prior taxane ... will be allowed": Not of a bound is beyond it) and no Not."""
+    atoms = [n for n in walk(node) if not isinstance(n, (c.All, c.Any, c.Unparsed))]
+    return bool(atoms) and all(isinstance(a, _PRESENCE) and getattr(a, "max_lines", None) is None
+                               and getattr(a, "min_lines", None) is None for a in atoms)
 
 
 def _bracket_goes_on(raw: str, cut: int) -> bool:
@@ -305,6 +320,17 @@ class SentenceReader:
                 # "... not permitted within 14 days unless cytopenia is due to disease", "Patients with stage III
                 # disease are eligible if ... Patients with LCNEC are not eligible": it narrows and widens
                 return c.All((c.Any((head_node, rest)), c.Any((c.All((head_node, rest)), c.Unparsed(raw.strip())))))
+            if _PERMISSIVE.match(low) and _ON_CONDITION.search(low) and _presence_only(head_node):
+                # "Prior radiotherapy is allowed if the last treatment was > 2 weeks before C1D1", "Patients
+                # with brain metastases are eligible providing ... controlled": the head is permitted on a
+                # condition, never sufficient (Any(head, rest) made radiotherapy last week a MET: a wrong
+                # "eligible"); without the head the item asks nothing
+                permitted = c.Any((c.Not(head_node), c.All((head_node, rest))))
+                if after and _MUST.search(after):
+                    # "Prior radiotherapy is permitted. However, all patients must have received ...": a
+                    # requirement of its own that no patient meets by lacking the head
+                    return c.All((permitted, c.Unparsed(tail[spans[1][0]:].strip())))
+                return permitted
             return c.Any((head_node, rest))
         # "Major surgery within 4 weeks (excluding vascular access), minor surgery within 2 weeks, or
         # radiotherapy within 1 week": the exception may end at its bracket, the words after it being

@@ -4,6 +4,7 @@ its cause, with the real item text (tests/data/trials/oncology-trials.jsonl)."""
 from __future__ import annotations
 
 from trialmatch.domain import criteria as c
+from trialmatch.domain.criteria_json import walk
 from trialmatch.nlp import parse_eligibility
 
 
@@ -58,3 +59,23 @@ def test_a_condition_and_a_drug_taken_now_is_a_list_of_exclusions(vocab):
     anticoagulant = c.PriorTherapy(classes=("anticoagulant",), within_days=0)
     assert isinstance(node, c.Not) and isinstance(node.item, c.Any)
     assert c.All((bleeding, anticoagulant)) in node.item.items
+
+
+def test_a_permission_on_a_condition_never_makes_the_head_sufficient(vocab):
+    # NCT05766371: "Prior radiotherapy is allowed if the last radiotherapy treatment was greater than 2 weeks
+    # ...": Any(radiation, Unparsed) made radiotherapy last week a MET (a wrong "eligible"); the head is
+    # permitted on a condition, and without it the item asks nothing
+    radiation = c.Procedure(kind="radiation")
+    node, _ = _node(vocab, "inclusion", "Prior radiotherapy is allowed if completed 4 weeks before.")
+    assert node == c.Any((c.Not(radiation), c.All((radiation, c.Unparsed("is allowed if completed 4 weeks before.")))))
+    # a requirement after the permission is one of its own
+    node, _ = _node(vocab, "inclusion", "Prior radiotherapy is permitted. However, all patients must have received "
+                                        "prior platinum.")
+    assert isinstance(node, c.All) and node.items[1] == c.Unparsed("However, all patients must have received prior "
+                                                                   "platinum.")
+    # a bare permission keeps its reading; a bound is never negated ("a maximum of two lines ... allowed")
+    node, _ = _node(vocab, "inclusion", "Prior radiotherapy is permitted.")
+    assert node == c.Any((radiation, c.Unparsed("is permitted.")))
+    node, _ = _node(vocab, "inclusion", "A maximum of two lines of prior taxane (docetaxel and/or cabazitaxel) "
+                                        "chemotherapy will be allowed, but are not required")
+    assert not any(isinstance(n, c.Not) for n in walk(node))
