@@ -48,7 +48,7 @@ _HCG = (r"(?:(?:beta|β|ß|b)[- ]?)?(?:human chorionic gonadotropin|hcg)"
 _ONE_SPECIMEN = rf"{_SPECIMEN}(?: {_HCG}| \({_HCG}\))?(?: \(preferred\))?"
 _SPECIMENS = rf"{_ONE_SPECIMEN}(?:(?: or | and/or |/){_ONE_SPECIMEN})?"
 # how the test is taken, in brackets after it (the specimen, the hormone, the assay's sensitivity) or "by urine"
-_HOW = (rf"(?: \((?:{_SPECIMEN}(?: or {_SPECIMEN})?|{_HCG}|(?:with a )?(?:minimum )?sensitivity [^()\[\]]*(?:\[[^()\[\]]*\])?[^()\[\]]*)\)"
+_HOW = (rf"(?: \((?:{_SPECIMEN}(?: {_HCG})?(?: or {_SPECIMEN})?|{_HCG}|(?:with a )?(?:minimum )?sensitivity [^()\[\]]*(?:\[[^()\[\]]*\])?[^()\[\]]*)\)"
         rf"| by {_SPECIMEN}(?: or {_SPECIMEN})?)?")
 _TEST = (rf"(?:(?:qualitative|quantitative|highly sensitive) )?(?:{_SPECIMENS} )?(?:{_HCG} )?pregnancy test(?: results?)?{_HOW}")
 _RESULT_OF = r"(?:results? (?:on|of|for|in|from) (?:a |the )?)?"  # "negative results for pregnancy test"
@@ -57,7 +57,7 @@ _FOR_WHOM = (rf"(?:,? (?:for|in) (?:all )?(?:{_WHO}|women|females?|female (?:pat
 # a window with a comparator or in brackets (the qualifier pattern reads "within 7 days ..." before this builder);
 # never across "or"/"and": "positive test (within 72 hours) prior to treatment or breast-feeding women" is two exclusions
 _WINDOW = (r"(?P<window> (?:done |performed |obtained |taken |collected )?(?:(?:<=|<) ?\d+ (?:hours?|hrs?|days?|weeks?)"
-           r"|\(within \d+ (?:hours?|hrs?|days?)\))(?: (?:prior to|before|of) (?:(?!\b(?:or|and)\b)[a-z0-9 -]){1,50}?)?)?")
+           r"|\(within \d+ (?:hours?|hrs?|days?)\)|within (?:<=|<) ?\d+ (?:hours?|hrs?|days?|weeks?))(?: (?:prior to|before|of) (?:(?!\b(?:or|and)\b)[a-z0-9 -]){1,50}?)?)?")
 _WHY = r"(?:,? because\b.*)?"
 _NEGATIVE = re.compile(rf"{_LEAD}(?:be )?negative (?:(?:for|on) (?:a |the )?)?{_RESULT_OF}{_TEST}(?: at screening)?{_FOR_WHOM}{_WINDOW}{_FOR_WHOM}"
                        rf"(?: (?:is|are) required)?{_WHY}$")
