@@ -54,6 +54,13 @@ NON_CLINICAL = [
             "administration."),  # NCT05382559
     ("inc", "Male participant must agree to remain abstinent or use a condom with pregnant partner(s) for the duration "
             "of the pregnancy throughout the investigational period"),  # NCT07140016
+    # a contraception period counted in half-lives is no washout
+    ("inc", "WOCBP must agree to follow instructions for method(s) of contraception from the time of enrollment for "
+            "the duration of treatment with study drug(s) plus 5 half-lives of study drug(s) plus 4 weeks (duration "
+            "of ovulatory cycle) for a total of 5 months post treatment completion."),  # NCT05254184
+    ("inc", "Men receiving the investigational drug and are sexually active with women of child-bearing potential (WCBP) "
+            "must use contraception during treatment and for 5 half-lives after the last dose of the investigational "
+            "drug."),  # NCT06362369
 ]
 
 
@@ -79,6 +86,8 @@ STAY_CLINICAL = [
     ("exc", "Prior known infertility; infertility is defined as one year of inability to conceive despite unprotected "
             "intercourse"),  # NCT00823654: a condition
     ("inc", "Women who are breastfeeding must agree to use contraception"),  # the patient's own breastfeeding
+    ("exc", "Willing to comply with study procedures; any anticancer therapy within 5 half-lives prior to the first "
+            "dose"),  # a washout in half-lives stays clinical
 ]
 
 
@@ -109,3 +118,13 @@ def test_real_bundles_a_tissue_item_is_to_confirm_and_a_pregnancy_test_not_appli
     tissue = ("unknown", [("Archived tumor tissue available.", "to_confirm")])
     assert leaves("mcode-extraction-patient-2.json") == [tissue, ("met", [])]
     assert leaves("mcode-extraction-patient-1.json") == [tissue, ("unknown", [("pregnancy status", "to_confirm")])]
+
+
+def test_half_lives_are_clinical_only_as_a_washout():
+    from trialmatch.nlp.context import default_context
+    ctx = default_context()
+    assert ctx.non_clinical("must use contraception during treatment and for 5 half-lives after the last dose")
+    assert ctx.non_clinical("agree to use contraception for the duration of treatment plus 5 half-lives of study drug")
+    assert not ctx.non_clinical("willing to stop any anticancer therapy at least 5 half-lives prior to the first dose")
+    assert not ctx.non_clinical("willing to comply; no investigational agent within 28 days or 5 half-lives, "
+                                "whichever is longer")
