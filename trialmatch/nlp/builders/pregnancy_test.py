@@ -18,7 +18,13 @@ qualifier pattern, which keeps it beside the atom (the matcher's own pregnancy-t
 matching/data/freshness.yaml); a window written with a comparator ("done <= 14 days prior to registration",
 "(within 72 hours)"), which that pattern does not read, is kept here beside the atom the same way:
 ``All(atom, Unparsed(window))``, never dropped. A negative test in an exclusion (a misplaced inclusion) and a
-positive one in an inclusion have no safe reading and stay unparsed. The matcher gives
+positive one in an inclusion have no safe reading and stay unparsed.
+
+Source for what a pregnancy test is and what its result means: Morse JE et al., "Evidence-based pregnancy
+testing in clinical trials: Recommendations from a multi-stakeholder development process" (CTTI), PLoS ONE
+2018;13(9):e0202474, doi:10.1371/journal.pone.0202474 (CC BY): the test detects hCG (urine or serum, with
+a stated detection threshold), and its purpose at enrolment is "confirming non-pregnant state", so the
+assay, the specimen and the threshold are how the protocol checks, not who is eligible. The matcher gives
 ``Pregnancy`` NOT_MET ("not applicable") for a male patient.
 """
 
