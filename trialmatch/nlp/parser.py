@@ -21,8 +21,11 @@ from trialmatch.nlp.terms import terms_for
 # 0.3.0: the third: LVEF/QTc/SpO2/PT/lipase/amylase labs, comorbidity shapes and keys, washout
 # anchors and progression, negating list heads, exclusion lead-ins, alternatives after qualifiers;
 # 0.4.0: the fourth: Hypersensitivity, Vaccination, StudyParticipation, Procedure.major, viral test
-# results, brain/CNS shapes, dependent vs independent sentences, lead-in headings, review fixes)
-PARSER_VERSION = "trialmatch-nlp 0.4.0"
+# results, brain/CNS shapes, dependent vs independent sentences, lead-in headings, review fixes;
+# 0.5.0: the fifth: ResidualToxicity, concurrent medications, simple shapes, pregnancy tests,
+# non-clinical tissue and conception items, group labels as scopes, permissions on a condition,
+# audit fixes)
+PARSER_VERSION = "trialmatch-nlp 0.5.0"
 
 # A list head whose children are alternatives ("one of the following:").
 _ANY_HEAD = re.compile(r"\b(?:one|any|either|one or more|at least one)\b(?: of)?\b.*\b(?:following|criteria|below)\b|\beither\b")
