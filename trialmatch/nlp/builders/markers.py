@@ -19,16 +19,16 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders.patterns import CMP, NUM, number
-from trialmatch.nlp.builders.variants import DOC_TAIL, variant_nodes
+from trialmatch.nlp.builders.variants import strip_documentation, variant_nodes
 
 __all__ = ["marker_nodes", "variant_nodes"]
 
-_POS = r"(?:positive|\+|pos|overexpressing|overexpression)"
+_POS = r"(?:positive|\+|pos|overexpressing|overexpression|positivity)"
 _NEG = r"(?:negative|-|neg)"
 # "er+pr-", "hr+her2-": statuses written without a separator (the sign ends one)
 _AND_OR = re.compile(r"\s*,? (?:and/)?or\s+")
 _SEP = re.compile(r"\s*(?:,? and |(?<!\band)/(?!or\b)|, | with )\s*|(?<=[a-z0-9][+-])(?=(?:er|pr|hr|her2|her-2)(?:\b|[+-]))")
-_HER2 = r"(?:her2|her-2|her 2|erbb2)(?:[/ -]?neu)?"
+_HER2 = r"(?:her2|her-2|her 2|erbb2|human epidermal growth factor receptor[- ]2)(?:[/ -]?neu)?"
 
 def _status_atoms() -> tuple[tuple[re.Pattern, c.Node], ...]:
     er_pos, pr_pos = c.Biomarker("ER", ("positive",)), c.Biomarker("PR", ("positive",))
@@ -96,7 +96,7 @@ _STATUS_FIRST = re.compile(r"^(positive|negative) (?:for )?(her2|her-2|er|pr|hr|
 
 
 def _marker_nodes(phrase: str) -> list[c.Node] | None:
-    phrase = DOC_TAIL.sub("", phrase.strip()).strip()
+    phrase = strip_documentation(phrase)
     m = _STATUS_FIRST.match(phrase)
     if m:  # "positive her2 status"
         phrase = f"{m.group(2)} {m.group(1)}"

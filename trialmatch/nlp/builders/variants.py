@@ -24,17 +24,42 @@ import re
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
 
-# how a status was documented, said after it: the ASCO/CAP guideline that defines HER2 and ER/PR
-# status (Wolff et al. 2018/2023, Allison et al. 2020) and the local laboratory are where a
-# result in the record comes from; the status
-# (or variant) is the criterion. Central or named assays stay.
+# How a status or variant was documented, said after it: the ASCO/CAP guideline that defines HER2
+# and ER/PR status (Wolff et al., J Clin Oncol 2018;36:2105; Allison et al., J Clin Oncol
+# 2020;38:1346), a local, certified or validated laboratory, the test method (IHC, FISH, NGS, PCR)
+# and "tumor tissue or blood" (either sample) say where a result in the record comes from: the
+# status or variant is the criterion. A central laboratory, a named assay or one sample type only
+# ("in tumor tissue") stay unparsed beside the atom.
+_DOC_VERB = r"(?:(?:as )?(?:confirmed|determined|defined|assessed|classified|tested|detected|identified|documented|scored|evaluated)\s+)?"
+_GUIDELINE = (r"(?:(?:current|latest|most recent)\s+)?(?:\d{4}\s+)?(?:asco[/ -]?cap|american society of clinical oncology[/ -](?:and )?"
+              r"college of american pathologists)(?:\s*\(asco[/ -]?cap\))?(?:\s+\d{4})?(?:\s+(?:guidelines?|criteria|recommendations))?(?:\s+\d{4})?")
+_LAB = (r"(?:an?\s+)?(?:(?:local|institutional|certified|clia[- ]certified|clia|accredited|validated|locally validated|analytically validated"
+        r"|approved|locally approved|fda[- ]approved|standard)\s+)+(?:laboratory testing|laboratory test|laboratory|lab|testing|tests?|assays?|assessment|pathology|results?)"
+        r"|(?:a\s+)?local(?:\s+(?:laboratory|lab))?")
+# one staining method alone narrows a status ("HER2 positive by IHC" is IHC 3+, not IHC 2+ with a
+# positive ISH): only sequencing methods, or IHC and ISH offered together, are documentation
+_IHC_ISH = r"(?:immunohistochemistry|ihc|fluorescence in situ hybridi[sz]ation|fish|in situ hybridi[sz]ation|ish)"
+_METHOD = (rf"(?:next[- ]generation sequencing|ngs|pcr|polymerase chain reaction|sequencing|genomic profiling|molecular testing)"
+           rf"(?:\s*(?:,|or|and/or)\s+(?:next[- ]generation sequencing|ngs|pcr|{_IHC_ISH}))*"
+           rf"|{_IHC_ISH}(?:\s*(?:,|,? or|,? and/or)\s+{_IHC_ISH})+")
+_SAMPLE = (r"(?:the\s+)?(?:tumou?r\s+)?(?:tissue|tumou?r|biopsy)(?:\s+(?:samples?|specimens?))?\s+(?:or|and/or)\s+"
+           r"(?:blood|plasma|ctdna|circulating tumou?r dna|liquid biopsy)(?:\s+samples?)?")
 DOC_TAIL = re.compile(
-    r",?\s*\(?(?:as )?(?:(?:confirmed|determined|defined|assessed|classified|tested|detected|identified|documented|scored|evaluated)\s+)?"
-    r"(?:by|per|using|according to|in accordance with|based on)\s+(?:the\s+)?(?:(?:current|latest|most recent)\s+)?"
-    r"(?:(?:\d{4}\s+)?(?:asco[/ -]?cap|american society of clinical oncology[/ -](?:and )?college of american pathologists)"
-    r"(?:\s*\(asco[/ -]?cap\))?(?:\s+\d{4})?(?:\s+(?:guidelines?|criteria|recommendations))?(?:\s+\d{4})?"
-    r"|(?:a\s+)?(?:local|institutional|local laboratory|local lab)(?:\s+(?:testing|tests?|assessment|laboratory|lab|pathology|results?|standards?))?)"
-    r"\)?\.?$")
+    rf",?\s*\(?{_DOC_VERB}(?:(?:by|per|using|according to|in accordance with|based on|on|via|with)\s+(?:the\s+)?"
+    rf"(?:{_GUIDELINE}|{_LAB}|{_METHOD})|(?:in|from|on)\s+{_SAMPLE})\)?\.?$")
+
+
+def strip_documentation(phrase: str) -> str:
+    """The phrase without how it was documented ("... by ihc or fish per asco/cap guidelines")."""
+    phrase = phrase.strip()
+    for _ in range(3):
+        bare = DOC_TAIL.sub("", phrase).strip()
+        if bare == phrase:
+            break
+        phrase = bare
+    return phrase
+
+
 _RAS = ("KRAS", "NRAS", "HRAS")
 # names that stand for several genes, or multi-word gene names (longest tried first). RAS: the
 # three RAS genes (HGNC gene group "RAS type GTPase family"; KRAS, NRAS, HRAS are its classical
@@ -64,7 +89,10 @@ _FAMILY = re.compile(r"^([a-z]+) ?(\d)((?:(?:/|,? or |,? and/or |, ) ?\d)+)(?=[-
 # "krasg12c", "brafv600e": a gene glued to its protein change
 _GLUED = re.compile(r"^([a-z][a-z0-9]{1,6}?)(p\.)?([acdefghiklmnpqrstvwy]\d{1,4}[acdefghiklmnpqrstvwyx]?)(?=[- ]|$)")
 _TOKEN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)?")
-_GENE_SEP = re.compile(r"^(?:,? or |,? and/or |, |/)")
+_GENE_SEP = re.compile(r"^(?:,? or |,? and/or |, |/|,? and )")
+# "braf v600e mutation-negative", "egfr and alk mutation-negative", "alk-negative": the variant absent
+_NEGATIVE = re.compile(r"^[- ](?P<alt>(?:(?:p\.)?[acdefghiklmnpqrstvwy]\d{1,4}[acdefghiklmnpqrstvwy]?[- ])?"
+                       r"(?:(?:gene )?(?:mutations?|fusions?|rearrangements?|alterations?|amplification)[- ]?)?)negative$")
 _ALTERNATIVES = re.compile(r"\s*(?:,? or |,? and/or |, |/)\s*")
 _REFUSED_QUALIFIERS = re.compile(r"\b(?:activating|sensitizing|sensitising|deleterious|pathogenic|likely|suspected|oncogenic|"
                                  r"actionable|driver|other|non-|uncommon|rare|specific|select)\b")
@@ -83,7 +111,7 @@ def _variant_atoms(clause: Clause, phrase: str) -> tuple[c.Node, ...] | None:
 
 
 def _variant_nodes(clause: Clause, phrase: str) -> list[c.Node] | None:
-    phrase = DOC_TAIL.sub("", phrase.strip()).strip()
+    phrase = strip_documentation(phrase)
     if _REFUSED_QUALIFIERS.search(phrase):
         return None
     source = "any"
@@ -94,9 +122,20 @@ def _variant_nodes(clause: Clause, phrase: str) -> list[c.Node] | None:
     found = _gene_list(clause, phrase)
     if found is None:
         return None
-    genes, phrase = found
+    genes, phrase, joined_by_and = found
     if not phrase.startswith((" ", "-")):
         return None
+    neg = _NEGATIVE.match(phrase)
+    if neg:  # absent: no gene of the list carries it ("egfr and alk negative": neither)
+        alt = neg.group("alt").strip(" -") or ("fusion" if all(g in FUSION_GENES for g in genes) else "")
+        am = _ALTERATION.match(alt) if alt else None
+        atoms = [_variant(gene, am, source) for gene in genes] if am else [None]
+        if None in atoms:
+            return None
+        atoms = list(dict.fromkeys(atoms))
+        return [c.Not(atoms[0] if len(atoms) == 1 else c.Any(tuple(atoms)))]
+    if joined_by_and:
+        return None  # "myc and bcl2 rearrangements": both, or either?
     alterations = [_ALTERATION.match(alt.strip()) for alt in _ALTERNATIVES.split(phrase[1:])]
     if not all(alterations):
         return None
@@ -117,11 +156,12 @@ def _variant_nodes(clause: Clause, phrase: str) -> list[c.Node] | None:
     return [atoms[0] if len(atoms) == 1 else c.Any(tuple(atoms))]
 
 
-def _gene_list(clause: Clause, phrase: str) -> tuple[tuple[str, ...], str] | None:
-    """The genes a phrase opens with ("kras, nras or hras", "brca1/2", "l-myc or n-myc") and
-    the rest of the phrase, or None."""
+def _gene_list(clause: Clause, phrase: str) -> tuple[tuple[str, ...], str, bool] | None:
+    """The genes a phrase opens with ("kras, nras or hras", "brca1/2", "l-myc or n-myc"), the
+    rest of the phrase, and whether "and" joined two of them; or None."""
     genes: list[str] = []
     rest = phrase
+    joined_by_and = False
     while True:
         found = _gene_at(clause, rest)
         if found is None:
@@ -130,7 +170,8 @@ def _gene_list(clause: Clause, phrase: str) -> tuple[tuple[str, ...], str] | Non
         genes.extend(names)
         sep = _GENE_SEP.match(rest)
         if sep is None or _gene_at(clause, rest[sep.end():]) is None:
-            return tuple(dict.fromkeys(genes)), rest
+            return tuple(dict.fromkeys(genes)), rest, joined_by_and
+        joined_by_and = joined_by_and or sep.group(0).strip(" ,") == "and"
         rest = rest[sep.end():]
 
 
