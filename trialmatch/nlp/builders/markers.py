@@ -1,15 +1,21 @@
 """Tumour markers (HER2, ER/PR, hormone receptor, triple negative, PD-L1 TPS/CPS, MSI/MMR,
-TMB) and genomic variants (EGFR exon 19 deletion, L858R, KRAS G12C, BRAF V600E, ALK/ROS1
-fusions, BRCA1/2), read from a phrase such as "hr+/her2-" or "egfr exon 19 deletion or
-l858r mutation".
+TMB) read from a phrase such as "hr+/her2-" or "er-positive and/or pr-positive, her2-negative".
+Genomic variants are read by builders/variants.py (``variant_nodes`` is re-exported here).
 
 Conservative readings (documented choices):
 - "HR-positive", "ER and/or PR positive", "ER/PR-positive": ER positive or PR positive.
 - "HR-negative": ER negative and PR negative; "triple negative": ER, PR and HER2 negative.
+- Joins: "and", ",", "/" and glued statuses ("er+her2-") are all of them; "or" and "and/or" bind
+  closer ("er+ and/or pr+, her2-" = (ER+ or PR+) and HER2-). Beside an "or", a "/" or "and" join
+  is not read ("msi-h/dmmr or tmb-high": "/" is "and" in "hr+/her2-", "or" in "msi-h/dmmr").
 - PD-L1 thresholds are structured only with a named scale (TPS, CPS; "TC" = TPS): a bare
-  "PD-L1 >= 1%" stays unparsed, the scales are not interchangeable.
-- Qualified variants ("activating", "sensitizing", "deleterious", "pathogenic") stay
-  unparsed: the atom would also accept variants of unknown significance.
+  "PD-L1 >= 1%" stays unparsed, the scales are not interchangeable. "PD-L1 positive" is the
+  laboratory's reported interpretation.
+- "HER2 IHC 3+" is the IHC score (HER2 >= 3 on IHC), not the status: a 2+ tumour with a
+  positive ISH is HER2-positive but not IHC 3+. "HER2-positive (IHC 3+ or ISH+)" restates the
+  ASCO/CAP definition: HER2 positive.
+- How a status was documented (ASCO/CAP guideline, local laboratory, ...) is dropped
+  (variants.strip_documentation); "status"/"expression" after a status adds nothing.
 """
 
 from __future__ import annotations
