@@ -92,6 +92,16 @@ FULL = [
     ("inc", "HER2 IHC 3+", {"type": "biomarker", "marker": "HER2", "comparator": ">=", "value": 3, "scale": "IHC"}),
     ("inc", "HER2-positive (IHC 3+ or ISH+) breast cancer", all_(bm("HER2", "positive"), {"type": "cancer_type", "codes": ["BREAST"]})),
     ("inc", "PD-L1 positive.", bm("PDL1", "positive")),
+    # a status word, then the next marker's name
+    ("inc", "HR-positive HER2-negative breast cancer",
+     all_(any_(bm("ER", "positive"), bm("PR", "positive")), bm("HER2", "negative"), {"type": "cancer_type", "codes": ["BREAST"]})),
+    # exon-level mutations, "exon21", "ex20ins"; a numbered range "NTRK1-3"
+    ("inc", "NSCLC harboring a KRAS exon 2 mutation",
+     all_({"type": "cancer_type", "codes": ["NSCLC"]}, var("KRAS", category="mutation", exon=2))),
+    ("inc", "EGFR exon 19 deletion or exon21 L858R mutation",
+     any_(var("EGFR", category="deletion", exon=19), var("EGFR", protein_change="L858R"))),
+    ("inc", "EGFR exon 20ins mutation", var("EGFR", category="insertion", exon=20)),
+    ("inc", "NTRK1-3 fusion", any_(var("NTRK1", category="fusion"), var("NTRK2", category="fusion"), var("NTRK3", category="fusion"))),
 ]
 
 

@@ -33,8 +33,10 @@ _POS = r"(?:positive|\+|pos|overexpressing|overexpression|positivity)"
 _NEG = r"(?:negative|-|neg)"
 # "er+pr-", "hr+her2-": statuses written without a separator (the sign ends one)
 _AND_OR = re.compile(r"\s*,? (?:and/)?or\s+")
-_SEP = re.compile(r"\s*(?:,? and |(?<!\band)/(?!or\b)|, | with )\s*|(?<=[a-z0-9][+-])(?=(?:er|pr|hr|her2|her-2)(?:\b|[+-]))")
-_HER2 = r"(?:her2|her-2|her 2|erbb2|human epidermal growth factor receptor[- ]2)(?:[/ -]?neu)?"
+_SEP = re.compile(r"\s*(?:,? and |(?<!\band)/(?!or\b)|, | with )\s*|(?<=[a-z0-9][+-])(?=(?:er|pr|hr|her2|her-2)(?:\b|[+-]))"
+                  # "hr-positive her2-negative": a status word, then the next marker's name
+                  r"|(?<=positive|negative) (?=(?:her2|her-2|human epidermal|er|pr|pgr|hr|hormone|estrogen|oestrogen|progesterone)\b)")
+_HER2 = r"(?:her2|her-2|her 2|erbb2|human epidermal growth factor (?:receptor[- ])?2)(?:[/ -]?neu)?"
 
 def _status_atoms() -> tuple[tuple[re.Pattern, c.Node], ...]:
     er_pos, pr_pos = c.Biomarker("ER", ("positive",)), c.Biomarker("PR", ("positive",))

@@ -13,8 +13,15 @@ Readings (documented choices):
 - "X" as the new residue ("G719X") is any change at the position (protein_prefix); "p." is
   HGVS notation and dropped.
 - "germline or somatic" is either source.
-- Qualified variants ("activating", "sensitizing", "deleterious", "pathogenic") stay
-  unparsed: the atom would also accept variants of unknown significance.
+- "exon 2 mutation", "exon21", "ex20ins": the exon (a reported variant without its exon leaves
+  the criterion UNKNOWN in the matcher).
+- "BRAF V600E mutation-negative", "ALK-negative" (fusion genes only), "EGFR and ALK
+  mutation-negative": the variant absent in every gene named (Not(Any)); "EGFR negative"
+  (expression or mutation?) is not read.
+- Qualified variants ("activating", "sensitizing", "deleterious", "pathogenic") and ones that
+  point outside the words ("other", "non-", "uncommon", "select") stay unparsed: the atom would
+  accept variants the criterion does not (unknown significance, the common ones).
+- How the variant was documented is dropped (``strip_documentation``, below).
 """
 
 from __future__ import annotations
@@ -73,8 +80,8 @@ _GENE_ALIASES = {"brca1/2": ("BRCA1", "BRCA2"), "brca": ("BRCA1", "BRCA2"), "brc
                  "kirsten rat sarcoma virus": ("KRAS",)}
 FUSION_GENES = {"ALK", "ROS1", "RET", "NTRK1", "NTRK2", "NTRK3", "NRG1", "FGFR2", "FGFR3"}
 _ALTERATION = re.compile(
-    r"^(?:(?P<exon>exon \d{1,2}) (?P<ex_kind>deletions?|del|insertions?|ins)(?: mutations?)?"
-    r"|(?:exon \d{1,2} )?(?:p\.)?(?P<change>[acdefghiklmnpqrstvwy]\d{1,4}[acdefghiklmnpqrstvwyx]?)(?: point)?"
+    r"^(?:(?P<exon>exon ?\d{1,2}|ex\d{1,2}) ?(?P<ex_kind>deletions?|del|insertions?|ins|mutations?)(?: mutations?)?"
+    r"|(?:exon ?\d{1,2} )?(?:p\.)?(?P<change>[acdefghiklmnpqrstvwy]\d{1,4}[acdefghiklmnpqrstvwyx]?)(?: point)?"
     r"(?:[- ](?:mutations?|mutated|mutant|substitution|positive|mutation[- ]positive|alteration|mutation\(s\)))?"
     r"|(?P<word>mutation|mutations|mutation\(s\)|mutated|mutant|mutation-positive|mutation positive|gene mutations?|"
     r"rearrangement|rearrangements|rearranged|fusion|fusions|fusion-positive|fusion positive|gene fusions?|gene rearrangements?|"
@@ -85,7 +92,7 @@ _KNOWN = re.compile(r"^(?:a |an |the )?(?:known |documented |confirmed )")
 _SOURCE = re.compile(r"^(?:(?P<both>germline (?:or|and/or) somatic|somatic (?:or|and/or) germline)|(?P<one>germline|somatic))\s+")
 _ALIASES_LONGEST_FIRST = tuple(sorted(_GENE_ALIASES.items(), key=lambda kv: -len(kv[0])))
 # "idh1/2", "brca 1 or 2", "ntrk1/2/3": a numbered family, each member a gene of the lexicon
-_FAMILY = re.compile(r"^([a-z]+) ?(\d)((?:(?:/|,? or |,? and/or |, ) ?\d)+)(?=[- ]|$)")
+_FAMILY = re.compile(r"^([a-z]+) ?(\d)((?:(?:/|,? or |,? and/or |, ) ?\d)+|-\d)(?=[- ]|$)")
 # "krasg12c", "brafv600e": a gene glued to its protein change
 _GLUED = re.compile(r"^([a-z][a-z0-9]{1,6}?)(p\.)?([acdefghiklmnpqrstvwy]\d{1,4}[acdefghiklmnpqrstvwyx]?)(?=[- ]|$)")
 _TOKEN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)?")
@@ -179,7 +186,9 @@ def _gene_at(clause: Clause, s: str) -> tuple[tuple[str, ...], str] | None:
     """The gene or genes named at the start of ``s`` and what follows them."""
     m = _FAMILY.match(s)
     if m:
-        digits = [m.group(2)] + re.findall(r"\d", m.group(3))
+        rest = m.group(3)
+        digits = ([str(d) for d in range(int(m.group(2)), int(rest[1]) + 1)] if rest.startswith("-")  # "ntrk1-3"
+                  else [m.group(2)] + re.findall(r"\d", rest))
         names = tuple(clause.terms.key("GENE", m.group(1) + d) for d in digits)
         if all(names):
             return names, s[m.end():]
@@ -208,8 +217,9 @@ def _is_wild(word: str) -> bool:
 
 def _variant(gene: str, am: re.Match, source: str) -> c.Variant | None:
     if am.group("exon"):
-        exon = int(am.group("exon").split()[1])
-        category = "deletion" if am.group("ex_kind").startswith("del") else "insertion"
+        exon = int(re.sub(r"\D", "", am.group("exon")))
+        kind = am.group("ex_kind")
+        category = "deletion" if kind.startswith("del") else "mutation" if kind.startswith("mut") else "insertion"
         return c.Variant(gene, category=category, exon=exon, source=source)
     if am.group("change"):
         change = am.group("change").upper()
