@@ -112,8 +112,9 @@ FULL = [
      all_(ct(*MEL), any_(stage("IV"), all_(ext("unresectable"), stage("III"))))),
     # NCT05366881-like exclusion of a marker-defined cancer: the cancer belongs to both markers
     ("exc", "Known microsatellite instability-high (MSI-H) or mismatch repair-deficient pancreatic cancer",
-     not_(all_(ct("PANCREAS"), any_({"type": "biomarker", "marker": "MSI", "status": ["high"]},
-                                     {"type": "biomarker", "marker": "MMR", "status": ["deficient"]})))),
+     # the marker alternatives read as one phrase before the cancer (same meaning, markers first)
+     not_(all_(any_({"type": "biomarker", "marker": "MSI", "status": ["high"]},
+                    {"type": "biomarker", "marker": "MMR", "status": ["deficient"]}), ct("PANCREAS")))),
     # NCT03567889: mucosal melanomas are the mucosal codes of the melanoma list
     ("exc", "Uveal melanoma or mucosal melanoma", not_(ct("UM", "HNMUCM", "ARMM", "URMM", "VMM", "ESMM"))),
     # NCT05123482 (head): a list with an abbreviation, one extent list for all

@@ -1,15 +1,21 @@
 """Tumour markers (HER2, ER/PR, hormone receptor, triple negative, PD-L1 TPS/CPS, MSI/MMR,
-TMB) and genomic variants (EGFR exon 19 deletion, L858R, KRAS G12C, BRAF V600E, ALK/ROS1
-fusions, BRCA1/2), read from a phrase such as "hr+/her2-" or "egfr exon 19 deletion or
-l858r mutation".
+TMB) read from a phrase such as "hr+/her2-" or "er-positive and/or pr-positive, her2-negative".
+Genomic variants are read by builders/variants.py (``variant_nodes`` is re-exported here).
 
 Conservative readings (documented choices):
 - "HR-positive", "ER and/or PR positive", "ER/PR-positive": ER positive or PR positive.
 - "HR-negative": ER negative and PR negative; "triple negative": ER, PR and HER2 negative.
+- Joins: "and", ",", "/" and glued statuses ("er+her2-") are all of them; "or" and "and/or" bind
+  closer ("er+ and/or pr+, her2-" = (ER+ or PR+) and HER2-). Beside an "or", a "/" or "and" join
+  is not read ("msi-h/dmmr or tmb-high": "/" is "and" in "hr+/her2-", "or" in "msi-h/dmmr").
 - PD-L1 thresholds are structured only with a named scale (TPS, CPS; "TC" = TPS): a bare
-  "PD-L1 >= 1%" stays unparsed, the scales are not interchangeable.
-- Qualified variants ("activating", "sensitizing", "deleterious", "pathogenic") stay
-  unparsed: the atom would also accept variants of unknown significance.
+  "PD-L1 >= 1%" stays unparsed, the scales are not interchangeable. "PD-L1 positive" is the
+  laboratory's reported interpretation.
+- "HER2 IHC 3+" is the IHC score (HER2 >= 3 on IHC), not the status: a 2+ tumour with a
+  positive ISH is HER2-positive but not IHC 3+. "HER2-positive (IHC 3+ or ISH+)" restates the
+  ASCO/CAP definition: HER2 positive.
+- How a status was documented (ASCO/CAP guideline, local laboratory, ...) is dropped
+  (variants.strip_documentation); "status"/"expression" after a status adds nothing.
 """
 
 from __future__ import annotations
@@ -18,12 +24,19 @@ import functools
 import re
 
 from trialmatch.domain import criteria as c
-from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.patterns import CMP, NUM, number
+from trialmatch.nlp.builders.variants import strip_documentation, variant_nodes
 
-_POS = r"(?:positive|\+|pos|overexpressing|overexpression)"
+__all__ = ["marker_nodes", "variant_nodes"]
+
+_POS = r"(?:positive|\+|pos|overexpressing|overexpression|positivity)"
 _NEG = r"(?:negative|-|neg)"
-_SEP = re.compile(r"\s*(?:,? and/or |,? and |/|, | with )\s*")
+# "er+pr-", "hr+her2-": statuses written without a separator (the sign ends one)
+_AND_OR = re.compile(r"\s*,? (?:and/)?or\s+")
+_SEP = re.compile(r"\s*(?:,? and |(?<!\band)/(?!or\b)|, | with )\s*|(?<=[a-z0-9][+-])(?=(?:er|pr|hr|her2|her-2)(?:\b|[+-]))"
+                  # "hr-positive her2-negative": a status word, then the next marker's name
+                  r"|(?<=positive|negative) (?=(?:her2|her-2|human epidermal|er|pr|pgr|hr|hormone|estrogen|oestrogen|progesterone)\b)")
+_HER2 = r"(?:her2|her-2|her 2|erbb2|human epidermal growth factor (?:receptor[- ])?2)(?:[/ -]?neu)?"
 
 def _status_atoms() -> tuple[tuple[re.Pattern, c.Node], ...]:
     er_pos, pr_pos = c.Biomarker("ER", ("positive",)), c.Biomarker("PR", ("positive",))
@@ -31,13 +44,22 @@ def _status_atoms() -> tuple[tuple[re.Pattern, c.Node], ...]:
     her2_neg = c.Biomarker("HER2", ("negative",))
     msi_h, dmmr = c.Biomarker("MSI", ("high",)), c.Biomarker("MMR", ("deficient",))
     table = [
-        (r"(?:her2|her-2|her 2|erbb2)[- ]?" + _POS, c.Biomarker("HER2", ("positive",))),
-        (r"(?:her2|her-2|her 2|erbb2)[- ]?" + _NEG, her2_neg),
-        (r"(?:her2|her-2|her 2|erbb2)[- ]?low", c.Biomarker("HER2", ("low",))),
-        (r"(?:er|estrogen receptor|oestrogen receptor)[- ]?" + _POS, er_pos),
-        (r"(?:er|estrogen receptor|oestrogen receptor)[- ]?" + _NEG, er_neg),
-        (r"(?:pr|pgr|progesterone receptor)[- ]?" + _POS, pr_pos),
-        (r"(?:pr|pgr|progesterone receptor)[- ]?" + _NEG, pr_neg),
+        (_HER2 + r"[- ]?" + _POS, c.Biomarker("HER2", ("positive",))),
+        (_HER2 + r"[- ]?" + _NEG, her2_neg),
+        (_HER2 + r"[- ]?low", c.Biomarker("HER2", ("low",))),
+        # IHC 3+ is HER2-positive by the ASCO/CAP definition: "positive (ihc 3+ or ish+)" restates it;
+        # "ihc 3+" alone asks for the score (a positive ISH with IHC 2+ does not meet it)
+        (_HER2 + r"[- ]?(?:positive|\+) \((?:ihc 3\+,? or (?:ish|fish)(?:\+| positive)|(?:ish|fish)(?:\+| positive),? or ihc 3\+)\)",
+         c.Biomarker("HER2", ("positive",))),
+        (_HER2 + r"(?: overexpression| overexpressing| positive)? \(?ihc 3\+\)?|" + _HER2 + r" 3\+(?: by ihc)?",
+         c.Biomarker("HER2", comparator=">=", value=3, scale="IHC")),
+        # a status the laboratory reports as positive (its assay's cut-off); a threshold names its scale (_PDL1)
+        (r"(?:pd-l1|pdl1)[- ]?(?:positive|\+)(?: expression| status)?|positive pd-l1(?: expression| status)?",
+         c.Biomarker("PDL1", ("positive",))),
+        (r"(?:er|estrogen[- ]receptor|oestrogen[- ]receptor)[- ]?" + _POS, er_pos),
+        (r"(?:er|estrogen[- ]receptor|oestrogen[- ]receptor)[- ]?" + _NEG, er_neg),
+        (r"(?:pr|pgr|progesterone[- ]receptor)[- ]?" + _POS, pr_pos),
+        (r"(?:pr|pgr|progesterone[- ]receptor)[- ]?" + _NEG, pr_neg),
         (r"(?:hr|hormone receptor|hormone-receptor|er and/or pr|er/pr|er or pr|er\+ and/or pr\+|er\+/pr\+|er\+ or pr\+)[- ]?" + _POS + "?",
          c.Any((er_pos, pr_pos))),
         (r"(?:hr|hormone receptor|hormone-receptor)[- ]?" + _NEG, c.All((er_neg, pr_neg))),
@@ -62,24 +84,6 @@ _PDL1 = re.compile(
     rf"|^(?:pd-l1|pdl1)(?: expression)?(?: of)? ?{CMP} ?{NUM} ?%? ?(?:by |as |\(|on |using )?(?P<scale2>tps|cps|tumou?r proportion score|combined positive score)\)?$"
 )
 
-_GENE_ALIASES = {"brca1/2": ("BRCA1", "BRCA2"), "brca": ("BRCA1", "BRCA2"), "brca 1/2": ("BRCA1", "BRCA2"),
-                 "brca1/brca2": ("BRCA1", "BRCA2"), "brca1 or brca2": ("BRCA1", "BRCA2"), "brca1 and/or brca2": ("BRCA1", "BRCA2"),
-                 "ntrk": ("NTRK1", "NTRK2", "NTRK3"), "ntrk1/2/3": ("NTRK1", "NTRK2", "NTRK3")}
-_FUSION_GENES = {"ALK", "ROS1", "RET", "NTRK1", "NTRK2", "NTRK3", "NRG1", "FGFR2", "FGFR3"}
-_ALTERATION = re.compile(
-    r"^(?:(?P<exon>exon \d{1,2}) (?P<ex_kind>deletions?|del|insertions?|ins)(?: mutations?)?"
-    r"|(?:exon \d{1,2} )?(?P<change>[acdefghiklmnpqrstvwy]\d{1,4}[acdefghiklmnpqrstvwy]?)(?: point)?(?:[- ](?:mutation|mutations|mutated|mutant|substitution|positive))?"
-    r"|(?P<word>mutation|mutations|mutated|mutant|mutation-positive|mutation positive|rearrangement|rearrangements|rearranged|"
-    r"fusion|fusions|fusion-positive|fusion positive|gene fusion|gene rearrangement|translocation|positive|amplification|amplified|"
-    r"wild[- ]?type|wt|alteration|alterations|altered))$"
-)
-_KNOWN = re.compile(r"^(?:a |an )?(?:known |documented |confirmed )")
-_SOURCE = re.compile(r"^(germline|somatic)\s+")
-_ALIASES_LONGEST_FIRST = tuple(sorted(_GENE_ALIASES.items(), key=lambda kv: -len(kv[0])))
-_ALIAS_STARTS = tuple(_GENE_ALIASES)  # a phrase naming none of them skips the loop below
-_GENE_WORD = re.compile(r"^([a-z0-9]+)[- ]")
-_ALTERNATIVES = re.compile(r"\s*(?:,? or |,? and/or |, |/)\s*")
-_REFUSED_QUALIFIERS = re.compile(r"\b(?:activating|sensitizing|sensitising|deleterious|pathogenic|likely|suspected|oncogenic|actionable|driver)\b")
 
 
 def marker_nodes(phrase: str) -> list[c.Node] | None:
@@ -94,8 +98,21 @@ def _marker_atoms(phrase: str) -> tuple[c.Node, ...] | None:
     return None if found is None else tuple(found)
 
 
+_STATUS_WORDS = re.compile(r"^(?:(?:tumou?r|disease)\s+)?(?:status|expression)$")
+_STATUS_FIRST = re.compile(r"^(positive|negative) (?:for )?(her2|her-2|er|pr|hr|estrogen receptor|progesterone receptor|hormone receptor)"
+                           r"(?: (?:tumou?r )?(?:status|expression))?$")
+
+
 def _marker_nodes(phrase: str) -> list[c.Node] | None:
-    phrase = phrase.strip()
+    phrase = strip_documentation(phrase)
+    m = _STATUS_FIRST.match(phrase)
+    if m:  # "positive her2 status"
+        phrase = f"{m.group(2)} {m.group(1)}"
+    words = phrase.rsplit(" ", 2)
+    if len(words) == 3 and _STATUS_WORDS.match(" ".join(words[1:])):
+        phrase = words[0]  # "her2-negative tumor status": the status
+    elif len(words) >= 2 and _STATUS_WORDS.match(words[-1]) and _STATUS_ANY.fullmatch(" ".join(words[:-1])):
+        phrase = " ".join(words[:-1])
     m = _PDL1.match(phrase)
     if m:
         scale_text = m.group("scale") or m.group("scale2")
@@ -105,91 +122,22 @@ def _marker_nodes(phrase: str) -> list[c.Node] | None:
     m = _STATUS_ANY.fullmatch(phrase)
     if m:
         return [_STATUS[int(m.lastgroup[1:])][1]]
-    parts = _SEP.split(phrase)
-    if len(parts) < 2:
+    # "or" / "and/or" bind closer than "," and "/": "er+ and/or pr+, her2-" is (ER+ or PR+) and HER2-;
+    # with "and" or "/" as well ("her2+ or er+ and pr+") the binding is not clear: not read
+    groups = _SEP.split(phrase)
+    alternative = bool(_AND_OR.search(phrase))
+    if len(groups) < 2 and not alternative:
         return None
+    if alternative and {m.group(0).strip() for m in _SEP.finditer(phrase)} - {",", "with"}:
+        return None  # "msi-h/dmmr or tmb-high": is "/" "and" or "or" here?
     out: list[c.Node] = []
-    for p in parts:
-        sub = marker_nodes(p)
-        if sub is None:
-            return None
-        out.extend(sub)
-    return out
-
-
-def variant_nodes(clause: Clause, phrase: str) -> list[c.Node] | None:
-    """Atoms for "[germline|somatic] GENE alteration [or alteration]" phrases, else None.
-    Several alterations of one gene are alternatives (one list entry, an Any)."""
-    found = clause.terms.remembered(("variant", phrase), lambda: _variant_atoms(clause, phrase))
-    return None if found is None else list(found)
-
-
-def _variant_atoms(clause: Clause, phrase: str) -> tuple[c.Node, ...] | None:
-    found = _variant_nodes(clause, phrase)
-    return None if found is None else tuple(found)
-
-
-def _variant_nodes(clause: Clause, phrase: str) -> list[c.Node] | None:
-    phrase = phrase.strip()
-    if _REFUSED_QUALIFIERS.search(phrase):
-        return None
-    source = "any"
-    phrase = _KNOWN.sub("", phrase)
-    m = _SOURCE.match(phrase)
-    if m:
-        source, phrase = m.group(1), phrase[m.end():]
-    genes = None
-    for alias, names in (_ALIASES_LONGEST_FIRST if phrase.startswith(_ALIAS_STARTS) else ()):
-        if phrase.startswith(alias + " ") or phrase.startswith(alias + "-"):
-            genes, phrase = names, phrase[len(alias) + 1:]
-            break
-    if genes is None:
-        m = _GENE_WORD.match(phrase)
-        if not m:
-            return None
-        gene = _gene(clause, m.group(1))
-        if gene is None:
-            return None
-        genes, phrase = (gene,), phrase[m.end():]
-    alternatives = _ALTERNATIVES.split(phrase)
-    atoms: list[c.Node] = []
-    for alt in alternatives:
-        am = _ALTERATION.match(alt.strip())
-        if not am:
-            return None
-        for gene in genes:
-            atom = _variant(gene, am, source)
-            if atom is None:
+    for group in groups:
+        alternatives = _AND_OR.split(group) if alternative else [group]
+        nodes: list[c.Node] = []
+        for p in alternatives:
+            sub = marker_nodes(p) if len(groups) > 1 or len(alternatives) > 1 else None
+            if sub is None:
                 return None
-            atoms.append(atom)
-    return [atoms[0] if len(atoms) == 1 else c.Any(tuple(atoms))]
-
-
-def _gene(clause: Clause, word: str) -> str | None:
-    return clause.terms.key("GENE", word.lower())
-
-
-def _variant(gene: str, am: re.Match, source: str) -> c.Variant | None:
-    if am.group("exon"):
-        exon = int(am.group("exon").split()[1])
-        category = "deletion" if am.group("ex_kind").startswith("del") else "insertion"
-        return c.Variant(gene, category=category, exon=exon, source=source)
-    if am.group("change"):
-        change = am.group("change").upper()
-        if change[-1].isdigit():
-            return c.Variant(gene, protein_prefix=change, source=source)
-        return c.Variant(gene, protein_change=change, source=source)
-    word = am.group("word")
-    if word.startswith("wild") or word == "wt":
-        return c.Variant(gene, wild_type=True, source=source)
-    if word.startswith(("rearrange", "fusion", "gene fusion", "gene rearrangement", "translocation")):
-        return c.Variant(gene, category="fusion", source=source)
-    if word == "positive":
-        return c.Variant(gene, category="fusion", source=source) if gene in _FUSION_GENES else None
-    if word.startswith("amplif"):
-        return c.Variant(gene, category="amplification", source=source)
-    if word.startswith("alter"):
-        return c.Variant(gene, source=source)  # any alteration of the gene
-    if gene in _FUSION_GENES and gene not in ("FGFR2", "FGFR3"):
-        return None  # "ALK mutation" is unusual wording: ALK is mostly altered by fusion
-    return c.Variant(gene, category="mutation", source=source)
+            nodes.append(sub[0] if len(sub) == 1 else c.All(tuple(sub)))
+        out.append(nodes[0] if len(nodes) == 1 else c.Any(tuple(nodes)))
+    return out
