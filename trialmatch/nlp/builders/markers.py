@@ -103,7 +103,20 @@ _STATUS_FIRST = re.compile(r"^(positive|negative) (?:for )?(her2|her-2|er|pr|hr|
                            r"(?: (?:tumou?r )?(?:status|expression))?$")
 
 
+# what every phrase the status table or _PDL1 reads holds (a cheap test before them): a marker word,
+# or "er"/"pr"/"hr"/"mss" as a word of its own ("er+", "hr-positive")
+_MARKER_PARTS = ("her", "erbb2", "epidermal", "pd-l1", "pdl1", "estrogen", "oestrogen", "pgr", "progesterone", "hormone",
+                 "triple", "msi", "microsatellite", "mmr", "mismatch", "tmb", "mutational")
+_SHORT_MARKER = re.compile(r"\b(?:er|pr|hr|mss)\b")
+
+
+def _may_name_marker(phrase: str) -> bool:
+    return any(part in phrase for part in _MARKER_PARTS) or _SHORT_MARKER.search(phrase) is not None
+
+
 def _marker_nodes(phrase: str) -> list[c.Node] | None:
+    if not _may_name_marker(phrase):
+        return None
     phrase = strip_documentation(phrase)
     m = _STATUS_FIRST.match(phrase)
     if m:  # "positive her2 status"

@@ -26,6 +26,7 @@ Readings (documented choices):
 
 from __future__ import annotations
 
+import functools
 import re
 
 from trialmatch.domain import criteria as c
@@ -56,9 +57,18 @@ DOC_TAIL = re.compile(
     rf"(?:{_GUIDELINE}|{_LAB}|{_METHOD})|(?:in|from|on)\s+{_SAMPLE})\)?\.?$")
 
 
+# a word every documentation tail holds (a cheap test before DOC_TAIL, which is slow to fail)
+_DOC_PARTS = ("asco", "american society", "lab", "local", "institution", "certif", "clia", "accredit", "validat", "approved",
+              "standard", "test", "assay", "assess", "patholog", "result", "sequenc", "ngs", "pcr", "polymerase", "profiling",
+              "molecular", "ihc", "immunohisto", "fish", "hybridi", "ish", "blood", "plasma", "ctdna", "circulating", "biopsy")
+
+
+@functools.lru_cache(maxsize=65536)
 def strip_documentation(phrase: str) -> str:
     """The phrase without how it was documented ("... by ihc or fish per asco/cap guidelines")."""
     phrase = phrase.strip()
+    if not any(part in phrase for part in _DOC_PARTS):
+        return phrase
     for _ in range(3):
         bare = DOC_TAIL.sub("", phrase).strip()
         if bare == phrase:
@@ -117,8 +127,22 @@ def _variant_atoms(clause: Clause, phrase: str) -> tuple[c.Node, ...] | None:
     return None if found is None else tuple(found)
 
 
+# the last word of every phrase read: an alteration (_ALTERATION) or its absence (_NEGATIVE); a cheap
+# test before the gene list is looked up
+_ENDS_ALTERATION = re.compile(r"(?:mutations?|mutation\(s\)|mutated|mutant|positive|negative|fusions?|rearrange\w*|"
+                              r"translocation|amplif\w*|type|wt|alter\w*|del|deletions?|ins|insertions?|substitution|"
+                              r"[a-z]\d{1,4}[a-z]?)$")
+
+
+def _ends_with_alteration(phrase: str) -> bool:
+    """_ENDS_ALTERATION on the last word only (a search for "...$" tries every position)."""
+    return _ENDS_ALTERATION.search(phrase[phrase.rfind(" ") + 1:]) is not None
+
+
 def _variant_nodes(clause: Clause, phrase: str) -> list[c.Node] | None:
     phrase = strip_documentation(phrase)
+    if not _ends_with_alteration(phrase):
+        return None
     if _REFUSED_QUALIFIERS.search(phrase):
         return None
     source = "any"
