@@ -215,3 +215,31 @@ def test_including_and_shared_cancer_guards_keep_the_readings_they_must(clause):
     # _shared_cancer: the cancer named last is the cancer of both alternatives
     node = build_disease(clause("stage iv or unresectable stage iii melanoma"))
     assert isinstance(node, c.All) and isinstance(node.items[0], c.CancerType) and isinstance(node.items[1], c.Any)
+
+
+def test_marker_variant_and_documentation_guards_skip_no_match_on_real_texts():
+    """The fifth round's cheap tests: a phrase without a marker word is read by neither the status table
+    nor _PDL1; a variant phrase ends with an alteration word; a documentation tail holds one of its
+    words. Every sub-text they skip must be one the full expressions would not read."""
+    from trialmatch.nlp.builders import variants
+
+    rows = [row for row, _node in markers._STATUS]
+    for t in _heads(150):
+        if not markers._may_name_marker(t):
+            assert not any(rx.fullmatch(t) for rx in rows) and markers._PDL1.match(t) is None, t
+        if not any(part in t for part in variants._DOC_PARTS):
+            assert variants.DOC_TAIL.search(t) is None, t
+        if not variants._ends_with_alteration(t):
+            tail = t[t.rfind(" ") + 1:]
+            assert variants._ALTERATION.match(tail) is None and variants._NEGATIVE.search(" " + tail) is None, t
+
+
+def test_marker_variant_and_documentation_guards_keep_what_they_must_read(clause):
+    from trialmatch.nlp.builders import variants
+
+    assert markers.marker_nodes("er+her2-") is not None
+    assert markers.marker_nodes("pd-l1 tps >= 50%") is not None
+    assert variants.strip_documentation("her2 positive per asco/cap guidelines") == "her2 positive"
+    assert variants.variant_nodes(clause("kras g12c mutation"), "kras g12c mutation") is not None
+    assert variants.variant_nodes(clause("braf v600e"), "braf v600e") is not None
+    assert variants.variant_nodes(clause("alk-negative"), "alk-negative") is not None
