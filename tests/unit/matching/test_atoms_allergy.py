@@ -4,7 +4,6 @@ study-treatment atom with drug allergies on record stay UNKNOWN naming the aller
 AllergyIntolerance resources of a real Bundle (one added to a CodeX example), through the service."""
 
 from datetime import date, timedelta
-import copy
 import json
 
 import pytest
@@ -17,6 +16,7 @@ from trialmatch.domain.verdict import MISSING, TO_CONFIRM, Verdict
 from trialmatch.matching.render import render
 from trialmatch.mcode.extract import extract_facts
 from trialmatch.services import match_bundle
+from tests.unit.mcode.bundle_builder import added_to
 from tests.unit.matching.helpers import AS_OF, VOCAB, outcome, patient, trial
 
 PEMBRO = c.Hypersensitivity(drugs=("pembrolizumab",))
@@ -88,13 +88,8 @@ def test_facts_json_round_trip():
 BUNDLE = "tests/data/bundles/codex/mcode-cql/Bundle-mCODECQLExample01.json"
 
 
-def _with(bundle: dict, *resources) -> dict:
-    bundle = copy.deepcopy(bundle)
-    ref = next(e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
-    for i, r in enumerate(resources):
-        bundle["entry"].append({"fullUrl": f"urn:uuid:allergy-{i}", "resource": {
-            "resourceType": "AllergyIntolerance", "id": f"allergy-{i}", "patient": {"reference": ref}, **r}})
-    return bundle
+def _with(real: dict, *resources) -> dict:
+    return added_to(real, *resources, resource_type="AllergyIntolerance", prefix="allergy", reference="patient")
 
 
 ACTIVE = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "code": "active"}]}

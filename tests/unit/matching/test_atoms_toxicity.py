@@ -19,6 +19,7 @@ from trialmatch.matching.match_rules import load_rules
 from trialmatch.matching.toxicity_terms import load_toxicity_terms
 from trialmatch.mcode.extract import extract_facts
 from trialmatch.services import match_bundle
+from tests.unit.mcode.bundle_builder import added_to, load_bundle
 from tests.unit.matching.helpers import AS_OF, VOCAB, outcome, patient, trial
 
 MDR = "http://terminology.hl7.org/CodeSystem/mdr"
@@ -151,23 +152,12 @@ CODEX = "tests/data/bundles/codex/mcode-cql/Bundle-mCODECQLExample01.json"
 PACLITAXEL = "MedicationStatement/d6d5e888-fe94-457f-9564-d151695c1b36"  # in the CodeX bundle
 
 
-def _load(path):
-    with open(path) as fh:
-        return json.load(fh)
-
-
-def _with(bundle: dict, *resources) -> dict:
-    bundle = copy.deepcopy(bundle)
-    ref = next(e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
-    for i, r in enumerate(resources):
-        r = copy.deepcopy(r)
-        r.update(id=f"ae-{i}", subject={"reference": ref})
-        bundle["entry"].append({"fullUrl": f"urn:uuid:ae-{i}", "resource": r})
-    return bundle
+def _with(real: dict, *resources) -> dict:
+    return added_to(real, *resources, resource_type="AdverseEvent", prefix="ae", reference="subject")
 
 
 def test_extraction_framework_bundle_is_read():
-    events = extract_facts(_load(DATA + "csv-ctc-adverse-event-bundle.json"), VOCAB).adverse_events
+    events = extract_facts(load_bundle(DATA + "csv-ctc-adverse-event-bundle.json"), VOCAB).adverse_events
     assert events == (f.AdverseEvent(
         "AdverseEvent/adverseEventId-1",
         (f.Coding("code-system", "109006", "Anxiety disorder of childhood OR adolescence"),), "event-text", 1, None,
@@ -175,19 +165,19 @@ def test_extraction_framework_bundle_is_read():
 
 
 def test_ctcae_resources_in_a_patient_bundle_and_defects_with_their_location():
-    maximal = _load(DATA + "maximal-ctc-adverse-event-resource.json")
-    minimal = _load(DATA + "minimal-ctc-adverse-event-resource.json")
+    maximal = load_bundle(DATA + "maximal-ctc-adverse-event-resource.json")
+    minimal = load_bundle(DATA + "minimal-ctc-adverse-event-resource.json")
     bad_grade = copy.deepcopy(minimal)
     bad_grade["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] = "7"
     potential = {**copy.deepcopy(minimal), "actuality": "potential"}
-    got = extract_facts(_with(_load(CODEX), maximal, minimal, bad_grade, potential), VOCAB)
+    got = extract_facts(_with(load_bundle(CODEX), maximal, minimal, bad_grade, potential), VOCAB)
     events = {e.evidence: e for e in got.adverse_events}
     assert set(events) == {"AdverseEvent/ae-0", "AdverseEvent/ae-1", "AdverseEvent/ae-2"}  # the potential one dropped
     assert (events["AdverseEvent/ae-0"].grade, events["AdverseEvent/ae-0"].resolved) == (2, date(2021, 12, 9))
     assert (events["AdverseEvent/ae-1"].grade, events["AdverseEvent/ae-1"].resolved) == (2, None)
     assert events["AdverseEvent/ae-2"].grade is None
     where = [w for w in got.warnings if "CTCAE grade" in w.message]
-    assert [w.location for w in where] == ["Bundle.entry[%d].resource.extension" % (len(_load(CODEX)["entry"]) + 2)]
+    assert [w.location for w in where] == ["Bundle.entry[%d].resource.extension" % (len(load_bundle(CODEX)["entry"]) + 2)]
 
 
 NEUROPATHY_AE = {
@@ -213,7 +203,7 @@ EXCEPTED = c.All((c.Not(c.ResidualToxicity(above_grade=1, exceptions=(c.Toxicity
     (EXCEPTED, "possible", "no unresolved adverse event above grade 1"),
 ])
 def test_match_of_a_real_bundle_with_a_graded_neuropathy(criteria, result_class, reason):
-    bundle = _with(_load(CODEX), NEUROPATHY_AE)
+    bundle = _with(load_bundle(CODEX), NEUROPATHY_AE)
     catalogue = build_catalogue([trial("T-TOX", criteria)], version="t1", vocab=VOCAB)
     view = match_bundle(bundle=bundle, as_of=AS_OF, catalogue=catalogue, vocab=VOCAB)
     result = next(r for r in view["results"] if r["trial_id"] == "T-TOX")

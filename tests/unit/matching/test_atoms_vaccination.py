@@ -4,7 +4,6 @@ it in or out (records are incomplete): UNKNOWN naming the immunization record. R
 resources of real Bundles (CodeX and Synthea), through the service."""
 
 from datetime import date, timedelta
-import copy
 import json
 
 import pytest
@@ -20,6 +19,7 @@ from trialmatch.matching.match_rules import load_rules
 from trialmatch.matching.render import render
 from trialmatch.mcode.extract import extract_facts
 from trialmatch.services import match_bundle
+from tests.unit.mcode.bundle_builder import added_to, load_bundle
 from tests.unit.matching.helpers import AS_OF, VOCAB, outcome, patient, trial
 
 LIVE30 = c.Vaccination(live=True, within_days=30)
@@ -93,18 +93,8 @@ SYNTHEA = ("tests/data/bundles/synthea/longitudinalMCODEBreast/"
            "Corrie32_Boyle917_d65197b3-056a-2136-b584-77f43c29da3f.json")
 
 
-def _load(path):
-    with open(path) as fh:
-        return json.load(fh)
-
-
-def _with(bundle: dict, *resources) -> dict:
-    bundle = copy.deepcopy(bundle)
-    ref = next(e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
-    for i, r in enumerate(resources):
-        bundle["entry"].append({"fullUrl": f"urn:uuid:imm-{i}", "resource": {
-            "resourceType": "Immunization", "id": f"imm-{i}", "patient": {"reference": ref}, **r}})
-    return bundle
+def _with(real: dict, *resources) -> dict:
+    return added_to(real, *resources, resource_type="Immunization", prefix="imm", reference="patient")
 
 
 MMR_RECORD = {"status": "completed", "occurrenceDateTime": "2026-11-10",
@@ -112,10 +102,10 @@ MMR_RECORD = {"status": "completed", "occurrenceDateTime": "2026-11-10",
 
 
 def test_immunizations_are_extracted_and_defects_dropped_with_their_location():
-    facts = extract_facts(_load(SYNTHEA), VOCAB)
+    facts = extract_facts(load_bundle(SYNTHEA), VOCAB)
     assert len(facts.immunizations) == 17 and all(i.status == "completed" for i in facts.immunizations)
     assert {x.code for i in facts.immunizations for x in i.codes} >= {"140"}
-    facts = extract_facts(_with(_load(CODEX), MMR_RECORD, {**MMR_RECORD, "status": "not-done"},
+    facts = extract_facts(_with(load_bundle(CODEX), MMR_RECORD, {**MMR_RECORD, "status": "not-done"},
                                 {"status": "completed", "occurrenceDateTime": "2026-11-10",
                                  "vaccineCode": {"text": "a vaccine"}}), VOCAB)
     assert facts.immunizations[-1] == f.Immunization("Immunization/imm-0", (f.Coding(CVX, "03", "MMR"),), "completed",
@@ -133,7 +123,7 @@ CRITERIA = c.All((c.Not(c.Vaccination(live=True, within_days=30, text="Received 
     (MMR_RECORD, "eligible after a 30-day wait (from 2026-12-11)"),
     (None, "before the 30-day window; a later one not recorded is not ruled out")])  # the patient's childhood MMR
 def test_match_of_a_real_bundle_shows_the_atom_and_its_explanation(record, reason):
-    bundle = _load(CODEX) if record is None else _with(_load(CODEX), record)
+    bundle = load_bundle(CODEX) if record is None else _with(load_bundle(CODEX), record)
     catalogue = build_catalogue([trial("T-VACCINE", CRITERIA)], version="t1", vocab=VOCAB)
     view = match_bundle(bundle=bundle, as_of=AS_OF, catalogue=catalogue, vocab=VOCAB)
     result = next(r for r in view["results"] if r["trial_id"] == "T-VACCINE")

@@ -1,4 +1,7 @@
-"""Small hand-made FHIR resources for focused extraction tests."""
+"""Small hand-made FHIR resources for focused extraction tests, and real Bundles with resources added."""
+
+import copy
+import json
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -40,3 +43,20 @@ def observation(oid, loinc, profile=None, focus=None, date="2026-11-01", **value
         r["focus"] = [{"reference": focus}]
     r.update(value)
     return r
+
+
+def load_bundle(path) -> dict:
+    """A real Bundle of tests/data, as JSON."""
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def added_to(real: dict, *resources, resource_type: str, prefix: str, reference: str = "patient") -> dict:
+    """A copy of a real Bundle with ``resources`` appended as ``resource_type`` resources, each with an
+    id ``<prefix>-<i>`` and its ``reference`` field ("patient", "subject") pointing at the Bundle's Patient."""
+    out = copy.deepcopy(real)
+    ref = next(e["fullUrl"] for e in out["entry"] if e["resource"]["resourceType"] == "Patient")
+    for i, r in enumerate(resources):
+        resource = {"resourceType": resource_type, **copy.deepcopy(r), "id": f"{prefix}-{i}", reference: {"reference": ref}}
+        out["entry"].append({"fullUrl": f"urn:uuid:{prefix}-{i}", "resource": resource})
+    return out

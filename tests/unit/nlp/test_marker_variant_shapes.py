@@ -14,6 +14,7 @@ from trialmatch.domain import facts as f
 from trialmatch.domain.criteria_json import to_json
 from trialmatch.nlp import parse_eligibility
 from tests.unit.matching.helpers import outcome, patient
+from tests.unit.nlp.tree_json import all_, any_, no
 
 
 def parse(vocab, section: str, text: str):
@@ -35,17 +36,6 @@ def bm(marker, *status):
     return {"type": "biomarker", "marker": marker, "status": list(status)}
 
 
-def any_(*items):
-    return {"type": "any", "items": list(items)}
-
-
-def all_(*items):
-    return {"type": "all", "items": list(items)}
-
-
-def not_(item):
-    return {"type": "not", "item": item}
-
 
 RAS_MUT = any_(mut("KRAS"), mut("NRAS"), mut("HRAS"))
 
@@ -57,7 +47,7 @@ FULL = [
      any_(var("KRAS", protein_change="G12D"), var("NRAS", protein_change="G12D"), var("HRAS", protein_change="G12D"))),
     # a list of genes: any of them; "germline or somatic" is either source
     ("inc", "A germline or somatic BRCA1, BRCA2, or PALB2 mutation.", any_(mut("BRCA1"), mut("BRCA2"), mut("PALB2"))),
-    ("exc", "Presence of BRCA 1 or 2 mutation.", not_(any_(mut("BRCA1"), mut("BRCA2")))),
+    ("exc", "Presence of BRCA 1 or 2 mutation.", no(any_(mut("BRCA1"), mut("BRCA2")))),
     # MYCL / MYCN (HGNC) named L-MYC / N-MYC
     ("inc", "Solid tumors with L-MYC or N-MYC amplification",
      all_({"type": "cancer_type", "codes": ["_SOLID_"]},
@@ -88,7 +78,7 @@ FULL = [
     ("inc", "Patients with CRC with mismatch repair deficient or MSI-H",
      all_({"type": "cancer_type", "codes": ["COADREAD"]}, any_(bm("MMR", "deficient"), bm("MSI", "high")))),
     ("inc", "ER+PR+", all_(bm("ER", "positive"), bm("PR", "positive"))),
-    ("exc", "Patients who are her2 neu positive", not_(bm("HER2", "positive"))),
+    ("exc", "Patients who are her2 neu positive", no(bm("HER2", "positive"))),
     ("inc", "HER2 IHC 3+", {"type": "biomarker", "marker": "HER2", "comparator": ">=", "value": 3, "scale": "IHC"}),
     ("inc", "HER2-positive (IHC 3+ or ISH+) breast cancer", all_(bm("HER2", "positive"), {"type": "cancer_type", "codes": ["BREAST"]})),
     ("inc", "PD-L1 positive.", bm("PDL1", "positive")),
