@@ -16,13 +16,13 @@ Evidence is the patient's AdverseEvent records (``PatientFacts.adverse_events``,
   resolvedWithSequelae or fatal (a resolved record is shown, never read as "recovered");
 - attributed to anticancer therapy: a suspectEntity that is one of the patient's systemic
   anticancer medications (a drug of therapy.yaml's ``systemic_classes``) or cancer-related
-  procedures (surgery, radiotherapy, other: the extractor keeps only cancer-related ones). With
+  surgery or radiotherapy (a biopsy or port placement, kind "other", is no anticancer therapy). With
   ``therapy``: "chemotherapy" needs a drug of the chemotherapy class, "systemic" any systemic
   anticancer drug, "radiotherapy" a radiation procedure, "surgery" a surgery. No suspect, or one the record does not show to be such a
   therapy, is to confirm (AEs of other drugs are not this criterion's);
-- current: outcome "ongoing", or dated (recordedDate, else date) within the ``adverse_event``
-  freshness window (28 days, ``freshness.yaml``); an older "recovering" or undated record may
-  have improved since and is to confirm, the old grade shown.
+- current: dated (recordedDate, else date) within the ``adverse_event`` freshness window (28
+  days, ``freshness.yaml``), whatever its outcome: an older or undated record, "ongoing" included
+  (records are seldom closed when a toxicity improves), is to confirm, the old grade shown.
 
 A counting record -> MET; with ``or_baseline`` ("resolved to baseline or grade <= 1") no record
 states the patient's pre-treatment baseline, so it is UNKNOWN (to confirm whether the toxicity is
@@ -34,7 +34,7 @@ therapy"; records that might count but cannot be shown to are named in the reaso
 
 What closes it is a clinician's assessment (entered fact ``residual_toxicity``: the worst grade of
 the toxicities of prior therapy the patient still has, 0 = none), within the same 28-day window
-and not older than a counting record: its grade at or below the limit -> NOT_MET; above it -> MET,
+and not older than any unresolved record above the limit: its grade at or below the limit -> NOT_MET; above it -> MET,
 unless the atom excepts some toxicities, accepts the baseline or names one kind of therapy (the
 grade alone does not tell: UNKNOWN, to confirm).
 """
@@ -95,8 +95,9 @@ def _cause(ae, view, systemic, therapy) -> str | None:
         if med.evidence in ae.suspects and classes & systemic:
             kinds += ["systemic", "chemotherapy"] if "chemotherapy" in classes else ["systemic"]
     for proc in view.facts.procedures:
-        if proc.evidence in ae.suspects:
-            kinds.append({"radiation": "radiotherapy", "surgery": "surgery"}.get(proc.kind, "procedure"))
+        # a cancer-related procedure of another kind (a biopsy, a port placement) is no anticancer therapy
+        if proc.evidence in ae.suspects and proc.kind in ("radiation", "surgery"):
+            kinds.append("radiotherapy" if proc.kind == "radiation" else "surgery")
     if therapy is None:
         return kinds[0] if kinds else None
     return therapy if therapy in kinds else None
@@ -110,7 +111,7 @@ def compile_residual_toxicity(node: c.ResidualToxicity, negated, vocab, units):
         rules = ctx.rules
         terms, window = rules.toxicity_terms, rules.window("adverse_event")
         counting, doubts, shown = [], [], []
-        latest = None  # the date of the newest counting record
+        latest = None  # the date of the newest unresolved record above the limit (counting or not)
         for ae in ctx.view.facts.adverse_events:
             name = _label(ae)
             when = ae.recorded or ae.date
@@ -120,6 +121,8 @@ def compile_residual_toxicity(node: c.ResidualToxicity, negated, vocab, units):
                                   when))
             if ae.resolved is not None or ae.outcome in RESOLVED_OUTCOMES:
                 continue  # over: shown, never read as "recovered" from every toxicity
+            if when is not None:
+                latest = when if latest is None else max(latest, when)
             if ae.grade is None:
                 doubts.append(f"{name} ({day(when)}) has no CTCAE grade")
                 continue
@@ -132,12 +135,11 @@ def compile_residual_toxicity(node: c.ResidualToxicity, negated, vocab, units):
             if _cause(ae, ctx.view, rules.systemic_classes, node.therapy) is None:
                 doubts.append(f"whether grade {ae.grade} {name} was caused by {cause_words}")
                 continue
-            fresh = when is not None and 0 <= (ctx.as_of - when).days <= window
-            if ae.outcome != "ongoing" and not fresh:
+            if not is_fresh(when, window, ctx.as_of):
+                # older than the window, "ongoing" or not: records are seldom closed when a toxicity improves
                 doubts.append(f"whether grade {ae.grade} {name} ({day(when)}) persists")
                 continue
             counting.append(f"grade {ae.grade} {name} ({ae.outcome or day(when)})")
-            latest = max(latest, when) if latest is not None and when is not None else (when or latest)
         ev = tuple(shown)
         assessed = ctx.view.residual_toxicity[0] if ctx.view.residual_toxicity else None
         if assessed is not None and is_fresh(assessed.date, window, ctx.as_of) \
@@ -157,7 +159,7 @@ def compile_residual_toxicity(node: c.ResidualToxicity, negated, vocab, units):
 
 
 def _from_assessment(node: c.ResidualToxicity, assessed, ev, cause_words: str):
-    """A fresh clinician's assessment, newer than any counting record, decides: its worst grade at or
+    """A fresh clinician's assessment, not older than any unresolved record above the limit, decides: its worst grade at or
     below the limit rules the atom out; above it, the atom is met unless the atom excepts some
     toxicities, accepts the patient's baseline or names one kind of therapy (which the grade alone does
     not tell: to confirm)."""
