@@ -122,7 +122,11 @@ def compile_prior_therapy(node: c.PriorTherapy, negated, vocab, units):
         if undated:
             return unknown(node, f"{label} recorded without dates", item, MISSING, ev)
         if window == 0:
-            return not_met(node, f"no {label} given now (last record ended)", ev)
+            # current use: an ended record shows that drug stopped, not that none of the class is taken
+            # now (a switch from warfarin to an unrecorded apixaban): as with no record, to confirm
+            last = max(((m.end or m.start) for m, _, _ in hits if (m.end or m.start)), default=None)
+            return unknown(node, f"last {label} record ended{f' {day(last)}' if last else ''}; none recorded as given "
+                                 f"now", item, absent_kind(negated), ev)
         return not_met(node, f"last {label} more than {window} days ago", ev)
 
     return evaluate

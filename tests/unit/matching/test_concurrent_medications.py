@@ -48,7 +48,11 @@ def test_current_use_is_within_zero_days():
         "unknown", "on prednisone now; eligible if it is stopped", [("current systemic-corticosteroid", "to_confirm")])
     assert view(outcome(c.PriorTherapy(classes=STEROIDS, within_days=0), on))[0] == "met"
     stopped = patient(medications=(tablet(date(2026, 3, 1), date(2026, 3, 10)),))
-    assert view(outcome(current, stopped)) == ("met", "no systemic-corticosteroid given now (last record ended)", [])
+    # an ended record shows that course stopped, not that no steroid is taken now: as with no record
+    # (review of session 6: an old ended warfarin cleared a current-anticoagulant exclusion)
+    assert view(outcome(current, stopped)) == (
+        "unknown", "last systemic-corticosteroid record ended 2026-03-10; none recorded as given now",
+        [("current systemic-corticosteroid", "to_confirm")])
     nothing = patient()
     assert view(outcome(current, nothing)) == (
         "unknown", "no systemic-corticosteroid recorded", [("current systemic-corticosteroid", "to_confirm")])
@@ -66,11 +70,14 @@ def test_local_forms_do_not_count_and_unshown_forms_are_to_confirm():
     # also clear them as a systemic one; a current one is to confirm either way
     old = f.Medication("MedicationRequest/i", (f.Coding(RX, "8640", "predniSONE"),), ("prednisone",), "completed",
                        date(2025, 1, 1), date(2025, 1, 10))
-    assert view(outcome(current, patient(medications=(old,)))) == (
+    assert view(outcome(current, patient(medications=(old,))))[0] == "unknown"
+    # an unshown form that would decide differently from the systemic one is to confirm
+    within_year = c.PriorTherapy(classes=STEROIDS, within_days=365)
+    recent = f.Medication("MedicationRequest/i", (f.Coding(RX, "8640", "predniSONE"),), ("prednisone",), "completed",
+                          date(2026, 6, 1), date(2026, 6, 10))
+    assert view(outcome(within_year, patient(medications=(recent,)))) == (
         "unknown", "prednisone recorded without a dose form: whether it was systemic is to confirm",
-        [("current systemic-corticosteroid", "to_confirm")])
-    with_tablet = patient(medications=(old, tablet(date(2026, 3, 1), date(2026, 3, 10))))
-    assert view(outcome(current, with_tablet))[0] == "met"  # both readings: nothing given now
+        [("prior systemic-corticosteroid within 365 days", "to_confirm")])  # systemic: met; local: none
     # the drug named by the criterion counts in any form
     assert view(outcome(c.PriorTherapy(drugs=("prednisone",)), patient(medications=(old,))))[0] == "met"
 
@@ -85,7 +92,8 @@ def test_immunosuppressants_include_systemic_steroids_and_l04a_drugs():
     # an ingredient code of tacrolimus needs no dose form (only the steroids are route: systemic)
     stopped = f.Medication("MedicationRequest/t", (f.Coding(RX, "42316", "tacrolimus"),), ("tacrolimus",), "completed",
                            date(2025, 1, 1), date(2025, 2, 1))
-    assert view(outcome(imm, patient(medications=(stopped,))))[0] == "met"
+    assert view(outcome(imm, patient(medications=(stopped,))))[0] == "unknown"  # ended: not shown taken now
+    assert view(outcome(c.PriorTherapy(classes=("immunosuppressant",)), patient(medications=(stopped,))))[0] == "met"
 
 
 def test_mcode_prednisone_record_is_kept_but_not_a_line(vocab=VOCAB):
@@ -153,6 +161,6 @@ def test_an_uncoded_current_anticoagulant_keeps_an_old_one_from_clearing_the_pat
                             date(2025, 1, 1), date(2026, 9, 1))
     apixaban = f.Medication("MedicationRequest/a", apixaban_codes, ("apixaban",), "active", date(2026, 9, 2))
     current = c.Not(c.PriorTherapy(classes=("anticoagulant",), within_days=0))
-    assert view(outcome(current, patient(medications=(warfarin,))))[0] == "met"
+    assert view(outcome(current, patient(medications=(warfarin,))))[0] == "unknown"  # ended: apixaban may be unrecorded
     assert view(outcome(current, patient(medications=(warfarin, apixaban))))[:2] == (
         "unknown", "on apixaban now; eligible if it is stopped")

@@ -154,7 +154,7 @@ def test_dexamethasone_subgroup_verdicts():
     item = c.Any((c.Not(c.PriorTherapy(drugs=("dexamethasone",), within_days=0)),
                   c.Unparsed("must be on a stable or decreasing dose for at least 1 week prior to enrollment")))
     stopped = patient(medications=(_med("dexamethasone", date(2026, 3, 1), date(2026, 3, 10)),))
-    assert outcome(item, stopped).verdict.label == "met"  # not on it now: the requirement is not theirs
+    assert outcome(item, stopped).verdict.label == "unknown"  # ended: whether taken now is to confirm
     on = patient(medications=(_med("dexamethasone", date(2026, 11, 1), status="active"),))
     assert outcome(item, on).verdict.label == "unknown"  # on it: whether the dose is stable is to confirm
     assert outcome(item, patient()).verdict.label == "unknown"  # no record: to confirm, never "ineligible"
