@@ -84,10 +84,15 @@ def parse_entered_facts(data, *, as_of: date, vocab=None) -> f.PatientFacts:
                 item = _allergy(item, where, vocab)
             if kind == "immunizations":
                 item = _immunization(item, where)
-            if kind == "residual_toxicity" and (set(item) - {"max_grade", "date"} or isinstance(item.get("max_grade"), bool)
-                                                or item.get("max_grade") not in range(0, 6)):
-                raise _error(f"{where}.max_grade", "expected the worst CTCAE grade (0-5) of the toxicities of prior "
-                                                   "therapy the patient still has (0: none), and only a date besides")
+            if kind == "residual_toxicity":
+                extra = sorted(set(item) - {"max_grade", "date"})
+                if extra:
+                    raise _error(f"{where}.{extra[0]}", "not a field of an entered residual toxicity; allowed: date, "
+                                                        "max_grade")
+                grade = item.get("max_grade")
+                if type(grade) is not int or not 0 <= grade <= 5:
+                    raise _error(f"{where}.max_grade", "expected the worst CTCAE grade (a whole number 0-5) of the "
+                                                       "toxicities of prior therapy the patient still has (0: none)")
             with_evidence[kind].append({**item, "evidence": f"entered:{kind}[{i}]"})
     try:
         facts = facts_from_json(with_evidence)

@@ -173,10 +173,11 @@ def test_entered_residual_toxicity_decides_the_recovery_criterion():
     assert out.missing[0].item == "grade of residual toxicities of prior therapy"
 
 
-@pytest.mark.parametrize("item", [{"max_grade": 6, "date": "2026-11-20"}, {"max_grade": "1", "date": "2026-11-20"},
-                                  {"max_grade": True, "date": "2026-11-20"},
-                                  {"max_grade": 1, "term": "alopecia", "date": "2026-11-20"}])
-def test_bad_residual_toxicity_is_refused_naming_the_field(item):
+@pytest.mark.parametrize("item, field", [
+    ({"max_grade": 6, "date": "2026-11-20"}, "max_grade"), ({"max_grade": "1", "date": "2026-11-20"}, "max_grade"),
+    ({"max_grade": True, "date": "2026-11-20"}, "max_grade"), ({"max_grade": 1.0, "date": "2026-11-20"}, "max_grade"),
+    ({"max_grade": 1, "term": "alopecia", "date": "2026-11-20"}, "term")])
+def test_bad_residual_toxicity_is_refused_naming_the_field(item, field):
     with pytest.raises(PatientDataError) as caught:
         parse_entered_facts({"residual_toxicity": [item]}, as_of=AS_OF)
-    assert caught.value.issues[0][0] == "entered_facts.residual_toxicity[0].max_grade"
+    assert caught.value.issues[0][0] == f"entered_facts.residual_toxicity[0].{field}"

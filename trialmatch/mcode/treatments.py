@@ -2,8 +2,8 @@
 cancer-related procedures (surgery, radiation).
 
 Without an mCODE profile a medication is kept when the vocabulary puts one of its ingredients
-in a drug class: it is cancer-related when one of those classes is an oncology class
-(``is_cancer_drug``), else a concurrent medication (a systemic corticosteroid, an
+in a drug class (``is_classed_drug``): it is cancer-related when one of those classes is an
+oncology class, else a concurrent medication (a systemic corticosteroid, an
 immunosuppressant: classes marked ``oncology: false``), kept as a patient fact for the
 criteria that name it but never a cancer therapy (the matcher's lines of therapy and "prior
 systemic therapy" read oncology classes only). Other medications (antibiotics, analgesics)
@@ -46,16 +46,11 @@ def ingredients(codes: tuple, vocab) -> tuple[str, ...]:
     out: list[str] = []
     for c in codes:
         if c.system == RXNORM and c.code:
-            ingredient = vocab.drug_for_rxnorm(c.code)
-            found = (ingredient,) if ingredient else (
-                () if vocab.drugs_for_rxnorm(c.code) else vocab.concurrent_drugs_in(c.display))
+            # every ingredient of a combination product (a co-pack of ribociclib and letrozole), as the
+            # matcher's view reads them
+            found = vocab.drugs_for_rxnorm(c.code) or vocab.concurrent_drugs_in(c.display)
             out.extend(i for i in found if i not in out)
     return tuple(out)
-
-
-def is_cancer_drug(names: tuple[str, ...], vocab) -> bool:
-    """An ingredient in an oncology drug class."""
-    return any(vocab.oncology_drug_classes(n) for n in names)
 
 
 def is_classed_drug(names: tuple[str, ...], vocab) -> bool:

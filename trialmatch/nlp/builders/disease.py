@@ -23,7 +23,8 @@ import re
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.cancer_names import GENERIC, cancer_codes
-from trialmatch.nlp.builders.markers import marker_nodes, variant_nodes
+from trialmatch.nlp.builders.markers import marker_nodes
+from trialmatch.nlp.builders.variants import variant_nodes
 from trialmatch.nlp.builders.patterns import has_any
 from trialmatch.nlp.builders.stages import EXTENT, GA, GSEP, STAGE, extent_node, for_cancer, stage_groups, stage_node
 

@@ -1,6 +1,6 @@
 """Tumour markers (HER2, ER/PR, hormone receptor, triple negative, PD-L1 TPS/CPS, MSI/MMR,
 TMB) read from a phrase such as "hr+/her2-" or "er-positive and/or pr-positive, her2-negative".
-Genomic variants are read by builders/variants.py (``variant_nodes`` is re-exported here).
+Genomic variants are read by builders/variants.py.
 
 Conservative readings (documented choices):
 - "HR-positive", "ER and/or PR positive", "ER/PR-positive": ER positive or PR positive.
@@ -25,9 +25,9 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders.patterns import CMP, NUM, number
-from trialmatch.nlp.builders.variants import strip_documentation, variant_nodes
+from trialmatch.nlp.builders.variants import strip_documentation
 
-__all__ = ["marker_nodes", "variant_nodes"]
+__all__ = ["marker_nodes"]
 
 _POS = r"(?:positive|\+|pos|overexpressing|overexpression|positivity)"
 _NEG = r"(?:negative|-|neg)"

@@ -125,9 +125,6 @@ _TIME = re.compile(r",? (?:prior to|before|at the time of|at)(?: the)? (?:regist
                    r"start of treatment(?: with (?:the )?study (?:drug|treatment))?)(?: \([^()]*\))?$")
 
 
-_DEBUG = False
-
-
 @functools.lru_cache(maxsize=1)
 def _term_phrases() -> tuple[tuple[str, str], ...]:
     """(phrase, term key), longest phrase first."""
@@ -233,8 +230,6 @@ def build_residual_toxicity(clause: Clause) -> c.Node | None:
     t = _NARROWING.sub("", t)
     t = re.sub(r"\b(?:all|any|the|ctcae|common terminology criteria for adverse events)\b", "", t)
     t = re.sub(r"\s+", " ", t).strip(" ,")
-    if _DEBUG:
-        print("    core:", repr(t))
     if not causes and not _CAUSE_ADJ.search(t) and not re.search(r"toxic", t):
         return None  # an "adverse event" named with no cause may be any adverse event
     atom = c.ResidualToxicity(above_grade=limit, exceptions=exceptions, therapy=therapy, or_baseline=baseline)
@@ -267,8 +262,8 @@ def fold_exception(head: c.Node, tail: str) -> c.Node | None:
     either with Unparsed narrowing words beside it), ``tail`` the exception's words ("excluding
     alopecia.", "(except for alopecia and grade <= 2 neuropathy)"). Returns the head with the
     exceptions in its atom when every exception is a known term, else None (the reader keeps
-    the exception Unparsed). Not wired into the sentence reader yet (sentences.py, another module's
-    owner): the seam is where an exception tail is combined with its head node."""
+    the exception Unparsed). Called by the sentence reader (``sentences._parse_text``) where an
+    exception tail meets its head node."""
     m = _WHOLE_EXCEPTION.match(normalize_words(tail))
     read = _exceptions(m.group("list")) if m else None
     if read is None:
