@@ -164,3 +164,11 @@ def test_an_uncoded_current_anticoagulant_keeps_an_old_one_from_clearing_the_pat
     assert view(outcome(current, patient(medications=(warfarin,))))[0] == "unknown"  # ended: apixaban may be unrecorded
     assert view(outcome(current, patient(medications=(warfarin, apixaban))))[:2] == (
         "unknown", "on apixaban now; eligible if it is stopped")
+
+
+def test_a_combination_product_gives_every_ingredient_at_extraction():
+    # review: the Kisqali Femara co-pack (RxNorm 1923053, medications.json) gave no ingredient, so an
+    # unprofiled record of it was dropped while the matcher's view read both
+    from trialmatch.mcode import treatments
+
+    assert treatments.ingredients((f.Coding(RX, "1923053"),), VOCAB) == ("letrozole", "ribociclib")
