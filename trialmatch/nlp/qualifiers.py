@@ -13,7 +13,7 @@ from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import walk
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.readings import QUALIFIED_BUILDERS
-from trialmatch.nlp.sentences import evidence_bearing
+from trialmatch.nlp.lab_evidence import evidence_bearing
 
 # words that open a qualifier of what precedes them ("... to the region of", "... that is progressing")
 _QUALIFIER_STARTS = frozenset((

@@ -23,6 +23,7 @@ import re
 from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import positive_atoms, walk
 from trialmatch.nlp.builders.toxicity import fold_exception
+from trialmatch.nlp.lab_evidence import WIDENS, evidence_bearing
 from trialmatch.nlp.normalize import normalize
 from trialmatch.nlp.terms import Terms
 
@@ -87,40 +88,6 @@ def both_or_open(parts, text: str) -> c.Node:
     alone, or only together): all parts met -> MET, none -> NOT_MET, otherwise the item (``text``)
     is open."""
     return c.Any((c.All(tuple(parts)), c.All((c.Any(tuple(parts)), c.Unparsed(text.strip())))))
-
-
-# An exception after a lab that speaks of the measurement: how it was obtained (transfusion, growth
-# factor support, which values count). It may narrow the evidence ("excluding measurements within 3
-# days after transfusion", "transfusion is not allowed within 1 week prior to screening") or widen
-# who meets the value ("may be transfused to reach this cut-off", "any degree of anemia is allowed").
-_EVIDENCE = re.compile(r"\b(?:transfus\w*|growth[- ]factors?|g-?csf|filgrastim|pegfilgrastim|erythropoie\w*|"
-                       r"colony[- ]stimulating|support\w*|measurements?|measured|values?|results?|obtained|samples?)\b")
-_NARROWS = re.compile(r"\bexcluding\b|\bno\b[^.;()]{0,60}?\b(?:allowed|permitted|acceptable|allowable)\b|"
-                      r"\bnot (?:be )?(?:allowed|permitted|acceptable|allowable|eligible)\b|\bwithout\b|\bindependent\b|"
-                      r"\bnot (?:be )?(?:receiving|received|have received|used|given)\b|\bmust not\b|"
-                      r"\bno (?:more than|transfusions?|growth)\b|\bonly\b|\bat least \d+ (?:days?|weeks?) (?:after|from|since)\b")
-# a time limit on the support itself ("can be transfused up to 1 week prior to enrollment"); the
-# date of the measurement ("obtained within 14 days prior to registration") is the lab's own window
-_SUPPORT_TIMED = re.compile(
-    r"\b(?:transfus\w*|growth[- ]factors?|g-?csf|filgrastim|pegfilgrastim|erythropoie\w*|colony[- ]stimulating|"
-    r"(?:factor|transfusion|infusion) support)\b[^()]{0,80}?"
-    r"(?:\b(?:up to|within|<=?) ?\d+ (?:days?|weeks?)\b|\b\d+ (?:days?|weeks?) (?:prior|before)\b)")
-
-_WIDENS = re.compile(r"\b(?:may|can|allowed|permitted|acceptable|allowable|any degree|with or without|unless|regardless)\b")
-
-
-def evidence_bearing(head: c.Node, exception: str) -> str | None:
-    """How an exception or aside bears on a head of labs, when it speaks of the measurement: "narrows"
-    (which measurements count: the lab stays necessary), "widens" ("transfusion permitted": a value
-    below the threshold may still be reached), "open" (both), None (it says nothing of the measurement)."""
-    atoms = [n for n in walk(head) if not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed))]
-    if not atoms or not all(isinstance(a, c.Lab) for a in atoms) or not _EVIDENCE.search(exception):
-        return None
-    narrows = _NARROWS.search(exception) is not None or _SUPPORT_TIMED.search(exception) is not None
-    widens = _WIDENS.search(_NARROWS.sub(" ", exception)) is not None
-    if narrows:
-        return "open" if widens else "narrows"
-    return "widens" if widens else None
 
 
 _WINDOW_ASIDE = re.compile(r"\s*\((?:obtained|performed|measured|within|done|drawn|collected|to be performed)\b"
@@ -375,7 +342,7 @@ class SentenceReader:
         if not refusing:
             return None
         rest = _REFUSES.sub(" ", low)
-        return "open" if _PERMISSION.search(rest) or _WIDENS.search(rest) else "narrows"
+        return "open" if _PERMISSION.search(rest) or WIDENS.search(rest) else "narrows"
 
     def _sentences(self, text: str, section: str) -> c.Node | None:
         text = text.strip()
