@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from trialmatch.nlp.rule_file import LEXICON_LABELS, lexicon_rules
 
 MIN_SCORE = 95.0
+_MISSING = object()  # not in the memo
 _MEMO_SIZE = 200_000  # phrases remembered at most (a long-running worker does not grow without end)
 
 # Phrases meaning "any solid tumour" / "any haematological malignancy" (OncoTree specials).
@@ -46,16 +47,22 @@ class Terms:
         """``compute()``, once per key: phrases recur across trials, and the builders' readings of a
         sub-text recur too (the clause parser tries the same words as a head, a list part, a tail);
         each depends on the text and these terms only. Bounded: once full, answers are computed."""
-        if key in self.memo:
-            return self.memo[key]
-        answer = compute()
-        if len(self.memo) < _MEMO_SIZE:
-            self.memo[key] = answer
+        answer = self.memo.get(key, _MISSING)
+        if answer is _MISSING:
+            answer = compute()
+            if len(self.memo) < _MEMO_SIZE:
+                self.memo[key] = answer
         return answer
 
     def key(self, label: str, phrase: str) -> str | None:
         phrase = phrase.strip()
-        return self.remembered((label, phrase), lambda: self._key(label, phrase))
+        memo_key = (label, phrase)
+        found = self.memo.get(memo_key, _MISSING)  # remembered(), inlined: the parser's most frequent call
+        if found is _MISSING:
+            found = self._key(label, phrase)
+            if len(self.memo) < _MEMO_SIZE:
+                self.memo[memo_key] = found
+        return found
 
     def _key(self, label: str, phrase: str) -> str | None:
         found = self.literals.get(label, {}).get(phrase)
@@ -71,7 +78,13 @@ class Terms:
     def cancer(self, phrase: str) -> tuple[str, ...] | None:
         """OncoTree codes named by a cancer phrase (several for a lexicon override)."""
         phrase = phrase.strip(" ,.")
-        return self.remembered(("cancer", phrase), lambda: self._cancer(phrase))
+        memo_key = ("cancer", phrase)
+        found = self.memo.get(memo_key, _MISSING)  # remembered(), inlined
+        if found is _MISSING:
+            found = self._cancer(phrase)
+            if len(self.memo) < _MEMO_SIZE:
+                self.memo[memo_key] = found
+        return found
 
     def _cancer(self, phrase: str) -> tuple[str, ...] | None:
         override = self.key("CANCER", phrase)

@@ -12,7 +12,6 @@ alias table: a new MatchMiner name fails the load.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from trialmatch.errors import RuleFileError
@@ -25,7 +24,7 @@ BASES = ("history", "rename", "spelling", "split", "none")
 
 
 def normalise_name(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip().casefold()
+    return " ".join(name.split()).casefold()  # runs of whitespace as one space, none at the ends
 
 
 @dataclass(frozen=True, eq=False, repr=False)

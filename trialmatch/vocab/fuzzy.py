@@ -29,8 +29,11 @@ class TermMatch:
     matched_text: str  # the vocabulary term that matched
 
 
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
 def normalise_term(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", " ", text.casefold()).strip()
+    return _NOT_ALNUM.sub(" ", text.casefold()).strip()
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,26 @@ class TermIndex:
     ambiguity_margin: float
 
     def __post_init__(self):
-        # the texts fuzzy matching compares with, listed once (not at every lookup)
+        # the texts fuzzy matching compares with, listed once (not at every lookup), and by length:
+        # fuzz.ratio of texts of lengths a and b is at most 200 * min(a, b) / (a + b), so a lookup
+        # compares only with the lengths that can reach its cutoff (same answer, fewer comparisons)
         object.__setattr__(self, "_choices", tuple(self.terms))
+        by_length: dict[int, list[tuple[int, str]]] = {}
+        for index, text in enumerate(self._choices):
+            by_length.setdefault(len(text), []).append((index, text))
+        object.__setattr__(self, "_by_length", by_length)
+        object.__setattr__(self, "_reachable_memo", {})
+
+    def _reachable(self, norm: str, cutoff: float) -> tuple[str, ...]:
+        """The choices whose length lets fuzz.ratio reach ``cutoff`` against ``norm``, in the
+        original order (the order decides between equal scores); listed once per length."""
+        n = len(norm)
+        found = self._reachable_memo.get((n, cutoff))
+        if found is None:
+            pairs = sorted(pair for length, pairs in self._by_length.items()
+                           if 200.0 * min(n, length) / (n + length) >= cutoff - 1e-9 for pair in pairs)
+            found = self._reachable_memo[(n, cutoff)] = tuple(text for _, text in pairs)
+        return found
 
     @classmethod
     def build(cls, pairs: list[tuple[str, str]], threshold: float, settings: FuzzySettings) -> TermIndex:
@@ -95,9 +116,8 @@ class TermIndex:
             return TermMatch(next(iter(keys)), 100.0, text) if len(keys) == 1 else None
         if len(norm) < self.exact_only_below:
             return None
-        candidates = process.extract(
-            norm, self._choices, scorer=fuzz.ratio, limit=10, score_cutoff=self.threshold - self.ambiguity_margin
-        )
+        cutoff = self.threshold - self.ambiguity_margin
+        candidates = process.extract(norm, self._reachable(norm, cutoff), scorer=fuzz.ratio, limit=10, score_cutoff=cutoff)
         if not candidates or candidates[0][1] < self.threshold:
             return None
         best_text, best_score, _ = candidates[0]

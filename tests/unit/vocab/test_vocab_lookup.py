@@ -93,3 +93,37 @@ def test_term_lengths_are_the_lengths_of_the_texts_a_lookup_matches():
     assert len(lookup("carboplatin", "drug").matched_text) in lengths
     with pytest.raises(ValueError, match="unknown lookup kind"):
         vocab.term_lengths("planet")
+
+
+def test_length_band_leaves_every_lookup_as_comparing_with_all_terms():
+    # TermIndex compares a phrase only with the terms whose length can reach the cutoff: the
+    # candidates (and so the answer) must be those of comparing with every term, on real phrases
+    # (word runs of the trial file) and near-misses of the terms themselves
+    import json
+    from pathlib import Path
+
+    from rapidfuzz import fuzz, process
+
+    from trialmatch.vocab.fuzzy import normalise_term
+
+    trials = Path(__file__).resolve().parents[2] / "data" / "trials" / "oncology-trials.jsonl"
+    phrases = []
+    with trials.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            if n >= 40:
+                break
+            words = ((json.loads(line).get("eligibility") or {}).get("raw_text") or "").split()
+            phrases += [" ".join(words[i:i + size]) for size in (1, 2, 3, 4) for i in range(0, len(words) - size, 7)]
+    compared = 0
+    for index in load_vocabulary()._terms.values():
+        cutoff = index.threshold - index.ambiguity_margin
+        near = [t[:-1] for t in index._choices] + [t + "s" for t in index._choices]
+        for phrase in phrases + near:
+            norm = normalise_term(phrase)
+            if len(norm) < index.exact_only_below or norm in index.terms:
+                continue
+            everyone = process.extract(norm, index._choices, scorer=fuzz.ratio, limit=10, score_cutoff=cutoff)
+            banded = process.extract(norm, index._reachable(norm, cutoff), scorer=fuzz.ratio, limit=10, score_cutoff=cutoff)
+            assert [(t, s) for t, s, _ in banded] == [(t, s) for t, s, _ in everyone], phrase
+            compared += 1
+    assert compared > 5000
