@@ -10,32 +10,38 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from trialmatch.nlp.required_literals import Alternation, required_literals
 from trialmatch.nlp.rule_file import ContextRule, context_rules
 
 
 class Context:
     def __init__(self, rules: tuple[ContextRule, ...]):
         self.rules = rules
-        self._by_category: dict[str, re.Pattern] = {}
+        self._by_category: dict[str, Alternation] = {}
         for category in {r.category for r in rules}:
             sources = [r.pattern if r.pattern is not None else r"\b" + re.escape(r.literal.lower()) + r"\b"
                        for r in rules if r.category == category and not _clinical_counter_rule(r)]
-            self._by_category[category] = re.compile("|".join(f"(?:{s})" for s in sources))
+            self._by_category[category] = Alternation(sources)
         # NON_CLINICAL rules with value "clinical" are counter-rules: words that make an item clinical
         # even when it also speaks of consent or compliance ("pregnant", "ECOG", "infection")
         clinical = [r.pattern if r.pattern is not None else r"\b" + re.escape(r.literal.lower()) + r"\b"
                     for r in rules if _clinical_counter_rule(r)]
-        self._clinical = re.compile("|".join(f"(?:{s})" for s in clinical)) if clinical else None
+        # (guarded: only the counter-rules whose literals the text holds run, see required_literals;
+        # the same answer, about four times faster on the trial file's items)
+        self._clinical = Alternation(clinical, guarded=True) if clinical else None
 
-        self._recognised = tuple((re.compile(r.pattern or r"\b" + re.escape(r.literal.lower()) + r"\b"), r.value)
-                                 for r in rules if r.category == "RECOGNISED")
+        recognised = [(r.pattern or r"\b" + re.escape(r.literal.lower()) + r"\b", r.value) for r in rules
+                      if r.category == "RECOGNISED"]
+        self._recognised = tuple((re.compile(source), tuple(required_literals(source) or ()), value)
+                                 for source, value in recognised)
         # DEPENDENT rules by value ("definition", "permission", "independent": the counter-rules)
-        self._dependent = {value: re.compile("|".join(f"(?:{r.pattern or re.escape(r.literal.lower())})" for r in rules
-                                                      if r.category == "DEPENDENT" and r.value == value))
+        self._dependent = {value: Alternation([r.pattern or re.escape(r.literal.lower()) for r in rules
+                                               if r.category == "DEPENDENT" and r.value == value],
+                                              guarded=value in _GUARDED_DEPENDENT)
                            for value in {r.value for r in rules if r.category == "DEPENDENT"}}
         # DOCUMENTATION rules match a whole sentence
         docs = [r.pattern or re.escape(r.literal.lower()) for r in rules if r.category == "DOCUMENTATION"]
-        self._documentation = re.compile("|".join(f"(?:{s})" for s in docs)) if docs else None
+        self._documentation = Alternation(docs, guarded=True) if docs else None
         self.negation = self._prefix("NEGATION")
         self.history = self._prefix("HISTORICAL")
         self.qualifiers: dict[str, str | None] = {
@@ -47,6 +53,7 @@ class Context:
         return re.compile(r"^(?:" + "|".join(sources) + r")\b\s*") if sources else re.compile(r"(?!)")
 
     def find(self, category: str, text: str) -> re.Match | None:
+        """The first (leftmost) match of the category's rules in ``text``, or None."""
         rx = self._by_category.get(category)
         return rx.search(text) if rx is not None else None
 
@@ -92,8 +99,8 @@ class Context:
     def recognised(self, text: str) -> str | None:
         """The concept of the first RECOGNISED rule found in ``text`` (lower-cased here), or None."""
         low = text.lower()
-        for rx, value in self._recognised:
-            if rx.search(low):
+        for rx, literals, value in self._recognised:
+            if (not literals or any(lit in low for lit in literals)) and rx.search(low):
                 return value
         return None
 
@@ -111,6 +118,10 @@ class Context:
 
 _PARTNER = re.compile(r"\bpartners?(?: (?:who|that))? (?:is|are|becomes?|may be|could be|might be) (?:currently )?pregnant"
                       r"(?:,? (?:or|and/or) (?:breast-?\s?feeding|lactating|nursing))?|\bpregnant (?:or (?:breast-?\s?feeding|lactating) )?partners?\b")
+
+
+# the DEPENDENT rule sets of long lookahead alternatives (guarded: see required_literals)
+_GUARDED_DEPENDENT = frozenset(("independent", "pregnancy_test", "age_restated"))
 
 
 def _clinical_counter_rule(rule: ContextRule) -> bool:

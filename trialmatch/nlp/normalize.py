@@ -39,11 +39,11 @@ _REPLACEMENTS: tuple[tuple, ...] = (
     (r"\\([<>=\[\]\-*~_.()+#&|^])", r"\1", ("\\",)),
     (r"\bper (?=mm|ul|mcl|microliter|cubic)", "/", ("per ",)),
     (r"/\s*(?:mcl|microliters?|microlitres?)\b", "/ul", ("/",)),
-    (r"[\u00a0\u2002\u2003\u2009\u202f]", " "),
-    (r"[\u2010-\u2015\u2212]", "-"),
-    (r"[\u2018\u2019]", "'"),
-    (r"[\u201c\u201d]", '"'),
-    (r"µ|μ", "u"),
+    (r"[\u00a0\u2002\u2003\u2009\u202f]", " ", ("\u00a0", "\u2002", "\u2003", "\u2009", "\u202f")),
+    (r"[\u2010-\u2015\u2212]", "-", tuple(chr(n) for n in range(0x2010, 0x2016)) + ("\u2212",)),
+    (r"[\u2018\u2019]", "'", ("\u2018", "\u2019")),
+    (r"[\u201c\u201d]", '"', ("\u201c", "\u201d")),
+    (r"µ|μ", "u", ("µ", "μ")),
     # "equal to18": a number glued to the word before it
     (r"\b(than|to)(?=\d)", r"\1 ", ("than", "to")),
     # "\\> or equal to 18": a comparator sign beside its words
@@ -89,7 +89,7 @@ _REPLACEMENTS: tuple[tuple, ...] = (
     # "bilirubin (sum of conjugated + unconjugated)": total bilirubin by definition
     (r"\bbilirubin \(sum of conjugated (?:\+|and|plus) unconjugated(?: or total)?\)", "total bilirubin", ("conjugated",)),
     (r"(\d)x10\^", r"\1 x10^", ("x10^",)),
-    (r"[ \t]+", " "),
+    (r"[ \t]+", " ", ("  ", "\t")),  # a single space is left as it is
     (_GRADE_LIST, _grade_range, ("or",)),
     # "ast <= 3 x uln; patients with liver metastases <= 5 x uln": the group's looser threshold said
     # in a sentence of its own, brought into the lab's sentence as "or <= 5 x uln with liver metastases"
