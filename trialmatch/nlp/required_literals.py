@@ -221,3 +221,55 @@ class Alternation:
 @lru_cache(maxsize=4096)
 def _compile(patterns: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+class GuardedPattern:
+    """A compiled pattern that first asks whether the text holds one of its required literals:
+    when none is there it cannot match anywhere, and the answer of no match is given at once
+    (``search``/``match``/``fullmatch`` None, ``sub`` the text unchanged, ``split`` [text],
+    ``finditer`` nothing). For expressions that scan every position of texts that mostly lack their
+    words ("(?:\\s+|-)antibod(?:y|ies)$"); a pattern with no known literals runs as it is."""
+
+    __slots__ = ("regex", "pattern", "literals")
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self.regex = re.compile(pattern, flags)
+        self.pattern = self.regex.pattern
+        found = None if flags & re.IGNORECASE else required_literals(pattern)
+        self.literals = tuple(sorted(found, key=len, reverse=True)) if found else None
+
+    def _absent(self, text: str) -> bool:
+        literals = self.literals
+        if literals is None:
+            return False
+        for literal in literals:
+            if literal in text:
+                return False
+        return True
+
+    def search(self, text: str, *args) -> re.Match | None:
+        return None if self._absent(text) else self.regex.search(text, *args)
+
+    def match(self, text: str, *args) -> re.Match | None:
+        return None if self._absent(text) else self.regex.match(text, *args)
+
+    def fullmatch(self, text: str, *args) -> re.Match | None:
+        return None if self._absent(text) else self.regex.fullmatch(text, *args)
+
+    def sub(self, repl, text: str, count: int = 0) -> str:
+        return text if self._absent(text) else self.regex.sub(repl, text, count=count)
+
+    def split(self, text: str, maxsplit: int = 0) -> list[str]:
+        return [text] if self._absent(text) else self.regex.split(text, maxsplit=maxsplit)
+
+    def finditer(self, text: str, *args):
+        return iter(()) if self._absent(text) else self.regex.finditer(text, *args)
+
+    def findall(self, text: str, *args) -> list:
+        return [] if self._absent(text) else self.regex.findall(text, *args)
+
+
+def guarded(pattern: str, flags: int = 0) -> GuardedPattern | re.Pattern:
+    """``re.compile(pattern, flags)``, guarded by its required literals when it has some."""
+    compiled = GuardedPattern(pattern, flags)
+    return compiled if compiled.literals else compiled.regex
