@@ -9,6 +9,7 @@ import re
 
 from trialmatch.nlp.builders.patterns import has_any
 from trialmatch.nlp.context import Context
+from trialmatch.nlp.required_literals import guarded
 
 _SUBJECT_STEPS = tuple(re.compile(p) for p in (
     r"^(?:(?:male or female|female or male|adult|eligible|all|any)\s+)?(?:patients?|participants?|subjects?|"
@@ -75,12 +76,12 @@ def _narrows(aside: re.Match, text: str) -> bool:
     return bool(_CLINICAL_ASIDE.search(aside.group(0))) and not _STAGE_OR_EXTENT.search(rest)
 
 
-_UNIT_EQUIVALENT = re.compile(
+_UNIT_EQUIVALENT = guarded(
     r"\s*[(\[](?:or |i\.e\.,? |equivalent to )?(?:>=|<=|>|<)?\s*\d+(?:\.\d+)?\s*(?:x10\^\d/[a-z0-9]+|/mm3|/ul|g/dl|g/l|mg/dl|umol/l|"
     r"mmol/l|ml/min[^)\]]*|u/l|%)[)\]]"
 )
 # "(e.g., palbociclib)": examples of the term before them; the term alone keeps the meaning
-_EXAMPLES = re.compile(r"\s*[(\[](?:e\.g\.?|eg\.?|for example|such as|including)[,:]?\s[^()\[\]]*[)\]]")
+_EXAMPLES = guarded(r"\s*[(\[](?:e\.g\.?|eg\.?|for example|such as|including)[,:]?\s[^()\[\]]*[)\]]")
 # "(including ...)" may add what the term before it does not hold: "Systemic chemotherapy (including
 # VEGF-targeted therapy) within 2 months" adds bevacizumab to the washout (dropped, a patient on it
 # 3 weeks ago read eligible). An aside naming another kind of therapy stays (the clause is then not
@@ -88,7 +89,7 @@ _EXAMPLES = re.compile(r"\s*[(\[](?:e\.g\.?|eg\.?|for example|such as|including)
 _WIDER_EXAMPLES = re.compile(r"\bincluding\b.*\b(?:targeted|vegf\w*|antibod\w*|immuno\w*|hormon\w*|endocrine|radiation|"
                              r"radiotherap\w*|radiosurg\w*|biologic\w*|investigational|surg\w*|vaccin\w*|cell therap\w*|car-?t)\b")
 # "(non-infectious) pneumonitis": a modifier the lexicon reads, in brackets
-_BRACKETED_MODIFIER = re.compile(r"\((non-?infectious|noninfectious)\)")
+_BRACKETED_MODIFIER = guarded(r"\((non-?infectious|noninfectious)\)")
 # "lactating (breastfeeding) women": the same state said again in brackets
 _RESTATED_STATE = re.compile(r"(?:(?<=lactating)|(?<=nursing)) \((?:breast-?feeding|breast feeding|nursing|lactating)\)")
 # "3.1.6 ECOG performance status <= 2": the protocol's outline number (two dots or more: never a value)

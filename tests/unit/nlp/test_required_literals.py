@@ -76,3 +76,39 @@ def test_guarded_context_rules_match_as_the_whole_alternation_on_real_items():
             w, g = alternation.whole.fullmatch(sentence), alternation.fullmatch(sentence)
             assert (w and w.span()) == (g and g.span()), sentence
     assert found > 100  # the rules do match real items: the comparison is not of two Nones
+
+
+def _guarded_patterns():
+    import importlib
+    import pkgutil
+
+    import trialmatch.nlp as nlp
+    from trialmatch.nlp.required_literals import GuardedPattern
+
+    found = []
+    for info in pkgutil.walk_packages(nlp.__path__, "trialmatch.nlp."):
+        module = importlib.import_module(info.name)
+        found += [(f"{info.name}.{name}", value) for name, value in vars(module).items()
+                  if isinstance(value, GuardedPattern)]
+    return found
+
+
+def test_every_guarded_pattern_answers_as_its_regex_on_real_items():
+    # each module-level GuardedPattern of the parser, on the trial file's items as the parser sees
+    # them (normalised) and as written: the same answers as the expression run unguarded
+    from trialmatch.nlp.normalize import normalize
+
+    patterns = _guarded_patterns()
+    assert len(patterns) >= 5
+    lines = _lines()[::4]
+    texts = lines + [normalize(x) for x in lines]
+    for name, pattern in patterns:
+        rx = pattern.regex
+        for text in texts:
+            got, want = pattern.search(text), rx.search(text)
+            assert (got and got.span()) == (want and want.span()), (name, text)
+            assert pattern.sub("#", text) == rx.sub("#", text), (name, text)
+            assert pattern.split(text) == rx.split(text), (name, text)
+            got, want = pattern.match(text), rx.match(text)
+            assert (got and got.span()) == (want and want.span()), (name, text)
+        assert pattern.literals, name
