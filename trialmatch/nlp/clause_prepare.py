@@ -44,7 +44,7 @@ _STAGE_OR_EXTENT = re.compile(_CLINICAL_ASIDE.pattern + r"|\bstages\b|\bmetasta|
 # which QTc the lab builder reads; dropped, the QTc names none)
 _SEX_ASIDE = re.compile(r"\b(?:females?|males?|women|woman|men|man|girls?|boys?)\b")
 # an aside naming part of the trial ("(TAPS study)", "(Phase 2)", "(arm B only)"): the criterion is that part's
-_SCOPE_ASIDE = re.compile(r"\b(?:study|cohorts?|arms?|parts?|phase|groups?|only|substudy)\b")
+_SCOPE_ASIDE = re.compile(r"\b(?:study|cohorts?|arms?|parts?|phase|groups?|only|substudy|sub-?protocols?|modules?|strat(?:um|a))\b")
 _FORMULA = re.compile(r"\b(?:qtc[fb]|fridericia|fredericia|frederica|bazett|framingham|hodges)\b|fridericia|bazett")
 
 

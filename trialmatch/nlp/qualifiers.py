@@ -28,7 +28,7 @@ _TRAILING_ASIDE = re.compile(r"\s*\((?!(?:or|and/or|if|for|unless|except|otherwi
 # patients), not a narrowing of the atom. In an inclusion the atom then decides only when met:
 # Any(Unparsed(scope), atom); All failed a patient outside the scope who misses the atom (a wrong
 # "ineligible"). A regimen is two slashes at least ("flu/cy/thio/tbi"; "her2/neu" is a marker).
-_SCOPE_NAMES = (r"(?:cohorts?|arms?|parts?|groups?|sub-?studies|sub-?study|phases?) [a-z0-9]{1,4}"
+_SCOPE_NAMES = (r"(?:cohorts?|arms?|parts?|groups?|sub-?studies|sub-?study|sub-?protocols?|modules?|strat(?:um|a)|phases?) [a-z0-9]{1,4}"
                 r"(?:(?:,|, and|, or| and| or|/|-) ?[a-z0-9]{1,4})*"
                 r"|dose[- ](?:escalation|expansion)(?: (?:cohorts?|phase|part|portion))?"
                 r"|(?:escalation|expansion) (?:cohorts?|phase|part|portion)")
@@ -69,12 +69,6 @@ _HOW_FOUND = frozenset(("as", "per", "according", "defined", "by", "documented",
 _WINDOW = re.compile(r"\bwithin (?:the )?(?:last |past |previous )?\d")
 
 
-def _names_cancer(node: c.Node) -> bool:
-    """"Renal cell carcinoma with predominant clear cell histology (Cohort A)": a cohort named after
-    a cancer says which cohort the cancer enrols into, not whom the requirement is for."""
-    return any(isinstance(n, c.CancerType) for n in walk(node))
-
-
 def _implies(head: c.Node, atom: c.Node) -> bool:
     """Whether meeting ``atom`` always meets ``head`` (same concept, no narrower)."""
     if type(head) is not type(atom):
@@ -109,8 +103,10 @@ class QualifierReader:
             node, is_list = self._head(dataclasses.replace(clause, text=head, negated=False), negated)
             if node is not None:
                 aside = paren.group(0).strip()
-                if clause.section == "inclusion" and _SCOPE_ASIDE.match(aside) and not _names_cancer(node):
-                    return c.Any((c.Unparsed(aside), node))  # "(TAPS study)", "(Phase 2)": who it is for
+                if clause.section == "inclusion" and _SCOPE_ASIDE.match(aside):
+                    # "(TAPS study)", "(Phase 2)", "(Subprotocol B)": who it is for; also after a cancer
+                    # ("RAS-mutated NSCLC (Subprotocol B)"): the other arms may enrol other cancers
+                    return c.Any((c.Unparsed(aside), node))
                 if (_WINDOW.search(aside) or _participation_time(node, aside)) and _lacks_window(node, is_list):
                     if not re.match(r"\((?:no|without|not)\b", aside):
                         return None
@@ -161,7 +157,7 @@ class QualifierReader:
                     return None
                 if (_WINDOW.search(rest) or _participation_time(node, rest)) and _lacks_window(node, is_list):
                     return None  # "X for cancer ... within 14 days": the window is X's, not read here
-                if clause.section == "inclusion" and _SCOPE.match(rest) and not _names_cancer(node):
+                if clause.section == "inclusion" and _SCOPE.match(rest):
                     return c.Any((c.Unparsed(rest), node))  # "KPS >= 80 for Flu/Cy/Thio/TBI": who it is for
                 return c.All((node, c.Unparsed(rest)))
         return None

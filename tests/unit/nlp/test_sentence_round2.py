@@ -269,3 +269,16 @@ def test_criteria_opening_with_a_label_stay_items():
     # "Phase 2: Active brain metastases" says something itself: an item (its label read by the parser)
     segs = split_segments("Exclusion Criteria:\n\n* Phase 2: Active brain metastases\n* Group A participants with HIV\n")
     assert [s.kind for s in segs] == [HEADING, CRITERION, CRITERION]
+
+
+def test_subprotocol_scope_after_a_cancer_or_variant_decides_only_when_met(vocab):
+    # NCT06445062 / NCT06162221: a sub-protocol's requirement ("(Subprotocol D, E, F)") read All made the
+    # RAS G12D variant necessary for the patients of every other sub-protocol (a wrong "ineligible");
+    # a cohort named after a cancer ("Urothelial carcinoma (Cohort B)") is the same: other cohorts
+    # may enrol other cancers
+    _, node = parse_one(vocab, "inc", "Presence of RAS G12D mutation (Subprotocol D, E, F)")
+    assert isinstance(node, c.Any) and node.items[0] == c.Unparsed("(Subprotocol D, E, F)")
+    assert {a.gene for a in node.items[1].items} == {"KRAS", "NRAS", "HRAS"}
+    _, node = parse_one(vocab, "inc", "Urothelial carcinoma (Cohort B)")
+    assert isinstance(node, c.Any) and node.items[0] == c.Unparsed("(Cohort B)")
+    assert isinstance(node.items[1], c.CancerType)
