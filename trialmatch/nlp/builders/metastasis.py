@@ -13,9 +13,13 @@ from trialmatch.nlp.builders import Clause
 
 _META = re.compile(
     r"^(?P<q>(?:[a-z/]+[\s,]+)*?)"
-    r"(?:(?P<site>brain|cns|central nervous system|liver|hepatic|bone|osseous)\s+(?:metastases|metastasis|metastatic disease|mets)"
+    r"(?:(?P<site>brain|cns|central nervous system|liver|hepatic|bone|osseous|peritoneal|lung|pulmonary|adrenal)\s+"
+    r"(?:metastases|metastasis|metastatic disease|mets)"
     r"(?P<cns_too>/(?:central nervous system|cns) disease)?"
-    r"|(?P<site_b>brain|cns|central nervous system)\s+(?:involvement|disease))"
+    r"|(?P<site_b>brain|cns|central nervous system)\s+(?:involvement|disease)"
+    # peritoneal carcinomatosis / dissemination: spread of a cancer to the peritoneum (NCI Dictionary of Cancer
+    # Terms, "peritoneal carcinomatosis"); "peritoneal disease" is not read (it need not be cancer)
+    r"|(?P<site_p>peritoneal)\s+(?:carcinomatosis|dissemination|metastatic spread))"
     r"(?:(?:\s+(?:and/or|or)\s+|/)(?P<site2>leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis))?$"
 )
 # "distant metastases", "distant metastatic disease": metastatic disease (AJCC: distant metastasis is the M1
@@ -80,7 +84,7 @@ def build_metastasis(clause: Clause) -> c.Node | None:
     m = _META.match(t)
     if not m:
         return None
-    site = clause.terms.key("SITE", m.group("site") or m.group("site_b"))
+    site = clause.terms.key("SITE", m.group("site") or m.group("site_b") or m.group("site_p"))
     if site is None:
         return None
     words = [w for w in re.split(r"[\s,]+", m.group("q")) if w]
