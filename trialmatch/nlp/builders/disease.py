@@ -32,7 +32,7 @@ __all__ = ["build_disease", "cancer_codes", "stage_groups"]
 
 _HOW = (r"(?:histo-?pathologically|histologically|cytologically|pathologically|radiologically|radiographically|clinically|"
         r"histo-?pathological|histological|cytological|pathological|radiological|radiographic|histologic|cytologic|pathologic|"
-        r"histo-?pathologic|morphologically|tissue|biopsy)")
+        r"histo-?pathologic|morphologically|tissue|biopsy|clinical|radiologic)")
 _PROVEN = r"(?:confirmed|documented|proven|proved|verified|established|diagnosed)"
 # documentation words before the disease: dropped (the module docstring)
 _DOC = re.compile(
