@@ -91,6 +91,19 @@ READ = [
     ("exc", "peritoneal carcinomatosis", "fully_structured", no(met(site="peritoneum"))),
     ("exc", "untreated lung metastases", "fully_structured", no(met(site="lung", qualifier="untreated"))),
     ("inc", "adrenal metastases", "fully_structured", met(site="adrenal")),
+    # brain/CNS: both sites, as "CNS metastases" (NCT06161532, NCT06790602)
+    ("exc", "Symptomatic or untreated brain/CNS metastases.", "fully_structured",
+     no(any_(met(site="cns", qualifier="symptomatic"), met(site="brain", qualifier="symptomatic"),
+             met(site="cns", qualifier="untreated"), met(site="brain", qualifier="untreated")))),
+    ("exc", "Presence of known central nervous system or brain metastases.", "fully_structured",
+     no(any_(met(site="cns"), met(site="brain")))),
+    # NCT05920356: "(treated or untreated)" says treatment does not matter
+    ("exc", "Symptomatic (treated or untreated) brain metastases", "fully_structured",
+     no(met(site="brain", qualifier="symptomatic"))),
+    # NCT06671912, NCT06866262: clinical or radiologic evidence is documentation
+    ("inc", "No definitive clinical or radiologic evidence of metastatic disease", "fully_structured", no(met("metastatic"))),
+    ("inc", "Radiologic or clinical evidence of metastatic disease, or progressive locally advanced disease.", "partly_structured",
+     any_(met("metastatic"), all_(met("locally_advanced"), un("progressive")))),
 ]
 
 
@@ -121,6 +134,8 @@ OPEN = [
     ("inc", "Grade 3b FL"),  # the grade is not read
     ("inc", "MCV 80-100 fL"),  # femtolitres, not follicular lymphoma
     ("exc", "History of idiopathic or secondary myelofibrosis"),  # "idiopathic" is not read
+    ("exc", "Patients with metastases to the meninges."),  # the meninges are not the leptomeninges alone
+    ("inc", "Patients with asymptomatic CNS metastases (treated or untreated) are eligible"),  # a permission
 ]
 
 
