@@ -84,6 +84,21 @@ READ = [
     ("inc", "Arm C: Patients with relapsed advanced or metastatic cSCC", "partly_structured", None),  # NCT05479812
     ("inc", "malignant pleural mesothelioma", "fully_structured", ct("PLMESO")),
     ("inc", "GIST", "fully_structured", ct("GIST")),
+    # the classification a diagnosis follows is documentation (NCT06466122, NCT05798897, NCT06588478)
+    ("inc", "Diagnosis of CLL or SLL according to the International Workshop on Chronic Lymphocytic Leukemia (iwCLL) 2018 "
+            "guidelines", "fully_structured", ct("CLLSLL")),
+    ("inc", "Cytologically or histologically confirmed diagnosis of NHL, HL or CLL based on the 2022 World Health Organization "
+            "(WHO) criteria for hematolymphoid neoplasms", "fully_structured", ct("NHL", "HL")),
+    ("inc", "Have confirmed diagnosis of CLL/SLL as defined by iwCLL 2018 criteria.", "fully_structured", ct("CLLSLL")),
+    # a treatment indication is not the diagnosis's definition (NCT06973187)
+    ("inc", "Confirmed diagnosis of CLL or SLL, requiring treatment, based on 2018 iwCLL criteria", "partly_structured",
+     all_(ct("CLLSLL"), un("requiring treatment, based on 2018 iwCLL criteria"))),
+    # "head and neck" is one list member (NCT07090499)
+    ("inc", "Advanced cancer of the bladder, lung, head and neck, esophagus, or pancreas", "fully_structured",
+     all_(met("advanced"), ct("BLCA", "BLSC", "BLAD", "SCB", "SCBC", "SRCBC", "URCA", "LUNG", "HEAD_NECK", "ESCA", "ESCC",
+                              "EPDCA", "HGNEE", "ESMM", "PANCREAS"))),
+    ("exc", "Known neuro-endocrine prostate cancer", "fully_structured", no(ct("PRNE"))),  # NCT05647564
+    ("inc", "carcinoma of the lung", "fully_structured", ct("LUNG")),
     # metastatic sites: peritoneum, lung, adrenal gland
     ("exc", "Known bone or peritoneal metastases", "fully_structured",  # NCT04609592
      no(any_(met(site="bone"), met(site="peritoneum")))),
@@ -136,6 +151,7 @@ OPEN = [
     ("exc", "History of idiopathic or secondary myelofibrosis"),  # "idiopathic" is not read
     ("exc", "Patients with metastases to the meninges."),  # the meninges are not the leptomeninges alone
     ("inc", "Patients with asymptomatic CNS metastases (treated or untreated) are eligible"),  # a permission
+    ("inc", "Subject must have indications for treatment per the 2018 iwCLL Guidelines."),  # an indication, no diagnosis
 ]
 
 

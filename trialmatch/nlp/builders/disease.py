@@ -57,6 +57,16 @@ _DOC_AFTER = re.compile(
     r"(?:(?:,? and/or|,? or|,? and) )?)+$"
     r"|\s*\((?:histologically|cytologically|pathologically)(?: (?:or|and/or|and) (?:histologically|cytologically))? (?:confirmed|proven|documented)\)$"
 )
+# the classification a diagnosis follows, after the disease ("cll or sll according to the iwcll 2018 guidelines", "(who
+# criteria)"): the standard definition of the disease, documentation as "histologically confirmed" is (a recorded
+# diagnosis is taken to follow it); a treatment indication ("requiring treatment per iwcll") is not this
+_DIAGNOSIS_CRITERIA = re.compile(
+    r",?\s*(?:(?:as )?defined by|according to|per|based on|by)\s+(?:the\s+)?(?:(?:19|20)\d\d\s+)?"
+    r"(?:who|world health organi[sz]ation(?:\s+\(who\))?|iwcll|international workshop on (?:chronic lymphocytic leuka?emia|cll)"
+    r"(?:\s+\(iwcll\))?|imwg|international myeloma working group(?:\s+\(imwg\))?)(?:\s+(?:19|20)\d\d)?"
+    r"\s+(?:classification|criteria|guidelines?)(?:\s+for (?:hematolymphoid|haematolymphoid|lymphoid|myeloid) (?:neoplasms|tumou?rs))?$"
+    r"|\s*\((?:(?:19|20)\d\d )?(?:who|iwcll|imwg)(?: (?:19|20)\d\d)? (?:criteria|classification|guidelines)\)$")
+_DIAGNOSIS_CRITERIA_WORDS = ("who", "world health", "iwcll", "imwg", "myeloma working", "international workshop")
 # "squamous or non-squamous nsclc", "nsclc (squamous or nonsquamous)": every histology of the cancer
 _ALL_HISTOLOGIES = re.compile(r"^(?:squamous (?:or|and/or|and) non-?squamous|non-?squamous (?:or|and/or|and) squamous)(?: cell)? "
                               r"|\s*\((?:squamous (?:or|and/or|and) non-?squamous|non-?squamous (?:or|and/or|and) squamous)(?: histology)?\)$")
@@ -271,6 +281,8 @@ def _read_disease(clause: Clause, t: str, markers: bool) -> c.Node | None:
         t = _SUBJECT_END.sub("", t)
     if has_any(t, _DOC_AFTER_WORDS):
         t = _DOC_AFTER.sub("", t)
+    if has_any(t, _DIAGNOSIS_CRITERIA_WORDS):
+        t = _DIAGNOSIS_CRITERIA.sub("", t)
     if "squamous" in t:
         t = _ALL_HISTOLOGIES.sub("", t)
     if has_any(t, _ANY_STAGE_WORDS):
