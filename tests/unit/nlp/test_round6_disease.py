@@ -79,8 +79,7 @@ READ = [
     ("inc", "Desmoid tumor (aggressive fibromatosis)", "fully_structured", ct("DES")),  # NCT05919264
     ("exc", "Myelofibrosis", "fully_structured", no(ct("PMF", "PVMF", "ETMF"))),
     ("inc", "Diagnosis of CLL, MCL, MZL or WM", "fully_structured", ct("CLLSLL", "MCL", "MZL", "WM")),
-    ("inc", "Participant must have CLL or SLL (WHO criteria).", "partly_structured",  # NCT06849713
-     all_(ct("CLLSLL"), un("(WHO criteria)"))),
+    ("inc", "Participant must have CLL or SLL (WHO criteria).", "fully_structured", ct("CLLSLL")),  # NCT06849713
     ("inc", "Arm C: Patients with relapsed advanced or metastatic cSCC", "partly_structured", None),  # NCT05479812
     ("inc", "malignant pleural mesothelioma", "fully_structured", ct("PLMESO")),
     ("inc", "GIST", "fully_structured", ct("GIST")),
