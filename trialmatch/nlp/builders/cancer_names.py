@@ -28,6 +28,23 @@ def cancer_codes(clause: Clause, t: str) -> tuple[str, ...] | None:
         return codes
     if not _LIST_SEP.search(t) and "/" not in t:
         return None
+    if "head and neck" in t:
+        # one site, not two list members: "cancer of the bladder, lung, head and neck, or pancreas"
+        return _with_head_and_neck(clause, t)
+    return _list_codes(clause, t)
+
+
+_HEAD_AND_NECK = "head\x00neck"  # a spelling no text holds, with no list separator in it
+
+
+def _with_head_and_neck(clause: Clause, t: str) -> tuple[str, ...] | None:
+    joined = t.replace("head and neck", _HEAD_AND_NECK)
+    if not _LIST_SEP.search(joined) and "/" not in joined:
+        return None  # "head and neck cancer" alone: the vocabulary answered above
+    return _list_codes(clause, joined)
+
+
+def _list_codes(clause: Clause, t: str) -> tuple[str, ...] | None:
     of = _OF_HEAD.match(t)
     head_after = _HEAD.search(t)
     parts = _LIST_SEP.split(of.group("rest") if of else t)
@@ -38,6 +55,7 @@ def cancer_codes(clause: Clause, t: str) -> tuple[str, ...] | None:
     seen: list[str] = []
     for i, part in enumerate(parts):
         got = None
+        part = part.replace(_HEAD_AND_NECK, "head and neck")
         if of:
             got = clause.terms.cancer(f"{of.group('h')} {part}")
         else:

@@ -32,7 +32,7 @@ __all__ = ["build_disease", "cancer_codes", "stage_groups"]
 
 _HOW = (r"(?:histo-?pathologically|histologically|cytologically|pathologically|radiologically|radiographically|clinically|"
         r"histo-?pathological|histological|cytological|pathological|radiological|radiographic|histologic|cytologic|pathologic|"
-        r"histo-?pathologic|morphologically|tissue|biopsy)")
+        r"histo-?pathologic|morphologically|tissue|biopsy|clinical|radiologic)")
 _PROVEN = r"(?:confirmed|documented|proven|proved|verified|established|diagnosed)"
 # documentation words before the disease: dropped (the module docstring)
 _DOC = re.compile(
@@ -57,6 +57,16 @@ _DOC_AFTER = re.compile(
     r"(?:(?:,? and/or|,? or|,? and) )?)+$"
     r"|\s*\((?:histologically|cytologically|pathologically)(?: (?:or|and/or|and) (?:histologically|cytologically))? (?:confirmed|proven|documented)\)$"
 )
+# the classification a diagnosis follows, after the disease ("cll or sll according to the iwcll 2018 guidelines", "(who
+# criteria)"): the standard definition of the disease, documentation as "histologically confirmed" is (a recorded
+# diagnosis is taken to follow it); a treatment indication ("requiring treatment per iwcll") is not this
+_DIAGNOSIS_CRITERIA = re.compile(
+    r",?\s*(?:(?:as )?defined by|according to|per|based on|by)\s+(?:the\s+)?(?:(?:19|20)\d\d\s+)?"
+    r"(?:who|world health organi[sz]ation(?:\s+\(who\))?|iwcll|international workshop on (?:chronic lymphocytic leuka?emia|cll)"
+    r"(?:\s+\(iwcll\))?|imwg|international myeloma working group(?:\s+\(imwg\))?)(?:\s+(?:19|20)\d\d)?"
+    r"\s+(?:classification|criteria|guidelines?)(?:\s+for (?:hematolymphoid|haematolymphoid|lymphoid|myeloid) (?:neoplasms|tumou?rs))?$"
+    r"|\s*\((?:(?:19|20)\d\d )?(?:who|iwcll|imwg)(?: (?:19|20)\d\d)? (?:criteria|classification|guidelines)\)$")
+_DIAGNOSIS_CRITERIA_WORDS = ("who", "world health", "iwcll", "imwg", "myeloma working", "international workshop")
 # "squamous or non-squamous nsclc", "nsclc (squamous or nonsquamous)": every histology of the cancer
 _ALL_HISTOLOGIES = re.compile(r"^(?:squamous (?:or|and/or|and) non-?squamous|non-?squamous (?:or|and/or|and) squamous)(?: cell)? "
                               r"|\s*\((?:squamous (?:or|and/or|and) non-?squamous|non-?squamous (?:or|and/or|and) squamous)(?: histology)?\)$")
@@ -69,7 +79,7 @@ _NARROW = re.compile(
     r"relapsed|refractory|r/r|"
     r"castrat(?:e|ion)[- ](?:resistant|refractory)|(?:castrat(?:e|ion)|hormone)[- ]sensitive|"
     r"(?:primary )?platinum[- ](?:resistant|sensitive|refractory)|(?:high|intermediate|low)[- ]risk|"
-    r"early[- ]stage|operable|inoperable|non-?operable|(?:borderline )?resectable|incurable|"
+    r"early[- ]stage|extensive[- ]stage|limited[- ]stage|operable|inoperable|non-?operable|(?:borderline )?resectable|incurable|"
     r"(?:non-?)?muscle[- ]invasive)(?:\s*,)?\s+"
 )
 _EXTENT_AFTER = re.compile(r"^(?P<cancer>.+?),? (?:that is|which is|that has become|with) (?P<e>(?:metastatic|locally advanced|advanced|unresectable|"
@@ -86,6 +96,17 @@ _PROSTATE_STATES = {
     "mcspc": (c.Metastasis(extent="metastatic"), "castration-sensitive"),
     "mhspc": (c.Metastasis(extent="metastatic"), "hormone-sensitive"),
     "nmcrpc": (c.Not(c.Metastasis(extent="metastatic")), "castration-resistant"),
+}
+# a metastatic cancer written as one abbreviation ("mNSCLC", "mCRC"): the extent and the cancer the rest names
+# ("mBC" is left out: in some protocols it is male breast cancer)
+_METASTATIC_ABBREVIATIONS = {"mnsclc": "nsclc", "mcrc": "crc"}
+# a cancer with words no atom holds written as one abbreviation: (the cancer's name, marker phrase, narrowing words);
+# "TNBC" is triple-negative breast cancer, read as "triple negative breast cancer" is (ER, PR and HER2 negative);
+# extensive / limited stage is the VALSG staging of small cell lung cancer (no Stage group): kept unparsed
+_ABBREVIATED_STATES = {
+    "tnbc": ("breast cancer", "triple negative", None),
+    "es-sclc": ("sclc", None, "extensive-stage"),
+    "ls-sclc": ("sclc", None, "limited-stage"),
 }
 # a trailing qualifier of the whole disease phrase (the head stays a necessary condition)
 _TAIL_WORDS = (
@@ -118,6 +139,9 @@ _SUBJECT_END = re.compile(r"\s+(?:patients|participants|subjects|diagnosis)$")
 _STAGE_TAIL = re.compile(r"(?:,\s*|\s+|\s*\()" + STAGE.pattern + r"\)?(?:\s*\((?:ajcc|american joint)[^()]*\))?$")
 _GENE_END = re.compile(r"[-/+]")
 _SOLID_CANCER = re.compile(r"^((?:advanced |malignant )?solid tumou?rs?) (?:cancers?|malignanc(?:y|ies))$")
+# the staging system named after the cancer of a stage read before it ("stage iv mnsclc (based on the american joint
+# committee on cancer edition 8)"): documentation of the stage, as the aside right after the stage (_STAGE_LEAD)
+_AJCC_ASIDE = re.compile(r"\s*\((?:based on |per |according to |using )?(?:the )?(?:ajcc|american joint committee on cancer)[^()]*\)$")
 _SLASHED_ABBREVIATION = re.compile(r"\s*\(([a-z][a-z0-9-]{1,9})\)(?=/)")
 # words without which an expression cannot match (each is a literal every match contains)
 _SUBJECT_END_WORDS = ("patients", "participants", "subjects", "diagnosis")
@@ -251,10 +275,14 @@ def _read_disease(clause: Clause, t: str, markers: bool) -> c.Node | None:
             break
     # each expression below runs only when the words it requires are there (a search fails anyway
     # without them; most phrases tried have none)
+    if ("ajcc" in t or "american joint" in t) and any(isinstance(p, c.Stage) for p in parts):
+        t = _AJCC_ASIDE.sub("", t)
     if has_any(t, _SUBJECT_END_WORDS):
         t = _SUBJECT_END.sub("", t)
     if has_any(t, _DOC_AFTER_WORDS):
         t = _DOC_AFTER.sub("", t)
+    if has_any(t, _DIAGNOSIS_CRITERIA_WORDS):
+        t = _DIAGNOSIS_CRITERIA.sub("", t)
     if "squamous" in t:
         t = _ALL_HISTOLOGIES.sub("", t)
     if has_any(t, _ANY_STAGE_WORDS):
@@ -315,7 +343,10 @@ def _read_disease(clause: Clause, t: str, markers: bool) -> c.Node | None:
 
 _MARKER_START = re.compile(
     r"^(?:her2|her-2|erbb2|er|pr|pgr|hr|hormone|estrogen|oestrogen|progesterone|triple|msi|dmmr|mmr|pmmr|mss|tmb|pd-l1|pdl1|"
-    r"germline|somatic|microsatellite|mismatch|high|deficient|proficient|brca|brca1/2|ntrk|known|documented|confirmed)\b"
+    r"germline|somatic|microsatellite|mismatch|high|deficient|proficient|brca|brca1/2|ntrk|known|documented|confirmed|"
+    # gene groups and negated statuses the GENE lexicon does not name as one word: "ras-mutated nsclc",
+    # "non-msi-h crc"
+    r"ras|non-msi|non-dmmr|non-mmr|non-microsatellite)\b"
 )
 
 
@@ -338,11 +369,32 @@ def _markers_and_cancer(clause: Clause, t: str, markers: bool, narrowing: list[s
     codes = cancer_codes(clause, t)
     if codes:
         return [c.CancerType(codes)]
+    if t.startswith("primary ") and not GENERIC.match(t[8:]):
+        # "primary breast cancer" (a name that is no entity of its own, as "primary myelofibrosis" is): the cancer,
+        # "primary" kept unparsed beside it (it may mean the primary tumour, or, in European usage, early disease)
+        codes = cancer_codes(clause, t[8:])
+        if codes:
+            narrowing.append("primary")
+            return [c.CancerType(codes)]
     state = _PROSTATE_STATES.get(t)
     if state is not None:
         extent, words = state
         narrowing.append(words)
         return [c.CancerType(("PROSTATE",))] + ([extent] if extent is not None else [])
+    abbreviated = _ABBREVIATED_STATES.get(t)
+    if abbreviated is not None:
+        name, marker_words, words = abbreviated
+        codes = clause.terms.cancer(name)
+        found = marker_nodes(marker_words) if marker_words else []
+        if not codes or found is None:
+            return None
+        if words:
+            narrowing.append(words)
+        return found + [c.CancerType(codes)]
+    named = _METASTATIC_ABBREVIATIONS.get(t)
+    if named is not None:
+        codes = clause.terms.cancer(named)
+        return [c.CancerType(codes), c.Metastasis(extent="metastatic")] if codes else None
     if not markers:
         return None
     whole = marker_nodes(t) or variant_nodes(clause, t)

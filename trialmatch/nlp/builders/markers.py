@@ -67,6 +67,10 @@ def _status_atoms() -> tuple[tuple[re.Pattern, c.Node], ...]:
         (r"msi-?h|msi-high|microsatellite instability[- ]high|high microsatellite instability|high msi|microsatellite[- ]unstable", msi_h),
         (r"dmmr|mmr-?d|mismatch repair[- ]deficient|mismatch repair deficiency|deficient mismatch repair|mmr[- ]deficient", dmmr),
         (r"msi-?h/dmmr|msi-?h or dmmr|dmmr/msi-?h|dmmr or msi-?h|msi-?h and/or dmmr|dmmr and/or msi-?h", c.Any((msi_h, dmmr))),
+        # "non-MSI-H", "non-dMMR": the tumour is not MSI-high / not MMR-deficient (Not of the status: a tumour
+        # never tested is UNKNOWN, never read as stable or proficient)
+        (r"non-msi-?h|non-msi-high|non-microsatellite instability[- ]high", c.Not(msi_h)),
+        (r"non-dmmr|non-mmr-?d|non-mismatch repair[- ]deficient", c.Not(dmmr)),
         (r"mss|microsatellite[- ]stable", c.Biomarker("MSI", ("stable",))),
         (r"pmmr|mismatch repair[- ]proficient|proficient mismatch repair", c.Biomarker("MMR", ("proficient",))),
         (r"tmb-?h|tmb-high|high tmb|high tumou?r mutational burden|tumou?r mutational burden[- ]high", c.Biomarker("TMB", ("high",))),

@@ -13,9 +13,16 @@ from trialmatch.nlp.builders import Clause
 
 _META = re.compile(
     r"^(?P<q>(?:[a-z/]+[\s,]+)*?)"
-    r"(?:(?P<site>brain|cns|central nervous system|liver|hepatic|bone|osseous)\s+(?:metastases|metastasis|metastatic disease|mets)"
+    r"(?:(?P<site>brain|cns|central nervous system|liver|hepatic|bone|osseous|peritoneal|lung|pulmonary|adrenal"
+    # "brain/CNS metastases", "central nervous system or brain metastases": the brain or elsewhere in the CNS,
+    # read as "CNS metastases" are (both sites)
+    r"|(?:brain|cns|central nervous system)(?:\s*/\s*|,? or |,? and/or )(?:brain|cns|central nervous system))\s+"
+    r"(?:metastases|metastasis|metastatic disease|mets)"
     r"(?P<cns_too>/(?:central nervous system|cns) disease)?"
-    r"|(?P<site_b>brain|cns|central nervous system)\s+(?:involvement|disease))"
+    r"|(?P<site_b>brain|cns|central nervous system)\s+(?:involvement|disease)"
+    # peritoneal carcinomatosis / dissemination: spread of a cancer to the peritoneum (NCI Dictionary of Cancer
+    # Terms, "peritoneal carcinomatosis"); "peritoneal disease" is not read (it need not be cancer)
+    r"|(?P<site_p>peritoneal)\s+(?:carcinomatosis|dissemination|metastatic spread))"
     r"(?:(?:\s+(?:and/or|or)\s+|/)(?P<site2>leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis))?$"
 )
 # "distant metastases", "distant metastatic disease": metastatic disease (AJCC: distant metastasis is the M1
@@ -35,6 +42,7 @@ _META_LEAD = re.compile(r"^(?:(?:clinical |radiological |radiographic )?evidence
 _META_AFTER = re.compile(r"^(?P<site>.+?) (?:that|which) (?:are|is) (?P<q>[a-z]+)$")
 # "untreated brain metastases will be excluded from this clinical trial because of their poor prognosis"
 # (the NCI template): the rationale adds nothing; in an inclusion the words say the patients are excluded
+_EITHER_TREATED = re.compile(r"\s*\((?:previously )?(?:treated or untreated|untreated or treated|treated or not)\)")
 _META_EXCLUDED = re.compile(r" (?:(?:will|should|must|shall) be|are) excluded(?: from (?:this|the) (?:clinical )?(?:trial|study))?"
                             r"(?: because\b.*)?$")
 
@@ -58,6 +66,9 @@ def build_metastasis(clause: Clause) -> c.Node | None:
         return node if clause.section == "exclusion" else c.Not(node) if clause.section == "inclusion" else None
     if t.startswith(("presence", "evidence", "clinical", "radiolog", "diagnos", "a diagnos")):
         t = _META_LEAD.sub("", t, count=1)
+    if "treated" in t and "(" in t:
+        # "symptomatic (treated or untreated) brain metastases": the aside says treatment does not matter
+        t = _EITHER_TREATED.sub("", t)
     if " that " in t or " which " in t:
         after = _META_AFTER.match(t)
         site_only = _META.match(after.group("site")) if after else None
@@ -80,7 +91,10 @@ def build_metastasis(clause: Clause) -> c.Node | None:
     m = _META.match(t)
     if not m:
         return None
-    site = clause.terms.key("SITE", m.group("site") or m.group("site_b"))
+    named = m.group("site") or m.group("site_b") or m.group("site_p")
+    if "brain" in named and ("cns" in named or "central" in named):
+        named = "cns"  # "brain/cns": both sites, as "cns" gives them below
+    site = clause.terms.key("SITE", named)
     if site is None:
         return None
     words = [w for w in re.split(r"[\s,]+", m.group("q")) if w]
