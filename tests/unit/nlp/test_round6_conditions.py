@@ -43,6 +43,8 @@ PLEURAL, PERICARDIAL, ASCITES = one("pleural_effusion"), one("pericardial_effusi
 FULL = [
     # NCT06290193: "history of" says which state counts (any record, whatever its status)
     ("A history of cerebrovascular disease", no(keys(CEREBROVASCULAR, False))),
+    ("History of seizure disorder", no(keys(["epilepsy"], False))),  # NCT06538389
+    ("Liver cirrhosis", no(one("cirrhosis"))),  # NCT03774758
 ]
 
 PARTLY = [
@@ -75,6 +77,9 @@ PARTLY = [
     ("Has clinically significant pericardial or pleural effusion.",
      no(all_(any_(PERICARDIAL, PLEURAL), un("clinically significant")))),
     ("Symptomatic clinically significant ascites", no(all_(ASCITES, un("Symptomatic clinically significant")))),  # NCT06122480
+    ("Uncontrolled seizure disorder", no(all_(one("epilepsy"), un("Uncontrolled")))),  # NCT04150042
+    ("Prior history of liver cirrhosis or liver transplantation",  # NCT05477576
+     no(any_(keys(["cirrhosis"], False), un("liver transplantation")))),
     ("Grade \\>= 2 ascites or pleural effusion.", no(all_(any_(ASCITES, PLEURAL), un("Grade \\>= 2")))),  # NCT06568939
     # NCT06800313: the window closes the alternatives before ", or" (read by the list reader, any myocardial
     # infarction ever excluded); the last alternative is read alone
@@ -96,6 +101,9 @@ UNPARSED = [
     "High volume peritoneal or pleural effusions requiring centesis more frequently than every 14 days.",  # NCT06710223
     # narrower heart diseases have no key: "valvular heart disease" is not "heart disease"
     "Severe valvular heart disease",  # NCT04166409
+    # a seizure is no epilepsy (R56.9 apart from G40); a Child-Pugh class is not read
+    "Patients with uncontrolled seizures",  # NCT04065269
+    "Liver cirrhosis ≥ Child Pugh B",  # NCT06122480
     # near miss: a function, not a disease, beside the key
     "Impaired cardiac function or clinically significant cardiac disease",  # NCT05123482
     # near miss: a window on the condition after ", or", and a history no window reaches (NCT05983133)
@@ -131,6 +139,8 @@ def test_shapes_that_stay_unparsed(vocab, text):
     ("I71.2", "cardiovascular_disease"), ("I70.0", "cardiovascular_disease"),
     ("I10", None), ("I73.00", None), ("I83.90", None), ("I89.0", None),  # hypertension, Raynaud, varicose veins, lymphoedema
     ("I27.0", None),  # pulmonary hypertension: the pulmonary circulation is left out
+    ("G40.909", "epilepsy"), ("R56.9", None),  # convulsions NOS: not epilepsy
+    ("K74.60", "cirrhosis"), ("K70.31", "cirrhosis"), ("K74.3", None),  # primary biliary cholangitis left out
 ])
 def test_codes_of_the_new_keys(vocab, code, key):
     assert vocab.condition_for(Coding(ICD10, code)) == key
