@@ -10,10 +10,12 @@ from trialmatch.vocab import load_vocabulary, load_vocabulary_from
 
 GROUPS = {"active_infection", "autoimmune_disease", "bleeding_disorder", "arrhythmia",
           "interstitial_lung_disease", "organ_transplant", "primary_immunodeficiency",
-          "hypertension_uncontrolled", "other_malignancy", "immunodeficiency", "malabsorption"}
+          "hypertension_uncontrolled", "other_malignancy", "immunodeficiency", "malabsorption",
+          "heart_disease", "cardiovascular_disease", "cerebrovascular_disease"}
 SINGLE = {"hiv", "hepatitis_b", "hepatitis_c", "tuberculosis", "diabetes", "heart_failure", "pneumonitis",
           "peripheral_neuropathy", "myocarditis", "unstable_angina", "myocardial_infarction", "stroke",
-          "transient_ischemic_attack", "deep_vein_thrombosis", "pulmonary_embolism", "stem_cell_transplant"}
+          "transient_ischemic_attack", "deep_vein_thrombosis", "pulmonary_embolism", "stem_cell_transplant",
+          "pleural_effusion", "pericardial_effusion", "ascites", "epilepsy", "cirrhosis"}
 
 
 def test_group_keys_are_flagged_and_single_diseases_are_not():

@@ -9,6 +9,8 @@ AGREED_CONDITIONS = {
     "other_malignancy", "diabetes", "arrhythmia", "hypertension_uncontrolled",
     "unstable_angina", "transient_ischemic_attack", "bleeding_disorder", "peripheral_neuropathy", "myocarditis",
     "primary_immunodeficiency", "deep_vein_thrombosis", "pulmonary_embolism", "immunodeficiency", "malabsorption", "stem_cell_transplant",
+    "pleural_effusion", "pericardial_effusion", "ascites", "heart_disease", "cardiovascular_disease", "cerebrovascular_disease",
+    "epilepsy", "cirrhosis",
 }
 AGREED_SITES = {"brain", "cns", "leptomeningeal", "liver", "bone", "lung", "lymph_node", "peritoneum",
                 "adrenal", "pleura", "skin"}

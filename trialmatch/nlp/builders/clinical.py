@@ -28,7 +28,8 @@ _COND_PREFIX = re.compile(
     r"testing positive for|tested positive for|chronic),?\s+)*"
 )
 # words that narrow a condition to a state the atom does not capture: kept unparsed beside it
-_COND_NARROWING = re.compile(r"^((?:(?:uncontrolled|symptomatic|clinically significant|significant|severe|unstable|"
+_COND_NARROWING = re.compile(r"^((?:(?:uncontrolled|uncontrollable|symptomatic|clinically significant|clinically relevant|significant|"
+                             r"moderate (?:or|to) severe|severe|unstable|"
                              r"not[- ]controlled|poorly controlled|serious|sensory|motor|allogene?ic|autologous)(?:,? and/or |,? or |, | |/)?)+)\s*")
 _COND_SUFFIX = re.compile(r"(?:\s+|-)(?:infections?|disease|positivity|positive|seropositivity|history|infected|carriers?|antibodies|"
                           r"viruses)$")
@@ -68,6 +69,8 @@ _PAST_WORDS = re.compile(r"\b(?:prior|previous|past|metachronous|or)\b")
 _ACTIVE_OVER_ALL = re.compile(r"^(?:any |an |a )?active (?!or\b|and/or\b)(?=\S)")
 _COND_LIST = re.compile(r"\s*(?:,? or |,? and/or |/|, )\s*")
 _AND = re.compile(r"\band\b(?!/or)")
+# "pleural or pericardial effusion(s)": the effusion named once for both ("and" is not read: both, or either?)
+_EFFUSION_PAIR = re.compile(r"\b(pleural|pericardial)(,? or |,? and/or |/)(pleural|pericardial) effusions?\b")
 
 
 # "HIV-1 or HIV-2 antibodies" as an inclusion item names a test, not its result: a line of a list
@@ -112,7 +115,9 @@ _NOT_ALTERNATIVE = re.compile(r"\b(?:with|without|requir\w*|that|which|who|inclu
                               r"other than|except|unless|not|no|at|during|after|before|within|per|by|if|when|is|are|has|have|"
                               r"was|were|of|from|to|any|history|evidence|presence|diagnosis|signs?|symptoms?|indicating|patients?|irrespective|regardless)\b")
 _DISTRIBUTES = re.compile(r"\b(?:uncontrolled|persistent(?:ly)?|symptomatic|significant|severe|unstable|poorly|serious|"
-                          r"active|chronic|acute|untreated|recent|major|moderate|known|suspected)\b")
+                          r"active|chronic|acute|untreated|recent|major|moderate|known|suspected|"
+                          # "refractory ascites or pleural effusion", "malignant pleural effusions or ascites"
+                          r"refractory|malignant|recurrent|high|large|massive)\b")
 _LONE_MODIFIER = re.compile(r"^(?:(?:known|suspected|active|chronic|acute|current|prior|previous|past|recent|untreated|"
                             r"uncontrolled|symptomatic|severe|significant|clinically significant|unstable|documented|serious|"
                             r"relevant|clinically relevant|non-?infectious|allogene?ic|autologous|inherited|acquired|congenital|other|"
@@ -183,6 +188,10 @@ def _with_included(node: c.Node, concepts: dict) -> c.Node:
 
 def _build_condition(clause: Clause) -> c.Node | None:
     t = _HEP_LETTERS.sub(r"hepatitis b\1hepatitis c", clause.text) if "hepatitis b" in clause.text else clause.text
+    if "effusion" in t:
+        # "clinically significant pericardial or pleural effusion": both effusions, read whole here (split by
+        # the list reader, the words before the first reached it alone: a mild pleural effusion excluded)
+        t = _EFFUSION_PAIR.sub(r"\1 effusion\2\3 effusion", t)
     t, defined = strip_test_asides(t)
     if defined and (clause.historical or _HISTORY_WORDS.search(t)):
         return None  # "history of hepatitis B (defined as HBsAg reactive)": ever, or now? not read
@@ -205,6 +214,10 @@ def _build_condition(clause: Clause) -> c.Node | None:
     window = _COND_WINDOW.search(t) if has_any(t, ("day", "week", "month", "year")) else None
     if window is None:
         node = _events(_condition_node(clause if t == clause.text else dataclasses.replace(clause, text=t)))
+        if node is None and ", or " in t and has_any(t, ("day", "week", "month", "year")):
+            return _windowed_then_other(clause, t)
+        if not clause.historical and _bare_umbrella(node, t):
+            return None
         return _lifelong_hiv(node) if node is not None and "seropositiv" in t else node
     head = t[:window.start()].strip()
     if not head or _NOW_WORDS.search(head) or split_grade(head):
@@ -216,6 +229,40 @@ def _build_condition(clause: Clause) -> c.Node | None:
     if node is None or not _windowable(node):
         return None
     return _with_window(node, within)
+
+
+# keys that gather a whole field of medicine ("cardiovascular disease"): read only with a word that says
+# which state counts (history, known, current, a narrowing word kept Unparsed, a window). Bare, the phrase
+# is often a label of the examples that follow it ("Cardiovascular disorders:" over a list of NYHA classes,
+# unstable angina, ...), where any record of the field excluded a patient the examples do not name.
+_UMBRELLA_KEYS = frozenset(("cardiovascular_disease", "heart_disease", "cerebrovascular_disease"))
+
+
+def _bare_umbrella(node: c.Node | None, text: str) -> bool:
+    if not isinstance(node, c.Condition) or not set(node.keys) & _UMBRELLA_KEYS:
+        return False
+    return not _COND_PREFIX.match(text).group(0)
+
+
+# "myocardial infarction or unstable angina within 6 months prior to enrollment, or clinically significant
+# cardiac disease": the window closes the alternatives before ", or"; the last alternative is read on its own.
+# Read by the list reader instead, the window reached "unstable angina" only and any myocardial infarction
+# ever excluded. The last part must not be an event read without a window ("..., or stroke": within the
+# window too?) unless it can never decide alone (a narrowing word Unparsed beside it).
+def _windowed_then_other(clause: Clause, t: str) -> c.Node | None:
+    left, right = t.rsplit(", or ", 1)
+    if _COND_WINDOW.search(left) is None or _COND_WINDOW.search(right) is not None:
+        return None
+    first = _build_condition(dataclasses.replace(clause, text=left))
+    last = build_condition(dataclasses.replace(clause, text=right))
+    if first is None or last is None or not _windowable(first):
+        return None
+    bare_events = [n for n in ((last,) if isinstance(last, c.Condition) else last.items if isinstance(last, c.Any) else ())
+                   if isinstance(n, c.Condition) and n.within_days is None and set(n.keys) & _EVENT_KEYS]
+    if bare_events:
+        return None
+    items = (first.items if isinstance(first, c.Any) else (first,)) + (last.items if isinstance(last, c.Any) else (last,))
+    return c.Any(tuple(dict.fromkeys(items)))
 
 
 def _is_hiv(node: c.Node) -> bool:
