@@ -92,6 +92,10 @@ CONDITIONS = {
     "unstable_angina", "primary_immunodeficiency",
     # round 2: label NCT05005403 "No active autoimmune/immunodeficiency disease" relabelled with the new key
     "immunodeficiency",
+    # round 6: labels NCT06780098 (cardiovascular disorder) and NCT06122480 (ascites) relabelled with the
+    # new keys; the cardiovascular group key includes the narrower heart and vessel keys
+    "cardiovascular_disease", "heart_disease", "myocarditis", "pericardial_effusion", "deep_vein_thrombosis",
+    "pulmonary_embolism", "ascites",
 }
 SITES = {"brain", "cns", "leptomeningeal", "liver", "bone", "lung", "lymph_node", "peritoneum",
          "adrenal", "pleura", "skin"}
