@@ -75,10 +75,14 @@ _PARTICIPATE_NOW = re.compile(
     rf"^(?:(?:{_NOW} )?(?:participating|participant|enrolled|taking part|being enrolled)"
     rf"|(?:{_NOW}|current|concurrent|simultaneous) (?:participation|participant|enrollment|enrolment))"
     rf"(?: or (?:enrollment|enrolment|participation))? {_IN} (?P<what>{_STUDY}|{_DRUG_STUDY}|{_THERAPEUTIC})$")
+# the KEYNOTE template "is currently participating in or has participated in a study of an investigational
+# agent ... within 4 weeks": now or within the window, what the windowed atom holds (an enrolment under way
+# overlaps the window)
 _PARTICIPATE_WINDOW = re.compile(
-    rf"^(?:{_NOW} |current |concurrent |prior |previous )?(?:participating|participation|participated|participate|"
+    rf"^(?:(?:{_NOW} )?participating in or (?:has |have )?participated"
+    rf"|(?:{_NOW} |current |concurrent |prior |previous )?(?:participating|participation|participated|participate|"
     rf"enrolled|enrollment|"
-    rf"enrolment|taking part|took part|been enrolled)(?: or (?:enrollment|enrolment|participation))? {_IN} "
+    rf"enrolment|taking part|took part|been enrolled)(?: or (?:enrollment|enrolment|participation))?) {_IN} "
     rf"(?P<what>{_STUDY}|{_DRUG_STUDY}|{_THERAPEUTIC})$")
 _WINDOW_ASIDE = re.compile(r" \((within [^()]+)\)$")
 _REFUSED = re.compile(r"\b(?:device|devices|planned|plans?|planning|for|except|"

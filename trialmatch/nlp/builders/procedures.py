@@ -37,6 +37,23 @@ _RADIATION_KIND = re.compile(
     r"(?: treatment)?$")
 
 
+# radiotherapy to a site above a dose: "radiation therapy to the lung that is > 30 gy within 6 months" (the
+# KEYNOTE template; the window keeps the clause from the qualifier pattern, which reads "prior radiotherapy to
+# the target lesion" as All(radiation, Unparsed(site)) already). Any radiation in the window is necessary,
+# the site and dose are kept Unparsed beside it: the atom's body_site is a metastatic-site key matched
+# against the bodySite of a recorded course, and lung dose comes from chest or breast courses too (a course
+# recorded at another site would be passed over, and an older lung course would then clear the patient). A
+# dose is radiation's alone, so a list before it ("surgery or radiation to the lung > 30 gy") cannot share
+# the phrase; without a dose the site might reach the other members ("prior surgery or radiation therapy to
+# the operative site") and is not read here. One site of at most five words, no list or verb
+_RADIATION_SITE = re.compile(
+    r"^(?:radiotherapy|radiation therapy|radiation|rt|irradiation)(?: treatment)? "
+    r"(?P<site>to (?:the )?(?P<where>[a-z][a-z-]*(?: [a-z][a-z-]*){0,4}?) (?:that is |of )?(?:>=?) ?\d+(?:\.\d+)? ?"
+    r"(?:gy|gray)(?: \(gy\))?)$")
+_SITE_REFUSED = re.compile(r"\b(?:or|and|no|not|any|except|excluding|unless|other|planned|plan|will|is|are|be|"
+                           r"for|with|which|that|who|if|during|after|before|within|field|fields|dose|doses)\b")
+
+
 # an aside naming what the protocol does not count as major surgery: "major surgery (excluding
 # placement of vascular access) within 4 weeks"
 _NOT_MAJOR_ASIDE = re.compile(r" \((?:excluding|not including|except for|except) (?P<what>[^()]+)\)")
@@ -113,6 +130,9 @@ def procedure_atom(clause: Clause, major_without_window: bool = False) -> c.Node
         return c.Procedure("surgery", within_days=within, major=bool(m.group("major")))
     if _RADIATION.match(x):
         return c.Procedure("radiation", within_days=within)
+    m = _RADIATION_SITE.match(x) if within is not None and ("gy" in x or "gray" in x) else None
+    if m and not _SITE_REFUSED.search(m.group("where")):
+        return c.All((c.Procedure("radiation", within_days=within), c.Unparsed(m.group("site"))))
     m = _RADIATION_KIND.match(x)
     if m and not QUALIFYING.search(m.group("kind")) and not _NOT_RADIOTHERAPY.search(m.group("kind")):
         # "external beam radiotherapy": any radiation is necessary, the kind is kept unparsed

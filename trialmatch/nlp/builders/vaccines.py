@@ -20,20 +20,39 @@ from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.treatment_words import window_at_end
 
-_LIVE = r"(?:live|live,? attenuated|live[- ]attenuated|live/attenuated|live[- ]virus|live or live[- ]attenuated)"
-_NOUN = r"(?:vaccines?|vaccinations?)"
+# "live or attenuated", "attenuated live", "live and live-attenuated": an attenuated vaccine is a live one
+# (attenuated organisms that still replicate; CDC, General Best Practice Guidelines for Immunization)
+_LIVE = (r"(?:live|live,? attenuated|live[- ]attenuated|live/attenuated|live[- ]virus|live or live[- ]attenuated|"
+         r"live or attenuated|attenuated live|live and live[- ]attenuated)")
+_NOUN = r"(?:vaccines?|vaccinations?|vaccine therap(?:y|ies))"
 _KIND = rf"{_LIVE} {_NOUN}(?: or {_LIVE} {_NOUN})?"
 _HEAD = re.compile(
-    r"^(?:(?:has |have |had )?(?:received|receipt of|administration of|administered|vaccinated with|vaccination with|"
-    r"treatment with|use of|had)(?: (?:a|an|any))? (?:(?:vaccination|treatment) with (?:a |an |any )?)?)?"
+    r"^(?:(?:has |have |had )?(?:received|receipt of|in receipt of|administration of|administered|vaccinated with|"
+    r"vaccination with|immuni[sz]ation with|treatment with|use of|had)(?: (?:a|an|any|the))? "
+    r"(?:(?:vaccination|treatment) with (?:a |an |any )?)?)?"
     rf"{_KIND}(?: against infectious diseases?)?(?: (?:given|administered|received))?$")
+# "has received or will receive a live vaccine within 30 days prior to the first dose": a plan is one more
+# way to be excluded, which no record shows (kept Unparsed beside the atom: Any)
+_OR_PLANS = re.compile(r"^(?:has |have )?received or (?:will|plans? to|intends? to|is planning to) receive ")
+# "live vaccines given 28 days prior to ...", "in the 7 days prior to enrollment": a window written without
+# "within" (the days before the time point, as "within" says)
+_BARE_DAYS = re.compile(r" (?:given |administered |received )?(?:in (?:the )?)?(?P<n>\d+) (?P<u>days?|weeks?) "
+                        r"(?=(?:prior to|before) )")
 
 
 def build_vaccination(clause: Clause) -> c.Node | None:
     t = clause.text
     if clause.section != "exclusion" or "live" not in t or "vaccin" not in t:
         return None
+    plans = _OR_PLANS.match(t)
+    if plans:
+        t = "received " + t[plans.end():]
+    if " days " in t or " weeks " in t:
+        m = _BARE_DAYS.search(t)
+        if m and not re.search(r"(?:within|<=?)\s*$", t[:m.start()]):
+            t = f"{t[:m.start()]} within {m.group('n')} {m.group('u')} {t[m.end():]}"
     head, within = window_at_end(t)
     if within is None or within <= 0 or not _HEAD.match(head.strip(" ,")):
         return None
-    return c.Vaccination(live=True, within_days=within)
+    atom = c.Vaccination(live=True, within_days=within)
+    return c.Any((atom, c.Unparsed(clause.text))) if plans else atom
