@@ -63,12 +63,20 @@ READ = [
     ("exc", "Known history of hypersensitivity or anaphylaxis to study drug(s) including active product or excipient "
             "components",  # NCT04883437
      ("fully_structured", {"type": NOT, "item": STUDY_ALLERGY})),
+    ("exc", "Known allergy or hypersensitivity to investigational product(s) or any of the excipients of the "
+            "investigational product(s).",  # NCT05417594, NCT05938270
+     ("fully_structured", {"type": NOT, "item": STUDY_ALLERGY})),
     ("exc", "Known hypersensitivity or allergy to any of the ingredients of any of the study interventions, or to MMAE.",  # NCT06840483
      ("partly_structured", {"type": NOT, "item": {"type": ANY, "items": [STUDY_ALLERGY, unp("MMAE")]}})),
     # the ">=" of "(>= grade 3)" lost in the registry's text: a narrowing kept beside the atom
     ("exc", "Has severe hypersensitivity ( Grade 3) to pembrolizumab and/or any of its excipients.",  # NCT04104893
      ("partly_structured", {"type": NOT, "item": {"type": ALL, "items": [
          {"type": "hypersensitivity", "drugs": ["pembrolizumab"]}, unp("severe ( grade 3)")]}})),
+    # a major-surgery window in brackets, or with a comparator after "within"
+    ("exc", "Has had major surgery (\\< 3 weeks prior to the first dose).",  # NCT06697301
+     ("fully_structured", {"type": NOT, "item": {"type": "procedure", "kind": "surgery", "within_days": 21, "major": True}})),
+    ("exc", "Major surgery within ≤ 2 weeks before randomization.",  # NCT04747912
+     ("fully_structured", {"type": NOT, "item": {"type": "procedure", "kind": "surgery", "within_days": 14, "major": True}})),
     # live vaccines in more words
     ("exc", "Live vaccines given in 28 days prior to lymphodepleting chemotherapy",  # NCT05418088
      ("fully_structured", {"type": NOT, "item": vacc(28)})),
@@ -116,6 +124,9 @@ REFUSED = [
     ("exc", "History of severe hypersensitivity or allergic reactions attributed to compounds of similar chemical or "
             "biologic composition to SG, SN-38, irinotecan, or atezolizumab, or hypersensitivity to Chinese hamster "
             "ovary cell products."),  # NCT06161532
+    # a suspicion is not read (test_allergy_builder: "known or suspected" stays unparsed)
+    ("exc", "Suspected hypersensitivity to pembrolizumab"),
+    ("exc", "Known or suspected allergy to the study drug or any component of the study drug."),  # NCT06234423
     # intolerance is wider than an allergy
     ("exc", "Hypersensitivity or intolerance to cyclophosphamide, fludarabine, or their components"),  # NCT05989828
     # an inclusion never requires an allergy or a vaccine

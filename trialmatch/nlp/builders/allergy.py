@@ -54,7 +54,7 @@ _EXCIPIENT_NOUN = r"(?:excipients?|components?|constituents?|ingredients?|inacti
 _EXCIPIENT_TAIL = re.compile(
     rf"(?:,? (?:and/or|or|and) (?:to )?(?:any (?:of )?)?(?:its |their |the |any associated )?(?:other )?{_EXCIPIENT_NOUN}"
     rf"(?: (?:or|and) (?:excipients?|components?))?"
-    rf"(?: (?:of|in) (?:the |its |their )?(?:formulations?|products?|drug products?|investigational products?(?:\(s\))?))?"
+    rf"(?: (?:of|in) (?:the |its |their )?(?:formulations?|products?|drug products?|investigational products?(?:\(s\))?|study (?:drugs?|treatments?|agents?|interventions?)))?"
     rf"| (?:components?|excipients?)(?: (?:or|and) (?:excipients?|components?))?"
     # "study drug(s) including active product or excipient components" (NCT04883437): the product's parts
     rf"| including (?:the )?active (?:products?|substances?|ingredients?) (?:or|and|and/or) "
@@ -131,7 +131,10 @@ def build_allergy(clause: Clause) -> c.Node | None:
 
 def _substances(clause: Clause, obj: str) -> c.Node | None:
     obj = obj.strip(" ,.")
-    obj = _EXCIPIENT_TAIL.sub("", obj)
+    tail = _EXCIPIENT_TAIL.search(obj)
+    # "X or any component of the study drug": the study drug's components are the study treatment's
+    tail_study = tail is not None and ("study" in tail.group(0) or "investigational" in tail.group(0))
+    obj = obj[:tail.start()] if tail else obj
     lead = _EXCIPIENT_LEAD.match(obj)
     if lead:  # "any component of the nivolumab formulation": the drug
         obj = _FORMULATION.sub("", obj[lead.end():])
@@ -139,7 +142,7 @@ def _substances(clause: Clause, obj: str) -> c.Node | None:
         return None  # "A and B": each, or only together? not said
     drugs: list[str] = []
     classes: list[str] = []
-    study = False
+    study = tail_study
     unknown: list[str] = []
     for part in (p for p in _LIST.split(obj) if p):
         part = part.strip()

@@ -101,8 +101,21 @@ def build_procedure(clause: Clause) -> c.Node | None:
     return procedure_atom(clause)
 
 
+# a window in brackets at the end ("has had major surgery (< 3 weeks prior to the first dose)", NCT06697301) or
+# a comparator after "within" ("major surgery within <= 2 weeks before randomization", NCT04747912): the
+# window as the washout reader spells it ("< 3 weeks" is read as 21 days there, as everywhere)
+_BRACKET_WINDOW = re.compile(r" \(((?:<=?|within) ?\d+ (?:days?|weeks?|months?)(?: (?:prior to|before) [^()]+)?)\)$")
+_WITHIN_CMP = re.compile(r"\bwithin (?:<=?|<) ?(?=\d)")
+
+
+def _window_spelled(t: str) -> str:
+    if t.endswith(")"):
+        t = _BRACKET_WINDOW.sub(r" \1", t)
+    return _WITHIN_CMP.sub("within ", t) if "within <" in t else t
+
+
 def procedure_atom(clause: Clause, major_without_window: bool = False) -> c.Node | None:
-    text = clause.text
+    base = text = _window_spelled(clause.text)
     if "(" in text and ("exclud" in text or "except" in text or "not includ" in text):
         text = _without_minor_aside(text)
         if text is None:
@@ -117,12 +130,12 @@ def procedure_atom(clause: Clause, major_without_window: bool = False) -> c.Node
     if requiring:
         # "major surgery requiring general anesthesia within 3 weeks": the surgery is necessary
         inner = _SURGERY.match(x[:requiring.start()])
-        if inner is None or (inner.group("major") and within is None and not major_without_window) or text != clause.text:
+        if inner is None or (inner.group("major") and within is None and not major_without_window) or text != base:
             return None
         return c.All((c.Procedure("surgery", within_days=within, major=bool(inner.group("major"))),
                       c.Unparsed(requiring.group("req"))))
     m = _SURGERY.match(x)
-    if m and text != clause.text and not m.group("major"):
+    if m and text != base and not m.group("major"):
         return None  # an aside about major surgery beside plain "surgery"
     if m:
         if m.group("major") and within is None and not major_without_window:
