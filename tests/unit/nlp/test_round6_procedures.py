@@ -89,6 +89,11 @@ READ = [
      ("fully_structured", {"type": NOT, "item": vacc(28)})),
     ("exc", "Vaccination with a live vaccine =\\< 35 days before the first dose of the study drug",  # NCT06839053 (first sentence)
      ("fully_structured", {"type": NOT, "item": vacc(35)})),
+    ("exc", "Receipt of live (growth/replication competent) attenuated vaccine within 30 days prior to enrollment.",  # NCT04585477 (first sentence)
+     ("fully_structured", {"type": NOT, "item": vacc(30)})),
+    # plural surgery nouns
+    ("exc", "Major surgical procedures within 28 days prior to first dose of study treatment.",  # NCT06117774
+     ("fully_structured", {"type": NOT, "item": {"type": "procedure", "kind": "surgery", "within_days": 28, "major": True}})),
     # a plan is one more way to be excluded, which no record shows
     ("exc", "Received or plans to receive any live, attenuated vaccine within 4 weeks prior to the first dose of "
             "study drug",  # NCT04898634
@@ -118,6 +123,8 @@ REFUSED = [
     ("exc", "Is currently participating in or has participated in a study of an investigational agent"),
     # a site list: which sites? not read
     ("exc", "Received radiotherapy to the skull, spine, thorax, or pelvis within ≤30 days."),  # NCT04486833
+    # an aside that is no definition of "live" stays
+    ("exc", "Receipt of live (any kind) attenuated vaccine within 30 days prior to enrollment."),
     # an upper dose bound is not a radiation that excludes
     ("exc", "Radiation to the lung < 30 Gy within 6 months"),
     # the allergy word is no substance: "..., or hypersensitivity to Chinese hamster ovary cell products"

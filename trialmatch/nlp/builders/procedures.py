@@ -12,7 +12,7 @@ from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.treatment_words import EVER, QUALIFYING, window_at_end
 
 _SURGERY = re.compile(
-    r"^(?P<major>major )?(?:surgery|surgical procedure|surgical resection|operation|surgical intervention)$"
+    r"^(?P<major>major )?(?:surgery|surgeries|surgical procedures?|surgical resection|operations?|surgical interventions?)$"
 )
 # not "exposure to": "prior exposure to radiation" may be environmental, not radiotherapy
 _PROCEDURE_LEAD = re.compile(

@@ -31,6 +31,9 @@ _HEAD = re.compile(
     r"vaccination with|immuni[sz]ation with|treatment with|use of|had)(?: (?:a|an|any|the))? "
     r"(?:(?:vaccination|treatment) with (?:a |an |any )?)?)?"
     rf"{_KIND}(?: against infectious diseases?)?(?: (?:given|administered|received))?$")
+# an aside that restates what "live" means: "(growth/replication competent)" (the organisms of a live vaccine
+# replicate; CDC, General Best Practice Guidelines for Immunization); nothing else in brackets is dropped
+_DEFINING_ASIDE = re.compile(r" \((?:growth/replication competent|replication[- ]competent)\)(?= )")
 # "has received or will receive a live vaccine within 30 days prior to the first dose": a plan is one more
 # way to be excluded, which no record shows (kept Unparsed beside the atom: Any)
 _OR_PLANS = re.compile(r"^(?:has |have )?received or (?:will|plans? to|intends? to|is planning to) receive ")
@@ -44,6 +47,8 @@ def build_vaccination(clause: Clause) -> c.Node | None:
     t = clause.text
     if clause.section != "exclusion" or "live" not in t or "vaccin" not in t:
         return None
+    if "(" in t:
+        t = _DEFINING_ASIDE.sub("", t)
     plans = _OR_PLANS.match(t)
     if plans:
         t = "received " + t[plans.end():]
