@@ -21,6 +21,13 @@ study_treatment=True)``; "allergic reaction to PARP inhibitors" -> the class. Re
   exclusion an allergy recorded to X excludes, and the criterion never clears a patient (a "no
   known drug allergy" leaves the similar compounds open). X must be read as for a plain allergy
   (a drug the vocabulary lacks, alone, leaves the clause Unparsed).
+- Sixth round: no drug named, "the active substance(s) / agent / ingredients", "either the drug
+  substance or inactive ingredients in the drug product", "any of the components within the study
+  agents", "study drug(s) including active product or excipient components" are the study treatment
+  (the EU SmPC wording "hypersensitivity to the active substance or to any of the excipients" names the
+  product's own substance); an excipients tail naming the study drug ("X or any component of the study
+  drug") adds the study treatment to X; "( grade 3)" (a ">=" lost in the registry text) is a narrowing
+  like "(grade >= 3)"; "hypersensitivity or allergy / anaphylaxis to X" is read (each is an allergy to X).
 - Not read (the clause stays Unparsed): "intolerance" or "contraindication" beside the
   allergy (wider than a hypersensitivity), "suspected", "related compounds", "analogues", "the same class", "other
   monoclonal antibodies" (no class), contrast media, latex, foods, a scope in brackets

@@ -97,7 +97,14 @@ def build_procedure(clause: Clause) -> c.Node | None:
     All) would clear a patient the other part excludes. "Recent" before a window says the window
     again ("recent major surgery within 4 weeks"); "recent surgery" with no window is not read. A
     requirement after the surgery ("requiring general anesthesia", "requiring hospitalization for
-    more than 3 days") narrows which surgeries count: All(the surgery, Unparsed(requirement))."""
+    more than 3 days") narrows which surgeries count: All(the surgery, Unparsed(requirement)).
+
+    Sixth round: plural nouns ("major surgical procedures"); a window in brackets at the end ("major
+    surgery (< 3 weeks prior to the first dose)") or with a comparator after "within" ("within <= 2
+    weeks"); radiotherapy to a site above a dose within a window ("radiation therapy to the lung that is
+    > 30 gy within 6 months") is All(radiation within the window, Unparsed(site and dose)). Future
+    procedures ("scheduled", "planned", "will undergo") are never read: no lead word says the procedure
+    was done and they carry no washout window."""
     return procedure_atom(clause)
 
 

@@ -6,10 +6,15 @@ vaccine within 4 weeks" -> ``Vaccination(live=True, within_days=N)``. The window
 point are read as washouts are (``treatment_words.window_at_end``: the time point must be the
 trial's start; "whilst participating in the study" or "the last dose of X" leave it unread).
 "Live vaccine or live-attenuated vaccine" is one kind. Read in exclusions only (an inclusion
-never requires a vaccine). Not read: a vaccine with no window, "any vaccine", "will receive",
-a named vaccine ("live COVID-19 vaccine": none is live in the records we read), "live virus and
-live bacterial vaccines", asides ("(growth/replication competent)"), or a vaccine kind the
-atom does not hold (tumour vaccines, smallpox or monkeypox vaccination).
+never requires a vaccine). Sixth round: "live or attenuated", "attenuated live", "live and
+live-attenuated", "live vaccine therapy", "vaccination / immunization with a live vaccine"; a window
+written without "within" ("live vaccines given 28 days prior to lymphodepleting chemotherapy", "in the 7
+days prior to enrollment"); the aside "(growth/replication competent)" (it says what live means); "has
+received or will receive / plans to receive a live vaccine within N" is Any(Vaccination, Unparsed(clause)):
+the plan is one more way to be excluded that no record shows. Not read: a vaccine with no window, "any
+vaccine", "will receive" alone, a named vaccine ("live COVID-19 vaccine": none is live in the records we
+read), "live virus and live bacterial vaccines", other asides, or a vaccine kind the atom does not hold
+(tumour vaccines, smallpox or monkeypox vaccination).
 """
 
 from __future__ import annotations
