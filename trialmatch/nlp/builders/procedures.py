@@ -9,6 +9,7 @@ import functools
 from trialmatch.domain import criteria as c
 from trialmatch.matching.surgery_classes import load_surgery_classes
 from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.patterns import has_any
 from trialmatch.nlp.builders.treatment_words import EVER, QUALIFYING, window_at_end
 
 _SURGERY = re.compile(
@@ -116,13 +117,15 @@ _WITHIN_CMP = re.compile(r"\bwithin (?:<=?|<) ?(?=\d)")
 
 
 def _window_spelled(t: str) -> str:
-    if t.endswith(")"):
+    if t[-1:] == ")" and has_any(t, ("(<", "( <", "(within")):
         t = _BRACKET_WINDOW.sub(r" \1", t)
     return _WITHIN_CMP.sub("within ", t) if "within <" in t else t
 
 
 def procedure_atom(clause: Clause, major_without_window: bool = False) -> c.Node | None:
-    base = text = _window_spelled(clause.text)
+    base = text = clause.text
+    if text[-1:] == ")" or "within <" in text:
+        base = text = _window_spelled(text)
     if "(" in text and ("exclud" in text or "except" in text or "not includ" in text):
         text = _without_minor_aside(text)
         if text is None:
