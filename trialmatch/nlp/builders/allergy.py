@@ -21,6 +21,13 @@ study_treatment=True)``; "allergic reaction to PARP inhibitors" -> the class. Re
   exclusion an allergy recorded to X excludes, and the criterion never clears a patient (a "no
   known drug allergy" leaves the similar compounds open). X must be read as for a plain allergy
   (a drug the vocabulary lacks, alone, leaves the clause Unparsed).
+- Sixth round: no drug named, "the active substance(s) / agent / ingredients", "either the drug
+  substance or inactive ingredients in the drug product", "any of the components within the study
+  agents", "study drug(s) including active product or excipient components" are the study treatment
+  (the EU SmPC wording "hypersensitivity to the active substance or to any of the excipients" names the
+  product's own substance); an excipients tail naming the study drug ("X or any component of the study
+  drug") adds the study treatment to X; "( grade 3)" (a ">=" lost in the registry text) is a narrowing
+  like "(grade >= 3)"; "hypersensitivity or allergy / anaphylaxis to X" is read (each is an allergy to X).
 - Not read (the clause stays Unparsed): "intolerance" or "contraindication" beside the
   allergy (wider than a hypersensitivity), "suspected", "related compounds", "analogues", "the same class", "other
   monoclonal antibodies" (no class), contrast media, latex, foods, a scope in brackets
@@ -39,7 +46,8 @@ from trialmatch.nlp.builders.treatment_words import THERAPY_WORD
 _HEAD_WORD = (r"(?:hypersensitivity(?: reactions?)?|allerg(?:y|ies)|allergic (?:reactions?|responses?)"
               r"|anaphylactic reactions?|anaphylaxis)")
 _NARROW = r"(?:severe|serious|life-threatening|immediate|acute)"
-_GRADE = r"(?:\( ?(?:ctcae )?(?:grade >= ?3|>= ?grade 3|grade 3 or higher) ?\)|(?:ctcae )?(?:grade >= ?3|>= ?grade 3|grade 3 or higher))"
+# "( grade 3)": a ">=" lost in the registry's text (NCT04104893, six items); a narrowing kept Unparsed like the others
+_GRADE = r"(?:\( ?(?:ctcae )?(?:grade >= ?3|>= ?grade 3|grade 3 or higher|grade 3) ?\)|(?:ctcae )?(?:grade >= ?3|>= ?grade 3|grade 3 or higher))"
 _LEAD = r"(?:(?:had|has|have|experienced|documented|prior|previous|previously identified|previously known|any prior|an?) )*"
 _CLAUSE = re.compile(
     rf"^{_LEAD}(?P<pre>(?:(?:{_NARROW}|{_GRADE})(?: or {_NARROW})? )*)"
@@ -53,17 +61,25 @@ _EXCIPIENT_NOUN = r"(?:excipients?|components?|constituents?|ingredients?|inacti
 _EXCIPIENT_TAIL = re.compile(
     rf"(?:,? (?:and/or|or|and) (?:to )?(?:any (?:of )?)?(?:its |their |the |any associated )?(?:other )?{_EXCIPIENT_NOUN}"
     rf"(?: (?:or|and) (?:excipients?|components?))?"
-    rf"(?: (?:of|in) (?:the |its |their )?(?:formulations?|products?|drug products?|investigational products?(?:\(s\))?))?"
-    rf"| (?:components?|excipients?)(?: (?:or|and) (?:excipients?|components?))?)$")
+    rf"(?: (?:of|in) (?:the |its |their )?(?:formulations?|products?|drug products?|investigational products?(?:\(s\))?|study (?:drugs?|treatments?|agents?|interventions?)))?"
+    rf"| (?:components?|excipients?)(?: (?:or|and) (?:excipients?|components?))?"
+    # "study drug(s) including active product or excipient components" (NCT04883437): the product's parts
+    rf"| including (?:the )?active (?:products?|substances?|ingredients?) (?:or|and|and/or) "
+    rf"(?:excipient|inactive) (?:components?|ingredients?))$")
 # "any component of the nivolumab formulation", "any of the components of X"
-_EXCIPIENT_LEAD = re.compile(rf"^(?:any (?:of )?)?(?:the )?{_EXCIPIENT_NOUN} (?:of|in) (?:the |any )?")
+_EXCIPIENT_LEAD = re.compile(rf"^(?:any (?:of )?)?(?:the )?{_EXCIPIENT_NOUN} (?:of|in|within) (?:the |any of the |any )?")
 _FORMULATION = re.compile(r" (?:formulations?|products?)$")
 _STUDY = re.compile(
     r"^(?:any (?:of )?)?(?:the )?(?:(?:an? )?assigned )?(?:study|investigational|trial|protocol)"
     r"(?: drugs?| drug\(s\)| treatments?| medications?| agents?| agent\(s\)| interventions?| products?| therap(?:y|ies))"
     r"(?: (?:components?|formulations?|ingredients?))?$"
     r"|^(?:any (?:of )?)?(?:the )?(?:other )?(?:drugs|agents|agent\(s\)|products) (?:used|administered|given) in (?:this |the )?(?:study|protocol|trial)$"
-    r"|^(?:any (?:of )?)?the drugs in the protocol$")
+    r"|^(?:any (?:of )?)?the drugs in the protocol$"
+    # no drug named: "the active substance(s)", "either the drug substance" (or the inactive ingredients in the
+    # drug product) of an eligibility list are the study drug's (the EU SmPC wording of section 4.3,
+    # "Hypersensitivity to the active substance or to any of the excipients"); a drug named in the same
+    # clause is read as the drug
+    r"|^(?:either )?(?:the )?(?:active (?:substances?|ingredients?|agents?|pharmaceutical ingredients?)|drug substances?)$")
 _PART_LEAD = re.compile(r"^(?:to |any |other |either |the )+")
 _LIST = re.compile(r"\s*(?:,\s*or|,\s*and/or|\s+or|\s+and/or)\s+(?:to\s+)?|\s*,\s*")
 # an unknown list part kept as an alternative must look like a name, not words that say more
@@ -71,7 +87,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9.\-]*(?: [a-z0-9][a-z0-9.\-]*)?$")
 _NOT_A_NAME = re.compile(
     r"\b(?:any|all|its|their|of|in|with|for|by|per|as|history|known|prior|included|agents?|drugs?|therap(?:y|ies)|"
     r"treatments?|medications?|medicines?|chemotherap\w*|inhibitors?|biologics?|biological|other|another|study|"
-    r"investigational)\b")
+    r"investigational|hypersensitivit\w*|allerg\w*|anaphyla\w*|reactions?)\b")
 _REFUSED = re.compile(
     r"\b(?:intoleran\w*|contraindicat\w*|suspected|expected|similar|related|analogu?e?s?|equivalent|same class|"
     r"cohorts?|parts?|arms?|only|if|unless|except\w*|including|such as|e\.g|that|which|who|cannot|not|toxicit\w*|"
@@ -101,8 +117,8 @@ def build_allergy(clause: Clause) -> c.Node | None:
         if not m:
             return None
         head, narrow, obj = "allergy", "", m.group("obj")
-    if "sensitivity or" in head:
-        return None
+    # "hypersensitivity or allergy / anaphylaxis / allergic reaction to X": each is an allergy to X (the
+    # head holds allergy words only; "intolerance" beside them is refused with the object)
     if all("anaphyla" in h for h in re.split(r",? (?:or|and/or) |/|, ", head)):
         # "anaphylactic reactions to irinotecan": the severe, immediate kind; a record rarely says which
         # reaction an allergy was, so the word stays beside the atom as "severe" does (NCT06730750)
@@ -122,7 +138,10 @@ def build_allergy(clause: Clause) -> c.Node | None:
 
 def _substances(clause: Clause, obj: str) -> c.Node | None:
     obj = obj.strip(" ,.")
-    obj = _EXCIPIENT_TAIL.sub("", obj)
+    tail = _EXCIPIENT_TAIL.search(obj)
+    # "X or any component of the study drug": the study drug's components are the study treatment's
+    tail_study = tail is not None and ("study" in tail.group(0) or "investigational" in tail.group(0))
+    obj = obj[:tail.start()] if tail else obj
     lead = _EXCIPIENT_LEAD.match(obj)
     if lead:  # "any component of the nivolumab formulation": the drug
         obj = _FORMULATION.sub("", obj[lead.end():])
@@ -130,7 +149,7 @@ def _substances(clause: Clause, obj: str) -> c.Node | None:
         return None  # "A and B": each, or only together? not said
     drugs: list[str] = []
     classes: list[str] = []
-    study = False
+    study = tail_study
     unknown: list[str] = []
     for part in (p for p in _LIST.split(obj) if p):
         part = part.strip()

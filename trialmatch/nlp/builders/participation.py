@@ -17,6 +17,11 @@
   atom is never NOT_MET, so the narrower reading can only leave an item UNKNOWN, never clear or
   exclude a patient wrongly. "Another therapeutic clinical trial" -> ``StudyParticipation(
   purpose="treatment")`` (the study's primary purpose).
+- The KEYNOTE template "is currently participating in or has participated in a study of an
+  investigational agent or has used an investigational device within 4 weeks prior to the first dose"
+  (about 20 items) -> ``Any(StudyParticipation(within_days=28, drug_only=True), Unparsed(clause))``: now
+  or within the window is what the windowed atom holds (an enrolment under way overlaps the window), the
+  device an alternative; without a window (past participation ever) it is not read.
 - A wider study or product than a drug's ("investigational agent or device", "investigational
   study", "investigational device or drug trial"): a drug study is one of them, so
   ``Any(StudyParticipation(drug_only=True), Unparsed(clause))``.
@@ -75,10 +80,14 @@ _PARTICIPATE_NOW = re.compile(
     rf"^(?:(?:{_NOW} )?(?:participating|participant|enrolled|taking part|being enrolled)"
     rf"|(?:{_NOW}|current|concurrent|simultaneous) (?:participation|participant|enrollment|enrolment))"
     rf"(?: or (?:enrollment|enrolment|participation))? {_IN} (?P<what>{_STUDY}|{_DRUG_STUDY}|{_THERAPEUTIC})$")
+# the KEYNOTE template "is currently participating in or has participated in a study of an investigational
+# agent ... within 4 weeks": now or within the window, what the windowed atom holds (an enrolment under way
+# overlaps the window)
 _PARTICIPATE_WINDOW = re.compile(
-    rf"^(?:{_NOW} |current |concurrent |prior |previous )?(?:participating|participation|participated|participate|"
+    rf"^(?:(?:{_NOW} )?participating in or (?:has |have )?participated"
+    rf"|(?:{_NOW} |current |concurrent |prior |previous )?(?:participating|participation|participated|participate|"
     rf"enrolled|enrollment|"
-    rf"enrolment|taking part|took part|been enrolled)(?: or (?:enrollment|enrolment|participation))? {_IN} "
+    rf"enrolment|taking part|took part|been enrolled)(?: or (?:enrollment|enrolment|participation))?) {_IN} "
     rf"(?P<what>{_STUDY}|{_DRUG_STUDY}|{_THERAPEUTIC})$")
 _WINDOW_ASIDE = re.compile(r" \((within [^()]+)\)$")
 _REFUSED = re.compile(r"\b(?:device|devices|planned|plans?|planning|for|except|"

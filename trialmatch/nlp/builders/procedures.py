@@ -9,10 +9,11 @@ import functools
 from trialmatch.domain import criteria as c
 from trialmatch.matching.surgery_classes import load_surgery_classes
 from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.patterns import has_any
 from trialmatch.nlp.builders.treatment_words import EVER, QUALIFYING, window_at_end
 
 _SURGERY = re.compile(
-    r"^(?P<major>major )?(?:surgery|surgical procedure|surgical resection|operation|surgical intervention)$"
+    r"^(?P<major>major )?(?:surgery|surgeries|surgical procedures?|surgical resection|operations?|surgical interventions?)$"
 )
 # not "exposure to": "prior exposure to radiation" may be environmental, not radiotherapy
 _PROCEDURE_LEAD = re.compile(
@@ -35,6 +36,23 @@ _NOT_RADIOTHERAPY = re.compile(r"\b(?:ultraviolet|uv|ionizing|ionising|backgroun
 _RADIATION_KIND = re.compile(
     r"^(?P<kind>[a-z][a-z-]*(?: [a-z][a-z-]*){0,2}) (?:radiotherapy|radiation therapy|radiation|irradiation|radiosurgery)"
     r"(?: treatment)?$")
+
+
+# radiotherapy to a site above a dose: "radiation therapy to the lung that is > 30 gy within 6 months" (the
+# KEYNOTE template; the window keeps the clause from the qualifier pattern, which reads "prior radiotherapy to
+# the target lesion" as All(radiation, Unparsed(site)) already). Any radiation in the window is necessary,
+# the site and dose are kept Unparsed beside it: the atom's body_site is a metastatic-site key matched
+# against the bodySite of a recorded course, and lung dose comes from chest or breast courses too (a course
+# recorded at another site would be passed over, and an older lung course would then clear the patient). A
+# dose is radiation's alone, so a list before it ("surgery or radiation to the lung > 30 gy") cannot share
+# the phrase; without a dose the site might reach the other members ("prior surgery or radiation therapy to
+# the operative site") and is not read here. One site of at most five words, no list or verb
+_RADIATION_SITE = re.compile(
+    r"^(?:radiotherapy|radiation therapy|radiation|rt|irradiation)(?: treatment)? "
+    r"(?P<site>to (?:the )?(?P<where>[a-z][a-z-]*(?: [a-z][a-z-]*){0,4}?) (?:that is |of )?(?:>=?) ?\d+(?:\.\d+)? ?"
+    r"(?:gy|gray)(?: \(gy\))?)$")
+_SITE_REFUSED = re.compile(r"\b(?:or|and|no|not|any|except|excluding|unless|other|planned|plan|will|is|are|be|"
+                           r"for|with|which|that|who|if|during|after|before|within|field|fields|dose|doses)\b")
 
 
 # an aside naming what the protocol does not count as major surgery: "major surgery (excluding
@@ -80,12 +98,34 @@ def build_procedure(clause: Clause) -> c.Node | None:
     All) would clear a patient the other part excludes. "Recent" before a window says the window
     again ("recent major surgery within 4 weeks"); "recent surgery" with no window is not read. A
     requirement after the surgery ("requiring general anesthesia", "requiring hospitalization for
-    more than 3 days") narrows which surgeries count: All(the surgery, Unparsed(requirement))."""
+    more than 3 days") narrows which surgeries count: All(the surgery, Unparsed(requirement)).
+
+    Sixth round: plural nouns ("major surgical procedures"); a window in brackets at the end ("major
+    surgery (< 3 weeks prior to the first dose)") or with a comparator after "within" ("within <= 2
+    weeks"); radiotherapy to a site above a dose within a window ("radiation therapy to the lung that is
+    > 30 gy within 6 months") is All(radiation within the window, Unparsed(site and dose)). Future
+    procedures ("scheduled", "planned", "will undergo") are never read: no lead word says the procedure
+    was done and they carry no washout window."""
     return procedure_atom(clause)
 
 
+# a window in brackets at the end ("has had major surgery (< 3 weeks prior to the first dose)", NCT06697301) or
+# a comparator after "within" ("major surgery within <= 2 weeks before randomization", NCT04747912): the
+# window as the washout reader spells it ("< 3 weeks" is read as 21 days there, as everywhere)
+_BRACKET_WINDOW = re.compile(r" \(((?:<=?|within) ?\d+ (?:days?|weeks?|months?)(?: (?:prior to|before) [^()]+)?)\)$")
+_WITHIN_CMP = re.compile(r"\bwithin (?:<=?|<) ?(?=\d)")
+
+
+def _window_spelled(t: str) -> str:
+    if t[-1:] == ")" and has_any(t, ("(<", "( <", "(within")):
+        t = _BRACKET_WINDOW.sub(r" \1", t)
+    return _WITHIN_CMP.sub("within ", t) if "within <" in t else t
+
+
 def procedure_atom(clause: Clause, major_without_window: bool = False) -> c.Node | None:
-    text = clause.text
+    base = text = clause.text
+    if text[-1:] == ")" or "within <" in text:
+        base = text = _window_spelled(text)
     if "(" in text and ("exclud" in text or "except" in text or "not includ" in text):
         text = _without_minor_aside(text)
         if text is None:
@@ -100,12 +140,12 @@ def procedure_atom(clause: Clause, major_without_window: bool = False) -> c.Node
     if requiring:
         # "major surgery requiring general anesthesia within 3 weeks": the surgery is necessary
         inner = _SURGERY.match(x[:requiring.start()])
-        if inner is None or (inner.group("major") and within is None and not major_without_window) or text != clause.text:
+        if inner is None or (inner.group("major") and within is None and not major_without_window) or text != base:
             return None
         return c.All((c.Procedure("surgery", within_days=within, major=bool(inner.group("major"))),
                       c.Unparsed(requiring.group("req"))))
     m = _SURGERY.match(x)
-    if m and text != clause.text and not m.group("major"):
+    if m and text != base and not m.group("major"):
         return None  # an aside about major surgery beside plain "surgery"
     if m:
         if m.group("major") and within is None and not major_without_window:
@@ -113,6 +153,9 @@ def procedure_atom(clause: Clause, major_without_window: bool = False) -> c.Node
         return c.Procedure("surgery", within_days=within, major=bool(m.group("major")))
     if _RADIATION.match(x):
         return c.Procedure("radiation", within_days=within)
+    m = _RADIATION_SITE.match(x) if within is not None and ("gy" in x or "gray" in x) else None
+    if m and not _SITE_REFUSED.search(m.group("where")):
+        return c.All((c.Procedure("radiation", within_days=within), c.Unparsed(m.group("site"))))
     m = _RADIATION_KIND.match(x)
     if m and not QUALIFYING.search(m.group("kind")) and not _NOT_RADIOTHERAPY.search(m.group("kind")):
         # "external beam radiotherapy": any radiation is necessary, the kind is kept unparsed
