@@ -117,6 +117,11 @@ class CompoundReader:
             nodes.append(node)
         # "prior chemotherapy or radiotherapy within 4 weeks": the window may belong to all
         windows = [_has_window(n) for n in nodes]
+        if any(windows[:-1]) and not windows[0]:
+            # "myocardial infarction or unstable angina within 6 months, or stroke": does the window reach
+            # back to the parts before it? Read as theirs or not, an old infarction excluded or did not:
+            # not read
+            return None
         if windows[-1] and not all(windows):
             # "major surgery or radiotherapy within 3 weeks": a washout window distributes over
             # the treatments listed before it (the labels' reading); anything else is refused
@@ -145,7 +150,7 @@ class CompoundReader:
         if combine is c.All and clause.section == "exclusion" and _conditions(nodes):
             return both_or_open(nodes, t)
         if combine is c.Any:
-            shared = _shared_qualifier(parts, nodes, clause)
+            shared = _shared_qualifier(parts, nodes, clause) or _shared_narrowing(parts, nodes, t)
             if shared is not None:
                 return shared
         return combine(tuple(nodes))
@@ -260,6 +265,26 @@ def _shared_qualifier(parts: list[str], nodes: list[c.Node], clause: Clause) -> 
     if any(not isinstance(n, c.Metastasis) for n in nodes):
         return None  # "untreated brain metastases or spinal cord compression"-like mixes: not read here
     return c.Any((c.Any(narrow), c.All((c.Any(tuple(nodes)), c.Unparsed(clause.text)))))
+
+
+# words that narrow a condition and may reach every part of the list after them ("clinically
+# significant pericardial or pleural effusion"); "active" and "history of" are read as times elsewhere
+_NARROWING_START = re.compile(r"^(?:(?:clinically |medically )?(?:significant|relevant)|uncontrolled|poorly controlled|"
+                              r"symptomatic|severe|serious|unstable|moderate(?: to severe| or severe)?|chronic|acute|"
+                              r"untreated|major|persistent|recent)\b(?:,? (?:and|or|and/or) (?:clinically )?\w+)?")
+
+
+def _shared_narrowing(parts: list[str], nodes: list[c.Node], text: str) -> c.Node | None:
+    """"Clinically significant X or Y": the words may reach Y too (the narrow reading) or not (the
+    wide one, which lets a mild Y alone exclude). Both must agree, else the list is open:
+    Any(narrow, All(wide, Unparsed)). Only when the later parts are bare conditions."""
+    first = _ARTICLE.sub("", parts[0].strip())
+    m = _NARROWING_START.match(first)
+    if m is None or m.end() == len(first) or not all(isinstance(n, c.Condition) for n in nodes[1:]):
+        return None  # (a part of modifiers only, "uncontrolled or poorly controlled X", is read whole)
+    words = c.Unparsed(m.group(0))
+    narrow = (nodes[0],) + tuple(c.All((n, words)) for n in nodes[1:])
+    return c.Any((c.Any(narrow), c.All((c.Any(tuple(nodes)), c.Unparsed(text)))))
 
 
 def _conditions(nodes: list[c.Node]) -> bool:

@@ -282,3 +282,30 @@ def test_subprotocol_scope_after_a_cancer_or_variant_decides_only_when_met(vocab
     _, node = parse_one(vocab, "inc", "Urothelial carcinoma (Cohort B)")
     assert isinstance(node, c.Any) and node.items[0] == c.Unparsed("(Cohort B)")
     assert isinstance(node.items[1], c.CancerType)
+
+
+def test_a_window_on_a_middle_part_of_a_list_is_not_given_or_denied_to_the_parts_before_it(vocab):
+    # NCT04887805: read as Any(unstable angina ever, myocardial infarction ever, stroke within 6 months, ...),
+    # an infarction ten years ago excluded; the window may reach it or not: not read
+    status, node = parse_one(vocab, "exc", "Significant cardiovascular impairment: history of congestive heart failure "
+                             "greater than New York Heart Association (NYHA) Class II, unstable angina, myocardial infarction "
+                             "or stroke within 6 months of the first dose of study drug, or cardiac arrhythmia requiring "
+                             "medical treatment at Screening")
+    assert status == "unparsed"
+
+
+def test_leading_narrowing_words_of_a_condition_list_may_reach_every_part(vocab):
+    # NCT06218914: "clinically significant" may reach "heart failure" too: a heart failure record alone no longer
+    # excludes (read wide, any heart failure did); no cardiac record of either kind still decides
+    text = ("History of clinically significant cardiac disease within the 6 months prior to enrollment or heart failure "
+            "at any time prior to enrollment.")
+    _, node = parse_one(vocab, "exc", text)
+
+    def heart_failure_only(atom):
+        if isinstance(atom, c.Condition):
+            return MET if atom.keys == ("heart_failure",) else NOT_MET
+        return UNKNOWN
+
+    assert verdict(node, heart_failure_only) == UNKNOWN
+    assert verdict(node, lambda atom: NOT_MET) == MET  # neither: the exclusion does not apply
+    assert any(isinstance(n, c.Unparsed) and n.text == "clinically significant" for n in walk(node))
