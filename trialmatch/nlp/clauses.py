@@ -84,6 +84,13 @@ def _harm_only(node: c.Node) -> bool:
         or (isinstance(n, (c.PriorTherapy, c.Procedure)) and n.within_days is not None) for n in atoms)
 
 
+def _own_subject(node: c.Node) -> bool:
+    """A whole reading whose atom holds the subgroup a conditional subject names: residual toxicity
+    (the adverse events of prior therapy are what the atom reads), with nothing left unparsed."""
+    atoms = [n for n in walk(node) if not isinstance(n, (c.All, c.Any, c.Not))]
+    return bool(atoms) and all(isinstance(n, c.ResidualToxicity) for n in atoms)
+
+
 def _requires_participation(node: c.Node) -> bool:
     """Whether a tree requires (not under a Not) the patient to take part in another study."""
     return any(isinstance(a, c.StudyParticipation) for a in positive_atoms(node))
@@ -119,6 +126,10 @@ class ClauseParser(SentenceReader, CompoundReader, QualifierReader):
                               c.Unparsed(hiv.group("req").strip())))
         node = self._clause(text, section)
         if node is None or section != "inclusion" or not _CONDITIONAL.match(text.strip().lower()):
+            return node
+        if _own_subject(node):
+            # "Participants who have AEs due to previous anticancer therapies must have recovered to <=
+            # grade 1": the subgroup is the atom's own subject (a patient without such AEs meets it)
             return node
         # "Participants with known diabetes ... must show controlled disease": a requirement of the
         # subgroup only; the subgroup is no requirement (All would make diabetes necessary, a wrong

@@ -309,3 +309,20 @@ def test_leading_narrowing_words_of_a_condition_list_may_reach_every_part(vocab)
     assert verdict(node, heart_failure_only) == UNKNOWN
     assert verdict(node, lambda atom: NOT_MET) == MET  # neither: the exclusion does not apply
     assert any(isinstance(n, c.Unparsed) and n.text == "clinically significant" for n in walk(node))
+
+
+def test_participants_with_aes_must_have_recovered_is_the_residual_toxicity_requirement(vocab):
+    # NCT06074588 (KEYNOTE template): the subgroup "participants who have AEs due to previous anticancer
+    # therapies" is the atom's own subject: a patient without such AEs meets it, so the requirement is whole
+    status, node = parse_one(vocab, "inc", "Participants who have AEs due to previous anticancer therapies must have "
+                                           "recovered to Grade ≤1 or baseline.")
+    assert status == "fully_structured"
+    assert node == c.Not(c.ResidualToxicity(above_grade=1, or_baseline=True))
+    # NCT06312137: the permission after it widens (the requirement decides only when met)
+    _, node = parse_one(vocab, "inc", "Participants who have AEs due to previous anticancer therapies must have recovered "
+                                      "to ≤Grade 1 or baseline. Participants with endocrine-related AEs who are adequately "
+                                      "treated with hormone replacement are eligible")
+    assert isinstance(node, c.Any) and node.items[0] == c.Not(c.ResidualToxicity(above_grade=1, or_baseline=True))
+    # another subgroup keeps the subgroup reading (not this)
+    _, node = parse_one(vocab, "inc", "Participants with known diabetes must have HbA1c <= 8%")
+    assert not (isinstance(node, c.Not) and isinstance(node.item, c.ResidualToxicity))
