@@ -13,6 +13,7 @@ from trialmatch.nlp.builders.condition_shapes import (
 from trialmatch.nlp.builders.metastasis import build_metastasis
 from trialmatch.nlp.builders.patterns import ANCHOR, days, has_any
 from trialmatch.nlp.builders.pregnancy_test import build_pregnancy_test
+from trialmatch.nlp.required_literals import guarded
 
 __all__ = ["build_condition", "build_metastasis", "build_pregnancy"]  # build_metastasis: its own module
 
@@ -31,7 +32,7 @@ _COND_PREFIX = re.compile(
 _COND_NARROWING = re.compile(r"^((?:(?:uncontrolled|uncontrollable|symptomatic|clinically significant|clinically relevant|significant|"
                              r"moderate (?:or|to) severe|severe|unstable|"
                              r"not[- ]controlled|poorly controlled|serious|sensory|motor|allogene?ic|autologous)(?:,? and/or |,? or |, | |/)?)+)\s*")
-_COND_SUFFIX = re.compile(r"(?:\s+|-)(?:infections?|disease|positivity|positive|seropositivity|history|infected|carriers?|antibodies|"
+_COND_SUFFIX = guarded(r"(?:\s+|-)(?:infections?|disease|positivity|positive|seropositivity|history|infected|carriers?|antibodies|"
                           r"viruses)$")
 # "HIV or hepatitis B or C": the bare "C" names hepatitis C
 _HEP_LETTERS = re.compile(r"\bhepatitis b((?:,? or |,? and/or |/|, ))c\b")
@@ -67,7 +68,7 @@ _OTHER_WORDS = re.compile(r"\b(?:other|another|second|additional|concurrent|conc
 _PAST_WORDS = re.compile(r"\b(?:prior|previous|past|metachronous|or)\b")
 # "active" first, and not one alternative of a list ("active or prior malignancy": either)
 _ACTIVE_OVER_ALL = re.compile(r"^(?:any |an |a )?active (?!or\b|and/or\b)(?=\S)")
-_COND_LIST = re.compile(r"\s*(?:,? or |,? and/or |/|, )\s*")
+_COND_LIST = guarded(r"\s*(?:,? or |,? and/or |/|, )\s*")
 _AND = re.compile(r"\band\b(?!/or)")
 # "pleural or pericardial effusion(s)": the effusion named once for both ("and" is not read: both, or either?)
 _EFFUSION_PAIR = re.compile(r"\b(pleural|pericardial)(,? or |,? and/or |/)(pleural|pericardial) effusions?\b")
@@ -76,7 +77,7 @@ _EFFUSION_PAIR = re.compile(r"\b(pleural|pericardial)(,? or |,? and/or |/)(pleur
 # "HIV-1 or HIV-2 antibodies" as an inclusion item names a test, not its result: a line of a list
 # under "Patients must be seronegative for the following:" that the list did not take as its entry
 # (NCT05607095) read as a requirement of HIV; in an exclusion the test name excludes a positive result
-_TEST_NAME = re.compile(r"(?:\s+|-)antibod(?:y|ies)$")
+_TEST_NAME = guarded(r"(?:\s+|-)antibod(?:y|ies)$")
 
 
 def _condition_key(clause: Clause, phrase: str) -> str | None:

@@ -27,6 +27,7 @@ from trialmatch.nlp.builders.markers import marker_nodes
 from trialmatch.nlp.builders.variants import variant_nodes
 from trialmatch.nlp.builders.patterns import has_any
 from trialmatch.nlp.builders.stages import EXTENT, GA, GSEP, STAGE, extent_node, for_cancer, stage_groups, stage_node
+from trialmatch.nlp.required_literals import guarded
 
 __all__ = ["build_disease", "cancer_codes", "stage_groups"]
 
@@ -35,7 +36,7 @@ _HOW = (r"(?:histo-?pathologically|histologically|cytologically|pathologically|r
         r"histo-?pathologic|morphologically|tissue|biopsy|clinical|radiologic)")
 _PROVEN = r"(?:confirmed|documented|proven|proved|verified|established|diagnosed)"
 # documentation words before the disease: dropped (the module docstring)
-_DOC = re.compile(
+_DOC = guarded(
     r"^(?:"
     # "histological or cytological diagnosis of", "pathologic confirmation of", "a confirmed diagnosis of"
     rf"(?:(?:a|an|the) )?(?:(?:confirmed|documented|known|established|prior|previous|definitive|proven) )?"
@@ -114,7 +115,7 @@ _TAIL_WORDS = (
     r"harbou?ring|carrying|bearing|previously (?:treated|untreated)|refractory to|resistant to|progressing|progressed|"
     r"whose|ineligible for|unsuitable for|undergoing|receiving|located|involving|arising|originating|with)\b"
 )
-_TAIL_STARTS = re.compile(r"(?:,\s*|\s+)(?=" + _TAIL_WORDS + ")")
+_TAIL_STARTS = guarded(r"(?:,\s*|\s+)(?=" + _TAIL_WORDS + ")")
 _TAIL_WHOLE = re.compile(_TAIL_WORDS + r"\s+\S")  # "x, not suitable": a tail cut short by the clause parser is not read
 # an alternative to the head inside the tail ("X, not suitable for Y or metastatic X"): the head is not necessary
 _ALTERNATIVE = re.compile(
@@ -129,7 +130,7 @@ _CARRIES = re.compile(r"^(?:with|harbou?ring|carrying|bearing)(?: (?:a|an|the))?
 
 # The expressions below are compiled once here, not looked up at each call (the parser tries the
 # disease reading on most sub-texts of most items: it is the parser's hottest code).
-_SUSPECTED = re.compile(r"\bsuspect|\bpossible\b|\bprobable\b|\bsuspicio")
+_SUSPECTED = guarded(r"\bsuspect|\bpossible\b|\bprobable\b|\bsuspicio")
 _ONE_OR = re.compile(r",? (?:or|and/or) ")
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+")
 _STAGE_LEAD = re.compile(STAGE.pattern + r"(?:\s*\((?:ajcc|american joint)[^()]*\))?(?:,?\s+|$)")

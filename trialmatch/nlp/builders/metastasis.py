@@ -10,8 +10,9 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.required_literals import guarded
 
-_META = re.compile(
+_META = guarded(
     r"^(?P<q>(?:[a-z/]+[\s,]+)*?)"
     r"(?:(?P<site>brain|cns|central nervous system|liver|hepatic|bone|osseous|peritoneal|lung|pulmonary|adrenal"
     # "brain/CNS metastases", "central nervous system or brain metastases": the brain or elsewhere in the CNS,

@@ -31,6 +31,7 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.required_literals import guarded
 
 # How a status or variant was documented, said after it: the ASCO/CAP guideline that defines HER2
 # and ER/PR status (Wolff et al., J Clin Oncol 2018;36:2105; Allison et al., J Clin Oncol
@@ -52,7 +53,7 @@ _METHOD = (rf"(?:next[- ]generation sequencing|ngs|pcr|polymerase chain reaction
            rf"|{_IHC_ISH}(?:\s*(?:,|,? or|,? and/or)\s+{_IHC_ISH})+")
 _SAMPLE = (r"(?:the\s+)?(?:tumou?r\s+)?(?:tissue|tumou?r|biopsy)(?:\s+(?:samples?|specimens?))?\s+(?:or|and/or)\s+"
            r"(?:blood|plasma|ctdna|circulating tumou?r dna|liquid biopsy)(?:\s+samples?)?")
-DOC_TAIL = re.compile(
+DOC_TAIL = guarded(
     rf",?\s*\(?{_DOC_VERB}(?:(?:by|per|using|according to|in accordance with|based on|on|via|with)\s+(?:the\s+)?"
     rf"(?:{_GUIDELINE}|{_LAB}|{_METHOD})|(?:in|from|on)\s+{_SAMPLE})\)?\.?$")
 
