@@ -227,49 +227,42 @@ class GuardedPattern:
     """A compiled pattern that first asks whether the text holds one of its required literals:
     when none is there it cannot match anywhere, and the answer of no match is given at once
     (``search``/``match``/``fullmatch`` None, ``sub`` the text unchanged, ``split`` [text],
-    ``finditer`` nothing). For expressions that scan every position of texts that mostly lack their
-    words ("(?:\\s+|-)antibod(?:y|ies)$"); a pattern with no known literals runs as it is."""
+    ``finditer`` nothing). Worth it for expressions that scan every position of texts that mostly
+    lack their words ("(?:\\s+|-)antibod(?:y|ies)$"); for an anchored expression that fails at its
+    first characters, or literals most texts hold, the test costs more than it saves. Build with
+    ``guarded``."""
 
     __slots__ = ("regex", "pattern", "literals")
 
-    def __init__(self, pattern: str, flags: int = 0):
-        self.regex = re.compile(pattern, flags)
-        self.pattern = self.regex.pattern
-        found = None if flags & re.IGNORECASE else required_literals(pattern)
-        self.literals = tuple(sorted(found, key=len, reverse=True)) if found else None
-
-    def _absent(self, text: str) -> bool:
-        literals = self.literals
-        if literals is None:
-            return False
-        for literal in literals:
-            if literal in text:
-                return False
-        return True
+    def __init__(self, regex: re.Pattern, literals: tuple[str, ...]):
+        if not literals:
+            raise ValueError("a guarded pattern needs required literals")
+        self.regex, self.pattern, self.literals = regex, regex.pattern, literals
 
     def search(self, text: str, *args) -> re.Match | None:
-        return None if self._absent(text) else self.regex.search(text, *args)
+        return self.regex.search(text, *args) if any(map(text.__contains__, self.literals)) else None
 
     def match(self, text: str, *args) -> re.Match | None:
-        return None if self._absent(text) else self.regex.match(text, *args)
+        return self.regex.match(text, *args) if any(map(text.__contains__, self.literals)) else None
 
     def fullmatch(self, text: str, *args) -> re.Match | None:
-        return None if self._absent(text) else self.regex.fullmatch(text, *args)
+        return self.regex.fullmatch(text, *args) if any(map(text.__contains__, self.literals)) else None
 
     def sub(self, repl, text: str, count: int = 0) -> str:
-        return text if self._absent(text) else self.regex.sub(repl, text, count=count)
+        return self.regex.sub(repl, text, count=count) if any(map(text.__contains__, self.literals)) else text
 
     def split(self, text: str, maxsplit: int = 0) -> list[str]:
-        return [text] if self._absent(text) else self.regex.split(text, maxsplit=maxsplit)
+        return self.regex.split(text, maxsplit=maxsplit) if any(map(text.__contains__, self.literals)) else [text]
 
     def finditer(self, text: str, *args):
-        return iter(()) if self._absent(text) else self.regex.finditer(text, *args)
+        return self.regex.finditer(text, *args) if any(map(text.__contains__, self.literals)) else iter(())
 
     def findall(self, text: str, *args) -> list:
-        return [] if self._absent(text) else self.regex.findall(text, *args)
+        return self.regex.findall(text, *args) if any(map(text.__contains__, self.literals)) else []
 
 
 def guarded(pattern: str, flags: int = 0) -> GuardedPattern | re.Pattern:
     """``re.compile(pattern, flags)``, guarded by its required literals when it has some."""
-    compiled = GuardedPattern(pattern, flags)
-    return compiled if compiled.literals else compiled.regex
+    regex = re.compile(pattern, flags)
+    found = None if flags & re.IGNORECASE else required_literals(pattern)
+    return GuardedPattern(regex, tuple(sorted(found, key=len, reverse=True))) if found else regex

@@ -20,8 +20,8 @@ _MISSING = object()  # not in the memo
 _MEMO_SIZE = 200_000  # phrases remembered at most (a long-running worker does not grow without end)
 
 # Phrases meaning "any solid tumour" / "any haematological malignancy" (OncoTree specials).
-_SOLID = guarded(r"(?:advanced |malignant )?solid (?:tumou?rs?|malignanc(?:y|ies)|cancers?|neoplasms?)(?: malignanc(?:y|ies))?")
-_LIQUID = guarded(r"hematologic(?:al)? malignanc(?:y|ies)|haematological malignanc(?:y|ies)|blood cancers?")
+_SOLID = re.compile(r"(?:advanced |malignant )?solid (?:tumou?rs?|malignanc(?:y|ies)|cancers?|neoplasms?)(?: malignanc(?:y|ies))?")
+_LIQUID = re.compile(r"hematologic(?:al)? malignanc(?:y|ies)|haematological malignanc(?:y|ies)|blood cancers?")
 # OncoTree nodes that name no cancer ("tissue" is the tree's root)
 _NOT_A_CANCER = {"TISSUE", "OTHER", None}
 _CANCER_WORD = guarded(r"cancer|carcinoma|tumou?r|malignan|neoplasm|sarcoma|oma\b|omas\b|leuka?emia")

@@ -68,7 +68,7 @@ _OTHER_WORDS = re.compile(r"\b(?:other|another|second|additional|concurrent|conc
 _PAST_WORDS = re.compile(r"\b(?:prior|previous|past|metachronous|or)\b")
 # "active" first, and not one alternative of a list ("active or prior malignancy": either)
 _ACTIVE_OVER_ALL = re.compile(r"^(?:any |an |a )?active (?!or\b|and/or\b)(?=\S)")
-_COND_LIST = guarded(r"\s*(?:,? or |,? and/or |/|, )\s*")
+_COND_LIST = re.compile(r"\s*(?:,? or |,? and/or |/|, )\s*")
 _AND = re.compile(r"\band\b(?!/or)")
 # "pleural or pericardial effusion(s)": the effusion named once for both ("and" is not read: both, or either?)
 _EFFUSION_PAIR = re.compile(r"\b(pleural|pericardial)(,? or |,? and/or |/)(pleural|pericardial) effusions?\b")

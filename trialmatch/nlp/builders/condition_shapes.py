@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 from trialmatch.domain import criteria as c
-from trialmatch.nlp.required_literals import guarded
 
 # ---- a grade beside a condition ---------------------------------------------------------
 # "grade >= 2 peripheral neuropathy", "neuropathy > grade 1 (ctcae v5.0)", "grade 2 or higher ...",
@@ -25,7 +24,7 @@ _GRADE_BEFORE = re.compile(rf"^(?P<g>{_GRADE_WORDS}) (?P<rest>.+)$")
 _GRADE_AFTER = re.compile(rf"^(?P<rest>.+?),? (?:(?:of|that is|which is|at) )?(?P<g>{_GRADE_WORDS}"
                           rf"(?:,? (?:by|per) {_CTCAE_NAME})?(?: \({_CTCAE_NAME}\))?)$")
 
-_GRADE_HINT = guarded(r"\bgr|\bg[1-5]\b")
+_GRADE_HINT = re.compile(r"\bgr|\bg[1-5]\b")
 _BOUND_ABOVE = re.compile(r"\bor (?:less|lower|below|better)\b|\bgrade 0\b|\bg0\b")
 
 
