@@ -22,6 +22,8 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import positive_atoms, walk
+from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.person import build_age, build_performance
 from trialmatch.nlp.builders.toxicity import fold_exception
 from trialmatch.nlp.lab_evidence import WIDENS, evidence_bearing
 from trialmatch.nlp.normalize import normalize
@@ -172,6 +174,54 @@ def _bracket_goes_on(raw: str, cut: int) -> bool:
     return _ALTERNATIVE_AFTER_BRACKET.search(after.split("(")[0]) is not None
 
 
+# "Karnofsky >= 50 for participants > 16 years of age and Lansky >= 50 for participants <= 16 years of age", "For
+# participants >= 16 years old, Karnofsky >= 50%", "Participants aged 16 to < 18 years old: Karnofsky >= 50%": a
+# performance requirement of an age group only (in an inclusion). Each part is Any(Not(age group), requirement): a
+# patient outside the group meets it, one inside must meet the requirement. A Lansky score (children's scale) has
+# no atom: its requirement stays Unparsed. Read only when every part is a performance requirement with an age group
+# the age builder reads whole, and the item is that sentence alone (the COG note after it, "Participants who are
+# unable to walk because of paralysis ... will be considered ambulatory", leaves the item to the other readings).
+_PERFORMANCE_WORDS = ("karnofsky", "lansky", "ecog", "kps", "performance", "zubrod")
+_AGE_GROUP = (r"(?:(?:patients?|participants?|subjects?|those|individuals?)\s+)?(?:aged?\s+|who are\s+)?"
+              r"(?P<age>(?:>=|<=|>|<)\s?\d+\s?(?:years?|yrs?)(?:\s?(?:of age|old))?"
+              r"|\d+\s?(?:years?|yrs?)(?:\s?(?:of age|old))?\s(?:and|or)\s(?:older|above|younger)"
+              r"|\d+\s?(?:-|to)\s?(?:<\s?)?\d+\s?(?:years?|yrs?)(?:\s?(?:of age|old))?)"
+              r"(?:,? at (?:the )?time of (?:informed )?consent)?")
+_GROUP_PART = (re.compile(rf"^(?P<req>.+?),?\s+(?:for|in)\s+{_AGE_GROUP}$"),
+               re.compile(rf"^(?P<req>.+?)\s+\((?:for\s+)?{_AGE_GROUP}\)$"),
+               re.compile(rf"^(?:for|in)\s+{_AGE_GROUP},?\s+(?P<req>.+)$"),
+               re.compile(rf"^{_AGE_GROUP}:\s*(?P<req>.+)$"))
+_GROUP_SPLIT = re.compile(r"(?:,?\s+and\s+|;\s+|,\s+)(?=(?:the\s+)?(?:karnofsky|lansky|ecog|kps|performance|for\s|"
+                          r"patients?\s|participants?\s|subjects?\s))")
+_REQUIREMENT_LEAD = re.compile(r"^(?:patients?|participants?|subjects?)\s+must\s+have\s+(?:an?\s+)?(?:performance status of\s+)?"
+                               r"|\s+must\s+be(?=\s+(?:>=|<=|>|<))")
+
+
+def _age_groups(text: str, terms: Terms, section: str) -> c.Node | None:
+    """The requirement of each age group of a performance item (see above), or None."""
+    whole = _group_parts([text], terms, section)
+    return whole if whole is not None else _group_parts(_GROUP_SPLIT.split(text), terms, section)
+
+
+def _group_parts(parts: list[str], terms: Terms, section: str) -> c.Node | None:
+    nodes: list[c.Node] = []
+    for part in parts:
+        m = next((m for rx in _GROUP_PART if (m := rx.match(part.strip())) is not None), None)
+        if m is None:
+            return None
+        age = build_age(Clause(m.group("age"), terms, section))
+        if not isinstance(age, c.Age):
+            return None
+        req_text = _REQUIREMENT_LEAD.sub("", m.group("req").strip()).strip()
+        req = build_performance(Clause(req_text, terms, section))
+        if req is None:
+            if not req_text.startswith(("lansky", "the lansky", "a lansky")) or not re.search(r"(?:>=|>) ?\d", req_text):
+                return None
+            req = c.Unparsed(req_text)  # the Lansky play scale: no atom (the age group still decides outside it)
+        nodes.append(c.Any((c.Not(age), req)))
+    return nodes[0] if len(nodes) == 1 else c.All(tuple(nodes))
+
+
 class SentenceReader:
     """The item and sentence level of the ClauseParser (a mixin: ``parse_clause`` reads one
     clause, ``self._memo`` holds items already read)."""
@@ -189,6 +239,10 @@ class SentenceReader:
         return node
 
     def _parse_text(self, raw: str, section: str) -> c.Node | None:
+        if section == "inclusion" and "year" in raw and any(w in raw.lower() for w in _PERFORMANCE_WORDS):
+            grouped = _age_groups(normalize(raw).lower().strip().rstrip("."), self.terms, section)
+            if grouped is not None:
+                return grouped
         # "(within 14 days prior to day 1 of protocol therapy unless otherwise stated)": no exception,
         # the protocol's general proviso; read as one, the window was lost with it (a lab older than
         # the window counted)
@@ -216,9 +270,13 @@ class SentenceReader:
             head, tail = f"{head.rstrip()} {window.group().strip()}", tail[:window.start()].strip()
         if tail is not None and all(self.context.documentation(tail[a:b]) for a, b in _sentence_spans(tail)):
             # "HBV or HCV infection. Note: no testing is required unless mandated by local health
-            # authority": how the protocol checks, not who is eligible
+            # authority": how the protocol checks, not who is eligible. The whole item is read again (its
+            # sentences drop such a note), unless the note hangs under the item as a sub-bullet ("... pregnancy
+            # test\n  * If the urine test is positive ..., a serum pregnancy test will be required"), where no
+            # sentence boundary parts it from the head: then the head alone
             tail = None
-            head = raw
+            head = raw if raw[:cut].rstrip()[-1:] in (".", ";") or not re.search(r"\n\s*[*•-]\s*$", raw[:cut]) \
+                else raw[:cut].rstrip().rstrip("*•-").rstrip()
         if tail is not None and _PERMISSIVE.match(tail.lower()) and _SUBGROUP.match(head.lower()) \
                 and not re.search(r"\b(?:who|that|which)\s*$", head.lower()):
             return None  # "Participants with treated brain metastases are eligible": restricts nobody (labels: unparsed)

@@ -32,10 +32,15 @@ _NO_ULN = {"CRCL", "GFR"}
 _WITHIN = (r"(?:,? \(? ?(?:(?:specimens? |samples? )?(?:to be |must be |should be )?(?:obtained |performed |measured |done |drawn |collected "
            r"|assessed |documented )(?:at or )?)?(?:within|<=|<) (\d+) (days?|weeks?) "
            r"(?:prior to|before|of|from) [a-z0-9 ,/-]{0,60}?\)?)?")
+# the estimating equation of a clearance or filtration rate ("per the cockcroft and gault formula"): how the value
+# is obtained (documentation, as a measuring method is); the threshold and its unit still decide
+_FORMULA = r"(?:cockc?roft(?:[- ]| and )gault|mdrd|ckd-epi)"
 _TAIL = (r"(?: \(?(?:at|during) screening\)?)?(?:,? \(?(?:by|using|per|calculated by|as calculated by|according to|based on) (?:the )?"
-         r"(?:cockcroft[- ]gault|cockroft[- ]gault|mdrd|ckd-epi)(?: formula| equation| method)?(?: or (?:by )?(?:an? |the )?24[- ]hours? urine "
+         rf"{_FORMULA}(?: formula| equation| method)?(?: or (?:by )?(?:an? |the )?24[- ]hours? urine "
          r"(?:test|collection))?\)?"
-         r"|,? \((?:cockcroft[- ]gault|cockroft[- ]gault|mdrd|ckd-epi)(?: formula| equation| method)?\))?")
+         rf"|,? \({_FORMULA}(?: formula| equation| method)?\))?")
+# the same, said between the analyte and its threshold ("calculated creatinine clearance (cockcroft-gault formula) of > 45")
+_FORMULA_ASIDE = re.compile(rf",? \(?(?:(?:by|using|per|calculated by) (?:the )?)?{_FORMULA}(?: formula| equation| method)?\)?$")
 # "(serum glutamic oxaloacetic transaminase)", "/SGPT": other names of AST and ALT, said again
 _SYNONYMS = re.compile(r"\s*(?:\(|/)\s*(?:serum )?glutam[a-z]*[ -](?:oxaloacetic|oxalacetic|pyruvic|pyruvate)[ -]transaminase"
                        r"(?:\s*[\[(]sg[op]t[\])])?\s*\)?|\s*/\s*sg[op]t\b|\s*[(\[](?:ast|alt|sgot|sgpt)(?:/sg[op]t)?[)\]]")
@@ -84,6 +89,11 @@ def _key(clause: Clause, phrase: str) -> str | None:
     key = clause.terms.key("LAB", phrase)
     if key is None and _SPECIMEN.search(phrase):
         key = clause.terms.key("LAB", _SPECIMEN.sub("", phrase).strip())
+    if key is None and ("gault" in phrase or "mdrd" in phrase or "ckd-epi" in phrase):
+        bare = _FORMULA_ASIDE.sub("", phrase).strip()
+        key = _key(clause, bare) if bare != phrase else None
+        if key not in ("CRCL", "GFR"):
+            return None  # an equation estimates a clearance or a filtration rate only
     return key
 
 
