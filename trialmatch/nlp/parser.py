@@ -136,7 +136,7 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment, alternative: s
     nodes = []
     for start, end in seg.children:
         child = text[start - seg.start:end - seg.start]
-        node = parser.parse_text(child, section) if child.strip() else None
+        node = parser.parse_text(_topical_unlabelled(child), section) if child.strip() else None
         if node is None:
             node = c.Unparsed(child.strip(), non_clinical=parser.non_clinical(child))
         nodes.append(node)
@@ -304,6 +304,17 @@ def _body_node(parser: ClauseParser, text: str, seg: Segment, scope: str | None)
             body = f"{label.group(1)} {body[label.end():]}"
         break
     return parser.parse_text(body, seg.section), scope
+
+
+def _topical_unlabelled(text: str) -> str:
+    """A list entry with its topical label read as an item's is ("* Hematologic: ANC >= 1500/uL" -> "ANC >=
+    1500/uL", "* Age: >= 18" -> "Age >= 18"); any other label is left in place (the entry is then not read)."""
+    label = _LABEL.match(text)
+    if label is None or not _TOPICAL_LABEL.match(label.group(1)) or re.search(r"(?i)\bnote\b", label.group(1)):
+        return text
+    if _VALUE_START.match(text, label.end()):
+        return f"{label.group(1)} {text[label.end():]}"
+    return text[label.end():]
 
 
 def _pregnancy_only(node: c.Node) -> bool:

@@ -277,7 +277,7 @@ def split_segments(text: str) -> tuple[Segment, ...]:
                 current = {"section": section, "kind": CRITERION, "start": line.content_start, "end": line.end,
                            "indent": line.indent, "scope": None, "children": []}
             continue
-        if opens is None and section == UNKNOWN_SECTION and not segments and not line.marker \
+        if opens is None and section == UNKNOWN_SECTION and not segments and current is None and not line.marker \
                 and _INCLUSION_LEAD.search(content) and _pure_lead_in(content, INCLUSION) is True:
             opens = INCLUSION
         if opens is not None and not (current and current["kind"] == CRITERION and line.indent > current["indent"]):

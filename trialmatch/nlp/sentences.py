@@ -55,6 +55,8 @@ _PROHIBITS = re.compile(r"\b(?:prohibited|forbidden|not (?:be )?(?:allowed|permi
 _SUBGROUP = re.compile(r"^\s*(?:(?:male |female )?(?:patients?|participants?|subjects?|individuals?|persons?|people|women|men|those)"
                        r"\s+(?:(?:who|that)\s+(?:have|has|had|are|is|were)\b|with\b|having\b|positive\b|known\b|serologically\b|"
                        r"diagnosed\b|previously\b|on\b|receiving\b|taking\b))")
+# a value with no name: "0.6 mg/dl (male)", "1.4", ">= 50%" (a cell of a table)
+_BARE_VALUE = re.compile(r"(?:(?:>=|<=|>|<|=)\s?)?\d[\d.,]*\s?(?:[a-z%/^0-9.*]+\s?){0,3}(?:\((?:fe)?males?\)|\((?:wo)?men\))?")
 _ALTERNATIVE_START = re.compile(r"^\s*(?:or|and/or)\s+", re.I)  # a sentence "; or Y" offers Y instead
 _ALTERNATIVE_END = re.compile(r"\s+(?:or|and/or)[\s.;]*$", re.I)  # "X or. Y": a sentence ending in "or"
 _SENTENCE = re.compile(r"(?<=[a-z0-9)%\]])\.\s+(?=[a-z(])|;\s+")
@@ -193,6 +195,8 @@ _GROUP_PART = (re.compile(rf"^(?P<req>.+?),?\s+(?:for|in)\s+{_AGE_GROUP}$"),
                re.compile(rf"^{_AGE_GROUP}:\s*(?P<req>.+)$"))
 _GROUP_SPLIT = re.compile(r"(?:,?\s+and\s+|;\s+|,\s+)(?=(?:the\s+)?(?:karnofsky|lansky|ecog|kps|performance|for\s|"
                           r"patients?\s|participants?\s|subjects?\s))")
+# the Lansky requirement alone ("lansky play score >= 60"), never a text naming another group or scale
+_LANSKY = re.compile(r"^(?:the |a )?lansky(?: play| performance)?(?: scale| score| status)*(?: of| must be| is)? ?(?:>=|>) ?\d{2,3} ?%?$")
 _REQUIREMENT_LEAD = re.compile(r"^(?:patients?|participants?|subjects?)\s+must\s+have\s+(?:an?\s+)?(?:performance status of\s+)?"
                                r"|\s+must\s+be(?=\s+(?:>=|<=|>|<))")
 
@@ -215,7 +219,7 @@ def _group_parts(parts: list[str], terms: Terms, section: str) -> c.Node | None:
         req_text = _REQUIREMENT_LEAD.sub("", m.group("req").strip()).strip()
         req = build_performance(Clause(req_text, terms, section))
         if req is None:
-            if not req_text.startswith(("lansky", "the lansky", "a lansky")) or not re.search(r"(?:>=|>) ?\d", req_text):
+            if not _LANSKY.match(req_text):
                 return None
             req = c.Unparsed(req_text)  # the Lansky play scale: no atom (the age group still decides outside it)
         nodes.append(c.Any((c.Not(age), req)))
@@ -416,6 +420,10 @@ class SentenceReader:
         if len(spans) <= 1:
             return self.parse_clause(text, section)
         sentences = [text[a:b] for a, b in spans]
+        if any(_BARE_VALUE.fullmatch(s.strip(" .;")) for s in sentences):
+            # "Age 1 to < 2 years; 0.6 mg/dL (male); 0.6 mg/dL (female)" (NCT04851119): a row of a table of limits
+            # by age, not sentences of requirements; read as All it required every age of the table at once
+            return None
         if any(alternatives):
             # "X; or Y", "A; B; or C": the parts are alternatives. When only some of them are,
             # how they combine is not said.
