@@ -23,6 +23,7 @@ import re
 from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import positive_atoms, walk
 from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.labs import build_lab
 from trialmatch.nlp.builders.person import build_age, build_performance
 from trialmatch.nlp.builders.toxicity import fold_exception
 from trialmatch.nlp.lab_evidence import WIDENS, evidence_bearing
@@ -55,8 +56,8 @@ _PROHIBITS = re.compile(r"\b(?:prohibited|forbidden|not (?:be )?(?:allowed|permi
 _SUBGROUP = re.compile(r"^\s*(?:(?:male |female )?(?:patients?|participants?|subjects?|individuals?|persons?|people|women|men|those)"
                        r"\s+(?:(?:who|that)\s+(?:have|has|had|are|is|were)\b|with\b|having\b|positive\b|known\b|serologically\b|"
                        r"diagnosed\b|previously\b|on\b|receiving\b|taking\b))")
-# a value with no name: "0.6 mg/dl (male)", "1.4", ">= 50%" (a cell of a table)
-_BARE_VALUE = re.compile(r"(?:(?:>=|<=|>|<|=)\s?)?\d[\d.,]*\s?(?:[a-z%/^0-9.*]+\s?){0,3}(?:\((?:fe)?males?\)|\((?:wo)?men\))?")
+# a value with no name and a unit: "0.6 mg/dl (male)", ">= 50%" (a cell of a table)
+_BARE_VALUE = re.compile(r"(?:(?:>=|<=|>|<|=)\s?)?\d[\d.,]*\s?(?:%|[a-z]+/[a-z0-9.^]+)(?:\s?\((?:fe)?males?\)|\s?\((?:wo)?men\))?")
 _ALTERNATIVE_START = re.compile(r"^\s*(?:or|and/or)\s+", re.I)  # a sentence "; or Y" offers Y instead
 _ALTERNATIVE_END = re.compile(r"\s+(?:or|and/or)[\s.;]*$", re.I)  # "X or. Y": a sentence ending in "or"
 _SENTENCE = re.compile(r"(?<=[a-z0-9)%\]])\.\s+(?=[a-z(])|;\s+")
@@ -226,6 +227,45 @@ def _group_parts(parts: list[str], terms: Terms, section: str) -> c.Node | None:
     return nodes[0] if len(nodes) == 1 else c.All(tuple(nodes))
 
 
+# An inclusion lab's looser threshold for patients with liver metastases, cut off as an exception: "(<= 5 x ULN for
+# patients with documented liver metastases)", "unless liver metastases are present, in which case they must be <= 5 x
+# ULN", "(5 x ULN allowed if liver metastases)". Said again in the lab builder's own words ("<head> ( <= 5 x uln for
+# patients with liver metastases)"), it reads the group exactly: Any(head, All(looser, Metastasis(liver)))
+# (builders/labs.py _alternative; a threshold no looser stays All(head, aside) there).
+_LIVER_GROUP = (r"(?:for|in|with|if)(?: (?:patients|participants|subjects|those))?(?: with| who have)?(?: known| documented)?"
+                r" (?:liver|hepatic) metastas[ie]s(?: (?:are )?present)?")
+_LIVER_TAIL = re.compile(
+    r"^\(?\s?(?:or |and )?(?:(?P<cmp1>>=|<=|>|<) ?(?P<n1>\d+(?:\.\d+)?) ?x ?i?uln (?:(?:is |are )?(?:allowed|permitted|acceptable) )?"
+    + _LIVER_GROUP +
+    r"|(?P<n3>\d+(?:\.\d+)?) ?x ?i?uln (?:is |are )?(?:allowed|permitted|acceptable) " + _LIVER_GROUP +
+    r"|unless (?:there are |the (?:patient|participant|subject) has )?(?:known |documented )?(?:liver|hepatic) metastas[ie]s"
+    r"(?: are present)?,? in which case,? (?:it|they) (?:must|should) be (?P<cmp2>>=|<=|>|<) ?(?P<n2>\d+(?:\.\d+)?) ?x ?i?uln)"
+    r"\s?\)?[.;]?$")
+
+
+def _liver_threshold(head: str, tail: str, head_node: c.Node, terms: Terms) -> c.Node | None:
+    """The exact reading of an inclusion lab's looser threshold for patients with liver metastases, or None."""
+    if not all(isinstance(n, (c.Lab, c.All)) for n in walk(head_node)):
+        return None
+    m = _LIVER_TAIL.match(normalize(tail).lower().strip())
+    if m is None:
+        return None
+    labs = [n for n in walk(head_node) if isinstance(n, c.Lab)]
+    if m.group("n3") is not None:
+        # "(5 x ULN allowed if liver metastases)": the comparator is the head's own
+        comparators = {n.comparator for n in labs}
+        if len(comparators) != 1:
+            return None
+        cmp, value = comparators.pop(), m.group("n3")
+    else:
+        cmp, value = (m.group("cmp1"), m.group("n1")) if m.group("cmp1") else (m.group("cmp2"), m.group("n2"))
+    text = f"{normalize(head).lower().rstrip(' ,;:.')} ( {cmp} {value} x uln for patients with liver metastases)"
+    node = build_lab(Clause(text, terms, "inclusion"))
+    if node is None or not any(isinstance(n, c.Metastasis) for n in walk(node)):
+        return None
+    return node
+
+
 class SentenceReader:
     """The item and sentence level of the ClauseParser (a mixin: ``parse_clause`` reads one
     clause, ``self._memo`` holds items already read)."""
@@ -360,7 +400,8 @@ class SentenceReader:
                     # requirement of its own that no patient meets by lacking the head
                     return c.All((permitted, c.Unparsed(tail[spans[1][0]:].strip())))
                 return permitted
-            return c.Any((head_node, rest))
+            looser = _liver_threshold(head, low, head_node, self.terms) if "metasta" in low else None
+            return looser if looser is not None else c.Any((head_node, rest))
         # "Major surgery within 4 weeks (excluding vascular access), minor surgery within 2 weeks, or
         # radiotherapy within 1 week": the exception may end at its bracket, the words after it being
         # the item's own alternatives; "Major surgery within 28 days. Note: if a subject had major

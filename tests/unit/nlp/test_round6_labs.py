@@ -233,3 +233,56 @@ def test_performance_of_an_age_group_near_misses(vocab):
     # an exclusion is not read so
     status, node = parse_one(vocab, "exc", "For participants \\>/= 16 years old, Karnofsky Performance Status \\< 50%")
     assert "age" not in json.dumps(node)
+
+
+# --- a looser threshold for patients with liver metastases, cut off as an exception ----------------------
+
+def ast_alt(n, within=None):
+    extra = {"within_days": within} if within else {}
+    return {"type": "all", "items": [{"type": "lab", "analyte": "AST", "comparator": "<=", "uln_multiple": n, **extra},
+                                     {"type": "lab", "analyte": "ALT", "comparator": "<=", "uln_multiple": n, **extra}]}
+
+
+def with_liver(head, looser):
+    return {"type": "any", "items": [head, {"type": "all", "items": [looser, {"type": "metastasis", "site": "liver"}]}]}
+
+
+@pytest.mark.parametrize("text, node", [
+    ("Aspartate aminotransferase (AST) and alanine aminotransferase (ALT) =\\< 3 x ULN (=\\< 5 x ULN for patients with "
+     "documented liver metastases) (obtained within 4 weeks prior to randomization)",  # NCT02339571
+     with_liver(ast_alt(3, 28), ast_alt(5, 28))),
+    ("Aspartate aminotransferase and Alanine aminotransferase ≤ 2.5 x ULN unless liver metastases are present, in which "
+     "case they must be ≤ 5 x ULN", with_liver(ast_alt(2.5), ast_alt(5))),
+    ("Aspartate aminotransferase (AST) ≤ 3.0 x ULN (5 x ULN allowed if liver metastases)",  # NCT07288034
+     with_liver({"type": "lab", "analyte": "AST", "comparator": "<=", "uln_multiple": 3},
+                {"type": "lab", "analyte": "AST", "comparator": "<=", "uln_multiple": 5})),
+])
+def test_liver_metastases_threshold(vocab, text, node):
+    assert parse_one(vocab, "inc", text) == ("fully_structured", node)
+
+
+def test_liver_metastases_threshold_near_misses(vocab):
+    # a stricter threshold for the group keeps the earlier reading (the head, the aside Unparsed beside it)
+    status, node = parse_one(vocab, "inc", "AST ≤ 3 x ULN (≤ 2 x ULN for patients with liver metastases)")
+    assert status == "partly_structured" and "metastasis" not in json.dumps(node)
+    # another group (Gilbert's syndrome has no atom) stays an Unparsed alternative
+    status, node = parse_one(vocab, "inc", "Total bilirubin ≤ 1.5 x ULN (≤ 3 x ULN for patients with Gilbert's syndrome)")
+    assert node["type"] == "any" and node["items"][1]["type"] == "unparsed"
+
+
+# --- non-clinical logistics -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("section, text", [
+    ("inc", "Agrees to be audio-recorded"),  # NCT07225309
+    ("inc", "Subjects must be co-enrolled on protocol 03-C-0277."),  # NCT01174121
+    ("inc", "U.S. mailing address"),
+    ("exc", "Employed by the practice site"),
+    ("exc", "Inability to perform regular electronic reporting"),
+])
+def test_logistics_are_non_clinical(vocab, section, text):
+    assert parse_one(vocab, section, text)[0] == "non_clinical"
+
+
+def test_logistics_beside_a_clinical_concept_stay_clinical(vocab):
+    status, node = parse_one(vocab, "inc", "Currently enrolled in protocol 2014-0712 for patients with metastatic breast cancer")
+    assert status != "non_clinical"
