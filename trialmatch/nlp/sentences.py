@@ -266,6 +266,17 @@ def _liver_threshold(head: str, tail: str, head_node: c.Node, terms: Terms) -> c
     return node
 
 
+# "If female of childbearing potential, ... pregnancy test", "For women of child-bearing potential, negative pregnancy
+# test ...", "If the patient is a female of childbearing potential, ...": a subgroup before pregnancy words in the same
+# sentence (see SentenceReader._exception_at)
+_CHILDBEARING_SUBGROUP = re.compile(
+    r"(?:(?:if|for|in) (?:all |the |an? )?(?:(?:patient|participant|subject) is (?:an? )?|(?:she|he) is (?:an? )?)?"
+    r"(?:(?:women|woman|females?|female (?:participants?|patients?|subjects?)|participants?|patients?|subjects?|persons?|"
+    r"individuals?) (?:is |are )?)?(?:(?:of|with|who are of|who is of) )?(?:child-?\s?bearing|childbearing|reproductive) "
+    r"(?:potential|age)(?: \([a-z]{3,6}\))?|if (?:a )?female,?|if (?:capable of becoming|able to become) pregnant,?"
+    r"(?=[^.;]*?pregnancy test))[^.;]*?pregnan")
+
+
 class SentenceReader:
     """The item and sentence level of the ClauseParser (a mixin: ``parse_clause`` reads one
     clause, ``self._memo`` holds items already read)."""
@@ -291,7 +302,7 @@ class SentenceReader:
         # the protocol's general proviso; read as one, the window was lost with it (a lab older than
         # the window counted)
         raw = _NO_EXCEPTION.sub("", raw)
-        cut = self.context.exception_at(raw.lower())
+        cut = self._exception_at(raw.lower())
         lead = None  # the words of the exception's sentence before and with the exception word
         bracketed = cut is not None and _bracket_goes_on(raw, cut)
         if cut is not None:
@@ -414,6 +425,21 @@ class SentenceReader:
         if bracketed or own_note:
             return both_or_open((head_node, rest), raw)
         return folded if folded is not None else c.All((head_node, rest))
+
+    def _exception_at(self, low: str) -> int | None:
+        """Where the exception clause starts (context rules EXCEPTION), passing over a subgroup of childbearing
+        potential that opens a sentence about pregnancy ("If female of childbearing potential, must have a negative
+        pregnancy test"): no exception, a pregnancy implies childbearing potential (builders/pregnancy_test.py).
+        A subgroup elsewhere in the sentence ("... test within 24 hours if of childbearing potential and agrees
+        to ...") stays the exception."""
+        cut = self.context.exception_at(low)
+        while cut is not None and low.startswith(("if ", "for ", "in "), cut) and "pregnan" in low \
+                and (cut == 0 or low[cut - 2:cut] in (". ", "; ", ": ") or low[cut - 1] == "\n"
+                     or (low[cut - 1] == " " and low[cut - 2].isdigit())) and _CHILDBEARING_SUBGROUP.match(low, cut):
+            pos = low.index(" ", cut)  # after the word: the rest is searched again
+            found = self.context.exception_at(low[pos:])
+            cut = None if found is None else pos + found
+        return cut
 
     def _later_stands_alone(self, low: str, spans: list[tuple[int, int]], section: str) -> bool:
         """Whether a sentence after the exception's first, of no dependent shape, is read on its own:
