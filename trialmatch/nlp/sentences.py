@@ -412,7 +412,10 @@ class SentenceReader:
                     return c.All((permitted, c.Unparsed(tail[spans[1][0]:].strip())))
                 return permitted
             looser = _liver_threshold(head, low, head_node, self.terms) if "metasta" in low else None
-            return looser if looser is not None else c.Any((head_node, rest))
+            if looser is not None:
+                return looser
+            dated = self._dated_labs(head, tail, head_node, section)
+            return c.Any((dated if dated is not None else head_node, rest))
         # "Major surgery within 4 weeks (excluding vascular access), minor surgery within 2 weeks, or
         # radiotherapy within 1 week": the exception may end at its bracket, the words after it being
         # the item's own alternatives; "Major surgery within 28 days. Note: if a subject had major
@@ -425,6 +428,25 @@ class SentenceReader:
         if bracketed or own_note:
             return both_or_open((head_node, rest), raw)
         return folded if folded is not None else c.All((head_node, rest))
+
+    def _dated_labs(self, head: str, tail: str, head_node: c.Node, section: str) -> c.Node | None:
+        """"PT/INR/aPTT <= 1.5 x ULN OR if patient is receiving anticoagulant therapy and INR or aPTT is within target
+        range of therapy (obtained <= 14 days prior to registration)" (NCT06525766): a window at the end of an
+        inclusion's exception, no bracket of the exception's own before it, may date the exception alone or the
+        whole item; the labs before it are read dated (the stricter reading: a result older than the window does
+        not meet them), not with the matcher's default freshness."""
+        window = _WINDOW_ASIDE.search(tail)
+        labs = [n for n in walk(head_node) if not isinstance(n, (c.All, c.Any, c.Unparsed))]
+        if window is None or not labs or not all(isinstance(n, c.Lab) and n.within_days is None for n in labs):
+            return None
+        bare = re.sub(r"(?i)(?:[\s,;:(-]+(?:or|and/or))?[\s,;:(-]*$", "", head)  # "... x ULN OR" before "if ..."
+        dated = self._sentences(normalize(f"{bare} {window.group().strip().rstrip('.')}"), section)
+        if dated is None:
+            return None
+        found = [n for n in walk(dated) if not isinstance(n, (c.All, c.Any, c.Unparsed))]
+        if len(found) != len(labs) or not all(isinstance(n, c.Lab) and n.within_days is not None for n in found):
+            return None
+        return dated
 
     def _exception_at(self, low: str) -> int | None:
         """Where the exception clause starts (context rules EXCEPTION), passing over a subgroup of childbearing

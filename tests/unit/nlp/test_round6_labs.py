@@ -286,3 +286,34 @@ def test_logistics_are_non_clinical(vocab, section, text):
 def test_logistics_beside_a_clinical_concept_stay_clinical(vocab):
     status, node = parse_one(vocab, "inc", "Currently enrolled in protocol 2014-0712 for patients with metastatic breast cancer")
     assert status != "non_clinical"
+
+
+# --- coagulation lists, articles, and a window at the end of an inclusion's exception ------------------
+
+def coag(cmp, n, keys, within=None):
+    extra = {"within_days": within} if within else {}
+    return [{"type": "lab", "analyte": k, "comparator": cmp, "uln_multiple": n, **extra} for k in keys]
+
+
+def test_coagulation_lists(vocab):
+    # NCT05743621: "(PT)" inside a list of analytes; "test" after the analyte
+    text = ("Participant has prothrombin time (PT)/INR or partial thromboplastin time (PTT) test ≥ 1.3 X the laboratory "
+            "ULN within 30 days before the first dose of study treatment.")
+    assert parse_one(vocab, "exc", text) == ("fully_structured", {"type": "not", "item": {
+        "type": "any", "items": coag(">=", 1.3, ("PT", "INR", "APTT"), 30)}})
+    # NCT06440850: an article before the analyte
+    assert parse_one(vocab, "inc", "Normal blood coagulation function as evidenced by an International Normalized Ratio "
+                                   "(INR) ≤ 1.5")[1] == {"type": "lab", "analyte": "INR", "comparator": "<=", "value": 1.5,
+                                                         "unit": "{ratio}"}
+    # near-miss: a list naming something that is no lab is not read
+    assert parse_one(vocab, "inc", "Prothrombin time (PT)/CRP <= 1.5 x ULN")[0] == "unparsed"
+
+
+def test_window_after_an_inclusion_exception_dates_the_labs(vocab):
+    # NCT06525766: the window may be the exception's or the item's; the labs are read dated (the stricter reading)
+    text = ("Prothrombin time (PT)/international normalized ratio (INR)/activated partial thromboplastin time (aPTT) ≤ 1.5 "
+            "x ULN OR if patient is receiving anticoagulant therapy and INR or aPTT is within target range of therapy "
+            "(obtained ≤ 14 days prior to registration)")
+    status, node = parse_one(vocab, "inc", text)
+    assert node["type"] == "any" and node["items"][0] == {"type": "all", "items": coag("<=", 1.5, ("PT", "INR", "APTT"), 14)}
+    assert node["items"][1]["type"] == "unparsed"
