@@ -136,7 +136,7 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment, alternative: s
     nodes = []
     for start, end in seg.children:
         child = text[start - seg.start:end - seg.start]
-        node = parser.parse_text(child, section) if child.strip() else None
+        node = parser.parse_text(_topical_unlabelled(child), section) if child.strip() else None
         if node is None:
             node = c.Unparsed(child.strip(), non_clinical=parser.non_clinical(child))
         nodes.append(node)
@@ -215,7 +215,7 @@ _TOPICAL_LABEL = re.compile(
     r"coagulation|laboratory|lab|labs|cardiac|organ|marrow|performance status|performance|age|sex|gender|diagnosis|"
     r"disease|histology|pathology|prior therapy|prior treatment|prior therapies|biomarkers?|infections?|pregnancy|"
     r"other|general|medical history|disease-related|clinical/laboratory|clinical|prior/concurrent therapy|prior concurrent therapy|"
-    r"patient|concurrent therapy)(?: function| values| status| criteria| characteristics)?)$"
+    r"patient|concurrent therapy|(?:key )?(?:inclusion|exclusion))(?: function| values| status| criteria| characteristics)?)$"
 )
 # "PRE-REGISTRATION:", "STEP 1 REGISTRATION:", "STEP 0:": the first enrolment step, which every patient of
 # the trial passes; the label says when the criterion is checked, not whom it is for. Later steps
@@ -244,20 +244,13 @@ def parse_item(parser: ClauseParser, seg: Segment, alternative: str | None = Non
         node = _children_node(parser, text, seg, alternative if scoped else None)
         if scoped:
             alternative = None
+        if node is None and not scoped and _notes_only(parser, text, seg):
+            # "WOCBP: negative urine or serum pregnancy test\n  * If the urine test is positive or cannot be
+            # confirmed as negative, a serum pregnancy test will be required": the entries only say how the
+            # protocol checks (context rules DOCUMENTATION); the item is its first line
+            node, scope = _body_node(parser, text[:seg.children[0][0] - seg.start].rstrip(" *•-\n"), seg, scope)
     else:
-        body = text
-        for _ in range(2):  # "STEP 1 REGISTRATION: DISEASE-RELATED CRITERIA: ..."
-            label = _LABEL.match(body)
-            if label and not re.search(r"(?i)\bnote\b", label.group(1)) and not _VALUE_START.match(body, label.end()):
-                if not _TOPICAL_LABEL.match(label.group(1)) and not _FIRST_STEP.match(label.group(1)):
-                    scope = label.group(0).strip() if scope is None else f"{scope} {label.group(0).strip()}"
-                body = body[label.end():]
-                continue
-            if label and _TOPICAL_LABEL.match(label.group(1)):
-                # "Age: >= 18 years": the label names what the value is of; the colon only separates them
-                body = f"{label.group(1)} {body[label.end():]}"
-            break
-        node = parser.parse_text(body, seg.section)
+        node, scope = _body_node(parser, text, seg, scope)
     if node is None or not _has_atoms(node):
         if parser.non_clinical(text):
             return c.Unparsed(text, non_clinical=True), NON_CLINICAL
@@ -276,6 +269,58 @@ def parse_item(parser: ClauseParser, seg: Segment, alternative: str | None = Non
         # each of two alternative items was required alone: a wrong "ineligible" for a patient meeting the other
         node, status = c.Any((node, c.Unparsed(alternative))), PARTLY
     return node, status
+
+
+def _notes_only(parser: ClauseParser, text: str, seg: Segment) -> bool:
+    """Whether every entry under an item is documentation only (how the protocol checks)."""
+    return all(parser.context.documentation(text[a - seg.start:b - seg.start].strip(" .;"))
+               for a, b in seg.children)
+
+
+# "Women of childbearing potential (WOCBP): negative urine or serum pregnancy test": the label names the
+# test's subgroup, which adds nothing (a pregnancy implies childbearing potential: builders/pregnancy_test.py)
+_CHILDBEARING_LABEL = re.compile(
+    r"(?i)^(?:for )?(?:women|females?|persons?|participants?|patients?|subjects?)(?: of (?:child-?\s?bearing|reproductive) potential)"
+    r"(?: \((?:wocbp|focbp|pocbp|pcbp)\))?$|^(?:for )?(?:wocbp|focbp|pocbp)$")
+
+
+def _body_node(parser: ClauseParser, text: str, seg: Segment, scope: str | None) -> tuple[c.Node | None, str | None]:
+    """The node of an item's text (no entries) and its scope: leading labels ("Cohort A:", "Hematology:")
+    are a scope or topical."""
+    body = text
+    for _ in range(2):  # "STEP 1 REGISTRATION: DISEASE-RELATED CRITERIA: ..."
+        label = _LABEL.match(body)
+        if label and not re.search(r"(?i)\bnote\b", label.group(1)) and not _VALUE_START.match(body, label.end()):
+            if _CHILDBEARING_LABEL.match(label.group(1)):
+                node = parser.parse_text(body[label.end():], seg.section)
+                if node is not None and _pregnancy_only(node):
+                    return node, scope
+            if not _TOPICAL_LABEL.match(label.group(1)) and not _FIRST_STEP.match(label.group(1)):
+                scope = label.group(0).strip() if scope is None else f"{scope} {label.group(0).strip()}"
+            body = body[label.end():]
+            continue
+        if label and _TOPICAL_LABEL.match(label.group(1)):
+            # "Age: >= 18 years": the label names what the value is of; the colon only separates them
+            body = f"{label.group(1)} {body[label.end():]}"
+        break
+    return parser.parse_text(body, seg.section), scope
+
+
+def _topical_unlabelled(text: str) -> str:
+    """A list entry with its topical label read as an item's is ("* Hematologic: ANC >= 1500/uL" -> "ANC >=
+    1500/uL", "* Age: >= 18" -> "Age >= 18"); any other label is left in place (the entry is then not read)."""
+    label = _LABEL.match(text)
+    if label is None or not _TOPICAL_LABEL.match(label.group(1)) or re.search(r"(?i)\bnote\b", label.group(1)):
+        return text
+    if _VALUE_START.match(text, label.end()):
+        return f"{label.group(1)} {text[label.end():]}"
+    return text[label.end():]
+
+
+def _pregnancy_only(node: c.Node) -> bool:
+    """Whether every atom of a node is a pregnancy (not breastfeeding: that is not implied by the label)."""
+    atoms = [n for n in walk(node) if not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed))]
+    return bool(atoms) and all(isinstance(a, c.Pregnancy) and a.status == "pregnant" for a in atoms)
 
 
 _TRAILING_OR = re.compile(r"(?i)\s(?:or|and/or)\s*[.;:,]?\s*$")

@@ -99,6 +99,19 @@ _NEGATIVE = re.compile(r"(?i)\b(?:not|no|none|neither|nor|cannot|without|never|e
                        r"one|any|either|least|or)\b|n't\b")
 
 
+# "Inclusion Criteria: Patients are eligible to be included in the study only if all of the following criteria
+# apply:", "Exclusion Criteria: Subjects who meet the above inclusion criteria will be eligible for the study, unless
+# they present with any of the following:" (NCT07145255, NCT06919809): a section heading with words after it on
+# the same line. The heading opens the section; the words after it are a lead-in (a heading too) or an item.
+# Not when the words after it open another section ("Inclusion criteria: ... Exclusion criteria: ...").
+_INLINE_HEADING = re.compile(r"(?i)^(?:key\s+)?(?P<which>inclusion|exclusion)\s+criteria\s*:\s*(?:\\?-\s*)?(?P<rest>\S.*)$")
+_ANOTHER_HEADING = re.compile(r"(?i)\b(?:inclusion|exclusion)\s+criteria\s*:")
+# A first line, before any section, that only says the criteria that follow must all be met ("Subjects must meet
+# all the following inclusion criteria to be eligible for participation in this study:", "Participants must meet
+# all of the following criteria to be eligible for enrollment into the trial:"): it opens the inclusions.
+_INCLUSION_LEAD = re.compile(r"(?i)\bmust\s+(?:meet|fulfil+|satisfy)\s+(?:all|each)\b")
+
+
 def _pure_lead_in(content: str, section: str) -> bool | None:
     """Whether an unmarked line ending in ":" only says the items after it are the criteria: True
     (a heading, no scope), None (a heading whose leftover words name part of the trial: a scope),
@@ -248,6 +261,25 @@ def split_segments(text: str) -> tuple[Segment, ...]:
         if opens is None and section != EXCLUSION and not line.marker and _EXCLUSION_LEAD.match(content):
             # (under an exclusion heading such a line stays an item, as before: it changes nothing)
             opens = EXCLUSION
+        inline = None if opens is not None or line.marker else _INLINE_HEADING.match(content)
+        if inline is not None and not _ANOTHER_HEADING.search(inline.group("rest")) \
+                and not (current and line.indent > current["indent"]):
+            close()
+            section = INCLUSION if inline.group("which").lower() == "inclusion" else EXCLUSION
+            scope = None
+            rest = inline.group("rest")
+            # one segment per line: the whole line is the heading when the words after it only lead in,
+            # else an item of the section it opens (its words kept, left to the parser)
+            lead_in = _pure_lead_in(rest, section) is True or (section == EXCLUSION and _EXCLUSION_LEAD.match(rest) is not None)
+            if lead_in:
+                segments.append(Segment(section, HEADING, content, line.content_start, line.end))
+            else:
+                current = {"section": section, "kind": CRITERION, "start": line.content_start, "end": line.end,
+                           "indent": line.indent, "scope": None, "children": []}
+            continue
+        if opens is None and section == UNKNOWN_SECTION and not segments and current is None and not line.marker \
+                and _INCLUSION_LEAD.search(content) and _pure_lead_in(content, INCLUSION) is True:
+            opens = INCLUSION
         if opens is not None and not (current and current["kind"] == CRITERION and line.indent > current["indent"]):
             close()
             section, scope = opens, _scope_of(content, opens)

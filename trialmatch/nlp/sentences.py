@@ -22,6 +22,9 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import positive_atoms, walk
+from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.labs import build_lab
+from trialmatch.nlp.builders.person import build_age, build_performance
 from trialmatch.nlp.builders.toxicity import fold_exception
 from trialmatch.nlp.lab_evidence import WIDENS, evidence_bearing
 from trialmatch.nlp.normalize import normalize
@@ -53,6 +56,8 @@ _PROHIBITS = re.compile(r"\b(?:prohibited|forbidden|not (?:be )?(?:allowed|permi
 _SUBGROUP = re.compile(r"^\s*(?:(?:male |female )?(?:patients?|participants?|subjects?|individuals?|persons?|people|women|men|those)"
                        r"\s+(?:(?:who|that)\s+(?:have|has|had|are|is|were)\b|with\b|having\b|positive\b|known\b|serologically\b|"
                        r"diagnosed\b|previously\b|on\b|receiving\b|taking\b))")
+# a value with no name and a unit: "0.6 mg/dl (male)", ">= 50%" (a cell of a table)
+_BARE_VALUE = re.compile(r"(?:(?:>=|<=|>|<|=)\s?)?\d[\d.,]*\s?(?:%|[a-z]+/[a-z0-9.^]+)(?:\s?\((?:fe)?males?\)|\s?\((?:wo)?men\))?")
 _ALTERNATIVE_START = re.compile(r"^\s*(?:or|and/or)\s+", re.I)  # a sentence "; or Y" offers Y instead
 _ALTERNATIVE_END = re.compile(r"\s+(?:or|and/or)[\s.;]*$", re.I)  # "X or. Y": a sentence ending in "or"
 _SENTENCE = re.compile(r"(?<=[a-z0-9)%\]])\.\s+(?=[a-z(])|;\s+")
@@ -172,6 +177,106 @@ def _bracket_goes_on(raw: str, cut: int) -> bool:
     return _ALTERNATIVE_AFTER_BRACKET.search(after.split("(")[0]) is not None
 
 
+# "Karnofsky >= 50 for participants > 16 years of age and Lansky >= 50 for participants <= 16 years of age", "For
+# participants >= 16 years old, Karnofsky >= 50%", "Participants aged 16 to < 18 years old: Karnofsky >= 50%": a
+# performance requirement of an age group only (in an inclusion). Each part is Any(Not(age group), requirement): a
+# patient outside the group meets it, one inside must meet the requirement. A Lansky score (children's scale) has
+# no atom: its requirement stays Unparsed. Read only when every part is a performance requirement with an age group
+# the age builder reads whole, and the item is that sentence alone (the COG note after it, "Participants who are
+# unable to walk because of paralysis ... will be considered ambulatory", leaves the item to the other readings).
+_PERFORMANCE_WORDS = ("karnofsky", "lansky", "ecog", "kps", "performance", "zubrod")
+_AGE_GROUP = (r"(?:(?:patients?|participants?|subjects?|those|individuals?)\s+)?(?:aged?\s+|who are\s+)?"
+              r"(?P<age>(?:>=|<=|>|<)\s?\d+\s?(?:years?|yrs?)(?:\s?(?:of age|old))?"
+              r"|\d+\s?(?:years?|yrs?)(?:\s?(?:of age|old))?\s(?:and|or)\s(?:older|above|younger)"
+              r"|\d+\s?(?:-|to)\s?(?:<\s?)?\d+\s?(?:years?|yrs?)(?:\s?(?:of age|old))?)"
+              r"(?:,? at (?:the )?time of (?:informed )?consent)?")
+_GROUP_PART = (re.compile(rf"^(?P<req>.+?),?\s+(?:for|in)\s+{_AGE_GROUP}$"),
+               re.compile(rf"^(?P<req>.+?)\s+\((?:for\s+)?{_AGE_GROUP}\)$"),
+               re.compile(rf"^(?:for|in)\s+{_AGE_GROUP},?\s+(?P<req>.+)$"),
+               re.compile(rf"^{_AGE_GROUP}:\s*(?P<req>.+)$"))
+_GROUP_SPLIT = re.compile(r"(?:,?\s+and\s+|;\s+|,\s+)(?=(?:the\s+)?(?:karnofsky|lansky|ecog|kps|performance|for\s|"
+                          r"patients?\s|participants?\s|subjects?\s))")
+# the Lansky requirement alone ("lansky play score >= 60"), never a text naming another group or scale
+_LANSKY = re.compile(r"^(?:the |a )?lansky(?: play| performance)?(?: scale| score| status)*(?: of| must be| is)? ?(?:>=|>) ?\d{2,3} ?%?$")
+_REQUIREMENT_LEAD = re.compile(r"^(?:patients?|participants?|subjects?)\s+must\s+have\s+(?:an?\s+)?(?:performance status of\s+)?"
+                               r"|\s+must\s+be(?=\s+(?:>=|<=|>|<))")
+
+
+def _age_groups(text: str, terms: Terms, section: str) -> c.Node | None:
+    """The requirement of each age group of a performance item (see above), or None."""
+    whole = _group_parts([text], terms, section)
+    return whole if whole is not None else _group_parts(_GROUP_SPLIT.split(text), terms, section)
+
+
+def _group_parts(parts: list[str], terms: Terms, section: str) -> c.Node | None:
+    nodes: list[c.Node] = []
+    for part in parts:
+        m = next((m for rx in _GROUP_PART if (m := rx.match(part.strip())) is not None), None)
+        if m is None:
+            return None
+        age = build_age(Clause(m.group("age"), terms, section))
+        if not isinstance(age, c.Age):
+            return None
+        req_text = _REQUIREMENT_LEAD.sub("", m.group("req").strip()).strip()
+        req = build_performance(Clause(req_text, terms, section))
+        if req is None:
+            if not _LANSKY.match(req_text):
+                return None
+            req = c.Unparsed(req_text)  # the Lansky play scale: no atom (the age group still decides outside it)
+        nodes.append(c.Any((c.Not(age), req)))
+    return nodes[0] if len(nodes) == 1 else c.All(tuple(nodes))
+
+
+# An inclusion lab's looser threshold for patients with liver metastases, cut off as an exception: "(<= 5 x ULN for
+# patients with documented liver metastases)", "unless liver metastases are present, in which case they must be <= 5 x
+# ULN", "(5 x ULN allowed if liver metastases)". Said again in the lab builder's own words ("<head> ( <= 5 x uln for
+# patients with liver metastases)"), it reads the group exactly: Any(head, All(looser, Metastasis(liver)))
+# (builders/labs.py _alternative; a threshold no looser stays All(head, aside) there).
+_LIVER_GROUP = (r"(?:for|in|with|if)(?: (?:patients|participants|subjects|those))?(?: with| who have)?(?: known| documented)?"
+                r" (?:liver|hepatic) metastas[ie]s(?: (?:are )?present)?")
+_LIVER_TAIL = re.compile(
+    r"^\(?\s?(?:or |and )?(?:(?P<cmp1>>=|<=|>|<) ?(?P<n1>\d+(?:\.\d+)?) ?x ?i?uln (?:(?:is |are )?(?:allowed|permitted|acceptable) )?"
+    + _LIVER_GROUP +
+    r"|(?P<n3>\d+(?:\.\d+)?) ?x ?i?uln (?:is |are )?(?:allowed|permitted|acceptable) " + _LIVER_GROUP +
+    r"|unless (?:there are |the (?:patient|participant|subject) has )?(?:known |documented )?(?:liver|hepatic) metastas[ie]s"
+    r"(?: are present)?,? in which case,? (?:it|they) (?:must|should) be (?P<cmp2>>=|<=|>|<) ?(?P<n2>\d+(?:\.\d+)?) ?x ?i?uln)"
+    r"\s?\)?[.;]?$")
+
+
+def _liver_threshold(head: str, tail: str, head_node: c.Node, terms: Terms) -> c.Node | None:
+    """The exact reading of an inclusion lab's looser threshold for patients with liver metastases, or None."""
+    if not all(isinstance(n, (c.Lab, c.All)) for n in walk(head_node)):
+        return None
+    m = _LIVER_TAIL.match(normalize(tail).lower().strip())
+    if m is None:
+        return None
+    labs = [n for n in walk(head_node) if isinstance(n, c.Lab)]
+    if m.group("n3") is not None:
+        # "(5 x ULN allowed if liver metastases)": the comparator is the head's own
+        comparators = {n.comparator for n in labs}
+        if len(comparators) != 1:
+            return None
+        cmp, value = comparators.pop(), m.group("n3")
+    else:
+        cmp, value = (m.group("cmp1"), m.group("n1")) if m.group("cmp1") else (m.group("cmp2"), m.group("n2"))
+    text = f"{normalize(head).lower().rstrip(' ,;:.')} ( {cmp} {value} x uln for patients with liver metastases)"
+    node = build_lab(Clause(text, terms, "inclusion"))
+    if node is None or not any(isinstance(n, c.Metastasis) for n in walk(node)):
+        return None
+    return node
+
+
+# "If female of childbearing potential, ... pregnancy test", "For women of child-bearing potential, negative pregnancy
+# test ...", "If the patient is a female of childbearing potential, ...": a subgroup before pregnancy words in the same
+# sentence (see SentenceReader._exception_at)
+_CHILDBEARING_SUBGROUP = re.compile(
+    r"(?:(?:if|for|in) (?:all |the |an? )?(?:(?:patient|participant|subject) is (?:an? )?|(?:she|he) is (?:an? )?)?"
+    r"(?:(?:women|woman|females?|female (?:participants?|patients?|subjects?)|participants?|patients?|subjects?|persons?|"
+    r"individuals?) (?:is |are )?)?(?:(?:of|with|who are of|who is of) )?(?:child-?\s?bearing|childbearing|reproductive) "
+    r"(?:potential|age)(?: \([a-z]{3,6}\))?|if (?:a )?female,?|if (?:capable of becoming|able to become) pregnant,?"
+    r"(?=[^.;]*?pregnancy test))[^.;]*?pregnan")
+
+
 class SentenceReader:
     """The item and sentence level of the ClauseParser (a mixin: ``parse_clause`` reads one
     clause, ``self._memo`` holds items already read)."""
@@ -189,11 +294,15 @@ class SentenceReader:
         return node
 
     def _parse_text(self, raw: str, section: str) -> c.Node | None:
+        if section == "inclusion" and "year" in raw and any(w in raw.lower() for w in _PERFORMANCE_WORDS):
+            grouped = _age_groups(normalize(raw).lower().strip().rstrip("."), self.terms, section)
+            if grouped is not None:
+                return grouped
         # "(within 14 days prior to day 1 of protocol therapy unless otherwise stated)": no exception,
         # the protocol's general proviso; read as one, the window was lost with it (a lab older than
         # the window counted)
         raw = _NO_EXCEPTION.sub("", raw)
-        cut = self.context.exception_at(raw.lower())
+        cut = self._exception_at(raw.lower())
         lead = None  # the words of the exception's sentence before and with the exception word
         bracketed = cut is not None and _bracket_goes_on(raw, cut)
         if cut is not None:
@@ -216,9 +325,13 @@ class SentenceReader:
             head, tail = f"{head.rstrip()} {window.group().strip()}", tail[:window.start()].strip()
         if tail is not None and all(self.context.documentation(tail[a:b]) for a, b in _sentence_spans(tail)):
             # "HBV or HCV infection. Note: no testing is required unless mandated by local health
-            # authority": how the protocol checks, not who is eligible
+            # authority": how the protocol checks, not who is eligible. The whole item is read again (its
+            # sentences drop such a note), unless the note hangs under the item as a sub-bullet ("... pregnancy
+            # test\n  * If the urine test is positive ..., a serum pregnancy test will be required"), where no
+            # sentence boundary parts it from the head: then the head alone
             tail = None
-            head = raw
+            head = raw if raw[:cut].rstrip()[-1:] in (".", ";") or not re.search(r"\n\s*[*•-]\s*$", raw[:cut]) \
+                else raw[:cut].rstrip().rstrip("*•-").rstrip()
         if tail is not None and _PERMISSIVE.match(tail.lower()) and _SUBGROUP.match(head.lower()) \
                 and not re.search(r"\b(?:who|that|which)\s*$", head.lower()):
             return None  # "Participants with treated brain metastases are eligible": restricts nobody (labels: unparsed)
@@ -298,7 +411,11 @@ class SentenceReader:
                     # requirement of its own that no patient meets by lacking the head
                     return c.All((permitted, c.Unparsed(tail[spans[1][0]:].strip())))
                 return permitted
-            return c.Any((head_node, rest))
+            looser = _liver_threshold(head, low, head_node, self.terms) if "metasta" in low else None
+            if looser is not None:
+                return looser
+            dated = self._dated_labs(head, tail, head_node, section)
+            return c.Any((dated if dated is not None else head_node, rest))
         # "Major surgery within 4 weeks (excluding vascular access), minor surgery within 2 weeks, or
         # radiotherapy within 1 week": the exception may end at its bracket, the words after it being
         # the item's own alternatives; "Major surgery within 28 days. Note: if a subject had major
@@ -311,6 +428,40 @@ class SentenceReader:
         if bracketed or own_note:
             return both_or_open((head_node, rest), raw)
         return folded if folded is not None else c.All((head_node, rest))
+
+    def _dated_labs(self, head: str, tail: str, head_node: c.Node, section: str) -> c.Node | None:
+        """"PT/INR/aPTT <= 1.5 x ULN OR if patient is receiving anticoagulant therapy and INR or aPTT is within target
+        range of therapy (obtained <= 14 days prior to registration)" (NCT06525766): a window at the end of an
+        inclusion's exception, no bracket of the exception's own before it, may date the exception alone or the
+        whole item; the labs before it are read dated (the stricter reading: a result older than the window does
+        not meet them), not with the matcher's default freshness."""
+        window = _WINDOW_ASIDE.search(tail)
+        labs = [n for n in walk(head_node) if not isinstance(n, (c.All, c.Any, c.Unparsed))]
+        if window is None or not labs or not all(isinstance(n, c.Lab) and n.within_days is None for n in labs):
+            return None
+        bare = re.sub(r"(?i)(?:[\s,;:(-]+(?:or|and/or))?[\s,;:(-]*$", "", head)  # "... x ULN OR" before "if ..."
+        dated = self._sentences(normalize(f"{bare} {window.group().strip().rstrip('.')}"), section)
+        if dated is None:
+            return None
+        found = [n for n in walk(dated) if not isinstance(n, (c.All, c.Any, c.Unparsed))]
+        if len(found) != len(labs) or not all(isinstance(n, c.Lab) and n.within_days is not None for n in found):
+            return None
+        return dated
+
+    def _exception_at(self, low: str) -> int | None:
+        """Where the exception clause starts (context rules EXCEPTION), passing over a subgroup of childbearing
+        potential that opens a sentence about pregnancy ("If female of childbearing potential, must have a negative
+        pregnancy test"): no exception, a pregnancy implies childbearing potential (builders/pregnancy_test.py).
+        A subgroup elsewhere in the sentence ("... test within 24 hours if of childbearing potential and agrees
+        to ...") stays the exception."""
+        cut = self.context.exception_at(low)
+        while cut is not None and low.startswith(("if ", "for ", "in "), cut) and "pregnan" in low \
+                and (cut == 0 or low[cut - 2:cut] in (". ", "; ", ": ") or low[cut - 1] == "\n"
+                     or (low[cut - 1] == " " and low[cut - 2].isdigit())) and _CHILDBEARING_SUBGROUP.match(low, cut):
+            pos = low.index(" ", cut)  # after the word: the rest is searched again
+            found = self.context.exception_at(low[pos:])
+            cut = None if found is None else pos + found
+        return cut
 
     def _later_stands_alone(self, low: str, spans: list[tuple[int, int]], section: str) -> bool:
         """Whether a sentence after the exception's first, of no dependent shape, is read on its own:
@@ -358,6 +509,10 @@ class SentenceReader:
         if len(spans) <= 1:
             return self.parse_clause(text, section)
         sentences = [text[a:b] for a, b in spans]
+        if any(_BARE_VALUE.fullmatch(s.strip(" .;")) for s in sentences):
+            # "Age 1 to < 2 years; 0.6 mg/dL (male); 0.6 mg/dL (female)" (NCT04851119): a row of a table of limits
+            # by age, not sentences of requirements; read as All it required every age of the table at once
+            return None
         if any(alternatives):
             # "X; or Y", "A; B; or C": the parts are alternatives. When only some of them are,
             # how they combine is not said.

@@ -32,10 +32,15 @@ _NO_ULN = {"CRCL", "GFR"}
 _WITHIN = (r"(?:,? \(? ?(?:(?:specimens? |samples? )?(?:to be |must be |should be )?(?:obtained |performed |measured |done |drawn |collected "
            r"|assessed |documented )(?:at or )?)?(?:within|<=|<) (\d+) (days?|weeks?) "
            r"(?:prior to|before|of|from) [a-z0-9 ,/-]{0,60}?\)?)?")
+# the estimating equation of a clearance or filtration rate ("per the cockcroft and gault formula"): how the value
+# is obtained (documentation, as a measuring method is); the threshold and its unit still decide
+_FORMULA = r"(?:cockc?roft(?:[- ]| and )gault|mdrd|ckd-epi)"
 _TAIL = (r"(?: \(?(?:at|during) screening\)?)?(?:,? \(?(?:by|using|per|calculated by|as calculated by|according to|based on) (?:the )?"
-         r"(?:cockcroft[- ]gault|cockroft[- ]gault|mdrd|ckd-epi)(?: formula| equation| method)?(?: or (?:by )?(?:an? |the )?24[- ]hours? urine "
+         rf"{_FORMULA}(?: formula| equation| method)?(?: or (?:by )?(?:an? |the )?24[- ]hours? urine "
          r"(?:test|collection))?\)?"
-         r"|,? \((?:cockcroft[- ]gault|cockroft[- ]gault|mdrd|ckd-epi)(?: formula| equation| method)?\))?")
+         rf"|,? \({_FORMULA}(?: formula| equation| method)?\))?")
+# the same, said between the analyte and its threshold ("calculated creatinine clearance (cockcroft-gault formula) of > 45")
+_FORMULA_ASIDE = re.compile(rf",? \(?(?:(?:by|using|per|calculated by) (?:the )?)?{_FORMULA}(?: formula| equation| method)?\)?$")
 # "(serum glutamic oxaloacetic transaminase)", "/SGPT": other names of AST and ALT, said again
 _SYNONYMS = re.compile(r"\s*(?:\(|/)\s*(?:serum )?glutam[a-z]*[ -](?:oxaloacetic|oxalacetic|pyruvic|pyruvate)[ -]transaminase"
                        r"(?:\s*[\[(]sg[op]t[\])])?\s*\)?|\s*/\s*sg[op]t\b|\s*[(\[](?:ast|alt|sgot|sgpt)(?:/sg[op]t)?[)\]]")
@@ -55,13 +60,13 @@ _MEASURE_LEAD = (r"(?:(?:adequate|normal|acceptable) (?:cardiac|heart|pulmonary)
 _MEASURE_TAIL = (rf"(?:,? \(?(?:as )?(?:(?:assessed|determined|measured|documented|confirmed|evaluated|obtained|performed|calculated) )?"
                  rf"(?:by|on|in|using|via|per|with|based on|from) {_METHOD}(?:(?: or| and/or|/| or by) {_METHOD})*\)?"
                  r"| at rest| at baseline)?")
-_VALUE = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?(?P<unit>{UNIT_RX})?{_TAIL}{_WITHIN}{_TAIL}$")
+_VALUE = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration| tests?)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?(?P<unit>{UNIT_RX})?{_TAIL}{_WITHIN}{_TAIL}$")
 _MEASURE_VALUE = re.compile(rf"^{_MEASURE_LEAD}(?P<an>.+?)(?:,? (?:as )?(?:measured|assessed|determined) by {_METHOD}"
                             rf"(?:(?: or|/) {_METHOD})*)?(?: values?| measurements?)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?"
                             rf"(?P<unit>{UNIT_RX})?{_MEASURE_TAIL}{_TAIL}{_WITHIN}{_MEASURE_TAIL}{_TAIL}$")
 # "on room air": the saturation breathing no added oxygen (see _room_air)
 _ROOM_AIR = re.compile(r",? \(?(?:on|at|in|breathing) (?:room|ambient) air\)?")
-_ULN = re.compile(rf"^(?P<an>.+?)(?: levels?| values?)?(?: of| is| must be| should be|:)? ?{CMP} ?(?:{NUM} ?(?:x ?)?)?i?uln(?: for the institution| \(institutional\))?{_TAIL}{_WITHIN}{_TAIL}$")
+_ULN = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| tests?)?(?: of| is| must be| should be|:)? ?{CMP} ?(?:{NUM} ?(?:x ?)?)?i?uln(?: for the institution| \(institutional\))?{_TAIL}{_WITHIN}{_TAIL}$")
 # the lab named before the first threshold, and a sex named after it ("for males", "in women", "if female")
 _LEAD = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration| measurements?)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM}")
 _SEX = re.compile(r"\b(?:for|in|if|among) (?:the )?(?:(?:fe)?males?|(?:wo)?men)\b|\b(?:fe)?male (?:subjects|patients|participants)\b"
@@ -84,10 +89,21 @@ def _key(clause: Clause, phrase: str) -> str | None:
     key = clause.terms.key("LAB", phrase)
     if key is None and _SPECIMEN.search(phrase):
         key = clause.terms.key("LAB", _SPECIMEN.sub("", phrase).strip())
+    if key is None and ("gault" in phrase or "mdrd" in phrase or "ckd-epi" in phrase):
+        bare = _FORMULA_ASIDE.sub("", phrase).strip()
+        key = _key(clause, bare) if bare != phrase else None
+        if key not in ("CRCL", "GFR"):
+            return None  # an equation estimates a clearance or a filtration rate only
     return key
 
 
 _NAMED_AGAIN = re.compile(r"^([^()]+?) \(([^()]+)\)$")
+
+
+# "an international normalized ratio", "the platelet count": an article before the analyte
+_ARTICLE = re.compile(r"^(?:an?|the) ")
+# "prothrombin time (pt)/inr": an abbreviation aside inside a list of analytes (dropped only when it names a lab)
+_ABBREVIATION_ASIDE = re.compile(r" \(([a-z]{2,6})\)(?=/| or | and |,|$)")
 
 
 def _analytes(clause: Clause, phrase: str) -> tuple[tuple[str, ...], str] | None:
@@ -96,6 +112,12 @@ def _analytes(clause: Clause, phrase: str) -> tuple[tuple[str, ...], str] | None
     key = _key(clause, phrase)
     if key:
         return (key,), ""
+    if phrase.startswith(("a ", "an ", "the ")):
+        return _analytes(clause, _ARTICLE.sub("", phrase))
+    if "(" in phrase:
+        bare = _ABBREVIATION_ASIDE.sub(lambda m: "" if _key(clause, m.group(1)) else m.group(0), phrase)
+        if bare != phrase:
+            return _analytes(clause, bare)
     named = _NAMED_AGAIN.match(phrase)
     if named:
         # "anc (absolute neutrophil count)": the analyte named again in full, in brackets; one analyte only

@@ -64,6 +64,8 @@ _AGE_OUTSIDE = re.compile(rf"^(?:{_AGE_WORD} )?(<=|<) ?(\d+) ?(?:{_YEARS})?,? or
 _AGE_RANGE = (
     re.compile(rf"^(?:{_AGE_WORD} )?(?:between )?(\d+) ?(?:{_YEARS})? ?(?:-|to|and) ?(\d+) ?(?:{_YEARS})?(?: inclusive)?{_AT}$"),
     re.compile(rf"^(?:{_AGE_WORD} )?(>=) ?(\d+) (?:and|to|but) ?(<=|<) ?(\d+) ?(?:{_YEARS})?{_AT}$"),
+    # "aged 16 to < 18 years old": from 16, under 18
+    re.compile(rf"^(?:{_AGE_WORD} )?()(\d+) ?(?:-|to) ?(<) ?(\d+) ?(?:{_YEARS})?{_AT}$"),
 )
 
 
@@ -110,8 +112,8 @@ def _age(t: str) -> c.Node | None:
     m = _AGE_RANGE[0].match(t)
     if m and float(m.group(1)) < float(m.group(2)):
         return c.Age(min=number(m.group(1)), max=number(m.group(2)))
-    m = _AGE_RANGE[1].match(t)
-    if m:
+    m = _AGE_RANGE[1].match(t) or _AGE_RANGE[2].match(t)
+    if m and float(m.group(2)) < float(m.group(4)):
         return c.Age(min=number(m.group(2)), max=number(m.group(4)), max_inclusive=m.group(3) == "<=")
     return None
 
