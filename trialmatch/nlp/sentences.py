@@ -29,6 +29,7 @@ from trialmatch.nlp.builders.toxicity import fold_exception
 from trialmatch.nlp.lab_evidence import WIDENS, evidence_bearing
 from trialmatch.nlp.normalize import normalize
 from trialmatch.nlp.terms import Terms
+from trialmatch.nlp.required_literals import guarded
 
 MEMO_SIZE = 50_000
 # "Patients with X | are eligible / may participate": a permission, no requirement
@@ -67,7 +68,7 @@ _ENUMERATOR = re.compile(r"\(?(?:[a-h]|[ivx]{1,4}|\d{1,2})[.)]?")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'+/-]*[a-z0-9+]|[a-z0-9]")
 _MAX_PHRASE_WORDS = 5
 _ABBREVIATED = re.compile(r"\b[A-Z]{3,8}\b")
-_CANCER_WORD = re.compile(r"\b(?:cancers?|carcinomas?|tumou?rs?|malignanc(?:y|ies)|neoplasms?|sarcomas?|lymphomas?|leuka?emias?|melanomas?|myelomas?)\b")
+_CANCER_WORD = guarded(r"\b(?:cancers?|carcinomas?|tumou?rs?|malignanc(?:y|ies)|neoplasms?|sarcomas?|lymphomas?|leuka?emias?|melanomas?|myelomas?)\b")
 _PHRASES: dict[int, frozenset] = {}
 
 

@@ -23,6 +23,7 @@ from trialmatch.domain.criteria_json import walk
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.lab_units import ANALYTE_UNITS, UNIT_RX, UNITS, convertible, plausible
 from trialmatch.nlp.builders.patterns import CMP, NUM, days, has_any, number
+from trialmatch.nlp.required_literals import guarded
 
 # measurements read as labs whose threshold may say how it is measured (below)
 _MEASURES = frozenset({"LVEF", "QTC", "QTCF", "QTCB", "SPO2"})
@@ -42,7 +43,7 @@ _TAIL = (r"(?: \(?(?:at|during) screening\)?)?(?:,? \(?(?:by|using|per|calculate
 # the same, said between the analyte and its threshold ("calculated creatinine clearance (cockcroft-gault formula) of > 45")
 _FORMULA_ASIDE = re.compile(rf",? \(?(?:(?:by|using|per|calculated by) (?:the )?)?{_FORMULA}(?: formula| equation| method)?\)?$")
 # "(serum glutamic oxaloacetic transaminase)", "/SGPT": other names of AST and ALT, said again
-_SYNONYMS = re.compile(r"\s*(?:\(|/)\s*(?:serum )?glutam[a-z]*[ -](?:oxaloacetic|oxalacetic|pyruvic|pyruvate)[ -]transaminase"
+_SYNONYMS = guarded(r"\s*(?:\(|/)\s*(?:serum )?glutam[a-z]*[ -](?:oxaloacetic|oxalacetic|pyruvic|pyruvate)[ -]transaminase"
                        r"(?:\s*[\[(]sg[op]t[\])])?\s*\)?|\s*/\s*sg[op]t\b|\s*[(\[](?:ast|alt|sgot|sgpt)(?:/sg[op]t)?[)\]]")
 # "by echocardiogram (echo) or multigated acquisition (muga) scan", "on screening ecg", "obtained from 3 ecgs":
 # "by pulse oximetry": how the value is measured (documentation, as "histologically confirmed" is), read only
@@ -66,10 +67,10 @@ _MEASURE_VALUE = re.compile(rf"^{_MEASURE_LEAD}(?P<an>.+?)(?:,? (?:as )?(?:measu
                             rf"(?P<unit>{UNIT_RX})?{_MEASURE_TAIL}{_TAIL}{_WITHIN}{_MEASURE_TAIL}{_TAIL}$")
 # "on room air": the saturation breathing no added oxygen (see _room_air)
 _ROOM_AIR = re.compile(r",? \(?(?:on|at|in|breathing) (?:room|ambient) air\)?")
-_ULN = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| tests?)?(?: of| is| must be| should be|:)? ?{CMP} ?(?:{NUM} ?(?:x ?)?)?i?uln(?: for the institution| \(institutional\))?{_TAIL}{_WITHIN}{_TAIL}$")
+_ULN = guarded(rf"^(?P<an>.+?)(?: levels?| values?| tests?)?(?: of| is| must be| should be|:)? ?{CMP} ?(?:{NUM} ?(?:x ?)?)?i?uln(?: for the institution| \(institutional\))?{_TAIL}{_WITHIN}{_TAIL}$")
 # the lab named before the first threshold, and a sex named after it ("for males", "in women", "if female")
 _LEAD = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration| measurements?)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM}")
-_SEX = re.compile(r"\b(?:for|in|if|among) (?:the )?(?:(?:fe)?males?|(?:wo)?men)\b|\b(?:fe)?male (?:subjects|patients|participants)\b"
+_SEX = guarded(r"\b(?:for|in|if|among) (?:the )?(?:(?:fe)?males?|(?:wo)?men)\b|\b(?:fe)?male (?:subjects|patients|participants)\b"
                   r"|\b(?:(?:fe)?males?|(?:wo)?men):? ?(?:>=|<=|>|<) ?\d|\((?:fe)?males?\)|\((?:wo)?men\)")
 # "or (significantly) below the (institutional) lower limit of normal": a limit the text does not give
 _NORMAL_ALT = re.compile(r"^(?P<head>.+?),? \(?(?P<alt>or (?:significantly |clinically significantly )?< [^()]*?(?:lower limit of normal|\blln\b|limits? of normal|normal limits?|"

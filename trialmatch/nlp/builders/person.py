@@ -7,6 +7,7 @@ import re
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.patterns import number
+from trialmatch.nlp.required_literals import guarded
 
 _YEARS = r"(?:years?|yrs?)(?:[- ]of[- ]age|[- ]old)?"
 _AT = (r"(?:,? (?:at|on|as of) (?:the )?(?:time of |day of |date of )?(?:(?:signing|signature|obtaining|providing|giving|"
@@ -69,7 +70,7 @@ _AGE_RANGE = (
 )
 
 
-_AGE_NAMED = re.compile(r"\bage|\byears?\b|\byrs?\b")
+_AGE_NAMED = guarded(r"\bage|\byears?\b|\byrs?\b")
 
 
 def build_age(clause: Clause) -> c.Node | None:
