@@ -149,6 +149,18 @@ def _presence_only(node: c.Node) -> bool:
                                and getattr(a, "min_lines", None) is None for a in atoms)
 
 
+def _in_bracket(raw: str, cut: int) -> bool:
+    """Whether the exception word at ``cut`` opens or sits in a bracket that closes later."""
+    opening = raw.rfind("(", 0, cut + 1)
+    return opening >= 0 and raw.find(")", opening, cut) < 0 and raw.find(")", cut) > 0
+
+
+def _folded_toxicity(node: c.Node) -> bool:
+    """A reading whose atoms are residual toxicities, each holding its exceptions."""
+    atoms = [n for n in walk(node) if not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed))]
+    return bool(atoms) and all(isinstance(a, c.ResidualToxicity) and a.exceptions for a in atoms)
+
+
 def _bracket_goes_on(raw: str, cut: int) -> bool:
     """Whether the exception word at ``cut`` sits in a bracket after which its sentence goes on
     with more of a list ("X (excluding Y), Z, or W")."""
@@ -304,6 +316,13 @@ class SentenceReader:
         # the window counted)
         raw = _NO_EXCEPTION.sub("", raw)
         cut = self._exception_at(raw.lower())
+        if cut is not None and _in_bracket(raw, cut):
+            # "toxicities (other than alopecia) not yet resolved to grade <= 1": the residual-toxicity
+            # atom holds the bracket's exception itself (its terms are the atom's ``exceptions``); cut
+            # there, the sentence lost its requirement. Only that reading is taken whole
+            whole = self._sentences(normalize(raw), section)
+            if whole is not None and _folded_toxicity(whole):
+                return whole
         lead = None  # the words of the exception's sentence before and with the exception word
         bracketed = cut is not None and _bracket_goes_on(raw, cut)
         if cut is not None:

@@ -326,3 +326,25 @@ def test_participants_with_aes_must_have_recovered_is_the_residual_toxicity_requ
     # another subgroup keeps the subgroup reading (not this)
     _, node = parse_one(vocab, "inc", "Participants with known diabetes must have HbA1c <= 8%")
     assert not (isinstance(node, c.Not) and isinstance(node.item, c.ResidualToxicity))
+
+
+@pytest.mark.parametrize("section, text", [
+    # NCT05950945: cut at "(other than alopecia)", the sentence lost its requirement (unparsed)
+    ("exc", "Has unresolved toxicities from previous anticancer therapy, defined as toxicities (other than alopecia) "
+            "not yet resolved to Grade ≤1 or baseline."),
+    # NCT06176261
+    ("exc", "Ongoing/persistent toxicities caused by previous anti-cancer therapy (except alopecia) not yet improved to "
+            "Grade ≤ 1 OR baseline prior to study entry (registration)"),
+])
+def test_a_bracketed_toxicity_exception_mid_sentence_is_the_atoms_own(vocab, section, text):
+    status, node = parse_one(vocab, section, text)
+    assert status == "fully_structured"
+    assert node == c.Not(c.ResidualToxicity(above_grade=1, exceptions=(c.ToxicityException("alopecia"),),
+                                            or_baseline=True))
+
+
+def test_a_bracketed_exception_mid_sentence_of_another_reading_is_still_cut(vocab):
+    # no residual-toxicity reading: the exception stays beside the head (never dropped)
+    _, node = parse_one(vocab, "exc", "Major surgery (except for placement of vascular access) within 4 weeks of "
+                                      "first dose")
+    assert any(isinstance(n, c.Unparsed) and "vascular access" in n.text for n in walk(node))
