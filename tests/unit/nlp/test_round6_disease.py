@@ -96,7 +96,9 @@ READ = [
     ("inc", "Advanced cancer of the bladder, lung, head and neck, esophagus, or pancreas", "fully_structured",
      all_(met("advanced"), ct("BLCA", "BLSC", "BLAD", "SCB", "SCBC", "SRCBC", "URCA", "LUNG", "HEAD_NECK", "ESCA", "ESCC",
                               "EPDCA", "HGNEE", "ESMM", "PANCREAS"))),
-    ("exc", "Known neuro-endocrine prostate cancer", "fully_structured", no(ct("PRNE"))),  # NCT05647564
+    # NCT05647564; small-cell carcinoma is neuroendocrine prostate cancer too (audit: PRSCC is PRNE's sibling code)
+    ("exc", "Known neuro-endocrine prostate cancer", "fully_structured", no(ct("PRNE", "PRSCC"))),
+    ("exc", "Neuroendocrine prostate cancer", "fully_structured", no(ct("PRNE", "PRSCC"))),
     ("inc", "carcinoma of the lung", "fully_structured", ct("LUNG")),
     # metastatic sites: peritoneum, lung, adrenal gland
     ("exc", "Known bone or peritoneal metastases", "fully_structured",  # NCT04609592
