@@ -28,8 +28,10 @@ _TRAILING_ASIDE = re.compile(r"\s*\((?!(?:or|and/or|if|for|unless|except|otherwi
 # patients), not a narrowing of the atom. In an inclusion the atom then decides only when met:
 # Any(Unparsed(scope), atom); All failed a patient outside the scope who misses the atom (a wrong
 # "ineligible"). A regimen is two slashes at least ("flu/cy/thio/tbi"; "her2/neu" is a marker).
-_SCOPE_NAMES = (r"(?:cohorts?|arms?|parts?|groups?|sub-?studies|sub-?study|sub-?protocols?|modules?|strat(?:um|a)|phases?) [a-z0-9]{1,4}"
-                r"(?:(?:,|, and|, or| and| or|/|-) ?[a-z0-9]{1,4})*"
+_SCOPE_WORD = r"(?:cohorts?|arms?|parts?|groups?|sub-?studies|sub-?study|sub-?protocols?|modules?|strat(?:um|a)|phases?)"
+# "Cohort A", "Parts 1b and 2b", "Subprotocol C and Subprotocol D" (the word said again before each label)
+_SCOPE_NAMES = (_SCOPE_WORD + r" [a-z0-9]{1,4}"
+                r"(?:(?:,|, and|, or| and| or|/|-) ?(?:" + _SCOPE_WORD + r" )?[a-z0-9]{1,4})*"
                 r"|dose[- ](?:escalation|expansion)(?: (?:cohorts?|phase|part|portion))?"
                 r"|(?:escalation|expansion) (?:cohorts?|phase|part|portion)")
 _SCOPE = re.compile(
@@ -211,13 +213,26 @@ class QualifierReader:
                 continue
             node = self._build(dataclasses.replace(clause, text=piece))
             if node is None:
-                continue
+                # "effusion requiring drainage or ascites | requiring peritoneal shunt": a piece of the head's
+                # own kind before a qualifier of its own is an alternative too
+                node = self._piece_head(piece, clause)
+                if node is None or any(type(a) not in kinds for a in walk(node)
+                                       if not isinstance(a, (c.All, c.Any, c.Not, c.Unparsed))):
+                    continue
             atoms = [n for n in walk(node) if not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed))]
             if "," not in sep and ";" not in sep and not any(type(a) in kinds for a in atoms):
                 continue  # "treatment for stage IV or recurrent NSCLC": an "or" inside the qualifier
             if not all(any(_implies(h, a) for h in head_atoms) for a in atoms):
                 return True
         return False
+
+
+    def _piece_head(self, piece: str, clause: Clause) -> c.Node | None:
+        """The words of a list piece before its own qualifier ("ascites | requiring peritoneal shunt"),
+        read by a builder, or None."""
+        words = piece.split(" ")
+        k = next((k for k in range(1, len(words)) if words[k] in _QUALIFIER_STARTS), None)
+        return self._build(dataclasses.replace(clause, text=" ".join(words[:k]))) if k is not None else None
 
 
 _TIME_WORDS = re.compile(r"\b(?:days?|weeks?|months?|years?|last|past|previous|prior|preceding|since|within)\b")

@@ -348,3 +348,24 @@ def test_a_bracketed_exception_mid_sentence_of_another_reading_is_still_cut(voca
     _, node = parse_one(vocab, "exc", "Major surgery (except for placement of vascular access) within 4 weeks of "
                                       "first dose")
     assert any(isinstance(n, c.Unparsed) and "vascular access" in n.text for n in walk(node))
+
+
+def test_two_scope_labels_joined_by_and_are_a_scope(vocab):
+    # NCT06162221 (audit): "(Subprotocol C and Subprotocol D)" read All made RAS G12D necessary for the patients of
+    # every sub-protocol: a KRAS G12C lung cancer patient (Subprotocol B) was read "ineligible"
+    _, node = parse_one(vocab, "inc", "Must have pathologically documented, locally advanced or metastatic RAS "
+                                      "G12D-mutated NSCLC (Subprotocol C and Subprotocol D)")
+    assert isinstance(node, c.Any) and node.items[0] == c.Unparsed("(Subprotocol C and Subprotocol D)")
+
+
+def test_an_alternative_of_the_heads_kind_inside_the_qualifier_keeps_the_head_from_being_necessary(vocab):
+    # NCT04300556 (audit): "... requiring drainage or ascites requiring peritoneal shunt": read All(effusions,
+    # Unparsed(rest)), a patient with ascites needing a shunt and resolved effusions was cleared
+    status, _ = parse_one(vocab, "exc", "Clinically significant pleural or pericardial effusion requiring drainage or "
+                                        "ascites requiring peritoneal shunt.")
+    assert status == "unparsed"
+    # a qualifier whose "or" names no other concept of the head's kind keeps the head necessary (NCT06141031)
+    _, node = parse_one(vocab, "inc", "Patients must have pathologically confirmed pancreatic adenocarcinoma with "
+                                      "borderline resectable or locally advanced PDAC as defined by NCCN guidelines, with "
+                                      "no expected arterial resection-reconstruction.")
+    assert isinstance(node, c.All) and isinstance(node.items[0], c.CancerType)
