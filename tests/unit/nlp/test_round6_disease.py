@@ -25,6 +25,11 @@ def parse(vocab, section: str, text: str):
     return items[0].status, items[0].node
 
 
+# "NHL": the mature B-cell neoplasms but the plasma-cell ones and the precursors, and the mature T/NK ones (lexicon)
+NHL_CODES = ("FL LPL BL PCLBCLLT DLBCLCI BPLL PCNSL BCLU CLLSLL PCFCL LYG HGBCL BLL11Q HHV8DLBCL PMBL PLBL EBVDLBCLNOS "
+             "LBLIRF4 PTFL HCL HGBCLMYCBCL2 THRLBCL DLBCLNOS IVBCL PEL ALKLBCL MCL MZL SBLU MTNN").split()
+
+
 def ct(*codes):
     return {"type": "cancer_type", "codes": list(codes)}
 
@@ -87,7 +92,7 @@ READ = [
     ("inc", "Diagnosis of CLL or SLL according to the International Workshop on Chronic Lymphocytic Leukemia (iwCLL) 2018 "
             "guidelines", "fully_structured", ct("CLLSLL")),
     ("inc", "Cytologically or histologically confirmed diagnosis of NHL, HL or CLL based on the 2022 World Health Organization "
-            "(WHO) criteria for hematolymphoid neoplasms", "fully_structured", ct("NHL", "HL")),
+            "(WHO) criteria for hematolymphoid neoplasms", "fully_structured", ct(*NHL_CODES, "HL")),
     ("inc", "Have confirmed diagnosis of CLL/SLL as defined by iwCLL 2018 criteria.", "fully_structured", ct("CLLSLL")),
     # a treatment indication is not the diagnosis's definition (NCT06973187)
     ("inc", "Confirmed diagnosis of CLL or SLL, requiring treatment, based on 2018 iwCLL criteria", "partly_structured",
