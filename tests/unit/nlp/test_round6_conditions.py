@@ -62,9 +62,11 @@ PARTLY = [
     # NCT05720117: a window on the umbrella key (any record with its onset inside)
     ("Significant cardiovascular disease within 6 months prior to start of study drug.",
      no(all_(keys(CARDIOVASCULAR, False, 183), un("Significant")))),
-    # NCT05074810: "concurrent" is present time; the unread alternative keeps the list from clearing anyone
+    # NCT05074810: "concurrent" is present time; the unread alternative keeps the list from clearing anyone; the
+    # heart field's record is to confirm (its codes hold premature beats, AV blocks: audit), never an exclusion alone
     ("Concurrent heart disease or severe obstructive pulmonary disease",
-     no(any_(keys(HEART), un("severe obstructive pulmonary disease")))),
+     no(any_(all_(keys(HEART), un("Concurrent heart disease or severe obstructive pulmonary disease")),
+             un("severe obstructive pulmonary disease")))),
     # the NCI effusion template: any of the three is necessary, the rest stays unparsed
     ("Uncontrolled pleural effusion, pericardial effusion, or ascites requiring recurrent drainage procedures "  # NCT04929223
      "(once monthly or more frequently)",
@@ -185,3 +187,12 @@ def test_effusion_template_is_open_on_a_record_and_clears_on_none_resolved():
                  "procedures (once monthly or more frequently)")
     assert outcome(node, facts_with(ICD10, "J91.0"), focus=None).verdict is Verdict.UNKNOWN
     assert outcome(node, facts_with(ICD10, "J90", status="resolved"), focus=None).verdict is Verdict.UNKNOWN
+
+
+def test_a_heart_field_record_alone_never_excludes():
+    # NCT05074810 (audit): "Concurrent heart disease" excluded a patient whose only record was premature
+    # ventricular beats (I49.3, in the heart field's codes); a record of the field is now to confirm
+    node = _item("Concurrent heart disease or severe obstructive pulmonary disease")
+    assert outcome(node, facts_with(ICD10, "I49.3"), focus=None).verdict is Verdict.UNKNOWN
+    node = _item("History of cardiovascular disease")
+    assert outcome(node, facts_with(ICD10, "I44.0"), focus=None).verdict is Verdict.UNKNOWN

@@ -172,7 +172,29 @@ def build_condition(clause: Clause) -> c.Node | None:
     vocabulary entry ``includes`` narrower keys names them too, in the same atom
     ("immunodeficiency": a primary one as well)."""
     node = _build_condition(clause)
-    return _with_included(node, getattr(clause.terms.vocab, "conditions", None) or {}) if node is not None else None
+    if node is None:
+        return None
+    return _heart_field_to_confirm(_with_included(node, getattr(clause.terms.vocab, "conditions", None) or {}), clause.text)
+
+
+# The heart and cardiovascular field keys hold incidental findings (a first-degree AV block, a bundle-branch
+# block, premature beats: I44, I45, I49) no screener calls "heart disease": a record of the field is to
+# confirm, never a MET alone ("Concurrent heart disease" excluded a patient for premature beats; audit,
+# round 6). Already beside a narrowing word ("clinically significant ...") it is so; alone it gets the
+# clause's words beside it. (The group keys are never NOT_MET either: such an item never decides.)
+_HEART_FIELD = frozenset(("heart_disease", "cardiovascular_disease"))
+
+
+def _heart_field_to_confirm(node: c.Node, text: str) -> c.Node:
+    if isinstance(node, c.Condition):
+        return c.All((node, c.Unparsed(text))) if _HEART_FIELD & set(node.keys) else node
+    if isinstance(node, c.All) and any(isinstance(n, c.Unparsed) for n in node.items):
+        return node  # a narrowing word beside it already
+    if isinstance(node, (c.All, c.Any)):
+        return type(node)(tuple(_heart_field_to_confirm(n, text) for n in node.items))
+    if isinstance(node, c.Not):
+        return c.Not(_heart_field_to_confirm(node.item, text))
+    return node
 
 
 def _with_included(node: c.Node, concepts: dict) -> c.Node:
