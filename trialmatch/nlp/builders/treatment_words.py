@@ -23,7 +23,7 @@ from trialmatch.nlp.builders.patterns import ANCHOR, days, has_any
 # words before the therapy that say it was given before (stacked: "has received any prior")
 _LEAD_WORD = (
     r"(?:previously|previous|prior|received|receives|receipt of|had|have|has|been|were|was|undergone|treated with|treatment with|"
-    r"therapy with|treatment|therapy|exposure to|exposed to|use of|any|a|an)"
+    r"therapy with|treatment|therapy|exposure to|exposed to|use of|any|a|an|(?:types?|kinds?) of)"
 )
 LEAD = re.compile(rf"^(?:{_LEAD_WORD} )+")
 # a lead must hold one of these to say "given before" ("any" or "a" alone do not)
