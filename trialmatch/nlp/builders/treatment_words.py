@@ -36,7 +36,7 @@ _MORE_ANCHORS = (
     r"(?:/(?:registration|randomi[sz]ation|enrollment|enrolment))?"
     r"|(?:the )?day 1 of (?:protocol|study) (?:therapy|treatment)"
     r"|(?:the )?(?:study |protocol )?(?:treatment|intervention|therapy|drug) (?:initiation|start|administration)"
-    r"|(?:the )?study (?:start|entry|enrollment|drug administration|intervention administration)"
+    r"|(?:the )?study (?:start|entry|enrollment|initiation|drug administration|intervention administration)"
     r"|(?:starting|initiating|beginning|initiation of|start of|the start of) (?:the )?(?:study |protocol )?"
     r"(?:treatment|therapy|intervention|drug)|(?:the )?trial (?:enrollment|entry)|(?:the )?screening visit"
     # the study drug named ("the planned first dose of nx-1607", "start of repotrectinib treatment"): the

@@ -64,13 +64,16 @@ def since_washout(clause: Clause) -> c.Node | None:
 # "or 5 half-lives", "(or 5 half-lives, whichever is shorter)", ", whichever is shorter,"
 _HALF_LIVES = re.compile(
     rf",? \(?(?:or )?(?:within )?(?:<|<= ?)?({NUM_WORD}) (?:drug[- ]elimination )?half-lives?(?: \(t1/2\))?"
-    r"(?: of (?:the|that) (?:agent|drug|product))?\)?")
+    r"(?: of (?:the|that|this|each|any) (?:[a-z-]+ )?(?:agent|drug|product|therapy|compound|medication)s?)?\)?")
 # the half-lives written first: "within 5 half-lives or [within] 4 weeks" -> "within 4 weeks"
 _HALF_LIVES_FIRST = re.compile(
     rf" (?:within |<= ?|< ?)({NUM_WORD}) (?:drug[- ]elimination )?half-lives?(?: \(t1/2\))?,? or (?:within )?"
     rf"(?=(?:<= ?|< ?)?(?:{NUM_WORD}) (?:days?|weeks?|months?)\b)")
 _SHORTER = re.compile(r",? \(?(?:use )?whichever is (?:the )?shorter(?: period| time)?(?: will be used as the criteria)?\)?,?")
 _HALF_LIFE_REFUSED = re.compile(r"longer|greater|maximum|minimum|if unknown|if prior|up to|\bunless\b")
+# "(whichever is longer)", ", whichever is greater,"
+_LONGER = re.compile(r",? \(?(?:use )?whichever is (?:the )?(?:longer|greater)(?: period| time)?\)?,?")
+_LONGER_REFUSED = re.compile(r"shorter|maximum|minimum|if unknown|if prior|up to|not longer|\bunless\b")
 
 
 def half_lives_washout(clause: Clause) -> c.Node | None:
@@ -78,27 +81,50 @@ def half_lives_washout(clause: Clause) -> c.Node | None:
     Unparsed(the half-lives)): no dose in the shorter window means none in the longer one.
     Exclusion only: there the washout min(28 days, 5 half-lives) is at most 28 days, so a last
     dose older than 28 days is clear under every reading, and one inside it stays UNKNOWN. An
-    inclusion ("must be 21 days or 5 half-lives from ...") is not read."""
+    inclusion ("must be 21 days or 5 half-lives from ...") is not read.
+
+    "X within 28 days or 5 half-lives, whichever is longer" (round 6): the washout max(28 days, 5
+    half-lives) is at least 28 days, so a dose inside 28 days excludes under every reading, and one
+    older stays UNKNOWN (the half-lives may reach further): Any(X within 28 days, Unparsed(the
+    half-lives)), as for a longer window in an aside. In an exclusion, or an inclusion saying "must not"
+    (the clause reader puts the Not back)."""
     t = clause.text
-    if clause.section != "exclusion" or "half-li" not in t or not _SHORTER.search(t) or _HALF_LIFE_REFUSED.search(t):
+    if "half-li" not in t:
         return None
+    if _SHORTER.search(t):
+        if clause.section != "exclusion" or _HALF_LIFE_REFUSED.search(t):
+            return None
+        atom, removed = _window_without_half_lives(clause, t, _SHORTER)
+        return c.All((atom, c.Unparsed(" ".join(removed)))) if atom is not None else None
+    if not (clause.section == "exclusion" and not clause.negated) and not (clause.section == "inclusion" and clause.negated):
+        return None
+    longer = _LONGER.search(t)
+    if not longer or _LONGER_REFUSED.search(t) or "<" in t[longer.end():]:
+        return None  # "..., whichever is longer, <= 3 weeks" (normalised "up to a maximum of"): a cap
+    atom, removed = _window_without_half_lives(clause, t, _LONGER)
+    return c.Any((atom, c.Unparsed(" ".join(removed)))) if atom is not None else None
+
+
+def _window_without_half_lives(clause: Clause, t: str, which: re.Pattern) -> tuple[c.Node | None, list[str]]:
+    """The treatment with its window in days once the half-lives and "whichever ..." words are taken
+    out, and those words; (None, []) when the rest is not one treatment with a window."""
     first = _HALF_LIVES_FIRST.search(t)
     if first:
         removed = [first.group(0).strip(" ,")]
         t = t[:first.start()] + " within " + t[first.end():]
     else:
         removed = [m.group(0).strip(" ,") for m in _HALF_LIVES.finditer(t)]
-    removed += [m.group(0).strip(" ,") for m in _SHORTER.finditer(t)]
-    rest = _SHORTER.sub(" ", _HALF_LIVES.sub(" ", t))
+    removed += [m.group(0).strip(" ,") for m in which.finditer(t)]
+    rest = which.sub(" ", _HALF_LIVES.sub(" ", t))
     rest = re.sub(r"\s+", " ", rest).strip(" ,")
     if "half-li" in rest or len(removed) < 2:
-        return None
+        return None, []
     sub = Clause(rest, clause.terms, clause.section, clause.historical, clause.qualifiers)
     # an investigational agent is the same washout (StudyParticipation, builders/participation.py)
     atom = prior_therapy(sub, rest) or participation_atom(rest)
     if atom is None or atom.within_days is None:
-        return None
-    return c.All((atom, c.Unparsed(" ".join(removed))))
+        return None, []
+    return atom, removed
 
 
 # "within 4 weeks (6 weeks for nitrosoureas or mitomycin c)": a longer window for some drugs, written
