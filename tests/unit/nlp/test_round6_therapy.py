@@ -1,10 +1,9 @@
 """Prior-therapy shapes, round 6 (issue #5): line counts written as ranges (">= 1 but <= 3", "one or two",
 "1 to 3"), lines of a class ("lines of systemic chemotherapy" are chemotherapy lines, not any lines), an
 upper bound never read on a bare "lines" head (the qualifier reader cuts "<= 3 lines | of X"), "any type
-of", "cytotoxic, biologic or other systemic anticancer therapy", the classes anti_lag3, anti_cd20,
-bcr_abl_tki and hif2a_inhibitor (drug_classes.yaml names the source of each), "ICB", and washouts of
-"N days or M half-lives, whichever is longer" (builder level: the EXCEPTION rule still cuts "whichever is
-longer" off the clause). Item texts are from tests/data/trials/oncology-trials.jsonl (NCT id beside each)."""
+of", "cytotoxic, biologic or other systemic anticancer therapy", the class
+anti_lag3 (drug_classes.yaml names the source), "ICB", "cytotoxic therapy" as chemotherapy. Item texts are
+from tests/data/trials/oncology-trials.jsonl (NCT id beside each)."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ from trialmatch.domain.criteria_json import to_json
 from trialmatch.nlp import parse_eligibility
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.therapy import build_therapy
-from trialmatch.nlp.normalize import normalize
 from trialmatch.nlp.terms import terms_for
 
 NOT, ALL, ANY = "not", "all", "any"
@@ -71,11 +69,6 @@ READ = [
      ("fully_structured", {"type": NOT, "item": pt(classes=["anti_lag3"])})),
     ("exc", "Prior therapy with an anti-PD-1, anti-PD-L1, or LAG-3 inhibitor",  # NCT06865339
      ("fully_structured", {"type": NOT, "item": pt(classes=["anti_pd1", "anti_pdl1", "anti_lag3"])})),
-    ("exc", "Prior use of Belzutifan or another HIF-2a inhibitor.",  # NCT06677190
-     ("fully_structured", {"type": NOT, "item": pt(drugs=["belzutifan"], classes=["hif2a_inhibitor"])})),
-    ("exc", "Prior anti-CD20 monoclonal antibody therapy for any indication (malignant or non-malignant).",  # NCT06849713
-     ("partly_structured", {"type": NOT, "item": {"type": ALL, "items": [
-         pt(classes=["anti_cd20"]), words("for any indication (malignant or non-malignant)")]}})),
     # ICB (immune checkpoint blockade); the setting stays beside the atom
     ("exc", "Previous ICB treatment in the metastatic setting",  # NCT06466434
      ("partly_structured", {"type": NOT, "item": {"type": ALL, "items": [
@@ -145,55 +138,10 @@ def test_count_shapes(vocab, text, lines):
         assert isinstance(node, c.PriorTherapy) and (node.min_lines, node.max_lines) == lines
 
 
-def _clause(vocab, text, section="exclusion", negated=False):
-    return Clause(normalize(text).lower(), terms_for(vocab), section, negated=negated)
-
-
-# "whichever is longer": a dose inside the days excludes under every reading, Any(X within N days,
-# Unparsed(half-lives)); read by the builder when the clause keeps the words (the EXCEPTION rule in
-# rules/context.json cuts them today: see docs/nlp.md, sixth round)
-@pytest.mark.parametrize("text, section, negated, atom", [
-    ("Investigational medicinal product within the last 30 days or five half-lives (whichever is longer) prior to "
-     "randomization", "exclusion", False, c.StudyParticipation(within_days=30, drug_only=True)),  # NCT05888493
-    ("Treatment with an investigational drug within 4 weeks or 5 half-lives, whichever is longer, prior to the "
-     "first dose of epcoritamab", "exclusion", False, c.StudyParticipation(within_days=28, drug_only=True)),  # NCT05783609
-    ("had treatment with any investigational drug within five half-lives or 3 months (whichever is greater), prior "
-     "to study initiation", "inclusion", True, c.StudyParticipation(within_days=91, drug_only=True)),  # NCT04181060
-    ("Treatment with any investigational drug within 14 days prior to registration or within 5 half-lives of the "
-     "investigational product, whichever is longer", "exclusion", False,
-     c.StudyParticipation(within_days=14, drug_only=True)),  # NCT04886531
-])
-def test_half_lives_whichever_longer(vocab, text, section, negated, atom):
-    node = build_therapy(_clause(vocab, text, section, negated))
-    assert isinstance(node, c.Any) and node.items[0] == atom
-    assert isinstance(node.items[1], c.Unparsed) and "half-lives" in node.items[1].text
-
-
-@pytest.mark.parametrize("text, section, negated", [
-    # an inclusion not negated: "must be 7 days or 3 half-lives, whichever is greater, from ..." is not a washout read
-    ("had treatment with any investigational drug within five half-lives or 3 months (whichever is greater), prior "
-     "to study initiation", "inclusion", False),
-    # a cap on the longer window changes it: not read
-    ("Prior anti-cancer therapy within 2 weeks or at least 5 half-lives, whichever is longer, up to a maximum of 3 "
-     "weeks, before the first dose.", "exclusion", False),  # NCT05036291
-    # half-lives alone are drug dependent: never a fixed window
-    ("Participants who have had tyrosine kinase inhibitor (TKI) therapy within 5 half-lives of study entry.",
-     "exclusion", False),  # NCT03675893
-])
-def test_half_lives_not_read(vocab, text, section, negated):
-    assert build_therapy(_clause(vocab, text, section, negated)) is None
-
-
 @pytest.mark.parametrize("phrase, found", [
     ("anti-lag-3", ("class", "anti_lag3")),
-    ("anti-cd20 monoclonal antibody", ("class", "anti_cd20")),
-    ("bcr-abl tyrosine kinase inhibitor", ("class", "bcr_abl_tki")),
-    ("hif-2a inhibitor", ("class", "hif2a_inhibitor")),
     ("icb", ("class", "immune_checkpoint_inhibitor")),
     ("cytotoxic therapy", ("class", "chemotherapy")),
-    ("rituximab", ("drug", "rituximab")),
-    ("gleevec", ("drug", "imatinib")),
-    ("welireg", ("drug", "belzutifan")),
 ])
 def test_new_vocabulary(vocab, phrase, found):
     assert terms_for(vocab).drug_or_class(phrase) == found
@@ -201,9 +149,5 @@ def test_new_vocabulary(vocab, phrase, found):
 
 def test_class_membership(vocab):
     classes = vocab.drugs.classes
-    assert set(classes["bcr_abl_tki"].members) >= {"imatinib", "dasatinib", "nilotinib", "bosutinib", "ponatinib",
-                                                   "asciminib"}
+    assert set(classes["anti_lag3"].members) == {"relatlimab"}
     assert "relatlimab" in classes["immune_checkpoint_inhibitor"].members  # through anti_lag3
-    # rituximab is given for autoimmune disease too: not counted as prior (targeted) anticancer therapy
-    assert "rituximab" not in classes["targeted_therapy"].members
-    assert "imatinib" in classes["targeted_therapy"].members
