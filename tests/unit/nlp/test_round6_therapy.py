@@ -2,7 +2,8 @@
 "1 to 3"), lines of a class ("lines of systemic chemotherapy" are chemotherapy lines, not any lines), an
 upper bound never read on a bare "lines" head (the qualifier reader cuts "<= 3 lines | of X"), "any type
 of", "cytotoxic, biologic or other systemic anticancer therapy", the class
-anti_lag3 (drug_classes.yaml names the source), "ICB", "cytotoxic therapy" as chemotherapy. Item texts are
+anti_lag3 (drug_classes.yaml names the source), "ICB", "cytotoxic therapy" as chemotherapy, synonyms of
+existing classes (ARAT, PARP spelled out, anti-CD38, proteosome, endocrine-based, LHRH analog). Item texts are
 from tests/data/trials/oncology-trials.jsonl (NCT id beside each)."""
 
 from __future__ import annotations
@@ -69,6 +70,14 @@ READ = [
      ("fully_structured", {"type": NOT, "item": pt(classes=["anti_lag3"])})),
     ("exc", "Prior therapy with an anti-PD-1, anti-PD-L1, or LAG-3 inhibitor",  # NCT06865339
      ("fully_structured", {"type": NOT, "item": pt(classes=["anti_pd1", "anti_pdl1", "anti_lag3"])})),
+    # synonyms of existing classes: ARAT, PARP spelled out, anti-CD38 (exact lexicon patterns, no fuzzy match)
+    ("inc", "Prior treatment with at least one androgen receptor-axis-targeted therapy (ARAT).",  # NCT06972628
+     ("fully_structured", pt(classes=["arpi"], min_lines=1))),
+    ("exc", "Treatment with chemotherapy, angiogenesis inhibitor therapy, poly (ADP-ribose) polymerase (PARP) "
+            "inhibitor therapy, radiation therapy, or other immunotherapy ≤ 4 weeks prior to registration",  # NCT06639074
+     ("partly_structured", {"type": NOT, "item": {"type": ANY, "items": [
+         pt(classes=["chemotherapy", "parp_inhibitor", "immunotherapy"], within_days=28),
+         {"type": "procedure", "kind": "radiation", "within_days": 28}, words("angiogenesis inhibitor therapy")]}})),
     # ICB (immune checkpoint blockade); the setting stays beside the atom
     ("exc", "Previous ICB treatment in the metastatic setting",  # NCT06466434
      ("partly_structured", {"type": NOT, "item": {"type": ALL, "items": [
@@ -142,6 +151,13 @@ def test_count_shapes(vocab, text, lines):
     ("anti-lag-3", ("class", "anti_lag3")),
     ("icb", ("class", "immune_checkpoint_inhibitor")),
     ("cytotoxic therapy", ("class", "chemotherapy")),
+    ("anti-cd38 therapy", ("class", "anti_cd38")),
+    ("cd38-directed therapy", ("class", "anti_cd38")),
+    ("anti-cd3 therapy", None),  # CD3 is no CD38 (a fuzzy synonym took it so)
+    ("proteosome inhibitors", ("class", "proteasome_inhibitor")),
+    ("bispecific t-cell engager", ("class", "bispecific")),
+    ("endocrine-based therapy", ("class", "endocrine_therapy")),
+    ("lhrh analog", ("class", "gnrh_agonist")),
 ])
 def test_new_vocabulary(vocab, phrase, found):
     assert terms_for(vocab).drug_or_class(phrase) == found
