@@ -137,6 +137,7 @@ def test_refused(vocab, section, text):
     ("received >= 2 or more prior lines of therapy", (2, None)),  # "at least 2 or more"
     ("received >= 1 and < 4 prior lines of therapy", (1, 3)),
     ("received <= 3 prior lines", None),  # an upper bound on a bare head: the qualifier reader's cut
+    ("received >= 12 weeks of prior therapy", None),  # no count above ten: a time, never looked up as a class
     ("received >= 3 prior lines", (3, None)),  # a lower bound is necessary for any narrowing after it
 ])
 def test_count_shapes(vocab, text, lines):

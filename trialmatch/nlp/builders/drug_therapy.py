@@ -14,7 +14,8 @@ from trialmatch.nlp.builders.treatment_words import QUALIFYING, THERAPY_WORD, tr
 
 _NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10}
-_N = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
+# up to ten (no count of lines is larger): "> 12 weeks", "1.5 x ULN" are no counts and never reach the class lookup
+_N = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|10|\d)(?![\d.,])"
 # A count of lines (named groups; the normaliser wrote "at least" as ">=", "up to" / "no more than" as "<="):
 # ">= 2" (and ">= 2 or more", "at least 2 or more"), "maximum 2" (no "of": the normaliser turns "a maximum
 # of" into "<="), "2 or more", "1-3" / "1 to 3", "one or two" (two numbers in a row), ">= 1 but <= 3".
