@@ -12,17 +12,27 @@ from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.procedures import procedure_atom
 from trialmatch.nlp.builders.treatment_words import QUALIFYING, THERAPY_WORD, treatment_phrase, window_at_end
 
-_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
-_N = r"(one|two|three|four|five|1|2|3|4|5)"
-# "maximum 2 prior lines" (no "of": the normaliser turns "a maximum of" into "<=") is an upper bound
-_COUNT = rf"(?:(?P<cmp>>=|<=|>|<|maximum|max\.?) ?{_N}|{_N} or more|{_N} ?(?:-|to) ?{_N})"
-# "received", "previously treated with", "receipt of": the lines were given (a count says how many)
-_COUNT_LEAD = r"(?:(?:previously |have |has )?(?:received|been treated with|treated with) |had |receipt of )?"
+_NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10}
+# up to ten (no count of lines is larger): "> 12 weeks", "1.5 x ULN" are no counts and never reach the class lookup
+_N = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|10|\d)(?![\d.,])"
+# A count of lines (named groups; the normaliser wrote "at least" as ">=", "up to" / "no more than" as "<="):
+# ">= 2" (and ">= 2 or more", "at least 2 or more"), "maximum 2" (no "of": the normaliser turns "a maximum
+# of" into "<="), "2 or more", "1-3" / "1 to 3", "one or two" (two numbers in a row), ">= 1 but <= 3".
+_COUNT = (rf"(?:>= ?(?P<lo_b>{_N}),? (?:but|and) (?P<cmp_b><=|<) ?(?P<hi_b>{_N})"
+          rf"|(?P<cmp>>=|<=|>|<|maximum|max\.?) ?(?P<n>{_N})(?P<more> or more)?"
+          rf"|(?P<n_more>{_N}) or more"
+          rf"|(?P<lo>{_N}) ?(?P<sep>-|to|or) ?(?P<hi>{_N}))")
+# "received", "previously treated with", "receipt of", "prior treatment with", "undergone": the lines were
+# given (a count says how many)
+_COUNT_LEAD = (r"(?:(?:(?:previously |have |has |had )?(?:received|been treated with|treated with|undergone)"
+               r"|had|receipt of|(?:had )?(?:prior |previous )?(?:treatment|therapy) with) )?")
+# words that do not narrow the lines counted ("prior", "systemic", "standard", "anti-cancer")
+_LINE_WORD = (r"(?:prior|previous|systemic|standard|standard[- ]of[- ]care|anti-?cancer|anti-?neoplastic|"
+              r"antineoplastic|treatment|therapy|therapeutic)")
 _LINES = re.compile(
-    rf"^{_COUNT_LEAD}{_COUNT}"
-    r" (?:prior |previous )?(?:(?:systemic |standard |anti-?cancer )?(?:treatment |therapy |therapeutic )?)(?:lines?|regimens?)(?: of)?"
-    r"(?: prior| previous)?(?: systemic)?(?: anti-?cancer| antineoplastic| standard)?"
-    r"(?: therapy| therapies| treatment| treatments| chemotherapy)?$"
+    rf"^{_COUNT_LEAD}{_COUNT} (?:{_LINE_WORD} )*(?:lines?|regimens?)(?: of)?(?: {_LINE_WORD})*"
+    r"(?: therapy| therapies| treatment| treatments)?$"
 )
 # "at least two prior systemic therapies": a count of prior therapies is a count of lines
 _THERAPY_COUNT = re.compile(
@@ -31,7 +41,7 @@ _THERAPY_COUNT = re.compile(
 # "at least one prior line of platinum-based chemotherapy", ">= 1 prior platinum-based chemotherapy"
 _CLASS_LINES = re.compile(
     rf"^{_COUNT_LEAD}{_COUNT} (?:prior |previous )?(?:(?:lines?|regimens?) of (?:prior |previous )?)?"
-    r"(?P<x>.+)$")
+    r"(?P<x>.+?)(?: regimens?| lines?)?$")
 _LIST_SPLIT = re.compile(r"\s*(?:,\s*or|,\s*and/or|\s+or|\s+and/or)\s+|\s*,\s*|\s*/\s*")
 
 
@@ -70,7 +80,7 @@ def _in_context(clause: Clause, classes) -> bool:
 _AND = re.compile(r"\band\b(?!/or)")
 _OR = re.compile(r"\bor\b|\band/or\b")
 _PART_LEAD = re.compile(r"^(?:a|an|any|prior|previous|other) ")
-_MEMBER_LEAD = re.compile(r"^(?:(?:a|an|any|other) )+")
+_MEMBER_LEAD = re.compile(r"^(?:(?:a|an|any|other|another) )+")
 _INCLUDING = re.compile(r"^(?P<x>.+?),? (?P<inc>including (?!but\b).+)$")
 _ADJECTIVE = re.compile(r"^(?P<adj>[a-z][a-z-]+) (?P<rest>.+)$")
 _HEAD_NOUN = re.compile(r" (inhibitors?|inhibition|antibod(?:y|ies)|agents?|therap(?:y|ies)|blockers?)$")
@@ -306,6 +316,33 @@ def modified_therapy(clause: Clause, t: str) -> c.Node | None:
     return c.All((atom, c.Unparsed(m.group("adj")))) if atom is not None else None
 
 
+_BARE_LINES = re.compile(r"\blines?$")
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else _NUMBERS[word]
+
+
+def _count(m: re.Match) -> tuple[int | None, int | None] | None:
+    """(min, max) lines of a _COUNT match; None when the words do not make a count."""
+    if m.group("lo_b"):  # ">= 1 but <= 3", ">= 1 and < 4"
+        lo, hi = _number(m.group("lo_b")), _number(m.group("hi_b"))
+        hi = hi - 1 if m.group("cmp_b") == "<" else hi
+        return (lo, hi) if lo <= hi else None
+    if m.group("cmp"):
+        n, cmp = _number(m.group("n")), m.group("cmp")
+        cmp = "<=" if cmp.startswith("max") else cmp
+        if m.group("more") and cmp != ">=":
+            return None  # "<= 2 or more": not a count
+        return {">=": (n, None), ">": (n + 1, None), "<=": (None, n), "<": (None, n - 1)}[cmp]
+    if m.group("n_more"):
+        return (_number(m.group("n_more")), None)
+    lo, hi = _number(m.group("lo")), _number(m.group("hi"))
+    if lo > hi or (m.group("sep") == "or" and hi != lo + 1):
+        return None  # "1 or 3 lines": not a range
+    return (lo, hi)
+
+
 def count_lines(clause: Clause, t: str) -> c.PriorTherapy | None:
     m = _LINES.match(t) or _THERAPY_COUNT.match(t)
     classes: tuple[str, ...] = ()
@@ -318,19 +355,14 @@ def count_lines(clause: Clause, t: str) -> c.PriorTherapy | None:
         if atom is None or atom.classes == _SYSTEMIC or (not atom.classes and not atom.drugs):
             return None  # "systemic therapy" lines are the _LINES shape; anything else unknown
         classes, drugs = atom.classes, atom.drugs
-    cmp = m.group("cmp")
-    if m.group(2):
-        n = _NUMBERS[m.group(2)]
-        cmp = "<=" if cmp.startswith("max") else cmp
-        lines = {">=": (n, None), ">": (n + 1, None), "<=": (None, n), "<": (None, n - 1)}[cmp]
-    elif m.group(3):
-        lines = (_NUMBERS[m.group(3)], None)
-    else:
-        lo, hi = _NUMBERS[m.group(4)], _NUMBERS[m.group(5)]
-        if lo > hi:
-            return None
-        lines = (lo, hi)
-    if lines[1] is not None and lines[1] < 0:
+    lines = _count(m)
+    if lines is None:
+        return None
+    if (lines[1] is not None and lines[1] < 0) or not (lines[0] or lines[1] is not None):
+        return None  # "< 0 lines"; ">= 0 lines", "0 or more": no bound at all
+    if lines[1] is not None and _BARE_LINES.search(t):
+        # "<= 2 prior lines" may be the head the qualifier reader cut before "| of cytotoxic therapy": an
+        # upper bound on all lines is not necessary for one on some of them (a lower bound is)
         return None
     return c.PriorTherapy(drugs=drugs, classes=classes, min_lines=lines[0] or None, max_lines=lines[1])
 
@@ -364,6 +396,8 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
     # "any MEK or BRAF inhibitor": a head noun written once for the whole list
     # ("MEK, ERK or RAF inhibitor therapy": the head noun before a trailing "therapy")
     head_noun = _HEAD_NOUN.search(x)
+    if head_noun and _UNAPPROVED.search(x[spans[-1][0]:]):
+        head_noun = None  # "cytotoxic, biologic or other investigational therapy": not cytotoxic therapy at large
     if head_noun and THERAPY_WORD.search(x):
         head_noun = _HEAD_NOUN.search(THERAPY_WORD.sub("", x)) or head_noun
     for a, b in spans:
@@ -411,6 +445,13 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
     atoms += [_with_window(p, within) for p in procedures]
     if investigational:
         atoms.append(c.StudyParticipation(within_days=within, drug_only=True))
+    if (unknown and _OTHER_LAST.match(x[spans[-1][0]:]) and all(_GENERIC_KIND.fullmatch(u) for u in unknown)
+            and _resolve_any(clause, _MEMBER_LEAD.sub("", x[spans[-1][0]:])) == c.PriorTherapy(classes=_SYSTEMIC)):
+        # "cytotoxic, biologic or other systemic anticancer therapy": "other" says the members before are
+        # kinds of the last one, all systemic anticancer therapy; only generic kinds are taken so (a named
+        # target, "CD137 agonists, or any other immune checkpoint inhibitors", or investigational agents
+        # the record cannot show, stay Unparsed alternatives)
+        unknown = []
     if not unknown:  # every member known once the shared head noun is read
         return c.Any(tuple(atoms)) if len(atoms) > 1 else atoms[0]
     first, last = spans.index(unknown_spans[0]), spans.index(unknown_spans[-1])
@@ -419,6 +460,9 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
     return c.Any((*atoms, c.Unparsed(", ".join(unknown))))
 
 
+_UNAPPROVED = re.compile(r"\b(?:investigational|experimental|unapproved|non-approved|novel)\b")
+_OTHER_LAST = re.compile(r"(?:any )?other (?!investigational|experimental)")
+_GENERIC_KIND = re.compile(r"(?:cytotoxic|biologic|biological|biologics|hormonal|targeted)(?: therap(?:y|ies)| agents?| treatments?)?")
 _INVESTIGATIONAL_MEMBER = re.compile(
     r"(?:(?:any|an|a|other|any other)(?: other)? )?investigational (?:agents?|agent\(s\)|drugs?|therapy|therapies|"
     r"products?|medicinal products?|compounds?)")

@@ -23,7 +23,7 @@ from trialmatch.nlp.builders.patterns import ANCHOR, days, has_any
 # words before the therapy that say it was given before (stacked: "has received any prior")
 _LEAD_WORD = (
     r"(?:previously|previous|prior|received|receives|receipt of|had|have|has|been|were|was|undergone|treated with|treatment with|"
-    r"therapy with|treatment|therapy|exposure to|exposed to|use of|any|a|an)"
+    r"therapy with|treatment|therapy|exposure to|exposed to|use of|any|a|an|(?:types?|kinds?) of)"
 )
 LEAD = re.compile(rf"^(?:{_LEAD_WORD} )+")
 # a lead must hold one of these to say "given before" ("any" or "a" alone do not)
@@ -36,7 +36,7 @@ _MORE_ANCHORS = (
     r"(?:/(?:registration|randomi[sz]ation|enrollment|enrolment))?"
     r"|(?:the )?day 1 of (?:protocol|study) (?:therapy|treatment)"
     r"|(?:the )?(?:study |protocol )?(?:treatment|intervention|therapy|drug) (?:initiation|start|administration)"
-    r"|(?:the )?study (?:start|entry|enrollment|drug administration|intervention administration)"
+    r"|(?:the )?study (?:start|entry|enrollment|initiation|drug administration|intervention administration)"
     r"|(?:starting|initiating|beginning|initiation of|start of|the start of) (?:the )?(?:study |protocol )?"
     r"(?:treatment|therapy|intervention|drug)|(?:the )?trial (?:enrollment|entry)|(?:the )?screening visit"
     # the study drug named ("the planned first dose of nx-1607", "start of repotrectinib treatment"): the

@@ -64,7 +64,7 @@ def since_washout(clause: Clause) -> c.Node | None:
 # "or 5 half-lives", "(or 5 half-lives, whichever is shorter)", ", whichever is shorter,"
 _HALF_LIVES = re.compile(
     rf",? \(?(?:or )?(?:within )?(?:<|<= ?)?({NUM_WORD}) (?:drug[- ]elimination )?half-lives?(?: \(t1/2\))?"
-    r"(?: of (?:the|that) (?:agent|drug|product))?\)?")
+    r"(?: of (?:the|that|this|each|any) (?:[a-z-]+ )?(?:agent|drug|product|therapy|compound|medication)s?)?\)?")
 # the half-lives written first: "within 5 half-lives or [within] 4 weeks" -> "within 4 weeks"
 _HALF_LIVES_FIRST = re.compile(
     rf" (?:within |<= ?|< ?)({NUM_WORD}) (?:drug[- ]elimination )?half-lives?(?: \(t1/2\))?,? or (?:within )?"
@@ -82,23 +82,30 @@ def half_lives_washout(clause: Clause) -> c.Node | None:
     t = clause.text
     if clause.section != "exclusion" or "half-li" not in t or not _SHORTER.search(t) or _HALF_LIFE_REFUSED.search(t):
         return None
+    atom, removed = _window_without_half_lives(clause, t, _SHORTER)
+    return c.All((atom, c.Unparsed(" ".join(removed)))) if atom is not None else None
+
+
+def _window_without_half_lives(clause: Clause, t: str, which: re.Pattern) -> tuple[c.Node | None, list[str]]:
+    """The treatment with its window in days once the half-lives and "whichever ..." words are taken
+    out, and those words; (None, []) when the rest is not one treatment with a window."""
     first = _HALF_LIVES_FIRST.search(t)
     if first:
         removed = [first.group(0).strip(" ,")]
         t = t[:first.start()] + " within " + t[first.end():]
     else:
         removed = [m.group(0).strip(" ,") for m in _HALF_LIVES.finditer(t)]
-    removed += [m.group(0).strip(" ,") for m in _SHORTER.finditer(t)]
-    rest = _SHORTER.sub(" ", _HALF_LIVES.sub(" ", t))
+    removed += [m.group(0).strip(" ,") for m in which.finditer(t)]
+    rest = which.sub(" ", _HALF_LIVES.sub(" ", t))
     rest = re.sub(r"\s+", " ", rest).strip(" ,")
     if "half-li" in rest or len(removed) < 2:
-        return None
+        return None, []
     sub = Clause(rest, clause.terms, clause.section, clause.historical, clause.qualifiers)
     # an investigational agent is the same washout (StudyParticipation, builders/participation.py)
     atom = prior_therapy(sub, rest) or participation_atom(rest)
     if atom is None or atom.within_days is None:
-        return None
-    return c.All((atom, c.Unparsed(" ".join(removed))))
+        return None, []
+    return atom, removed
 
 
 # "within 4 weeks (6 weeks for nitrosoureas or mitomycin c)": a longer window for some drugs, written
