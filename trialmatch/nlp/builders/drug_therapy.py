@@ -11,6 +11,7 @@ from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.procedures import procedure_atom
 from trialmatch.nlp.builders.treatment_words import QUALIFYING, THERAPY_WORD, treatment_phrase, window_at_end
+from trialmatch.nlp.required_literals import guarded
 
 _NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10}
@@ -181,7 +182,7 @@ _INCLUDING_REFUSED = re.compile(
 
 
 # "chemotherapy-naive", "naive to anti-EGFR antibodies": not treated with X
-_NAIVE = re.compile(r"^(?:na[iï]ve to (?P<x1>.+)|(?P<x2>.+?)[- ]na[iï]ve)$")
+_NAIVE = guarded(r"^(?:na[iï]ve to (?P<x1>.+)|(?P<x2>.+?)[- ]na[iï]ve)$")
 
 
 def naive_to(clause: Clause) -> c.Node | None:
@@ -494,7 +495,7 @@ def _with_window(node: c.Node, within: int | None) -> c.Node:
 # "prior therapy with an anti-PD-1, anti-PD-L1, or anti-PD-L2 agent or with an agent directed to another
 # stimulatory or co-inhibitory T-cell receptor": a last alternative that repeats "with" (or names "an
 # agent directed to ...") is its own alternative, not a qualifier of the list before it
-_OR_WITH = re.compile(r",? or (?P<alt>with (?:an?|any) .+|(?:an?|any) agents? directed (?:to|against) .+)$")
+_OR_WITH = guarded(r",? or (?P<alt>with (?:an?|any) .+|(?:an?|any) agents? directed (?:to|against) .+)$")
 _OR_WITH_REFUSED = re.compile(r"\b(?:within|days?|weeks?|months?|years?|prior to|before|after|since|setting|"
                               r"adjuvant|metastatic|advanced|dose|except|unless|and)\b|\d")
 

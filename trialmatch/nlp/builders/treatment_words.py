@@ -19,6 +19,7 @@ import functools
 import re
 
 from trialmatch.nlp.builders.patterns import ANCHOR, days, has_any
+from trialmatch.nlp.required_literals import guarded
 
 # words before the therapy that say it was given before (stacked: "has received any prior")
 _LEAD_WORD = (
@@ -29,7 +30,7 @@ LEAD = re.compile(rf"^(?:{_LEAD_WORD} )+")
 # a lead must hold one of these to say "given before" ("any" or "a" alone do not)
 PRIOR_SAYS = re.compile(r"\b(?:previously|previous|prior|received|receives|receipt|had|undergone|treated|treatment with|"
                          r"therapy with|exposure|exposed|use of)\b")
-EVER = re.compile(r"(?:,? (?:ever|at any time|in the past|previously))$")
+EVER = guarded(r"(?:,? (?:ever|at any time|in the past|previously))$")
 # time points a washout is counted to, beyond the shared ANCHOR: registration steps, day 1
 _MORE_ANCHORS = (
     r"(?:the )?(?:sub-study |step \d )?(?:registration|randomi[sz]ation|enrollment|enrolment|allocation)"

@@ -14,6 +14,7 @@ from trialmatch.nlp.builders.participation import participation_atom
 from trialmatch.nlp.builders.patterns import days
 from trialmatch.nlp.builders.procedures import procedure_atom
 from trialmatch.nlp.builders.treatment_words import ANCHORS, NUM_WORD, UNIT, word_number
+from trialmatch.nlp.required_literals import guarded
 
 # "at least 4 weeks since prior chemotherapy", "> 4 weeks must have elapsed from the last dose of X"
 _SINCE = re.compile(
@@ -23,7 +24,7 @@ _SINCE = re.compile(
 # "prior major surgery must be at least 12 weeks prior to study entry", "completed prior radiotherapy >= 2 weeks before ..."
 # The time must be said to be the treatment's end ("completed", "must be ... prior to"): "no chemotherapy
 # at least 2 weeks prior to treatment" means none within 2 weeks, the opposite reading.
-_COMPLETED_BEFORE = re.compile(
+_COMPLETED_BEFORE = guarded(
     rf"^(?:(?P<lead>completed|discontinued|stopped) )?(?P<x>.+?)(?P<verb>(?: must| should)(?: have been| be)?"
     rf"(?: completed| discontinued| stopped)?|(?: was| were| been)? (?:completed|discontinued|stopped))?"
     rf" (?:>=|>) ?({NUM_WORD}) {UNIT} (?:prior to|before) {ANCHORS}$")
