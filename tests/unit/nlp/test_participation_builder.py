@@ -84,9 +84,8 @@ def test_a_narrowing_qualifier_keeps_the_atom_necessary_only(vocab):
 UNPARSED = [
     "Prior treatment with an investigational anti-ENPP3/CD203c therapy",  # NCT05433142: ever, and narrowed
     "Participation in a clinical trial that does not permit enrollment in the Get Moving trial",  # NCT06040762
-    # "whichever is longer": the window is at least 30 days, not read
-    "Investigational medicinal product within the last 30 days or five half-lives (whichever is longer) prior to "
-    "randomization.",  # NCT05888493
+    # ("... within the last 30 days or five half-lives (whichever is longer)", NCT05888493, is read since round 6:
+    # Any(StudyParticipation(30), Unparsed(half-lives)), tests/unit/nlp/test_round6_therapy.py)
     "Currently participating in or has planned participation in a study of another investigational agent or device",
     # NCT05732831: plans and devices
     "Participation in another clinical study with an investigational product administered in the last 14 days prior "

@@ -57,7 +57,8 @@ def test_classes_of_ingredients():
     assert vocab.drug_classes("Trastuzumab") == {"anti_her2_antibody", "anti_her2", "targeted_therapy"}
     assert vocab.drug_classes("trastuzumab deruxtecan") == {"anti_her2", "adc", "topo1_adc", "targeted_therapy"}
     assert vocab.drug_classes("capecitabine") == {"fluoropyrimidine", "antimetabolite", "chemotherapy"}
-    assert vocab.drug_classes("crizotinib") == {"alk_inhibitor", "ros1_inhibitor", "targeted_therapy"}
+    assert vocab.drug_classes("crizotinib") == {"alk_inhibitor", "ros1_inhibitor", "tki", "kinase_inhibitor",
+                                               "targeted_therapy"}
     assert vocab.drug_classes("aspirin") == frozenset()
 
 

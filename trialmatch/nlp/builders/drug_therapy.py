@@ -82,7 +82,10 @@ _AND = re.compile(r"\band\b(?!/or)")
 _OR = re.compile(r"\bor\b|\band/or\b")
 _PART_LEAD = re.compile(r"^(?:a|an|any|prior|previous|other) ")
 _MEMBER_LEAD = re.compile(r"^(?:(?:a|an|any|other|another) )+")
-_INCLUDING = re.compile(r"^(?P<x>.+?),? (?P<inc>including (?!but\b).+)$")
+# "X including Y", "X (including investigational X)": an aside in brackets only for investigational ones at the
+# end of the phrase (an aside naming another kind, "(including VEGF-targeted therapy)", is left to the clause
+# reader's judgment: test_audit_readings)
+_INCLUDING = re.compile(r"^(?P<x>.+?)(?:,? (?P<inc>including (?!but\b).+)| \((?P<inc2>including investigational [^()]+)\))$")
 _ADJECTIVE = re.compile(r"^(?P<adj>[a-z][a-z-]+) (?P<rest>.+)$")
 _HEAD_NOUN = re.compile(r" (inhibitors?|inhibition|antibod(?:y|ies)|agents?|therap(?:y|ies)|blockers?)$")
 
@@ -170,10 +173,11 @@ def therapy_including(clause: Clause, t: str) -> c.Node | None:
     m = _INCLUDING.match(head) if "including" in head else None
     if not m:
         return None
+    inc = m.group("inc") or m.group("inc2")
     atom = prior_therapy(clause, m.group("x") + (f" within {within} days" if within is not None else ""))
-    if atom is None or _INCLUDING_REFUSED.search(m.group("inc")):
+    if atom is None or _INCLUDING_REFUSED.search(inc):
         return None  # "X including Y for metastatic disease": the setting may be X's too
-    return c.Any((atom, c.Unparsed(m.group("inc"))))
+    return c.Any((atom, c.Unparsed(inc)))
 
 
 _INCLUDING_REFUSED = re.compile(

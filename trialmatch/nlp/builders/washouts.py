@@ -72,6 +72,9 @@ _HALF_LIVES_FIRST = re.compile(
     rf"(?=(?:<= ?|< ?)?(?:{NUM_WORD}) (?:days?|weeks?|months?)\b)")
 _SHORTER = re.compile(r",? \(?(?:use )?whichever is (?:the )?shorter(?: period| time)?(?: will be used as the criteria)?\)?,?")
 _HALF_LIFE_REFUSED = re.compile(r"longer|greater|maximum|minimum|if unknown|if prior|up to|\bunless\b")
+# "(whichever is longer)", ", whichever is greater,"
+_LONGER = re.compile(r",? \(?(?:use )?whichever is (?:the )?(?:longer|greater)(?: period| time)?\)?,?")
+_LONGER_REFUSED = re.compile(r"shorter|maximum|minimum|if unknown|if prior|up to|not longer|\bunless\b")
 
 
 def half_lives_washout(clause: Clause) -> c.Node | None:
@@ -79,12 +82,28 @@ def half_lives_washout(clause: Clause) -> c.Node | None:
     Unparsed(the half-lives)): no dose in the shorter window means none in the longer one.
     Exclusion only: there the washout min(28 days, 5 half-lives) is at most 28 days, so a last
     dose older than 28 days is clear under every reading, and one inside it stays UNKNOWN. An
-    inclusion ("must be 21 days or 5 half-lives from ...") is not read."""
+    inclusion ("must be 21 days or 5 half-lives from ...") is not read.
+
+    "X within 28 days or 5 half-lives, whichever is longer" (round 6): the washout max(28 days, 5
+    half-lives) is at least 28 days, so a dose inside 28 days excludes under every reading, and one
+    older stays UNKNOWN (the half-lives may reach further): Any(X within 28 days, Unparsed(the
+    half-lives)), as for a longer window in an aside. In an exclusion, or an inclusion saying "must not"
+    (the clause reader puts the Not back)."""
     t = clause.text
-    if clause.section != "exclusion" or "half-li" not in t or not _SHORTER.search(t) or _HALF_LIFE_REFUSED.search(t):
+    if "half-li" not in t:
         return None
-    atom, removed = _window_without_half_lives(clause, t, _SHORTER)
-    return c.All((atom, c.Unparsed(" ".join(removed)))) if atom is not None else None
+    if _SHORTER.search(t):
+        if clause.section != "exclusion" or _HALF_LIFE_REFUSED.search(t):
+            return None
+        atom, removed = _window_without_half_lives(clause, t, _SHORTER)
+        return c.All((atom, c.Unparsed(" ".join(removed)))) if atom is not None else None
+    if not (clause.section == "exclusion" and not clause.negated) and not (clause.section == "inclusion" and clause.negated):
+        return None
+    longer = _LONGER.search(t)
+    if not longer or _LONGER_REFUSED.search(t) or "<" in t[longer.end():]:
+        return None  # "..., whichever is longer, <= 3 weeks" (normalised "up to a maximum of"): a cap
+    atom, removed = _window_without_half_lives(clause, t, _LONGER)
+    return c.Any((atom, c.Unparsed(" ".join(removed)))) if atom is not None else None
 
 
 def _window_without_half_lives(clause: Clause, t: str, which: re.Pattern) -> tuple[c.Node | None, list[str]]:
