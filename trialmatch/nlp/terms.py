@@ -17,6 +17,7 @@ from trialmatch.nlp.rule_file import LEXICON_LABELS, lexicon_rules
 
 MIN_SCORE = 95.0
 _MISSING = object()  # not in the memo
+_DIGITS = re.compile(r"\d+")
 _MEMO_SIZE = 200_000  # phrases remembered at most (a long-running worker does not grow without end)
 
 # Phrases meaning "any solid tumour" / "any haematological malignancy" (OncoTree specials).
@@ -138,6 +139,9 @@ class Terms:
             return None
         # a fuzzy hit must still be the same words, not a near-miss of a longer phrase
         if len(match.matched_text) and abs(len(match.matched_text) - len(phrase)) > 2:
+            return None
+        # nor another number: "anti-cd3 antibody" is not the anti-CD38 class, "her3" not HER2
+        if match.score < 100 and _DIGITS.findall(match.matched_text) != _DIGITS.findall(phrase):
             return None
         return match.key
 

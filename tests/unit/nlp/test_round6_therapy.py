@@ -168,3 +168,13 @@ def test_class_membership(vocab):
     classes = vocab.drugs.classes
     assert set(classes["anti_lag3"].members) == {"relatlimab"}
     assert "relatlimab" in classes["immune_checkpoint_inhibitor"].members  # through anti_lag3
+
+
+def test_a_fuzzy_term_match_never_changes_a_number(vocab):
+    # the therapy helper's finding: "anti-CD3 antibody" was read as the anti-CD38 class (fuzzy ratio above the
+    # threshold); a near-miss with other digits is another target
+    from trialmatch.nlp.terms import terms_for
+
+    terms = terms_for(vocab)
+    assert terms.drug_or_class("anti-cd3 antibody") is None
+    assert terms.drug_or_class("anti-cd38 antibody") == ("class", "anti_cd38")
