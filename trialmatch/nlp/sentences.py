@@ -289,11 +289,12 @@ def _liver_threshold(head: str, tail: str, head_node: c.Node, terms: Terms) -> c
 # beside it ("and direct bilirubin within normal limits"), "unconjugated bilirubin of < 3 x ULN", another group
 # ("or hemolysis"), no unit ("then <= 3.0"), no threshold ("unless has Gilbert's disease": any bilirubin? a Gilbert's
 # patient may still have liver disease; the trials that say so write a limit, so it is not read as "any").
-_G_PEOPLE = r"(?:the )?(?:patients?|participants?|subjects?(?:'s)?|individuals?|those|children)"
-_G_QUAL = (r"(?:(?:a )?(?:known|documented|confirmed|well-documented|diagnosed|suspected|known or suspected|"
-           r"(?:documented )?history of|diagnosis of) )*")
+_G_PEOPLE = r"(?:the |an? )?(?:patients?|participants?|subjects?(?:'s)?|individuals?|those|children)"
+_G_QUAL = (r"(?:(?:a )?(?:(?:known|documented|confirmed|suspected)(?:/| or )(?:known|documented|confirmed|suspected)|"
+           r"known|documented|confirmed|well-documented|diagnosed|suspected|(?:documented )?history of|diagnosis of) )*")
 _G_NAME = r"gilbert(?:'s|s|'| s)?(?:[- ]meulengracht)?(?: syndrome| disease)?"
-_G_GROUP = rf"(?:(?:for|in|with|if) )?(?:{_G_PEOPLE} )?(?:(?:with|who have|who has|has) )?{_G_QUAL}{_G_NAME}"
+_G_GROUP = (rf"(?:(?:for|in|with|if) )?(?:the case of )?(?:{_G_PEOPLE} )?(?:(?:with|who have|who has|has) )?{_G_QUAL}{_G_NAME}"
+            r"(?: (?:is )?present)?")
 
 
 def _g_thr(tag: str) -> str:
@@ -331,7 +332,9 @@ def _gilbert_threshold(head: str, tail: str, head_node: c.Node, terms: Terms) ->
         cmp, value, form = next((m.group(f"cmp{i}"), m.group(f"num{i}"), m.group(f"form{i}"))
                                 for i in ("", "_b", "_c", "_d", "_e") if m.group(f"cmp{i}") is not None)
     form = "x uln" if form.endswith("uln") else form
-    bare = normalize(head).lower().rstrip(' ,;:.').replace(" (uln)", "")  # "upper limit of normal (ULN)": said twice
+    bare = normalize(head).lower().replace(" (uln)", "")  # "upper limit of normal (ULN)": said twice
+    # "... x ULN OR in participants with ... Gilbert's syndrome, ...", "... (ULN) *EXCEPT ...": the joint before the cut
+    bare = re.sub(r"(?:[\s,;:*(-]+(?:or|and/or))?[\s,;:*(-]*\.?$", "", bare)
     text = f"{bare} ( {cmp} {value} {form} for patients with gilbert's syndrome)"
     node = build_lab(Clause(text, terms, "inclusion"))
     if node is None or not any(isinstance(n, c.Condition) for n in walk(node)):

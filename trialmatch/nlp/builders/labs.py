@@ -191,10 +191,11 @@ _LIVER_METASTASES = re.compile(
 # or a bracket says itself ("(<= 3 x uln for subjects with documented gilbert's syndrome)"). "suspected" too:
 # only a recorded Gilbert's makes the branch MET, and such a patient is in the group; an unrecorded one is UNKNOWN
 _GILBERT = re.compile(
-    r"^(?:for|in|with|if)(?: (?:patients|participants|subjects|individuals|those|children))?(?: with| who have)?"
-    r"(?: a)?(?: (?:known|documented|confirmed|well-documented|diagnosed|suspected|known or suspected|a history of|"
+    r"^(?:for|in|with|if)(?: the case of)?(?:(?: an?| the)? (?:patients?|participants?|subjects?|individuals?|those|children))?"
+    r"(?: with| who have)?(?: a)?(?: (?:(?:known|documented|confirmed|suspected)(?:/| or )(?:known|documented|confirmed|suspected)|"
+    r"known|documented|confirmed|well-documented|diagnosed|suspected|a history of|"
     r"history of|a documented history of|documented history of|diagnosis of))*"
-    r" gilbert(?:'s|s|'| s)?(?:[- ]meulengracht)?(?: syndrome| disease)?$")
+    r" gilbert(?:'s|s|'| s)?(?:[- ]meulengracht)?(?: syndrome| disease)?(?: (?:is )?present)?$")
 GILBERT = c.Condition(("gilbert_syndrome",))
 
 
