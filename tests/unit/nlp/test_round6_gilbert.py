@@ -62,6 +62,14 @@ READ = [
     ("Total serum bilirubin level =\\< 1.5 x ULN (patients with known Gilbert's disease who have bilirubin level =\\< 3 x "
      "ULN may be enrolled) (within 14 days prior to registration)",
      looser(tbili("<=", 1.5, within_days=14), tbili("<=", 3, within_days=14))),
+    # NCT06161532: "known/suspected"
+    ("Total bilirubin \\<= 1.5 x upper limit of normal (ULN) (\\<= 3 x ULN in participants with known/suspected Gilbert s "
+     "disease)", looser(tbili("<=", 1.5), tbili("<=", 3))),
+    # NCT05665361: the head ends in "OR" before the group
+    ("Total bilirubin \\<= 1.5 x ULN OR in participants with known or suspected Gilbert's syndrome, total bilirubin \\<= 3.0 x "
+     "ULN", looser(tbili("<=", 1.5), tbili("<=", 3))),
+    # NCT06006923
+    ("Total bilirubin ≤ 1.5× ULN (≤ 3× ULN if Gilbert syndrome present)", looser(tbili("<=", 1.5), tbili("<=", 3))),
 ]
 
 
@@ -86,7 +94,10 @@ NEAR_MISSES = [
     # the two thresholds in different forms (x ULN and mg/dL): not ordered, left open
     "Total bilirubin =\\< 1.5 x ULN (upper limit of normal) (except patients with Gilbert's syndrome, who must have a total "
     "bilirubin =\\< 3.0 mg/dL)",
-    # another group beside Gilbert's
+    # another group beside Gilbert's (NCT07186842 and the like: "or hemolysis", "or liver metastasis")
+    "Total bilirubin ≤ 1.5 x ULN (≤ 3 x ULN for patients with Gilbert's syndrome or hemolysis)",
+    # a direct bilirubin for the group (NCT05665361's shape with another analyte)
+    "Total bilirubin ≤ 1.5 x ULN OR in participants with Gilbert's syndrome, direct bilirubin ≤ 1.5 x ULN",
     "Total bilirubin \\< 2 x upper limit of normal (ULN) unless felt to be related to Gilbert's disease or hemolysis",
 ]
 
@@ -135,3 +146,61 @@ def item():
 def test_verdicts(item, bilirubin, status, verdict):
     out = outcome(item, facts(bilirubin, status), as_of=AS_OF, focus=None)
     assert out.verdict is verdict, out.reason
+
+
+def test_gilbert_key_codes_and_lifelong_status():
+    # E80.4 is the key's; a resolved record is no "no Gilbert's" (settled_by: [])
+    from trialmatch.domain import criteria as c
+
+    atom = c.Condition(("gilbert_syndrome",))
+    assert outcome(atom, facts(1.0, "active"), as_of=AS_OF, focus=None).verdict is Verdict.MET
+    assert outcome(c.Not(atom), facts(1.0, "resolved"), as_of=AS_OF, focus=None).verdict is Verdict.UNKNOWN
+    assert outcome(c.Not(atom), facts(1.0), as_of=AS_OF, focus=None).verdict is Verdict.UNKNOWN
+
+
+# --- spinal cord compression ------------------------------------------------------------------------------
+
+SCC = {"type": "condition", "keys": ["spinal_cord_compression"]}
+
+
+@pytest.mark.parametrize("text,node", [
+    # NCT05036291
+    ("Brain metastatic disease, spinal cord compression, or leptomeningeal carcinomatosis.",
+     {"type": "not", "item": {"type": "any", "items": [
+         {"type": "unparsed", "text": "Brain metastatic disease"}, SCC,
+         {"type": "unparsed", "text": "leptomeningeal carcinomatosis"}]}}),
+    # NCT06996782
+    ("Unresolved toxicities of Grade ≥ 2 from prior anti-cancer therapy, spinal cord compression or symptomatic brain "
+     "metastases.",
+     {"type": "not", "item": {"type": "any", "items": [
+         {"type": "residual_toxicity", "above_grade": 1}, SCC,
+         {"type": "metastasis", "site": "brain", "qualifier": "symptomatic"}]}}),
+    # NCT05417594: the exception kept
+    ("Spinal cord compression unless asymptomatic, treated and stable and not requiring continuous corticosteroids",
+     {"type": "not", "item": {"type": "all", "items": [
+         SCC, {"type": "unparsed", "text": "unless asymptomatic, treated and stable and not requiring continuous corticosteroids"}]}}),
+])
+def test_spinal_cord_compression_in_exclusion_lists(text, node):
+    _, got = parse_one("exc", text)
+    assert to_json(got) == node
+
+
+def test_spinal_cord_compression_narrowings_stay_unparsed():
+    # NCT05786924: "symptomatic" is not read by the key: All(key, Unparsed) (never the bare key, which would
+    # exclude an asymptomatic compression)
+    _, got = parse_one("exc", "Symptomatic spinal cord compression.")
+    assert to_json(got) == {"type": "not", "item": {"type": "all", "items": [SCC, {"type": "unparsed", "text": "Symptomatic"}]}}
+    # "impending" compression is no compression yet: the item stays unread
+    status, got = parse_one("exc", "Uncontrolled tumor related bone pain or impending spinal cord compression.")
+    assert status == "unparsed" and "spinal_cord_compression" not in str(to_json(got))
+
+
+def test_spinal_cord_compression_codes():
+    from trialmatch.domain import criteria as c
+
+    atom = c.Condition(("spinal_cord_compression",))
+    for code in ("G95.20", "G95.29"):
+        record = f.Condition("Condition/scc", codes=(f.Coding(f.ICD10CM, code),), clinical_status="active")
+        assert outcome(atom, patient(conditions=(record,)), as_of=AS_OF, focus=None).verdict is Verdict.MET
+    other = f.Condition("Condition/ce", codes=(f.Coding(f.ICD10CM, "G83.4"),), clinical_status="active")  # cauda equina
+    assert outcome(c.Not(atom), patient(conditions=(other,)), as_of=AS_OF, focus=None).verdict is Verdict.UNKNOWN
