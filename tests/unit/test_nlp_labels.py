@@ -96,6 +96,9 @@ CONDITIONS = {
     # new keys; the cardiovascular group key includes the narrower heart and vessel keys
     "cardiovascular_disease", "heart_disease", "myocarditis", "pericardial_effusion", "deep_vein_thrombosis",
     "pulmonary_embolism", "ascites",
+    # round 6 (Gilbert's thresholds): label NCT06520345 ("For participants with known Gilbert's Syndrome <= 3x ULN is
+    # permitted", noted "Gilbert's syndrome has no key") may be relabelled with the new key
+    "gilbert_syndrome",
 }
 SITES = {"brain", "cns", "leptomeningeal", "liver", "bone", "lung", "lymph_node", "peritoneum",
          "adrenal", "pleura", "skin"}

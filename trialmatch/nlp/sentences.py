@@ -279,6 +279,69 @@ def _liver_threshold(head: str, tail: str, head_node: c.Node, terms: Terms) -> c
     return node
 
 
+# An inclusion bilirubin's looser threshold for patients with Gilbert's syndrome, cut off as an exception: "(< 2.0 x ULN
+# for subjects with documented Gilbert's syndrome)", "(or 5.0 x ULN if the participant has a history of Gilbert's
+# disease)", ", except in patients with Gilbert's Syndrome, who must have a total bilirubin < 3.0 mg/dL", ". For
+# participants with known Gilbert's Syndrome <= 3 x ULN is permitted", "(patients with known Gilbert's disease who have
+# bilirubin level <= 3 x ULN may be enrolled)", "(if Gilbert's disease, <= 3.0 mg/dL)". Said again in the lab builder's
+# words, it reads Any(head, All(looser, Condition(gilbert_syndrome))) (builders/labs.py _alternative: the same analyte,
+# comparator and form, a looser value). Anything more in the exception keeps it Unparsed: a direct bilirubin instead or
+# beside it ("and direct bilirubin within normal limits"), "unconjugated bilirubin of < 3 x ULN", another group
+# ("or hemolysis"), no unit ("then <= 3.0"), no threshold ("unless has Gilbert's disease": any bilirubin? a Gilbert's
+# patient may still have liver disease; the trials that say so write a limit, so it is not read as "any").
+_G_PEOPLE = r"(?:the |an? )?(?:patients?|participants?|subjects?(?:'s)?|individuals?|those|children)"
+_G_QUAL = (r"(?:(?:a )?(?:(?:known|documented|confirmed|suspected)(?:/| or )(?:known|documented|confirmed|suspected)|"
+           r"known|documented|confirmed|well-documented|diagnosed|suspected|(?:documented )?history of|diagnosis of) )*")
+_G_NAME = r"gilbert(?:'s|s|'| s)?(?:[- ]meulengracht)?(?: syndrome| disease)?"
+_G_GROUP = (rf"(?:(?:for|in|with|if) )?(?:the case of )?(?:{_G_PEOPLE} )?(?:(?:with|who have|who has|has) )?{_G_QUAL}{_G_NAME}"
+            r"(?: (?:is )?present)?")
+
+
+def _g_thr(tag: str) -> str:
+    """A threshold of the tail, its groups named with ``tag`` (one name per alternative of the pattern)."""
+    return (rf"(?P<cmp{tag}>>=|<=|>|<) ?(?P<num{tag}>\d+(?:\.\d+)?) ?"
+            rf"(?P<form{tag}>(?:x ?|times )?(?:the )?(?:institutional )?i?uln|mg/dl|umol/l)")
+
+
+_G_ANALYTE = r"(?:a |the )?(?:total )?(?:serum )?(?:total )?bilirubin(?: levels?)?(?: of| must be| is)?"
+_G_ENROL = r"(?:may|can|will) (?:be enrolled|enroll|enrol|be included|participate|be eligible)"
+_GILBERT_TAIL = re.compile(
+    r"^\(?\s?(?:"
+    rf"(?:or |with the exception of )?{_g_thr('')} {_G_GROUP}"
+    rf"|or (?P<num2>\d+(?:\.\d+)?) ?(?P<form2>x ?(?:institutional )?i?uln) {_G_GROUP}"
+    rf"|(?:except|excepting|with the exception of) (?:for |in )?{_G_PEOPLE} with {_G_QUAL}{_G_NAME},? (?:who|in whom) "
+    rf"(?:(?:must|can|may|should) (?:have|be) )?{_G_ANALYTE} ?(?:(?:must|should) be )?{_g_thr('_b')}"
+    rf"|(?:except )?(?:for|in) {_G_PEOPLE} with {_G_QUAL}{_G_NAME},? (?:{_G_ANALYTE} ?)?{_g_thr('_c')}"
+    r"(?: (?:is|are) (?:permitted|allowed|acceptable))?"
+    rf"|{_G_PEOPLE} with {_G_QUAL}{_G_NAME} who (?:have|has) {_G_ANALYTE} ?{_g_thr('_d')} {_G_ENROL}"
+    rf"|if {_G_NAME},? {_g_thr('_e')}"
+    r")\s?\)?[.;]?$")
+
+
+def _gilbert_threshold(head: str, tail: str, head_node: c.Node, terms: Terms) -> c.Node | None:
+    """The exact reading of an inclusion bilirubin's looser threshold for patients with Gilbert's syndrome, or None."""
+    if not isinstance(head_node, c.Lab) or head_node.analyte != "TBILI":
+        return None
+    m = _GILBERT_TAIL.match(normalize(tail).lower().strip())
+    if m is None:
+        return None
+    if m.group("num2") is not None:
+        # "(or 5.0 x ULN if ... Gilbert's disease)": the comparator is the head's own
+        cmp, value, form = head_node.comparator, m.group("num2"), m.group("form2")
+    else:
+        cmp, value, form = next((m.group(f"cmp{i}"), m.group(f"num{i}"), m.group(f"form{i}"))
+                                for i in ("", "_b", "_c", "_d", "_e") if m.group(f"cmp{i}") is not None)
+    form = "x uln" if form.endswith("uln") else form
+    bare = normalize(head).lower().replace(" (uln)", "")  # "upper limit of normal (ULN)": said twice
+    # "... x ULN OR in participants with ... Gilbert's syndrome, ...", "... (ULN) *EXCEPT ...": the joint before the cut
+    bare = re.sub(r"(?:[\s,;:*(-]+(?:or|and/or))?[\s,;:*(-]*\.?$", "", bare)
+    text = f"{bare} ( {cmp} {value} {form} for patients with gilbert's syndrome)"
+    node = build_lab(Clause(text, terms, "inclusion"))
+    if node is None or not any(isinstance(n, c.Condition) for n in walk(node)):
+        return None
+    return node
+
+
 # "If female of childbearing potential, ... pregnancy test", "For women of child-bearing potential, negative pregnancy
 # test ...", "If the patient is a female of childbearing potential, ...": a subgroup before pregnancy words in the same
 # sentence (see SentenceReader._exception_at)
@@ -432,6 +495,8 @@ class SentenceReader:
                     return c.All((permitted, c.Unparsed(tail[spans[1][0]:].strip())))
                 return permitted
             looser = _liver_threshold(head, low, head_node, self.terms) if "metasta" in low else None
+            if looser is None and "gilbert" in low:
+                looser = _gilbert_threshold(head, low, head_node, self.terms)
             if looser is not None:
                 return looser
             dated = self._dated_labs(head, tail, head_node, section)

@@ -15,7 +15,7 @@ GROUPS = {"active_infection", "autoimmune_disease", "bleeding_disorder", "arrhyt
 SINGLE = {"hiv", "hepatitis_b", "hepatitis_c", "tuberculosis", "diabetes", "heart_failure", "pneumonitis",
           "peripheral_neuropathy", "myocarditis", "unstable_angina", "myocardial_infarction", "stroke",
           "transient_ischemic_attack", "deep_vein_thrombosis", "pulmonary_embolism", "stem_cell_transplant",
-          "pleural_effusion", "pericardial_effusion", "ascites", "epilepsy", "cirrhosis"}
+          "pleural_effusion", "pericardial_effusion", "ascites", "epilepsy", "cirrhosis", "gilbert_syndrome", "spinal_cord_compression"}
 
 
 def test_group_keys_are_flagged_and_single_diseases_are_not():

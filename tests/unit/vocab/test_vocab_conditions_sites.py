@@ -10,7 +10,7 @@ AGREED_CONDITIONS = {
     "unstable_angina", "transient_ischemic_attack", "bleeding_disorder", "peripheral_neuropathy", "myocarditis",
     "primary_immunodeficiency", "deep_vein_thrombosis", "pulmonary_embolism", "immunodeficiency", "malabsorption", "stem_cell_transplant",
     "pleural_effusion", "pericardial_effusion", "ascites", "heart_disease", "cardiovascular_disease", "cerebrovascular_disease",
-    "epilepsy", "cirrhosis",
+    "epilepsy", "cirrhosis", "gilbert_syndrome", "spinal_cord_compression",
 }
 AGREED_SITES = {"brain", "cns", "leptomeningeal", "liver", "bone", "lung", "lymph_node", "peritoneum",
                 "adrenal", "pleura", "skin"}

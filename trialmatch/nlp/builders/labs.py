@@ -186,6 +186,17 @@ _THRESHOLD_ASIDE = re.compile(r"\s*\( ?(?:or )?(?:>=|<=|>|<) [^()]*\)$")
 _LIVER_METASTASES = re.compile(
     r"^(?:for|in|with|if)(?: (?:patients|participants|subjects|those))?(?: with| who have)?(?: known| documented)?"
     r" (?:liver|hepatic) metastas[ie]s(?: present| are present)?$")
+# the group named exactly: patients with Gilbert's syndrome (Condition gilbert_syndrome), in the words
+# sentences.py _gilbert_threshold restates an exception in ("... ( <= 3 x uln for patients with gilbert's syndrome)")
+# or a bracket says itself ("(<= 3 x uln for subjects with documented gilbert's syndrome)"). "suspected" too:
+# only a recorded Gilbert's makes the branch MET, and such a patient is in the group; an unrecorded one is UNKNOWN
+_GILBERT = re.compile(
+    r"^(?:for|in|with|if)(?: the case of)?(?:(?: an?| the)? (?:patients?|participants?|subjects?|individuals?|those|children))?"
+    r"(?: with| who have)?(?: a)?(?: (?:(?:known|documented|confirmed|suspected)(?:/| or )(?:known|documented|confirmed|suspected)|"
+    r"known|documented|confirmed|well-documented|diagnosed|suspected|a history of|"
+    r"history of|a documented history of|documented history of|diagnosis of))*"
+    r" gilbert(?:'s|s|'| s)?(?:[- ]meulengracht)?(?: syndrome| disease)?(?: (?:is )?present)?$")
+GILBERT = c.Condition(("gilbert_syndrome",))
 
 
 def build_lab(clause: Clause) -> c.Node | None:
@@ -292,6 +303,11 @@ def _alternative(clause: Clause, m: re.Match) -> c.Node | None:
     cmp, limit, form = bound
     alt_form = "uln" if m.group("form").endswith("uln") else UNITS[m.group("form")][0]
     alt_cmp, alt_limit = m.group("cmp"), number(m.group("num"))
+    if clause.section == "inclusion" and isinstance(head, c.Lab) and head.analyte == "TBILI" and alt_form == form \
+            and (form == "uln" or UNITS[m.group("form")][1] == 1.0) and "gilbert" in m.group("who") and _GILBERT.match(m.group("who")):
+        looser = _gilbert_looser(head, cmp, limit, alt_cmp, alt_limit, form)
+        if looser is not None:
+            return looser
     if alt_cmp != cmp or alt_form != form:
         # returned as Unparsed (not None) so that the qualifier pattern does not read the aside
         # as a narrowing of the head (All(head, aside) would exclude a patient b admits)
@@ -308,6 +324,19 @@ def _alternative(clause: Clause, m: re.Match) -> c.Node | None:
         branch = alt[0] if len(alt) == 1 else c.All(tuple(alt))
         return c.Any((head, c.All((branch, c.Metastasis(site="liver")))))
     return c.Any((head, c.Unparsed(aside)))
+
+
+def _gilbert_looser(head: c.Lab, cmp: str, limit: float, alt_cmp: str, alt_limit: float, form: str) -> c.Node | None:
+    """"total bilirubin <= 1.5 x uln (<= 3 x uln for patients with gilbert's syndrome)": an upper bound of the same
+    analyte and form, looser for the group, read exactly: Any(head, All(looser, Gilbert's)). Within the head: MET
+    whatever the group; between the two: MET with Gilbert's recorded, UNKNOWN without (no record is not "no
+    Gilbert's"); above the looser one: NOT_MET. Every value the head admits meets the looser bound, so the head needs
+    no "and not Gilbert's". The comparators may differ ("<= 1.5 x uln (< 2 x uln ...)") when the looser value is
+    higher; an equal value, a lower bound or a tighter one is None (the caller's reading)."""
+    if cmp not in ("<", "<=") or alt_cmp not in ("<", "<=") or not alt_limit > limit:
+        return None
+    alt = dataclasses.replace(head, comparator=alt_cmp, **({"uln_multiple": alt_limit} if form == "uln" else {"value": alt_limit}))
+    return c.Any((head, c.All((alt, GILBERT))))
 
 
 def _build_lab(clause: Clause) -> c.Node | None:
