@@ -353,6 +353,12 @@ _CHILDBEARING_SUBGROUP = re.compile(
     r"(?=[^.;]*?pregnancy test))[^.;]*?pregnan")
 
 
+# a sentence about a subgroup defined by a treatment or condition ("Patients on therapeutic doses of anticoagulation
+# medication must have ...", "For participants receiving warfarin, ...")
+_SUBGROUP_LIMIT = re.compile(r"^(?:for |in )?(?:patients?|participants?|subjects?|those|individuals?)\s+(?:who are\s+)?"
+                             r"(?:on|receiving|taking|treated with|with|who have|who receive)\b")
+
+
 class SentenceReader:
     """The item and sentence level of the ClauseParser (a mixin: ``parse_clause`` reads one
     clause, ``self._memo`` holds items already read)."""
@@ -629,6 +635,11 @@ class SentenceReader:
                 # requirement whose bracket permits something of it; the sentence is no permission of the
                 # item (Any over the item let the permission widen every other lab): a requirement
                 bearing = None
+            if bearing is None and section == "inclusion" and nodes and self._subgroup_limit(s, nodes[-1]):
+                # "INR <= 1.5 x ULN and aPTT <= 1.5 x ULN. Patients on therapeutic doses of anticoagulation must have
+                # INR and/or aPTT <= the upper limit of the therapeutic range" (NCT06083883, audit): the subgroup's own
+                # limit of the same lab widens the one before for them; All failed an anticoagulated patient
+                bearing = "permission"
             if bearing == "permission" and section == "inclusion":
                 permissions.append(unparsed)
                 continue
@@ -653,6 +664,21 @@ class SentenceReader:
             # reading holds: Not(All(A, Unparsed(B))) cleared every patient without A.
             return both_or_open(nodes, text)
         return c.All(tuple(nodes))
+
+    def _subgroup_limit(self, sentence: str, before: c.Node) -> bool:
+        """Whether a sentence not understood gives a subgroup ("Patients on anticoagulation ...", "For
+        subjects with ...") a limit of a lab the sentence before requires."""
+        low = sentence.strip().lower()
+        if not _SUBGROUP_LIMIT.match(low):
+            return False
+        labs = {n.analyte for n in walk(before) if isinstance(n, c.Lab)}
+        vocab = self.terms.vocab
+        for key in labs:
+            concept = getattr(vocab, "labs", {}).get(key)
+            names = (concept.name, *concept.synonyms) if concept is not None else (key,)
+            if any(re.search(rf"\b{re.escape(name.lower())}\b", low) for name in names):
+                return True
+        return False
 
     def _bearing(self, sentences: list[str], i: int) -> str | None:
         """How sentence ``i`` (not understood) bears on the one before: the context rules DEPENDENT

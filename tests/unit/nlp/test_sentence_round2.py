@@ -369,3 +369,24 @@ def test_an_alternative_of_the_heads_kind_inside_the_qualifier_keeps_the_head_fr
                                       "borderline resectable or locally advanced PDAC as defined by NCCN guidelines, with "
                                       "no expected arterial resection-reconstruction.")
     assert isinstance(node, c.All) and isinstance(node.items[0], c.CancerType)
+
+
+@pytest.mark.parametrize("text", [
+    # NCT06083883 (audit): an anticoagulated patient with INR 2.5 was read "ineligible"
+    "INR ≤ 1.5 ULN and aPTT ≤ 1.5 ULN. Patients on therapeutic doses of anticoagulation medication must have INR "
+    "and/or aPTT ≤ the upper limit of the therapeutic range for intended use.",
+    # NCT06116682: the liver-metastasis group's limit in a sentence of its own
+    "Aspartate aminotransferase (AST) and alanine aminotransferase (ALT) ≤ 3 × institutional ULN. Participants with "
+    "history of liver metastasis must have AST and ALT ≤ 5 x ULN (within 28 days prior to sub-study registration)",
+])
+def test_a_subgroups_own_limit_of_the_same_lab_widens_the_limit_before(vocab, text):
+    _, node = parse_one(vocab, "inc", text)
+    assert isinstance(node, c.Any) and isinstance(node.items[-1], c.Unparsed)
+    labs = [n for n in walk(node.items[0]) if isinstance(n, c.Lab)]
+    assert labs and verdict(node, lambda atom: NOT_MET if isinstance(atom, c.Lab) else UNKNOWN) == UNKNOWN
+
+
+def test_a_subgroup_sentence_on_another_lab_stays_a_requirement_of_its_own(vocab):
+    _, node = parse_one(vocab, "inc", "Hemoglobin >= 9 g/dL. Patients with HIV must have CD4 count > 350.")
+    assert isinstance(node, c.All)
+    assert verdict(node, lambda atom: NOT_MET if isinstance(atom, c.Lab) else UNKNOWN) == NOT_MET
