@@ -134,9 +134,13 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment, alternative: s
     # the entries of a negating head are exclusions: each is read as under an exclusion heading
     section = EXCLUSION if negated else seg.section
     nodes = []
-    for start, end in seg.children:
-        child = text[start - seg.start:end - seg.start]
-        node = parser.parse_text(_topical_unlabelled(child), section) if child.strip() else None
+    entries = [text[start - seg.start:end - seg.start] for start, end in seg.children]
+    # "Normal renal function: eGFR >= 90" beside "Moderate renal impairment: eGFR 30-59" (NCT06004661, audit): when
+    # another entry's label is no topic, the labels name groups (alternatives), and none is stripped (All of them
+    # required the normal group's eGFR of every patient: a wrong "ineligible")
+    grouped = any(_group_label(child) for child in entries)
+    for child in entries:
+        node = parser.parse_text(child if grouped else _topical_unlabelled(child), section) if child.strip() else None
         if node is None:
             node = c.Unparsed(child.strip(), non_clinical=parser.non_clinical(child))
         nodes.append(node)
@@ -304,6 +308,18 @@ def _body_node(parser: ClauseParser, text: str, seg: Segment, scope: str | None)
             body = f"{label.group(1)} {body[label.end():]}"
         break
     return parser.parse_text(body, seg.section), scope
+
+
+# words of a label naming a group of patients, not a topic ("Moderate renal impairment:", "Cohort 2:")
+_GROUP_WORDS = re.compile(r"(?i)\b(?:impairment|insufficiency|dysfunction|mild|moderate|severe|groups?|cohorts?|arms?|strat(?:um|a)|"
+                          r"parts?|levels?)\b")
+
+
+def _group_label(text: str) -> bool:
+    """Whether a list entry opens with a label naming a group of patients ("Moderate renal impairment:")."""
+    label = _LABEL.match(text)
+    return label is not None and not _TOPICAL_LABEL.match(label.group(1)) and _GROUP_WORDS.search(label.group(1)) is not None \
+        and not _VALUE_START.match(text, label.end())
 
 
 def _topical_unlabelled(text: str) -> str:

@@ -317,3 +317,19 @@ def test_window_after_an_inclusion_exception_dates_the_labs(vocab):
     status, node = parse_one(vocab, "inc", text)
     assert node["type"] == "any" and node["items"][0] == {"type": "all", "items": coag("<=", 1.5, ("PT", "INR", "APTT"), 14)}
     assert node["items"][1]["type"] == "unparsed"
+
+
+def test_entries_labelled_as_groups_of_patients_are_not_all_required(vocab):
+    # NCT06004661 (audit): with "Normal renal function:" stripped as a topic, eGFR >= 90 was required of every
+    # patient, though the moderate and severe impairment groups are recruited too
+    text = ("Inclusion Criteria:\n\n* Kidney function based on eGFR by Modification of Diet in Renal Disease (MDRD) equation:\n"
+            "   * Normal renal function: participants with eGFR \\>= 90 mL/min/1.73m2\n"
+            "   * Moderate renal impairment: participants with eGFR \\>= 30 to =\\< 59 mL/min/1.73m2\n"
+            "   * Severe renal impairment: participants with eGFR \\>= 15 to =\\< 29 mL/min/1.73m2\n")
+    from trialmatch.domain import criteria as c
+    from trialmatch.domain.criteria_json import walk
+    from trialmatch.nlp import parse_eligibility
+
+    items = parse_eligibility(text, vocab).criteria_items
+    assert len(items) == 1
+    assert not any(isinstance(n, c.Lab) for n in walk(items[0].node))
