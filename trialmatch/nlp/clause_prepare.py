@@ -59,7 +59,12 @@ _ANY_ANTICANCER = re.compile(r"\b(?:anti-?cancer|antineoplastic|anti-?neoplastic
 
 
 def _widens(aside: re.Match, text: str) -> bool:
-    """Whether an "(including ...)" aside names a kind of therapy the term before it may not hold."""
+    """Whether an "(including ...)" aside names a kind of therapy the term before it may not hold. An
+    investigational one always may: no record's drug class shows an investigational agent, so "any systemic
+    anticancer therapy (including investigational) within 2 weeks" read without it cleared a patient dosed in
+    another trial last week (audit, round 6)."""
+    if "investigational" in aside.group(0):
+        return True
     return bool(_WIDER_EXAMPLES.search(aside.group(0))) and not _ANY_ANTICANCER.search(text[:aside.start()].rstrip())
 
 
