@@ -196,3 +196,11 @@ def test_a_heart_field_record_alone_never_excludes():
     assert outcome(node, facts_with(ICD10, "I49.3"), focus=None).verdict is Verdict.UNKNOWN
     node = _item("History of cardiovascular disease")
     assert outcome(node, facts_with(ICD10, "I44.0"), focus=None).verdict is Verdict.UNKNOWN
+
+
+def test_cirrhosis_recorded_inactive_does_not_clear_the_exclusion():
+    # NCT03774758 (audit): "Liver cirrhosis." cleared a patient whose K74.60 was recorded inactive; only
+    # "resolved" settles it (conditions.yaml settled_by)
+    node = _item("Liver cirrhosis.")
+    assert outcome(node, facts_with(ICD10, "K74.60", status="inactive"), focus=None).verdict is Verdict.UNKNOWN
+    assert outcome(node, facts_with(ICD10, "K74.60"), focus=None).verdict is Verdict.NOT_MET
