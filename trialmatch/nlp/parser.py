@@ -28,7 +28,8 @@ from trialmatch.nlp.terms import terms_for
 PARSER_VERSION = "trialmatch-nlp 0.5.0"
 
 # A list head whose children are alternatives ("one of the following:").
-_ANY_HEAD = re.compile(r"\b(?:one|any|either|one or more|at least one)\b(?: of)?\b.*\b(?:following|criteria|below)\b|\beither\b")
+_ANY_HEAD = re.compile(r"\b(?:one|any|either|one or more|at least one)\b(?: of)?\b.*\b(?:following|criteria|below)\b|\beither\b"
+                       r"|\beach (?:as|in|forming|is) (?:a )?separate (?:arms?|cohorts?|groups?)\b")
 # an exclusion list head that is a requirement ("must have normal organ function as defined below:") or
 # introduces exceptions ("Exceptions:", "... are allowed:"): its entries are not each an exclusion
 _REQUIREMENT_HEAD = re.compile(r"\b(?:must (?:have|be)|adequate|normal|sufficient|acceptable|except\w*|excluding|allowed|"

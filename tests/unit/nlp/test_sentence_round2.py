@@ -390,3 +390,14 @@ def test_a_subgroup_sentence_on_another_lab_stays_a_requirement_of_its_own(vocab
     _, node = parse_one(vocab, "inc", "Hemoglobin >= 9 g/dL. Patients with HIV must have CD4 count > 350.")
     assert isinstance(node, c.All)
     assert verdict(node, lambda atom: NOT_MET if isinstance(atom, c.Lab) else UNKNOWN) == NOT_MET
+
+
+def test_entries_each_a_separate_arm_are_alternatives(vocab):
+    # NCT04300556 (audit): the arms' requirements read All made endometrial cancer necessary for the TNBC,
+    # NSCLC and ovarian cancer arms' patients
+    text = ("Inclusion Criteria:\n\n* Participants with the following tumor types, each as a separate arm:\n"
+            "   * Endometrial cancer\n   * Triple negative breast cancer\n")
+    items = parse_eligibility(text, vocab).criteria_items
+    assert len(items) == 1
+    node = items[0].node
+    assert any(isinstance(n, c.Any) and all(isinstance(k, c.CancerType) for k in n.items) for n in walk(node))
