@@ -9,7 +9,6 @@ qualifiers, and this module's ClauseParser, which ties them.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from trialmatch.domain import criteria as c
@@ -152,7 +151,7 @@ class ClauseParser(SentenceReader, CompoundReader, QualifierReader):
             bare = strip_fillers(t)
             if bare != t and bare:
                 # "brain metastases at screening": the words say when the protocol checks, not what
-                node = self._whole(dataclasses.replace(clause, text=bare), negated)
+                node = self._whole(clause.with_text(bare), negated)
         if node is None:
             joined = self._clauses(text, section)  # each clause reads its own subject, negation and history
             if joined is not None:

@@ -206,21 +206,21 @@ class CompoundReader:
         if index > 0:
             m = _SHARED_PRIOR.match(_ARTICLE.sub("", parts[0].strip()))
             if m and not _SHARED_PRIOR.match(sub.text):
-                node = self._build(dataclasses.replace(sub, text=m.group(0) + sub.text), builders)
+                node = self._build(sub.with_text(m.group(0) + sub.text), builders)
                 if node is not None and all(isinstance(n, (c.PriorTherapy, c.Procedure, c.All, c.Unparsed))
                                             for n in walk(node)):
                     return node
             if _SHORT_PART.match(sub.text):
                 before = _ARTICLE.sub("", parts[index - 1].strip()).split(" ")
                 if len(before) >= 2 and not _SHORT_PART.match(before[-2]):
-                    node = self._build(dataclasses.replace(sub, text=" ".join(before[:-1] + [sub.text])), builders)
+                    node = self._build(sub.with_text(" ".join(before[:-1] + [sub.text])), builders)
                     if node is not None:
                         return node
         if shared_head and index < len(parts) - 1 and len(sub.text.split(" ")) <= 4 and (
                 index == len(parts) - 2 or isinstance(self._build(self._part_clause(parts[index + 1], clause), builders), c.Lab)):
             closing = parts[index + 1].strip().split(" ")
             for k in range(max(1, len(closing) - 4), len(closing)):
-                node = self._build(dataclasses.replace(sub, text=sub.text + " " + " ".join(closing[k:])), builders)
+                node = self._build(sub.with_text(sub.text + " " + " ".join(closing[k:])), builders)
                 if node is not None:
                     return node
         return None

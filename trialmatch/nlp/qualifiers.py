@@ -102,7 +102,7 @@ class QualifierReader:
             # "hemoglobin >= 10 g/dl (no blood transfusions in the preceding 28 days)": a narrowing aside;
             # never one that opens an alternative ("(or >= 1.0 for ...)")
             head = clause.text[:paren.start()].rstrip(",;: ")
-            node, is_list = self._head(dataclasses.replace(clause, text=head, negated=False), negated)
+            node, is_list = self._head(clause.with_text(head, negated=False), negated)
             if node is not None:
                 aside = paren.group(0).strip()
                 if clause.section == "inclusion" and _SCOPE_ASIDE.match(aside):
@@ -132,7 +132,7 @@ class QualifierReader:
             head = head_text.rstrip(",;: ")
             if _NEW_SUBJECT.search(head):
                 continue  # "pregnancy or women | of childbearing potential ...": "women" opens an alternative
-            node, is_list = self._head(dataclasses.replace(clause, text=head, negated=False), negated)
+            node, is_list = self._head(clause.with_text(head, negated=False), negated)
             if node is not None:
                 rest = " ".join(words[k:])
                 if _OWN_REQUIREMENT.search(rest):
@@ -171,7 +171,7 @@ class QualifierReader:
         left, right = clause.text[:at].rstrip(" ,;"), re.sub(r"^(?:and/)?or\s+", "", clause.text[at:]).strip(" .;")
         if negated or not left or not right:
             return None
-        sub = dataclasses.replace(clause, text=left)
+        sub = clause.with_text(left)
         node = self._whole(sub, False) or self._qualified(sub, False)
         return None if node is None else c.Any((node, c.Unparsed(right)))
 
@@ -191,7 +191,7 @@ class QualifierReader:
         head_atoms = [n for n in walk(head) if not isinstance(n, (c.All, c.Any, c.Not, c.Unparsed))]
         kinds = {type(n) for n in head_atoms}
         for piece in pieces:
-            node = self._build(dataclasses.replace(clause, text=piece.strip())) if piece.strip() else None
+            node = self._build(clause.with_text(piece.strip())) if piece.strip() else None
             if node is None:
                 continue
             atoms = [n for n in walk(node) if type(n) in kinds]
@@ -211,7 +211,7 @@ class QualifierReader:
         for sep, piece in zip(pieces[1::2], pieces[2::2]):
             if not piece or (clause.section != "exclusion" and "or" not in sep):
                 continue
-            node = self._build(dataclasses.replace(clause, text=piece))
+            node = self._build(clause.with_text(piece))
             if node is None:
                 # "effusion requiring drainage or ascites | requiring peritoneal shunt": a piece of the head's
                 # own kind before a qualifier of its own is an alternative too
@@ -232,7 +232,7 @@ class QualifierReader:
         read by a builder, or None."""
         words = piece.split(" ")
         k = next((k for k in range(1, len(words)) if words[k] in _QUALIFIER_STARTS), None)
-        return self._build(dataclasses.replace(clause, text=" ".join(words[:k]))) if k is not None else None
+        return self._build(clause.with_text(" ".join(words[:k]))) if k is not None else None
 
 
 _TIME_WORDS = re.compile(r"\b(?:days?|weeks?|months?|years?|last|past|previous|prior|preceding|since|within)\b")

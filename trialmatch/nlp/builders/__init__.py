@@ -20,3 +20,9 @@ class Clause:
     # reader wraps the builder's node in Not again; a builder whose words read the opposite way with
     # and without it (a requirement's "must have recovered ..." is taken off the same way) may ask
     negated: bool = False
+
+    def with_text(self, text: str, negated: bool | None = None) -> "Clause":
+        """The same clause with other words (``dataclasses.replace``, without its per-call cost: the
+        readers make a sub-clause of most heads and list parts)."""
+        return Clause(text, self.terms, self.section, self.historical, self.qualifiers,
+                      self.negated if negated is None else negated)

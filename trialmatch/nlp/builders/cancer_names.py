@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 
 from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.required_literals import guarded
 
 GENERIC = re.compile(r"^(?:disease|cancer|carcinoma|tumou?rs?|malignancy|malignancies|neoplasm|cancers|disease status)?$")
 _HEAD = re.compile(r"\s(?P<h>(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|malignanc(?:y|ies)|neoplasms?|sarcomas?))$")
 _OF_HEAD = re.compile(r"^(?P<h>(?:\w+ )?(?:cancers?|carcinomas?|adenocarcinomas?|malignanc(?:y|ies)) of the) (?P<rest>.+)$")
-_LIST_SEP = re.compile(r"\s*,\s*(?:or\s+|and/or\s+|and\s+)?|\s+(?:or|and/or|and)\s+")
+_LIST_SEP = guarded(r"\s*,\s*(?:or\s+|and/or\s+|and\s+)?|\s+(?:or|and/or|and)\s+")
 # a list member that is a histology only: the head noun after the list would make it another cancer
 _HISTOLOGY_ONLY = re.compile(
     r"(?:(?:(?:small|large|clear|squamous|basal|transitional|signet[- ]ring|spindle|non-?small)[- ]cell|squamous|non-?squamous|"

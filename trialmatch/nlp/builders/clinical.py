@@ -68,7 +68,7 @@ _OTHER_WORDS = re.compile(r"\b(?:other|another|second|additional|concurrent|conc
 _PAST_WORDS = re.compile(r"\b(?:prior|previous|past|metachronous|or)\b")
 # "active" first, and not one alternative of a list ("active or prior malignancy": either)
 _ACTIVE_OVER_ALL = re.compile(r"^(?:any |an |a )?active (?!or\b|and/or\b)(?=\S)")
-_COND_LIST = re.compile(r"\s*(?:,? or |,? and/or |/|, )\s*")
+_COND_LIST = guarded(r"\s*(?:,? or |,? and/or |/|, )\s*")
 _AND = re.compile(r"\band\b(?!/or)")
 # "pleural or pericardial effusion(s)": the effusion named once for both ("and" is not read: both, or either?)
 _EFFUSION_PAIR = re.compile(r"\b(pleural|pericardial)(,? or |,? and/or |/)(pleural|pericardial) effusions?\b")
@@ -225,18 +225,18 @@ def _build_condition(clause: Clause) -> c.Node | None:
         return None if clause.historical and not _is_hiv(test) else test
     if "current illness" in t:
         # "uncontrolled intercurrent illness including, but not limited to, A, B, or C": examples, each enough
-        return illness_examples(t, lambda part: build_condition(dataclasses.replace(clause, text=part)))
+        return illness_examples(t, lambda part: build_condition(clause.with_text(part)))
     if " time of " in t:
         # "other active malignancy at time of first dose of study treatment": active at the trial's start,
         # which is what "active" says of a record as of the match date
         at = _AT_START.search(t)
         if at is None or not _NOW_WORDS.search(t[:at.start()]):
             return None
-        return _condition_node(dataclasses.replace(clause, text=t[:at.start()].strip()))
+        return _condition_node(clause.with_text(t[:at.start()].strip()))
     # a window needs its unit: the search (at every position of the text) runs only when one is written
     window = _COND_WINDOW.search(t) if has_any(t, ("day", "week", "month", "year")) else None
     if window is None:
-        node = _events(_condition_node(clause if t == clause.text else dataclasses.replace(clause, text=t)))
+        node = _events(_condition_node(clause if t == clause.text else clause.with_text(t)))
         if node is None and ", or " in t and has_any(t, ("day", "week", "month", "year")):
             return _windowed_then_other(clause, t)
         if not clause.historical and _bare_umbrella(node, t):
@@ -248,7 +248,7 @@ def _build_condition(clause: Clause) -> c.Node | None:
         return None
     n = _NUMBER_WORDS.get(window.group("n"), window.group("n"))
     within = days(n, window.group("unit"))
-    node = _condition_node(dataclasses.replace(clause, text=head))
+    node = _condition_node(clause.with_text(head))
     if node is None or not _windowable(node):
         return None
     return _with_window(node, within)
@@ -276,8 +276,8 @@ def _windowed_then_other(clause: Clause, t: str) -> c.Node | None:
     left, right = t.rsplit(", or ", 1)
     if _COND_WINDOW.search(left) is None or _COND_WINDOW.search(right) is not None:
         return None
-    first = _build_condition(dataclasses.replace(clause, text=left))
-    last = build_condition(dataclasses.replace(clause, text=right))
+    first = _build_condition(clause.with_text(left))
+    last = build_condition(clause.with_text(right))
     if first is None or last is None or not _windowable(first):
         return None
     bare_events = [n for n in ((last,) if isinstance(last, c.Condition) else last.items if isinstance(last, c.Any) else ())
@@ -354,7 +354,7 @@ def _condition_node(clause: Clause) -> c.Node | None:
     graded = split_grade(rest)
     if graded is not None:
         # "grade >= 2 peripheral neuropathy": the condition is necessary, the grade stays unparsed beside it
-        inner = _condition_node(dataclasses.replace(clause, text=(prefix + graded[0]).strip()))
+        inner = _condition_node(clause.with_text((prefix + graded[0]).strip()))
         if inner is None or split_grade(graded[0]):
             return None
         items = inner.items if isinstance(inner, c.All) else (inner,)

@@ -203,7 +203,7 @@ def build_lab(clause: Clause) -> c.Node | None:
     if "<" not in clause.text and ">" not in clause.text:
         return None  # every reading below is a comparator's (_VALUE, _ULN, _ALTERNATIVE all require CMP)
     if "uln (" in clause.text:
-        clause = dataclasses.replace(clause, text=_RESTATED.sub(_restated, clause.text))
+        clause = clause.with_text(_RESTATED.sub(_restated, clause.text))
     m = _ALTERNATIVE.match(clause.text)
     if m:
         return _alternative(clause, m)
@@ -219,7 +219,7 @@ def build_lab(clause: Clause) -> c.Node | None:
     if node is None and " or " in clause.text:
         node = _either(clause) or _or_normal(clause)
     aside = _THRESHOLD_ASIDE.search(clause.text) if node is None else None
-    if aside and _build_lab(dataclasses.replace(clause, text=clause.text[:aside.start()].rstrip(" ,;"))) is not None:
+    if aside and _build_lab(clause.with_text(clause.text[:aside.start()].rstrip(" ,;"))) is not None:
         # "ast <= 3 x uln (<= 5 x uln)": another threshold in brackets, for whom is not said. Unparsed,
         # so that the qualifier pattern does not read it as a narrowing of the first
         return c.Unparsed(clause.text)
@@ -232,7 +232,7 @@ def _room_air(clause: Clause) -> c.Node | None:
     threshold settles ">= x on room air" (not met) and "< x on room air" (met); any other value leaves
     it open: All(Lab(>= x), Unparsed(room air)), Any(Lab(< x), Unparsed(room air)). Only saturation."""
     air = _ROOM_AIR.search(clause.text)
-    node = _build_lab(dataclasses.replace(clause, text=_ROOM_AIR.sub("", clause.text, count=1)))
+    node = _build_lab(clause.with_text(_ROOM_AIR.sub("", clause.text, count=1)))
     if not isinstance(node, c.Lab) or node.analyte != "SPO2":
         return None
     aside = c.Unparsed(air.group(0).strip(" ,()"))
@@ -250,7 +250,7 @@ def _or_normal(clause: Clause) -> c.Node | None:
     m = _NORMAL_ALT.match(clause.text)
     if not m:
         return None
-    head = _build_lab(dataclasses.replace(clause, text=m.group("head")))
+    head = _build_lab(clause.with_text(m.group("head")))
     if head is None or not all(isinstance(n, (c.Lab, c.All, c.Any)) for n in walk(head)):
         return None
     return c.Any((head, c.Unparsed(m.group("alt").strip())))
@@ -263,7 +263,7 @@ def _either(clause: Clause) -> c.Node | None:
     parts = _EITHER.split(clause.text)
     if len(parts) != 2:
         return None
-    nodes = [_build_lab(dataclasses.replace(clause, text=p.strip())) for p in parts]
+    nodes = [_build_lab(clause.with_text(p.strip())) for p in parts]
     if not all(isinstance(n, c.Lab) for n in nodes):
         return None
     first, second = nodes
@@ -343,7 +343,7 @@ def _build_lab(clause: Clause) -> c.Node | None:
     if clause.text.startswith(("castrate", "documented castrate", "a castrate")):
         m = _CASTRATE.match(clause.text)
         if m:  # "castrate level of serum testosterone (< 50 ng/dl)": the threshold is the one in brackets
-            clause = dataclasses.replace(clause, text=f"{m.group('an')} {m.group('thr')}")
+            clause = clause.with_text(f"{m.group('an')} {m.group('thr')}")
     # "hemoglobin >= 9 g/dl or >= 5.6 mmol/l": the same threshold in two units, keep the first (or
     # the second when the first is one the engine does not convert: "hemoglobin >= 5.0 mmol/l (>= 8.0 g/dl)")
     t = _BEFORE_COMPARATOR.sub(" ", _SYNONYMS.sub("", clause.text))

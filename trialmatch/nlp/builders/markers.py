@@ -24,7 +24,7 @@ import functools
 import re
 
 from trialmatch.domain import criteria as c
-from trialmatch.nlp.builders.patterns import CMP, NUM, number
+from trialmatch.nlp.builders.patterns import CMP, NUM, has_any, number
 from trialmatch.nlp.builders.variants import strip_documentation
 
 __all__ = ["marker_nodes"]
@@ -115,7 +115,7 @@ _SHORT_MARKER = re.compile(r"\b(?:er|pr|hr|mss)\b")
 
 
 def _may_name_marker(phrase: str) -> bool:
-    return any(part in phrase for part in _MARKER_PARTS) or _SHORT_MARKER.search(phrase) is not None
+    return has_any(phrase, _MARKER_PARTS) or _SHORT_MARKER.search(phrase) is not None
 
 
 def _marker_nodes(phrase: str) -> list[c.Node] | None:

@@ -61,7 +61,7 @@ def build_metastasis(clause: Clause) -> c.Node | None:
         m = _META_EXCLUDED.search(t)
         if m is None:
             return None
-        node = build_metastasis(dataclasses.replace(clause, text=t[:m.start()]))
+        node = build_metastasis(clause.with_text(t[:m.start()]))
         if node is None:
             return None
         return node if clause.section == "exclusion" else c.Not(node) if clause.section == "inclusion" else None

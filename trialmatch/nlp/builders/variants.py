@@ -31,6 +31,7 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.patterns import has_any
 from trialmatch.nlp.required_literals import guarded
 
 # How a status or variant was documented, said after it: the ASCO/CAP guideline that defines HER2
@@ -68,7 +69,7 @@ _DOC_PARTS = ("asco", "american society", "lab", "local", "institution", "certif
 def strip_documentation(phrase: str) -> str:
     """The phrase without how it was documented ("... by ihc or fish per asco/cap guidelines")."""
     phrase = phrase.strip()
-    if not any(part in phrase for part in _DOC_PARTS):
+    if not has_any(phrase, _DOC_PARTS):
         return phrase
     for _ in range(3):
         bare = DOC_TAIL.sub("", phrase).strip()
