@@ -24,8 +24,10 @@ from trialmatch.nlp.terms import terms_for
 # results, brain/CNS shapes, dependent vs independent sentences, lead-in headings, review fixes;
 # 0.5.0: the fifth: ResidualToxicity, concurrent medications, simple shapes, pregnancy tests,
 # non-clinical tissue and conception items, group labels as scopes, permissions on a condition,
-# audit fixes)
-PARSER_VERSION = "trialmatch-nlp 0.5.0"
+# audit fixes; 0.6.0: the sixth: therapy lines and classes, heart/vessel/effusion/epilepsy/cirrhosis/
+# Gilbert's/spinal cord compression keys, cancer names and sites, section lead-ins, age-group performance,
+# subgroup lab limits, study-drug hypersensitivity, trial-participation windows, scopes, audit fixes)
+PARSER_VERSION = "trialmatch-nlp 0.6.0"
 
 # A list head whose children are alternatives ("one of the following:").
 _ANY_HEAD = re.compile(r"\b(?:one|any|either|one or more|at least one)\b(?: of)?\b.*\b(?:following|criteria|below)\b|\beither\b"
