@@ -15,17 +15,9 @@ import pytest
 from tests.unit.matching.helpers import outcome, patient
 from trialmatch.domain import criteria as c
 from trialmatch.domain import facts as f
-from trialmatch.domain.criteria_json import to_json
-from trialmatch.nlp import parse_eligibility
+from tests.unit.nlp.test_therapy_round2 import parse_one
 
 NOT, ALL, ANY = "not", "all", "any"
-
-
-def parse_one(vocab, section: str, text: str):
-    heading = "Inclusion Criteria:" if section == "inc" else "Exclusion Criteria:"
-    items = parse_eligibility(f"{heading}\n\n* {text}\n", vocab).criteria_items
-    assert len(items) == 1
-    return items[0].status, to_json(items[0].node)
 
 
 def unp(text):

@@ -11,21 +11,13 @@ from __future__ import annotations
 import pytest
 
 from trialmatch.domain import criteria as c
-from trialmatch.domain.criteria_json import to_json
-from trialmatch.nlp import parse_eligibility
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.therapy import build_therapy
 from trialmatch.nlp.terms import terms_for
+from tests.unit.nlp.test_therapy_round2 import parse_one
 
 NOT, ALL, ANY = "not", "all", "any"
 SYSTEMIC = ["chemotherapy", "immunotherapy", "targeted_therapy", "endocrine_therapy"]
-
-
-def parse_one(vocab, section: str, text: str):
-    heading = "Inclusion Criteria:" if section == "inc" else "Exclusion Criteria:"
-    items = parse_eligibility(f"{heading}\n\n* {text}\n", vocab).criteria_items
-    assert len(items) == 1
-    return items[0].status, to_json(items[0].node)
 
 
 def pt(**kw):
