@@ -1,5 +1,5 @@
 """Round 6 (issue #5): an inclusion bilirubin's looser threshold for patients with Gilbert's syndrome, read exactly as
-Any(bilirubin, All(looser bilirubin, Condition(gilbert_syndrome))) (sentences.py _gilbert_threshold, builders/labs.py
+Any(bilirubin, All(looser bilirubin, Condition(gilbert_syndrome))) (group_requirements.py gilbert_threshold, builders/labs.py
 _alternative), and the gilbert_syndrome condition key. Every text is an item of tests/data/trials/oncology-trials.jsonl
 (NCT id beside it), parsed alone in its section; the near-misses keep their earlier reading. The verdicts are the
 matcher's: a recorded Gilbert's and a bilirubin between the two thresholds is MET; without a record it is UNKNOWN

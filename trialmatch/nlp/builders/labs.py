@@ -187,7 +187,7 @@ _LIVER_METASTASES = re.compile(
     r"^(?:for|in|with|if)(?: (?:patients|participants|subjects|those))?(?: with| who have)?(?: known| documented)?"
     r" (?:liver|hepatic) metastas[ie]s(?: present| are present)?$")
 # the group named exactly: patients with Gilbert's syndrome (Condition gilbert_syndrome), in the words
-# sentences.py _gilbert_threshold restates an exception in ("... ( <= 3 x uln for patients with gilbert's syndrome)")
+# group_requirements.py gilbert_threshold restates an exception in ("... ( <= 3 x uln for patients with gilbert's syndrome)")
 # or a bracket says itself ("(<= 3 x uln for subjects with documented gilbert's syndrome)"). "suspected" too:
 # only a recorded Gilbert's makes the branch MET, and such a patient is in the group; an unrecorded one is UNKNOWN
 _GILBERT = re.compile(
