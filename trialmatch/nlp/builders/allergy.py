@@ -40,7 +40,7 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
-from trialmatch.nlp.builders.drug_therapy import resolve_drug
+from trialmatch.nlp.builders.drug_names import resolve_drug
 from trialmatch.nlp.builders.treatment_words import THERAPY_WORD
 
 _HEAD_WORD = (r"(?:hypersensitivity(?: reactions?)?|allerg(?:y|ies)|allergic (?:reactions?|responses?)"

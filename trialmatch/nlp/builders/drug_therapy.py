@@ -9,6 +9,8 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.concurrent_use import current_use, current_use_narrowed, form_of
+from trialmatch.nlp.builders.drug_names import LIST_SPLIT, SYSTEMIC, drug_or_class, resolve_any, resolve_drug
 from trialmatch.nlp.builders.procedures import procedure_atom
 from trialmatch.nlp.builders.treatment_words import QUALIFYING, THERAPY_WORD, treatment_phrase, window_at_end
 from trialmatch.nlp.required_literals import guarded
@@ -43,44 +45,9 @@ _THERAPY_COUNT = re.compile(
 _CLASS_LINES = re.compile(
     rf"^{_COUNT_LEAD}{_COUNT} (?:prior |previous )?(?:(?:lines?|regimens?) of (?:prior |previous )?)?"
     r"(?P<x>.+?)(?: regimens?| lines?)?$")
-_LIST_SPLIT = re.compile(r"\s*(?:,\s*or|,\s*and/or|\s+or|\s+and/or)\s+|\s*,\s*|\s*/\s*")
-
-
-# phrases naming several classes at once (the evaluation set's conventions)
-_SYSTEMIC = ("chemotherapy", "immunotherapy", "targeted_therapy", "endocrine_therapy")
-_PD = ("anti_pd1", "anti_pdl1")
-_MULTI = {
-    "systemic anti-cancer": _SYSTEMIC, "systemic anticancer": _SYSTEMIC, "anti-cancer": _SYSTEMIC, "anticancer": _SYSTEMIC,
-    "systemic antineoplastic": _SYSTEMIC, "antineoplastic": _SYSTEMIC, "systemic anti-neoplastic": _SYSTEMIC,
-    "anti-neoplastic": _SYSTEMIC, "systemic": _SYSTEMIC, "systemic cancer": _SYSTEMIC, "anti-tumor": _SYSTEMIC,
-    "antitumor": _SYSTEMIC, "anti-tumour": _SYSTEMIC, "antitumour": _SYSTEMIC,
-    "systemic treatment for cancer": _SYSTEMIC, "systemic therapy for cancer": _SYSTEMIC,
-    "anti-pd-1/pd-l1": _PD, "anti-pd-1/anti-pd-l1": _PD, "pd-1/pd-l1 inhibitor": _PD, "pd-1/pd-l1 inhibitors": _PD,
-    "anti-pd-(l)1": _PD, "anti-pd(l)1": _PD, "pd-1/pd-l1": _PD, "anti-pd-1/l1": _PD, "anti-pd-1/pd-l1 antibody": _PD,
-    "anti-pd-1/pd-l1 antibodies": _PD, "pd-(l)1 inhibitor": _PD, "pd-(l)1 inhibitors": _PD, "anti-pd-(l)1 antibody": _PD,
-}
-_MULTI_SUFFIX = re.compile(r" (?:therapy|therapies|treatment|agents?|drugs?|antibod(?:y|ies)|medications?|inhibitor therapy)$")
-# "anti-cancer antibodies" are some systemic therapy, not all of it: the suffix names a kind
-_KIND_SUFFIX = re.compile(r" (?:antibod(?:y|ies)|inhibitors?|inhibitor therapy)$")
-
-
-# classes whose usual name is broader outside one setting: the class is kept only when the clause
-# says that setting. "Immunomodulatory drugs/agents" are the IMiDs (thalidomide analogues) in
-# myeloma, but steroids, interferons or checkpoint inhibitors elsewhere ("systematic
-# immunomodulatory drugs ... such as thymosin, IL-2, IFN", NCT05746897).
-_CLASS_NEEDS_CONTEXT = {
-    "immunomodulatory_drug": re.compile(r"\bimids?\b|\bimide\b|thalidomide|lenalidomide|pomalidomide|myeloma"),
-}
-
-
-def _in_context(clause: Clause, classes) -> bool:
-    return all(k not in _CLASS_NEEDS_CONTEXT or _CLASS_NEEDS_CONTEXT[k].search(clause.text) for k in classes)
-
-
 # compiled once here (the readings below run on most clauses and heads)
 _AND = re.compile(r"\band\b(?!/or)")
 _OR = re.compile(r"\bor\b|\band/or\b")
-_PART_LEAD = re.compile(r"^(?:a|an|any|prior|previous|other) ")
 _MEMBER_LEAD = re.compile(r"^(?:(?:a|an|any|other|another) )+")
 # "X including Y", "X (including investigational X)": an aside in brackets only for investigational ones at the
 # end of the phrase (an aside naming another kind, "(including VEGF-targeted therapy)", is left to the clause
@@ -88,82 +55,6 @@ _MEMBER_LEAD = re.compile(r"^(?:(?:a|an|any|other|another) )+")
 _INCLUDING = re.compile(r"^(?P<x>.+?)(?:,? (?P<inc>including (?!but\b).+)| \((?P<inc2>including investigational [^()]+)\))$")
 _ADJECTIVE = re.compile(r"^(?P<adj>[a-z][a-z-]+) (?P<rest>.+)$")
 _HEAD_NOUN = re.compile(r" (inhibitors?|inhibition|antibod(?:y|ies)|agents?|therap(?:y|ies)|blockers?)$")
-
-
-def resolve_drug(clause: Clause, phrase: str, concurrent_ok: bool = False) -> c.PriorTherapy | None:
-    """The drugs and classes the phrase names. Concurrent medications (``concurrent``) only when
-    the caller reads a window or current use (``concurrent_ok``): "prior systemic steroids" with
-    no window (ever, even one course years ago) is not what a criterion about them means."""
-    atom = _resolve_any(clause, phrase)
-    if atom is None or not _in_context(clause, atom.classes):
-        return None
-    return atom if concurrent_ok or not concurrent(clause, atom) else None
-
-
-def concurrent(clause: Clause, atom: c.PriorTherapy) -> bool:
-    """The atom names a concurrent medication: a class marked ``oncology: false`` in the
-    vocabulary (systemic corticosteroids, immunosuppressants) or a drug only in such classes."""
-    vocab = clause.terms.vocab
-    is_oncology = getattr(vocab, "is_oncology_class", None)
-    if is_oncology is None:
-        return False  # a stand-in vocabulary without the flag
-    if any(not is_oncology(k) for k in atom.classes):
-        return True
-    return any(vocab.drug_classes(d) and not vocab.oncology_drug_classes(d) for d in atom.drugs)
-
-
-def _resolve_any(clause: Clause, phrase: str) -> c.PriorTherapy | None:
-    """The drugs and classes a phrase names, read once per phrase: the answer depends on the words
-    and the terms only (the same phrase is resolved by the prior, modified, alternatives and naive
-    readings of a clause, and again in its heads)."""
-    phrase = phrase.strip()
-    return clause.terms.remembered(("therapy", phrase), lambda: _read_therapy(clause, phrase))
-
-
-# "strong CYP3A4 inhibitors or inducers", "strong inhibitors/inducers of CYP3A4": both classes (each
-# excludes alone); "moderate" or a strength left unsaid is not read (only strong classes exist)
-_CYP = r"(?:cyp ?3a4?(?:/5)?|cytochrome p450 3a4?(?:/5)?(?: \(cyp ?3a4?(?:/5)?\))?)"
-_BOTH = r"(?:inhibitors? ?(?:or|and/or|and|/) ?inducers?|inducers? ?(?:or|and/or|and|/) ?inhibitors?)"
-_CYP_BOTH = re.compile(rf"^(?:known )?strong (?:{_CYP} {_BOTH}|{_BOTH} of {_CYP})$")
-_CYP_CLASSES = ("strong_cyp3a_inhibitor", "strong_cyp3a_inducer")
-
-
-def _read_therapy(clause: Clause, phrase: str) -> c.PriorTherapy | None:
-    if "strong" in phrase and _CYP_BOTH.match(phrase):
-        return c.PriorTherapy(classes=_CYP_CLASSES)
-    multi = _MULTI.get(phrase) or _MULTI.get(_MULTI_SUFFIX.sub("", phrase))
-    if multi == _SYSTEMIC and _KIND_SUFFIX.search(phrase):
-        multi = None
-    if multi:
-        return c.PriorTherapy(classes=multi)
-    if _AND.search(phrase):
-        return None
-    drugs: list[str] = []
-    classes: list[str] = []
-    whole = _drug_or_class(clause, phrase)  # "cdk4/6 inhibition": whole before the slash splits it
-    parts = [phrase] if whole else [p for p in _LIST_SPLIT.split(phrase) if p]
-    for part in parts:
-        found = _drug_or_class(clause, _PART_LEAD.sub("", part))
-        if found is None:
-            return None
-        (classes if found[0] == "class" else drugs).append(found[1])
-    if not drugs and not classes:
-        return None
-    return c.PriorTherapy(drugs=tuple(dict.fromkeys(drugs)), classes=tuple(dict.fromkeys(classes)))
-
-
-def _drug_or_class(clause: Clause, phrase: str):
-    """A drug or class named by the phrase, or by the phrase without a trailing "therapy" /
-    "agent" word ("aromatase inhibitor therapy" = "aromatase inhibitor"). "X inhibition
-    [therapy]" is therapy with an X inhibitor ("prior therapy with CDK4/6 inhibition")."""
-    found = clause.terms.drug_or_class(phrase)
-    if found is None and THERAPY_WORD.search(phrase):
-        phrase = THERAPY_WORD.sub("", phrase)
-        found = clause.terms.drug_or_class(phrase)
-    if found is None and phrase.endswith(" inhibition"):
-        found = clause.terms.drug_or_class(phrase[:-len("inhibition")] + "inhibitor")
-    return found
-
 
 
 def therapy_including(clause: Clause, t: str) -> c.Node | None:
@@ -213,66 +104,10 @@ def prior_therapy(clause: Clause, t: str) -> c.PriorTherapy | None:
     ok = within is not None
     atom = resolve_drug(clause, x, ok) or (
         resolve_drug(clause, THERAPY_WORD.sub("", x), ok) if THERAPY_WORD.search(x) else None) or (
-        _form_of(clause, x) if ok else None)
+        form_of(clause, x) if ok else None)
     if atom is None:
         return None
     return dataclasses.replace(atom, within_days=within) if within is not None else atom
-
-
-# Current use of a concurrent medication: "concurrent use of systemic corticosteroids", "use of
-# systemic steroids", "requires chronic systemic steroid therapy", "currently receiving
-# immunosuppressive therapy". In an exclusion these mean the drug is taken now (the medication
-# list of the screening visit), so the atom is PriorTherapy(within_days=0): an order under way,
-# never a course that ended (the matcher reads an exclusion with a window as a wait: on the drug
-# now is UNKNOWN, to confirm, "eligible if it is stopped"). Words of the past ("prior",
-# "history of", "received", "current or prior") without a window are not read: ever having had
-# a steroid course is not what these criteria mean. Oncology drugs are not read this way here.
-_NOW_WORD = (r"(?:currently|concurrently|current|concurrent|concomitant|concomitantly|ongoing|chronic|chronically|"
-             r"regular|long-term|continuous|daily|active)")
-_NOW_VERB = (r"(?:use of|usage of|treatment with|therapy with|administration of|receiving|taking|using|requiring|"
-             r"requires|require|required|need for|needs|need|on|anticoagulation with|anticoagulated with)")
-_CURRENT = re.compile(
-    rf"^(?:(?:is|are|be|being|who are|who is|who require|who requires) )?(?P<now>(?:{_NOW_WORD} )*)"
-    rf"(?P<verb>(?:{_NOW_VERB} )*)(?:(?:any|a|an|the|other) )?(?P<now2>(?:{_NOW_WORD} )*)(?P<x>.+)$")
-_PAST = re.compile(r"\b(?:prior|previous|previously|history|received|receipt|had|have had|has had|ever|past|recent|"
-                   r"recently|former|formerly|exposure|exposed|last)\b")
-
-
-def current_use(clause: Clause, t: str) -> c.PriorTherapy | None:
-    """PriorTherapy(concurrent medication, within_days=0) for words of current use (see above); a
-    window at the end is kept ("concurrent use of systemic steroids within 14 days")."""
-    head, within = window_at_end(t)
-    m = _CURRENT.match(head)
-    if not m or not (m.group("now") or m.group("verb") or m.group("now2")) or clause.historical:
-        return None
-    if within is None and _PAST.search(head):
-        return None
-    x = _KNOWN_AS.sub("", m.group("x"))
-    atom = resolve_drug(clause, x, True) or (
-        resolve_drug(clause, THERAPY_WORD.sub("", x), True) if THERAPY_WORD.search(x) else None) or _form_of(clause, x)
-    if atom is None or not concurrent(clause, atom):
-        return None
-    return dataclasses.replace(atom, within_days=within if within is not None else 0)
-
-
-# "medications that are known to be strong inhibitors of CYP3A4", "known strong CYP3A4 inducers": the class
-_KNOWN_AS = re.compile(r"^(?:(?:medications?|drugs?|agents?|therap(?:y|ies)|substances?|products?)(?: that| which)? "
-                       r"(?:are|is) (?:known (?:to be |as )?)?|known (?:to be |as )?)")
-
-
-# "any other form of immunosuppressive therapy" (the KEYNOTE template): the class itself
-_FORM_OF = re.compile(r"^(?:(?:any|other|another) )*(?:forms?|kinds?|types?) of (?:(?:any|other) )?")
-
-
-def _form_of(clause: Clause, x: str) -> c.PriorTherapy | None:
-    """A concurrent medication class after "any other form of"; oncology phrases are not read so."""
-    m = _FORM_OF.match(x)
-    if not m:
-        return None
-    rest = x[m.end():]
-    atom = resolve_drug(clause, rest, True) or (
-        resolve_drug(clause, THERAPY_WORD.sub("", rest), True) if THERAPY_WORD.search(rest) else None)
-    return atom if atom is not None and concurrent(clause, atom) else None
 
 
 # words before a therapy that do not narrow it to a kind: negation, investigational status, a count
@@ -281,27 +116,6 @@ def _form_of(clause: Clause, x: str) -> c.PriorTherapy | None:
 _NOT_NARROWING = re.compile(r"\b(?:or|and|other|non|not|investigational|experimental|approved|study|novel|unapproved|"
                             r"one|two|three|four|five|single|multiple|several|"
                             r"receive|receiving|take|taking|use|using|get|getting|start|starting|continue|continuing)\b")
-
-
-# a dose word narrowing current use of a concurrent medication ("therapeutic anticoagulation": a
-# prophylactic heparin does not count, which the record's dose cannot tell): kept Unparsed beside it
-_DOSE_WORD = re.compile(r"^(?:therapeutic|therapeutic-dose|therapeutic dose|full-dose|full dose|high-dose|high dose)"
-                        r"(?: doses? of)? ")
-
-
-def current_use_narrowed(clause: Clause, t: str) -> c.Node | None:
-    """All(PriorTherapy(concurrent medication, current), Unparsed(dose word)) for "requires therapeutic
-    anticoagulation with warfarin", "current use of therapeutic anticoagulants"."""
-    head, within = window_at_end(t)
-    m = _CURRENT.match(head)
-    if not m or not (m.group("now") or m.group("verb") or m.group("now2")) or clause.historical:
-        return None
-    d = _DOSE_WORD.match(m.group("x"))
-    if not d:
-        return None
-    rest = m.group("x")[d.end():]
-    atom = current_use(clause, "use of " + rest + (t[len(head):] if within is not None else ""))
-    return c.All((atom, c.Unparsed(d.group(0).strip()))) if atom is not None else None
 
 
 def modified_therapy(clause: Clause, t: str) -> c.Node | None:
@@ -357,7 +171,7 @@ def count_lines(clause: Clause, t: str) -> c.PriorTherapy | None:
         if not m:
             return None
         atom = resolve_drug(clause, m.group("x"))
-        if atom is None or atom.classes == _SYSTEMIC or (not atom.classes and not atom.drugs):
+        if atom is None or atom.classes == SYSTEMIC or (not atom.classes and not atom.drugs):
             return None  # "systemic therapy" lines are the _LINES shape; anything else unknown
         classes, drugs = atom.classes, atom.drugs
     lines = _count(m)
@@ -388,7 +202,7 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
     if _AND.search(x) or not _OR.search(x):
         return None
     spans, start = [], 0
-    for sep in _LIST_SPLIT.finditer(x):
+    for sep in LIST_SPLIT.finditer(x):
         spans.append((start, sep.start()))
         start = sep.end()
     spans.append((start, len(x)))
@@ -432,7 +246,7 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
                 or clause.terms.cancer(part)):
             return None
         for k in range(1, len(words)):  # "weekly paclitaxel", "paclitaxel weekly": a known drug qualified
-            if _drug_or_class(clause, " ".join(words[k:])) or _drug_or_class(clause, " ".join(words[:k])):
+            if drug_or_class(clause, " ".join(words[k:])) or drug_or_class(clause, " ".join(words[:k])):
                 return None
             if _PROCEDURE_NOUN.search(" ".join(words[k:])):
                 qualified_procedure = True  # "major pelvic surgery or radiotherapy": "pelvic" may qualify both
@@ -451,7 +265,7 @@ def listed_alternatives(clause: Clause, t: str) -> c.Node | None:
     if investigational:
         atoms.append(c.StudyParticipation(within_days=within, drug_only=True))
     if (unknown and _OTHER_LAST.match(x[spans[-1][0]:]) and all(_GENERIC_KIND.fullmatch(u) for u in unknown)
-            and _resolve_any(clause, _MEMBER_LEAD.sub("", x[spans[-1][0]:])) == c.PriorTherapy(classes=_SYSTEMIC)):
+            and resolve_any(clause, _MEMBER_LEAD.sub("", x[spans[-1][0]:])) == c.PriorTherapy(classes=SYSTEMIC)):
         # "cytotoxic, biologic or other systemic anticancer therapy": "other" says the members before are
         # kinds of the last one, all systemic anticancer therapy; only generic kinds are taken so (a named
         # target, "CD137 agonists, or any other immune checkpoint inhibitors", or investigational agents
@@ -518,32 +332,3 @@ def or_with_alternative(clause: Clause, t: str) -> c.Node | None:
         return None
     known = node.items if isinstance(node, c.Any) else (node,)
     return c.Any((*known, c.Unparsed(m.group("alt"))))
-
-
-# An inclusion asking something of the patients on a medication only: "Participants receiving bone
-# resorptive therapy must be on stable doses for at least 42 days", "Patients who are receiving
-# dexamethasone must be on a stable or decreasing dose for at least 1 week". A patient not on it
-# meets the item (the requirement is not theirs); one on it is to confirm (the requirement stays
-# Unparsed): Any(Not(PriorTherapy(X, within_days=0)), Unparsed(requirement)). The medication is never
-# required. Refused: a subject in the past ("receiving prior systemic therapy", "treated with"), a
-# drug the vocabulary does not know, a requirement that is not one ("should be encouraged").
-_SUBGROUP = re.compile(
-    r"^(?:who (?:are|is) |(?:are|is) )?(?:currently )?(?:receiving|taking|using|on) (?P<x>.+?) "
-    r"(?P<req>(?:must|need to|are required to|is required to) .+)$")
-_SUBGROUP_DOSE = re.compile(r"^(?:(?:concomitant|concurrent|ongoing|chronic|regular|daily) )*"
-                            r"(?:(?:full|therapeutic|high|low|stable)(?:-| )dose )?")
-
-
-def subgroup_on_drug(clause: Clause, t: str) -> c.Node | None:
-    if clause.section != "inclusion" or clause.historical or not (" must " in t or " required " in t or " need " in t):
-        return None
-    m = _SUBGROUP.match(t)
-    if not m or _PAST.search(m.group("x")):
-        return None
-    x = m.group("x")[_SUBGROUP_DOSE.match(m.group("x")).end():]  # the subgroup's dose words: on X at all
-    atom = resolve_drug(clause, x, True) or (
-        resolve_drug(clause, THERAPY_WORD.sub("", x), True) if THERAPY_WORD.search(x) else None)
-    if atom is None:
-        return None
-    return c.Any((c.Not(dataclasses.replace(atom, within_days=0)), c.Unparsed(m.group("req"))))
-

@@ -54,9 +54,9 @@ from __future__ import annotations
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.concurrent_use import subgroup_on_drug
 from trialmatch.nlp.builders.drug_therapy import (
-    count_lines, listed_alternatives, modified_therapy, naive_to, or_with_alternative, prior_therapy, subgroup_on_drug,
-    therapy_including,
+    count_lines, listed_alternatives, modified_therapy, naive_to, or_with_alternative, prior_therapy, therapy_including,
 )
 from trialmatch.nlp.builders.procedures import build_procedure
 from trialmatch.nlp.builders.progression import progressed_on

@@ -1,0 +1,119 @@
+"""Current use of a concurrent (non-oncology) medication: "concurrent use of systemic corticosteroids",
+"requires therapeutic anticoagulation" (PriorTherapy within_days 0, a dose word kept Unparsed beside it),
+"any other form of immunosuppressive therapy", and an inclusion's requirement of the patients on a
+medication only ("Participants receiving dexamethasone must be on a stable dose")."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from trialmatch.domain import criteria as c
+from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.drug_names import concurrent, resolve_drug
+from trialmatch.nlp.builders.treatment_words import THERAPY_WORD, window_at_end
+
+# Current use of a concurrent medication: "concurrent use of systemic corticosteroids", "use of
+# systemic steroids", "requires chronic systemic steroid therapy", "currently receiving
+# immunosuppressive therapy". In an exclusion these mean the drug is taken now (the medication
+# list of the screening visit), so the atom is PriorTherapy(within_days=0): an order under way,
+# never a course that ended (the matcher reads an exclusion with a window as a wait: on the drug
+# now is UNKNOWN, to confirm, "eligible if it is stopped"). Words of the past ("prior",
+# "history of", "received", "current or prior") without a window are not read: ever having had
+# a steroid course is not what these criteria mean. Oncology drugs are not read this way here.
+_NOW_WORD = (r"(?:currently|concurrently|current|concurrent|concomitant|concomitantly|ongoing|chronic|chronically|"
+             r"regular|long-term|continuous|daily|active)")
+_NOW_VERB = (r"(?:use of|usage of|treatment with|therapy with|administration of|receiving|taking|using|requiring|"
+             r"requires|require|required|need for|needs|need|on|anticoagulation with|anticoagulated with)")
+_CURRENT = re.compile(
+    rf"^(?:(?:is|are|be|being|who are|who is|who require|who requires) )?(?P<now>(?:{_NOW_WORD} )*)"
+    rf"(?P<verb>(?:{_NOW_VERB} )*)(?:(?:any|a|an|the|other) )?(?P<now2>(?:{_NOW_WORD} )*)(?P<x>.+)$")
+_PAST = re.compile(r"\b(?:prior|previous|previously|history|received|receipt|had|have had|has had|ever|past|recent|"
+                   r"recently|former|formerly|exposure|exposed|last)\b")
+
+
+def current_use(clause: Clause, t: str) -> c.PriorTherapy | None:
+    """PriorTherapy(concurrent medication, within_days=0) for words of current use (see above); a
+    window at the end is kept ("concurrent use of systemic steroids within 14 days")."""
+    head, within = window_at_end(t)
+    m = _CURRENT.match(head)
+    if not m or not (m.group("now") or m.group("verb") or m.group("now2")) or clause.historical:
+        return None
+    if within is None and _PAST.search(head):
+        return None
+    x = _KNOWN_AS.sub("", m.group("x"))
+    atom = resolve_drug(clause, x, True) or (
+        resolve_drug(clause, THERAPY_WORD.sub("", x), True) if THERAPY_WORD.search(x) else None) or form_of(clause, x)
+    if atom is None or not concurrent(clause, atom):
+        return None
+    return dataclasses.replace(atom, within_days=within if within is not None else 0)
+
+
+# "medications that are known to be strong inhibitors of CYP3A4", "known strong CYP3A4 inducers": the class
+_KNOWN_AS = re.compile(r"^(?:(?:medications?|drugs?|agents?|therap(?:y|ies)|substances?|products?)(?: that| which)? "
+                       r"(?:are|is) (?:known (?:to be |as )?)?|known (?:to be |as )?)")
+
+
+# "any other form of immunosuppressive therapy" (the KEYNOTE template): the class itself
+_FORM_OF = re.compile(r"^(?:(?:any|other|another) )*(?:forms?|kinds?|types?) of (?:(?:any|other) )?")
+
+
+def form_of(clause: Clause, x: str) -> c.PriorTherapy | None:
+    """A concurrent medication class after "any other form of"; oncology phrases are not read so."""
+    m = _FORM_OF.match(x)
+    if not m:
+        return None
+    rest = x[m.end():]
+    atom = resolve_drug(clause, rest, True) or (
+        resolve_drug(clause, THERAPY_WORD.sub("", rest), True) if THERAPY_WORD.search(rest) else None)
+    return atom if atom is not None and concurrent(clause, atom) else None
+
+
+# a dose word narrowing current use of a concurrent medication ("therapeutic anticoagulation": a
+# prophylactic heparin does not count, which the record's dose cannot tell): kept Unparsed beside it
+_DOSE_WORD = re.compile(r"^(?:therapeutic|therapeutic-dose|therapeutic dose|full-dose|full dose|high-dose|high dose)"
+                        r"(?: doses? of)? ")
+
+
+def current_use_narrowed(clause: Clause, t: str) -> c.Node | None:
+    """All(PriorTherapy(concurrent medication, current), Unparsed(dose word)) for "requires therapeutic
+    anticoagulation with warfarin", "current use of therapeutic anticoagulants"."""
+    head, within = window_at_end(t)
+    m = _CURRENT.match(head)
+    if not m or not (m.group("now") or m.group("verb") or m.group("now2")) or clause.historical:
+        return None
+    d = _DOSE_WORD.match(m.group("x"))
+    if not d:
+        return None
+    rest = m.group("x")[d.end():]
+    atom = current_use(clause, "use of " + rest + (t[len(head):] if within is not None else ""))
+    return c.All((atom, c.Unparsed(d.group(0).strip()))) if atom is not None else None
+
+
+
+# An inclusion asking something of the patients on a medication only: "Participants receiving bone
+# resorptive therapy must be on stable doses for at least 42 days", "Patients who are receiving
+# dexamethasone must be on a stable or decreasing dose for at least 1 week". A patient not on it
+# meets the item (the requirement is not theirs); one on it is to confirm (the requirement stays
+# Unparsed): Any(Not(PriorTherapy(X, within_days=0)), Unparsed(requirement)). The medication is never
+# required. Refused: a subject in the past ("receiving prior systemic therapy", "treated with"), a
+# drug the vocabulary does not know, a requirement that is not one ("should be encouraged").
+_SUBGROUP = re.compile(
+    r"^(?:who (?:are|is) |(?:are|is) )?(?:currently )?(?:receiving|taking|using|on) (?P<x>.+?) "
+    r"(?P<req>(?:must|need to|are required to|is required to) .+)$")
+_SUBGROUP_DOSE = re.compile(r"^(?:(?:concomitant|concurrent|ongoing|chronic|regular|daily) )*"
+                            r"(?:(?:full|therapeutic|high|low|stable)(?:-| )dose )?")
+
+
+def subgroup_on_drug(clause: Clause, t: str) -> c.Node | None:
+    if clause.section != "inclusion" or clause.historical or not (" must " in t or " required " in t or " need " in t):
+        return None
+    m = _SUBGROUP.match(t)
+    if not m or _PAST.search(m.group("x")):
+        return None
+    x = m.group("x")[_SUBGROUP_DOSE.match(m.group("x")).end():]  # the subgroup's dose words: on X at all
+    atom = resolve_drug(clause, x, True) or (
+        resolve_drug(clause, THERAPY_WORD.sub("", x), True) if THERAPY_WORD.search(x) else None)
+    if atom is None:
+        return None
+    return c.Any((c.Not(dataclasses.replace(atom, within_days=0)), c.Unparsed(m.group("req"))))
