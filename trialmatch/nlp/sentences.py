@@ -205,6 +205,12 @@ _SUBGROUP_LIMIT = re.compile(r"^(?:for |in )?(?:patients?|participants?|subjects
                              r"(?:on|receiving|taking|treated with|with|who have|who receive)\b")
 
 
+# the legal age, majority or consent age of a country named beside an age limit
+_LEGAL_AGE = re.compile(r"\b(?:legal(?:ly)? (?:adult )?age|age of (?:legal )?(?:majority|consent|adulthood)|legal adult)\b")
+_RAISES = re.compile(r"\b(?:older|higher|greater|above|over|more)\b|>")  # "... if it is older than 18 years"
+_LOWERS = re.compile(r"\b(?:younger|lower|less|below|under)\b|<")
+
+
 class SentenceReader:
     """The item and sentence level of the ClauseParser (a mixin: ``parse_clause`` reads one
     clause, ``self._memo`` holds items already read)."""
@@ -316,6 +322,11 @@ class SentenceReader:
         if section == "inclusion":
             if folded is not None:
                 return folded
+            if isinstance(head_node, c.Age) and _LEGAL_AGE.search(low) and _RAISES.search(low) and not _LOWERS.search(low):
+                # "Age >= 18 years (or >= legal age within the country if it is older than 18 years)" (NCT06117774,
+                # audit): the legal age only raises the limit where it is higher; read as an alternative (Any), an
+                # 18-year-old met it where the age of majority is 19 or 21. The age is necessary, the rest kept
+                return c.All((head_node, rest))
             bearing = evidence_bearing(head_node, low)
             if bearing == "narrows":
                 # "Platelets >= 100,000/mm3 excluding measurements obtained within 3 days after transfusion"

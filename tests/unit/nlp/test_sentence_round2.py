@@ -402,3 +402,13 @@ def test_entries_each_a_separate_arm_are_alternatives(vocab):
     node = items[0].node
     arms = next(n for n in walk(node) if isinstance(n, c.Any))
     assert c.CancerType(("UCEC",)) in arms.items and len(arms.items) == 2
+
+
+def test_a_higher_legal_age_beside_an_age_limit_keeps_the_age_necessary(vocab):
+    # NCT06117774 (audit): "(or >= legal age within the country if it is older than 18 years)" read as an
+    # alternative let an 18-year-old meet it where the age of majority is 19 or 21
+    _, node = parse_one(vocab, "inc", "Age ≥ 18 years (or ≥ legal age within the country if it is older than 18 years).")
+    assert isinstance(node, c.All) and node.items[0] == c.Age(min=18)
+    # a legal age that may be lower stays an alternative
+    _, node = parse_one(vocab, "inc", "Age >= 18 years (or the legal age of majority if it is lower than 18 years)")
+    assert not isinstance(node, c.All)
