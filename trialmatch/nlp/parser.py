@@ -165,6 +165,8 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment, alternative: s
     alternatives = _ANY_HEAD.search(low) or (seg.section == EXCLUSION and not _ALL_HEAD.search(low))
     if seg.section == EXCLUSION and alternatives and _EXAMPLES_HEAD.search(low):
         return _examples(head, nodes)
+    if alternatives and seg.section == INCLUSION:
+        nodes = _under_sub_headings(entries, nodes)
     group = c.Any(tuple(nodes)) if alternatives else c.All(tuple(nodes))
     if not alternatives and sum(1 for n in nodes if _names_cancer(n)) >= 2:
         # "Histological diagnosis of: ... the following subtypes: * MCL * DLBCL * pancreatic cancer ...":
@@ -316,6 +318,35 @@ def _body_node(parser: ClauseParser, text: str, seg: Segment, scope: str | None)
 # words of a label naming a group of patients, not a topic ("Moderate renal impairment:", "Cohort 2:")
 _GROUP_WORDS = re.compile(r"(?i)\b(?:impairment|insufficiency|dysfunction|mild|moderate|severe|groups?|cohorts?|arms?|strat(?:um|a)|"
                           r"parts?|levels?)\b")
+
+
+def _under_sub_headings(entries: list[str], nodes: list[c.Node]) -> list[c.Node]:
+    """The entries of an inclusion's list of alternatives regrouped under the sub-headings among them
+    ("* Subjects with recurrent, locally advanced or metastatic cancer:" over "* Bladder: UC", "* Kidney:
+    ccRCC", NCT05520099, audit): each sub-heading with the entries after it is All(Unparsed(sub-heading),
+    Any(entries)), which decides only when none of its entries is met (the sub-heading's words, here the
+    disease extent, are not read). Read flat, a localised ccRCC met the list."""
+    if not any(e.strip().endswith(":") for e in entries[:-1]):
+        return nodes
+    out: list[c.Node] = []
+    heading: c.Node | None = None
+    members: list[c.Node] = []
+
+    def close() -> None:
+        if heading is not None:
+            inner = members[0] if len(members) == 1 else c.Any(tuple(members))
+            out.append(c.All((heading, inner)) if members else heading)
+
+    for entry, node in zip(entries, nodes):
+        if entry.strip().endswith(":"):
+            close()
+            heading, members = c.Unparsed(entry.strip()), []
+        elif heading is not None:
+            members.append(node)
+        else:
+            out.append(node)
+    close()
+    return out
 
 
 def _group_label(text: str) -> bool:

@@ -412,3 +412,24 @@ def test_a_higher_legal_age_beside_an_age_limit_keeps_the_age_necessary(vocab):
     # a legal age that may be lower stays an alternative
     _, node = parse_one(vocab, "inc", "Age >= 18 years (or the legal age of majority if it is lower than 18 years)")
     assert not isinstance(node, c.All)
+
+
+def test_sub_headings_in_a_list_of_alternatives_keep_their_entries_under_them(vocab):
+    # NCT05520099 (audit): read flat, "Kidney: ccRCC" under "... recurrent, locally advanced or metastatic cancer:" was an
+    # alternative of its own, so a localised ccRCC met the list
+    text = ("Inclusion Criteria:\n\n* Subjects must meet one of the following criteria:\n"
+            "   * Subjects suspected or diagnosed with recurrent, locally advanced or metastatic cancer:\n"
+            "     * Bladder: Urothelial Carcinoma (UC)\n     * Kidney: Clear Cell Renal Cell Carcinoma (ccRCC)\n"
+            "   * Subjects suspected or diagnosed with recurrent or metastatic cancer:\n"
+            "     * Liver: Hepatocellular Carcinoma (HCC)\n")
+    items = parse_eligibility(text, vocab).criteria_items
+    assert len(items) == 1
+    node = items[0].node
+
+    def ccrcc_only(atom):
+        if isinstance(atom, c.CancerType):
+            return MET if "CCRCC" in atom.codes else NOT_MET
+        return UNKNOWN
+
+    assert verdict(node, ccrcc_only) == UNKNOWN  # its extent is not read: to confirm, never MET on the type alone
+    assert verdict(node, lambda atom: NOT_MET if isinstance(atom, c.CancerType) else UNKNOWN) == NOT_MET
