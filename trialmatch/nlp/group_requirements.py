@@ -17,7 +17,7 @@ import re
 from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import walk
 from trialmatch.nlp.builders import Clause
-from trialmatch.nlp.builders.labs import build_lab
+from trialmatch.nlp.builders.labs import GILBERT_NAME, GILBERT_STATUS, build_lab
 from trialmatch.nlp.builders.person import build_age, build_performance
 from trialmatch.nlp.normalize import normalize
 from trialmatch.nlp.terms import Terms
@@ -123,9 +123,8 @@ def liver_threshold(head: str, tail: str, head_node: c.Node, terms: Terms) -> c.
 # ("or hemolysis"), no unit ("then <= 3.0"), no threshold ("unless has Gilbert's disease": any bilirubin? a Gilbert's
 # patient may still have liver disease; the trials that say so write a limit, so it is not read as "any").
 _G_PEOPLE = r"(?:the |an? )?(?:patients?|participants?|subjects?(?:'s)?|individuals?|those|children)"
-_G_QUAL = (r"(?:(?:a )?(?:(?:known|documented|confirmed|suspected)(?:/| or )(?:known|documented|confirmed|suspected)|"
-           r"known|documented|confirmed|well-documented|diagnosed|suspected|(?:documented )?history of|diagnosis of) )*")
-_G_NAME = r"gilbert(?:'s|s|'| s)?(?:[- ]meulengracht)?(?: syndrome| disease)?"
+_G_QUAL = rf"(?:(?:a )?(?:{GILBERT_STATUS}|(?:documented )?history of|diagnosis of) )*"
+_G_NAME = GILBERT_NAME
 _G_GROUP = (rf"(?:(?:for|in|with|if) )?(?:the case of )?(?:{_G_PEOPLE} )?(?:(?:with|who have|who has|has) )?{_G_QUAL}{_G_NAME}"
             r"(?: (?:is )?present)?")
 

@@ -190,12 +190,15 @@ _LIVER_METASTASES = re.compile(
 # group_requirements.py gilbert_threshold restates an exception in ("... ( <= 3 x uln for patients with gilbert's syndrome)")
 # or a bracket says itself ("(<= 3 x uln for subjects with documented gilbert's syndrome)"). "suspected" too:
 # only a recorded Gilbert's makes the branch MET, and such a patient is in the group; an unrecorded one is UNKNOWN
+# the syndrome's names and the words that say it is on record (shared with group_requirements.py)
+GILBERT_NAME = r"gilbert(?:'s|s|'| s)?(?:[- ]meulengracht)?(?: syndrome| disease)?"
+GILBERT_STATUS = (r"(?:known|documented|confirmed|suspected)(?:/| or )(?:known|documented|confirmed|suspected)|"
+                  r"known|documented|confirmed|well-documented|diagnosed|suspected")
 _GILBERT = re.compile(
     r"^(?:for|in|with|if)(?: the case of)?(?:(?: an?| the)? (?:patients?|participants?|subjects?|individuals?|those|children))?"
-    r"(?: with| who have)?(?: a)?(?: (?:(?:known|documented|confirmed|suspected)(?:/| or )(?:known|documented|confirmed|suspected)|"
-    r"known|documented|confirmed|well-documented|diagnosed|suspected|a history of|"
+    rf"(?: with| who have)?(?: a)?(?: (?:{GILBERT_STATUS}|a history of|"
     r"history of|a documented history of|documented history of|diagnosis of))*"
-    r" gilbert(?:'s|s|'| s)?(?:[- ]meulengracht)?(?: syndrome| disease)?(?: (?:is )?present)?$")
+    rf" {GILBERT_NAME}(?: (?:is )?present)?$")
 GILBERT = c.Condition(("gilbert_syndrome",))
 
 
