@@ -217,7 +217,10 @@ class Condition:
     "interstitial_lung_disease", "heart_failure", "other_malignancy", ...) and/or codes.
     ``active_only``: only active conditions count. ``within_days``: only a condition whose
     onset falls within that many days before the as-of date counts ("myocardial infarction
-    within 6 months"); an older one does not, an undated one is to be confirmed."""
+    within 6 months"); an older one does not, an undated one is to be confirmed.
+    ``qualifier`` (one of CONDITION_QUALIFIERS: "uncontrolled", "clinically_significant", ...):
+    the condition counts only in that state, which no record holds; a counting record leaves the
+    criterion to be confirmed, never met (an inactive or absent one is read as without it)."""
 
     keys: tuple[str, ...] = ()
     codes: tuple[Coding, ...] = ()
@@ -225,6 +228,14 @@ class Condition:
     within_days: int | None = None
     text: str | None = None
     id: str | None = None
+    qualifier: str | None = None
+
+
+# The states a Condition's ``qualifier`` names (criteria.schema.json lists the same): what a
+# clinician judges and no mCODE record holds ("uncontrolled hypertension", "active infection
+# requiring systemic therapy", "pneumonitis that required steroids").
+CONDITION_QUALIFIERS = ("uncontrolled", "clinically_significant", "symptomatic", "serious", "severe", "unstable",
+                        "requiring_treatment", "requiring_systemic_treatment", "requiring_steroids")
 
 
 @dataclass(frozen=True)

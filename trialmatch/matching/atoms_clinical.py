@@ -171,6 +171,10 @@ def compile_condition(node: c.Condition, negated, vocab, units):
     or a related type, or of unknown type, may be the same cancer recorded twice (or a
     contralateral one the protocol may accept): UNKNOWN, to confirm.
 
+    ``qualifier`` ("uncontrolled", "requiring systemic treatment"): a record that would make it MET
+    leaves it UNKNOWN, to confirm, since no record holds that state; an inactive or absent record
+    reads as without the qualifier (a resolved condition is not an uncontrolled one).
+
     ``within_days`` (an event in a window: "myocardial infarction within 6 months"): a record
     counts when its onset falls in the window ending on the as-of date; an onset before the
     window does not count (with nothing inside the window the answer is the one for an absent
@@ -190,6 +194,13 @@ def compile_condition(node: c.Condition, negated, vocab, units):
     window = node.within_days
     if window is not None:
         label += f" within {window} days"
+    state = node.qualifier.replace("_", " ") if node.qualifier else None
+
+    def counted(reason, ev):
+        """A record that counts: MET, or to confirm when the criterion names a state no record holds."""
+        if state is None:
+            return met(node, reason, ev)
+        return unknown(node, f"{reason}; whether {state} is not recorded", f"{label}: {state}?", TO_CONFIRM, ev)
 
     def record(k, cond):
         covers = {(x.system, x.code) for x in cond.codes} & codes
@@ -231,12 +242,12 @@ def compile_condition(node: c.Condition, negated, vocab, units):
                     undated.append(r)
             records, unsure = inside, unsure + undated
         if records and not node.active_only:
-            return met(node, f"{records[0].what} recorded", _shown(records, True))
+            return counted(f"{records[0].what} recorded", _shown(records, True))
         if records:
             ev = _shown(records, True)
             active = [r for r in records if r.status in rules.active_statuses]
             if active:
-                return met(node, f"{active[0].what} recorded, {active[0].status}", ev)
+                return counted(f"{active[0].what} recorded, {active[0].status}", ev)
             unclear = [r for r in records if r.status not in rules.inactive_statuses]
             if unclear:
                 return unknown(node, f"{unclear[0].what} recorded; whether active is not stated", label, TO_CONFIRM, ev)

@@ -127,7 +127,8 @@ def _procedure(n: c.Procedure) -> str:
 def _condition(n: c.Condition) -> str:
     what = " or ".join([*(_words(k) for k in n.keys), *(x.display or x.code or "?" for x in n.codes)])
     window = f" within {n.within_days} days" if n.within_days is not None else ""
-    return f"{'active ' if n.active_only else ''}{what}{window}"
+    state = f" ({n.qualifier.replace('_', ' ')})" if n.qualifier else ""
+    return f"{'active ' if n.active_only else ''}{what}{state}{window}"
 
 
 def _measurable(n: c.Measurable) -> str:

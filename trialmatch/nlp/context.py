@@ -46,6 +46,8 @@ class Context:
         self.history = self._prefix("HISTORICAL")
         self.qualifiers: dict[str, str | None] = {
             r.literal.lower(): r.value for r in rules if r.category == "QUALIFIER"}
+        self._condition_states = tuple((re.compile(r.pattern or re.escape(r.literal.lower())), r.value)
+                                       for r in rules if r.category == "CONDITION_QUALIFIER")
 
     def _prefix(self, category: str) -> re.Pattern:
         sources = sorted((r.pattern or re.escape(r.literal.lower()) for r in self.rules if r.category == category),
@@ -103,6 +105,12 @@ class Context:
             if (not literals or any(lit in low for lit in literals)) and rx.search(low):
                 return value
         return None
+
+    def condition_qualifier(self, words: str) -> str | None:
+        """The Condition qualifier the whole of ``words`` names ("Uncontrolled", "requiring systemic
+        therapy."), or None."""
+        low = words.strip(" .,;:").lower()
+        return next((value for rx, value in self._condition_states if rx.fullmatch(low)), None)
 
     def non_clinical(self, text: str) -> bool:
         """Whether the text speaks of something no record answers (consent, willingness, logistics)

@@ -7,6 +7,7 @@ import re
 from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import positive_atoms, walk
 from trialmatch.nlp.clauses import ClauseParser
+from trialmatch.nlp.condition_qualifiers import fold_condition_qualifiers
 from trialmatch.nlp.context import default_context
 from trialmatch.nlp.parsed_eligibility import (
     FULLY, NON_CLINICAL, NOT_COUNTED, PARTLY, UNPARSED, ParsedEligibility, ParsedItem,
@@ -26,8 +27,9 @@ from trialmatch.nlp.terms import terms_for
 # non-clinical tissue and conception items, group labels as scopes, permissions on a condition,
 # audit fixes; 0.6.0: the sixth: therapy lines and classes, heart/vessel/effusion/epilepsy/cirrhosis/
 # Gilbert's/spinal cord compression keys, cancer names and sites, section lead-ins, age-group performance,
-# subgroup lab limits, study-drug hypersensitivity, trial-participation windows, scopes, audit fixes)
-PARSER_VERSION = "trialmatch-nlp 0.6.0"
+# subgroup lab limits, study-drug hypersensitivity, trial-participation windows, scopes, audit fixes;
+# 0.7.0: the seventh: a condition's state as the Condition qualifier, ...)
+PARSER_VERSION = "trialmatch-nlp 0.7.0"
 
 # A list head whose children are alternatives ("one of the following:").
 _ANY_HEAD = re.compile(r"\b(?:one|any|either|one or more|at least one)\b(?: of)?\b.*\b(?:following|criteria|below)\b|\beither\b"
@@ -264,6 +266,7 @@ def parse_item(parser: ClauseParser, seg: Segment, alternative: str | None = Non
         if parser.non_clinical(text):
             return c.Unparsed(text, non_clinical=True), NON_CLINICAL
         return c.Unparsed(text), UNPARSED
+    node = fold_condition_qualifiers(node, parser.context)
     status = PARTLY if _has_unparsed(node) else FULLY
     if status == PARTLY:
         node = restore_unparsed(node, text)  # remainders in the protocol's words, not normalised

@@ -16,7 +16,9 @@ literal as a phrase; a string, a regular expression (over normalised, lower-case
   as the proposed atoms of docs/nlp.md), ``DEPENDENT`` (a sentence not understood that depends on
   the one before: ``value`` "definition" or "permission"; "independent" rules are counter-rules, a
   requirement of its own), ``DOCUMENTATION`` (a whole sentence that says how the protocol checks,
-  never who is eligible: "Screening is not required.").
+  never who is eligible: "Screening is not required."), ``CONDITION_QUALIFIER`` (the whole words left
+  beside a Condition atom that name a state of it no record holds, "uncontrolled", "requiring systemic
+  therapy": ``value`` one of ``criteria.CONDITION_QUALIFIERS``; the pattern matches the whole remainder).
 - ``LexiconRule`` (``lexicon/*.json``, one file per label, read in file-name order): phrases that name a concept with a vocabulary key, for
   the concepts whose keys are fixed by the shared interface (labs, markers, conditions,
   metastatic sites, drug classes, genes). Cancer types and drugs come from ``trialmatch.vocab``;
@@ -32,10 +34,11 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from importlib import resources
 
+from trialmatch.domain.criteria import CONDITION_QUALIFIERS
 from trialmatch.errors import RuleFileError
 
 CONTEXT_CATEGORIES = ("NEGATION", "HISTORICAL", "QUALIFIER", "EXCEPTION", "NON_CLINICAL", "RECOGNISED", "DEPENDENT",
-                      "DOCUMENTATION")
+                      "DOCUMENTATION", "CONDITION_QUALIFIER")
 DEPENDENT_VALUES = ("definition", "permission", "pregnancy_test", "age_restated", "independent")
 LEXICON_LABELS = ("LAB", "MARKER", "CONDITION", "SITE", "DRUG_CLASS", "GENE", "CANCER")
 
@@ -84,6 +87,8 @@ def _build(cls, data, where: str, allowed_values: tuple[str, ...], value_field: 
         raise RuleFileError(f"{where}.value: required for RECOGNISED rules, the concept's name")
     if cls is ContextRule and data["category"] == "DEPENDENT" and data.get("value") not in DEPENDENT_VALUES:
         raise RuleFileError(f"{where}.value: required for DEPENDENT rules, one of {list(DEPENDENT_VALUES)}")
+    if cls is ContextRule and data["category"] == "CONDITION_QUALIFIER" and data.get("value") not in CONDITION_QUALIFIERS:
+        raise RuleFileError(f"{where}.value: required for CONDITION_QUALIFIER rules, one of {list(CONDITION_QUALIFIERS)}")
     if cls is LexiconRule and (not isinstance(data.get("key"), str) or not data["key"].strip()):
         raise RuleFileError(f"{where}.key: required, a non-empty string")
     return cls(**data)

@@ -37,11 +37,16 @@ def test_immunodeficiency_names_the_key_and_the_primary_one(vocab, text, expecte
 
 @pytest.mark.parametrize("text", [
     "Immunocompromised patients",  # a state (drugs, chemotherapy) no diagnosis code need show
-    "Uncontrolled immunodeficiency",
 ])
 def test_immunodeficiency_words_no_key_carries_stay_open(vocab, text):
     status, node = parse_one(vocab, "exc", text)
     assert status != "fully_structured", node
+
+
+def test_uncontrolled_immunodeficiency_is_the_keys_state_to_confirm(vocab):
+    status, node = parse_one(vocab, "exc", "Uncontrolled immunodeficiency")
+    assert (status, node) == ("fully_structured", no({"type": "condition", "keys": ["immunodeficiency", "primary_immunodeficiency"],
+                                                      "qualifier": "uncontrolled"}))
 
 
 MALABS = {"type": "condition", "keys": ["malabsorption"]}
@@ -53,9 +58,8 @@ MALABS = {"type": "condition", "keys": ["malabsorption"]}
     ("exc", "History of malabsorption syndrome", no(dict(MALABS, active_only=False))),
     ("inc", "Participants must not have a known history of a prior diagnosis of malabsorption syndrome",
      no(dict(MALABS, active_only=False))),
-    # the vague word stays beside the atom
-    ("exc", "Clinically significant active malabsorption syndrome",
-     no({"type": "all", "items": [MALABS, {"type": "unparsed", "text": "Clinically significant"}]})),
+    # the vague word is the atom's qualifier: a record leaves it to confirm
+    ("exc", "Clinically significant active malabsorption syndrome", no(dict(MALABS, qualifier="clinically_significant"))),
 ])
 def test_malabsorption_key(vocab, section, text, expected):
     status, node = parse_one(vocab, section, text)
@@ -126,10 +130,10 @@ HF = {"type": "condition", "keys": ["heart_failure"]}
 
 @pytest.mark.parametrize("text,expected", [
     # NCT (KEYNOTE-style) "Has symptomatic congestive heart failure[New York Heart Association (NYHA) Classes II-IV]":
-    # the class in square brackets and the word before both narrow the one condition
+    # the class in square brackets and the word before both narrow the one condition (the word is its qualifier)
     ("Has symptomatic congestive heart failure[New York Heart Association (NYHA) Classes II-IV]",
-     no({"type": "all", "items": [HF, {"type": "unparsed", "text": "New York Heart Association (NYHA) Classes II-IV"},
-                                  {"type": "unparsed", "text": "symptomatic"}]})),
+     no({"type": "all", "items": [dict(HF, qualifier="symptomatic"),
+                                  {"type": "unparsed", "text": "New York Heart Association (NYHA) Classes II-IV"}]})),
     ("NYHA Classes II-IV heart failure", no({"type": "all", "items": [HF, {"type": "unparsed", "text": "NYHA Classes II-IV"}]})),
 ])
 def test_nyha_classes_and_brackets(vocab, text, expected):

@@ -26,6 +26,14 @@ FULL = [
     ("Subjects who have received any type of solid organ transplant", no(TX)),
     # NCT05136196 (inclusion section, negated): "organ allograft"
     ("Participants must not have received an organ allograft", no(TX)),
+    # a state of the condition no record holds is the atom's qualifier (a counting record: to confirm)
+    ("Clinically significant peripheral neuropathy", no(cond(PN, qualifier="clinically_significant"))),  # NCT06182072
+    ("Have active, uncontrolled infection", no(cond("active_infection", qualifier="uncontrolled"))),  # NCT05787587
+    ("Active, clinically significant bacterial, viral, or fungal infection.",  # NCT04150042
+     no(cond("active_infection", qualifier="clinically_significant"))),
+    # NCT05859074: an uncontrolled infection in a window: any record with its onset inside counts
+    ("Uncontrolled infection within 6 months prior to study entry.",
+     no(cond("active_infection", False, 183, qualifier="uncontrolled"))),
 ]
 
 PARTLY = [
@@ -38,7 +46,6 @@ PARTLY = [
     ("Ongoing Grade 3 or higher neuropathy", no(all_(cond(PN), un("Grade 3 or higher")))),  # NCT05253651
     # NCT03977233: "sensory" narrows the key and stays too
     ("Subject has sensory peripheral neuropathy grade ≥ 2.", no(all_(cond(PN), un("sensory"), un("grade ≥ 2")))),
-    ("Clinically significant peripheral neuropathy", no(all_(cond(PN), un("Clinically significant")))),  # NCT06182072
     # NCT06730750: a grade on another key (ILD or pneumonitis, either necessary)
     ("Grade ≥3 ILD/pneumonitis.",
      no(all_(any_(cond("interstitial_lung_disease"), cond("pneumonitis")), un("Grade ≥3")))),
@@ -49,15 +56,9 @@ PARTLY = [
     ("History of allogeneic organ or stem cell transplant", no(any_(TX, un("stem cell")))),  # NCT05187182
     ("Prior allogeneic stem cell transplantation, or organ transplantation.",  # NCT06257264
      no(any_(TX, un("allogeneic stem cell transplantation")))),
-    # infections: narrowing words stay beside the key
-    ("Have active, uncontrolled infection", no(all_(cond("active_infection"), un("uncontrolled")))),  # NCT05787587
-    ("Active, uncontrolled bacterial, viral, or fungal infections requiring systemic therapy.",  # NCT06026410
-     no(all_(all_(cond("active_infection"), un("uncontrolled")), un("requiring systemic therapy")))),
-    ("Active, clinically significant bacterial, viral, or fungal infection.",  # NCT04150042
-     no(all_(cond("active_infection"), un("clinically significant")))),
-    # NCT05859074: an uncontrolled infection in a window: any record with its onset inside counts
-    ("Uncontrolled infection within 6 months prior to study entry.",
-     no(all_(cond("active_infection", False, 183), un("Uncontrolled")))),
+    # NCT06026410: one state is the atom's qualifier, a second stays beside it
+    ("Active, uncontrolled bacterial, viral, or fungal infections requiring systemic therapy.",
+     no(all_(cond("active_infection", qualifier="uncontrolled"), un("requiring systemic therapy")))),
 ]
 
 
@@ -159,8 +160,8 @@ def test_intercurrent_illness_examples_each_exclude_and_the_lead_stays_open(voca
             "congestive heart failure, unstable angina pectoris, cardiac arrhythmia, or psychiatric illness/social "
             "situations that would limit compliance with study requirements")
     assert parse_one(vocab, "exc", text) == ("partly_structured", no(any_(
-        LEAD, cond("active_infection"), all_(cond("heart_failure"), un("symptomatic"), un("Uncontrolled")),
-        cond("unstable_angina"), all_(cond("arrhythmia"), un("Uncontrolled")),
+        LEAD, cond("active_infection"), all_(cond("heart_failure", qualifier="symptomatic"), un("Uncontrolled")),
+        cond("unstable_angina"), cond("arrhythmia", qualifier="uncontrolled"),
         un("psychiatric illness/social situations that would limit compliance with study requirements"))))
 
 
@@ -169,10 +170,10 @@ def test_intercurrent_illness_keys_uncontrolled_by_name_and_events_in_a_window_s
     status, node = parse_one(vocab, "exc", "Uncontrolled intercurrent illness, including but not limited to, ongoing or "
                              "active infection, uncontrolled hypertension, interstitial lung disease, or psychiatric illness")
     assert node == no(any_(LEAD, cond("active_infection"), cond("hypertension_uncontrolled"),
-                           all_(cond("interstitial_lung_disease"), un("uncontrolled")), un("psychiatric illness")))
+                           cond("interstitial_lung_disease", qualifier="uncontrolled"), un("psychiatric illness")))
     status, node = parse_one(vocab, "exc", "Uncontrolled intercurrent illness, including (but not limited to) active "
                              "infection, uncontrolled cardiac arrhythmia, myocardial infarction within the previous six months")
-    assert node == no(any_(LEAD, cond("active_infection"), all_(cond("arrhythmia"), un("uncontrolled")),
+    assert node == no(any_(LEAD, cond("active_infection"), cond("arrhythmia", qualifier="uncontrolled"),
                            cond("myocardial_infarction", False, 183)))
 
 

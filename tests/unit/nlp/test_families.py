@@ -11,8 +11,9 @@ from tests.unit.nlp.test_builders import parse_one
 NOT, ALL, ANY = "not", "all", "any"
 
 
-def cond(key, active=True):
-    return {"type": "condition", "keys": [key]} if active else {"type": "condition", "keys": [key], "active_only": False}
+def cond(key, active=True, qualifier=None):
+    out = {"type": "condition", "keys": [key]} if active else {"type": "condition", "keys": [key], "active_only": False}
+    return out if qualifier is None else {**out, "qualifier": qualifier}
 
 
 def unparsed(text):
@@ -62,8 +63,8 @@ EXCLUSION = [
          cond("hiv"), cond("hepatitis_b"), cond("hepatitis_c")]}})),
     ("History of testing positive for human immunodeficiency virus (HIV) or acquired immunodeficiency syndrome (AIDS).",
      ("fully_structured", {"type": NOT, "item": cond("hiv", active=False)})),
-    ("Uncontrolled HIV infection",
-     ("partly_structured", {"type": NOT, "item": {"type": ALL, "items": [cond("hiv"), unparsed("Uncontrolled")]}})),
+    ("Uncontrolled HIV infection",  # a state no record holds: the atom's qualifier (a record: to confirm)
+     ("fully_structured", {"type": NOT, "item": cond("hiv", qualifier="uncontrolled")})),
     ("History of another primary malignancy except for malignancy treated with curative intent",
      ("partly_structured", {"type": NOT, "item": {"type": ALL, "items": [
          cond("other_malignancy", active=False), unparsed("except for malignancy treated with curative intent")]}})),
@@ -83,10 +84,9 @@ EXCLUSION = [
      ("fully_structured", {"type": NOT, "item": {"type": "pregnancy"}})),
     ("Has a history of (non-infectious) pneumonitis/interstitial lung disease that required steroids or has current "
      "pneumonitis/interstitial lung disease.",
-     ("partly_structured", {"type": NOT, "item": {"type": ANY, "items": [
-         {"type": ALL, "items": [
-             {"type": ANY, "items": [cond("pneumonitis", False), cond("interstitial_lung_disease", False)]},
-             unparsed("that required steroids")]},
+     ("fully_structured", {"type": NOT, "item": {"type": ANY, "items": [
+         {"type": ANY, "items": [cond("pneumonitis", False, "requiring_steroids"),
+                                 cond("interstitial_lung_disease", False, "requiring_steroids")]},
          {"type": ANY, "items": [cond("pneumonitis"), cond("interstitial_lung_disease")]}]}})),
     # a washout window after a list of treatments is every treatment's (labels, line 184)
     ("Prior chemotherapy or radiotherapy within 4 weeks",

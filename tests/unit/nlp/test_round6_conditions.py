@@ -25,17 +25,19 @@ CARDIOVASCULAR = ["cardiovascular_disease"] + HEART + ["deep_vein_thrombosis", "
 CEREBROVASCULAR = ["cerebrovascular_disease", "stroke", "transient_ischemic_attack"]
 
 
-def keys(ks, active_only=True, within_days=None):
+def keys(ks, active_only=True, within_days=None, qualifier=None):
     out = {"type": "condition", "keys": list(ks)}
     if not active_only:
         out["active_only"] = False
     if within_days is not None:
         out["within_days"] = within_days
+    if qualifier is not None:
+        out["qualifier"] = qualifier
     return out
 
 
-def one(key):
-    return keys([key])
+def one(key, qualifier=None):
+    return keys([key], qualifier=qualifier)
 
 
 PLEURAL, PERICARDIAL, ASCITES = one("pleural_effusion"), one("pericardial_effusion"), one("ascites")
@@ -45,23 +47,36 @@ FULL = [
     ("A history of cerebrovascular disease", no(keys(CEREBROVASCULAR, False))),
     ("History of seizure disorder", no(keys(["epilepsy"], False))),  # NCT06538389
     ("Liver cirrhosis", no(one("cirrhosis"))),  # NCT03774758
+    # a state no record holds is the umbrella key's qualifier (a record: to confirm)
+    ("Clinically significant cardiovascular disease", no(keys(CARDIOVASCULAR, qualifier="clinically_significant"))),  # NCT04665206
+    ("Clinically relevant cardiovascular disease", no(keys(CARDIOVASCULAR, qualifier="clinically_significant"))),  # NCT05732831
+    ("Clinically significant cardiac disease", no(keys(HEART, qualifier="clinically_significant"))),  # NCT04872166
+    ("Uncontrolled cardiac disease.", no(keys(HEART, qualifier="uncontrolled"))),  # NCT04747912
+    # NCT05720117: a window on the umbrella key (any record with its onset inside)
+    ("Significant cardiovascular disease within 6 months prior to start of study drug.",
+     no(keys(CARDIOVASCULAR, False, 183, qualifier="clinically_significant"))),
+    ("Uncontrollable pleural effusion, ascites, or pericardial effusion.",  # NCT05519293
+     no(any_(one("pleural_effusion", "uncontrolled"), one("ascites", "uncontrolled"), one("pericardial_effusion", "uncontrolled")))),
+    # NCT06890884: the effusion named once for both; "clinically significant" reaches both
+    ("Has clinically significant pericardial or pleural effusion.",
+     no(any_(one("pericardial_effusion", "clinically_significant"), one("pleural_effusion", "clinically_significant")))),
+    ("Uncontrolled seizure disorder", no(one("epilepsy", "uncontrolled"))),  # NCT04150042
+    # NCT06800313: the window closes the alternatives before ", or" (read by the list reader, any myocardial
+    # infarction ever excluded); the last alternative is read alone
+    ("History of myocardial infarction or unstable angina within 6 months prior to enrollment, or clinically "
+     "significant cardiac disease.",
+     no(any_(keys(["myocardial_infarction"], False, 183), keys(["unstable_angina"], False, 183),
+             keys(HEART, False, qualifier="clinically_significant")))),
 ]
 
 PARTLY = [
-    # the vague words stay beside the umbrella key (the qualifier pattern): the key is necessary
-    ("Clinically significant cardiovascular disease", no(all_(keys(CARDIOVASCULAR), un("Clinically significant")))),  # NCT04665206
+    # two states, or one the qualifiers do not name, stay beside the umbrella key: the key is necessary
     ("Has uncontrolled or significant cardiovascular disorder",  # NCT06780098
      no(all_(keys(CARDIOVASCULAR), un("uncontrolled or significant")))),
-    ("Clinically relevant cardiovascular disease", no(all_(keys(CARDIOVASCULAR), un("Clinically relevant")))),  # NCT05732831
     ("Moderate or severe cardiovascular disease", no(all_(keys(CARDIOVASCULAR), un("Moderate or severe")))),  # NCT04657068
-    ("Clinically significant cardiac disease", no(all_(keys(HEART), un("Clinically significant")))),  # NCT04872166
-    ("Uncontrolled cardiac disease.", no(all_(keys(HEART), un("Uncontrolled")))),  # NCT04747912
     # NCT06074588: the words reach both parts of the list
     ("Has uncontrolled, significant cardiovascular disease or cerebrovascular disease",
      no(all_(any_(keys(CARDIOVASCULAR), keys(CEREBROVASCULAR)), un("uncontrolled, significant")))),
-    # NCT05720117: a window on the umbrella key (any record with its onset inside)
-    ("Significant cardiovascular disease within 6 months prior to start of study drug.",
-     no(all_(keys(CARDIOVASCULAR, False, 183), un("Significant")))),
     # NCT05074810: "concurrent" is present time; the unread alternative keeps the list from clearing anyone; the
     # heart field's record is to confirm (its codes hold premature beats, AV blocks: audit), never an exclusion alone
     ("Concurrent heart disease or severe obstructive pulmonary disease",
@@ -70,25 +85,13 @@ PARTLY = [
     # the NCI effusion template: any of the three is necessary, the rest stays unparsed
     ("Uncontrolled pleural effusion, pericardial effusion, or ascites requiring recurrent drainage procedures "  # NCT04929223
      "(once monthly or more frequently)",
-     no(all_(all_(any_(PLEURAL, PERICARDIAL, ASCITES), un("Uncontrolled")),
+     no(all_(any_(one("pleural_effusion", "uncontrolled"), one("pericardial_effusion", "uncontrolled"),
+                  one("ascites", "uncontrolled")),
              un("requiring recurrent drainage procedures (once monthly or more frequently)")))),
-    ("Uncontrollable pleural effusion, ascites, or pericardial effusion.",  # NCT05519293
-     no(all_(any_(PLEURAL, ASCITES, PERICARDIAL), un("Uncontrollable")))),
-    # NCT06890884: the effusion named once for both; "clinically significant" reaches both (read by the list
-    # reader, a mild pleural effusion alone excluded)
-    ("Has clinically significant pericardial or pleural effusion.",
-     no(all_(any_(PERICARDIAL, PLEURAL), un("clinically significant")))),
     ("Symptomatic clinically significant ascites", no(all_(ASCITES, un("Symptomatic clinically significant")))),  # NCT06122480
-    ("Uncontrolled seizure disorder", no(all_(one("epilepsy"), un("Uncontrolled")))),  # NCT04150042
     ("Prior history of liver cirrhosis or liver transplantation",  # NCT05477576
      no(any_(keys(["cirrhosis"], False), un("liver transplantation")))),
     ("Grade \\>= 2 ascites or pleural effusion.", no(all_(any_(ASCITES, PLEURAL), un("Grade \\>= 2")))),  # NCT06568939
-    # NCT06800313: the window closes the alternatives before ", or" (read by the list reader, any myocardial
-    # infarction ever excluded); the last alternative is read alone
-    ("History of myocardial infarction or unstable angina within 6 months prior to enrollment, or clinically "
-     "significant cardiac disease.",
-     no(any_(keys(["myocardial_infarction"], False, 183), keys(["unstable_angina"], False, 183),
-             all_(keys(HEART, False), un("clinically significant"))))),
 ]
 
 UNPARSED = [
