@@ -17,6 +17,7 @@ from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.clause_prepare import prepare, strip_fillers
 from trialmatch.nlp.compounds import PRESENT_WORDS, CompoundReader
 from trialmatch.nlp.context import Context
+from trialmatch.nlp.exceptions import ExceptionReader
 from trialmatch.nlp.normalize import normalize
 from trialmatch.nlp.qualifiers import CLAUSE_JOIN, QualifierReader
 from trialmatch.nlp.readings import BUILDERS, QUALIFIED_BUILDERS
@@ -95,7 +96,7 @@ def _requires_participation(node: c.Node) -> bool:
     return any(isinstance(a, c.StudyParticipation) for a in positive_atoms(node))
 
 
-class ClauseParser(SentenceReader, CompoundReader, QualifierReader):
+class ClauseParser(SentenceReader, ExceptionReader, CompoundReader, QualifierReader):
     def __init__(self, terms: Terms, context: Context):
         self.terms = terms
         self.context = context
