@@ -158,6 +158,10 @@ _RAISES = re.compile(r"\b(?:older|higher|greater|above|over|more)\b|>")  # "... 
 _LOWERS = re.compile(r"\b(?:younger|lower|less|below|under)\b|<")
 
 
+# the DEPENDENT values of sentences that restate the head (read so only after a head of that kind)
+_RESTATING = ("age_restated", "pregnancy_test")
+
+
 class ExceptionReader:
     """The exception level of the ClauseParser (a mixin: ``_sentences`` reads an item's sentences,
     ``parse_clause`` one clause, ``context`` the context rules)."""
@@ -216,6 +220,13 @@ class ExceptionReader:
         head_node = _site_decides(head_node, head)
         low = tail.lower()
         spans = sentence_spans(low) if len(low) == len(tail) else []
+        if spans and all(self.context.dependent(normalize(low[a:b])) in _RESTATING
+                         and restated(self.context.dependent(normalize(low[a:b])), head_node) == "definition"
+                         for a, b in spans):
+            # "Age >= 18 years. Because no dosing or adverse event data are currently available ... in patients
+            # < 18 years of age, children are excluded from this study" (NCI template, 16 items): cut at "in
+            # patients", the tail only restates the head (context rules DEPENDENT age_restated/pregnancy_test)
+            return head_node
         if lead is not None and restated(self.context.dependent(normalize(lead)), head_node) is None \
                 and restated(self.context.dependent(normalize(low[:spans[0][1]] if spans else low)), head_node) is None:
             # "Grade >= 2 neuropathy. Other toxicities not recovered to grade <= 1 (except alopecia)": the
