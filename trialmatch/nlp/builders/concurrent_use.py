@@ -25,9 +25,11 @@ _NOW_WORD = (r"(?:currently|concurrently|current|concurrent|concomitant|concomit
              r"regular|long-term|continuous|daily|active)")
 _NOW_VERB = (r"(?:use of|usage of|treatment with|therapy with|administration of|receiving|taking|using|requiring|"
              r"requires|require|required|need for|needs|need|on|anticoagulation with|anticoagulated with)")
+# now-words and verbs in any order ("requires ongoing treatment with", "is receiving chronic
+# concomitant treatment with", "current treatment with")
 _CURRENT = re.compile(
-    rf"^(?:(?:is|are|be|being|who are|who is|who require|who requires) )?(?P<now>(?:{_NOW_WORD} )*)"
-    rf"(?P<verb>(?:{_NOW_VERB} )*)(?:(?:any|a|an|the|other) )?(?P<now2>(?:{_NOW_WORD} )*)(?P<x>.+)$")
+    rf"^(?:(?:is|are|be|being|who are|who is|who require|who requires) )?(?P<now>(?:(?:{_NOW_WORD}|{_NOW_VERB}) )*)"
+    rf"(?:(?:any|a|an|the|other) )?(?P<now2>(?:{_NOW_WORD} )*)(?P<x>.+)$")
 _PAST = re.compile(r"\b(?:prior|previous|previously|history|received|receipt|had|have had|has had|ever|past|recent|"
                    r"recently|former|formerly|exposure|exposed|last)\b")
 
@@ -35,9 +37,11 @@ _PAST = re.compile(r"\b(?:prior|previous|previously|history|received|receipt|had
 def current_use(clause: Clause, t: str) -> c.PriorTherapy | None:
     """PriorTherapy(concurrent medication, within_days=0) for words of current use (see above); a
     window at the end is kept ("concurrent use of systemic steroids within 14 days")."""
+    if _required_use(clause):
+        return None
     head, within = window_at_end(t)
     m = _CURRENT.match(head)
-    if not m or not (m.group("now") or m.group("verb") or m.group("now2")) or clause.historical:
+    if not m or not (m.group("now") or m.group("now2")) or clause.historical:
         return None
     if within is None and _PAST.search(head):
         return None
@@ -47,6 +51,15 @@ def current_use(clause: Clause, t: str) -> c.PriorTherapy | None:
     if atom is None or not concurrent(clause, atom):
         return None
     return dataclasses.replace(atom, within_days=within if within is not None else 0)
+
+
+def _required_use(clause: Clause) -> bool:
+    """An inclusion clause with no negation taken off: the atom would require the patient to be on
+    the medication. No oncology protocol here asks that (an inclusion item saying "Participant
+    requires administration of strong CYP3A4 inhibitors ... are not eligible", NCT04005690, or an
+    exclusion item filed under the inclusion heading, NCT06634875, mean the opposite); such clauses
+    stay unparsed. The subgroup reading (``subgroup_on_drug``) never requires the medication."""
+    return clause.section == "inclusion" and not clause.negated
 
 
 # "medications that are known to be strong inhibitors of CYP3A4", "known strong CYP3A4 inducers": the class
@@ -78,9 +91,11 @@ _DOSE_WORD = re.compile(r"^(?:therapeutic|therapeutic-dose|therapeutic dose|full
 def current_use_narrowed(clause: Clause, t: str) -> c.Node | None:
     """All(PriorTherapy(concurrent medication, current), Unparsed(dose word)) for "requires therapeutic
     anticoagulation with warfarin", "current use of therapeutic anticoagulants"."""
+    if _required_use(clause):
+        return None
     head, within = window_at_end(t)
     m = _CURRENT.match(head)
-    if not m or not (m.group("now") or m.group("verb") or m.group("now2")) or clause.historical:
+    if not m or not (m.group("now") or m.group("now2")) or clause.historical:
         return None
     d = _DOSE_WORD.match(m.group("x"))
     if not d:

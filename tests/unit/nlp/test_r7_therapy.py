@@ -1,0 +1,76 @@
+"""Round 7 (therapy): moderate CYP3A inhibitors and inducers (FDA table), the enzyme's spellings,
+now-words and verbs in any order, and no required concurrent medication in an inclusion. Item texts
+are from tests/data/trials/oncology-trials.jsonl (NCT id beside each)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.nlp.test_therapy_round2 import parse_one
+
+SI, SD, MI, MD = "strong_cyp3a_inhibitor", "strong_cyp3a_inducer", "moderate_cyp3a_inhibitor", "moderate_cyp3a_inducer"
+
+
+def pt(classes, within=0):
+    return {"type": "prior_therapy", "classes": classes, "within_days": within}
+
+
+def no(node):
+    return {"type": "not", "item": node}
+
+
+def unp(text):
+    return {"type": "unparsed", "text": text}
+
+
+READ = [
+    ("exc", "Strong and moderate CYP3A inducers within 7 days prior to the initiation of study treatment.",  # NCT05650723
+     ("fully_structured", no(pt([SD, MD], 7)))),
+    ("exc", "On strong and moderate CYP3A4 inducers.", ("fully_structured", no(pt([SD, MD])))),  # NCT05696626
+    ("inc", "No concomitant use of strong or moderate CYP3A inducers",  # NCT06580314
+     ("fully_structured", no(pt([SD, MD])))),
+    ("exc", "Treatment with a moderate or strong CYP3A inhibitor or inducer within 7 days prior to first dose of "
+            "zanubrutinib", ("fully_structured", no(pt([SI, SD, MI, MD], 7)))),  # NCT05873712
+    # now-words and verbs in any order; "cytochrome P450 (CYP) 3A" spelled out
+    ("exc", "Requires ongoing treatment with a strong CYP3A inducer", ("fully_structured", no(pt([SD])))),  # NCT06859008
+    ("exc", "Participant requires treatment with strong inducers of cytochrome P450 (CYP) 3A.",  # NCT07140016
+     ("fully_structured", no(pt([SD])))),
+    ("exc", "Is currently receiving strong inhibitors of cytochrome P450 3A4 (CYP3A4) that cannot be discontinued for "
+            "the duration of the study",  # NCT07049926
+     ("partly_structured", no({"type": "all", "items": [
+         pt([SI]), unp("that cannot be discontinued for the duration of the study")]}))),
+    ("exc", "Has received a strong cytochrome P450 3A4 (CYP3A4) inhibitor within 2 weeks or 5 half-lives (whichever is "
+            "longer) prior to the first dose of study drug.",  # NCT05458219
+     ("partly_structured", no({"type": "any", "items": [pt([SI], 14), unp("or 5 half-lives (whichever is longer)")]}))),
+]
+
+
+@pytest.mark.parametrize("section, text, expected", READ)
+def test_read(vocab, section, text, expected):
+    assert parse_one(vocab, section, text) == expected
+
+
+REFUSED = [
+    ("exc", "Use of CYP3A4 inhibitors"),  # no strength
+    ("exc", "Concomitant use of potent CYP3A4/5 inhibitors"),  # "potent": strong, or strong and moderate?
+    ("exc", "Current treatment with certain strong CYP3A4 inhibitors or inducers"),  # NCT05602363: which ones?
+    ("exc", "Receipt of any strong inhibitor or inducer of CYP3A4"),  # NCT05443126: past word, no window
+    # an inclusion never requires a concurrent medication (NCT04005690: the item says "are not eligible")
+    ("inc", "AZENOSERTIB SPECIFIC CRITERIA: Participant requires administration of strong and moderate CYP3A4 "
+            "inhibitors and inducers as well as strong and moderate P-glycoprotein (P-gp) inhibitors are not eligible"),
+]
+
+
+@pytest.mark.parametrize("section, text", REFUSED)
+def test_refused(vocab, section, text):
+    status, node = parse_one(vocab, section, text)
+    assert status == "unparsed", node
+
+
+def test_moderate_classes_are_concurrent_and_systemic(vocab):
+    """Members from the FDA table where a second table agrees; cancer drugs left out; route systemic."""
+    assert vocab.class_members(MI) == {"aprepitant", "diltiazem", "dronedarone", "erythromycin", "fluconazole",
+                                       "verapamil"}
+    assert vocab.class_members(MD) == {"bosentan", "efavirenz", "etravirine", "phenobarbital", "primidone"}
+    assert not vocab.is_oncology_class(MI) and not vocab.is_oncology_class(MD)
+    assert vocab.drug_classes("imatinib") and MI not in vocab.drug_classes("imatinib")
