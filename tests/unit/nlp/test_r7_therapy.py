@@ -45,6 +45,35 @@ READ = [
 ]
 
 
+STEROID = ["systemic_corticosteroid"]
+
+
+def dose(within, text):
+    return {"type": "all", "items": [pt(STEROID, within), unp(text)]}
+
+
+# a prednisone-equivalent dose: the systemic steroid class (current or windowed) with the dose kept beside it
+READ += [
+    ("exc", "Has a diagnosis of immunodeficiency or is receiving chronic systemic steroid therapy (in dosing exceeding "
+            "10 mg daily of prednisone equivalent) or any other form of immunosuppressive therapy within 7 days prior "
+            "to the first dose of study drug.",  # NCT05319015 (KEYNOTE template)
+     ("partly_structured", no({"type": "any", "items": [
+         {"type": "condition", "keys": ["immunodeficiency", "primary_immunodeficiency"]},
+         {"type": "any", "items": [dose(7, "in dosing exceeding 10 mg daily of prednisone equivalent"),
+                                   pt(["immunosuppressant"], 7)]}]}))),
+    ("exc", "Chronic use of corticosteroids in excess of 10 mg daily of prednisone or equivalent within 4 weeks prior to "
+            "first dose of BTX-A51",  # NCT04872166: a bare "corticosteroids" dosed in prednisone equivalents is systemic
+     ("partly_structured", no(dose(28, "in excess of 10 mg daily of prednisone or equivalent")))),
+    ("exc", "Patients who have received corticosteroids (at a dose \\> 10 mg prednisone/day or equivalent) for any reason "
+            "within 2 weeks prior to first dose",  # NCT04704661
+     ("partly_structured", no(dose(14, "at a dose \\> 10 mg prednisone/day or equivalent")))),
+    ("exc", "Receiving ≥10 mg daily prednisone (or equivalent).",  # NCT05076760
+     ("partly_structured", no(dose(0, ">= 10 mg daily prednisone (or equivalent)")))),
+    ("exc", "Current use of systemic corticosteroids (\\> 10 mg daily prednisone or equivalent)",  # NCT07226544
+     ("partly_structured", no(dose(0, "> 10 mg daily prednisone or equivalent")))),
+]
+
+
 @pytest.mark.parametrize("section, text, expected", READ)
 def test_read(vocab, section, text, expected):
     assert parse_one(vocab, section, text) == expected
@@ -55,6 +84,10 @@ REFUSED = [
     ("exc", "Concomitant use of potent CYP3A4/5 inhibitors"),  # "potent": strong, or strong and moderate?
     ("exc", "Current treatment with certain strong CYP3A4 inhibitors or inducers"),  # NCT05602363: which ones?
     ("exc", "Receipt of any strong inhibitor or inducer of CYP3A4"),  # NCT05443126: past word, no window
+    ("exc", "Prior corticosteroids > 10 mg/day prednisone or equivalent"),  # past words, no window
+    ("exc", "Use of corticosteroids at approximately > 10 mg prednisone/day or equivalent"),  # "approximately"
+    ("exc", "Corticosteroids <= 10 mg/day prednisone or equivalent within 7 days"),  # an upper bound: a permission
+    ("inc", "Stable doses of systemic steroids (<= 20 mg prednisone equivalent) permitted"),  # NCT04752826
     # an inclusion never requires a concurrent medication (NCT04005690: the item says "are not eligible")
     ("inc", "AZENOSERTIB SPECIFIC CRITERIA: Participant requires administration of strong and moderate CYP3A4 "
             "inhibitors and inducers as well as strong and moderate P-glycoprotein (P-gp) inhibitors are not eligible"),
