@@ -74,6 +74,22 @@ READ += [
 ]
 
 
+# progression after "the most recent line / regimen", "relapsed or refractory with N lines", PARP spellings
+READ += [
+    ("inc", "Subjects who have relapsed or refractory disease after failing at least 2 or more prior lines of therapy.",
+     ("partly_structured", {"type": "all", "items": [{"type": "prior_therapy", "min_lines": 2},
+                                                     unp("relapsed or refractory disease after failing")]})),  # NCT06227026
+    ("inc", "Disease progression on or after the most recent line of therapy",
+     ("partly_structured", {"type": "all", "items": [{"type": "prior_therapy", "min_lines": 1},
+                                                     unp("Disease progression on or after")]})),
+    ("exc", "Prior treatment with a poly ADP ribose polymerase (PARP) inhibitor or temozolomide.",  # NCT06617923
+     ("fully_structured", no({"type": "prior_therapy", "drugs": ["temozolomide"], "classes": ["parp_inhibitor"]}))),
+    ("inc", "Must have progressed on treatment with an anti-PD-1/L1 monoclonal antibody (MAB)",  # NCT05787587
+     ("partly_structured", {"type": "all", "items": [{"type": "prior_therapy", "classes": ["anti_pd1", "anti_pdl1"]},
+                                                     unp("progressed on")]})),
+]
+
+
 @pytest.mark.parametrize("section, text, expected", READ)
 def test_read(vocab, section, text, expected):
     assert parse_one(vocab, section, text) == expected
@@ -88,6 +104,8 @@ REFUSED = [
     ("exc", "Use of corticosteroids at approximately > 10 mg prednisone/day or equivalent"),  # "approximately"
     ("exc", "Corticosteroids <= 10 mg/day prednisone or equivalent within 7 days"),  # an upper bound: a permission
     ("inc", "Stable doses of systemic steroids (<= 20 mg prednisone equivalent) permitted"),  # NCT04752826
+    # "the most recent therapy" may be radiotherapy or surgery: no systemic line is implied
+    ("inc", "Documented radiological disease progression during or after the most recent therapy."),  # NCT05563220
     # an inclusion never requires a concurrent medication (NCT04005690: the item says "are not eligible")
     ("inc", "AZENOSERTIB SPECIFIC CRITERIA: Participant requires administration of strong and moderate CYP3A4 "
             "inhibitors and inducers as well as strong and moderate P-glycoprotein (P-gp) inhibitors are not eligible"),

@@ -27,7 +27,8 @@ _MULTI = {
     "anti-pd-(l)1": _PD, "anti-pd(l)1": _PD, "pd-1/pd-l1": _PD, "anti-pd-1/l1": _PD, "anti-pd-1/pd-l1 antibody": _PD,
     "anti-pd-1/pd-l1 antibodies": _PD, "pd-(l)1 inhibitor": _PD, "pd-(l)1 inhibitors": _PD, "anti-pd-(l)1 antibody": _PD,
 }
-_MULTI_SUFFIX = re.compile(r" (?:therapy|therapies|treatment|agents?|drugs?|antibod(?:y|ies)|medications?|inhibitor therapy)$")
+_MULTI_SUFFIX = re.compile(r" (?:therapy|therapies|treatment|agents?|drugs?|(?:monoclonal )?antibod(?:y|ies)|medications?|"
+                           r"inhibitor therapy)$")
 # "anti-cancer antibodies" are some systemic therapy, not all of it: the suffix names a kind
 _KIND_SUFFIX = re.compile(r" (?:antibod(?:y|ies)|inhibitors?|inhibitor therapy)$")
 
