@@ -52,6 +52,15 @@ def dose(within, text):
     return {"type": "all", "items": [pt(STEROID, within), unp(text)]}
 
 
+READ += [
+    ("exc", "Concomitant use of medications or herbal supplements known to be strong cytochrome P (CYP) 3A4 "
+            "inducers/inhibitors.", ("fully_structured", no(pt([SI, SD])))),  # NCT05123482
+    ("exc", "Is currently receiving either a strong inhibitor or inducer of CYP3A4 that cannot be discontinued for the "
+            "duration of the study",  # NCT06428396
+     ("partly_structured", no({"type": "all", "items": [
+         pt([SI, SD]), unp("that cannot be discontinued for the duration of the study")]}))),
+]
+
 # a prednisone-equivalent dose: the systemic steroid class (current or windowed) with the dose kept beside it
 READ += [
     ("exc", "Has a diagnosis of immunodeficiency or is receiving chronic systemic steroid therapy (in dosing exceeding "

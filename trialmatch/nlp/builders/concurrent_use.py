@@ -29,7 +29,7 @@ _NOW_VERB = (r"(?:use of|usage of|treatment with|therapy with|administration of|
 # concomitant treatment with", "current treatment with")
 _CURRENT = re.compile(
     rf"^(?:(?:is|are|be|being|who are|who is|who require|who requires) )?(?P<now>(?:(?:{_NOW_WORD}|{_NOW_VERB}) )*)"
-    rf"(?:(?:any|a|an|the|other) )?(?P<now2>(?:{_NOW_WORD} )*)(?P<x>.+)$")
+    rf"(?:(?:any|a|an|the|other|either(?: an?)?) )?(?P<now2>(?:{_NOW_WORD} )*)(?P<x>.+)$")
 _PAST = re.compile(r"\b(?:prior|previous|previously|history|received|receipt|had|have had|has had|ever|past|recent|"
                    r"recently|former|formerly|exposure|exposed|last)\b")
 
@@ -63,8 +63,9 @@ def _required_use(clause: Clause) -> bool:
 
 
 # "medications that are known to be strong inhibitors of CYP3A4", "known strong CYP3A4 inducers": the class
-_KNOWN_AS = re.compile(r"^(?:(?:medications?|drugs?|agents?|therap(?:y|ies)|substances?|products?)(?: that| which)? "
-                       r"(?:are|is) (?:known (?:to be |as )?)?|known (?:to be |as )?)")
+_KNOWN_AS = re.compile(r"^(?:(?:prescription )?(?:medications?|drugs?|agents?|therap(?:y|ies)|substances?|products?)"
+                       r"(?: (?:or|and|and/or) herbal (?:supplements|products|medications))?(?:(?: that| which)? "
+                       r"(?:are|is) (?:known (?:to be |as )?)?| known (?:to be |as )?)|known (?:to be |as )?)")
 
 
 # "any other form of immunosuppressive therapy" (the KEYNOTE template): the class itself

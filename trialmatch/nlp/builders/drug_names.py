@@ -87,7 +87,7 @@ def resolve_any(clause: Clause, phrase: str) -> c.PriorTherapy | None:
 # (CYP2C8, CYP2D6, P-gp) are not read. The enzyme's spellings: CYP3A, CYP3A4, CYP3A4/5, CYP 3A4,
 # "cytochrome P450 3A4 (CYP3A4)", "cytochrome P450 (CYP) 3A4", "cytochrome P450 (CYP3A4/5)".
 _CYP_ID = r"(?:cyp ?3a4?(?:/5|/cyp3a5)?)"
-_CYP = (rf"(?:(?:human )?cytochrome p450 (?:\(cyp\) ?3a4?(?:/5)?|3a4?(?:/5)?(?: \({_CYP_ID}\))?|\({_CYP_ID}\))|"
+_CYP = (rf"(?:(?:human )?cytochrome p(?:450)? (?:\(cyp\) ?3a4?(?:/5)?|3a4?(?:/5)?(?: \({_CYP_ID}\))?|\({_CYP_ID}\))|"
         rf"\(cyp\) ?3a4?(?:/5)?|{_CYP_ID})")
 _STRENGTH = (r"(?P<s>strong|moderate|(?:strong|moderate)(?: or | and | and/or |/| to )(?:strong|moderate))")
 _BOTH = r"(?:inhibitors? ?(?:or|and/or|and|/) ?inducers?|inducers? ?(?:or|and/or|and|/) ?inhibitors?)"
