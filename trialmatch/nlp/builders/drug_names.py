@@ -27,7 +27,8 @@ _MULTI = {
     "anti-pd-(l)1": _PD, "anti-pd(l)1": _PD, "pd-1/pd-l1": _PD, "anti-pd-1/l1": _PD, "anti-pd-1/pd-l1 antibody": _PD,
     "anti-pd-1/pd-l1 antibodies": _PD, "pd-(l)1 inhibitor": _PD, "pd-(l)1 inhibitors": _PD, "anti-pd-(l)1 antibody": _PD,
 }
-_MULTI_SUFFIX = re.compile(r" (?:therapy|therapies|treatment|agents?|drugs?|antibod(?:y|ies)|medications?|inhibitor therapy)$")
+_MULTI_SUFFIX = re.compile(r" (?:therapy|therapies|treatment|agents?|drugs?|(?:monoclonal )?antibod(?:y|ies)|medications?|"
+                           r"inhibitor therapy)$")
 # "anti-cancer antibodies" are some systemic therapy, not all of it: the suffix names a kind
 _KIND_SUFFIX = re.compile(r" (?:antibod(?:y|ies)|inhibitors?|inhibitor therapy)$")
 
@@ -80,16 +81,39 @@ def resolve_any(clause: Clause, phrase: str) -> c.PriorTherapy | None:
 
 
 # "strong CYP3A4 inhibitors or inducers", "strong inhibitors/inducers of CYP3A4": both classes (each
-# excludes alone); "moderate" or a strength left unsaid is not read (only strong classes exist)
-_CYP = r"(?:cyp ?3a4?(?:/5)?|cytochrome p450 3a4?(?:/5)?(?: \(cyp ?3a4?(?:/5)?\))?)"
+# excludes alone). Strengths are the FDA table's: "strong", "moderate", and both ("strong or moderate",
+# "moderate/strong", "strong to moderate", "strong and moderate": the protocol names both kinds). No
+# strength ("CYP3A4 inhibitors"), "potent" (strong, or strong and moderate?), weak and other enzymes
+# (CYP2C8, CYP2D6, P-gp) are not read. The enzyme's spellings: CYP3A, CYP3A4, CYP3A4/5, CYP 3A4,
+# "cytochrome P450 3A4 (CYP3A4)", "cytochrome P450 (CYP) 3A4", "cytochrome P450 (CYP3A4/5)".
+_CYP_ID = r"(?:cyp ?3a4?(?:/5|/cyp3a5)?)"
+_CYP = (rf"(?:(?:human )?cytochrome p(?:450)? (?:\(cyp\) ?3a4?(?:/5)?|3a4?(?:/5)?(?: \({_CYP_ID}\))?|\({_CYP_ID}\))|"
+        rf"\(cyp\) ?3a4?(?:/5)?|{_CYP_ID})")
+_STRENGTH = (r"(?P<s>strong|moderate|(?:strong|moderate)(?: or | and | and/or |/| to )(?:strong|moderate))")
 _BOTH = r"(?:inhibitors? ?(?:or|and/or|and|/) ?inducers?|inducers? ?(?:or|and/or|and|/) ?inhibitors?)"
-_CYP_BOTH = re.compile(rf"^(?:known )?strong (?:{_CYP} {_BOTH}|{_BOTH} of {_CYP})$")
-_CYP_CLASSES = ("strong_cyp3a_inhibitor", "strong_cyp3a_inducer")
+_KIND = rf"(?P<k>{_BOTH}|inhibitors?|inducers?)"
+_CYP_PHRASE = re.compile(rf"^(?:(?:known|any|a|an) )*(?:{_STRENGTH} {_CYP} {_KIND}|{_STRENGTH.replace('<s>', '<s2>')} "
+                         rf"{_KIND.replace('<k>', '<k2>')} of {_CYP}|{_CYP} {_STRENGTH.replace('<s>', '<s3>')} "
+                         rf"{_KIND.replace('<k>', '<k3>')})$")
+
+
+def _cyp_classes(phrase: str) -> tuple[str, ...] | None:
+    """The CYP3A classes a phrase names by strength and kind (see above), or None."""
+    m = _CYP_PHRASE.match(phrase)
+    if not m:
+        return None
+    strength = m.group("s") or m.group("s2") or m.group("s3")
+    kind = m.group("k") or m.group("k2") or m.group("k3")
+    strengths = [w for w in ("strong", "moderate") if w in strength]
+    kinds = [w for w in ("inhibitor", "inducer") if w in kind]
+    return tuple(f"{s}_cyp3a_{k}" for s in strengths for k in kinds)
 
 
 def _read_therapy(clause: Clause, phrase: str) -> c.PriorTherapy | None:
-    if "strong" in phrase and _CYP_BOTH.match(phrase):
-        return c.PriorTherapy(classes=_CYP_CLASSES)
+    if ("strong" in phrase or "moderate" in phrase) and ("cyp" in phrase or "cytochrome" in phrase):
+        cyp = _cyp_classes(phrase)
+        if cyp:
+            return c.PriorTherapy(classes=cyp)
     multi = _MULTI.get(phrase) or _MULTI.get(_MULTI_SUFFIX.sub("", phrase))
     if multi == SYSTEMIC and _KIND_SUFFIX.search(phrase):
         multi = None

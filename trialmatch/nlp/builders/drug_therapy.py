@@ -9,7 +9,7 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
-from trialmatch.nlp.builders.concurrent_use import current_use, current_use_narrowed, form_of
+from trialmatch.nlp.builders.concurrent_use import current_use, current_use_narrowed, form_of, steroid_dose
 from trialmatch.nlp.builders.drug_names import LIST_SPLIT, SYSTEMIC, drug_or_class, resolve_any, resolve_drug
 from trialmatch.nlp.builders.procedures import procedure_atom
 from trialmatch.nlp.builders.treatment_words import QUALIFYING, THERAPY_WORD, treatment_phrase, window_at_end
@@ -122,7 +122,7 @@ def modified_therapy(clause: Clause, t: str) -> c.Node | None:
     """"prior covalent BTK inhibitor": one adjective narrowing a known therapy (labels' reading):
     the therapy is necessary, All(PriorTherapy, Unparsed(adjective)). Also a dose word before a
     concurrent medication taken now (``current_use_narrowed``)."""
-    narrowed = current_use_narrowed(clause, t)
+    narrowed = current_use_narrowed(clause, t) or steroid_dose(clause, t)
     if narrowed is not None:
         return narrowed
     x, within, says_prior = treatment_phrase(t)

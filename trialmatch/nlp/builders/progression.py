@@ -31,7 +31,8 @@ _WHEN = (r"(?:on or after|on or following|on and/or after|during or after|on/aft
 _REFRACTORY = (r"(?:refractory to|failed|failure of|relapsed or refractory to|refractory to or relapsed after|"
                r"(?:relapsed|progressed) (?:on|after) or (?:been |are |is |was )?refractory to|"
                r"(?:relapsed|refractory|relapsed/refractory|relapsed or refractory|recurrent) disease (?:after|following)"
-               r"(?: failure of)?|(?:after|following) failure of)")
+               r"(?: failure of| failing| having received| receiving)?|(?:after|following) failure of|"
+               r"(?:relapsed|relapsed/refractory|relapsed or refractory) (?:disease )?with)")
 _PROGRESSED = re.compile(rf"^(?P<words>{_EVIDENCE}(?:{_EVENT} {_WHEN}|{_REFRACTORY})) (?P<x>.+)$")
 # a time counted from the therapy, or words saying it may not have been given
 _REFUSED = re.compile(r"\b(?:within|months?|weeks?|days?|years?|ineligible|eligible|candidates?|intoleran\w*|"
@@ -39,6 +40,14 @@ _REFUSED = re.compile(r"\b(?:within|months?|weeks?|days?|years?|ineligible|eligi
 # "prior line(s) of therapy", "a line of prior systemic therapy": at least one line
 _ONE_LINE = re.compile(r"^(?:a |one )?(?:prior |previous )?lines? of (?:prior |previous )?(?:systemic )?"
                        r"(?:anti-?cancer )?(?:therapy|therapies|treatment|treatments)$")
+
+
+# "the most recent line of therapy", "the last prior systemic regimen": one line at least was given. Not
+# "the most recent therapy" or "anti-cancer therapy" (radiotherapy or surgery may be the most recent;
+# a systemic line is what min_lines counts)
+_MOST_RECENT = re.compile(r"^(?:the )?(?:most[ -]recent|last|latest)(?: prior| previous)? (?:(?:line of (?:prior )?"
+                          r"(?:systemic )?(?:anti-?cancer )?(?:therapy|treatment)|(?:systemic )?(?:anti-?cancer )?"
+                          r"(?:regimen|line of therapy|line of treatment))|systemic (?:anti-?cancer )?(?:therapy|treatment|regimen))$")
 
 
 def progressed_on(clause: Clause) -> c.Node | None:
@@ -63,7 +72,7 @@ def _received(clause: Clause, x: str) -> c.Node | None:
         # a bare count (">= 1 line") is a clause cut before what the lines were ("... line of therapy
         # including a cBTKi"): the count must say it is of prior therapy
         return lines if re.search(r"\b(?:prior|previous|therap\w*|treatments?|regimens?|chemotherapy)\b", x) else None
-    if _ONE_LINE.match(x):
+    if _ONE_LINE.match(x) or _MOST_RECENT.match(x):
         return c.PriorTherapy(min_lines=1)
     t = x if x.startswith(("prior ", "previous ")) else "prior " + x
     sub = Clause(t, clause.terms, clause.section, clause.historical, clause.qualifiers)
