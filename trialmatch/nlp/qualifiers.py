@@ -33,7 +33,10 @@ _SCOPE_WORD = r"(?:cohorts?|arms?|parts?|groups?|sub-?studies|sub-?study|sub-?pr
 _SCOPE_NAMES = (_SCOPE_WORD + r" [a-z0-9]{1,4}"
                 r"(?:(?:,|, and|, or| and| or|/|-) ?(?:" + _SCOPE_WORD + r" )?[a-z0-9]{1,4})*"
                 r"|dose[- ](?:escalation|expansion)(?: (?:cohorts?|phase|part|portion))?"
-                r"|(?:escalation|expansion) (?:cohorts?|phase|part|portion)")
+                r"|(?:escalation|expansion) (?:cohorts?|phase|part|portion)"
+                # "for mCRPC cohorts", "for the NSCLC arm": one word naming the cohort (an inclusion then
+                # decides only when met: Any; a wrong reading only leaves it open, never decides it)
+                r"|[a-z0-9+-]{2,12} (?:cohorts?|arms?)")
 _SCOPE = re.compile(
     r"^for (?:the |all )?(?:"
     r"(?:patients?|participants?|subjects?|individuals?|women|men|females?|males?|those) (?:(?:who are )?(?:enrolled|enrolling|"
@@ -265,5 +268,7 @@ def _lacks_window(node: c.Node, is_list: bool = False) -> bool:
     if is_list:
         return any(isinstance(n, (c.PriorTherapy, c.Procedure, c.StudyParticipation)) and (n.within_days is None or _now(n))
                    for n in walk(node))
+    if isinstance(node, c.All) and node.items and isinstance(node.items[0], c.PriorTherapy) and _now(node.items[0]):
+        node = node.items[0]  # "> 20 mg/day prednisone (or equivalent) | ... within 15 days": the current use's window
     return isinstance(node, (c.PriorTherapy, c.Procedure, c.Lab, c.StudyParticipation)) and (
         node.within_days is None or _now(node))

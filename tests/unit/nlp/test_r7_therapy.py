@@ -134,3 +134,19 @@ def test_moderate_classes_are_concurrent_and_systemic(vocab):
     assert vocab.class_members(MD) == {"bosentan", "efavirenz", "etravirine", "phenobarbital", "primidone"}
     assert not vocab.is_oncology_class(MI) and not vocab.is_oncology_class(MD)
     assert vocab.drug_classes("imatinib") and MI not in vocab.drug_classes("imatinib")
+
+
+def test_a_one_word_cohort_after_a_requirement_is_its_scope(vocab):
+    # NCT04662580 (inclusion): "for mCRPC cohorts" says who it is for: a patient of another cohort with no prior
+    # regimen must not fail it (All read it so: a wrong "ineligible"), the atom decides only when met
+    status, node = parse_one(vocab, "inc", "Documented evidence of disease progression on or after the most-recent "
+                                           "prior regimen for mCRPC cohorts")
+    assert node["type"] == "any" and {"type": "unparsed", "text": "for mCRPC cohorts"} in node["items"]
+
+
+def test_a_window_after_a_dosed_current_use_is_not_left_beside_it(vocab):
+    # NCT04830137: the window may be the steroid use's own: the item is not read with it as a remainder
+    status, node = parse_one(vocab, "exc", "Use of systemic corticosteroids exceeding 20 mg/day prednisone (or equivalent) "
+                                           "for non-PCNSL indications within 15 days prior to the planned start of study drug.")
+    assert not (node["type"] == "not" and node["item"]["type"] == "all"
+                and any(x.get("text", "").startswith("for non-PCNSL indications within 15 days") for x in node["item"]["items"]))
