@@ -6,7 +6,9 @@
   RECIST" alone names no version, so the criteria are left to the qualifier pattern
   (``All(Measurable(), Unparsed("per recist"))``). "At least one measurable lesion" is the
   RECIST definition of measurable disease; two or more lesions, bidimensional measurement,
-  a site ("outside the radiation field") or "measurable or evaluable" are not read.
+  a site ("outside the radiation field") or "measurable or evaluable" are not read. The imaging method before the
+  criteria ("on CT or MRI per RECIST v1.1", "and documented by CT and/or MRI") and an aside
+  restating the head ("(at least one target lesion)") are documentation.
 - "life expectancy of at least 12 weeks", "life expectancy > 3 months in the opinion of the
   investigator" -> ``LifeExpectancy(min_days, min_inclusive)``; "life expectancy < 3 months"
   -> ``Not(LifeExpectancy(91))`` (exactly its negation). The opinion words and time anchors
@@ -39,7 +41,7 @@ def to_days(value: float, unit: str) -> int:
 
 # ---- response criteria --------------------------------------------------------------------------
 _V11 = r"(?:v(?:ersion)?\.? ?|version ?\(v\) ?|version\.|v |)1[.·]1"
-_RECIST = rf"recist(?: criteria)? ?\(?(?:recist ?)?{_V11}\)?|recist1\.1"
+_RECIST = rf"recist(?: criteria)?,? ?\(?(?:recist ?)?{_V11}\)?|recist1\.1"
 _LONG_NAMES = (
     (re.compile(r"\bresponse evaluation criteria in solid tumou?rs\b"), "recist"),
     (re.compile(r"\bresponse assessment in neuro-oncology\b"), "rano"),
@@ -137,6 +139,18 @@ _METHOD = re.compile(rf"^,? (?:on|by|using|via|based on|with) (?:the )?{_IMAGING
 _TECHNIQUES = re.compile(r" (?:assessable|measurable|evaluable) (?:using|by|with) standard techniques(?= |$)")
 
 
+# how the lesion is measured before the criteria named ("measurable disease on ct or mri scan by recist
+# v1.1"): the method, documentation as _METHOD at the end is
+_METHOD_BEFORE = re.compile(
+    rf"^,? (?:on|by|per|using|via) (?:the )?{_IMAGING}(?: scans?)?(?:(?:,? (?:or|and/or|and)|,|/) ?{_IMAGING}(?: scans?)?)*"
+    rf"(?=,? (?:as )?(?:per|by|according to|based on|using) )")
+# the same said after the criteria: "... as per recist v1.1 criteria and documented by ct and/or mri"
+_DOCUMENTED_BY = re.compile(
+    rf",? and documented (?:by|on) {_IMAGING}(?:(?:,? (?:or|and/or|and)|,|/) ?{_IMAGING})*$")
+# an aside restating the head: "measurable disease (at least one target lesion) according to recist 1.1"
+_RESTATED = re.compile(r"^ \( ?(?:i\.?e\.?,? )?(?:>= ?)?(?:1|one|a) (?:measurable |target )?(?:target )?lesions?\)")
+
+
 def _measurable(t: str) -> c.Node | None:
     m = _MEASURABLE_HEAD.match(t)
     if not m:
@@ -146,6 +160,11 @@ def _measurable(t: str) -> c.Node | None:
         rest = _TECHNIQUES.sub("", rest, count=1)
     if not rest or _METHOD.match(rest):
         return c.Measurable()
+    if rest.startswith(" ("):
+        rest = _RESTATED.sub("", rest, count=1)
+    if "documented" in rest:
+        rest = _DOCUMENTED_BY.sub("", rest, count=1)
+    rest = _METHOD_BEFORE.sub("", rest, count=1)
     for rx, replacement in _LONG_NAMES:
         rest = rx.sub(replacement, rest)
     aside = re.fullmatch(r",? \((.+)\)", rest)

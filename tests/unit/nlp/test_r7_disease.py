@@ -1,0 +1,69 @@
+"""Disease and assessment shapes of the seventh round (issue #5): measurable or evaluable disease
+(the measurable alternative is an atom, the evaluable one stays Unparsed beside it), the imaging
+method and restating asides around the RECIST criteria. Item texts are real
+(tests/data/trials/oncology-trials.jsonl, NCT ids beside them); near misses must stay open."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.nlp.test_therapy_round2 import parse_one
+
+RECIST = {"type": "measurable", "criteria": "RECIST 1.1"}
+ANY_CRITERIA = {"type": "measurable"}
+
+
+def un(text):
+    return {"type": "unparsed", "text": text}
+
+
+def any_(*items):
+    return {"type": "any", "items": list(items)}
+
+
+def all_(*items):
+    return {"type": "all", "items": list(items)}
+
+
+READ = [
+    # the imaging method before the criteria, and after them ("documented by CT and/or MRI"): documentation
+    ("inc", "Measurable disease on computed tomography (CT) or magnetic resonance imaging (MRI) scan by RECIST v1.1 criteria.",  # NCT05254171
+     "fully_structured", RECIST),
+    ("inc", "Subject has at least 1 measurable lesion per computed tomography (CT) scan or magnetic resonance imaging (MRI) "
+            "per RECIST version 1.1.",  # NCT05877599
+     "fully_structured", RECIST),
+    ("inc", "Patients must have measurable disease as per RECIST v1.1 criteria and documented by CT and/or MRI",  # NCT05267626
+     "fully_structured", RECIST),
+    # the long name with a comma before its version, an aside restating the head
+    ("inc", "Measurable disease per Response Evaluation Criteria in Solid Tumors, Version 1.1 (RECIST v1.1)",  # NCT06790693
+     "fully_structured", RECIST),
+    ("inc", "Measurable disease as per Response Evaluation Criteria in Solid Tumors, (RECIST v1.1) and documented by CT and/or MRI.",  # NCT05086692
+     "fully_structured", RECIST),
+    ("inc", "Measurable disease (at least one target lesion) according to Response Evaluation Criteria in Solid Tumors, "
+            "Version 1.1 (RECIST v1.1)",  # NCT04929223
+     "fully_structured", RECIST),
+]
+
+
+@pytest.mark.parametrize("section,text,status,node", READ)
+def test_read(vocab, section, text, status, node):
+    assert parse_one(vocab, section, text) == (status, node)
+
+
+OPEN = [
+    # measurable or NON-measurable disease "allowed": no requirement the atom holds
+    ("inc", "Measurable or non-measurable disease by Response Evaluation Criteria in Solid Tumor (RECIST) 1.1 will be allowed"),  # NCT02366819
+    # a measurable-or-evaluable requirement written for one part of the study only
+    ("inc", "Measurable disease per RECIST v1.1 (Phase 2)"),  # NCT04585750
+    # measurable metastatic disease: the metastases must be measurable (no atom ties the two)
+    ("inc", "Patients must have measurable metastatic disease according to RECIST 1.1"),  # NCT07237100
+    # measurable disease or a lab alternative
+    ("inc", "Measurable disease by RECIST 1.1 criteria or bone only metastases with measurable PSA ( ≥ 1 ng/mL)"),  # NCT06236139
+    ("inc", "Measurable disease or non-measurable bone only disease as defined by RECIST version 1.1"),  # NCT06760637
+]
+
+
+@pytest.mark.parametrize("section,text", OPEN)
+def test_stays_unparsed(vocab, section, text):
+    status, node = parse_one(vocab, section, text)
+    assert status == "unparsed", node
