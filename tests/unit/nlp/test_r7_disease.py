@@ -26,6 +26,22 @@ def all_(*items):
 
 
 READ = [
+    # measurable or evaluable: Any(Measurable, Unparsed(the evaluable alternative, the protocol's words))
+    ("inc", "Measurable or evaluable disease defined by RECIST 1.1.",  # NCT05187182
+     "partly_structured", any_(RECIST, un("evaluable disease defined by RECIST 1.1"))),
+    ("inc", "Have measurable or evaluable disease per Response Evaluation Criteria in Solid Tumors (RECIST) 1.1 criteria",  # NCT06821997
+     "partly_structured", any_(RECIST, un("evaluable disease per Response Evaluation Criteria in Solid Tumors (RECIST) 1.1 criteria"))),
+    ("inc", "Patients must have evaluable or measurable disease by RECIST 1.1 criteria",  # NCT05274048
+     "partly_structured", any_(RECIST, un("evaluable or measurable disease by RECIST 1.1 criteria"))),
+    ("inc", "Have either measurable or evaluable disease using standard techniques by the Response Evaluation Criteria in "
+            "Solid Tumors, Version 1.1 (RECIST 1.1).",  # NCT05999994
+     "partly_structured", any_(RECIST, un("evaluable disease using standard techniques by the Response Evaluation Criteria in "
+                                          "Solid Tumors, Version 1.1 (RECIST 1.1)"))),
+    ("inc", "Patients must have measurable or evaluable disease, as defined by Response Evaluation Criteria in Solid Tumors "
+            "(RECIST) 1.1",  # NCT03203525: evaluable-only is weaker, never NOT_MET
+     "partly_structured", any_(RECIST, un("evaluable disease, as defined by Response Evaluation Criteria in Solid Tumors (RECIST) 1.1"))),
+    ("inc", "Have measurable or evaluable disease",  # NCT06625515
+     "partly_structured", any_(ANY_CRITERIA, un("measurable or evaluable disease"))),
     # the imaging method before the criteria, and after them ("documented by CT and/or MRI"): documentation
     ("inc", "Measurable disease on computed tomography (CT) or magnetic resonance imaging (MRI) scan by RECIST v1.1 criteria.",  # NCT05254171
      "fully_structured", RECIST),

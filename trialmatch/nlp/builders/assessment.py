@@ -6,7 +6,9 @@
   RECIST" alone names no version, so the criteria are left to the qualifier pattern
   (``All(Measurable(), Unparsed("per recist"))``). "At least one measurable lesion" is the
   RECIST definition of measurable disease; two or more lesions, bidimensional measurement,
-  a site ("outside the radiation field") or "measurable or evaluable" are not read. The imaging method before the
+  a site ("outside the radiation field") are not read. "Measurable or evaluable disease [per RECIST
+  1.1]" is ``Any(Measurable(criteria), Unparsed("evaluable disease ..."))``: measurable disease meets
+  it, evaluable-only disease has no atom (UNKNOWN, never NOT_MET). The imaging method before the
   criteria ("on CT or MRI per RECIST v1.1", "and documented by CT and/or MRI") and an aside
   restating the head ("(at least one target lesion)") are documentation.
 - "life expectancy of at least 12 weeks", "life expectancy > 3 months in the opinion of the
@@ -126,6 +128,10 @@ def build_assessment(clause: Clause) -> c.Node | None:
     node = _life_expectancy(t) if ("life" in t or "surviv" in t) else _measurable(t)
     if node is not None:
         return node
+    if "evaluable" in t:
+        node = _measurable_or_evaluable(t)
+        if node is not None:
+            return node
     if (_MEASURABLE_HEAD.match(t) or _LIFE_OPENING.match(t)) and _WIDER.search(t):
         return c.Unparsed(t)
     return None
@@ -137,6 +143,32 @@ _IMAGING = (r"(?:ct|mri|ct scan|mri scan|computed tomography|magnetic resonance 
             r"clinical exam(?:ination)?|imaging|radiographic imaging|x-ray)")
 _METHOD = re.compile(rf"^,? (?:on|by|using|via|based on|with) (?:the )?{_IMAGING}(?:(?:,? (?:or|and/or|and)|,|/) ?{_IMAGING})*$")
 _TECHNIQUES = re.compile(r" (?:assessable|measurable|evaluable) (?:using|by|with) standard techniques(?= |$)")
+
+
+# "measurable or evaluable disease per RECIST 1.1": measurable disease is one of the two alternatives,
+# sufficient on its own; evaluable (non-measurable) disease has no atom and stays Unparsed beside it:
+# Any(Measurable(criteria), Unparsed) - MET with measurable disease, otherwise UNKNOWN (never NOT_MET)
+_OR_EVALUABLE = re.compile(
+    r"^(?:(?:the )?presence of |evidence of )?(?:either )?"
+    r"(?:measurable (?:or|and/or) evaluable|evaluable (?:or|and/or) measurable) disease(?P<rest>.*)$")
+
+
+_STANDARD_TECHNIQUES = re.compile(r"^,? using standard techniques(?= )")
+
+
+def _measurable_or_evaluable(t: str) -> c.Node | None:
+    m = _OR_EVALUABLE.match(t)
+    if not m:
+        return None
+    rest = m.group("rest")
+    if "evaluable" in rest or "measurable" in rest:
+        return None  # "... using standard techniques ... (measurable ...)": said twice, not read
+    # "(either measurable or evaluable disease) using standard techniques by recist 1.1": how, not what
+    measurable = _measurable("measurable disease" + _STANDARD_TECHNIQUES.sub("", rest, count=1))
+    if not isinstance(measurable, c.Measurable):
+        return None
+    start = t.find("evaluable disease")  # the alternative's own words when they are one slice of the clause
+    return c.Any((measurable, c.Unparsed(t[start:] if start >= 0 and rest else t)))
 
 
 # how the lesion is measured before the criteria named ("measurable disease on ct or mri scan by recist
