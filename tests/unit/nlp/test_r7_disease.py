@@ -55,6 +55,15 @@ READ = [
      "fully_structured", RECIST),
     ("inc", "Measurable disease as per Response Evaluation Criteria in Solid Tumors, (RECIST v1.1) and documented by CT and/or MRI.",  # NCT05086692
      "fully_structured", RECIST),
+    # two criteria: "and/or" either, "and" both
+    ("inc", "Have radiographically measurable disease by RECIST v1.1 and/or RANO-BM",  # NCT06253871
+     "fully_structured", any_(RECIST, {"type": "measurable", "criteria": "RANO-BM"})),
+    ("inc", "Subject has radiographically measurable disease according to RECIST 1.1 and iRECIST.",  # NCT04266730
+     "fully_structured", all_(RECIST, {"type": "measurable", "criteria": "iRECIST"})),
+    # a restating aside, then when it is assessed
+    ("inc", "Has measurable disease (i.e., at least 1 target lesion) during the Screening period per RECIST 1.1, as "
+            "determined by the investigator",  # NCT06710847
+     "fully_structured", RECIST),
     ("inc", "Measurable disease (at least one target lesion) according to Response Evaluation Criteria in Solid Tumors, "
             "Version 1.1 (RECIST v1.1)",  # NCT04929223
      "fully_structured", RECIST),
@@ -76,6 +85,10 @@ OPEN = [
     # measurable disease or a lab alternative
     ("inc", "Measurable disease by RECIST 1.1 criteria or bone only metastases with measurable PSA ( ≥ 1 ng/mL)"),  # NCT06236139
     ("inc", "Measurable disease or non-measurable bone only disease as defined by RECIST version 1.1"),  # NCT06760637
+    # a criteria the vocabulary does not name (INRC) among three
+    ("inc", "Measurable disease as defined by RECIST v1.1, RANO, or INRC"),  # NCT04589845
+    # RANO 2.0 is not RANO
+    ("inc", "Confirmed measurable disease per RANO 2.0 for GBM."),  # NCT06552260
 ]
 
 

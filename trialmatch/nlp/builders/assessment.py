@@ -10,7 +10,10 @@
   1.1]" is ``Any(Measurable(criteria), Unparsed("evaluable disease ..."))``: measurable disease meets
   it, evaluable-only disease has no atom (UNKNOWN, never NOT_MET). The imaging method before the
   criteria ("on CT or MRI per RECIST v1.1", "and documented by CT and/or MRI") and an aside
-  restating the head ("(at least one target lesion)") are documentation.
+  restating the head ("(at least one target lesion)") are documentation. Two criteria joined by
+  "or" / "and/or" are either (``Any``: "by RECIST v1.1 and/or RANO-BM"), by "and" both (``All``:
+  "according to RECIST 1.1 and iRECIST"); a list of three, or a criteria with no name in
+  matching/data/assessment.yaml ("INRC", "RANO 2.0"), is not read.
 - "life expectancy of at least 12 weeks", "life expectancy > 3 months in the opinion of the
   investigator" -> ``LifeExpectancy(min_days, min_inclusive)``; "life expectancy < 3 months"
   -> ``Not(LifeExpectancy(91))`` (exactly its negation). The opinion words and time anchors
@@ -66,7 +69,7 @@ _CRITERIA = (
 _BY = (r"(?:,? )?(?:as )?(?:defined |determined |measured |assessed |evaluated |outlined )?"
        r"(?:per|by|according to|based on|based upon|using|in|via|under)(?: the)?(?: definition of)? ")
 _CRITERIA_END = r"(?: criteria| guidelines)?(?: present)?(?: \( ?>= ?(?:1|one) measurable lesions?\))?"
-_WHEN = r"(?:,? (?:at|during) (?:baseline|screening|enrollment|enrolment|study entry))"
+_WHEN = r"(?:,? (?:at|during) (?:the )?(?:baseline|screening|enrollment|enrolment|study entry)(?: period)?)"
 _ASSESSOR = (r"(?:,? (?:as )?(?:assessed|determined|judged) by (?:the )?(?:local )?(?:site )?(?:investigator|pi)s?"
              r"(?:/(?:site )?radiolog(?:y|ist))?(?: assessment)?|,? (?:per|by) investigator(?:'s)? assessment)")
 
@@ -180,6 +183,7 @@ _METHOD_BEFORE = re.compile(
 _DOCUMENTED_BY = re.compile(
     rf",? and documented (?:by|on) {_IMAGING}(?:(?:,? (?:or|and/or|and)|,|/) ?{_IMAGING})*$")
 # an aside restating the head: "measurable disease (at least one target lesion) according to recist 1.1"
+_WHEN_FIRST = re.compile(rf"^{_WHEN}(?= )")
 _RESTATED = re.compile(r"^ \( ?(?:i\.?e\.?,? )?(?:>= ?)?(?:1|one|a) (?:measurable |target )?(?:target )?lesions?\)")
 
 
@@ -194,6 +198,7 @@ def _measurable(t: str) -> c.Node | None:
         return c.Measurable()
     if rest.startswith(" ("):
         rest = _RESTATED.sub("", rest, count=1)
+        rest = _WHEN_FIRST.sub("", rest, count=1)  # "(i.e., at least 1 target lesion) during the screening period per ..."
     if "documented" in rest:
         rest = _DOCUMENTED_BY.sub("", rest, count=1)
     rest = _METHOD_BEFORE.sub("", rest, count=1)
@@ -211,9 +216,26 @@ def _measurable(t: str) -> c.Node | None:
         rest = rest[1:-1]
     for rx, name in _CRITERIA:
         crit = rx.match(rest)
-        if crit and re.fullmatch(rf"{_CRITERIA_END}{_WHEN}?{_ASSESSOR}?{_WHEN}?", rest[crit.end():]):
+        if not crit:
+            continue
+        after = rest[crit.end():]
+        if _CLOSING.fullmatch(after):
             return c.Measurable(criteria=name)
+        # two criteria: "by recist v1.1 and/or rano-bm" (either), "according to recist 1.1 and irecist" (both)
+        joined = _JOINED.match(after)
+        if joined:
+            other = after[joined.end():]
+            for rx2, name2 in _CRITERIA:
+                second = rx2.match(other)
+                if second and name2 != name and _CLOSING.fullmatch(other[second.end():]):
+                    both = (c.Measurable(criteria=name), c.Measurable(criteria=name2))
+                    return c.All(both) if joined.group(1) == "and" else c.Any(both)
+        return None
     return None
+
+
+_CLOSING = re.compile(rf"{_CRITERIA_END}{_WHEN}?{_ASSESSOR}?{_WHEN}?")
+_JOINED = re.compile(r"(?: criteria)?,? (and/or|or|and) (?:the )?")
 
 
 def _life_expectancy(t: str) -> c.Node | None:
