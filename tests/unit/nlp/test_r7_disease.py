@@ -50,6 +50,14 @@ READ = [
      "fully_structured", RECIST),
     ("inc", "Patients must have measurable disease as per RECIST v1.1 criteria and documented by CT and/or MRI",  # NCT05267626
      "fully_structured", RECIST),
+    # metastatic sites: "LMD" after a brain site is leptomeningeal disease; "active and uncontrolled": both hold
+    ("exc", "Patients with symptomatic brain metastasis or LMD",  # NCT05779423
+     "fully_structured", {"type": "not", "item": any_({"type": "metastasis", "site": "brain", "qualifier": "symptomatic"},
+                                                     {"type": "metastasis", "site": "leptomeningeal"})}),
+    ("exc", "Active and uncontrolled central nervous system metastases",  # NCT06710379
+     "partly_structured", {"type": "not", "item": all_(any_({"type": "metastasis", "site": "cns", "qualifier": "active"},
+                                                            {"type": "metastasis", "site": "brain", "qualifier": "active"}),
+                                                       un("uncontrolled"))}),
     # the long name with a comma before its version, an aside restating the head
     ("inc", "Measurable disease per Response Evaluation Criteria in Solid Tumors, Version 1.1 (RECIST v1.1)",  # NCT06790693
      "fully_structured", RECIST),
@@ -85,6 +93,8 @@ OPEN = [
     # measurable disease or a lab alternative
     ("inc", "Measurable disease by RECIST 1.1 criteria or bone only metastases with measurable PSA ( ≥ 1 ng/mL)"),  # NCT06236139
     ("inc", "Measurable disease or non-measurable bone only disease as defined by RECIST version 1.1"),  # NCT06760637
+    # a lead verb the metastasis builder does not drop
+    ("exc", "Experiencing active brain metastasis/metastases"),  # NCT05037825
     # a criteria the vocabulary does not name (INRC) among three
     ("inc", "Measurable disease as defined by RECIST v1.1, RANO, or INRC"),  # NCT04589845
     # RANO 2.0 is not RANO
