@@ -58,6 +58,17 @@ READ = [
      "partly_structured", {"type": "not", "item": all_(any_({"type": "metastasis", "site": "cns", "qualifier": "active"},
                                                             {"type": "metastasis", "site": "brain", "qualifier": "active"}),
                                                        un("uncontrolled"))}),
+    # cancer names (lexicon cancer.json): B-precursor ALL (BLL), T-ALL / T-LBL (TLL), double-hit lymphoma
+    ("inc", "Relapsed or Refractory B-precursor ALL at any time after first salvage therapy.",  # NCT04521231
+     "partly_structured", all_(all_({"type": "cancer_type", "codes": ["BLL"]}, un("Relapsed or Refractory")),
+                               un("at any time after first salvage therapy"))),
+    ("inc", "Disease Criteria: Evidence of T-ALL or T-LBL, as defined by World Health Organization (WHO) classification, "
+            "and either relapse/refractory or MRD positive",  # NCT06514794
+     "partly_structured", all_({"type": "cancer_type", "codes": ["TLL"]},
+                               un("as defined by World Health Organization (WHO) classification, and either relapse/refractory "
+                                  "or MRD positive"))),
+    ("inc", "High-grade B cell lymphoma with MYC and BCL2 and/or BCL6 rearrangements",  # NCT04792489
+     "fully_structured", {"type": "cancer_type", "codes": ["HGBCLMYCBCL2"]}),
     # the long name with a comma before its version, an aside restating the head
     ("inc", "Measurable disease per Response Evaluation Criteria in Solid Tumors, Version 1.1 (RECIST v1.1)",  # NCT06790693
      "fully_structured", RECIST),
@@ -93,6 +104,9 @@ OPEN = [
     # measurable disease or a lab alternative
     ("inc", "Measurable disease by RECIST 1.1 criteria or bone only metastases with measurable PSA ( ≥ 1 ng/mL)"),  # NCT06236139
     ("inc", "Measurable disease or non-measurable bone only disease as defined by RECIST version 1.1"),  # NCT06760637
+    # "(NOS)" is dropped as an abbreviation aside before the builders: the broad category name is not read, so the
+    # NOS entity is never widened to the double-hit one
+    ("inc", "High-grade B cell lymphoma (NOS)"),  # NCT04792489
     # a lead verb the metastasis builder does not drop
     ("exc", "Experiencing active brain metastasis/metastases"),  # NCT05037825
     # a criteria the vocabulary does not name (INRC) among three
