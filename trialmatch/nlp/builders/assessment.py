@@ -150,7 +150,8 @@ _TECHNIQUES = re.compile(r" (?:assessable|measurable|evaluable) (?:using|by|with
 
 # "measurable or evaluable disease per RECIST 1.1": measurable disease is one of the two alternatives,
 # sufficient on its own; evaluable (non-measurable) disease has no atom and stays Unparsed beside it:
-# Any(Measurable(criteria), Unparsed) - MET with measurable disease, otherwise UNKNOWN (never NOT_MET)
+# Any(Measurable(criteria), Unparsed) - MET with measurable disease, otherwise UNKNOWN (never NOT_MET). RECIST 1.1
+# (Eisenhauer et al. 2009, section 3.1: "measurable" or "non-measurable" lesions; "evaluable" is the older word)
 _OR_EVALUABLE = re.compile(
     r"^(?:(?:the )?presence of |evidence of )?(?:either )?"
     r"(?:measurable (?:or|and/or) evaluable|evaluable (?:or|and/or) measurable) disease(?P<rest>.*)$")
@@ -175,7 +176,8 @@ def _measurable_or_evaluable(t: str) -> c.Node | None:
 
 
 # how the lesion is measured before the criteria named ("measurable disease on ct or mri scan by recist
-# v1.1"): the method, documentation as _METHOD at the end is
+# v1.1"): the method, documentation as _METHOD at the end is (RECIST 1.1, Eisenhauer et al., Eur J Cancer
+# 2009;45:228, section 3.1.1, names CT, MRI, calipers and chest X-ray as its own methods of measurement)
 _METHOD_BEFORE = re.compile(
     rf"^,? (?:on|by|per|using|via) (?:the )?{_IMAGING}(?: scans?)?(?:(?:,? (?:or|and/or|and)|,|/) ?{_IMAGING}(?: scans?)?)*"
     rf"(?=,? (?:as )?(?:per|by|according to|based on|using) )")
