@@ -96,8 +96,7 @@ NO_ATOM = [
     "hematologic/oncologic disorder",  # NCT05031897
     "Clinically and/or radiologically documented and evaluable disease. Measurable disease as defined by RECIST is "
     "not required.",  # NCT04093167
-    "Patients must have measurable or evaluable disease, as defined by Response Evaluation Criteria in Solid Tumors "
-    "(RECIST) 1.1",  # NCT03203525: evaluable-only is weaker
+    # (NCT03203525 "measurable or evaluable disease": now Any(Measurable, Unparsed), tests/unit/nlp/test_r7_disease.py)
     "Measurable disease by RECIST 1.1 criteria or bone only metastases with measurable PSA ( ≥ 1 ng/mL)",  # NCT06236139
     "Participants with SLL must have measurable disease by computed tomography/magnetic resonance imaging, defined as "
     "≥ 1 lymph node \\> 1.5 cm in longest diameter and measurable in 2 perpendicular diameters.",  # NCT06973187

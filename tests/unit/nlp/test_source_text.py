@@ -38,7 +38,7 @@ def test_every_remainder_of_a_partly_structured_item_is_source_text(vocab):
 def test_recognised_concepts_are_counted_when_not_structured(vocab):
     # measurable disease and life expectancy have atoms (builders/assessment.py): structured items
     # are no longer "recognised"; the shapes the builder refuses still are
-    text = ("Inclusion Criteria:\n\n* Measurable or evaluable disease per RECIST v1.1\n"
+    text = ("Inclusion Criteria:\n\n* Measurable or non-measurable disease per RECIST v1.1 will be allowed\n"
             "* Life expectancy of at least 12 weeks\n* Life expectancy not limited by other diseases\n"
             "* Signed informed consent\n")
     parsed = parse_eligibility(text, vocab)

@@ -6,7 +6,14 @@
   RECIST" alone names no version, so the criteria are left to the qualifier pattern
   (``All(Measurable(), Unparsed("per recist"))``). "At least one measurable lesion" is the
   RECIST definition of measurable disease; two or more lesions, bidimensional measurement,
-  a site ("outside the radiation field") or "measurable or evaluable" are not read.
+  a site ("outside the radiation field") are not read. "Measurable or evaluable disease [per RECIST
+  1.1]" is ``Any(Measurable(criteria), Unparsed("evaluable disease ..."))``: measurable disease meets
+  it, evaluable-only disease has no atom (UNKNOWN, never NOT_MET). The imaging method before the
+  criteria ("on CT or MRI per RECIST v1.1", "and documented by CT and/or MRI") and an aside
+  restating the head ("(at least one target lesion)") are documentation. Two criteria joined by
+  "or" / "and/or" are either (``Any``: "by RECIST v1.1 and/or RANO-BM"), by "and" both (``All``:
+  "according to RECIST 1.1 and iRECIST"); a list of three, or a criteria with no name in
+  matching/data/assessment.yaml ("INRC", "RANO 2.0"), is not read.
 - "life expectancy of at least 12 weeks", "life expectancy > 3 months in the opinion of the
   investigator" -> ``LifeExpectancy(min_days, min_inclusive)``; "life expectancy < 3 months"
   -> ``Not(LifeExpectancy(91))`` (exactly its negation). The opinion words and time anchors
@@ -39,7 +46,7 @@ def to_days(value: float, unit: str) -> int:
 
 # ---- response criteria --------------------------------------------------------------------------
 _V11 = r"(?:v(?:ersion)?\.? ?|version ?\(v\) ?|version\.|v |)1[.·]1"
-_RECIST = rf"recist(?: criteria)? ?\(?(?:recist ?)?{_V11}\)?|recist1\.1"
+_RECIST = rf"recist(?: criteria)?,? ?\(?(?:recist ?)?{_V11}\)?|recist1\.1"
 _LONG_NAMES = (
     (re.compile(r"\bresponse evaluation criteria in solid tumou?rs\b"), "recist"),
     (re.compile(r"\bresponse assessment in neuro-oncology\b"), "rano"),
@@ -62,7 +69,7 @@ _CRITERIA = (
 _BY = (r"(?:,? )?(?:as )?(?:defined |determined |measured |assessed |evaluated |outlined )?"
        r"(?:per|by|according to|based on|based upon|using|in|via|under)(?: the)?(?: definition of)? ")
 _CRITERIA_END = r"(?: criteria| guidelines)?(?: present)?(?: \( ?>= ?(?:1|one) measurable lesions?\))?"
-_WHEN = r"(?:,? (?:at|during) (?:baseline|screening|enrollment|enrolment|study entry))"
+_WHEN = r"(?:,? (?:at|during) (?:the )?(?:baseline|screening|enrollment|enrolment|study entry)(?: period)?)"
 _ASSESSOR = (r"(?:,? (?:as )?(?:assessed|determined|judged) by (?:the )?(?:local )?(?:site )?(?:investigator|pi)s?"
              r"(?:/(?:site )?radiolog(?:y|ist))?(?: assessment)?|,? (?:per|by) investigator(?:'s)? assessment)")
 
@@ -124,6 +131,10 @@ def build_assessment(clause: Clause) -> c.Node | None:
     node = _life_expectancy(t) if ("life" in t or "surviv" in t) else _measurable(t)
     if node is not None:
         return node
+    if "evaluable" in t:
+        node = _measurable_or_evaluable(t)
+        if node is not None:
+            return node
     if (_MEASURABLE_HEAD.match(t) or _LIFE_OPENING.match(t)) and _WIDER.search(t):
         return c.Unparsed(t)
     return None
@@ -137,6 +148,47 @@ _METHOD = re.compile(rf"^,? (?:on|by|using|via|based on|with) (?:the )?{_IMAGING
 _TECHNIQUES = re.compile(r" (?:assessable|measurable|evaluable) (?:using|by|with) standard techniques(?= |$)")
 
 
+# "measurable or evaluable disease per RECIST 1.1": measurable disease is one of the two alternatives,
+# sufficient on its own; evaluable (non-measurable) disease has no atom and stays Unparsed beside it:
+# Any(Measurable(criteria), Unparsed) - MET with measurable disease, otherwise UNKNOWN (never NOT_MET). RECIST 1.1
+# (Eisenhauer et al. 2009, section 3.1: "measurable" or "non-measurable" lesions; "evaluable" is the older word)
+_OR_EVALUABLE = re.compile(
+    r"^(?:(?:the )?presence of |evidence of )?(?:either )?"
+    r"(?:measurable (?:or|and/or) evaluable|evaluable (?:or|and/or) measurable) disease(?P<rest>.*)$")
+
+
+_STANDARD_TECHNIQUES = re.compile(r"^,? using standard techniques(?= )")
+
+
+def _measurable_or_evaluable(t: str) -> c.Node | None:
+    m = _OR_EVALUABLE.match(t)
+    if not m:
+        return None
+    rest = m.group("rest")
+    if "evaluable" in rest or "measurable" in rest:
+        return None  # "... using standard techniques ... (measurable ...)": said twice, not read
+    # "(either measurable or evaluable disease) using standard techniques by recist 1.1": how, not what
+    measurable = _measurable("measurable disease" + _STANDARD_TECHNIQUES.sub("", rest, count=1))
+    if not isinstance(measurable, c.Measurable):
+        return None
+    start = t.find("evaluable disease")  # the alternative's own words when they are one slice of the clause
+    return c.Any((measurable, c.Unparsed(t[start:] if start >= 0 and rest else t)))
+
+
+# how the lesion is measured before the criteria named ("measurable disease on ct or mri scan by recist
+# v1.1"): the method, documentation as _METHOD at the end is (RECIST 1.1, Eisenhauer et al., Eur J Cancer
+# 2009;45:228, section 3.1.1, names CT, MRI, calipers and chest X-ray as its own methods of measurement)
+_METHOD_BEFORE = re.compile(
+    rf"^,? (?:on|by|per|using|via) (?:the )?{_IMAGING}(?: scans?)?(?:(?:,? (?:or|and/or|and)|,|/) ?{_IMAGING}(?: scans?)?)*"
+    rf"(?=,? (?:as )?(?:per|by|according to|based on|using) )")
+# the same said after the criteria: "... as per recist v1.1 criteria and documented by ct and/or mri"
+_DOCUMENTED_BY = re.compile(
+    rf",? and documented (?:by|on) {_IMAGING}(?:(?:,? (?:or|and/or|and)|,|/) ?{_IMAGING})*$")
+# an aside restating the head: "measurable disease (at least one target lesion) according to recist 1.1"
+_WHEN_FIRST = re.compile(rf"^{_WHEN}(?= )")
+_RESTATED = re.compile(r"^ \( ?(?:i\.?e\.?,? )?(?:>= ?)?(?:1|one|a) (?:measurable |target )?(?:target )?lesions?\)")
+
+
 def _measurable(t: str) -> c.Node | None:
     m = _MEASURABLE_HEAD.match(t)
     if not m:
@@ -146,6 +198,12 @@ def _measurable(t: str) -> c.Node | None:
         rest = _TECHNIQUES.sub("", rest, count=1)
     if not rest or _METHOD.match(rest):
         return c.Measurable()
+    if rest.startswith(" ("):
+        rest = _RESTATED.sub("", rest, count=1)
+        rest = _WHEN_FIRST.sub("", rest, count=1)  # "(i.e., at least 1 target lesion) during the screening period per ..."
+    if "documented" in rest:
+        rest = _DOCUMENTED_BY.sub("", rest, count=1)
+    rest = _METHOD_BEFORE.sub("", rest, count=1)
     for rx, replacement in _LONG_NAMES:
         rest = rx.sub(replacement, rest)
     aside = re.fullmatch(r",? \((.+)\)", rest)
@@ -160,9 +218,26 @@ def _measurable(t: str) -> c.Node | None:
         rest = rest[1:-1]
     for rx, name in _CRITERIA:
         crit = rx.match(rest)
-        if crit and re.fullmatch(rf"{_CRITERIA_END}{_WHEN}?{_ASSESSOR}?{_WHEN}?", rest[crit.end():]):
+        if not crit:
+            continue
+        after = rest[crit.end():]
+        if _CLOSING.fullmatch(after):
             return c.Measurable(criteria=name)
+        # two criteria: "by recist v1.1 and/or rano-bm" (either), "according to recist 1.1 and irecist" (both)
+        joined = _JOINED.match(after)
+        if joined:
+            other = after[joined.end():]
+            for rx2, name2 in _CRITERIA:
+                second = rx2.match(other)
+                if second and name2 != name and _CLOSING.fullmatch(other[second.end():]):
+                    both = (c.Measurable(criteria=name), c.Measurable(criteria=name2))
+                    return c.All(both) if joined.group(1) == "and" else c.Any(both)
+        return None
     return None
+
+
+_CLOSING = re.compile(rf"{_CRITERIA_END}{_WHEN}?{_ASSESSOR}?{_WHEN}?")
+_JOINED = re.compile(r"(?: criteria)?,? (and/or|or|and) (?:the )?")
 
 
 def _life_expectancy(t: str) -> c.Node | None:

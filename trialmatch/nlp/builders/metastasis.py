@@ -24,7 +24,9 @@ _META = guarded(
     # peritoneal carcinomatosis / dissemination: spread of a cancer to the peritoneum (NCI Dictionary of Cancer
     # Terms, "peritoneal carcinomatosis"); "peritoneal disease" is not read (it need not be cancer)
     r"|(?P<site_p>peritoneal)\s+(?:carcinomatosis|dissemination|metastatic spread))"
-    r"(?:(?:\s+(?:and/or|or)\s+|/)(?P<site2>leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis))?$"
+    # "LMD" after a brain site: leptomeningeal disease (the usual abbreviation: Nguyen et al., "An overview of
+    # leptomeningeal disease", Ann Palliat Med 2020; MD Anderson "Leptomeningeal Disease Program")
+    r"(?:(?:\s+(?:and/or|or)\s+|/)(?P<site2>leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis|lmd))?$"
 )
 # "distant metastases", "distant metastatic disease": metastatic disease (AJCC: distant metastasis is the M1
 # category, the extent the atom's "metastatic" holds); a site or a qualifier after them is not read
@@ -102,6 +104,11 @@ def build_metastasis(clause: Clause) -> c.Node | None:
     if len(words) > 2 and words[1] == "and" and clause.qualifiers.get(words[0]) == "":
         words = words[2:]  # "known and untreated, or active": "known" adds nothing, the "and" joins nothing else
     connectors = {w for w in words if w in ("and", "or", "and/or")}
+    if (connectors == {"and"} and len(words) == 3 and words[1] == "and"
+            and sum(bool(clause.qualifiers.get(w)) for w in (words[0], words[2])) <= 1):
+        # "active and uncontrolled CNS metastases": both words hold, as "active uncontrolled" (the structured one
+        # the atom's qualifier, the other kept Unparsed beside it)
+        words, connectors = [words[0], words[2]], set()
     quals = []
     narrowing = []
     for i, w in enumerate(words):
