@@ -42,6 +42,27 @@ READ = [
      ("fully_structured", lab("TESTOSTERONE", "<", 50, "ng/dL"))),
     ("inc", "Effective castration with serum testosterone levels =\\< 0.5 ng/mL (=\\<1.7 nmol/L)",  # NCT05168618
      ("fully_structured", lab("TESTOSTERONE", "<=", 0.5, "ng/mL"))),
+    # how a creatinine clearance is obtained: the Cockcroft-Gault equation said in more words, a 24-hour urine
+    # collection first; "cc/min"; an estimated "GFR" in mL/min by Cockcroft-Gault is the clearance
+    ("inc", "Creatinine clearance ≥ 45 mL/min determined using the Cockcroft-Gault formula",  # NCT06520345
+     ("fully_structured", lab("CRCL", ">=", 45, "mL/min"))),
+    ("inc", "Creatinine clearance of \\>= 30 mL/min per 24 hour urine test or the Cockcroft-Gault formula",  # NCT06859008
+     ("fully_structured", lab("CRCL", ">=", 30, "mL/min"))),
+    ("inc", "Creatinine ≤ 1.5 x ULN OR calculated creatinine clearance ≥ 60ml/min calculated by Cockcroft and Gault's "
+            "equation",  # NCT05715229
+     ("fully_structured", {"type": ANY, "items": [lab("CREAT", "<=", uln_multiple=1.5),
+                                                  lab("CRCL", ">=", 60, "mL/min")]})),
+    ("inc", "Adequate renal function as evidenced by a creatinine =\\< 1.5 mg/dl and/or a calculated creatinine "
+            "clearance \\>= 60 cc/min",  # NCT05204147
+     ("fully_structured", {"type": ANY, "items": [lab("CREAT", "<=", 1.5, "mg/dL"), lab("CRCL", ">=", 60, "mL/min")]})),
+    ("inc", "Serum creatinine ≤1.5 x ULN or estimated glomerular filtration rate (GFR) ≥45 mL/min using Cockcroft Gault "
+            "formula.",  # NCT06747845 (a list entry)
+     ("fully_structured", {"type": ANY, "items": [lab("CREAT", "<=", uln_multiple=1.5),
+                                                  lab("CRCL", ">=", 45, "mL/min")]})),
+    # the same threshold said for the measured and the calculated clearance: one
+    ("inc", "Measured creatinine clearance (CL) \\>40 mL/min or Calculated creatinine CL\\>40 mL/min by the "
+            "Cockcroft-Gault formula (Cockcroft and Gault 1976)",  # NCT04585477 (a list entry)
+     ("fully_structured", lab("CRCL", ">", 40, "mL/min"))),
     # person: "males or females" before an age adds no requirement on sex
     ("inc", "Males or females, at least 18 years of age",
      ("fully_structured", {"type": "age", "min": 18})),
@@ -68,6 +89,8 @@ REFUSED = [
     # testosterone "< 50 ng/ml" is the castrate "< 50 ng/dl" with a unit slip (5,000 ng/dL admits every man)
     ("inc", "Progressive castration resistant prostate cancer as defined by serum testosterone \\< 50 ng/mL"),
     ("inc", "Baseline testosterone of \\< 20 ng/ml"),  # NCT06824818
+    # an estimated GFR in mL/min by an equation other than Cockcroft-Gault (not converted to mL/min/1.73 m2)
+    ("inc", "Estimated glomerular filtration rate \\>= 40ml/min using the CKD-EPI formula"),
     # a castrate level with another requirement beside it ("OR ongoing documented ADT")
     ("inc", "Castrate levels of serum total testosterone (\\<50 ng/dl) OR ongoing documented ADT."),  # NCT06228053
 ]

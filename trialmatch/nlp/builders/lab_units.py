@@ -28,6 +28,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "ml/min": ("mL/min", 1.0),
     "ml/minute": ("mL/min", 1.0),
     "ml/minutes": ("mL/min", 1.0),
+    "cc/min": ("mL/min", 1.0),  # a cubic centimetre is a millilitre
     "ml per minute": ("mL/min", 1.0),
     "milliliters per minute": ("mL/min", 1.0),
     "millilitres per minute": ("mL/min", 1.0),

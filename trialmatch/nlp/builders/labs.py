@@ -37,11 +37,18 @@ _WITHIN = (r"(?:,? \(? ?(?:(?:specimens? |samples? )?(?:to be |must be |should b
            r"(?:prior to|before|of|from) (?:(?! or | and |, or |, and )[a-z0-9 ,/-]){0,60}?\)?)?")
 # the estimating equation of a clearance or filtration rate ("per the cockcroft and gault formula"): how the value
 # is obtained (documentation, as a measuring method is); the threshold and its unit still decide
-_FORMULA = r"(?:cockc?roft(?:[- ]| and )gault|mdrd|ckd-epi)"
-_TAIL = (r"(?: \(?(?:at|during) screening\)?)?(?:,? \(?(?:by|using|per|calculated by|as calculated by|according to|based on) (?:the )?"
-         rf"{_FORMULA}(?: formula| equation| method)?(?: or (?:by )?(?:an? |the )?24[- ]hours? urine "
-         r"(?:test|collection))?\)?"
-         rf"|,? \({_FORMULA}(?: formula| equation| method)?\))?")
+_FORMULA = r"(?:cock[cg]?roft ?(?:[- ]| and ) ?gault(?:'s)?|mdrd|ckd-epi)"
+# the equation named with its article, "modified", and its citation ("(cockcroft and gault 1976)"); a 24-hour urine
+# collection as the other way to obtain the clearance ("... or by a 24-hour urine collection", "per 24 hour urine test or
+# the cockcroft-gault formula"); the verbs that say how ("as calculated using", "determined by", "as per", "according to")
+_EQUATION = rf"(?:the )?(?:modified )?{_FORMULA}(?: formula| equation| method)?(?: \(cockcroft and gault,? 1976\))?"
+_URINE = (r"(?:an? |the )?(?:24[- ]?hours?|24[- ]?hrs?|24[- ]?h|24- hour) urine (?:test|collection)"
+          r"(?: for (?:the )?determination of (?:the )?creatinine clearance)?")
+_HOW = (r"(?:(?:as )?(?:(?:calculated|determined|estimated|measured|assessed) )?(?:by|using|per|with|according to|based on)"
+        r"|as per|(?:as )?calculated by)")
+_TAIL = (r"(?: \(?(?:at|during) screening\)?)?"
+         rf"(?:,? \(?{_HOW} (?:{_EQUATION}(?:,? or (?:{_HOW} )?{_URINE})?|{_URINE} or (?:by )?{_EQUATION})\)?"
+         rf"|,? \({_EQUATION}\))?")
 # the same, said between the analyte and its threshold ("calculated creatinine clearance (cockcroft-gault formula) of > 45")
 _FORMULA_ASIDE = re.compile(rf",? \(?(?:(?:by|using|per|calculated by) (?:the )?)?{_FORMULA}(?: formula| equation| method)?\)?$")
 # "(serum glutamic oxaloacetic transaminase)", "/SGPT": other names of AST and ALT, said again
@@ -282,6 +289,8 @@ def _either(clause: Clause) -> c.Node | None:
     first, second = nodes
     if second.within_days is not None and first.within_days is None:
         first = dataclasses.replace(first, within_days=second.within_days)
+    if first == second:
+        return first  # "measured creatinine clearance > 40 ml/min or calculated creatinine cl > 40 ml/min": one threshold
     return c.Any((first, second))
 
 
@@ -411,6 +420,11 @@ def _read(clause: Clause, t: str) -> c.Node | None:
     if unit is None:
         unit = "{ratio}"  # INR: a ratio, written without a unit
     value = value if factor == 1.0 else number(str(round(value * factor, 6)))
+    if keys == ("GFR",) and unit == "mL/min" and "gault" in t:
+        # "estimated glomerular filtration rate >= 45 ml/min based on cockcroft-gault equation": the Cockcroft-Gault
+        # equation estimates the creatinine clearance, in mL/min not normalised to body surface (Cockcroft DW, Gault
+        # MH. Prediction of creatinine clearance from serum creatinine. Nephron 1976;16:31-41)
+        keys = ("CRCL",)
     if unit == "ng/mL" and value >= 10:
         # testosterone "< 50 ng/ml" (5,000 ng/dL, far above the adult male range of 264-916 ng/dL: Travison et al.,
         # J Clin Endocrinol Metab 2017;102:1161) is the castrate "< 50 ng/dl" with a unit slip: read as written it admits
