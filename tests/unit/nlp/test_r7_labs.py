@@ -63,9 +63,6 @@ READ = [
     ("inc", "Measured creatinine clearance (CL) \\>40 mL/min or Calculated creatinine CL\\>40 mL/min by the "
             "Cockcroft-Gault formula (Cockcroft and Gault 1976)",  # NCT04585477 (a list entry)
      ("fully_structured", lab("CRCL", ">", 40, "mL/min"))),
-    # mEq/L is mmol/L for a monovalent ion (potassium, sodium)
-    ("inc", "Serum albumin ≥3 gm/dL and serum potassium ≥3.5 mEq/L",  # NCT04729114
-     ("fully_structured", {"type": ALL, "items": [lab("ALB", ">=", 3, "g/dL"), lab("K", ">=", 3.5, "mmol/L")]})),
     # person: "males or females" before an age adds no requirement on sex
     ("inc", "Males or females, at least 18 years of age",
      ("fully_structured", {"type": "age", "min": 18})),
@@ -94,8 +91,6 @@ REFUSED = [
     ("inc", "Baseline testosterone of \\< 20 ng/ml"),  # NCT06824818
     # an estimated GFR in mL/min by an equation other than Cockcroft-Gault (not converted to mL/min/1.73 m2)
     ("inc", "Estimated glomerular filtration rate \\>= 40ml/min using the CKD-EPI formula"),
-    # mEq/L of a divalent ion (2 mEq per mmol) is not converted
-    ("inc", "Magnesium ≥ 1.2 mEq/L"),
     # a castrate level with another requirement beside it ("OR ongoing documented ADT")
     ("inc", "Castrate levels of serum total testosterone (\\<50 ng/dl) OR ongoing documented ADT."),  # NCT06228053
 ]

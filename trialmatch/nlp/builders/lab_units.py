@@ -41,9 +41,6 @@ UNITS: dict[str, tuple[str, float]] = {
     "ng/dl": ("ng/dL", 1.0),
     "ng/ml": ("ng/mL", 1.0),  # testosterone "<= 0.5 ng/ml" (= 50 ng/dL); read only where the analyte takes it
     "nmol/l": ("nmol/L", 1.0),
-    # milliequivalents: 1 mEq of an ion is 1 mmol divided by its charge, so mEq/L is mmol/L for a monovalent ion
-    # (potassium, sodium) and is read so for them only (MONOVALENT); the engine's unit table leaves mEq/L out
-    "meq/l": ("mEq/L", 1.0),
     "nm": ("nmol/L", 1.0),  # "nM", read only where the analyte takes nmol/L (testosterone)
     "miu/l": ("m[IU]/L", 1.0),
     "uiu/ml": ("u[IU]/mL", 1.0),
@@ -59,7 +56,6 @@ UNITS: dict[str, tuple[str, float]] = {
     "milli-second": ("ms", 1.0),
     "milli-seconds": ("ms", 1.0),
 }
-MONOVALENT = frozenset({"K", "NA"})
 COUNT_UNITS = {"10*9/L", "10*3/uL", "10*3/mm3", "/mm3", "/uL"}
 # units that make sense for an analyte (a unit of another dimension is a parse we refuse)
 ANALYTE_UNITS = {

@@ -21,7 +21,7 @@ import re
 from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import walk
 from trialmatch.nlp.builders import Clause
-from trialmatch.nlp.builders.lab_units import ANALYTE_UNITS, MONOVALENT, UNIT_RX, UNITS, convertible, plausible
+from trialmatch.nlp.builders.lab_units import ANALYTE_UNITS, UNIT_RX, UNITS, convertible, plausible
 from trialmatch.nlp.builders.patterns import CMP, NUM, days, has_any, number
 from trialmatch.nlp.required_literals import guarded
 
@@ -425,10 +425,6 @@ def _read(clause: Clause, t: str) -> c.Node | None:
         # equation estimates the creatinine clearance, in mL/min not normalised to body surface (Cockcroft DW, Gault
         # MH. Prediction of creatinine clearance from serum creatinine. Nephron 1976;16:31-41)
         keys = ("CRCL",)
-    if unit == "mEq/L":
-        if not set(keys) <= MONOVALENT:
-            return None  # magnesium, calcium: 2 mEq per mmol; not converted here
-        unit = "mmol/L"  # "potassium >= 3.5 meq/l": 3.5 mmol/L (a monovalent ion)
     if unit == "ng/mL" and value >= 10:
         # testosterone "< 50 ng/ml" (5,000 ng/dL, far above the adult male range of 264-916 ng/dL: Travison et al.,
         # J Clin Endocrinol Metab 2017;102:1161) is the castrate "< 50 ng/dl" with a unit slip: read as written it admits
