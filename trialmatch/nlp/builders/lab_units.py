@@ -28,6 +28,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "ml/min": ("mL/min", 1.0),
     "ml/minute": ("mL/min", 1.0),
     "ml/minutes": ("mL/min", 1.0),
+    "cc/min": ("mL/min", 1.0),  # a cubic centimetre is a millilitre
     "ml per minute": ("mL/min", 1.0),
     "milliliters per minute": ("mL/min", 1.0),
     "millilitres per minute": ("mL/min", 1.0),
@@ -38,6 +39,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "u/l": ("U/L", 1.0),
     "iu/l": ("U/L", 1.0),
     "ng/dl": ("ng/dL", 1.0),
+    "ng/ml": ("ng/mL", 1.0),  # testosterone "<= 0.5 ng/ml" (= 50 ng/dL); read only where the analyte takes it
     "nmol/l": ("nmol/L", 1.0),
     "nm": ("nmol/L", 1.0),  # "nM", read only where the analyte takes nmol/L (testosterone)
     "miu/l": ("m[IU]/L", 1.0),
@@ -61,7 +63,7 @@ ANALYTE_UNITS = {
     "HGB": {"g/dL", "g/L", "mmol/L"}, "CREAT": {"mg/dL", "umol/L"}, "TBILI": {"mg/dL", "umol/L"},
     "DBILI": {"mg/dL", "umol/L"}, "CRCL": {"mL/min", "mL/min/{1.73_m2}"}, "GFR": {"mL/min/{1.73_m2}", "mL/min"},
     "AST": {"U/L"}, "ALT": {"U/L"}, "ALP": {"U/L"}, "ALB": {"g/dL", "g/L"}, "INR": {"{ratio}"}, "APTT": set(), "PT": set(),
-    "TESTOSTERONE": {"ng/dL", "nmol/L"}, "LDH": {"U/L"}, "K": {"mmol/L"}, "NA": {"mmol/L"},
+    "TESTOSTERONE": {"ng/dL", "ng/mL", "nmol/L"}, "LDH": {"U/L"}, "K": {"mmol/L"}, "NA": {"mmol/L"},
     "CA": {"mg/dL", "mmol/L"}, "MG": {"mg/dL", "mmol/L"}, "TSH": {"m[IU]/L", "u[IU]/mL"}, "HBA1C": {"%"},
     "LIPASE": {"U/L"}, "AMYLASE": {"U/L"}, "LVEF": {"%"}, "QTC": {"ms"}, "QTCF": {"ms"}, "QTCB": {"ms"}, "SPO2": {"%"},
 }

@@ -30,16 +30,25 @@ _MEASURES = frozenset({"LVEF", "QTC", "QTCF", "QTCB", "SPO2"})
 # one of them is in every phrase of the five (lexicon/labs.json)
 _MEASURE_WORDS = ("ejection", "lvef", " ef", "qt", "o2", "saturation", "oxim")
 _NO_ULN = {"CRCL", "GFR"}
+# the event a window counts from ("within 14 days prior to registration"): never across "or"/"and", which open a
+# criterion of their own ("... within 7 days of registration or history of familial long qt syndrome" lost the second)
 _WITHIN = (r"(?:,? \(? ?(?:(?:specimens? |samples? )?(?:to be |must be |should be )?(?:obtained |performed |measured |done |drawn |collected "
            r"|assessed |documented )(?:at or )?)?(?:within|<=|<) (\d+) (days?|weeks?) "
-           r"(?:prior to|before|of|from) [a-z0-9 ,/-]{0,60}?\)?)?")
+           r"(?:prior to|before|of|from) (?:(?! or | and |, or |, and )[a-z0-9 ,/-]){0,60}?\)?)?")
 # the estimating equation of a clearance or filtration rate ("per the cockcroft and gault formula"): how the value
 # is obtained (documentation, as a measuring method is); the threshold and its unit still decide
-_FORMULA = r"(?:cockc?roft(?:[- ]| and )gault|mdrd|ckd-epi)"
-_TAIL = (r"(?: \(?(?:at|during) screening\)?)?(?:,? \(?(?:by|using|per|calculated by|as calculated by|according to|based on) (?:the )?"
-         rf"{_FORMULA}(?: formula| equation| method)?(?: or (?:by )?(?:an? |the )?24[- ]hours? urine "
-         r"(?:test|collection))?\)?"
-         rf"|,? \({_FORMULA}(?: formula| equation| method)?\))?")
+_FORMULA = r"(?:cock[cg]?roft ?(?:[- ]| and ) ?gault(?:'s)?|mdrd|ckd-epi)"
+# the equation named with its article, "modified", and its citation ("(cockcroft and gault 1976)"); a 24-hour urine
+# collection as the other way to obtain the clearance ("... or by a 24-hour urine collection", "per 24 hour urine test or
+# the cockcroft-gault formula"); the verbs that say how ("as calculated using", "determined by", "as per", "according to")
+_EQUATION = rf"(?:the )?(?:modified )?{_FORMULA}(?: formula| equation| method)?(?: \(cockcroft and gault,? 1976\))?"
+_URINE = (r"(?:an? |the )?(?:24[- ]?hours?|24[- ]?hrs?|24[- ]?h|24- hour) urine (?:test|collection)"
+          r"(?: for (?:the )?determination of (?:the )?creatinine clearance)?")
+_HOW = (r"(?:(?:as )?(?:(?:calculated|determined|estimated|measured|assessed) )?(?:by|using|per|with|according to|based on)"
+        r"|as per|(?:as )?calculated by)")
+_TAIL = (r"(?: \(?(?:at|during) screening\)?)?"
+         rf"(?:,? \(?{_HOW} (?:{_EQUATION}(?:,? or (?:{_HOW} )?{_URINE})?|{_URINE} or (?:by )?{_EQUATION})\)?"
+         rf"|,? \({_EQUATION}\))?")
 # the same, said between the analyte and its threshold ("calculated creatinine clearance (cockcroft-gault formula) of > 45")
 _FORMULA_ASIDE = re.compile(rf",? \(?(?:(?:by|using|per|calculated by) (?:the )?)?{_FORMULA}(?: formula| equation| method)?\)?$")
 # "(serum glutamic oxaloacetic transaminase)", "/SGPT": other names of AST and ALT, said again
@@ -57,13 +66,15 @@ _METHOD = (r"(?:(?:an?|the|either|either an?|screening|baseline|resting|standard
 # "(screening 12-lead) ecg showing / with": the interval that follows is the ECG's
 _MEASURE_LEAD = (r"(?:(?:adequate|normal|acceptable) (?:cardiac|heart|pulmonary) function,?:? (?:(?:as )?(?:defined|assessed|evidenced) "
                  r"(?:as|by)|with|:)? ?(?:an? )?"
-                 r"|(?:(?:baseline|screening|resting) )?(?:12[- ]lead )?(?:ecg|ekg|electrocardiogram) (?:showing|demonstrating|with|indicating) (?:an? )?)?")
+                 r"|(?:(?:baseline|screening|resting) )?(?:12[- ]lead )?(?:ecg|ekg|electrocardiogram) (?:showing|demonstrating|with|indicating) (?:an? )?"
+                 # "qtc prolongation defined as a qtcf > 500 ms": the prolongation is the threshold that follows
+                 r"|(?:(?:corrected )?qtc?|(?:corrected )?qt interval|qtc interval) prolongation,? (?:defined as|i\.e\.,?) (?:an? )?)?")
 _MEASURE_TAIL = (rf"(?:,? \(?(?:as )?(?:(?:assessed|determined|measured|documented|confirmed|evaluated|obtained|performed|calculated) )?"
                  rf"(?:by|on|in|using|via|per|with|based on|from) {_METHOD}(?:(?: or| and/or|/| or by) {_METHOD})*\)?"
                  r"| at rest| at baseline)?")
 _VALUE = re.compile(rf"^(?P<an>.+?)(?: levels?| values?| counts?| concentration| tests?)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?(?P<unit>{UNIT_RX})?{_TAIL}{_WITHIN}{_TAIL}$")
 _MEASURE_VALUE = re.compile(rf"^{_MEASURE_LEAD}(?P<an>.+?)(?:,? (?:as )?(?:measured|assessed|determined) by {_METHOD}"
-                            rf"(?:(?: or|/) {_METHOD})*)?(?: values?| measurements?)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?"
+                            rf"(?:(?: or|/) {_METHOD})*| (?:on|at) {_METHOD})?(?: values?| measurements?)?(?: of| is| must be| should be|:)? ?{CMP} ?{NUM} ?"
                             rf"(?P<unit>{UNIT_RX})?{_MEASURE_TAIL}{_TAIL}{_WITHIN}{_MEASURE_TAIL}{_TAIL}$")
 # "on room air": the saturation breathing no added oxygen (see _room_air)
 _ROOM_AIR = re.compile(r",? \(?(?:on|at|in|breathing) (?:room|ambient) air\)?")
@@ -76,7 +87,13 @@ _SEX = guarded(r"\b(?:for|in|if|among) (?:the )?(?:(?:fe)?males?|(?:wo)?men)\b|\
 _NORMAL_ALT = re.compile(r"^(?P<head>.+?),? \(?(?P<alt>or (?:significantly |clinically significantly )?< [^()]*?(?:lower limit of normal|\blln\b|limits? of normal|normal limits?|"
                          r"normal range|institutional normal)[^()]*?)\)?$")
 # "castrate level(s) of <analyte> (< 50 ng/dl or < 1.7 nmol/l)": a low threshold, written in brackets
-_CASTRATE = re.compile(r"^(?:documented |a )?castrate[- ]levels? of (?P<an>[a-z/ ]+?)(?: at (?:study entry|screening|baseline))? \((?P<thr>(?:<=|<) ?\d[^()]*)\)$")
+# "castrate-level serum/plasma testosterone (< 50 ng/dl)", "a castrate testosterone level (...)"; "with or without the use of
+# androgen deprivation therapy" after it adds nothing (the level is the requirement, however reached)
+_CASTRATE = re.compile(r"^(?:documented |a )?castrate(?:[- ]levels?(?: of)? (?P<an>[a-z/ ]+?)| (?P<an2>(?:serum |plasma |serum/plasma )?"
+                       r"(?:total )?testosterone) levels?)(?: at (?:study entry|screening|baseline))? \((?P<thr>(?:<=|<) ?\d[^()]*)\)"
+                       r"(?:,? with(?:/| or )without (?:the )?(?:use of )?(?:androgen[- ]deprivation therapy|adt))?$")
+# "effective castration with serum testosterone levels <= 0.5 ng/ml": the level that defines castration
+_CASTRATION_WITH = re.compile(r"^(?:effective |documented )?castration,? with (?=(?:serum |plasma )?(?:total )?testosterone)")
 _BEFORE_COMPARATOR = re.compile(r"(?<=[a-z)\]])(?=(?:>=|<=|>|<) )")
 _EITHER = re.compile(r",? or (?!(?:>=|<=|>|<) )")
 _SPLIT = re.compile(r"\s*(?:,? and/or |,? and |,? or |/|, | ?& ?)\s*")
@@ -272,6 +289,8 @@ def _either(clause: Clause) -> c.Node | None:
     first, second = nodes
     if second.within_days is not None and first.within_days is None:
         first = dataclasses.replace(first, within_days=second.within_days)
+    if first == second:
+        return first  # "measured creatinine clearance > 40 ml/min or calculated creatinine cl > 40 ml/min": one threshold
     return c.Any((first, second))
 
 
@@ -346,7 +365,9 @@ def _build_lab(clause: Clause) -> c.Node | None:
     if clause.text.startswith(("castrate", "documented castrate", "a castrate")):
         m = _CASTRATE.match(clause.text)
         if m:  # "castrate level of serum testosterone (< 50 ng/dl)": the threshold is the one in brackets
-            clause = clause.with_text(f"{m.group('an')} {m.group('thr')}")
+            clause = clause.with_text(f"{m.group('an') or m.group('an2')} {m.group('thr')}")
+    elif "castration" in clause.text:
+        clause = clause.with_text(_CASTRATION_WITH.sub("", clause.text, count=1))
     # "hemoglobin >= 9 g/dl or >= 5.6 mmol/l": the same threshold in two units, keep the first (or
     # the second when the first is one the engine does not convert: "hemoglobin >= 5.0 mmol/l (>= 8.0 g/dl)")
     t = _BEFORE_COMPARATOR.sub(" ", _SYNONYMS.sub("", clause.text))
@@ -399,6 +420,16 @@ def _read(clause: Clause, t: str) -> c.Node | None:
     if unit is None:
         unit = "{ratio}"  # INR: a ratio, written without a unit
     value = value if factor == 1.0 else number(str(round(value * factor, 6)))
+    if keys == ("GFR",) and unit == "mL/min" and "gault" in t:
+        # "estimated glomerular filtration rate >= 45 ml/min based on cockcroft-gault equation": the Cockcroft-Gault
+        # equation estimates the creatinine clearance, in mL/min not normalised to body surface (Cockcroft DW, Gault
+        # MH. Prediction of creatinine clearance from serum creatinine. Nephron 1976;16:31-41)
+        keys = ("CRCL",)
+    if unit == "ng/mL" and value >= 10:
+        # testosterone "< 50 ng/ml" (5,000 ng/dL, far above the adult male range of 264-916 ng/dL: Travison et al.,
+        # J Clin Endocrinol Metab 2017;102:1161) is the castrate "< 50 ng/dl" with a unit slip: read as written it admits
+        # every man. Not read; the castrate thresholds written in ng/mL (0.5, 0.2) are
+        return None
     for k in keys:
         if unit not in ANALYTE_UNITS.get(k, set()) or not convertible(clause.terms.vocab, k, unit) \
                 or not plausible(clause.terms.vocab, k, value, unit):

@@ -28,7 +28,7 @@ _AGE_MAX = (re.compile(rf"^(?:{_AGE_WORD} )?(<=|<) ?(?:the age of )?(\d+) ?(?:{_
 # ("male and female subjects of >= 18 years", "..., male or female"), "adult (18 years or older)",
 # "minor (less than 18 years of age)". A single sex named before an age is a requirement on sex:
 # not rewritten here (left to the patterns above, or Unparsed).
-_BOTH_SEXES = (r"(?:male or female|female or male|male/female|female/male|males? and females?|females? and males?|men and women|women and men|"
+_BOTH_SEXES = (r"(?:males? or females?|females? or males?|male/female|female/male|males? and females?|females? and males?|men and women|women and men|"
                r"men or women|women or men)")
 _AGE_REWRITES = (
     (re.compile(r"^(?:(?:have |has )?to be|will be|being) "), ""),
