@@ -7,6 +7,9 @@ do not read alone:
   by the sentence reader as an exception: said again in the lab builder's own words and read
   Any(head, All(looser, Metastasis(liver) / Condition(gilbert_syndrome))).
 
+- a lab threshold per sex ("QTcF > 470 ms (females) or > 450 ms (males)", "Hemoglobin >= 10 g/dL for women and
+  >= 11 g/dL for men"): Any(All(Sex, lab), All(other Sex, its lab)).
+
 Called by the sentence reader (sentences.py); each returns None when the text is not such a shape.
 """
 
@@ -172,3 +175,44 @@ def gilbert_threshold(head: str, tail: str, head_node: c.Node, terms: Terms) -> 
     if node is None or not any(isinstance(n, c.Condition) for n in walk(node)):
         return None
     return node
+
+
+# A lab threshold per sex, both said in one clause: "qtcf > 470 ms (females) or > 450 ms (males)", "qtcf <= 450 ms
+# for males and <= 470 ms for females", "<450 ms (male subjects), <460 ms (female subjects)". Read as the limit of
+# each sex: Any(All(Sex(a), lab a), All(Sex(b), lab b)) (in an exclusion wrapped in Not by the item). Cut at the
+# first sex as an exception ("for women"), the inclusion was Any(lab a, Unparsed(rest)): a man over his own
+# limit but under the women's met it (a wrong "eligible"). Each part must read as one Lab (the words after the
+# second sex said of both, "on the screening ECG", are read with each part, or kept beside it Unparsed).
+SEX_WORDS = ("women", "woman", "female", "men", "man", "male")
+_SEX = (r"\(?(?:for |in )?(?P<{0}>wom[ae]n|females?|(?:fe)?male (?:subjects|patients|participants)|m[ae]n|males?|"
+        r"male (?:subjects|patients|participants))\)?")
+_LIMIT = r"(?P<c{0}>>=|<=|>|<) ?(?P<v{0}>\d+(?:\.\d+)?) ?(?P<u{0}>(?:ms|msec|milliseconds?|g/dl|mg/dl|g/l|%|x uln|x iuln))?"
+_SEX_PAIR = re.compile(rf"^(?P<lab>.+?) {_LIMIT.format(1)} ?{_SEX.format('s1')},?(?: and/or| and| or|;)? "
+                       rf"{_LIMIT.format(2)} ?{_SEX.format('s2')}(?P<rest>.*)$")
+
+
+def _sex(word: str) -> str:
+    return "female" if word.startswith(("wom", "fem")) else "male"
+
+
+def sex_thresholds(text: str, read) -> c.Node | None:
+    """The per-sex limits of one lab (see above), ``read`` the clause parser of the item's section; or None."""
+    m = _SEX_PAIR.match(text)
+    if m is None or _sex(m.group("s1")) == _sex(m.group("s2")):
+        return None
+    rest = m.group("rest").strip(" ,;.")
+    if len(rest) > 80 or re.search(r"\b(?:or|and/or|unless|except\w*|if)\b|;", rest):
+        return None  # "..., or immediate family history of long QT syndrome": an alternative kept beside would be lost
+    parts = []
+    for k in ("1", "2"):
+        unit = m.group("u" + k) or m.group("u1") or m.group("u2") or ""
+        limit = f"{m.group('lab')} {m.group('c' + k)} {m.group('v' + k)} {unit}".strip()
+        node = read(f"{limit} {rest}") if rest else None
+        if not isinstance(node, c.Lab):
+            node = read(limit)
+            if not isinstance(node, c.Lab):
+                return None
+            if rest:
+                node = c.All((node, c.Unparsed(rest)))
+        parts.append(c.All((c.Sex(_sex(m.group("s" + k))), node)))
+    return c.Any(tuple(parts))

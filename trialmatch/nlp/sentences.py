@@ -16,7 +16,7 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.domain.criteria_json import walk
-from trialmatch.nlp.group_requirements import PERFORMANCE_WORDS, age_groups
+from trialmatch.nlp.group_requirements import PERFORMANCE_WORDS, age_groups, sex_thresholds
 from trialmatch.nlp.normalize import normalize
 from trialmatch.nlp.terms import Terms
 from trialmatch.nlp.required_literals import guarded
@@ -99,6 +99,11 @@ class SentenceReader:
             grouped = age_groups(normalize(raw).lower().strip().rstrip("."), self.terms, section)
             if grouped is not None:
                 return grouped
+        low = raw.lower()
+        if "male" in low or "men" in low:
+            by_sex = sex_thresholds(normalize(raw).lower().strip().rstrip("."), lambda t: self.parse_clause(t, section))
+            if by_sex is not None:
+                return by_sex
         return self._read_exception(raw, section)
 
     def _sentences(self, text: str, section: str) -> c.Node | None:
