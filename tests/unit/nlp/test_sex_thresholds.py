@@ -39,6 +39,16 @@ def test_each_sex_has_its_own_limit(vocab, section, text, expected):
     assert parse_one(vocab, section, text) == expected
 
 
+def test_words_said_of_both_limits_stay_beside_each(vocab):
+    # NCT03260491 (was left unread in round 6): the measurement words narrow both limits
+    status, node = parse_one(vocab, "exc", "Has a mean corrected QT interval using Fridericia's Correction Formula (QTcF) "
+                                           "prolongation to \\> 470 ms for females and \\> 450 ms for males in three "
+                                           "successive Screening measurements")
+    words = {"type": "unparsed", "text": "in three successive Screening measurements"}
+    assert (status, node) == ("partly_structured", no(any_(all_(sex("female"), all_(qtcf(">", 470), words)),
+                                                          all_(sex("male"), all_(qtcf(">", 450), words)))))
+
+
 def test_a_man_over_his_limit_but_under_the_womens_does_not_meet_it(vocab):
     _, node = parse_one(vocab, "inc", "QTcF ≤ 470 ms for women and ≤ 450 ms for men")
     reading = from_json(node)
