@@ -103,8 +103,8 @@ def _condition_list(clause: Clause, rest: str) -> list[tuple[str, bool]] | None:
         if _HISTORY_WORDS.search(part_prefix):
             return None  # "HIV or history of hepatitis": mixed time frames
         k = _condition_key(clause, part[len(part_prefix):])
-        if k is None:
-            return None
+        if k is None or k in _FORM_KEYS and _FORM_WORD.search(part):
+            return None  # ("HIV or chronic GVHD": the narrowing word is not kept in a list)
         keys.append((k, bool(_PRESENT_WORDS.search(part_prefix))))
     return keys
 
@@ -141,6 +141,8 @@ def _open_list(clause: Clause, rest: str, historical: bool) -> c.Node | None:
             return None  # mixed time frames
         # the part whole first: "active infectious disease" is a key, "infectious disease" is not
         key = clause.terms.key("CONDITION", part) or _condition_key(clause, part[len(part_prefix):])
+        if key in _FORM_KEYS and _FORM_WORD.search(part):
+            return None  # "chronic GVHD" among alternatives: the narrowing word is not kept in a list
         if key is not None:
             items.append(c.Condition((key,), active_only=not historical or bool(_PRESENT_WORDS.search(part_prefix))))
         elif _OPEN_PART.match(part) and len(part.split()) <= 5 and not _NOT_ALTERNATIVE.search(part) \
@@ -334,6 +336,14 @@ _NYHA_HF = re.compile(rf"^(?P<q>{_NYHA_CLASS}) (?P<hf>(?:congestive )?(?:heart|c
                       rf"|^(?P<hf2>(?:congestive )?(?:heart|cardiac) failure(?: \(chf\))?|chf)(?:,? (?P<q2>{_NYHA_CLASS})| ?\[(?P<q3>{_NYHA_CLASS})\])$")
 
 
+# keys holding an acute and a chronic form (graft-versus-host disease, pancreatitis): "chronic", which the
+# status prefix takes off as a time word elsewhere ("chronic hepatitis B" is the key), or "acute" (read
+# by the key's lexicon pattern) narrows them; "acute or chronic" names both
+_FORM_KEYS = frozenset(("graft_versus_host_disease", "pancreatitis"))
+_FORM_WORD = re.compile(r"\b(?:chronic|acute)\b")
+_FORM_EITHER = re.compile(r"\b(?:acute|active) or chronic\b|\bchronic or (?:acute|active)\b")
+
+
 def _condition_node(clause: Clause) -> c.Node | None:
     t = clause.text
     m = _COND_PREFIX.match(t)
@@ -414,6 +424,11 @@ def _condition_node(clause: Clause) -> c.Node | None:
         return c.Condition(("other_malignancy",), active_only=active and not historical and not _PAST_WORDS.search(words))
     key = clause.terms.key("CONDITION", t) or _condition_key(clause, rest)
     if key is not None:
+        form = _FORM_WORD.search(t) if key in _FORM_KEYS and not _FORM_EITHER.search(t) else None
+        if form:
+            # "chronic GVHD", "acute pancreatitis": the key holds both forms, so the word narrows it and
+            # stays Unparsed beside the atom (a record of acute GVHD leaves "chronic GVHD" open)
+            return c.All((c.Condition((key,), active_only=not historical), c.Unparsed(form.group(0))))
         return c.Condition((key,), active_only=not historical)
     # "HIV, hepatitis B or hepatitis C infection": alternatives, each a condition ("and" is refused)
     if _AND.search(rest):
