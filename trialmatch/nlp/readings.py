@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from trialmatch.nlp.builders.allergy import build_allergy
 from trialmatch.nlp.builders.assessment import build_assessment
-from trialmatch.nlp.builders.clinical import build_condition, build_metastasis, build_pregnancy
+from trialmatch.nlp.builders.clinical import build_condition, build_metastasis
 from trialmatch.nlp.builders.disease import build_disease
 from trialmatch.nlp.builders.labs import build_lab
 from trialmatch.nlp.builders.participation import build_participation
 from trialmatch.nlp.builders.person import build_age, build_performance, build_sex
+from trialmatch.nlp.builders.pregnancy import build_pregnancy
 from trialmatch.nlp.builders.therapy import build_procedure, build_therapy
 from trialmatch.nlp.builders.toxicity import build_residual_toxicity
 from trialmatch.nlp.builders.vaccines import build_vaccination

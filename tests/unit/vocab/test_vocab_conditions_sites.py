@@ -11,6 +11,8 @@ AGREED_CONDITIONS = {
     "primary_immunodeficiency", "deep_vein_thrombosis", "pulmonary_embolism", "immunodeficiency", "malabsorption", "stem_cell_transplant",
     "pleural_effusion", "pericardial_effusion", "ascites", "heart_disease", "cardiovascular_disease", "cerebrovascular_disease",
     "epilepsy", "cirrhosis", "gilbert_syndrome", "spinal_cord_compression",
+    "graft_versus_host_disease", "pancreatitis", "hepatic_encephalopathy", "gastrointestinal_perforation",
+    "gastrointestinal_fistula",
 }
 AGREED_SITES = {"brain", "cns", "leptomeningeal", "liver", "bone", "lung", "lymph_node", "peritoneum",
                 "adrenal", "pleura", "skin"}

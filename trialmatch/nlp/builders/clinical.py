@@ -1,4 +1,4 @@
-"""Comorbid conditions and pregnancy (metastatic sites: ``metastasis.py``, re-exported here)."""
+"""Comorbid conditions (metastatic sites: ``metastasis.py``, pregnancy: ``pregnancy.py``; both re-exported here)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from trialmatch.nlp.builders.condition_shapes import (
 )
 from trialmatch.nlp.builders.metastasis import build_metastasis
 from trialmatch.nlp.builders.patterns import ANCHOR, days, has_any
-from trialmatch.nlp.builders.pregnancy_test import build_pregnancy_test
+from trialmatch.nlp.builders.pregnancy import build_pregnancy
 from trialmatch.nlp.required_literals import guarded
 
-__all__ = ["build_condition", "build_metastasis", "build_pregnancy"]  # build_metastasis: its own module
+__all__ = ["build_condition", "build_metastasis", "build_pregnancy"]  # build_metastasis, build_pregnancy: their own modules
 
 # "known", "active", "documented", "history of": the modifiers a condition clause may carry.
 _COND_PREFIX = re.compile(
@@ -103,8 +103,8 @@ def _condition_list(clause: Clause, rest: str) -> list[tuple[str, bool]] | None:
         if _HISTORY_WORDS.search(part_prefix):
             return None  # "HIV or history of hepatitis": mixed time frames
         k = _condition_key(clause, part[len(part_prefix):])
-        if k is None:
-            return None
+        if k is None or k in _FORM_KEYS and _FORM_WORD.search(part):
+            return None  # ("HIV or chronic GVHD": the narrowing word is not kept in a list)
         keys.append((k, bool(_PRESENT_WORDS.search(part_prefix))))
     return keys
 
@@ -141,6 +141,8 @@ def _open_list(clause: Clause, rest: str, historical: bool) -> c.Node | None:
             return None  # mixed time frames
         # the part whole first: "active infectious disease" is a key, "infectious disease" is not
         key = clause.terms.key("CONDITION", part) or _condition_key(clause, part[len(part_prefix):])
+        if key in _FORM_KEYS and _FORM_WORD.search(part):
+            return None  # "chronic GVHD" among alternatives: the narrowing word is not kept in a list
         if key is not None:
             items.append(c.Condition((key,), active_only=not historical or bool(_PRESENT_WORDS.search(part_prefix))))
         elif _OPEN_PART.match(part) and len(part.split()) <= 5 and not _NOT_ALTERNATIVE.search(part) \
@@ -334,6 +336,14 @@ _NYHA_HF = re.compile(rf"^(?P<q>{_NYHA_CLASS}) (?P<hf>(?:congestive )?(?:heart|c
                       rf"|^(?P<hf2>(?:congestive )?(?:heart|cardiac) failure(?: \(chf\))?|chf)(?:,? (?P<q2>{_NYHA_CLASS})| ?\[(?P<q3>{_NYHA_CLASS})\])$")
 
 
+# keys holding an acute and a chronic form (graft-versus-host disease, pancreatitis): "chronic", which the
+# status prefix takes off as a time word elsewhere ("chronic hepatitis B" is the key), or "acute" (read
+# by the key's lexicon pattern) narrows them; "acute or chronic" names both
+_FORM_KEYS = frozenset(("graft_versus_host_disease", "pancreatitis"))
+_FORM_WORD = re.compile(r"\b(?:chronic|acute)\b")
+_FORM_EITHER = re.compile(r"\b(?:acute|active) or chronic\b|\bchronic or (?:acute|active)\b")
+
+
 def _condition_node(clause: Clause) -> c.Node | None:
     t = clause.text
     m = _COND_PREFIX.match(t)
@@ -414,6 +424,11 @@ def _condition_node(clause: Clause) -> c.Node | None:
         return c.Condition(("other_malignancy",), active_only=active and not historical and not _PAST_WORDS.search(words))
     key = clause.terms.key("CONDITION", t) or _condition_key(clause, rest)
     if key is not None:
+        form = _FORM_WORD.search(t) if key in _FORM_KEYS and not _FORM_EITHER.search(t) else None
+        if form:
+            # "chronic GVHD", "acute pancreatitis": the key holds both forms, so the word narrows it and
+            # stays Unparsed beside the atom (a record of acute GVHD leaves "chronic GVHD" open)
+            return c.All((c.Condition((key,), active_only=not historical), c.Unparsed(form.group(0))))
         return c.Condition((key,), active_only=not historical)
     # "HIV, hepatitis B or hepatitis C infection": alternatives, each a condition ("and" is refused)
     if _AND.search(rest):
@@ -425,62 +440,4 @@ def _condition_node(clause: Clause) -> c.Node | None:
     # "history of hepatitis B or known active hepatitis C": the history does not reach a part naming its present
     atoms = tuple(c.Condition((k,), active_only=not historical or present) for k, present in dict.fromkeys(keys))
     atoms = tuple(dict.fromkeys(atoms))
-    return atoms[0] if len(atoms) == 1 else c.Any(atoms)
-
-
-_PREG_WORDS = {
-    "pregnant": "pregnant", "pregnancy": "pregnant", "breastfeeding": "breastfeeding", "breast-feeding": "breastfeeding",
-    "breast feeding": "breastfeeding", "lactating": "breastfeeding", "breastfeeding/breastfeeding": "breastfeeding", "lactation": "breastfeeding", "nursing": "breastfeeding",
-}
-_PREG_FILLER = {"or", "and", "and/or", "women", "woman", "females", "female", "patients", "participants", "subjects",
-                "who", "are", "is", "currently", "current", "mothers", "/", "be", "a", "known", "to", "participant", "participants",
-                "individuals", "persons", "people", "of", "childbearing", "child-bearing", "potential", "wocbp", "concurrent",
-                "in"}
-# "pregnancy (positive pregnancy test)", "women nursing an infant", "breastfeeding their children": the state said again
-_PREG_RESTATED = re.compile(r" \((?:positive|confirmed by (?:a )?positive) [^()]*(?:pregnancy test|hcg)[^()]*\)"
-                            r"|(?<=nursing|feeding) (?:an infant|a child|infants|their (?:child|children|infants?|babies|baby))\b")
-
-
-# "pregnant women are excluded from this study because ...": the rationale adds no criterion
-_PREG_EXCLUDED = re.compile(r"\s+(?:are|is|will be) (?:excluded|not eligible|ineligible)(?: from (?:this|the) (?:study|trial))?"
-                            r"(?:,?\s*(?:because|given|due to|as|since)\b.*)?$")
-# "planning to become pregnant", "expecting to conceive ... within the trial": an alternative no record holds
-_PREG_PLAN = re.compile(r"(?:,? (?:or|and/or) |, )(?:(?:are|is|who are) )?(?:(?:currently )?(?:planning|plans|plan|expecting|intending|intend|"
-                        r"wishing|wish)(?: to)? (?:become pregnant|get pregnant|conceive|breast-?feed|breast feed|father children|"
-                        r"a pregnancy|pregnancy)\b.*)$")
-
-
-# a pregnancy clause names one of the status words (as written, before the spellings below are unified)
-_PREG_NEEDS = tuple(_PREG_WORDS) + ("chestfeeding",)
-_PREG_SPLIT = re.compile(r"[\s,]+|(?<=\w)/(?=\w)")
-
-
-def build_pregnancy(clause: Clause) -> c.Node | None:
-    if not any(word in clause.text for word in _PREG_NEEDS):
-        return None  # no status word: every word would be filler, no atom
-    t = clause.text.replace("breast feeding", "breast-feeding").replace("chestfeeding", "breastfeeding")
-    if "(" in t or " infant" in t or " child" in t or " bab" in t:
-        t = _PREG_RESTATED.sub("", t)
-    if "pregnancy test" in t:
-        return build_pregnancy_test(t, clause.section)
-    t = _PREG_EXCLUDED.sub("", t)
-    plan = _PREG_PLAN.search(t) if clause.section == "exclusion" else None
-    if plan:
-        t = t[:plan.start()]
-        node = build_pregnancy(Clause(t, clause.terms, clause.section, clause.historical, clause.qualifiers))
-        if node is None:
-            return None
-        atoms = node.items if isinstance(node, c.Any) else (node,)
-        return c.Any(tuple(atoms) + (c.Unparsed(plan.group(0).lstrip(", ").removeprefix("or ").removeprefix("and/or ")),))
-    words = [w for w in _PREG_SPLIT.split(t) if w]
-    statuses: list[str] = []
-    for w in words:
-        if w in _PREG_WORDS:
-            if _PREG_WORDS[w] not in statuses:
-                statuses.append(_PREG_WORDS[w])
-        elif w not in _PREG_FILLER:
-            return None
-    if not statuses:
-        return None
-    atoms = tuple(c.Pregnancy() if s == "pregnant" else c.Pregnancy(status=s) for s in statuses)
     return atoms[0] if len(atoms) == 1 else c.Any(atoms)
