@@ -161,10 +161,10 @@ SCT = {"type": "condition", "keys": ["stem_cell_transplant"], "active_only": Fal
     # NCT04191551: a bone marrow transplant excludes on either reading (solid tumor, or solid-tumor transplant)
     ("Have history of solid tumor or bone marrow transplant", no(any_({"type": "unparsed", "text": "solid tumor"}, SCT))),
     ("Prior bone marrow stem cell transplant.", no(SCT)),
-    # solid organ transplant keeps its own key; "allogeneic stem cell" there stays an unread alternative
+    # solid organ transplant keeps its own key; "allogeneic stem cell" there is this key (round 7), the word beside it
     ("Prior allogeneic stem cell or solid organ transplantation.",
      no(any_({"type": "condition", "keys": ["organ_transplant"], "active_only": False},
-             {"type": "unparsed", "text": "allogeneic stem cell"}))),
+             {"type": "all", "items": [SCT, {"type": "unparsed", "text": "allogeneic"}]}))),
 ])
 def test_stem_cell_transplant(vocab, text, expected):
     status, node = parse_one(vocab, "exc", text)

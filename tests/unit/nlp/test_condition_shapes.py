@@ -49,11 +49,14 @@ PARTLY = [
     # NCT06730750: a grade on another key (ILD or pneumonitis, either necessary)
     ("Grade ≥3 ILD/pneumonitis.",
      no(all_(any_(cond("interstitial_lung_disease"), cond("pneumonitis")), un("Grade ≥3")))),
-    # transplant lists: the solid organ alternative is the key, the others stay unparsed alternatives
-    ("Prior allogeneic stem cell or solid organ transplantation.", no(any_(TX, un("allogeneic stem cell")))),  # NCT04820179
+    # transplant lists: the solid organ alternative is the key, a stem-cell one the stem_cell_transplant key
+    # (round 7; "allogeneic" beside it, also when the first part's word reaches it), the others stay unparsed
+    ("Prior allogeneic stem cell or solid organ transplantation.",  # NCT04820179
+     no(any_(TX, all_(cond("stem_cell_transplant", False), un("allogeneic"))))),
     ("Has had a prior stem cell, bone marrow, allogenic tissue, or solid organ transplant.",  # NCT06996782
-     no(any_(TX, un("stem cell"), un("bone marrow"), un("allogenic tissue")))),
-    ("History of allogeneic organ or stem cell transplant", no(any_(TX, un("stem cell")))),  # NCT05187182
+     no(any_(TX, cond("stem_cell_transplant", False), un("allogenic tissue")))),
+    ("History of allogeneic organ or stem cell transplant",  # NCT05187182
+     no(any_(TX, all_(cond("stem_cell_transplant", False), un("allogeneic"))))),
     ("Prior allogeneic stem cell transplantation, or organ transplantation.",  # NCT06257264
      no(any_(TX, un("allogeneic stem cell transplantation")))),
     # NCT06026410: one state is the atom's qualifier, a second stays beside it

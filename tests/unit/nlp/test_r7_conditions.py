@@ -48,6 +48,9 @@ GVHD, PANC, HE = "graft_versus_host_disease", "pancreatitis", "hepatic_encephalo
 PERF, FIST = "gastrointestinal_perforation", "gastrointestinal_fistula"
 
 READ = [
+    # a seizure (R56.9) and epilepsy (included): "uncontrolled" is the atom's qualifier (a record: to confirm)
+    ("Patients with uncontrolled seizures",  # NCT04065269
+     ("fully_structured", no({"type": "condition", "keys": ["seizure", "epilepsy"], "qualifier": "uncontrolled"}))),
     ("Active graft versus host disease",  # NCT07166419
      ("fully_structured", no(cond(GVHD)))),
     # "chronic" narrows the key (it holds acute GVHD too): kept beside the atom
@@ -86,12 +89,24 @@ READ = [
      ("partly_structured", no(all_(any_(cond("bleeding_disorder", False, 183), un("coagulopathy")), un("of H002"))))),
 ]
 
+# transplant lists: a stem-cell part is the stem_cell_transplant key as read alone ("allogeneic" kept Unparsed
+# beside it; the status codes do not say which), the first part's source word reaching the parts after it
+SCT, SOT = cond("stem_cell_transplant", active_only=False), cond("organ_transplant", active_only=False)
+READ += [
+    ("Prior solid organ or bone marrow transplant",  # NCT04262466
+     ("fully_structured", no(any_(SOT, SCT)))),
+    ("Prior allogeneic stem cell or solid organ transplantation.",  # NCT04820179
+     ("partly_structured", no(any_(SOT, all_(SCT, un("allogeneic")))))),
+    ("History of allogeneic organ or stem cell transplant",  # NCT05187182
+     ("partly_structured", no(any_(SOT, all_(SCT, un("allogeneic")))))),
+    ("Has had a prior stem cell, bone marrow, allogenic tissue, or solid organ transplant.",  # NCT06996782
+     ("partly_structured", no(any_(SOT, SCT, un("allogenic tissue"))))),
+]
+
 UNPARSED = [
     # "predisposition to bleeding" is wider than a bleeding disorder (the template's examples: peptic
     # ulceration, haemorrhagic stroke, diabetic retinopathy, NCT05938270)
     "Any known predisposition to bleeding",  # NCT06253130
-    # a seizure is no epilepsy and has no key on this branch
-    "Patients with uncontrolled seizures",  # NCT04065269
     # inflammatory bowel disease has no key of its own (its codes are autoimmune_disease's)
     "History of or active inflammatory bowel disease",  # NCT06790693
     # a site of acute GVHD: not read

@@ -106,8 +106,7 @@ UNPARSED = [
     "High volume peritoneal or pleural effusions requiring centesis more frequently than every 14 days.",  # NCT06710223
     # narrower heart diseases have no key: "valvular heart disease" is not "heart disease"
     "Severe valvular heart disease",  # NCT04166409
-    # a seizure is no epilepsy (R56.9 apart from G40); a Child-Pugh class is not read
-    "Patients with uncontrolled seizures",  # NCT04065269
+    # a Child-Pugh class is not read (a seizure has its own key since round 7: test_r7_conditions.py)
     "Liver cirrhosis ≥ Child Pugh B",  # NCT06122480
     # near miss: a function, not a disease, beside the key
     "Impaired cardiac function or clinically significant cardiac disease",  # NCT05123482
@@ -144,7 +143,7 @@ def test_shapes_that_stay_unparsed(vocab, text):
     ("I71.2", "cardiovascular_disease"), ("I70.0", "cardiovascular_disease"),
     ("I10", None), ("I73.00", None), ("I83.90", None), ("I89.0", None),  # hypertension, Raynaud, varicose veins, lymphoedema
     ("I27.0", None),  # pulmonary hypertension: the pulmonary circulation is left out
-    ("G40.909", "epilepsy"), ("R56.9", None),  # convulsions NOS: not epilepsy
+    ("G40.909", "epilepsy"), ("R56.9", "seizure"),  # convulsions NOS: not epilepsy (round 7: seizure)
     ("K74.60", "cirrhosis"), ("K70.31", "cirrhosis"), ("K74.3", None),  # primary biliary cholangitis left out
 ])
 def test_codes_of_the_new_keys(vocab, code, key):

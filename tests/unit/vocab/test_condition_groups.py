@@ -12,7 +12,8 @@ GROUPS = {"active_infection", "autoimmune_disease", "bleeding_disorder", "arrhyt
           "interstitial_lung_disease", "organ_transplant", "primary_immunodeficiency",
           "hypertension_uncontrolled", "other_malignancy", "immunodeficiency", "malabsorption",
           "heart_disease", "cardiovascular_disease", "cerebrovascular_disease",
-          "graft_versus_host_disease", "pancreatitis", "gastrointestinal_perforation", "gastrointestinal_fistula"}
+          "graft_versus_host_disease", "pancreatitis", "gastrointestinal_perforation", "gastrointestinal_fistula",
+          "seizure"}
 SINGLE = {"hiv", "hepatitis_b", "hepatitis_c", "tuberculosis", "diabetes", "heart_failure", "pneumonitis",
           "peripheral_neuropathy", "myocarditis", "unstable_angina", "myocardial_infarction", "stroke",
           "transient_ischemic_attack", "deep_vein_thrombosis", "pulmonary_embolism", "stem_cell_transplant",

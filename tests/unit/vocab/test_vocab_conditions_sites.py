@@ -12,7 +12,7 @@ AGREED_CONDITIONS = {
     "pleural_effusion", "pericardial_effusion", "ascites", "heart_disease", "cardiovascular_disease", "cerebrovascular_disease",
     "epilepsy", "cirrhosis", "gilbert_syndrome", "spinal_cord_compression",
     "graft_versus_host_disease", "pancreatitis", "hepatic_encephalopathy", "gastrointestinal_perforation",
-    "gastrointestinal_fistula",
+    "gastrointestinal_fistula", "seizure",
 }
 AGREED_SITES = {"brain", "cns", "leptomeningeal", "liver", "bone", "lung", "lymph_node", "peritoneum",
                 "adrenal", "pleura", "skin"}

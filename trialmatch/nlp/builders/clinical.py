@@ -369,7 +369,7 @@ def _condition_node(clause: Clause) -> c.Node | None:
             return None
         items = inner.items if isinstance(inner, c.All) else (inner,)
         return c.All(items + (c.Unparsed(graded[1]),))
-    node = transplant_list(rest)  # "allogeneic stem cell or solid organ transplant"
+    node = transplant_list(rest, lambda part: _condition_node(clause.with_text(part)))  # "allogeneic stem cell or solid organ transplant"
     if node is None and not historical:
         node = infection(t)  # "active bacterial, viral, or fungal infection"
     if node is not None:

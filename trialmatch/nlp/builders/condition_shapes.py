@@ -43,9 +43,11 @@ def split_grade(text: str) -> tuple[str, str] | None:
 # ---- transplants --------------------------------------------------------------------------
 # "prior allogeneic stem cell or solid organ transplantation", "allogenic tissue/solid organ
 # transplant", "organ or stem cell transplant": alternatives, of which the solid-organ one is the
-# organ_transplant key (an event: any record counts) and the others (stem cell, bone marrow,
-# tissue, ...: no key) stay Unparsed beside it in the Any. Never "and" (both, or either?), never a
-# single organ ("liver transplant": the key is any organ), nor a part the list does not know.
+# organ_transplant key (an event: any record counts), a stem-cell part (stem cell, bone marrow,
+# haematopoietic) the stem_cell_transplant key as read alone ("allogeneic" kept Unparsed beside it:
+# the status codes do not say which), and the others (tissue, cord blood, ...: no key) stay Unparsed
+# in the Any. Never "and" (both, or either?), never a single organ ("liver transplant": the key is
+# any organ), nor a part the list does not know.
 _TRANSPLANT_LEAD = re.compile(r"^(?:(?:has|have|had|has had|have had|having) )?(?:(?:previously|ever) )?"
                               r"(?:received|undergone|receipt of|recipients? of|undergone an?|received an?)? ?(?:an? |any (?:type of |kind of )?)?")
 _TRANSPLANT = re.compile(r"^(?P<parts>.+?)[ -](?:transplant(?:ation)?s?|allografts?)(?: recipients?)?(?: at any time)?$")
@@ -59,7 +61,9 @@ _NON_ORGAN = re.compile(
     r"(?: transplant(?:ation)?)?$")
 
 
-def transplant_list(text: str) -> c.Node | None:
+def transplant_list(text: str, read=None) -> c.Node | None:
+    """``read(phrase)``: the condition builder's node for "<part> transplant" (a stem-cell part is the
+    stem_cell_transplant key, its "allogeneic"/"autologous" kept Unparsed beside it, as read alone)."""
     if "transplant" not in text and "allograft" not in text:
         return None
     body = _TRANSPLANT_LEAD.sub("", text, count=1)
@@ -74,7 +78,25 @@ def transplant_list(text: str) -> c.Node | None:
     others = [p for p in parts if not _ORGAN.match(p)]
     if not organ or not others or not all(_NON_ORGAN.match(p) for p in others):
         return None
-    return c.Any((c.Condition(("organ_transplant",), active_only=False),) + tuple(c.Unparsed(p) for p in others))
+    # "allogeneic organ or stem cell transplant": the first part's source word reaches the parts after it
+    source = _SOURCE.match(parts[0])
+    inherited = source.group(1) if source else None
+    items = (c.Condition(("organ_transplant",), active_only=False),) + tuple(
+        _other_transplant(p, read, None if _SOURCE.match(p) or p == parts[0] else inherited) for p in others)
+    return c.Any(tuple(dict.fromkeys(items)))  # "stem cell, bone marrow": the one key
+
+
+_SOURCE = re.compile(r"^(?:(?:an?|any|prior|previous) )*(allogene?ic|autologous)\b")
+
+
+def _other_transplant(part: str, read, inherited: str | None) -> c.Node:
+    node = read(f"{part} transplant") if read is not None else None
+    atom = node.items[0] if isinstance(node, c.All) and all(isinstance(n, c.Unparsed) for n in node.items[1:]) else node
+    if not isinstance(atom, c.Condition) or atom.keys != ("stem_cell_transplant",):
+        return c.Unparsed(part)  # tissue, cord blood, a transplant no key holds
+    if inherited is not None:
+        return c.All(((node.items if isinstance(node, c.All) else (node,)) + (c.Unparsed(inherited),)))
+    return node
 
 
 # ---- infections named by their pathogens ----------------------------------------------------
