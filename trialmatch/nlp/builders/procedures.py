@@ -11,6 +11,7 @@ from trialmatch.matching.surgery_classes import load_surgery_classes
 from trialmatch.nlp.builders import Clause
 from trialmatch.nlp.builders.patterns import has_any
 from trialmatch.nlp.builders.treatment_words import EVER, QUALIFYING, window_at_end
+from trialmatch.nlp.required_literals import guarded
 
 _SURGERY = re.compile(
     r"^(?P<major>major )?(?:surgery|surgeries|surgical procedures?|surgical resection|operations?|surgical interventions?)$"
@@ -105,8 +106,67 @@ def build_procedure(clause: Clause) -> c.Node | None:
     weeks"); radiotherapy to a site above a dose within a window ("radiation therapy to the lung that is
     > 30 gy within 6 months") is All(radiation within the window, Unparsed(site and dose)). Future
     procedures ("scheduled", "planned", "will undergo") are never read: no lead word says the procedure
-    was done and they carry no washout window."""
+    was done and they carry no washout window.
+
+    Seventh round (``recovery_node``, exclusions only): "has not adequately recovered from major surgery
+    (or has ongoing surgical complications)" is All(Procedure(surgery, major), Unparsed(recovery)) (or Any of it
+    and the complications); a surgery washout with a recovery alternative ("major surgery within 4 weeks ...,
+    or no recovery from side effects of such intervention") is Any(washout, Unparsed(recovery))."""
+    if "recover" in clause.text or " or " in clause.text:
+        node = recovery_node(clause)
+        if node is not None:
+            return node
     return procedure_atom(clause)
+
+
+# Seventh round. Recovery from surgery has no atom; the surgery it speaks of is necessary ("has not adequately
+# recovered from major surgery": a patient who never had one cannot be excluded by it), the recovery is kept
+# Unparsed beside it: All(Procedure(surgery, major), Unparsed(recovery)). A negated clause of an exclusion only
+# (the reader took "has not" off and wraps the node in Not again); a misplaced requirement in an exclusion
+# ("must have recovered from major surgery", not negated) and any inclusion are not read
+_RECOVERED_FROM = guarded(
+    r"^(?:yet )?(?:adequately |fully |completely |sufficiently )?recovered from (?:(?:the |any |all )?"
+    r"(?:side |adverse |acute )?(?:effects|toxicit(?:y|ies)|complications)(?: of| from| due to) )?(?:(?:any|the|a|recent) )?"
+    r"(?P<major>major )?(?:surgery|surgical procedures?|surgical interventions?)"
+    r"(?P<tail>,? or (?:has |have )?(?:ongoing|persistent|unresolved) (?:post-?)?surgical complications)?$")
+# a surgery washout followed by a recovery alternative: "major surgery within 4 weeks of registration, or ongoing
+# clinically significant post-surgical complications", "..., or no recovery from side effects of such intervention",
+# "... or has not recovered from major side effects due to surgery": excluded by either, so Any(the washout,
+# Unparsed(recovery)). (The prior radiotherapy washout "..., or has radiation-related toxicities, requiring
+# corticosteroids" is refused by tests/unit/nlp/test_therapy_windows.py and is left so.)
+_RECOVERY_TAIL = guarded(
+    r",? or (?P<tail>(?:who )?(?:has |have )?not (?:yet )?(?:fully |adequately |completely )?recovered from "
+    r"(?:(?:the |any |all )?(?:major )?(?:side effects|effects|toxicit(?:y|ies)|complications)(?: of| from| due to) )?"
+    r"(?:(?:any|the|such|a) )?(?P<what>major surgery|surgery|such intervention|surgical procedures?)"
+    r"|no (?:recovery|resolution) (?:from|of) (?:the |any )?(?:side effects|effects|complications) of (?P<what2>such intervention|"
+    r"(?:the |any )?(?:major )?surgery)"
+    r"|(?:has |have )?(?:ongoing|persistent|unresolved) (?:clinically significant )?(?:post-?)?surgical complications)"
+    # a relative clause or judgement after the recovery is the recovery's ("... or not recovered from any major surgery
+    # that occurred > 2 weeks before starting study treatment", NCT06130254): kept in its Unparsed words, never
+    # read after the whole alternative as a narrowing of the washout too
+    r"(?: (?:that|which|per|as (?:assessed|determined|judged) by) [^,;()]+)?$")
+def recovery_node(clause: Clause) -> c.Node | None:
+    t = clause.text
+    if clause.section != "exclusion":
+        return None
+    if clause.negated:
+        m = _RECOVERED_FROM.match(t)
+        if m is None:
+            return None
+        words = t[:m.start("tail")] if m.group("tail") else t
+        node = c.All((c.Procedure("surgery", major=bool(m.group("major"))), c.Unparsed(f"not {words}")))
+        if m.group("tail"):
+            node = c.Any((node, c.Unparsed(m.group("tail").lstrip(", ").removeprefix("or "))))
+        return c.Not(node)  # the reader wraps it in Not again: "has not recovered ..."
+    m = _RECOVERY_TAIL.search(t) if "surg" in t or "intervention" in t else None
+    if m:
+        head = procedure_atom(clause.with_text(t[:m.start()]))
+        if not isinstance(head, c.Procedure) or head.kind != "surgery" or head.within_days is None:
+            return None
+        # the recovery alternative stays Unparsed whole, as the qualifier reader writes such an alternative
+        # ("... or who have not fully recovered from major surgery per treating investigator", NCT06029998)
+        return c.Any((head, c.Unparsed(t[m.start("tail"):])))
+    return None
 
 
 # a window in brackets at the end ("has had major surgery (< 3 weeks prior to the first dose)", NCT06697301) or

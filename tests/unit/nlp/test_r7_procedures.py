@@ -1,0 +1,129 @@
+"""Seventh round, procedures (issue #5): recovery from surgery (no atom: the surgery it speaks of is
+necessary, the recovery kept Unparsed beside it), a surgery washout with a recovery alternative, and
+residual toxicity with no grade written (exclusions). Item texts
+are from tests/data/trials/oncology-trials.jsonl (NCT id beside each)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.unit.matching.helpers import outcome, patient
+from tests.unit.nlp.test_therapy_round2 import parse_one
+from trialmatch.domain import criteria as c
+from trialmatch.domain import facts as f
+
+NOT, ALL, ANY = "not", "all", "any"
+
+
+def unp(text):
+    return {"type": "unparsed", "text": text}
+
+
+def surgery(within=None, major=False):
+    node = {"type": "procedure", "kind": "surgery"}
+    if within is not None:
+        node["within_days"] = within
+    if major:
+        node["major"] = True
+    return node
+
+
+TOX0 = {"type": "residual_toxicity", "above_grade": 0}
+
+
+def not3(node):
+    # the clause reader took "has not" off and wraps the builder's Not(node) in Not again; the exclusion
+    # adds the third: the item excludes when ``node`` holds
+    return {"type": NOT, "item": {"type": NOT, "item": {"type": NOT, "item": node}}}
+
+
+READ = [
+    # recovery from major surgery: any major surgery is necessary, the recovery is kept
+    ("exc", "Has not adequately recovered from major surgery or has ongoing surgical complications",  # NCT07190248
+     ("partly_structured", not3({"type": ANY, "items": [
+         {"type": ALL, "items": [surgery(major=True), unp("not adequately recovered from major surgery")]},
+         unp("has ongoing surgical complications")]}))),
+    ("exc", "Has not fully recovered from any effects of major surgical procedure",  # NCT06345729
+     ("partly_structured", not3({"type": ALL, "items": [
+         surgery(major=True), unp("not fully recovered from any effects of major surgical procedure")]}))),
+    # a surgery washout or a recovery alternative: either excludes
+    ("exc", "Major surgery within 4 weeks prior to first dose of study drug, or no recovery from side effects of such "
+            "intervention.",  # NCT06234423
+     ("partly_structured", {"type": NOT, "item": {"type": ANY, "items": [
+         surgery(28, major=True), unp("no recovery from side effects of such intervention")]}})),
+    ("exc", "Major surgery within 4 weeks of registration or ongoing clinically significant post-surgical "
+            "complications.",  # NCT05065021 (complications of any surgery)
+     ("partly_structured", {"type": NOT, "item": {"type": ANY, "items": [
+         surgery(28, major=True), unp("ongoing clinically significant post-surgical complications")]}})),
+    # the relative clause after the recovery is the recovery's, not the washout's
+    ("exc", "Undergone major surgery within 4 weeks of first dose date, or not recovered from any major surgery that "
+            "occurred >2 weeks before starting study treatment.",  # NCT06130254 (item 6 of a list)
+     ("partly_structured", {"type": NOT, "item": {"type": ANY, "items": [
+         surgery(28, major=True),
+         unp("not recovered from any major surgery that occurred >2 weeks before starting study treatment")]}})),
+    # residual toxicity with no grade written: any toxicity left is necessary, the rest stays Unparsed
+    ("exc", "Unresolved toxicity from prior anti-cancer therapy",  # NCT05094336
+     ("partly_structured", {"type": NOT, "item": {"type": ALL, "items": [
+         TOX0, unp("Unresolved toxicity from prior anti-cancer therapy")]}})),
+    ("exc", "Significant ongoing toxicity from prior anticancer treatment",  # NCT04262466
+     ("partly_structured", {"type": NOT, "item": {"type": ALL, "items": [
+         TOX0, unp("Significant ongoing toxicity from prior anticancer treatment")]}})),
+    ("exc", "Patients who have not fully recovered from adverse events due to previous anticancer therapies",  # NCT06778863
+     ("partly_structured", not3({"type": ALL, "items": [
+         TOX0, unp("not fully recovered from adverse events due to previous anticancer therapies")]}))),
+]
+
+
+@pytest.mark.parametrize("section,text,expected", READ, ids=[t[:50] for _, t, _ in READ])
+def test_read(vocab, section, text, expected):
+    assert parse_one(vocab, section, text) == expected
+
+
+REFUSED = [
+    # recovery in an inclusion, or a requirement misplaced in an exclusion: not read
+    ("inc", "Has not adequately recovered from major surgery"),
+    ("exc", "Must have recovered from major surgery"),
+    # a second event beside the surgery (trauma) has no atom
+    ("exc", "Has not recovered from recent major surgery or trauma"),  # NCT04729114
+    # a later alternative after the recovery's relative clause ("..., or anticipation of need for ..."): the
+    # qualifier reader would put it beside the whole list, so incomplete recovery is not read as a list member
+    ("exc", "Major surgical procedure within 28 days prior to initiation of study treatment, or incomplete recovery "
+            "from surgery that would interfere with the determination of safety or efficacy of study treatment, or "
+            "anticipation of need for a major surgical procedure during the study"),  # NCT06884618
+    # no grade and no cause: any adverse event; a drug named; a recovery "as required"; unresolved in an inclusion
+    ("exc", "Has not fully recovered from adverse events"),
+    ("inc", "Recovered from toxicities of pembrolizumab"),
+    ("exc", "Toxicities from previous anti-cancer therapy that have not recovered as required."),  # NCT05036291
+    ("inc", "Unresolved toxicity from prior anti-cancer therapy"),
+    ("exc", "Must have recovered from toxicities due to prior therapies"),
+    # two causes named
+    ("inc", "Recovery from effects of recent radiotherapy, surgery, or chemotherapy"),  # NCT04486352
+    # an inclusion's recovery with no grade: the qualifier reader may offer it without its negation
+    ("inc", "Recovered from toxicities due to prior therapies."),  # NCT05651022
+]
+
+
+@pytest.mark.parametrize("section,text", REFUSED, ids=[t[:50] for _, t in REFUSED])
+def test_refused(vocab, section, text):
+    status, node = parse_one(vocab, section, text)
+    assert status == "unparsed", node
+
+
+AS_OF = date(2026, 11, 26)
+
+
+def test_recovery_verdicts():
+    # Not(All(major surgery, Unparsed(recovery))): no record shows recovery, so never "eligible" from it, and a
+    # patient with no major surgery recorded is UNKNOWN too (a surgery elsewhere may be unrecorded)
+    item = c.Not(c.All((c.Procedure("surgery", major=True), c.Unparsed("not adequately recovered from major surgery"))))
+    assert outcome(item, patient()).verdict.label == "unknown"
+    old = f.Procedure("Procedure/s", "surgery", date=date(2020, 1, 1))
+    assert outcome(item, patient(procedures=(old,)), as_of=AS_OF).verdict.label == "unknown"
+
+
+def test_ungraded_toxicity_verdicts():
+    # All(ResidualToxicity(0), Unparsed): decided only by an assessment of no toxicity left
+    item = c.Not(c.All((c.ResidualToxicity(above_grade=0), c.Unparsed("unresolved toxicity from prior therapy"))))
+    assert outcome(item, patient()).verdict.label == "unknown"
