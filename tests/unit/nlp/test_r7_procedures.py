@@ -31,6 +31,7 @@ def surgery(within=None, major=False):
 
 
 TOX0 = {"type": "residual_toxicity", "above_grade": 0}
+SP28 = {"type": "study_participation", "within_days": 28, "drug_only": True}
 
 
 def not3(node):
@@ -63,6 +64,26 @@ READ = [
      ("partly_structured", {"type": NOT, "item": {"type": ANY, "items": [
          surgery(28, major=True),
          unp("not recovered from any major surgery that occurred >2 weeks before starting study treatment")]}})),
+    # more wordings of the KEYNOTE participation template: a drug study in the window is one alternative
+    ("exc", "Is currently participating and receiving study therapy or has participated in a study of an investigational "
+            "agent and received study therapy or used an investigational device within 4 weeks of the first dose of "
+            "treatment.",  # NCT03474497
+     ("partly_structured", {"type": NOT, "item": {"type": ANY, "items": [SP28, unp(
+         "currently participating and receiving study therapy or has participated in a study of an investigational "
+         "agent and received study therapy or used an investigational device within 4 weeks of the first dose of "
+         "treatment")]}})),
+    ("exc", "Currently participating or has participated in a study of an investigational agent and received study "
+            "therapy or investigational device within 4 weeks prior to enrollment",  # NCT06764095
+     ("partly_structured", {"type": NOT, "item": {"type": ANY, "items": [SP28, unp(
+         "Currently participating or has participated in a study of an investigational agent and received study "
+         "therapy or investigational device within 4 weeks prior to enrollment")]}})),
+    ("exc", "Is participating or planning to participate in another interventional clinical trial, or has participated "
+            "in a trial of an investigational agent or has used an investigational device within 4 weeks prior to first "
+            "dose of study drug.",  # NCT04752826
+     ("partly_structured", {"type": NOT, "item": {"type": ANY, "items": [{"type": "study_participation"}, SP28, unp(
+         "participating or planning to participate in another interventional clinical trial, or has participated in a "
+         "trial of an investigational agent or has used an investigational device within 4 weeks prior to first dose "
+         "of study drug")]}})),
     # residual toxicity with no grade written: any toxicity left is necessary, the rest stays Unparsed
     ("exc", "Unresolved toxicity from prior anti-cancer therapy",  # NCT05094336
      ("partly_structured", {"type": NOT, "item": {"type": ALL, "items": [
@@ -100,6 +121,11 @@ REFUSED = [
     ("exc", "Must have recovered from toxicities due to prior therapies"),
     # two causes named
     ("inc", "Recovery from effects of recent radiotherapy, surgery, or chemotherapy"),  # NCT04486352
+    # past participation with no window, or "whichever is shorter" half-lives: not the windowed atom
+    ("exc", "Is currently participating in or has participated in a study of an investigational agent"),
+    ("exc", "is currently participating in or has participated in a study of an investigational agent and received "
+            "investigational therapy within 4 weeks or 5 half-lives (whichever is shorter) of administration of "
+            "EIK1001."),  # NCT06246110
     # an inclusion's recovery with no grade: the qualifier reader may offer it without its negation
     ("inc", "Recovered from toxicities due to prior therapies."),  # NCT05651022
 ]
