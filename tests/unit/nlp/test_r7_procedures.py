@@ -64,6 +64,19 @@ READ = [
      ("partly_structured", {"type": NOT, "item": {"type": ANY, "items": [
          surgery(28, major=True),
          unp("not recovered from any major surgery that occurred >2 weeks before starting study treatment")]}})),
+    # several radiotherapies, each with its window: one within the longest window is necessary
+    ("exc", "Radiation therapy for bone metastasis within 2 weeks, any other radiation therapy within 4 weeks before "
+            "first dose of study treatment.",  # NCT04322955
+     ("partly_structured", {"type": NOT, "item": {"type": ALL, "items": [
+         {"type": "procedure", "kind": "radiation", "within_days": 28},
+         unp("Radiation therapy for bone metastasis within 2 weeks, any other radiation therapy within 4 weeks before "
+             "first dose of study treatment")]}})),
+    ("exc", "Patients receiving palliative radiotherapy to \\>20% of bone marrow within 2 weeks or any other "
+            "radiotherapy within 1 week of study treatment",  # NCT05961124
+     ("partly_structured", {"type": NOT, "item": {"type": ALL, "items": [
+         {"type": "procedure", "kind": "radiation", "within_days": 14},
+         unp("receiving palliative radiotherapy to \\>20% of bone marrow within 2 weeks or any other radiotherapy "
+             "within 1 week of study treatment")]}})),
     # more wordings of the KEYNOTE participation template: a drug study in the window is one alternative
     ("exc", "Is currently participating and receiving study therapy or has participated in a study of an investigational "
             "agent and received study therapy or used an investigational device within 4 weeks of the first dose of "
@@ -126,6 +139,14 @@ REFUSED = [
     ("exc", "is currently participating in or has participated in a study of an investigational agent and received "
             "investigational therapy within 4 weeks or 5 half-lives (whichever is shorter) of administration of "
             "EIK1001."),  # NCT06246110
+    # one narrowed radiotherapy alone: often the short window beside a longer one (here in an exception)
+    ("exc", "Has had radiotherapy with a limited field for palliation within 1 week of the first dose of study drug, with "
+            "the exception of patients receiving radiation to more than 30% of the bone marrow or with a wide field of "
+            "radiation, which must be completed at least 4 weeks prior to the first dose of study drug."),  # NCT04890613
+    # a part without its own window, and no radiotherapy (a toxicity of it)
+    ("exc", "Palliative radiotherapy with a limited field of radiation within 2 weeks or with a wide field of radiation or "
+            "to more than 30% of the bone marrow within 4 weeks, prior to the first dose of study intervention."),  # NCT06996782
+    ("exc", "Radiation pneumonitis within 3 months or radiation within 2 weeks"),
     # an inclusion's recovery with no grade: the qualifier reader may offer it without its negation
     ("inc", "Recovered from toxicities due to prior therapies."),  # NCT05651022
 ]

@@ -116,7 +116,55 @@ def build_procedure(clause: Clause) -> c.Node | None:
         node = recovery_node(clause)
         if node is not None:
             return node
-    return procedure_atom(clause)
+    node = procedure_atom(clause)
+    if node is None and clause.section == "exclusion" and "within" in clause.text and not clause.negated \
+            and not clause.historical:
+        return radiation_windows(clause.text)
+    return node
+
+
+# Seventh round: several kinds of radiotherapy each with its own window (exclusion): "Radiation therapy for bone
+# metastasis within 2 weeks, any other radiation therapy within 4 weeks
+# before first dose of study treatment" (NCT04322955), "Radiotherapy with a wide field of radiation within 4 weeks or
+# radiotherapy with a limited field of radiation for palliation within 2 weeks of the first dose" (NCT05417594). Every
+# alternative is a radiotherapy within its window, so a radiotherapy within the longest window is necessary: All(
+# Procedure(radiation, longest), Unparsed(clause)); a patient whose last radiotherapy is older is cleared, one with a
+# course in the window is to confirm (which kind, which field). Each part (split at ", " and "or", asides in brackets
+# set apart) must name a radiotherapy as its noun (a few plain words before it, a preposition or a participle after
+# it: "radiation pneumonitis", "radiation-induced", "radiation oncologist" are no radiotherapy) and carry its window
+# ("... or with a wide field of radiation or to more than 30% of the bone marrow within 4 weeks" leaves a part without
+# one: not read); any other treatment, a plan, a toxicity or an exception leaves the clause unread
+_RT_NOUN = r"(?:radiotherapy|radiation therapy|radiation treatment|radiation|irradiation|rt|sbrt|srs|radiosurgery)"
+_RT_PART = guarded(
+    rf"^(?:(?:prior|previous|received|receiving|receipt of|had|has|have|any|other|any other|patients?|participants?|"
+    rf"subjects?|with) )*(?:[a-z][a-z-]* ){{0,3}}{_RT_NOUN}(?: \(\w+\))?"
+    r"(?: (?:to|for|with|outside|of|including|involving|performed|administered|given|delivered|affecting|at|on) .+)?$")
+_RT_REFUSED = re.compile(
+    r"\b(?:no|not|except|excluding|exception|unless|allowed|permitted|planned|plans?|will|need|needs|requir\w*|potential|"
+    r"expected|anticipated|chemo\w*|surg\w*|systemic|drugs?|agents?|immuno\w*|antibod\w*|investigational|hormon\w*|"
+    r"isotopes?|radioisotopes?|radiopharmaceutical\w*|radioligand|radionuclide|radium|strontium|samarium|lutetium|"
+    r"iodine|ablation|embolization|pneumonitis|toxicit\w*|recover\w*|corticosteroid\w*|induced|related|oncologist|"
+    r"exposure|effusion|apheresis|leukapheresis|collection|and|and/or|since|after|following|during)\b")
+_RT_SPLIT = re.compile(r",? or |, ")
+
+
+def radiation_windows(t: str) -> c.Node | None:
+    if not ("radi" in t or " rt " in f" {t} " or "sbrt" in t or "srs" in t):
+        return None
+    plain = re.sub(r"\s*\([^()]*\)", "", t)
+    windows = []
+    for part in _RT_SPLIT.split(plain):
+        head, within = window_at_end(_window_spelled(part) if part.endswith(")") or "within <" in part else part)
+        if within is None or within <= 0 or _RT_REFUSED.search(head) or not _RT_PART.match(head.strip()):
+            return None
+        windows.append(within)
+    if len(windows) < 2:
+        # one narrowed radiotherapy alone ("Has had radiotherapy with a limited field for palliation within 1 week of
+        # the first dose, with the exception of patients receiving radiation to more than 30% of the bone marrow
+        # ..., which must be completed at least 4 weeks prior", NCT04890613) is often the short window of a longer
+        # one stated beside it, which the item's combination (an exception or "and") would read as narrowing it
+        return None
+    return c.All((c.Procedure("radiation", within_days=max(windows)), c.Unparsed(t)))
 
 
 # Seventh round. Recovery from surgery has no atom; the surgery it speaks of is necessary ("has not adequately
