@@ -97,6 +97,12 @@ READ = [
          "participating or planning to participate in another interventional clinical trial, or has participated in a "
          "trial of an investigational agent or has used an investigational device within 4 weeks prior to first dose "
          "of study drug")]}})),
+    # receiving a study's intervention now is taking part in it
+    ("exc", "Currently receiving treatment in another interventional study",  # NCT06826768
+     ("fully_structured", {"type": NOT, "item": {"type": "study_participation"}})),
+    ("exc", "Actively receiving systemic treatment or direct medical intervention on another therapeutic clinical "
+            "study.",  # NCT05384626
+     ("fully_structured", {"type": NOT, "item": {"type": "study_participation", "purpose": "treatment"}})),
     # residual toxicity with no grade written: any toxicity left is necessary, the rest stays Unparsed
     ("exc", "Unresolved toxicity from prior anti-cancer therapy",  # NCT05094336
      ("partly_structured", {"type": NOT, "item": {"type": ALL, "items": [
@@ -147,6 +153,8 @@ REFUSED = [
     ("exc", "Palliative radiotherapy with a limited field of radiation within 2 weeks or with a wide field of radiation or "
             "to more than 30% of the bone marrow within 4 weeks, prior to the first dose of study intervention."),  # NCT06996782
     ("exc", "Radiation pneumonitis within 3 months or radiation within 2 weeks"),
+    # "another study" may be observational
+    ("exc", "Currently receiving treatment in another study"),
     # an inclusion's recovery with no grade: the qualifier reader may offer it without its negation
     ("inc", "Recovered from toxicities due to prior therapies."),  # NCT05651022
 ]

@@ -80,6 +80,13 @@ _PARTICIPATE_NOW = re.compile(
     rf"^(?:(?:{_NOW} )?(?:participating|participant|enrolled|taking part|being enrolled)"
     rf"|(?:{_NOW}|current|concurrent|simultaneous) (?:participation|participant|enrollment|enrolment))"
     rf"(?: or (?:enrollment|enrolment|participation))? {_IN} (?P<what>{_STUDY}|{_DRUG_STUDY}|{_THERAPEUTIC})$")
+# receiving a study's intervention now is taking part in it as the atom means ("Currently receiving treatment in
+# another interventional study", NCT06826768; "Actively receiving systemic treatment or direct medical intervention on
+# another therapeutic clinical study", NCT05384626)
+_RECEIVING_IN = re.compile(
+    rf"^(?:{_NOW} )?receiving (?:(?:study |systemic )?treatment|therapy|an intervention|"
+    rf"systemic treatment or direct medical intervention) (?:in|on|as part of) (?:another|any other|other|a|an|any) "
+    rf"(?P<what>{_STUDY}|{_DRUG_STUDY}|{_THERAPEUTIC})$")
 # the KEYNOTE template "is currently participating in or has participated in a study of an investigational
 # agent ... within 4 weeks": now or within the window, what the windowed atom holds (an enrolment under way
 # overlaps the window)
@@ -188,7 +195,7 @@ def participation_atom(t: str) -> c.StudyParticipation | None:
     if within is None:
         if any(rx.match(t) for rx in _DRUG_NOW):
             return c.StudyParticipation(drug_only=True)
-        m = _PARTICIPATE_NOW.match(t)
+        m = _PARTICIPATE_NOW.match(t) or _RECEIVING_IN.match(t)
         if m:
             return _study(None, m.group("what"))
         return None
