@@ -103,6 +103,10 @@ READ = [
     ("exc", "Actively receiving systemic treatment or direct medical intervention on another therapeutic clinical "
             "study.",  # NCT05384626
      ("fully_structured", {"type": NOT, "item": {"type": "study_participation", "purpose": "treatment"}})),
+    # a live vaccine against infection, in the words that say what it is
+    ("exc", "Has received any non-oncology live vaccine therapy used for prevention of infectious diseases within 28 "
+            "days of study treatment.",  # NCT06411691
+     ("fully_structured", {"type": NOT, "item": {"type": "vaccination", "within_days": 28}})),
     # residual toxicity with no grade written: any toxicity left is necessary, the rest stays Unparsed
     ("exc", "Unresolved toxicity from prior anti-cancer therapy",  # NCT05094336
      ("partly_structured", {"type": NOT, "item": {"type": ALL, "items": [
@@ -155,6 +159,9 @@ REFUSED = [
     ("exc", "Radiation pneumonitis within 3 months or radiation within 2 weeks"),
     # "another study" may be observational
     ("exc", "Currently receiving treatment in another study"),
+    # any vaccine, not only live ones: not read (vaccines.py)
+    ("exc", "Any non-oncology vaccine therapy used for prevention of infectious diseases within 30 days prior to start "
+            "of study treatment."),
     # an inclusion's recovery with no grade: the qualifier reader may offer it without its negation
     ("inc", "Recovered from toxicities due to prior therapies."),  # NCT05651022
 ]
