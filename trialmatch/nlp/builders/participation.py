@@ -80,6 +80,13 @@ _PARTICIPATE_NOW = re.compile(
     rf"^(?:(?:{_NOW} )?(?:participating|participant|enrolled|taking part|being enrolled)"
     rf"|(?:{_NOW}|current|concurrent|simultaneous) (?:participation|participant|enrollment|enrolment))"
     rf"(?: or (?:enrollment|enrolment|participation))? {_IN} (?P<what>{_STUDY}|{_DRUG_STUDY}|{_THERAPEUTIC})$")
+# receiving a study's intervention now is taking part in it as the atom means ("Currently receiving treatment in
+# another interventional study", NCT06826768; "Actively receiving systemic treatment or direct medical intervention on
+# another therapeutic clinical study", NCT05384626)
+_RECEIVING_IN = re.compile(
+    rf"^(?:{_NOW} )?receiving (?:(?:study |systemic )?treatment|therapy|an intervention|"
+    rf"systemic treatment or direct medical intervention) (?:in|on|as part of) (?:another|any other|other|a|an|any) "
+    rf"(?P<what>{_STUDY}|{_DRUG_STUDY}|{_THERAPEUTIC})$")
 # the KEYNOTE template "is currently participating in or has participated in a study of an investigational
 # agent ... within 4 weeks": now or within the window, what the windowed atom holds (an enrolment under way
 # overlaps the window)
@@ -116,10 +123,52 @@ _WIDER = (
 _ANY_CONDITION = re.compile(r" for any (?:condition|indication|disease)(?= within|$)")
 
 
+# Seventh round: more wordings of the KEYNOTE template, each with a drug study among its alternatives (the rest
+# kept Unparsed beside it, as for the template: a device or a plan no record shows):
+# - "is currently participating and receiving study therapy or has participated in a study of an investigational
+#   agent and received study therapy or used an investigational device within 4 weeks of the first dose of
+#   treatment" (NCT03474497; "participating in and receiving", "received study drug", "... study therapy in, or"):
+#   a drug study with its therapy received within the window is one way to meet it, Any(StudyParticipation(
+#   within_days, drug_only), Unparsed(clause)); the current study is not said to be a drug study, so the now-part
+#   stays in the Unparsed words;
+# - "is participating or planning to participate in another interventional clinical trial, or has participated in
+#   a trial of an investigational agent or has used an investigational device within 4 weeks prior to first dose"
+#   (NCT04752826): Any(StudyParticipation() now, StudyParticipation(within_days, drug_only), Unparsed(clause));
+# ("currently participating in or has planned participation in a study of another investigational agent or
+# device", NCT05732831, is left unread: tests/unit/nlp/test_participation_builder.py.)
+# The registry's "of treatment allocation/randomization" and "of the date of allocation/randomization" are the
+# randomisation the window counts back from
+_KEYNOTE_RECEIVING = re.compile(
+    r"^(?:(?:is )?currently )?participating(?: in| (?:in )?and receiving study therapy(?: in,?)?)? or has participated in a "
+    r"(?:study|trial) of an investigational agent and received (?:study therapy|study drug|investigational therapy) or "
+    r"(?:(?:has )?used )?(?:an? )?investigational device$")
+_KEYNOTE_INTERVENTIONAL = re.compile(
+    r"^(?:currently )?participating or planning to participate in another interventional clinical (?:trial|study),? or "
+    r"(?:has )?participated in a (?:trial|study) of an investigational agent or (?:has )?used an investigational device$")
+_ALLOCATION = re.compile(r"\bof (?:treatment |the date of )?allocation/randomi[sz]ation$")
+
+
+def _keynote_variant(t: str) -> c.Node | None:
+    if not t.startswith(("is ", "currently ", "participating")):
+        return None
+    head, within = window_at_end(_ALLOCATION.sub("of randomization", t))
+    if within is None or within <= 0:
+        return None
+    if _KEYNOTE_RECEIVING.match(head):
+        return c.Any((c.StudyParticipation(within_days=within, drug_only=True), c.Unparsed(t)))
+    if _KEYNOTE_INTERVENTIONAL.match(head):
+        return c.Any((c.StudyParticipation(), c.StudyParticipation(within_days=within, drug_only=True), c.Unparsed(t)))
+    return None
+
+
 def participation_node(t: str) -> c.Node | None:
     """The whole clause: the atom, or Any(atom for a drug study, Unparsed(clause)) when the clause
     names a wider study or product than a drug's (a drug study is one: it meets the clause, and
     the rest stays UNKNOWN)."""
+    if "participat" in t and "investigational device" in t:
+        node = _keynote_variant(t)
+        if node is not None:
+            return node
     atom = participation_atom(t)
     if atom is not None:
         return atom
@@ -146,7 +195,7 @@ def participation_atom(t: str) -> c.StudyParticipation | None:
     if within is None:
         if any(rx.match(t) for rx in _DRUG_NOW):
             return c.StudyParticipation(drug_only=True)
-        m = _PARTICIPATE_NOW.match(t)
+        m = _PARTICIPATE_NOW.match(t) or _RECEIVING_IN.match(t)
         if m:
             return _study(None, m.group("what"))
         return None

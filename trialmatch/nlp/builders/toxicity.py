@@ -36,6 +36,12 @@ toxicities > grade 1)"); one stating a requirement ("must have recovered") is a 
 inclusion and is not read, nor is a negated recovery in an inclusion. A grade with no persistence word ("grade >= 3 toxicity attributed to
 prior therapy": ever, or now?), a subgroup ("patients who received chemotherapy must have
 recovered") and a window beside it stay for other readers.
+
+Seventh round: with no grade written, in an exclusion ("Unresolved toxicity from prior anti-cancer therapy",
+"Has not fully recovered from adverse events due to previous anticancer therapies"),
+``All(ResidualToxicity(above_grade=0), Unparsed(clause))``: any toxicity left
+is above grade 0, so the atom is necessary, and which grade the protocol still accepts stays Unparsed (see
+``_ungraded``).
 """
 
 from __future__ import annotations
@@ -190,8 +196,10 @@ def _grade(text: str) -> tuple[str, int, bool, bool] | None:
 
 def build_residual_toxicity(clause: Clause) -> c.Node | None:
     t = clause.text
-    if clause.historical or "grade" not in t or not re.search(r"toxic|adverse|\baes?\b|effects", t):
+    if clause.historical or not re.search(r"toxic|adverse|\baes?\b|effects", t):
         return None
+    if "grade" not in t:
+        return _ungraded(clause)
     t = _CTCAE.sub(" ", t.replace("[", "(").replace("]", ")"))
     t = re.sub(r"\s+", " ", re.sub(r"\(\s*\)|\[\s*\]", " ", re.sub(r"\s+", " ", t))).strip(" ,.;")
     t = re.sub(r"\(\s*(grade [^()]*)\)", r"\1", t)  # "(grade > 2)" -> "grade > 2"
@@ -288,3 +296,46 @@ def fold_exception(head: c.Node, tail: str) -> c.Node | None:
 
 def normalize_words(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().lower().replace("≤", "<= ").replace("=\\<", "<=").replace("=<", "<="))
+
+
+# Seventh round: no grade written, in an exclusion. "Unresolved toxicity from prior anti-cancer therapy", "Has
+# ongoing toxicity related to prior cancer therapy", "Has not fully recovered from adverse events due to previous
+# anticancer therapies" (negated; the inclusion's "Recovered from toxicities due to prior therapies" is not read,
+# see below). Any
+# toxicity left is above grade 0 (CTCAE v5.0: grade 0 is none), so ResidualToxicity(above_grade=0) is necessary
+# for "unresolved" and its absence enough for "recovered"; which grade the protocol still accepts is not said
+# (many define recovery as grade <= 1 or baseline: "Unresolved toxicities ..., defined as toxicities not yet
+# resolved to Grade <= 1 or baseline", NCT06660654), so the clause is kept Unparsed beside the atom:
+# All(ResidualToxicity(0), Unparsed(clause)). A toxicity of grade 1 or more stays to confirm, a clinician's
+# assessment of none decides. A cause must be written (an adverse event or "toxicity" with none may be any);
+# exceptions, "as defined in the protocol", a time, a drug named and anything else leave the clause unread
+_UNGRADED_NARROWING = re.compile(r"\b(?:clinically significant|significant|serious|acute)\b ?")
+_UNGRADED_ATOM = re.compile(rf"^{_PERSIST} ?{_SUBJ}(?: {_C})?$")
+_UNGRADED_RECOVERY = re.compile(rf"^(?:{_REC} (?:from|of)|{_REC_NOUN}) {_SUBJ}(?: {_C})?$")
+
+
+def _ungraded(clause: Clause) -> c.Node | None:
+    t = clause.text
+    if "recover" not in t and "resol" not in t and not re.search(r"persist|ongoing|continu|residual", t):
+        return None
+    if re.search(r"[()\[\]\d<>=]|\b(?:except|excluding|other than|baseline|defined|protocol|required|opinion|judg)", t):
+        return None
+    causes = list(_CAUSE.finditer(t))
+    if len(causes) != 1:
+        return None
+    what = next(k for k, v in causes[0].groupdict().items() if v)
+    therapy = None if what in ("anticancer", "prior") else what
+    rest = t[:causes[0].start()] + "§c" + t[causes[0].end():]
+    rest = _UNGRADED_NARROWING.sub("", rest)
+    rest = re.sub(r"\s+", " ", re.sub(r"\b(?:all|any|the)\b", "", rest)).strip(" ,.")
+    atom = c.ResidualToxicity(above_grade=0, therapy=therapy)
+    if _UNGRADED_ATOM.match(rest):
+        return c.All((atom, c.Unparsed(t))) if clause.section == "exclusion" else None
+    if _UNGRADED_RECOVERY.match(rest):
+        words = f"not {t}"  # the Unparsed words say what the All holds: the toxicity and no recovery
+        # an inclusion's "recovered from ..." is not read: the qualifier reader offers a head without its
+        # negation ("Has not recovered from toxicities of prior therapy | to grade <= 1", a misplaced exclusion,
+        # test_sentence_round2), which the builder cannot tell from a requirement
+        if clause.section == "exclusion" and clause.negated:
+            return c.Not(c.All((atom, c.Unparsed(words))))  # the reader wraps it in Not again
+    return None

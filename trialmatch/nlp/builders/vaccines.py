@@ -35,7 +35,11 @@ _HEAD = re.compile(
     r"^(?:(?:has |have |had )?(?:received|receipt of|in receipt of|administration of|administered|vaccinated with|"
     r"vaccination with|immuni[sz]ation with|treatment with|use of|had)(?: (?:a|an|any|the))? "
     r"(?:(?:vaccination|treatment) with (?:a |an |any )?)?)?"
-    rf"{_KIND}(?: against infectious diseases?)?(?: (?:given|administered|received))?$")
+    rf"(?:non-oncology,? )?{_KIND}(?: against infectious diseases?| used for (?:the )?prevention of infectious diseases?)?"
+    r"(?: (?:given|administered|received))?$")
+# (seventh round) "any non-oncology live vaccine therapy used for prevention of infectious diseases" (NCT06411691,
+# NCT06385262): the words say what a vaccine against infection is, the kind the atom holds (immunisation records;
+# a tumour vaccine is no Vaccination), so they are the atom's
 # an aside that restates what "live" means: "(growth/replication competent)" (the organisms of a live vaccine
 # replicate; CDC, General Best Practice Guidelines for Immunization); nothing else in brackets is dropped
 _DEFINING_ASIDE = re.compile(r" \((?:growth/replication competent|replication[- ]competent)\)(?= )")
