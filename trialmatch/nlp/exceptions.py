@@ -206,9 +206,14 @@ class ExceptionReader:
             # sentences drop such a note), unless the note hangs under the item as a sub-bullet ("... pregnancy
             # test\n  * If the urine test is positive ..., a serum pregnancy test will be required"), where no
             # sentence boundary parts it from the head: then the head alone
+            # (a note in a bracket glued to the head, "per RECIST 1.1(lesions situated in a previously irradiated
+            # area are considered measurable if ...)", is no sentence either: the head alone)
             tail = None
-            head = raw if raw[:cut].rstrip()[-1:] in (".", ";") or not re.search(r"\n\s*[*•-]\s*$", raw[:cut]) \
-                else raw[:cut].rstrip().rstrip("*•-").rstrip()
+            if raw[cut:cut + 1] == "(":
+                head = raw[:cut]
+            else:
+                head = raw if raw[:cut].rstrip()[-1:] in (".", ";") or not re.search(r"\n\s*[*•-]\s*$", raw[:cut]) \
+                    else raw[:cut].rstrip().rstrip("*•-").rstrip()
         if tail is not None and _PERMISSIVE.match(tail.lower()) and _SUBGROUP.match(head.lower()) \
                 and not re.search(r"\b(?:who|that|which)\s*$", head.lower()):
             return None  # "Participants with treated brain metastases are eligible": restricts nobody (labels: unparsed)
