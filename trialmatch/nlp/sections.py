@@ -57,6 +57,17 @@ _LEAD_IN_WORDS = re.compile(
     r"inclusion|for|potential|presence|based|on|listed|below|qualify|participate|participation|included|at|screening)\b")
 
 
+# "Participants will be ineligible if they meet any of the exclusion criteria below. Additional criteria are
+# specified in the protocol amendment to which the participant will enroll." (NCT05999994): a sentence after the
+# lead-in that only points to the protocol says nothing of who is excluded
+_PROTOCOL_NOTE = re.compile(r"(?i)(?<=[.:])\s+(?:additional|other|further|more) (?:criteria|requirements)(?: may)? (?:are|be)? ?"
+                            r"(?:specified|listed|described|defined|detailed) in the (?:protocol|study protocol)\b[^.]*\.?$")
+
+
+def _without_protocol_note(line: str) -> str:
+    return _PROTOCOL_NOTE.sub("", line)
+
+
 # A line that opens the exclusions without the word ("Participants who meet any of the following
 # criteria will be disqualified from entering the trial:", "Subjects with any of the following will not
 # be enrolled:"): it says the following criteria exclude. Only an unmarked line that ends the lead-in
@@ -142,7 +153,7 @@ def _scope_of(content: str, section: str) -> str | None:
     words = _FIRST_STEP.sub(" ", content)
     if not SCOPE_WORDS.search(words):
         return None
-    if section == EXCLUSION and not re.sub(r"[\s,:;.()/-]", "", _LEAD_IN_WORDS.sub("", content)):
+    if section == EXCLUSION and not re.sub(r"[\s,:;.()/-]", "", _LEAD_IN_WORDS.sub("", _without_protocol_note(content))):
         return None
     return content
 
@@ -258,7 +269,7 @@ def split_segments(text: str) -> tuple[Segment, ...]:
         gap = prev_end >= 0 and text.count("\n", prev_end, line.start) > 1
         prev_end = line.end
         opens = _section_of(content)
-        if opens is None and section != EXCLUSION and not line.marker and _EXCLUSION_LEAD.match(content):
+        if opens is None and section != EXCLUSION and not line.marker and _EXCLUSION_LEAD.match(_without_protocol_note(content)):
             # (under an exclusion heading such a line stays an item, as before: it changes nothing)
             opens = EXCLUSION
         inline = None if opens is not None or line.marker else _INLINE_HEADING.match(content)

@@ -59,8 +59,9 @@ FULL = [
     ("exc", "Known and untreated, or active central nervous system (CNS) metastases",
      no(any_(meta("cns", "untreated"), meta("brain", "untreated"), meta("cns", "active"), meta("brain", "active")))),
     # NCT05067283: "clinically active" is active
+    # (the site's qualifier reaches the carcinomatous meningitis too: round 7 audit, NCT05779423)
     ("exc", "Has clinically active central nervous system (CNS) metastases and/or carcinomatous meningitis",
-     no(any_(meta("cns", "active"), meta("brain", "active"), meta("leptomeningeal")))),
+     no(any_(meta("cns", "active"), meta("brain", "active"), meta("leptomeningeal", "active")))),
     # NCT04697576
     ("exc", "Active brain metastasis or leptomeningeal metastasis",
      no(any_(meta("brain", "active"), meta("leptomeningeal")))),

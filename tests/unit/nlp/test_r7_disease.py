@@ -51,9 +51,10 @@ READ = [
     ("inc", "Patients must have measurable disease as per RECIST v1.1 criteria and documented by CT and/or MRI",  # NCT05267626
      "fully_structured", RECIST),
     # metastatic sites: "LMD" after a brain site is leptomeningeal disease; "active and uncontrolled": both hold
-    ("exc", "Patients with symptomatic brain metastasis or LMD",  # NCT05779423
+    # NCT05779423: the qualifier reaches the LMD too (the trial admits asymptomatic LMD: audit)
+    ("exc", "Patients with symptomatic brain metastasis or LMD",
      "fully_structured", {"type": "not", "item": any_({"type": "metastasis", "site": "brain", "qualifier": "symptomatic"},
-                                                     {"type": "metastasis", "site": "leptomeningeal"})}),
+                                                     {"type": "metastasis", "site": "leptomeningeal", "qualifier": "symptomatic"})}),
     ("exc", "Active and uncontrolled central nervous system metastases",  # NCT06710379
      "partly_structured", {"type": "not", "item": all_(any_({"type": "metastasis", "site": "cns", "qualifier": "active"},
                                                             {"type": "metastasis", "site": "brain", "qualifier": "active"}),

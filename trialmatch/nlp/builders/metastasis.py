@@ -143,7 +143,11 @@ def build_metastasis(clause: Clause) -> c.Node | None:
     else:
         atoms = [c.Metastasis(site=s, qualifier=q) for q in (quals or [None]) for s in sites]
     if m.group("site2"):
-        atoms.append(c.Metastasis(site="leptomeningeal"))
+        # "symptomatic brain metastasis or LMD" (NCT05779423, audit): the qualifiers may reach the second site
+        # too (the trial admits asymptomatic LMD): read so, a bare LMD record never excludes alone
+        atoms.extend([c.All(tuple(c.Metastasis(site="leptomeningeal", qualifier=q) for q in quals))]
+                     if len(quals) > 1 and not connectors
+                     else [c.Metastasis(site="leptomeningeal", qualifier=q) for q in (quals or [None])])
     node = atoms[0] if len(atoms) == 1 else c.Any(tuple(atoms))
     if narrowing:
         # "uncontrolled brain metastases", "symptomatic uncontrolled brain metastases": the site (with its
@@ -182,5 +186,6 @@ def _meta_alternatives(m: re.Match, site: str, qualifiers: dict) -> c.Node | Non
         else:
             return None  # a structured qualifier beside other words in one alternative
     if m.group("site2"):
-        alternatives.append(c.Metastasis(site="leptomeningeal"))
+        # the alternatives may reach the second site too: it is necessary, the words kept beside it
+        alternatives.append(c.All((c.Metastasis(site="leptomeningeal"), c.Unparsed(m.group("q").strip(" ,")))))
     return c.Any(tuple(alternatives)) if len(alternatives) > 1 else None
