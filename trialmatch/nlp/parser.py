@@ -144,7 +144,12 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment, alternative: s
     # another entry's label is no topic, the labels name groups (alternatives), and none is stripped (All of them
     # required the normal group's eGFR of every patient: a wrong "ineligible")
     grouped = any(_group_label(child) for child in entries)
-    for child in entries:
+    # "* creatinine <= 1.5 x ULN\n\n  --- OR" / "* creatinine clearance >= 50 mL/min" (NCT03586453, audit): an entry
+    # ending in "or" is an alternative of the next one (both were required: a wrong "ineligible")
+    entries, or_after = _or_joined(entries)
+    for child, joined in zip(entries, or_after):
+        if joined and _ENTRY_OR.search(child):
+            child = child[:_ENTRY_OR.search(child).start()]
         node = parser.parse_text(child if grouped else _topical_unlabelled(child), section) if child.strip() else None
         if node is None:
             node = c.Unparsed(child.strip(), non_clinical=parser.non_clinical(child))
@@ -169,6 +174,8 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment, alternative: s
         return _examples(head, nodes)
     if alternatives and seg.section == INCLUSION:
         nodes = _under_sub_headings(entries, nodes)
+    if not alternatives and any(or_after):
+        nodes = _join_alternatives(nodes, or_after)
     group = c.Any(tuple(nodes)) if alternatives else c.All(tuple(nodes))
     if not alternatives and sum(1 for n in nodes if _names_cancer(n)) >= 2:
         # "Histological diagnosis of: ... the following subtypes: * MCL * DLBCL * pancreatic cancer ...":
@@ -186,6 +193,42 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment, alternative: s
     if re.sub(r"[\s,:;()/.-]", "", leftover):
         return c.All((c.Unparsed(head), group))
     return group
+
+
+# an entry's last words "or" / "and/or", also on a line of their own ("\--- OR")
+_ENTRY_OR = re.compile(r"(?i)(?:\s|\\?-{2,}\s*)(?:or|and/or)\s*[.;:,]?\s*$")
+
+
+_OR_ONLY = re.compile(r"(?i)^[\s\\*•-]*(?:or|and/or)[\s.;:,]*$")
+
+
+def _or_joined(entries: list[str]) -> tuple[list[str], list[bool]]:
+    """The entries without those that are only "or" (a line "--- OR" between two), and whether each is
+    joined to the next by "or" (its own last word, or such a line after it)."""
+    kept: list[str] = []
+    joined: list[bool] = []
+    for child in entries:
+        if _OR_ONLY.match(child):
+            if joined:
+                joined[-1] = True
+            continue
+        kept.append(child)
+        joined.append(_ENTRY_OR.search(child) is not None)
+    if joined:
+        joined[-1] = False  # the last entry's "or" joins the next item (``alternative``), not an entry
+    return kept, joined
+
+
+def _join_alternatives(nodes: list[c.Node], or_after: list[bool]) -> list[c.Node]:
+    """The entries of an All list with each run of entries joined by a trailing "or" made one Any."""
+    out: list[c.Node] = []
+    run: list[c.Node] = []
+    for node, joined in zip(nodes, or_after):
+        run.append(node)
+        if not joined:
+            out.append(run[0] if len(run) == 1 else c.Any(tuple(run)))
+            run = []
+    return out
 
 
 def _names_cancer(node: c.Node) -> bool:

@@ -1,0 +1,37 @@
+"""Entries of an inclusion list joined by "or" (parser._or_joined): an entry ending in "or", or a line that
+is only "or" between two, makes them alternatives; read as two requirements, a patient meeting one was
+"ineligible"."""
+
+from __future__ import annotations
+
+from tests.unit.nlp.test_therapy_round2 import parse_one
+from tests.unit.nlp.tree_json import all_, any_
+
+ANC = {"type": "lab", "analyte": "ANC", "comparator": ">=", "value": 1500, "unit": "/uL"}
+CREAT = {"type": "lab", "analyte": "CREAT", "comparator": "<=", "uln_multiple": 1.5}
+CRCL = {"type": "lab", "analyte": "CRCL", "comparator": ">=", "value": 50, "unit": "mL/min"}
+
+
+def test_a_line_that_is_only_or_joins_the_entries_around_it(vocab):
+    # NCT03586453 (audit): "* creatinine <= 1.5 x ULN", a line "--- OR", "* creatinine clearance >= 50 mL/min"
+    text = ("Adequate organ function as defined below:\n  * ANC ≥ 1500/mcL\n  * creatinine ≤ 1.5 x institutional upper "
+            "limit of normal\n\n    \\--- OR\n  * creatinine clearance ≥50 mL/min as determined by the Cockcroft-Gault formula.")
+    assert parse_one(vocab, "inc", text) == ("fully_structured", all_(ANC, any_(CREAT, CRCL)))
+
+
+def test_an_entry_ending_in_or_is_an_alternative_of_the_next(vocab):
+    text = ("Adequate organ function as defined below:\n  * creatinine ≤ 1.5 x institutional upper limit of normal OR\n"
+            "  * creatinine clearance ≥50 mL/min\n  * ANC ≥ 1500/mcL")
+    assert parse_one(vocab, "inc", text) == ("fully_structured", all_(any_(CREAT, CRCL), ANC))
+
+
+def test_an_exclusion_lead_in_with_a_protocol_note_opens_the_exclusions(vocab):
+    # NCT05999994 (audit): the exclusions sat under "Inclusion Criteria:" behind this line; read as inclusions,
+    # a kidney transplant recipient met "Participants who have had allogeneic bone marrow or solid organ transplant"
+    from trialmatch.nlp import parse_eligibility
+    text = ("Inclusion Criteria:\n\n* Age >= 18 years\n\nParticipants will be ineligible if they meet any of the exclusion "
+            "criteria below. Additional criteria are specified in the protocol amendment to which the participant will "
+            "enroll.\n\n* Female participants who are pregnant or breastfeeding.\n")
+    items = parse_eligibility(text, vocab).criteria_items
+    assert [(i.section, i.scope) for i in items] == [("inclusion", None), ("exclusion", None)]
+    assert items[1].node.__class__.__name__ == "Not"
