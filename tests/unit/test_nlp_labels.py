@@ -81,6 +81,9 @@ DRUG_CLASSES = {
     "multikinase_inhibitor", "mtor_inhibitor", "pi3k_inhibitor", "btk_inhibitor", "bcl2_inhibitor",
     "adc", "bispecific", "car_t", "chemotherapy", "immunotherapy", "targeted_therapy",
     "anticoagulant",  # non-oncology (concurrent medication) class, label NCT05557877
+    # round 7 (session 8): label NCT05746897 read again with the steroid-dose reader (current steroid use
+    # above a prednisone-equivalent dose, any other immunosuppressive therapy)
+    "systemic_corticosteroid", "immunosuppressant",
 }
 CONDITIONS = {
     "hiv", "hepatitis_b", "hepatitis_c", "autoimmune_disease", "interstitial_lung_disease",
@@ -99,6 +102,9 @@ CONDITIONS = {
     # round 6 (Gilbert's thresholds): label NCT06520345 ("For participants with known Gilbert's Syndrome <= 3x ULN is
     # permitted", noted "Gilbert's syndrome has no key") may be relabelled with the new key
     "gilbert_syndrome",
+    # round 7 (session 8): label "Have poorly controlled seizures." read again with the seizure key (it includes
+    # epilepsy)
+    "seizure", "epilepsy",
 }
 SITES = {"brain", "cns", "leptomeningeal", "liver", "bone", "lung", "lymph_node", "peritoneum",
          "adrenal", "pleura", "skin"}

@@ -202,6 +202,9 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+_CRITERIA_WORDS = re.compile(r"\b(?:inclusion|exclusion)s?\s+criteri|\beligibility criteria\b")
+
+
 def _section_of(heading: str) -> str | None:
     """The section a heading line opens, or None when the line is not a section heading."""
     words = heading.split()
@@ -209,6 +212,10 @@ def _section_of(heading: str) -> str | None:
         return None
     low = heading.lower()
     if _NOT_A_HEADING.search(heading) and not low.rstrip().endswith(":"):
+        return None
+    if len(words) > 5 and not low.rstrip().endswith(":") and not _CRITERIA_WORDS.search(low):
+        # "Transfusion for the sole purpose of making a participant eligible for study inclusion;" (NCT04868604,
+        # audit): a criterion that uses the word, not a heading (it turned the exclusions after it into inclusions)
         return None
     inc = "inclusion" in low or "eligibility criteria" in low
     exc = "exclusion" in low

@@ -35,3 +35,12 @@ def test_an_exclusion_lead_in_with_a_protocol_note_opens_the_exclusions(vocab):
     items = parse_eligibility(text, vocab).criteria_items
     assert [(i.section, i.scope) for i in items] == [("inclusion", None), ("exclusion", None)]
     assert items[1].node.__class__.__name__ == "Not"
+
+
+def test_a_criterion_using_the_word_inclusion_opens_no_section(vocab):
+    # NCT04868604 (audit): this exclusion turned the exclusions after it into inclusions (a recorded seizure
+    # then "supported" "history of seizures")
+    from trialmatch.nlp.sections import split_segments
+    text = ("Exclusion Criteria:\n\n* Transfusion for the sole purpose of making a participant eligible for study inclusion;\n"
+            "* History of seizures;\n")
+    assert [s.section for s in split_segments(text) if s.kind == "criterion"] == ["exclusion", "exclusion"]
