@@ -109,7 +109,7 @@ EXCLUSIONS = [
         {"type": "condition", "keys": ["hepatitis_b"]}, {"type": "condition", "keys": ["hepatitis_c"]}]}}),
     ("History of interstitial lung disease", {"type": "not", "item": {
         "type": "condition", "keys": ["interstitial_lung_disease"], "active_only": False}}),
-    ("Active autoimmune disease", {"type": "not", "item": {"type": "condition", "keys": ["autoimmune_disease"]}}),
+    ("Active autoimmune disease", {"type": "not", "item": {"type": "condition", "keys": ["autoimmune_disease", "inflammatory_bowel_disease", "crohns_disease", "ulcerative_colitis"]}}),
     ("Congestive heart failure", {"type": "not", "item": {"type": "condition", "keys": ["heart_failure"]}}),
     ("Prior treatment with anti-PD-1, anti-PD-L1, or anti-CTLA-4 antibody", {"type": "not", "item": {
         "type": "prior_therapy", "classes": ["anti_pd1", "anti_pdl1", "anti_ctla4"]}}),

@@ -24,7 +24,7 @@ def parse_one(vocab, section: str, text: str):
     ("Known diagnosis of immunodeficiency.", no(IMMUNO)),
     ("Has a known history of immunodeficiency.", no(dict(IMMUNO, active_only=False))),
     ("History of immunodeficiency disease or autoimmune disease",
-     no(any_(dict(IMMUNO, active_only=False), {"type": "condition", "keys": ["autoimmune_disease"], "active_only": False}))),
+     no(any_(dict(IMMUNO, active_only=False), {"type": "condition", "keys": ["autoimmune_disease", "inflammatory_bowel_disease", "crohns_disease", "ulcerative_colitis"], "active_only": False}))),
     # the primary key alone stays primary; HIV and AIDS stay the hiv key
     ("Any form of primary immunodeficiency.", no({"type": "condition", "keys": ["primary_immunodeficiency"]})),
     ("Acquired immunodeficiency syndrome", no({"type": "condition", "keys": ["hiv"]})),

@@ -107,8 +107,6 @@ UNPARSED = [
     # "predisposition to bleeding" is wider than a bleeding disorder (the template's examples: peptic
     # ulceration, haemorrhagic stroke, diabetic retinopathy, NCT05938270)
     "Any known predisposition to bleeding",  # NCT06253130
-    # inflammatory bowel disease has no key of its own (its codes are autoimmune_disease's)
-    "History of or active inflammatory bowel disease",  # NCT06790693
     # a site of acute GVHD: not read
     "Isolated acute GVHD of skin",  # NCT04744116
     # a Child-Pugh class is not read

@@ -13,12 +13,12 @@ GROUPS = {"active_infection", "autoimmune_disease", "bleeding_disorder", "arrhyt
           "hypertension_uncontrolled", "other_malignancy", "immunodeficiency", "malabsorption",
           "heart_disease", "cardiovascular_disease", "cerebrovascular_disease",
           "graft_versus_host_disease", "pancreatitis", "gastrointestinal_perforation", "gastrointestinal_fistula",
-          "seizure"}
+          "seizure", "inflammatory_bowel_disease"}
 SINGLE = {"hiv", "hepatitis_b", "hepatitis_c", "tuberculosis", "diabetes", "heart_failure", "pneumonitis",
           "peripheral_neuropathy", "myocarditis", "unstable_angina", "myocardial_infarction", "stroke",
           "transient_ischemic_attack", "deep_vein_thrombosis", "pulmonary_embolism", "stem_cell_transplant",
           "pleural_effusion", "pericardial_effusion", "ascites", "epilepsy", "cirrhosis", "gilbert_syndrome", "spinal_cord_compression",
-          "hepatic_encephalopathy"}
+          "hepatic_encephalopathy", "crohns_disease", "ulcerative_colitis"}
 
 
 def test_group_keys_are_flagged_and_single_diseases_are_not():

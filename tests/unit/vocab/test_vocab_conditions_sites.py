@@ -12,7 +12,7 @@ AGREED_CONDITIONS = {
     "pleural_effusion", "pericardial_effusion", "ascites", "heart_disease", "cardiovascular_disease", "cerebrovascular_disease",
     "epilepsy", "cirrhosis", "gilbert_syndrome", "spinal_cord_compression",
     "graft_versus_host_disease", "pancreatitis", "hepatic_encephalopathy", "gastrointestinal_perforation",
-    "gastrointestinal_fistula", "seizure",
+    "gastrointestinal_fistula", "seizure", "inflammatory_bowel_disease", "crohns_disease", "ulcerative_colitis",
 }
 AGREED_SITES = {"brain", "cns", "leptomeningeal", "liver", "bone", "lung", "lymph_node", "peritoneum",
                 "adrenal", "pleura", "skin"}

@@ -211,12 +211,66 @@ def _with_included(node: c.Node, concepts: dict) -> c.Node:
     return node
 
 
+# "active inflammatory bowel disease requiring immunosuppressive medication or previous (clear) history of
+# inflammatory bowel disease (eg, Crohn's disease, ulcerative colitis, or chronic diarrhea)" (NCT06780098 and
+# its sponsor's template): the second alternative is any record of the same disease, which the first (active)
+# one implies, so the whole would be that condition in any status. But the template's "(eg, ...)" aside names
+# chronic diarrhea, which no IBD key holds, and it is taken off before the builders (clause_prepare drops
+# examples), so the builder cannot tell the items that carry it: the shape is refused whole (Unparsed, a label
+# keeps it so). Read this way, not refused, the qualifier reader cut it into All(active IBD, Unparsed("requiring
+# ... or previous clear history of ...")), which clears a patient whose IBD is in remission: wrong.
+_ACTIVE_OR_HISTORY = guarded(
+    r"^(?:(?:has|have) )?(?:known )?active (?P<a>[a-z][a-z' -]*?) (?:requiring|that requires|that required|that has required)"
+    r" [a-z ,-]+? or (?:a |any )?(?:previous |prior |past )?(?:clear |documented |known )?history of "
+    r"(?P<b>[a-z][a-z' -]*?)$")
+
+
+def _active_or_history(clause: Clause, t: str) -> c.Node | None:
+    m = _ACTIVE_OR_HISTORY.match(t) if "history of" in t else None
+    if m is None:
+        return None
+    key = clause.terms.key("CONDITION", m.group("a"))
+    if key is None or clause.terms.key("CONDITION", m.group("b")) != key:
+        return None
+    return c.Unparsed(t)
+
+
+# "inflammatory bowel disease (Crohn's disease or ulcerative colitis)": an aside naming only narrower keys
+# the head key includes says which of them the trial means: the atom over those keys (one condition each
+# enough). Any other word in it (an unread condition, "e.g.") refuses the shape.
+_MEMBERS_ASIDE = guarded(r"^(?P<head>[a-z][a-z' -]*[a-z]) [(\[](?P<list>[a-z][a-z' ,/-]*[a-z])[)\]]$")
+
+
+def _members_aside(clause: Clause, t: str) -> c.Node | None:
+    m = _MEMBERS_ASIDE.match(t) if "(" in t or "[" in t else None
+    if m is None:
+        return None
+    prefix = _COND_PREFIX.match(m.group("head"))
+    words = prefix.group(0) if prefix else ""
+    head = m.group("head")[len(words):].strip()
+    key = clause.terms.key("CONDITION", head)
+    concepts = getattr(clause.terms.vocab, "conditions", None) or {}
+    included = tuple(getattr(concepts.get(key), "includes", ())) if key else ()
+    if not included:
+        return None
+    keys = [clause.terms.key("CONDITION", p.strip()) for p in _COND_LIST.split(m.group("list")) if p and p.strip()]
+    if len(keys) < 2 or not all(k in included for k in keys):
+        return None
+    inner = _condition_node(clause.with_text((words + head).strip()))
+    if not isinstance(inner, c.Condition):
+        return None
+    return dataclasses.replace(inner, keys=tuple(dict.fromkeys(keys)))
+
+
 def _build_condition(clause: Clause) -> c.Node | None:
     t = _HEP_LETTERS.sub(r"hepatitis b\1hepatitis c", clause.text) if "hepatitis b" in clause.text else clause.text
     if "effusion" in t:
         # "clinically significant pericardial or pleural effusion": both effusions, read whole here (split by
         # the list reader, the words before the first reached it alone: a mild pleural effusion excluded)
         t = _EFFUSION_PAIR.sub(r"\1 effusion\2\3 effusion", t)
+    either = _active_or_history(clause, t) or _members_aside(clause, t)
+    if either is not None:
+        return either
     t, defined = strip_test_asides(t)
     if defined and (clause.historical or _HISTORY_WORDS.search(t)):
         return None  # "history of hepatitis B (defined as HBsAg reactive)": ever, or now? not read
