@@ -105,6 +105,8 @@ CONDITIONS = {
     # round 7 (session 8): label "Have poorly controlled seizures." read again with the seizure key (it includes
     # epilepsy)
     "seizure", "epilepsy",
+    # round 7 (session 8): autoimmune_disease includes the inflammatory bowel disease keys (written out in the labels)
+    "inflammatory_bowel_disease", "crohns_disease", "ulcerative_colitis",
 }
 SITES = {"brain", "cns", "leptomeningeal", "liver", "bone", "lung", "lymph_node", "peritoneum",
          "adrenal", "pleura", "skin"}
