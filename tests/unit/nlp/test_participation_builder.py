@@ -86,8 +86,9 @@ UNPARSED = [
     "Participation in a clinical trial that does not permit enrollment in the Get Moving trial",  # NCT06040762
     # ("... within the last 30 days or five half-lives (whichever is longer)", NCT05888493, is read since round 6:
     # Any(StudyParticipation(30), Unparsed(half-lives)), tests/unit/nlp/test_round6_therapy.py)
-    "Currently participating in or has planned participation in a study of another investigational agent or device",
-    # NCT05732831: plans and devices
+    # ("Currently participating in or has planned participation in a study of another investigational agent or
+    # device", NCT05732831, is read since round 7: Any(drug study now, Unparsed(item)),
+    # tests/unit/nlp/test_r7_procedures2.py)
     "Participation in another clinical study with an investigational product administered in the last 14 days prior "
     "to receiving the first dose of HCB101.",  # NCT06216301: the time is not "now"
 ]

@@ -114,9 +114,9 @@ REFUSED = [
     "Patient has undergone a major surgical procedure ≤ 28 days, or minor surgical procedure ≤ 7 days, prior to "
     "Cycle 1 Day 1",  # NCT06526819
     "Major surgery within 4 weeks or minor surgery within 1 week of starting therapy.",  # NCT06919666
-    # the window belongs to the radiotherapy only; the other alternative is a state with its own verb
-    "Has received prior radiotherapy within 2 weeks of start of study intervention, or has radiation-related "
-    "toxicities, requiring corticosteroids",  # NCT06843447
+    # ("Has received prior radiotherapy within 2 weeks of start of study intervention, or has radiation-related
+    # toxicities, requiring corticosteroids", NCT06843447, is read since round 7: Any(radiation within 14 days,
+    # Unparsed(the toxicity)), the window the radiotherapy's only: tests/unit/nlp/test_r7_procedures2.py)
     # "pelvic" / "major" written once may qualify the radiotherapy or surgery too
     "Prior major pelvic surgery or radiotherapy",  # NCT05155501
 ]

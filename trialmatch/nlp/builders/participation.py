@@ -134,8 +134,9 @@ _ANY_CONDITION = re.compile(r" for any (?:condition|indication|disease)(?= withi
 # - "is participating or planning to participate in another interventional clinical trial, or has participated in
 #   a trial of an investigational agent or has used an investigational device within 4 weeks prior to first dose"
 #   (NCT04752826): Any(StudyParticipation() now, StudyParticipation(within_days, drug_only), Unparsed(clause));
-# ("currently participating in or has planned participation in a study of another investigational agent or
-# device", NCT05732831, is left unread: tests/unit/nlp/test_participation_builder.py.)
+# - (second wave) "currently participating in or has planned participation in a study of another investigational
+#   agent or device" (NCT05732831): taking part now in a drug study is one way to meet it, Any(StudyParticipation(
+#   drug_only) now, Unparsed(clause)); the plan and the device study are alternatives no record shows (UNKNOWN).
 # The registry's "of treatment allocation/randomization" and "of the date of allocation/randomization" are the
 # randomisation the window counts back from
 _KEYNOTE_RECEIVING = re.compile(
@@ -145,12 +146,17 @@ _KEYNOTE_RECEIVING = re.compile(
 _KEYNOTE_INTERVENTIONAL = re.compile(
     r"^(?:currently )?participating or planning to participate in another interventional clinical (?:trial|study),? or "
     r"(?:has )?participated in a (?:trial|study) of an investigational agent or (?:has )?used an investigational device$")
+_KEYNOTE_PLANNED = re.compile(
+    r"^(?:(?:is )?currently )?participating in or (?:has )?planned participation in a (?:study|trial) of (?:another|an) "
+    r"investigational agent or (?:investigational )?device$")
 _ALLOCATION = re.compile(r"\bof (?:treatment |the date of )?allocation/randomi[sz]ation$")
 
 
 def _keynote_variant(t: str) -> c.Node | None:
     if not t.startswith(("is ", "currently ", "participating")):
         return None
+    if _KEYNOTE_PLANNED.match(t):
+        return c.Any((c.StudyParticipation(drug_only=True), c.Unparsed(t)))
     head, within = window_at_end(_ALLOCATION.sub("of randomization", t))
     if within is None or within <= 0:
         return None
@@ -165,7 +171,7 @@ def participation_node(t: str) -> c.Node | None:
     """The whole clause: the atom, or Any(atom for a drug study, Unparsed(clause)) when the clause
     names a wider study or product than a drug's (a drug study is one: it meets the clause, and
     the rest stays UNKNOWN)."""
-    if "participat" in t and "investigational device" in t:
+    if "participat" in t and ("investigational device" in t or t.endswith(" device")):
         node = _keynote_variant(t)
         if node is not None:
             return node

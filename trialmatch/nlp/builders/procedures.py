@@ -116,11 +116,39 @@ def build_procedure(clause: Clause) -> c.Node | None:
         node = recovery_node(clause)
         if node is not None:
             return node
+    if "radiation-related" in clause.text:
+        node = radiation_toxicity_alternative(clause)
+        if node is not None:
+            return node
     node = procedure_atom(clause)
     if node is None and clause.section == "exclusion" and "within" in clause.text and not clause.negated \
             and not clause.historical:
         return radiation_windows(clause.text)
     return node
+
+
+# Seventh round, second wave. The KEYNOTE variant "Has received prior radiotherapy within 2 weeks of start of study
+# intervention, or (has) radiation-related toxicities, requiring corticosteroids" (NCT06312137, NCT06843447, 9 items):
+# excluded by either, so Any(Procedure(radiation, within the window), Unparsed(the toxicity)). The window is the
+# radiotherapy's alone (the toxicity has its own verb or follows the window) and "requiring corticosteroids" after the
+# comma is the toxicity's: the template's long form, "Has received prior radiotherapy within 2 weeks of start of study
+# intervention. Participants must have recovered from all radiation-related toxicities, not require corticosteroids, and
+# not have had radiation pneumonitis" (KEYNOTE protocols, e.g. NCT04712851), excludes any radiotherapy in the window
+# whatever its toxicity. Exclusion only, the radiotherapy a plain washout (no site, kind or narrowing)
+_RT_TOXICITY_TAIL = re.compile(
+    r",? or (?P<tail>(?:has |have )?radiation-related toxicit(?:y|ies),? requiring (?:systemic )?(?:corticosteroids|steroids))$")
+
+
+def radiation_toxicity_alternative(clause: Clause) -> c.Node | None:
+    if clause.section != "exclusion" or clause.negated or clause.historical:
+        return None
+    m = _RT_TOXICITY_TAIL.search(clause.text)
+    if m is None:
+        return None
+    head = procedure_atom(clause.with_text(clause.text[:m.start()]))
+    if not isinstance(head, c.Procedure) or head.kind != "radiation" or head.within_days is None:
+        return None
+    return c.Any((head, c.Unparsed(m.group("tail"))))
 
 
 # Seventh round: several kinds of radiotherapy each with its own window (exclusion): "Radiation therapy for bone
@@ -181,7 +209,7 @@ _RECOVERED_FROM = guarded(
 # clinically significant post-surgical complications", "..., or no recovery from side effects of such intervention",
 # "... or has not recovered from major side effects due to surgery": excluded by either, so Any(the washout,
 # Unparsed(recovery)). (The prior radiotherapy washout "..., or has radiation-related toxicities, requiring
-# corticosteroids" is refused by tests/unit/nlp/test_therapy_windows.py and is left so.)
+# corticosteroids" is read by ``radiation_toxicity_alternative``.)
 _RECOVERY_TAIL = guarded(
     r",? or (?P<tail>(?:who )?(?:has |have )?not (?:yet )?(?:fully |adequately |completely )?recovered from "
     r"(?:(?:the |any |all )?(?:major )?(?:side effects|effects|toxicit(?:y|ies)|complications)(?: of| from| due to) )?"
