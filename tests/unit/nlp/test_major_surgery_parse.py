@@ -47,6 +47,11 @@ READ = [
      ("fully_structured", no(major(28)))),
     ("exc", "Has had major surgical procedure (excluding placement of vascular access) less than 28 days",  # NCT06686394
      ("fully_structured", no(major(28)))),
+    # round 7: no recovery on record, the major surgery is necessary (any time: no window)
+    ("exc", "Has had major surgery from which the subject has not yet recovered.",  # NCT04219254, NCT04752826
+     ("partly_structured", no({"type": "all", "items": [
+         {"type": "procedure", "kind": "surgery", "major": True},
+         {"type": "unparsed", "text": "from which the subject has not yet recovered"}]}))),
 ]
 
 
@@ -56,8 +61,8 @@ def test_read(vocab, section, text, expected):
 
 
 NOT_READ = [
-    # recovery is in no record, and no window: left unread
-    ("exc", "Has had major surgery from which the subject has not yet recovered."),  # NCT04219254
+    # (recovery is in no record: "Has had major surgery from which the subject has not yet recovered" is read since
+    # round 7 as All(major surgery, Unparsed(recovery)), above)
     # the future
     ("exc", "Anticipation of need for major surgical procedure during the course of the study other than as outlined "
             "by the protocol."),  # NCT05873192

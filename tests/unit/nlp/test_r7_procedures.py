@@ -162,9 +162,18 @@ REFUSED = [
     # any vaccine, not only live ones: not read (vaccines.py)
     ("exc", "Any non-oncology vaccine therapy used for prevention of infectious diseases within 30 days prior to start "
             "of study treatment."),
-    # an inclusion's recovery with no grade: the qualifier reader may offer it without its negation
-    ("inc", "Recovered from toxicities due to prior therapies."),  # NCT05651022
+    # (an inclusion's recovery with no grade, "Recovered from toxicities due to prior therapies." NCT05651022, is read
+    # since the second wave: Any(Not(ResidualToxicity(0)), Unparsed(clause)), below)
 ]
+
+
+def test_inclusion_recovery_without_grade(vocab):
+    # no toxicity left meets it; a toxicity of grade >= 1 may or may not count as recovered (UNKNOWN)
+    text = "Recovered from toxicities due to prior therapies."  # NCT05651022
+    assert parse_one(vocab, "inc", text) == ("partly_structured", {"type": ANY, "items": [
+        {"type": NOT, "item": TOX0}, unp("Recovered from toxicities due to prior therapies")]})
+    item = c.Any((c.Not(c.ResidualToxicity(above_grade=0)), c.Unparsed("recovered from toxicities")))
+    assert outcome(item, patient()).verdict.label == "unknown"
 
 
 @pytest.mark.parametrize("section,text", REFUSED, ids=[t[:50] for _, t in REFUSED])

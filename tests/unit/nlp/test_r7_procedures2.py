@@ -1,14 +1,18 @@
 """Seventh round, second wave of procedures (issue #5): the KEYNOTE radiotherapy washout with a radiation-toxicity
-alternative, current or planned participation in a study of an investigational agent or device. Item texts are
-from tests/data/trials/oncology-trials.jsonl (NCT id beside each)."""
+alternative, current or planned participation in a study of an investigational agent or device, and "systemic
+anticancer therapy (including investigational) within N weeks" read as the therapy or a drug study in the same
+window. Item texts are from tests/data/trials/oncology-trials.jsonl (NCT id beside each)."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.unit.matching.helpers import outcome, patient
 from tests.unit.nlp.test_therapy_round2 import parse_one
+from trialmatch.domain import criteria as c
 
 NOT, ANY = "not", "any"
+SYSTEMIC = ["chemotherapy", "immunotherapy", "targeted_therapy", "endocrine_therapy"]
 
 
 def unp(text):
@@ -21,6 +25,12 @@ def rt(within):
 
 def excluded(node):
     return {"type": NOT, "item": node}
+
+
+def therapy_or_study(within):
+    return excluded({"type": ANY, "items": [
+        {"type": "prior_therapy", "classes": SYSTEMIC, "within_days": within},
+        {"type": "study_participation", "within_days": within, "drug_only": True}]})
 
 
 READ = [
@@ -47,6 +57,13 @@ READ = [
          {"type": "study_participation", "drug_only": True},
          unp("Currently participating in or has planned participation in a study of another investigational agent or "
              "device")]})),
+    # the investigational part is a drug study in the same window
+    ("exc", "Receipt of any type of cytotoxic, biologic or other systemic anticancer therapy (including investigational) "
+            "within 4 weeks before first dose of study treatment.",  # NCT07043608
+     "fully_structured", therapy_or_study(28)),
+    ("exc", "Receipt of any type of cytotoxic, biologic or other systemic anticancer therapy (including investigational) "
+            "within 2 weeks before first dose of study treatment.",  # NCT04820179
+     "fully_structured", therapy_or_study(14)),
 ]
 
 
@@ -62,6 +79,15 @@ REFUSED = [
     ("exc", "Has received prior radiotherapy for non-central nervous system (CNS) disease or required corticosteroids for "
             "radiation-related toxicities including radiation pneumonitis, within 14 days of the first dose of study "
             "intervention"),  # NCT06428396: the window is both alternatives'
+    # the aside is not just before the window, or a half-lives alternative beside the window
+    ("exc", "Receipt of any small molecule kinase inhibitor (including investigational) or vascular endothelial growth "
+            "factor (VEGF)-targeted therapy within 2 weeks before the first dose of study treatment."),  # NCT07043608
+    ("exc", "Receipt of any type of small molecule kinase inhibitor, cytotoxic, biologic or other systemic anticancer "
+            "therapy (including investigational) within 2 weeks or at least 5 half-lives, whichever shorter before first "
+            "dose of study treatment."),  # NCT06568562
+    # an inclusion's washout with the aside: not read here
+    ("inc", "Receipt of any type of cytotoxic, biologic or other systemic anticancer therapy (including investigational) "
+            "within 4 weeks before first dose of study treatment"),
     # plans alone, and past participation with no window
     ("exc", "Has planned participation in a study of another investigational agent or device"),
     ("exc", "Is currently participating in or has participated in a study of an investigational agent"),
@@ -73,3 +99,9 @@ def test_refused(vocab, section, text):
     status, node = parse_one(vocab, section, text)
     assert status == "unparsed", node
 
+
+def test_therapy_or_study_is_never_cleared_by_an_empty_record():
+    # no therapy and no study on record: the drug study is never ruled out by absence (UNKNOWN, not eligible)
+    item = c.Not(c.Any((c.PriorTherapy(classes=tuple(SYSTEMIC), within_days=28),
+                        c.StudyParticipation(within_days=28, drug_only=True))))
+    assert outcome(item, patient()).verdict.label == "unknown"

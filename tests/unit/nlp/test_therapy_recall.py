@@ -116,8 +116,8 @@ REFUSED = [
     ("inc", "No systemic chemotherapy at least 2 weeks prior to treatment on study"),  # NCT07297160 (head)
     # the receipt itself is required too: not a washout alone
     ("inc", "Patients must have received prior radiotherapy \\>12 weeks prior to enrollment."),  # NCT06712875
-    # "major surgery" needs its window (often written after an aside the clause cannot see)
-    ("exc", "Has had major surgery from which the subject has not yet recovered."),  # NCT04219254
+    # ("Has had major surgery from which the subject has not yet recovered", NCT04219254, is read since round 7 as
+    # All(major surgery, Unparsed(recovery)): tests/unit/nlp/test_major_surgery_parse.py)
     # "X including Y for metastatic disease": the setting may be X's too, so "including" is not read there
     ("exc", "Received any radiation therapy including palliative radiation within 2 weeks"),
     ("exc", "Prior exposure to ionizing radiation"),

@@ -107,7 +107,41 @@ def build_participation(clause: Clause) -> c.Node | None:
     # every reading names an investigational agent or a clinical / interventional study or trial
     if not ("investigational" in t or "interventional" in t or "clinical trial" in t or "clinical stud" in t):
         return None
+    if "(including investigational)" in t:
+        return therapy_or_investigational(clause)
     return participation_node(t)
+
+
+# Seventh round, second wave: "Receipt of any type of cytotoxic, biologic or other systemic anticancer therapy
+# (including investigational) within 4 weeks before first dose of study treatment" (NCT05168618, NCT07043608,
+# NCT04820179, exclusion). The classes read without the aside cleared a patient dosed in another trial last week (no
+# record's drug class shows an investigational agent: round-6 audit, clause_prepare._widens), so the aside is read as
+# its own alternative with the same window: Any(PriorTherapy(classes, within), StudyParticipation(within,
+# drug_only)). An investigational agent is a drug under test in a clinical trial (ICH E6(R2) 1.33): what a record
+# shows of it is an enrolment in a drug study. The study atom is a little wider than "investigational anticancer
+# therapy" (a drug study of another disease counts); in an exclusion with a window it is never a permanent
+# "ineligible" (the matcher asks to confirm a washout) and never NOT_MET, so the item is cleared only by the
+# classes failing and the study being ruled out by hand. Exclusion only, the aside just before the window, the head a
+# plain prior-therapy washout (the therapy reader's PriorTherapy with that window, nothing beside it)
+_INCLUDING_INVESTIGATIONAL = re.compile(r" \(including investigational\)(?= within )")
+
+
+def therapy_or_investigational(clause: Clause) -> c.Node | None:
+    if clause.section != "exclusion" or clause.negated or clause.historical:
+        return None
+    m = _INCLUDING_INVESTIGATIONAL.search(clause.text)
+    if m is None:
+        return None
+    rest = clause.text[:m.start()] + clause.text[m.end():]
+    _, within = window_at_end(rest)
+    if within is None or within <= 0:
+        return None
+    from trialmatch.nlp.builders.therapy import build_therapy  # therapy -> washouts -> participation: kept lazy
+
+    atom = build_therapy(clause.with_text(rest))
+    if not isinstance(atom, c.PriorTherapy) or atom.within_days != within:
+        return None
+    return c.Any((atom, c.StudyParticipation(within_days=within, drug_only=True)))
 
 
 # a wider study or product than a drug's: a drug study is one of them, the rest is not read

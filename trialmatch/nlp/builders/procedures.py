@@ -221,10 +221,23 @@ _RECOVERY_TAIL = guarded(
     # that occurred > 2 weeks before starting study treatment", NCT06130254): kept in its Unparsed words, never
     # read after the whole alternative as a narrowing of the washout too
     r"(?: (?:that|which|per|as (?:assessed|determined|judged) by) [^,;()]+)?$")
+# second wave: "Has had major surgery from which the subject has not yet recovered" (NCT04219254, exclusion, not
+# negated: the negation is in the relative clause): the surgery is necessary, All(Procedure(surgery, major),
+# Unparsed(the recovery)), as for "has not recovered from major surgery"
+_SURGERY_NOT_RECOVERED = guarded(
+    r"^(?:had |has had |undergone |underwent )?(?P<major>major )?(?:surgery|surgical procedures?|surgical interventions?) "
+    r"(?P<rel>from which (?:the )?(?:subject|patient|participant)s? (?:has|have) not (?:yet )?(?:fully |adequately |completely )?"
+    r"recovered)$")
+
+
 def recovery_node(clause: Clause) -> c.Node | None:
     t = clause.text
     if clause.section != "exclusion":
         return None
+    if not clause.negated and not clause.historical and "from which" in t:
+        m = _SURGERY_NOT_RECOVERED.match(t)
+        if m:
+            return c.All((c.Procedure("surgery", major=bool(m.group("major"))), c.Unparsed(m.group("rel"))))
     if clause.negated:
         m = _RECOVERED_FROM.match(t)
         if m is None:

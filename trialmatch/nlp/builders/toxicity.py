@@ -338,4 +338,11 @@ def _ungraded(clause: Clause) -> c.Node | None:
         # test_sentence_round2), which the builder cannot tell from a requirement
         if clause.section == "exclusion" and clause.negated:
             return c.Not(c.All((atom, c.Unparsed(words))))  # the reader wraps it in Not again
+        # second wave: the inclusion's "Recovered from toxicities due to prior therapies" (NCT05651022) is
+        # Any(Not(ResidualToxicity(0)), Unparsed(clause)): no toxicity left meets it (CTCAE grade 0), a toxicity of
+        # grade 1 or more may or may not count as recovered (UNKNOWN). The Any is never NOT_MET, so a head offered
+        # without its negation by the qualifier reader (a misplaced exclusion "Has not recovered ... to grade <= 1")
+        # sits in All(Any, Unparsed(rest)), never MET: it can leave an item open, never decide it
+        if clause.section == "inclusion" and not clause.negated:
+            return c.Any((c.Not(atom), c.Unparsed(t)))
     return None
