@@ -206,6 +206,12 @@ class ClauseParser(SentenceReader, ExceptionReader, CompoundReader, QualifierRea
             if node is None:
                 return None
             nodes.append(node)
+        if connectors == {"or"} and not _OWN_VERB.match(pieces[-1]) and _trailing_words(nodes[-1]) \
+                and not any(_trailing_words(n) for n in nodes[:-1]):
+            # "Auto-immune disease or active GVHD within 4 months ... requiring systemic immunosuppressant therapy"
+            # (NCT04690595, audit): the last clause's words kept beside it may be every clause's; read as the last
+            # one's only, any autoimmune record excluded: left to the qualifier reader (All(Any(clauses), words))
+            return None
         if section == "exclusion" and connectors == {"and"} and all(
                 _REDUNDANT.match(p.strip().lower()) and self.prepare(p, section)[1] for p in pieces[0::2]):
             return c.Any(tuple(nodes))  # "no X and no Y" under exclusion: either excludes
@@ -250,3 +256,15 @@ class ClauseParser(SentenceReader, ExceptionReader, CompoundReader, QualifierRea
             self._built.clear()
         self._built[key] = found
         return found
+
+
+# a clause opening with its own verb ("or is receiving chronic systemic steroid therapy ... within 7 days"): the
+# words after it are its own
+_OWN_VERB = re.compile(r"(?i)^\s*(?:(?:is|are|was|were|has|have|had)\b|(?:currently |concurrently )?(?:receiv|tak|requir|undergo|us)\w*\b)")
+
+
+def _trailing_words(node: c.Node) -> bool:
+    """Whether a clause's reading ends in words kept Unparsed beside its atom (All(atom, Unparsed))."""
+    while isinstance(node, c.Not):
+        node = node.item
+    return isinstance(node, c.All) and isinstance(node.items[-1], c.Unparsed) and not node.items[-1].non_clinical

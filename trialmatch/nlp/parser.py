@@ -67,6 +67,14 @@ _PERMITTING_HEAD = re.compile(r"\b(?:is|are) (?:also )?(?:permitted|allowed|allo
 _CONDITIONAL_PERMISSION = re.compile(
     r"\b(?:eligible|allowed|permitted|acceptable|allowable|may (?:participate|enrol\w*|be enrolled|be included))\b"
     r"[^:]*\b(?:if|provided|as long as)\b")
+# an inclusion head naming a group of patients that must meet the entries ("Asymptomatic brain metastases must meet
+# ALL criteria of the following (a-d):", NCT04486833, audit; "Patients with brain metastases must meet the following:"):
+# the entries bind that group only (read as every patient's, a seizure record failed a patient without brain
+# metastases: a wrong "ineligible"); "Patients must meet all of the following:" names no group
+_SUBGROUP_MUST_MEET = re.compile(
+    r"^(?:(?:patients?|participants?|subjects?|those|individuals?)\s+(?:with|who have|having)\s+|(?!(?:the\s+)?"
+    r"(?:patients?|participants?|subjects?|individuals?)\b)(?!all\b))[a-z][a-z0-9 ,/()-]{2,80}?\s+(?:must|should|need to)\s+"
+    r"(?:meet|fulfil+|satisfy|have)\s+(?:all|each|both|the following|all of the following)\b")
 _ALL_HEAD = re.compile(r"\b(?:all|both|each|every) (?:of )?(?:the )?(?:following|criteria|conditions|below)\b")
 _COUNT_HEAD = re.compile(r"\b(?:two|three|2|3) (?:or more )?of\b")
 # Words of a list head that add nothing to its children ("adequate organ function as defined below:").
@@ -183,7 +191,8 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment, alternative: s
         # * adenocarcinoma histology"); All failed every patient of a list of alternatives (NCT06823167:
         # a wrong "ineligible" for all it recruits). Both readings must agree, else the item is open
         group = both_or_open(nodes, head)
-    if seg.section == INCLUSION and _CONDITIONAL_PERMISSION.search(_last_sentence(head)):
+    if seg.section == INCLUSION and (_CONDITIONAL_PERMISSION.search(_last_sentence(head))
+                                     or _SUBGROUP_MUST_MEET.match(_last_sentence(head))):
         # "Patients with brain metastases are eligible provided they meet all of the following criteria:",
         # "HIV positive patients may be eligible if either:": the entries are the conditions of a
         # permission for some patients; All(head, entries) failed a patient outside that group who did

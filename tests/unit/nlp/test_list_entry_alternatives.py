@@ -44,3 +44,16 @@ def test_a_criterion_using_the_word_inclusion_opens_no_section(vocab):
     text = ("Exclusion Criteria:\n\n* Transfusion for the sole purpose of making a participant eligible for study inclusion;\n"
             "* History of seizures;\n")
     assert [s.section for s in split_segments(text) if s.kind == "criterion"] == ["exclusion", "exclusion"]
+
+
+def test_a_group_that_must_meet_the_entries_binds_that_group_only(vocab):
+    # NCT04486833 (audit): read as every patient's, a seizure record failed a patient without brain metastases
+    text = ("Asymptomatic brain metastases must meet ALL criteria of the following (a-d):\n\n   1. No history of seizures "
+            "in the preceding six months.\n   2. Definitive treatment must be completed ≥21 days.")
+    status, node = parse_one(vocab, "inc", text)
+    assert node["type"] == "any" and node["items"][0]["type"] == "unparsed"
+
+
+def test_every_patient_must_meet_the_entries(vocab):
+    status, node = parse_one(vocab, "inc", "Patients must meet all of the following:\n  * ECOG 0-1\n  * Age >= 18")
+    assert (status, node["type"]) == ("fully_structured", "all")

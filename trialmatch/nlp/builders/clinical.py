@@ -398,6 +398,12 @@ _FORM_WORD = re.compile(r"\b(?:chronic|acute)\b")
 _FORM_EITHER = re.compile(r"\b(?:acute|active) or chronic\b|\bchronic or (?:acute|active)\b")
 
 
+def _group_key(clause: Clause, key: str) -> bool:
+    """Whether a condition key gathers distinct conditions (conditions.yaml ``group``)."""
+    concept = getattr(getattr(clause.terms, "vocab", None), "conditions", {}).get(key)
+    return bool(getattr(concept, "group", False))
+
+
 def _condition_node(clause: Clause) -> c.Node | None:
     t = clause.text
     m = _COND_PREFIX.match(t)
@@ -483,6 +489,11 @@ def _condition_node(clause: Clause) -> c.Node | None:
             # "chronic GVHD", "acute pancreatitis": the key holds both forms, so the word narrows it and
             # stays Unparsed beside the atom (a record of acute GVHD leaves "chronic GVHD" open)
             return c.All((c.Condition((key,), active_only=not historical), c.Unparsed(form.group(0))))
+        if historical and _PRESENT_WORDS.search(prefix) and _group_key(clause, key):
+            # "History of active autoimmune disease" (NCT05746897, audit): ever active, or active now? A record
+            # active now excludes either way; a resolved member of a group key stays open when only active ones
+            # count (the group rule), where any record counted excluded a patient whose disease is long inactive
+            return c.Condition((key,), active_only=True)
         return c.Condition((key,), active_only=not historical)
     # "HIV, hepatitis B or hepatitis C infection": alternatives, each a condition ("and" is refused)
     if _AND.search(rest):
