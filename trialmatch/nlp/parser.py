@@ -28,7 +28,9 @@ from trialmatch.nlp.terms import terms_for
 # audit fixes; 0.6.0: the sixth: therapy lines and classes, heart/vessel/effusion/epilepsy/cirrhosis/
 # Gilbert's/spinal cord compression keys, cancer names and sites, section lead-ins, age-group performance,
 # subgroup lab limits, study-drug hypersensitivity, trial-participation windows, scopes, audit fixes;
-# 0.7.0: the seventh: a condition's state as the Condition qualifier, ...)
+# 0.7.0: the seventh: a condition's state as the Condition qualifier, moderate CYP3A classes, dosed steroids,
+# GVHD/pancreatitis/IBD/seizure/GI keys, measurable-disease shapes, per-sex lab limits, castrate testosterone,
+# surgery recovery, investigational alternatives, 'or' between list entries, sections and audit fixes)
 PARSER_VERSION = "trialmatch-nlp 0.7.0"
 
 # A list head whose children are alternatives ("one of the following:").
