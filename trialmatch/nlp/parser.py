@@ -187,7 +187,12 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment, alternative: s
     if not alternatives and any(or_after):
         nodes = _join_alternatives(nodes, or_after)
     group = c.Any(tuple(nodes)) if alternatives else c.All(tuple(nodes))
-    if not alternatives and sum(1 for n in nodes if _names_cancer(n)) >= 2:
+    cancers = sum(1 for n in nodes if _names_cancer(n))
+    if not alternatives and (cancers >= 2 or (cancers and _DIAGNOSIS_HEAD.search(low)
+                                              and any(isinstance(n, c.Unparsed) for n in nodes))):
+        # (also one cancer beside entries not read under a diagnosis head: "Histologically or cytologically
+        # confirmed relapsed/refractory: 1. SCLC 2. Other tumors of small cell histology 3. High grade
+        # neuroendocrine ..." (NCT06814496, audit): All required SCLC of a Merkel cell patient)
         # "Histological diagnosis of: ... the following subtypes: * MCL * DLBCL * pancreatic cancer ...":
         # a list of cancers is a list of alternatives unless they narrow one another ("* NSCLC
         # * adenocarcinoma histology"); All failed every patient of a list of alternatives (NCT06823167:
@@ -206,6 +211,8 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment, alternative: s
     return group
 
 
+# a list head naming a diagnosis ("Histologically confirmed ...:", "Diagnosis of:", "... with the following diseases:")
+_DIAGNOSIS_HEAD = re.compile(r"\b(?:histolog\w*|cytolog\w*|diagnos\w*|confirmed|tumou?rs?|cancers?|malignanc\w*|diseases)\b")
 # an entry's last words "or" / "and/or", also on a line of their own ("\--- OR")
 _ENTRY_OR = re.compile(r"(?i)(?:\s|\\?-{2,}\s*)(?:or|and/or)\s*[.;:,]?\s*$")
 

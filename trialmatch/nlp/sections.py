@@ -202,7 +202,8 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
-_CRITERIA_WORDS = re.compile(r"\b(?:inclusion|exclusion)s?\s+criteri|\beligibility criteria\b")
+_CRITERIA_WORDS = re.compile(r"\b(?:inclusion|exclusion)s?\s+criteri|\bcriteri(?:a|on)\s+for\s+(?:inclusion|exclusion)|"
+                             r"\beligibility criteria\b")
 
 
 def _section_of(heading: str) -> str | None:

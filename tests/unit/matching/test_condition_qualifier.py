@@ -90,3 +90,15 @@ def test_same_verdicts_as_the_condition_beside_unparsed_state_words(conditions, 
     folded = c.Condition(("diabetes",), active_only=active_only, qualifier="uncontrolled")
     for wrap in (lambda n: n, c.Not):
         assert outcome(wrap(folded), facts).verdict is outcome(wrap(c.All((bare, c.Unparsed("uncontrolled")))), facts).verdict
+
+
+@pytest.mark.parametrize("key,code,status,verdict", [
+    # round 7 audit (NCT06462521 "Patients with Ulcerative Colitis or Crohn's disease"): remission is no absence
+    ("crohns_disease", "K50.90", "remission", Verdict.UNKNOWN),
+    ("crohns_disease", "K50.90", "resolved", Verdict.UNKNOWN),
+    ("ulcerative_colitis", "K51.90", "remission", Verdict.UNKNOWN),
+    ("ulcerative_colitis", "K51.90", "resolved", Verdict.MET),  # cured by proctocolectomy: the exclusion does not apply
+])
+def test_inflammatory_bowel_disease_in_remission_is_not_cleared(key, code, status, verdict):
+    facts = patient(conditions=(record(f.Coding(ICD10, code, key), status),))
+    assert outcome(c.Not(c.Condition((key,))), facts).verdict is verdict

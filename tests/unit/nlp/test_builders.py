@@ -100,7 +100,7 @@ EXCLUSIONS = [
     ("Known active CNS metastases and/or carcinomatous meningitis", {"type": "not", "item": {"type": "any", "items": [
         {"type": "metastasis", "site": "cns", "qualifier": "active"},
         {"type": "metastasis", "site": "brain", "qualifier": "active"},
-        {"type": "metastasis", "site": "leptomeningeal", "qualifier": "active"}]}}),
+        {"type": "metastasis", "site": "leptomeningeal"}]}}),
     ("Untreated or symptomatic brain metastases", {"type": "not", "item": {"type": "any", "items": [
         {"type": "metastasis", "site": "brain", "qualifier": "untreated"},
         {"type": "metastasis", "site": "brain", "qualifier": "symptomatic"}]}}),

@@ -58,10 +58,10 @@ FULL = [
     # NCT06884618: "known" adds nothing; (untreated) or active
     ("exc", "Known and untreated, or active central nervous system (CNS) metastases",
      no(any_(meta("cns", "untreated"), meta("brain", "untreated"), meta("cns", "active"), meta("brain", "active")))),
-    # NCT05067283: "clinically active" is active
-    # (the site's qualifier reaches the carcinomatous meningitis too: round 7 audit, NCT05779423)
+    # NCT05067283: "clinically active" is active; after "and/or" the carcinomatous meningitis is a separate
+    # exclusion (the KEYNOTE template; after "or" the qualifier reaches it: test_r7_disease.py)
     ("exc", "Has clinically active central nervous system (CNS) metastases and/or carcinomatous meningitis",
-     no(any_(meta("cns", "active"), meta("brain", "active"), meta("leptomeningeal", "active")))),
+     no(any_(meta("cns", "active"), meta("brain", "active"), meta("leptomeningeal")))),
     # NCT04697576
     ("exc", "Active brain metastasis or leptomeningeal metastasis",
      no(any_(meta("brain", "active"), meta("leptomeningeal")))),

@@ -57,3 +57,14 @@ def test_a_group_that_must_meet_the_entries_binds_that_group_only(vocab):
 def test_every_patient_must_meet_the_entries(vocab):
     status, node = parse_one(vocab, "inc", "Patients must meet all of the following:\n  * ECOG 0-1\n  * Age >= 18")
     assert (status, node["type"]) == ("fully_structured", "all")
+
+
+def test_one_cancer_beside_unread_diagnoses_is_not_required_of_all(vocab):
+    # NCT06814496 (audit): All required SCLC of a Merkel cell carcinoma patient (a wrong "ineligible")
+    from trialmatch.domain import criteria as c
+    from tests.unit.nlp.test_sentence_readings import NOT_MET, UNKNOWN, verdict
+    from tests.unit.nlp.test_sentence_readings import parse_one as parse_node
+    text = ("Histologically or cytologically confirmed relapsed/refractory:\n\n   1. SCLC\n   2. Other tumors of small cell "
+            "histology\n   3. High grade / poorly differentiated neuroendocrine tumors")
+    _, node = parse_node(vocab, "inc", text)
+    assert verdict(node, lambda atom: NOT_MET if isinstance(atom, c.CancerType) else UNKNOWN) != NOT_MET

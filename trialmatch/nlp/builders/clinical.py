@@ -492,7 +492,9 @@ def _condition_node(clause: Clause) -> c.Node | None:
         if historical and _PRESENT_WORDS.search(prefix) and _group_key(clause, key):
             # "History of active autoimmune disease" (NCT05746897, audit): ever active, or active now? A record
             # active now excludes either way; a resolved member of a group key stays open when only active ones
-            # count (the group rule), where any record counted excluded a patient whose disease is long inactive
+            # count (the group rule), where any record counted excluded a patient whose disease is long inactive.
+            # Clause preparation leaves "history of or presence of active ILD" the same words: read alike (a
+            # resolved record stays open, never a wrong decision)
             return c.Condition((key,), active_only=True)
         return c.Condition((key,), active_only=not historical)
     # "HIV, hepatitis B or hepatitis C infection": alternatives, each a condition ("and" is refused)

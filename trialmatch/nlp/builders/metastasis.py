@@ -26,7 +26,7 @@ _META = guarded(
     r"|(?P<site_p>peritoneal)\s+(?:carcinomatosis|dissemination|metastatic spread))"
     # "LMD" after a brain site: leptomeningeal disease (the usual abbreviation: Nguyen et al., "An overview of
     # leptomeningeal disease", Ann Palliat Med 2020; MD Anderson "Leptomeningeal Disease Program")
-    r"(?:(?:\s+(?:and/or|or)\s+|/)(?P<site2>leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis|lmd))?$"
+    r"(?:(?P<join2>\s+(?:and/or|or)\s+|/)(?P<site2>leptomeningeal (?:disease|metastases|carcinomatosis|involvement)|carcinomatous meningitis|lmd))?$"
 )
 # "distant metastases", "distant metastatic disease": metastatic disease (AJCC: distant metastasis is the M1
 # category, the extent the atom's "metastatic" holds); a site or a qualifier after them is not read
@@ -143,11 +143,15 @@ def build_metastasis(clause: Clause) -> c.Node | None:
     else:
         atoms = [c.Metastasis(site=s, qualifier=q) for q in (quals or [None]) for s in sites]
     if m.group("site2"):
-        # "symptomatic brain metastasis or LMD" (NCT05779423, audit): the qualifiers may reach the second site
-        # too (the trial admits asymptomatic LMD): read so, a bare LMD record never excludes alone
+        # "symptomatic brain metastasis or LMD" (NCT05779423, audit): after "or" the qualifiers may reach the second
+        # site too (the trial admits asymptomatic LMD): read so, a bare LMD record never excludes alone. After
+        # "and/or" (the KEYNOTE template "known active CNS metastases and/or carcinomatous meningitis", whose own
+        # carve-out covers treated brain metastases only and says carcinomatous meningitis "is excluded regardless")
+        # the second site is a separate exclusion, read bare (the audits of session 8)
+        reach = quals and m.group("join2").strip() != "and/or"
         atoms.extend([c.All(tuple(c.Metastasis(site="leptomeningeal", qualifier=q) for q in quals))]
-                     if len(quals) > 1 and not connectors
-                     else [c.Metastasis(site="leptomeningeal", qualifier=q) for q in (quals or [None])])
+                     if reach and len(quals) > 1 and not connectors
+                     else [c.Metastasis(site="leptomeningeal", qualifier=q) for q in (quals if reach else [None])])
     node = atoms[0] if len(atoms) == 1 else c.Any(tuple(atoms))
     if narrowing:
         # "uncontrolled brain metastases", "symptomatic uncontrolled brain metastases": the site (with its
@@ -186,6 +190,9 @@ def _meta_alternatives(m: re.Match, site: str, qualifiers: dict) -> c.Node | Non
         else:
             return None  # a structured qualifier beside other words in one alternative
     if m.group("site2"):
-        # the alternatives may reach the second site too: it is necessary, the words kept beside it
-        alternatives.append(c.All((c.Metastasis(site="leptomeningeal"), c.Unparsed(m.group("q").strip(" ,")))))
+        # after "or" the alternatives may reach the second site too: it is necessary, the words kept beside it;
+        # after "and/or" it is a separate exclusion (see build_metastasis)
+        lepto = c.Metastasis(site="leptomeningeal")
+        alternatives.append(lepto if m.group("join2").strip() == "and/or"
+                            else c.All((lepto, c.Unparsed(m.group("q").strip(" ,")))))
     return c.Any(tuple(alternatives)) if len(alternatives) > 1 else None
