@@ -161,6 +161,10 @@ def _children_node(parser: ClauseParser, text: str, seg: Segment, alternative: s
         if joined and _ENTRY_OR.search(child):
             child = child[:_ENTRY_OR.search(child).start()]
         node = parser.parse_text(child if grouped else _topical_unlabelled(child), section) if child.strip() else None
+        if isinstance(node, (c.Age, c.Sex)) and child.rstrip().endswith(":"):
+            # "Subjects < 50 years of age:" labels the entries after it (NCT06227026, audit): who they are for,
+            # never a requirement of its own (read as one, "< 50" and ">= 50" were both required of everyone)
+            node = None
         if node is None:
             node = c.Unparsed(child.strip(), non_clinical=parser.non_clinical(child))
         nodes.append(node)

@@ -68,3 +68,11 @@ def test_one_cancer_beside_unread_diagnoses_is_not_required_of_all(vocab):
             "histology\n   3. High grade / poorly differentiated neuroendocrine tumors")
     _, node = parse_node(vocab, "inc", text)
     assert verdict(node, lambda atom: NOT_MET if isinstance(atom, c.CancerType) else UNKNOWN) != NOT_MET
+
+
+def test_an_age_group_label_in_a_list_is_no_requirement(vocab):
+    # NCT06227026 (audit): "Subjects < 50 years of age:" and "Subjects >= 50 years of age:" were both required
+    text = ("The following age-specific requirements apply:\n\n  * Subjects \\< 50 years of age:\n\n    * Amenorrheic for "
+            "≥ 12 months\n  * Subjects ≥ 50 years of age:\n\n    * Amenorrheic for 12 months or more")
+    status, node = parse_one(vocab, "inc", text)
+    assert "age" not in str(node)
