@@ -25,7 +25,7 @@ from trialmatch.nlp.builders.toxicity import fold_exception
 from trialmatch.nlp.group_requirements import gilbert_threshold, liver_threshold
 from trialmatch.nlp.lab_evidence import WIDENS, evidence_bearing
 from trialmatch.nlp.normalize import normalize
-from trialmatch.nlp.sentences import CUT_SHORT, restated, sentence_spans, both_or_open
+from trialmatch.nlp.sentences import CUT_SHORT, both_or_open, restated, sentence_spans
 
 # "Patients with X | are eligible / may participate": a permission, no requirement
 _PERMISSIVE = re.compile(
@@ -45,11 +45,10 @@ _REFUSES = re.compile(
     r"\b(?:not|never) (?:be )?(?:eligible|allowed|permitted|acceptable|allowable|enrolled|included)\b|\bineligible\b|"
     r"\b(?:is|are|will be) excluded\b|\bonly (?:patients|participants|subjects|those|individuals|women|men)\b"
     r"(?:[^.;]*?\b(?:are|is|will be) (?:eligible|enrolled|included|allowed)\b)?")
-# "Patients with X", "Participants positive for HIV": a subgroup (not "Women and men >= 18 years old are eligible")
 # a later sentence that forbids something: a requirement of its own, not one more exception
 _PROHIBITS = re.compile(r"\b(?:prohibited|forbidden|not (?:be )?(?:allowed|permitted|acceptable|allowable|eligible)|"
                         r"ineligible|(?:is|are|will be) excluded|must not|may not|cannot|should not)\b")
-
+# "Patients with X", "Participants positive for HIV": a subgroup (not "Women and men >= 18 years old are eligible")
 _SUBGROUP = re.compile(r"^\s*(?:(?:male |female )?(?:patients?|participants?|subjects?|individuals?|persons?|people|women|men|those)"
                        r"\s+(?:(?:who|that)\s+(?:have|has|had|are|is|were)\b|with\b|having\b|positive\b|known\b|serologically\b|"
                        r"diagnosed\b|previously\b|on\b|receiving\b|taking\b))")
@@ -58,12 +57,10 @@ _MUST = re.compile(r"\bmust\b")
 _ALTERNATIVE_AFTER_BRACKET = re.compile(
     r"^[\s,]*(?:and/)?or\b|^\s*,[^,]+,\s*(?:and/)?or\b|"
     r"\b(?:and/)?or (?:any|minor|planned|plans?|anticipat\w*|need|those|patients?|participants?|subjects?)\b")
-
-
-
 _WINDOW_ASIDE = re.compile(r"\s*\((?:obtained|performed|measured|within|done|drawn|collected|to be performed)\b"
                            r"[^()]*\d+[ -]?(?:days?|weeks?)[^()]*\)\s*\.?\s*$", re.I)
 _NO_EXCEPTION = re.compile(r"(?i),?\s+unless otherwise (?:stated|specified|noted|indicated)(?=\s*[).;]|\s*$)")
+
 
 def _site_decides(node: c.Node, head: str) -> c.Node:
     """Before an exception, a metastatic site with two qualifiers read as both ("No untreated,
@@ -142,7 +139,7 @@ def _bracket_goes_on(raw: str, cut: int) -> bool:
 
 # "If female of childbearing potential, ... pregnancy test", "For women of child-bearing potential, negative pregnancy
 # test ...", "If the patient is a female of childbearing potential, ...": a subgroup before pregnancy words in the same
-# sentence (see SentenceReader._exception_at)
+# sentence (see ExceptionReader._exception_at)
 _CHILDBEARING_SUBGROUP = re.compile(
     r"(?:(?:if|for|in) (?:all |the |an? )?(?:(?:patient|participant|subject) is (?:an? )?|(?:she|he) is (?:an? )?)?"
     r"(?:(?:women|woman|females?|female (?:participants?|patients?|subjects?)|participants?|patients?|subjects?|persons?|"

@@ -183,9 +183,7 @@ def gilbert_threshold(head: str, tail: str, head_node: c.Node, terms: Terms) -> 
 # first sex as an exception ("for women"), the inclusion was Any(lab a, Unparsed(rest)): a man over his own
 # limit but under the women's met it (a wrong "eligible"). Each part must read as one Lab (the words after the
 # second sex said of both, "on the screening ECG", are read with each part, or kept beside it Unparsed).
-SEX_WORDS = ("women", "woman", "female", "men", "man", "male")
-_SEX = (r"\(?(?:for |in )?(?P<{0}>wom[ae]n|females?|(?:fe)?male (?:subjects|patients|participants)|m[ae]n|males?|"
-        r"male (?:subjects|patients|participants))\)?")
+_SEX = r"\(?(?:for |in )?(?P<{0}>wom[ae]n|females?|(?:fe)?male (?:subjects|patients|participants)|m[ae]n|males?)\)?"
 _LIMIT = r"(?P<c{0}>>=|<=|>|<) ?(?P<v{0}>\d+(?:\.\d+)?) ?(?P<u{0}>(?:ms|msec|milliseconds?|g/dl|mg/dl|g/l|%|x uln|x iuln))?"
 _SEX_PAIR = re.compile(rf"^(?P<lab>.+?) {_LIMIT.format(1)} ?{_SEX.format('s1')},?(?: and/or| and| or|;)? "
                        rf"{_LIMIT.format(2)} ?{_SEX.format('s2')}(?P<rest>.*)$")
