@@ -1,6 +1,6 @@
 """One item's text and its sentences (its exception clause: ``exceptions.py``).
 
-- An item is read whole by the age-group reader first (group_requirements.py), then by the
+- An item is read whole by the age-group and per-sex lab readers first (group_requirements.py), then by the
   exception reader (``ExceptionReader._read_exception``), which reads the head's sentences here.
 - Sentences that are not understood stay Unparsed parts of an All when their shape says they
   depend on the sentence before (context rules DEPENDENT: a definition, an example, a note, a
