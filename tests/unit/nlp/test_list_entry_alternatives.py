@@ -1,4 +1,4 @@
-"""Entries of an inclusion list joined by "or" (parser._or_joined): an entry ending in "or", or a line that
+"""Entries of an inclusion list joined by "or" (item_lists._or_joined): an entry ending in "or", or a line that
 is only "or" between two, makes them alternatives; read as two requirements, a patient meeting one was
 "ineligible"."""
 

@@ -40,8 +40,9 @@ recovered") and a window beside it stay for other readers.
 Seventh round: with no grade written, in an exclusion ("Unresolved toxicity from prior anti-cancer therapy",
 "Has not fully recovered from adverse events due to previous anticancer therapies"),
 ``All(ResidualToxicity(above_grade=0), Unparsed(clause))``: any toxicity left
-is above grade 0, so the atom is necessary, and which grade the protocol still accepts stays Unparsed (see
-``_ungraded``).
+is above grade 0, so the atom is necessary, and which grade the protocol still accepts stays Unparsed; in an
+inclusion ("Recovered from toxicities due to prior therapies") ``Any(Not(ResidualToxicity(0)), Unparsed(clause))``
+(see ``_ungraded``).
 """
 
 from __future__ import annotations
@@ -300,9 +301,8 @@ def normalize_words(text: str) -> str:
 
 # Seventh round: no grade written, in an exclusion. "Unresolved toxicity from prior anti-cancer therapy", "Has
 # ongoing toxicity related to prior cancer therapy", "Has not fully recovered from adverse events due to previous
-# anticancer therapies" (negated; the inclusion's "Recovered from toxicities due to prior therapies" is not read,
-# see below). Any
-# toxicity left is above grade 0 (CTCAE v5.0: grade 0 is none), so ResidualToxicity(above_grade=0) is necessary
+# anticancer therapies" (negated; the inclusion's "Recovered from toxicities due to prior therapies": see below).
+# Any toxicity left is above grade 0 (CTCAE v5.0: grade 0 is none), so ResidualToxicity(above_grade=0) is necessary
 # for "unresolved" and its absence enough for "recovered"; which grade the protocol still accepts is not said
 # (many define recovery as grade <= 1 or baseline: "Unresolved toxicities ..., defined as toxicities not yet
 # resolved to Grade <= 1 or baseline", NCT06660654), so the clause is kept Unparsed beside the atom:
@@ -333,16 +333,14 @@ def _ungraded(clause: Clause) -> c.Node | None:
         return c.All((atom, c.Unparsed(t))) if clause.section == "exclusion" else None
     if _UNGRADED_RECOVERY.match(rest):
         words = f"not {t}"  # the Unparsed words say what the All holds: the toxicity and no recovery
-        # an inclusion's "recovered from ..." is not read: the qualifier reader offers a head without its
-        # negation ("Has not recovered from toxicities of prior therapy | to grade <= 1", a misplaced exclusion,
-        # test_sentence_round2), which the builder cannot tell from a requirement
         if clause.section == "exclusion" and clause.negated:
             return c.Not(c.All((atom, c.Unparsed(words))))  # the reader wraps it in Not again
-        # second wave: the inclusion's "Recovered from toxicities due to prior therapies" (NCT05651022) is
+        # the inclusion's "Recovered from toxicities due to prior therapies" (NCT05651022) is
         # Any(Not(ResidualToxicity(0)), Unparsed(clause)): no toxicity left meets it (CTCAE grade 0), a toxicity of
-        # grade 1 or more may or may not count as recovered (UNKNOWN). The Any is never NOT_MET, so a head offered
-        # without its negation by the qualifier reader (a misplaced exclusion "Has not recovered ... to grade <= 1")
-        # sits in All(Any, Unparsed(rest)), never MET: it can leave an item open, never decide it
+        # grade 1 or more may or may not count as recovered (UNKNOWN). The Any is never NOT_MET, so a head the
+        # qualifier reader offers without its negation (a misplaced exclusion "Has not recovered from toxicities of
+        # prior therapy | to grade <= 1", test_sentence_round2) sits in All(Any, Unparsed(rest)), never MET: it
+        # can leave an item open, never decide it
         if clause.section == "inclusion" and not clause.negated:
             return c.Any((c.Not(atom), c.Unparsed(t)))
     return None
