@@ -7,6 +7,10 @@ import re
 
 from trialmatch.domain import criteria as c
 from trialmatch.nlp.builders import Clause
+from trialmatch.nlp.builders.condition_lists import (
+    COND_LIST, COND_NARROWING, COND_PREFIX, COND_SUFFIX, FORM_KEYS, FORM_WORD, HISTORY_WORDS, PRESENT_WORDS, TEST_NAME,
+    condition_key, condition_list, open_list,
+)
 from trialmatch.nlp.builders.condition_shapes import (
     illness_examples, infection, split_grade, strip_test_asides, transplant_list, viral_test,
 )
@@ -17,23 +21,6 @@ from trialmatch.nlp.required_literals import guarded
 
 __all__ = ["build_condition", "build_metastasis", "build_pregnancy"]  # build_metastasis, build_pregnancy: their own modules
 
-# "known", "active", "documented", "history of": the modifiers a condition clause may carry.
-_COND_PREFIX = re.compile(
-    # "active or uncontrolled X" (first: "active" alone would match before it): an uncontrolled X is an
-    # active one, so the union is the active X
-    r"^(?:(?:a |any |an )?(?:(?:active|current),? (?:or|and/or) uncontrolled|uncontrolled,? (?:or|and/or) active|acute or chronic|active or chronic|chronic or active|known history of|a history of|"
-    r"medical history of|history of|(?:form|type|kind) of|(?:prior|previous|past) or (?:current|active|ongoing)|(?:current|active) or (?:prior|previous|past)|"
-    r"known to be infected with|known to be|known to have|known|documented|confirmed|diagnosed|diagnosis of|presence of|"
-    r"evidence of|current|currently|active|ongoing|concurrent|pre-?existing|baseline|prior|previous|past|positive for|have|has|had|with|"
-    r"infection with|infected with|seropositive for|seropositivity (?:for|of)|serologically positive for|(?:a )?positive (?:test|test result|serology) for|"
-    r"testing positive for|tested positive for|chronic),?\s+)*"
-)
-# words that narrow a condition to a state the atom does not capture: kept unparsed beside it
-_COND_NARROWING = re.compile(r"^((?:(?:uncontrolled|uncontrollable|symptomatic|clinically significant|clinically relevant|significant|"
-                             r"moderate (?:or|to) severe|severe|unstable|"
-                             r"not[- ]controlled|poorly controlled|serious|sensory|motor|allogene?ic|autologous)(?:,? and/or |,? or |, | |/)?)+)\s*")
-_COND_SUFFIX = guarded(r"(?:\s+|-)(?:infections?|disease|positivity|positive|seropositivity|history|infected|carriers?|antibodies|"
-                          r"viruses)$")
 # "HIV or hepatitis B or C": the bare "C" names hepatitis C
 _HEP_LETTERS = re.compile(r"\bhepatitis b((?:,? or |,? and/or |/|, ))c\b")
 # a window at the end: "myocardial infarction within 6 months (prior to enrollment)", "stroke <= 1 year",
@@ -53,8 +40,6 @@ _EVENT_KEYS = frozenset(("myocardial_infarction", "stroke", "transient_ischemic_
 # keys whose codes are statuses ("stem cells transplant status"): a record's onset is when the status was
 # written, not the event's date, so no window is read over them
 _NO_WINDOW_KEYS = frozenset(("stem_cell_transplant",))
-_HISTORY_WORDS = re.compile(r"\b(?:history|prior|previous|past|had)\b")
-_PRESENT_WORDS = re.compile(r"\b(?:active|current|currently|ongoing)\b")
 _INCLUDING = re.compile(r"^(?P<x>[a-z][a-z -]*[a-z]) \(including (?P<y>[a-z][a-z \[\]()-]*[a-z\])])\)$")
 _HEP_ANY = re.compile(r"^(?:viral |infectious )?hepatitis(?: infections?| virus infections?)?$")
 _HEP_BOTH = re.compile(r"^(?:viral )?hepatitis (?:b and/or c|b or c|b and c|b/c|b, c)(?: virus(?:es)?)?(?: infections?)?$|^(?:hbv|hbv and/or hcv|hbv or hcv|hbv/hcv|hbv and hcv) ?(?:infections?)?$")
@@ -68,92 +53,9 @@ _OTHER_WORDS = re.compile(r"\b(?:other|another|second|additional|concurrent|conc
 _PAST_WORDS = re.compile(r"\b(?:prior|previous|past|metachronous|or)\b")
 # "active" first, and not one alternative of a list ("active or prior malignancy": either)
 _ACTIVE_OVER_ALL = re.compile(r"^(?:any |an |a )?active (?!or\b|and/or\b)(?=\S)")
-_COND_LIST = guarded(r"\s*(?:,? or |,? and/or |/|, )\s*")
 _AND = re.compile(r"\band\b(?!/or)")
 # "pleural or pericardial effusion(s)": the effusion named once for both ("and" is not read: both, or either?)
 _EFFUSION_PAIR = re.compile(r"\b(pleural|pericardial)(,? or |,? and/or |/)(pleural|pericardial) effusions?\b")
-
-
-# "HIV-1 or HIV-2 antibodies" as an inclusion item names a test, not its result: a line of a list
-# under "Patients must be seronegative for the following:" that the list did not take as its entry
-# (NCT05607095) read as a requirement of HIV; in an exclusion the test name excludes a positive result
-_TEST_NAME = guarded(r"(?:\s+|-)antibod(?:y|ies)$")
-
-
-def _condition_key(clause: Clause, phrase: str) -> str | None:
-    phrase = phrase.strip()
-    key = clause.terms.key("CONDITION", phrase)
-    if key is None:
-        if clause.section == "inclusion" and _TEST_NAME.search(phrase):
-            return None
-        stripped = _COND_SUFFIX.sub("", phrase)
-        key = clause.terms.key("CONDITION", stripped) if stripped != phrase else None
-    return key
-
-
-def _condition_list(clause: Clause, rest: str) -> list[tuple[str, bool]] | None:
-    """(key, whether the part names its own present time) of each part of a list of conditions."""
-    parts = [p for p in _COND_LIST.split(rest) if p]
-    if len(parts) < 2:
-        return None
-    keys = []
-    for part in parts:
-        pm = _COND_PREFIX.match(part)
-        part_prefix = pm.group(0) if pm else ""
-        if _HISTORY_WORDS.search(part_prefix):
-            return None  # "HIV or history of hepatitis": mixed time frames
-        k = _condition_key(clause, part[len(part_prefix):])
-        if k is None or k in _FORM_KEYS and _FORM_WORD.search(part):
-            return None  # ("HIV or chronic GVHD": the narrowing word is not kept in a list)
-        keys.append((k, bool(_PRESENT_WORDS.search(part_prefix))))
-    return keys
-
-
-# a part of a list no key reads, kept as an Unparsed alternative: words only (no number, comparator or
-# bracket), a few of them, opening no qualifier ("with ...", "requiring ...") and not a lone modifier
-_OPEN_PART = re.compile(r"^[a-z][a-z'/ -]*[a-z]$")
-_NOT_ALTERNATIVE = re.compile(r"\b(?:with|without|requir\w*|that|which|who|including|such|e\.g|eg|defined|as|in|on|for|due|"
-                              r"other than|except|unless|not|no|at|during|after|before|within|per|by|if|when|is|are|has|have|"
-                              r"was|were|of|from|to|any|history|evidence|presence|diagnosis|signs?|symptoms?|indicating|patients?|irrespective|regardless)\b")
-_DISTRIBUTES = re.compile(r"\b(?:uncontrolled|persistent(?:ly)?|symptomatic|significant|severe|unstable|poorly|serious|"
-                          r"active|chronic|acute|untreated|recent|major|moderate|known|suspected|"
-                          # "refractory ascites or pleural effusion", "malignant pleural effusions or ascites"
-                          r"refractory|malignant|recurrent|high|large|massive)\b")
-_LONE_MODIFIER = re.compile(r"^(?:(?:known|suspected|active|chronic|acute|current|prior|previous|past|recent|untreated|"
-                            r"uncontrolled|symptomatic|severe|significant|clinically significant|unstable|documented|serious|"
-                            r"relevant|clinically relevant|non-?infectious|allogene?ic|autologous|inherited|acquired|congenital|other|"
-                            r"positive|positivity|seropositiv\w*|stem|cell|placement)\s*)+$")
-
-
-def _open_list(clause: Clause, rest: str, historical: bool) -> c.Node | None:
-    """"stroke or intracranial hemorrhage", "IPF, organizing pneumonia, or active pneumonitis": alternatives
-    of which some are keys; the others stay Unparsed alternatives of the Any (which never clears a patient
-    on the keys alone). Refused when the first part opens with a word that may reach every part
-    ("uncontrolled diabetes or HIV": uncontrolled HIV only?)."""
-    parts = [p.strip() for p in _COND_LIST.split(rest) if p.strip()]
-    if not 2 <= len(parts) <= 8 or _COND_NARROWING.match(parts[0]) or _DISTRIBUTES.search(parts[0]):
-        return None
-    items: list[c.Node] = []
-    for part in parts:
-        pm = _COND_PREFIX.match(part)
-        part_prefix = pm.group(0) if pm else ""
-        if _HISTORY_WORDS.search(part_prefix):
-            return None  # mixed time frames
-        # the part whole first: "active infectious disease" is a key, "infectious disease" is not
-        key = clause.terms.key("CONDITION", part) or _condition_key(clause, part[len(part_prefix):])
-        if key in _FORM_KEYS and _FORM_WORD.search(part):
-            return None  # "chronic GVHD" among alternatives: the narrowing word is not kept in a list
-        if key is not None:
-            items.append(c.Condition((key,), active_only=not historical or bool(_PRESENT_WORDS.search(part_prefix))))
-        elif _OPEN_PART.match(part) and len(part.split()) <= 5 and not _NOT_ALTERNATIVE.search(part) \
-                and not _LONE_MODIFIER.match(part) and not clause.terms.drug_or_class(part):
-            # (a treatment among conditions, "prior chemotherapy or hepatitis B within 4 weeks": whose window?)
-            items.append(c.Unparsed(part))
-        else:
-            return None
-    if not any(isinstance(n, c.Condition) for n in items):
-        return None
-    return c.Any(tuple(dict.fromkeys(items)))
 
 
 def _lifelong_hiv(node: c.Node) -> c.Node:
@@ -245,7 +147,7 @@ def _members_aside(clause: Clause, t: str) -> c.Node | None:
     m = _MEMBERS_ASIDE.match(t) if "(" in t or "[" in t else None
     if m is None:
         return None
-    prefix = _COND_PREFIX.match(m.group("head"))
+    prefix = COND_PREFIX.match(m.group("head"))
     words = prefix.group(0) if prefix else ""
     head = m.group("head")[len(words):].strip()
     key = clause.terms.key("CONDITION", head)
@@ -253,7 +155,7 @@ def _members_aside(clause: Clause, t: str) -> c.Node | None:
     included = tuple(getattr(concepts.get(key), "includes", ())) if key else ()
     if not included:
         return None
-    keys = [clause.terms.key("CONDITION", p.strip()) for p in _COND_LIST.split(m.group("list")) if p and p.strip()]
+    keys = [clause.terms.key("CONDITION", p.strip()) for p in COND_LIST.split(m.group("list")) if p and p.strip()]
     if len(keys) < 2 or not all(k in included for k in keys):
         return None
     inner = _condition_node(clause.with_text((words + head).strip()))
@@ -272,7 +174,7 @@ def _build_condition(clause: Clause) -> c.Node | None:
     if either is not None:
         return either
     t, defined = strip_test_asides(t)
-    if defined and (clause.historical or _HISTORY_WORDS.search(t)):
+    if defined and (clause.historical or HISTORY_WORDS.search(t)):
         return None  # "history of hepatitis B (defined as HBsAg reactive)": ever, or now? not read
     test = viral_test(t, clause.section)
     if test is not None:
@@ -320,7 +222,7 @@ _UMBRELLA_KEYS = frozenset(("cardiovascular_disease", "heart_disease", "cerebrov
 def _bare_umbrella(node: c.Node | None, text: str) -> bool:
     if not isinstance(node, c.Condition) or not set(node.keys) & _UMBRELLA_KEYS:
         return False
-    return not _COND_PREFIX.match(text).group(0)
+    return not COND_PREFIX.match(text).group(0)
 
 
 # "myocardial infarction or unstable angina within 6 months prior to enrollment, or clinically significant
@@ -390,11 +292,6 @@ _NYHA_HF = re.compile(rf"^(?P<q>{_NYHA_CLASS}) (?P<hf>(?:congestive )?(?:heart|c
                       rf"|^(?P<hf2>(?:congestive )?(?:heart|cardiac) failure(?: \(chf\))?|chf)(?:,? (?P<q2>{_NYHA_CLASS})| ?\[(?P<q3>{_NYHA_CLASS})\])$")
 
 
-# keys holding an acute and a chronic form (graft-versus-host disease, pancreatitis): "chronic", which the
-# status prefix takes off as a time word elsewhere ("chronic hepatitis B" is the key), or "acute" (read
-# by the key's lexicon pattern) narrows them; "acute or chronic" names both
-_FORM_KEYS = frozenset(("graft_versus_host_disease", "pancreatitis"))
-_FORM_WORD = re.compile(r"\b(?:chronic|acute)\b")
 _FORM_EITHER = re.compile(r"\b(?:acute|active) or chronic\b|\bchronic or (?:acute|active)\b")
 
 
@@ -406,10 +303,10 @@ def _group_key(clause: Clause, key: str) -> bool:
 
 def _condition_node(clause: Clause) -> c.Node | None:
     t = clause.text
-    m = _COND_PREFIX.match(t)
+    m = COND_PREFIX.match(t)
     prefix = m.group(0) if m else ""
     rest = t[len(prefix):].strip()
-    historical = clause.historical or bool(_HISTORY_WORDS.search(prefix))
+    historical = clause.historical or bool(HISTORY_WORDS.search(prefix))
     nyha = _NYHA_HF.match(rest) if "failure" in rest or "chf" in rest else None
     if nyha:
         return c.All((c.Condition(("heart_failure",), active_only=not historical), c.Unparsed(nyha.group("q") or nyha.group("q2") or nyha.group("q3"))))
@@ -434,8 +331,8 @@ def _condition_node(clause: Clause) -> c.Node | None:
         node = infection(t)  # "active bacterial, viral, or fungal infection"
     if node is not None:
         return node
-    narrowing = _COND_NARROWING.match(rest)
-    if narrowing and narrowing.end() < len(rest) and _condition_key(clause, rest) is None:
+    narrowing = COND_NARROWING.match(rest)
+    if narrowing and narrowing.end() < len(rest) and condition_key(clause, rest) is None:
         # ("unstable angina" is a concept of its own, not "unstable" + "angina")
         words = narrowing.group(1).strip(" ,")
         inner = _condition_node(Clause(prefix + rest[narrowing.end():], clause.terms, clause.section, clause.historical,
@@ -460,9 +357,9 @@ def _condition_node(clause: Clause) -> c.Node | None:
     including = _INCLUDING.match(rest) if "(including " in rest else None
     if including:
         # "stroke (including transient ischemic attack [TIA])": the trial counts the named one too
-        inner = _condition_key(clause, including.group("x"))
+        inner = condition_key(clause, including.group("x"))
         named = including.group("y").replace("[", "(").replace("]", ")")
-        extra = _condition_key(clause, named)
+        extra = condition_key(clause, named)
         if inner is None or extra is None or extra == inner:
             return None
         return c.Any(tuple(c.Condition((k,), active_only=not historical) for k in (inner, extra)))
@@ -482,14 +379,14 @@ def _condition_node(clause: Clause) -> c.Node | None:
             # read as "any cancer ever" excluded a patient whose old cancer is resolved: a wrong "ineligible")
             return c.Condition(("other_malignancy",), active_only=not clause.historical)
         return c.Condition(("other_malignancy",), active_only=active and not historical and not _PAST_WORDS.search(words))
-    key = clause.terms.key("CONDITION", t) or _condition_key(clause, rest)
+    key = clause.terms.key("CONDITION", t) or condition_key(clause, rest)
     if key is not None:
-        form = _FORM_WORD.search(t) if key in _FORM_KEYS and not _FORM_EITHER.search(t) else None
+        form = FORM_WORD.search(t) if key in FORM_KEYS and not _FORM_EITHER.search(t) else None
         if form:
             # "chronic GVHD", "acute pancreatitis": the key holds both forms, so the word narrows it and
             # stays Unparsed beside the atom (a record of acute GVHD leaves "chronic GVHD" open)
             return c.All((c.Condition((key,), active_only=not historical), c.Unparsed(form.group(0))))
-        if historical and _PRESENT_WORDS.search(prefix) and _group_key(clause, key):
+        if historical and PRESENT_WORDS.search(prefix) and _group_key(clause, key):
             # "History of active autoimmune disease" (NCT05746897, audit): ever active, or active now? A record
             # active now excludes either way; a resolved member of a group key stays open when only active ones
             # count (the group rule), where any record counted excluded a patient whose disease is long inactive.
@@ -500,10 +397,10 @@ def _condition_node(clause: Clause) -> c.Node | None:
     # "HIV, hepatitis B or hepatitis C infection": alternatives, each a condition ("and" is refused)
     if _AND.search(rest):
         return None
-    keys = _condition_list(clause, rest) or (
-        None if clause.section == "inclusion" and _TEST_NAME.search(rest) else _condition_list(clause, _COND_SUFFIX.sub("", rest)))
+    keys = condition_list(clause, rest) or (
+        None if clause.section == "inclusion" and TEST_NAME.search(rest) else condition_list(clause, COND_SUFFIX.sub("", rest)))
     if not keys:
-        return _open_list(clause, rest, historical)
+        return open_list(clause, rest, historical)
     # "history of hepatitis B or known active hepatitis C": the history does not reach a part naming its present
     atoms = tuple(c.Condition((k,), active_only=not historical or present) for k, present in dict.fromkeys(keys))
     atoms = tuple(dict.fromkeys(atoms))
